@@ -1,0 +1,153 @@
+# Charter: one non-recursive Makefile. Outputs go under build/.
+#   make            build build/charter
+#   make deps       install the Debian packages the build and tests need
+#   make test       install, build, run every test, then all again under ASan+UBSan
+#   make demo       check and format an example (see README.md)
+#   make bench      time check and fmt on generated programs of growing size
+#   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
+
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+PREFIX   ?= /usr/local
+B        := build
+
+WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+GENWARN  := -std=c11 -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare
+INC      := -Ilang -Iruntime -I$(B)/gen
+DEPFLAGS := -MMD -MP
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+LIBS     := -lm
+
+DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
+            libsqlite3-dev sqlite3 diffutils jq
+
+LANG_SRC := $(wildcard lang/*.c)
+RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
+GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c
+LIB_SRC  := $(LANG_SRC) $(RT_SRC) $(GEN_SRC)
+STDLIB   := $(sort $(wildcard stdlib/*.charter))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+# Two variants share the sources: plain in build/, sanitized in build/asan/.
+OBJ      := $(B)/obj
+AOBJ     := $(B)/asan/obj
+LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o)
+LIB_AOBJ := $(LIB_SRC:%.c=$(AOBJ)/%.o)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_ABIN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
+TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
+
+CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck
+all: $(B)/charter
+
+# ---- generated sources ----
+$(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y
+	@mkdir -p $(@D)
+	bison -Wall -Werror -d -o $(B)/gen/parser.c $<
+$(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l $(B)/gen/parser.h
+	@mkdir -p $(@D)
+	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
+$(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
+	@mkdir -p $(@D)
+	sh stdlib/embed.sh $@ $(STDLIB)
+
+# Everything that includes the generated headers waits for them.
+$(LIB_OBJ) $(LIB_AOBJ) $(OBJ)/runtime/main.o $(AOBJ)/runtime/main.o: | $(B)/gen/parser.h $(B)/gen/lexer.h
+
+# ---- objects ----
+$(OBJ)/$(B)/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GENWARN) $(INC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+$(AOBJ)/$(B)/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(GENWARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+$(AOBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+
+$(B)/libcharter.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+$(B)/asan/libcharter.a: $(LIB_AOBJ)
+	$(AR) rcs $@ $^
+
+$(B)/charter: $(OBJ)/runtime/main.o $(B)/libcharter.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+$(B)/asan/charter: $(AOBJ)/runtime/main.o $(B)/asan/libcharter.a
+	$(CC) -g $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS)
+asan: $(B)/asan/charter
+
+# ---- tests ----
+$(B)/tests/%: tests/unit/%.c $(B)/libcharter.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libcharter.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+$(B)/tests/roundtrip: tests/roundtrip.c $(B)/libcharter.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+$(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
+	@mkdir -p $(@D)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
+
+test: deps
+	@$(MAKE) --no-print-directory test-run
+
+test-run: $(B)/charter $(B)/asan/charter $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS)
+	@sh tests/run.sh $(B) $(B)/asan
+
+# Golden tests under valgrind: zero leaks, zero errors.
+leakcheck: deps
+	@$(MAKE) --no-print-directory $(B)/charter
+	@VALGRIND=1 sh tests/run.sh $(B)
+
+# ---- set-up, demo, bench, install ----
+deps:
+	@missing=""; \
+	if command -v dpkg-query >/dev/null 2>&1; then \
+	  for p in $(DEB_PKGS); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	  done; \
+	else echo "make deps: not a Debian system; install by hand:$(DEB_PKGS)" >&2; fi; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null 2>&1; then sudo=sudo; \
+	  else echo "make deps: need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+DEMO := examples/recovery-at-work
+demo: deps
+	@$(MAKE) --no-print-directory $(B)/charter
+	@sh tests/demo.sh $(B) $(DEMO)
+
+$(B)/gen-bench: tests/bench/gen.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+$(B)/measure: tests/bench/measure.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+bench: deps
+	@$(MAKE) --no-print-directory $(B)/charter $(B)/gen-bench $(B)/measure
+	@bash tests/bench/bench.sh $(B)
+
+install: $(B)/charter
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/charter/stdlib
+	install -m 755 $(B)/charter $(DESTDIR)$(PREFIX)/bin/charter
+	install -m 644 $(STDLIB) $(DESTDIR)$(PREFIX)/share/charter/stdlib/
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/charter
+	rm -rf $(DESTDIR)$(PREFIX)/share/charter
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,886 @@
+/* The built-in checks of LANGUAGE.md section 9: each attribute matched
+ * against its form, references resolved, and the structural rules (periods,
+ * cycles, community owners, equity lines, directions, the charter). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "program.h"
+#include "suggest.h"
+
+/* ---- the schema ---- */
+
+static const char *const SECTORS[] = {"government", "nonprofit", "business", "philanthropy", "education",
+                                      "health", "faith", "community", "academic", "media", NULL};
+static const char *const ROLES[] = {"backbone", "funder", "champion", "evaluator", "data", NULL};
+static const char *const FUNCTIONS[] = {"vision_strategy", "aligned_activities", "shared_measurement",
+                                        "public_will", "policy", "funding", NULL};
+static const char *const DECIDES[] = {"agenda", "resources", "priorities", "evaluation", "policy", NULL};
+static const char *const MEETS[] = {"weekly", "biweekly", "monthly", "quarterly", "annually", NULL};
+static const char *const HORIZONS[] = {"short", "intermediate", "long", NULL};
+static const char *const CHANGES[] = {"individual", "community", "systems", "policy", NULL};
+static const char *const DIRECTIONS[] = {"up", "down", NULL};
+static const char *const FREQUENCIES[] = {"weekly", "monthly", "quarterly", "annually", NULL};
+static const char *const MEASURES[] = {"how_much", "how_well", "better_off", NULL};
+static const char *const STATUSES[] = {"planned", "active", "paused", "done", NULL};
+static const char *const SEVERITIES[] = {"error", "warning", "info", NULL};
+static const char *const DIAGRAMS[] = {"logic", "pathway", "accountability", NULL};
+
+#define K(k) (1u << (k))
+#define NOTE {"note", F_TEXT, 0, NULL, 0, "note \"…\""}
+#define WAIVE {"waive", F_WAIVE, A_REPEAT, NULL, 0, "waive ci_funder \"reason\""}
+
+static const AttrSpec charter_specs[] = {
+    {"vision", F_TEXT, 0, NULL, 0, "vision \"Every resident has a path to work\""},
+    {"problem", F_TEXT, 0, NULL, 0, "problem \"…\""},
+    {"region", F_STRING, 0, NULL, 0, "region \"Norfolk, Virginia\""},
+    {"period", F_RANGE, 0, NULL, 0, "period 2024 to 2030"},
+    {"champion", F_REF, 0, NULL, K(D_PARTNER), "champion city_norfolk"},
+    {"urgency", F_TEXT, 0, NULL, 0, "urgency \"…\""},
+    NOTE, WAIVE};
+static const AttrSpec partner_specs[] = {
+    {"sector", F_SYMBOL, A_LIST | A_REQUIRED, SECTORS, 0, "sector nonprofit"},
+    {"role", F_SYMBOL, A_LIST, ROLES, 0, "role backbone, funder"},
+    {"backbone_functions", F_SYMBOL, A_LIST, FUNCTIONS, 0, "backbone_functions vision_strategy, policy"},
+    {"contact", F_STRING, 0, NULL, 0, "contact \"name@example.org\""},
+    {"website", F_STRING, 0, NULL, 0, "website \"https://example.org\""},
+    NOTE, WAIVE};
+static const AttrSpec council_specs[] = {
+    {"members", F_REF, A_LIST | A_REQUIRED, NULL, K(D_PARTNER), "members caretrek, city_norfolk"},
+    {"chairs", F_REF, A_LIST, NULL, K(D_PARTNER), "chairs caretrek"},
+    {"decides", F_SYMBOL, A_LIST, DECIDES, 0, "decides agenda, resources"},
+    {"meets", F_SYMBOL, 0, MEETS, 0, "meets monthly"},
+    NOTE, WAIVE};
+static const AttrSpec dimension_specs[] = {
+    {"groups", F_STRING, A_LIST | A_REQUIRED, NULL, 0, "groups \"Renters\", \"Owners\""},
+    NOTE, WAIVE};
+static const AttrSpec goal_specs[] = {
+    {"indicator", F_REF, A_LIST, NULL, K(D_INDICATOR), "indicator employment_rate"},
+    NOTE, WAIVE};
+static const AttrSpec outcome_specs[] = {
+    {"horizon", F_SYMBOL, A_REQUIRED, HORIZONS, 0, "horizon short"},
+    {"change", F_SYMBOL, 0, CHANGES, 0, "change systems"},
+    {"leads_to", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "leads_to employed"},
+    {"indicator", F_REF, A_LIST, NULL, K(D_INDICATOR), "indicator completion_rate"},
+    {"assumption", F_TEXT, A_REPEAT, NULL, 0, "assumption \"Employers take part\""},
+    NOTE, WAIVE};
+static const AttrSpec indicator_specs[] = {
+    {"unit", F_STRING, 0, NULL, 0, "unit \"%\""},
+    {"direction", F_SYMBOL, 0, DIRECTIONS, 0, "direction up"},
+    {"baseline", F_NUM_IN, 0, NULL, 0, "baseline 41 in 2023"},
+    {"target", F_NUM_BY, 0, NULL, 0, "target 60 by 2028"},
+    {"milestone", F_NUM_BY, A_REPEAT, NULL, 0, "milestone 50 by 2026"},
+    {"source", F_TEXT, 0, NULL, 0, "source \"Virginia Employment Commission\""},
+    {"reported_by", F_REF, A_LIST, NULL, K(D_PARTNER), "reported_by caretrek"},
+    {"frequency", F_SYMBOL, 0, FREQUENCIES, 0, "frequency quarterly"},
+    {"disaggregate", F_REF, A_LIST, NULL, K(D_DIMENSION), "disaggregate race_ethnicity"},
+    {"equity", F_EQUITY, A_REPEAT, NULL, 0, "equity race_ethnicity gap 5 by 2028"},
+    {"formula", F_EXPR, 0, NULL, 0, "formula hired / enrolled * 100"},
+    {"measures", F_SYMBOL, 0, MEASURES, 0, "measures better_off"},
+    NOTE, WAIVE};
+static const AttrSpec activity_specs[] = {
+    {"owner", F_REF, A_LIST, NULL, K(D_PARTNER), "owner caretrek"},
+    {"community_owner", F_REF, A_LIST, NULL, K(D_PARTNER), "community_owner ebony_heights"},
+    {"contributes_to", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "contributes_to job_ready"},
+    {"metric", F_REF, A_LIST, NULL, K(D_INDICATOR), "metric people_coached"},
+    {"start", F_PERIOD, 0, NULL, 0, "start 2024-03"},
+    {"end", F_PERIOD, 0, NULL, 0, "end 2027-12"},
+    {"budget", F_BUDGET, 0, NULL, 0, "budget 250000 USD"},
+    {"funded_by", F_REF, A_LIST, NULL, K(D_PARTNER), "funded_by city_norfolk"},
+    {"status", F_SYMBOL, 0, STATUSES, 0, "status active"},
+    NOTE, WAIVE};
+static const AttrSpec rule_specs[] = {
+    {"severity", F_SYMBOL, 0, SEVERITIES, 0, "severity warning"},
+    {"for", F_EXPR, 0, NULL, 0, "for a in activities"},
+    {"where", F_EXPR, 0, NULL, 0, "where a.status != \"done\""},
+    {"require", F_EXPR, A_REQUIRED, NULL, 0, "require exists(a.metric)"},
+    {"message", F_TEXT, 0, NULL, 0, "message \"activity '{a.id}' has no metric\""},
+    NOTE};
+static const AttrSpec view_specs[] = {
+    {"diagram", F_SYMBOL, 0, DIAGRAMS, 0, "diagram logic"},
+    {"focus", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "focus employed"},
+    {"exclude", F_REF, A_LIST, NULL,
+     K(D_PARTNER) | K(D_COUNCIL) | K(D_GOAL) | K(D_OUTCOME) | K(D_INDICATOR) | K(D_ACTIVITY), "exclude coaching"},
+    NOTE};
+
+#define SPECS(a) a, (int)(sizeof a / sizeof *a)
+static const struct {
+  const AttrSpec *specs;
+  int n;
+} schema[D_KIND_COUNT] = {
+    {SPECS(charter_specs)},   {SPECS(partner_specs)}, {SPECS(council_specs)},
+    {SPECS(dimension_specs)}, {SPECS(goal_specs)},    {SPECS(outcome_specs)},
+    {SPECS(indicator_specs)}, {SPECS(activity_specs)}, {SPECS(rule_specs)},
+    {SPECS(view_specs)}};
+
+const AttrSpec *chk_specs(DeclKind kind, int *n) {
+  *n = schema[kind].n;
+  return schema[kind].specs;
+}
+
+int chk_spec_index(DeclKind kind, const char *name) {
+  for (int i = 0; i < schema[kind].n; i++)
+    if (strcmp(schema[kind].specs[i].name, name) == 0) return i;
+  return -1;
+}
+
+const AttrVals *decl_attr(const Decl *d, const char *name) {
+  static const AttrVals empty = {NULL, NULL, 0};
+  int i = chk_spec_index(d->kind, name);
+  if (i < 0 || !d->vals) return &empty;
+  return &d->vals[i];
+}
+
+const RuleInfo chk_builtin_rules[] = {
+    {"syntax", "The program follows the grammar",
+     "Every file must follow the Charter grammar: declarations, blocks, attributes, strings and expressions.",
+     "Fix the text at the caret as the message says."},
+    {"encoding", "Files are UTF-8 text", "Charter files must be valid UTF-8 and may not contain NUL bytes.",
+     "Save the file as UTF-8 in your editor."},
+    {"import", "Imports and modules can be loaded",
+     "Every imported file must exist and be a regular file, imports may not form a cycle, and every module named by use must exist.",
+     "Correct the path (relative to the importing file) or the module name, or break the cycle."},
+    {"duplicate", "Each id is declared once", "All declarations of a program share one namespace; an id may be declared only once.",
+     "Rename one of the two declarations."},
+    {"unresolved", "Every reference names a declaration", "A reference must name an id declared in the program or in a module it uses.",
+     "Correct the spelling, declare the id, or add the `use` line of the module that declares it."},
+    {"kind", "References point to the right kind", "Each reference must name a declaration of the kind the attribute expects, e.g. an owner must be a partner.",
+     "Name a declaration of the expected kind."},
+    {"attribute", "Attributes are known and well formed",
+     "Each attribute must be one its declaration kind has, written in its form, with symbols from its set; a single-valued attribute may appear once.",
+     "Correct the attribute name or value as the message shows."},
+    {"required", "Required attributes are present", "Some attributes are required: a partner's sector, a council's members, an outcome's horizon, a dimension's groups, a rule's require, an indicator's direction when it has targets.",
+     "Add the missing attribute."},
+    {"period", "Periods are valid and in order",
+     "Periods must exist on the calendar; ends may not come before starts; targets come after baselines and milestones between them.",
+     "Correct the dates."},
+    {"cycle", "No cycles in leads_to or formulas", "Outcomes may not lead back to themselves, and formulas may not depend on themselves.",
+     "Remove one link of the cycle."},
+    {"community", "Community owners are community partners", "A community_owner must be a partner whose sector includes community.",
+     "Name a resident-led partner, or add sector community to the partner if it is one."},
+    {"equity", "Equity targets match their dimensions",
+     "An equity line must use a dimension the indicator disaggregates by, and name a group that dimension has.",
+     "Add the dimension to disaggregate, or correct the group name."},
+    {"direction", "Targets move in the indicator's direction", "A target that lies below the baseline of an indicator whose direction is up (or above, for down) moves the wrong way.",
+     "Check the target, the baseline and the direction."},
+    {"charter", "The program has exactly one charter", "A program has exactly one charter block, in its own files, not in a module.",
+     "Add a charter block, or remove the extra one."},
+    {"type", "Expressions are well typed", "Rule expressions and indicator formulas must use known names, fields and functions with values of the right types.",
+     "Correct the expression as the message shows."},
+    {"waiver", "Waivers name rules", "A waiver must name a rule written in Charter; built-in checks cannot be waived.",
+     "Correct the rule id or remove the waiver."},
+};
+const int chk_builtin_count = (int)(sizeof chk_builtin_rules / sizeof *chk_builtin_rules);
+
+bool chk_is_builtin(const char *id) {
+  for (int i = 0; i < chk_builtin_count; i++)
+    if (strcmp(chk_builtin_rules[i].id, id) == 0) return true;
+  return false;
+}
+
+/* ---- helpers ---- */
+
+typedef struct Checker {
+  Program *p;     /* the program */
+  DiagList *d;    /* its diagnostics */
+  int suggestions; /* unresolved names given a suggestion so far (capped) */
+} Checker;
+
+static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) {
+  Buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  Diag *g = diag_add(c->d, SEV_ERROR, loc, rule, "%s", buf_str(&b));
+  buf_free(&b);
+  return g;
+}
+
+static const char *article(const char *word) {
+  return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
+/* "a partner", "an outcome or a goal" */
+static void kinds_text(Buf *b, unsigned kinds) {
+  int n = 0, total = 0;
+  for (int k = 0; k < D_KIND_COUNT; k++)
+    if (kinds & K(k)) total++;
+  if (total > 3) {
+    buf_puts(b, "a partner, council, goal, outcome, indicator or activity");
+    return;
+  }
+  for (int k = 0; k < D_KIND_COUNT; k++) {
+    if (!(kinds & K(k))) continue;
+    if (n) buf_puts(b, n == total - 1 ? " or " : ", ");
+    buf_printf(b, "%s %s", article(ast_kind_name(k)), ast_kind_name(k));
+    n++;
+  }
+}
+
+static void symbols_text(Buf *b, const char *const *syms) {
+  for (int i = 0; syms[i]; i++) {
+    if (i) buf_puts(b, syms[i + 1] ? ", " : " or ");
+    buf_puts(b, syms[i]);
+  }
+}
+
+static const char *decl_name(const Decl *d) { return d->id ? d->id : "charter"; }
+
+/* A period from an atom: a period token, or a four-digit year number. */
+static bool atom_period(const Atom *a, Period *out) {
+  if (a->kind == ATOM_PERIOD) {
+    *out = a->per;
+    return true;
+  }
+  if (a->kind == ATOM_NUMBER && !a->neg && strlen(a->text) == 4 && strspn(a->text, "0123456789") == 4) {
+    *out = (Period){PER_YEAR, atoi(a->text), 0, 0, 0};
+    return true;
+  }
+  return false;
+}
+
+static bool is_word(const Atom *a, const char *w) { return a->kind == ATOM_IDENT && strcmp(a->text, w) == 0; }
+
+static void form_error(Checker *c, const Decl *d, const AttrSpec *s, const Phrase *ph) {
+  (void)d;
+  const char *how = "";
+  switch (s->form) {
+  case F_TEXT: how = "a text in quotes"; break;
+  case F_STRING: how = "a string in quotes on one line"; break;
+  case F_SYMBOL: how = NULL; break;
+  case F_REF: how = "the id of a declaration"; break;
+  case F_PERIOD: how = "a period (2027, 2027-Q2, 2027-06 or 2027-06-30)"; break;
+  case F_RANGE: how = "a period, 'to' and a period"; break;
+  case F_NUM_IN: how = "a number, 'in' and a period"; break;
+  case F_NUM_BY: how = "a number, 'by' and a period"; break;
+  case F_EQUITY: how = "a dimension, then gap N, ratio N or a group name in quotes and N, then 'by' and a period"; break;
+  case F_BUDGET: how = "an amount and a three-letter currency code"; break;
+  case F_WAIVE: how = "a rule id and a reason in quotes"; break;
+  case F_EXPR: how = "an expression"; break;
+  }
+  if (how) {
+    err(c, ph->loc, "attribute", "'%s' takes %s, as in: %s", s->name, how, s->example);
+  } else {
+    Buf b = {0};
+    symbols_text(&b, s->symbols);
+    err(c, ph->loc, "attribute", "'%s' takes one of: %s", s->name, buf_str(&b));
+    buf_free(&b);
+  }
+}
+
+/* Resolves the reference at atom a; reports and returns NULL on failure. */
+static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr) {
+  Program *p = c->p;
+  Decl *t = strmap_get(&p->ids, a->text);
+  Buf want = {0};
+  kinds_text(&want, kinds);
+  if (!t) {
+    const char *module = stdlib_module_declaring(a->text);
+    bool used = false;
+    for (int i = 0; module && i < p->modules.len; i++)
+      if (strcmp(p->modules.items[i], module) == 0) used = true;
+    if (module && !used) {
+      err(c, a->loc, "unresolved", "unknown id '%s'; the standard module '%s' declares it: add `use %s`", a->text,
+          module, module);
+    } else {
+      const char *best = NULL;
+      if (c->suggestions < 200) {
+        c->suggestions++;
+        Suggest s;
+        suggest_init(&s, a->text);
+        for (int i = 0; i < p->decls.len; i++) {
+          Decl *d = p->decls.items[i];
+          if (d->id && (kinds & K(d->kind))) suggest_offer(&s, d->id);
+        }
+        best = s.best;
+      }
+      if (best)
+        err(c, a->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", a->text, best);
+      else
+        err(c, a->loc, "unresolved", "'%s' is not declared: %s needs %s declared in the program", a->text, attr,
+            buf_str(&want));
+    }
+    buf_free(&want);
+    return NULL;
+  }
+  if (!(kinds & K(t->kind))) {
+    Diag *g = err(c, a->loc, "kind", "'%s' is %s %s, but %s needs %s", a->text, article(ast_kind_name(t->kind)),
+                  ast_kind_name(t->kind), attr, buf_str(&want));
+    diag_note(c->d, g, t->id_loc, "'%s' is declared here", a->text);
+    buf_free(&want);
+    return NULL;
+  }
+  buf_free(&want);
+  return t;
+}
+
+/* ---- matching one phrase against its form ---- */
+
+static bool match_phrase(Checker *c, Decl *d, const AttrSpec *s, const Phrase *ph, Value *v) {
+  const Atom *a = ph->atoms;
+  int n = ph->n;
+  v->loc = ph->loc;
+  switch (s->form) {
+  case F_TEXT:
+    if (n == 1 && (a[0].kind == ATOM_STRING || a[0].kind == ATOM_TEXT)) {
+      v->str = a[0].text;
+      return true;
+    }
+    break;
+  case F_STRING:
+    if (n == 1 && a[0].kind == ATOM_STRING) {
+      v->str = a[0].text;
+      return true;
+    }
+    break;
+  case F_SYMBOL:
+    if (n == 1 && a[0].kind == ATOM_IDENT) {
+      for (int i = 0; s->symbols[i]; i++)
+        if (strcmp(s->symbols[i], a[0].text) == 0) {
+          v->str = s->symbols[i];
+          return true;
+        }
+      int nsym = 0;
+      while (s->symbols[nsym]) nsym++;
+      const char *best = suggest_best(a[0].text, s->symbols, nsym);
+      Buf b = {0};
+      symbols_text(&b, s->symbols);
+      if (best)
+        err(c, a[0].loc, "attribute", "unknown %s '%s'; did you mean '%s'? (%s takes %s)", s->name, a[0].text, best,
+            s->name, buf_str(&b));
+      else
+        err(c, a[0].loc, "attribute", "unknown %s '%s': %s takes %s", s->name, a[0].text, s->name, buf_str(&b));
+      buf_free(&b);
+      return false;
+    }
+    break;
+  case F_REF:
+    if (n == 1 && a[0].kind == ATOM_IDENT) {
+      v->str = a[0].text;
+      v->ref = resolve(c, &a[0], s->kinds, s->name);
+      return v->ref != NULL;
+    }
+    break;
+  case F_PERIOD:
+    if (n == 1 && atom_period(&a[0], &v->per)) return !a[0].bad;
+    break;
+  case F_RANGE:
+    if (n == 3 && atom_period(&a[0], &v->per) && is_word(&a[1], "to") && atom_period(&a[2], &v->per2)) {
+      if (a[0].bad || a[2].bad) return false;
+      if (period_cmp(v->per, v->per2) > 0) {
+        err(c, ph->loc, "period", "the period ends (%s) before it starts (%s)", a[2].text, a[0].text);
+        return false;
+      }
+      return true;
+    }
+    break;
+  case F_NUM_IN:
+  case F_NUM_BY:
+    if (n == 3 && a[0].kind == ATOM_NUMBER &&
+        (s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")) && atom_period(&a[2], &v->per)) {
+      v->num = a[0].num;
+      return !a[2].bad;
+    }
+    break;
+  case F_EQUITY:
+    if (n == 5 && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER && is_word(&a[3], "by") &&
+        atom_period(&a[4], &v->per)) {
+      if (is_word(&a[1], "gap")) v->form = EQ_GAP;
+      else if (is_word(&a[1], "ratio")) v->form = EQ_RATIO;
+      else if (a[1].kind == ATOM_STRING) {
+        v->form = EQ_GROUP;
+        v->str = a[1].text;
+      } else break;
+      v->num = a[2].num;
+      if (a[4].bad) return false;
+      v->ref = resolve(c, &a[0], K(D_DIMENSION), "equity");
+      if (!v->ref) return false;
+      if (v->form == EQ_GAP && v->num < 0) {
+        err(c, a[2].loc, "equity", "a gap limit cannot be negative");
+        return false;
+      }
+      if (v->form == EQ_RATIO && v->num < 1) {
+        err(c, a[2].loc, "equity", "a ratio limit is at least 1 (the largest group divided by the smallest)");
+        return false;
+      }
+      return true;
+    }
+    break;
+  case F_BUDGET:
+    if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) {
+      v->num = a[0].num;
+      v->str = a[1].text;
+      const char *cur = a[1].text;
+      if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
+        err(c, a[1].loc, "attribute", "'%s' is not a currency code: write three capital letters, such as USD or EUR", cur);
+        return false;
+      }
+      if (a[0].neg) {
+        err(c, a[0].loc, "attribute", "a budget cannot be negative");
+        return false;
+      }
+      return true;
+    }
+    break;
+  case F_WAIVE:
+    if (n == 2 && a[0].kind == ATOM_IDENT && a[1].kind == ATOM_STRING) {
+      v->str = a[0].text;
+      v->reason = a[1].text;
+      return true;
+    }
+    break;
+  case F_EXPR:
+    break;
+  }
+  form_error(c, d, s, ph);
+  return false;
+}
+
+/* ---- per declaration ---- */
+
+static void check_attrs(Checker *c, Decl *d) {
+  int nspecs;
+  const AttrSpec *specs = chk_specs(d->kind, &nspecs);
+  d->vals = arena_alloc(&c->p->arena, (size_t)nspecs * sizeof *d->vals);
+  int counts[32] = {0};
+  int *which = arena_alloc(&c->p->arena, (size_t)(d->nattrs ? d->nattrs : 1) * sizeof *which);
+  /* First pass: names, repetition, and how many values each gets. */
+  for (int i = 0; i < d->nattrs; i++) {
+    Attr *a = d->attrs[i];
+    int k = chk_spec_index(d->kind, a->name);
+    which[i] = k;
+    if (k < 0) {
+      const char *names[32];
+      for (int j = 0; j < nspecs; j++) names[j] = specs[j].name;
+      const char *best = suggest_best(a->name, names, nspecs);
+      bool is_expr = a->kind != ST_ATTR;
+      if (best)
+        err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?",
+            article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, best);
+      else if (is_expr || strcmp(a->name, "waive") == 0)
+        err(c, a->name_loc, "attribute", "'%s' does not belong in %s %s", a->name,
+            article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
+      else {
+        Buf b = {0};
+        for (int j = 0; j < nspecs; j++) buf_printf(&b, "%s%s", j ? ", " : "", names[j]);
+        err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; its attributes are %s",
+            article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, buf_str(&b));
+        buf_free(&b);
+      }
+      continue;
+    }
+    const AttrSpec *s = &specs[k];
+    bool expr_form = s->form == F_EXPR;
+    if (expr_form != (a->kind != ST_ATTR)) {
+      /* e.g. "for" written without "in", which the parser read as words. */
+      err(c, a->loc, "attribute", "'%s' is written as: %s", s->name, s->example);
+      which[i] = -1;
+      continue;
+    }
+    AttrVals *av = &d->vals[k];
+    if (av->first && !(s->flags & (A_LIST | A_REPEAT))) {
+      Diag *g = err(c, a->name_loc, "attribute", "'%s' is given twice in %s '%s'; it takes one value", a->name,
+                    ast_kind_name(d->kind), decl_name(d));
+      diag_note(c->d, g, av->first->name_loc, "first given here");
+      which[i] = -1;
+      continue;
+    }
+    if (!av->first) av->first = a;
+    if (!expr_form) {
+      if (a->nphrases == 0) {
+        err(c, a->name_loc, "attribute", "'%s' needs a value, as in: %s", a->name, s->example);
+        which[i] = -1;
+        continue;
+      }
+      if (a->nphrases > 1 && !(s->flags & A_LIST)) {
+        err(c, a->phrases[1].loc, "attribute", "'%s' takes one value; a comma starts a second one", a->name);
+        which[i] = -1;
+        continue;
+      }
+      counts[k] += a->nphrases;
+    }
+  }
+  for (int k = 0; k < nspecs; k++)
+    if (counts[k]) d->vals[k].vals = arena_alloc(&c->p->arena, (size_t)counts[k] * sizeof(Value));
+  /* Second pass: match every phrase. */
+  for (int i = 0; i < d->nattrs; i++) {
+    int k = which[i];
+    if (k < 0 || specs[k].form == F_EXPR) continue;
+    Attr *a = d->attrs[i];
+    AttrVals *av = &d->vals[k];
+    for (int j = 0; j < a->nphrases; j++) {
+      Value v;
+      memset(&v, 0, sizeof v);
+      if (match_phrase(c, d, &specs[k], &a->phrases[j], &v)) av->vals[av->n++] = v;
+    }
+  }
+  /* Required attributes. */
+  if (d->broken) return;
+  for (int k = 0; k < nspecs; k++) {
+    if ((specs[k].flags & A_REQUIRED) && !d->vals[k].first)
+      err(c, d->id_loc, "required", "%s '%s' has no %s; add a line such as: %s", ast_kind_name(d->kind),
+          decl_name(d), specs[k].name, specs[k].example);
+  }
+}
+
+static bool has_symbol(const AttrVals *av, const char *sym) {
+  for (int i = 0; i < av->n; i++)
+    if (av->vals[i].str && strcmp(av->vals[i].str, sym) == 0) return true;
+  return false;
+}
+
+static void check_council(Checker *c, Decl *d) {
+  const AttrVals *members = decl_attr(d, "members");
+  const AttrVals *chairs = decl_attr(d, "chairs");
+  for (int i = 0; i < chairs->n; i++) {
+    bool found = false;
+    for (int j = 0; j < members->n; j++)
+      if (members->vals[j].ref == chairs->vals[i].ref) found = true;
+    if (!found && chairs->vals[i].ref)
+      err(c, chairs->vals[i].loc, "attribute", "chair '%s' is not a member of council '%s'; add it to members",
+          chairs->vals[i].str, d->id);
+  }
+}
+
+static void check_dimension(Checker *c, Decl *d) {
+  const AttrVals *groups = decl_attr(d, "groups");
+  for (int i = 0; i < groups->n; i++)
+    for (int j = 0; j < i; j++)
+      if (strcmp(groups->vals[i].str, groups->vals[j].str) == 0) {
+        Diag *g = err(c, groups->vals[i].loc, "attribute", "group \"%s\" is listed twice", groups->vals[i].str);
+        diag_note(c->d, g, groups->vals[j].loc, "first listed here");
+        break;
+      }
+  if (groups->first && groups->n < 2 && !d->broken)
+    err(c, groups->first->name_loc, "attribute", "dimension '%s' needs at least two groups to compare", d->id);
+}
+
+static void check_indicator(Checker *c, Decl *d) {
+  const AttrVals *dir = decl_attr(d, "direction");
+  const AttrVals *base = decl_attr(d, "baseline");
+  const AttrVals *target = decl_attr(d, "target");
+  const AttrVals *ms = decl_attr(d, "milestone");
+  const AttrVals *eq = decl_attr(d, "equity");
+  const AttrVals *dis = decl_attr(d, "disaggregate");
+  if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
+    const char *what = target->first ? "a target" : ms->first ? "a milestone" : "an equity target";
+    err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
+        d->id, what);
+  }
+  if (base->n && target->n && period_cmp(target->vals[0].per, base->vals[0].per) <= 0) {
+    Diag *g = err(c, target->vals[0].loc, "period", "the target's period must come after the baseline's");
+    diag_note(c->d, g, base->vals[0].loc, "the baseline");
+  }
+  for (int i = 0; i < ms->n; i++) {
+    const Value *m = &ms->vals[i];
+    if (base->n && period_cmp(m->per, base->vals[0].per) <= 0) {
+      Diag *g = err(c, m->loc, "period", "this milestone is not after the baseline");
+      diag_note(c->d, g, base->vals[0].loc, "the baseline");
+    } else if (target->n && period_cmp(m->per, target->vals[0].per) >= 0) {
+      Diag *g = err(c, m->loc, "period", "this milestone is not before the target");
+      diag_note(c->d, g, target->vals[0].loc, "the target");
+    }
+    for (int j = 0; j < i; j++)
+      if (period_cmp(ms->vals[j].per, m->per) == 0) {
+        Diag *g = err(c, m->loc, "period", "two milestones fall in the same period");
+        diag_note(c->d, g, ms->vals[j].loc, "the other milestone");
+        break;
+      }
+  }
+  if (dir->n && base->n && target->n) {
+    bool up = strcmp(dir->vals[0].str, "up") == 0;
+    double b = base->vals[0].num, t = target->vals[0].num;
+    if ((up && t < b) || (!up && t > b)) {
+      Diag *g = diag_add(c->d, SEV_WARNING, target->vals[0].loc, "direction",
+                         "the target (%g) is %s the baseline (%g), but the indicator's direction is %s", t,
+                         up ? "below" : "above", b, up ? "up" : "down");
+      diag_note(c->d, g, dir->vals[0].loc, "the direction is set here");
+    }
+  }
+  for (int i = 0; i < eq->n; i++) {
+    const Value *e = &eq->vals[i];
+    bool found = false;
+    for (int j = 0; j < dis->n; j++)
+      if (dis->vals[j].ref == e->ref) found = true;
+    if (!found) {
+      err(c, e->loc, "equity", "indicator '%s' is not disaggregated by '%s'; add `disaggregate %s`", d->id,
+          e->ref->id, e->ref->id);
+      continue;
+    }
+    if (e->form == EQ_GROUP) {
+      const AttrVals *groups = decl_attr(e->ref, "groups");
+      bool ok = false;
+      Suggest s;
+      suggest_init(&s, e->str);
+      for (int j = 0; j < groups->n; j++) {
+        if (strcmp(groups->vals[j].str, e->str) == 0) ok = true;
+        suggest_offer(&s, groups->vals[j].str);
+      }
+      if (!ok && s.best)
+        err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"; did you mean \"%s\"?", e->ref->id, e->str, s.best);
+      else if (!ok)
+        err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"", e->ref->id, e->str);
+    }
+  }
+}
+
+static void check_activity(Checker *c, Decl *d) {
+  const AttrVals *co = decl_attr(d, "community_owner");
+  for (int i = 0; i < co->n; i++) {
+    Decl *p = co->vals[i].ref;
+    if (!p || has_symbol(decl_attr(p, "sector"), "community")) continue;
+    Diag *g = err(c, co->vals[i].loc, "community",
+                  "community owner '%s' is not a community partner (its sector does not include community)", p->id);
+    diag_note(c->d, g, p->id_loc, "'%s' is declared here; if it is resident-led, add community to its sector", p->id);
+  }
+  const AttrVals *start = decl_attr(d, "start"), *end = decl_attr(d, "end");
+  if (start->n && end->n && period_cmp(end->vals[0].per, start->vals[0].per) < 0) {
+    Diag *g = err(c, end->vals[0].loc, "period", "activity '%s' ends before it starts", d->id);
+    diag_note(c->d, g, start->vals[0].loc, "it starts here");
+  }
+}
+
+/* ---- cycles ---- */
+
+enum { WHITE, GREY, BLACK };
+
+typedef struct CycleWalk {
+  Checker *c;
+  int *color;       /* by decl index */
+  Decl **stack;     /* current path */
+  int depth;        /* its length */
+  const char *attr; /* "leads_to" or "formula" */
+} CycleWalk;
+
+static void report_cycle(CycleWalk *w, Decl *back, Loc at) {
+  Buf b = {0};
+  int from = 0;
+  for (int i = 0; i < w->depth; i++)
+    if (w->stack[i] == back) from = i;
+  for (int i = from; i < w->depth; i++) buf_printf(&b, "%s → ", w->stack[i]->id);
+  buf_puts(&b, back->id);
+  if (strcmp(w->attr, "leads_to") == 0)
+    err(w->c, at, "cycle", "leads_to forms a cycle: %s", buf_str(&b));
+  else
+    err(w->c, at, "cycle", "formulas form a cycle: %s", buf_str(&b));
+  buf_free(&b);
+}
+
+/* Targets of d along the walked relation, with the location of each link. */
+typedef struct Edge {
+  Decl *to;
+  Loc at;
+} Edge;
+
+static void formula_names(Program *p, Expr *e, Vec *out) {
+  if (!e) return;
+  if (e->kind == E_NAME) {
+    Decl *t = strmap_get(&p->ids, e->text);
+    if (t && t->kind == D_INDICATOR) {
+      Edge *edge = arena_alloc(&p->arena, sizeof *edge);
+      edge->to = t;
+      edge->at = e->loc;
+      vec_push(out, edge);
+    }
+  }
+  formula_names(p, e->a, out);
+  formula_names(p, e->b, out);
+  for (int i = 0; i < e->nitems; i++) formula_names(p, e->items[i], out);
+}
+
+static void edges_of(CycleWalk *w, Decl *d, Vec *out) {
+  out->len = 0;
+  if (strcmp(w->attr, "leads_to") == 0) {
+    const AttrVals *lt = decl_attr(d, "leads_to");
+    for (int i = 0; i < lt->n; i++) {
+      Edge *e = arena_alloc(&w->c->p->arena, sizeof *e);
+      e->to = lt->vals[i].ref;
+      e->at = lt->vals[i].loc;
+      vec_push(out, e);
+    }
+  } else {
+    const AttrVals *f = decl_attr(d, "formula");
+    if (f->first) formula_names(w->c->p, f->first->expr, out);
+  }
+}
+
+/* Iterative depth-first search, so a long chain cannot overflow the stack. */
+static void walk_cycles(CycleWalk *w, Decl *root) {
+  typedef struct Frame {
+    Decl *d;
+    Vec edges;
+    int next;
+  } Frame;
+  int cap = 16, top = 0;
+  Frame *frames = xmalloc((size_t)cap * sizeof *frames);
+  frames[0] = (Frame){root, {0}, 0};
+  edges_of(w, root, &frames[0].edges);
+  w->color[root->index] = GREY;
+  w->stack[w->depth++] = root;
+  while (top >= 0) {
+    Frame *f = &frames[top];
+    if (f->next == f->edges.len) {
+      w->color[f->d->index] = BLACK;
+      w->depth--;
+      vec_free(&f->edges);
+      top--;
+      continue;
+    }
+    Edge *e = f->edges.items[f->next++];
+    if (!e->to) continue;
+    if (w->color[e->to->index] == GREY) {
+      report_cycle(w, e->to, e->at);
+    } else if (w->color[e->to->index] == WHITE) {
+      if (++top == cap) {
+        cap *= 2;
+        frames = xrealloc(frames, (size_t)cap * sizeof *frames);
+      }
+      frames[top] = (Frame){e->to, {0}, 0};
+      edges_of(w, e->to, &frames[top].edges);
+      w->color[e->to->index] = GREY;
+      w->stack[w->depth++] = e->to;
+    }
+  }
+  free(frames);
+}
+
+static void check_cycles(Checker *c, const char *attr, DeclKind k1, DeclKind k2) {
+  Program *p = c->p;
+  CycleWalk w = {c, xcalloc((size_t)p->decls.len + 1, sizeof(int)),
+                 xmalloc(((size_t)p->decls.len + 1) * sizeof(Decl *)), 0, attr};
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    if ((d->kind == k1 || d->kind == k2) && w.color[d->index] == WHITE) walk_cycles(&w, d);
+  }
+  free(w.color);
+  free(w.stack);
+}
+
+/* ---- formulas ---- */
+
+static void check_formula_expr(Checker *c, Decl *d, Expr *e) {
+  switch (e->kind) {
+  case E_NUMBER:
+    return;
+  case E_NAME: {
+    Decl *t = strmap_get(&c->p->ids, e->text);
+    if (!t) {
+      Suggest s;
+      suggest_init(&s, e->text);
+      for (int i = 0; i < c->p->decls.len; i++) {
+        Decl *x = c->p->decls.items[i];
+        if (x->kind == D_INDICATOR) suggest_offer(&s, x->id);
+      }
+      if (s.best)
+        err(c, e->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", e->text, s.best);
+      else
+        err(c, e->loc, "unresolved", "'%s' is not declared: a formula names other indicators", e->text);
+    } else if (t->kind != D_INDICATOR) {
+      err(c, e->loc, "kind", "'%s' is %s %s, but a formula names indicators", e->text,
+          article(ast_kind_name(t->kind)), ast_kind_name(t->kind));
+    }
+    return;
+  }
+  case E_PAREN:
+    check_formula_expr(c, d, e->a);
+    return;
+  case E_UNARY:
+    if (e->op == OP_NEG) {
+      check_formula_expr(c, d, e->a);
+      return;
+    }
+    break;
+  case E_BINARY:
+    if (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL || e->op == OP_DIV) {
+      check_formula_expr(c, d, e->a);
+      check_formula_expr(c, d, e->b);
+      return;
+    }
+    break;
+  default:
+    break;
+  }
+  err(c, e->loc, "type", "a formula uses only indicators, numbers, parentheses and + - * /");
+}
+
+/* ---- waivers ---- */
+
+static void check_waiver(Checker *c, const char *rule, Loc loc) {
+  if (chk_is_builtin(rule)) {
+    err(c, loc, "waiver", "'%s' is a built-in check and cannot be waived; fix what it reports instead", rule);
+    return;
+  }
+  Decl *r = strmap_get(&c->p->ids, rule);
+  if (r && r->kind == D_RULE) return;
+  Suggest s;
+  suggest_init(&s, rule);
+  for (int i = 0; i < c->p->decls.len; i++) {
+    Decl *d = c->p->decls.items[i];
+    if (d->kind == D_RULE) suggest_offer(&s, d->id);
+  }
+  if (s.best)
+    diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best);
+  else
+    diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s', so this waiver has no effect", rule);
+}
+
+/* ---- the whole program ---- */
+
+void chk_run(Program *p) {
+  Checker c = {p, &p->diags, 0};
+  /* Ids, duplicates and the charter. */
+  Decl *first_charter = NULL;
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    if (d->kind == D_CHARTER) {
+      if (!first_charter) {
+        first_charter = d;
+      } else {
+        Diag *g = err(&c, d->kw_loc, "charter", "a program has one charter block, and this is a second one");
+        diag_note(c.d, g, first_charter->kw_loc, "the first charter block is here");
+      }
+      continue;
+    }
+    Decl *prev = strmap_get(&p->ids, d->id);
+    if (prev) {
+      Diag *g = err(&c, d->id_loc, "duplicate", "'%s' is already declared (as %s %s)", d->id,
+                    article(ast_kind_name(prev->kind)), ast_kind_name(prev->kind));
+      diag_note(c.d, g, prev->id_loc, "'%s' is first declared here", d->id);
+      continue;
+    }
+    strmap_put(&p->ids, d->id, d);
+  }
+  p->charter = first_charter;
+  if (!first_charter && p->srcs.len > 0) {
+    Loc at = {p->entry, 0, 0};
+    err(&c, at, "charter", "this program has no charter block; add one, such as: charter \"Our Coalition\" { vision \"…\" }");
+  }
+  /* Attributes and references. */
+  for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
+  /* Kind-specific checks. */
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    switch (d->kind) {
+    case D_COUNCIL: check_council(&c, d); break;
+    case D_DIMENSION: check_dimension(&c, d); break;
+    case D_INDICATOR: {
+      check_indicator(&c, d);
+      const AttrVals *f = decl_attr(d, "formula");
+      if (f->first) check_formula_expr(&c, d, f->first->expr);
+      break;
+    }
+    case D_ACTIVITY: check_activity(&c, d); break;
+    default: break;
+    }
+    const AttrVals *w = decl_attr(d, "waive");
+    for (int j = 0; j < w->n; j++) check_waiver(&c, w->vals[j].str, w->vals[j].loc);
+  }
+  check_cycles(&c, "leads_to", D_OUTCOME, D_GOAL);
+  check_cycles(&c, "formula", D_INDICATOR, D_INDICATOR);
+  for (int i = 0; i < p->waivers.len; i++) {
+    Item *it = p->waivers.items[i];
+    check_waiver(&c, it->name, it->name_loc);
+  }
+}

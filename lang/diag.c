@@ -1,0 +1,410 @@
+/* Collecting, sorting and printing diagnostics. Output holds no pointers or
+ * timestamps, so golden files stay stable. */
+#include "diag.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void diag_init(DiagList *d, Arena *arena) {
+  memset(d, 0, sizeof *d);
+  d->arena = arena;
+}
+
+void diag_free(DiagList *d) { vec_free(&d->items); }
+
+static Diag *add_v(DiagList *d, Severity sev, Loc loc, const char *rule, const char *fmt,
+                   va_list ap) {
+  Diag *g = arena_alloc(d->arena, sizeof *g);
+  Buf b = {0};
+  buf_vprintf(&b, fmt, ap);
+  g->sev = sev;
+  g->loc = loc;
+  g->rule = rule;
+  g->msg = arena_strndup(d->arena, buf_str(&b), b.len);
+  buf_free(&b);
+  g->seq = d->items.len;
+  vec_push(&d->items, g);
+  if (sev == SEV_ERROR) d->nerrors++;
+  else if (sev == SEV_WARNING) d->nwarnings++;
+  else d->ninfos++;
+  return g;
+}
+
+Diag *diag_add(DiagList *d, Severity sev, Loc loc, const char *rule, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  Diag *g = add_v(d, sev, loc, rule, fmt, ap);
+  va_end(ap);
+  return g;
+}
+
+static void note_v(DiagList *d, Diag *g, bool has_loc, Loc loc, const char *fmt, va_list ap) {
+  DiagNote *n = arena_alloc(d->arena, sizeof *n);
+  Buf b = {0};
+  buf_vprintf(&b, fmt, ap);
+  n->msg = arena_strndup(d->arena, buf_str(&b), b.len);
+  buf_free(&b);
+  n->loc = loc;
+  n->has_loc = has_loc;
+  DiagNote **tail = &g->notes;
+  while (*tail) tail = &(*tail)->next;
+  *tail = n;
+}
+
+void diag_note(DiagList *d, Diag *g, Loc loc, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  note_v(d, g, true, loc, fmt, ap);
+  va_end(ap);
+}
+
+void diag_note_noloc(DiagList *d, Diag *g, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  Loc none = {0, 0, 0};
+  note_v(d, g, false, none, fmt, ap);
+  va_end(ap);
+}
+
+void diag_promote_warnings(DiagList *d) {
+  for (int i = 0; i < d->items.len; i++) {
+    Diag *g = d->items.items[i];
+    if (g->sev == SEV_WARNING) {
+      g->sev = SEV_ERROR;
+      d->nwarnings--;
+      d->nerrors++;
+    }
+  }
+}
+
+static int cmp_diag(const void *a, const void *b) {
+  const Diag *x = *(const Diag *const *)a, *y = *(const Diag *const *)b;
+  if (x->loc.file != y->loc.file) return x->loc.file < y->loc.file ? -1 : 1;
+  if (x->loc.start != y->loc.start) return x->loc.start < y->loc.start ? -1 : 1;
+  return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+void diag_sort(DiagList *d) {
+  if (d->items.len > 1) qsort(d->items.items, (size_t)d->items.len, sizeof(void *), cmp_diag);
+}
+
+static const char *sev_name(Severity s) {
+  return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info";
+}
+
+#define C_BOLD "\033[1m"
+#define C_RED "\033[1;31m"
+#define C_MAGENTA "\033[1;35m"
+#define C_CYAN "\033[1;36m"
+#define C_GREEN "\033[1;32m"
+#define C_RESET "\033[0m"
+
+static const char *sev_color(const char *sev) {
+  if (strcmp(sev, "error") == 0) return C_RED;
+  if (strcmp(sev, "warning") == 0) return C_MAGENTA;
+  return C_CYAN;
+}
+
+/* Prints "path:line:col: sev: msg [rule]", then the source line and carets. */
+static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char *sev,
+                      const char *msg, const char *rule, bool color) {
+  Src *s = has_loc ? src_get(srcs, loc.file) : NULL;
+  int line = 0, col = 0;
+  if (s) {
+    src_linecol(s, loc.start, &line, &col);
+    fprintf(out, "%s%s:%d:%d:%s ", color ? C_BOLD : "", s->path, line, col, color ? C_RESET : "");
+  } else {
+    fprintf(out, "%scharter:%s ", color ? C_BOLD : "", color ? C_RESET : "");
+  }
+  fprintf(out, "%s%s:%s %s", color ? sev_color(sev) : "", sev, color ? C_RESET : "", msg);
+  if (rule) fprintf(out, " [%s]", rule);
+  fputc('\n', out);
+  if (!s) return;
+
+  size_t len;
+  const char *text = src_line(s, line, &len);
+  /* A line longer than this is shown cut around the caret. */
+  enum { SHOWN = 200 };
+  const char *from = text;
+  size_t line_start = (size_t)(text - s->text);
+  size_t caret = loc.start - line_start; /* byte offset of the span in the line */
+  if (len > SHOWN) {
+    size_t lead = caret > 40 ? caret - 40 : 0;
+    while (lead > 0 && (((unsigned char)text[lead]) & 0xC0) == 0x80) lead--;
+    from = text + lead;
+    size_t left = len - lead;
+    len = left > SHOWN ? SHOWN : left;
+    while (len < left && len > 0 && (((unsigned char)from[len]) & 0xC0) == 0x80) len--;
+    caret -= lead;
+  }
+  fprintf(out, "%5d | ", line);
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)from[i];
+    /* Control bytes would garble the terminal: show them as '?'. */
+    fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
+  }
+  fputc('\n', out);
+  fputs("      | ", out);
+  for (size_t i = 0; i < caret && i < len;) { /* pad to the caret */
+    if (from[i] == '\t') {
+      fputc('\t', out);
+      i++;
+    } else {
+      uint32_t cp;
+      int n = utf8_decode((const unsigned char *)from + i, len - i, &cp);
+      fputc(' ', out);
+      i += n ? (size_t)n : 1;
+    }
+  }
+  /* The span in bytes of the shown text, clamped to this line. */
+  size_t c0 = caret < len ? caret : len;
+  size_t c1 = loc.end > loc.start ? loc.end - line_start - (size_t)(from - text) : c0;
+  if (c1 > len) c1 = len;
+  if (c1 < c0) c1 = c0;
+  size_t width = utf8_count(from + c0, c1 - c0);
+  if (width == 0) width = 1;
+  if (color) fputs(C_GREEN, out);
+  fputc('^', out);
+  for (size_t i = 1; i < width; i++) fputc('~', out);
+  if (color) fputs(C_RESET, out);
+  fputc('\n', out);
+}
+
+void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style) {
+  int shown = 0;
+  for (int i = 0; i < d->items.len; i++) {
+    if (style.max > 0 && shown == style.max) {
+      int more = d->items.len - shown;
+      fprintf(out, "charter: %d more diagnostic%s not shown (--format json lists them all)\n", more,
+              more == 1 ? "" : "s");
+      break;
+    }
+    Diag *g = d->items.items[i];
+    print_one(out, srcs, g->loc, true, sev_name(g->sev), g->msg, g->rule, style.color);
+    for (DiagNote *n = g->notes; n; n = n->next)
+      print_one(out, srcs, n->loc, n->has_loc, "note", n->msg, NULL, style.color);
+    shown++;
+  }
+}
+
+void diag_print_summary(FILE *out, DiagList *d, bool color) {
+  if (color) fputs(C_BOLD, out);
+  fprintf(out, "%d error%s, %d warning%s", d->nerrors, d->nerrors == 1 ? "" : "s", d->nwarnings,
+          d->nwarnings == 1 ? "" : "s");
+  if (d->ninfos) fprintf(out, ", %d info", d->ninfos);
+  if (color) fputs(C_RESET, out);
+  fputc('\n', out);
+}
+
+void json_escape(Buf *b, const char *s) {
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    switch (*p) {
+    case '"': buf_puts(b, "\\\""); break;
+    case '\\': buf_puts(b, "\\\\"); break;
+    case '\n': buf_puts(b, "\\n"); break;
+    case '\r': buf_puts(b, "\\r"); break;
+    case '\t': buf_puts(b, "\\t"); break;
+    default:
+      if (*p < 0x20 || *p == 0x7f) buf_printf(b, "\\u%04x", *p);
+      else buf_putc(b, (char)*p);
+    }
+  }
+}
+
+static void jstr(Buf *b, const char *s) {
+  buf_putc(b, '"');
+  json_escape(b, s ? s : "");
+  buf_putc(b, '"');
+}
+
+typedef struct Pos {
+  const char *path;
+  int line, col, end_line, end_col;
+} Pos;
+
+static Pos pos_of(SrcSet *srcs, Loc loc) {
+  Pos p = {"", 1, 1, 1, 1};
+  Src *s = src_get(srcs, loc.file);
+  if (!s) return p;
+  p.path = s->path;
+  src_linecol(s, loc.start, &p.line, &p.col);
+  src_linecol(s, loc.end > loc.start ? loc.end : loc.start, &p.end_line, &p.end_col);
+  if (loc.end <= loc.start) p.end_col = p.col + 1;
+  return p;
+}
+
+void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
+  Buf b = {0};
+  buf_puts(&b, "[");
+  for (int i = 0; i < d->items.len; i++) {
+    Diag *g = d->items.items[i];
+    Pos p = pos_of(srcs, g->loc);
+    buf_puts(&b, i ? ",\n  " : "\n  ");
+    buf_puts(&b, "{\"file\": ");
+    jstr(&b, p.path);
+    buf_printf(&b, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d", p.line,
+               p.col, p.end_line, p.end_col);
+    buf_puts(&b, ", \"severity\": ");
+    jstr(&b, sev_name(g->sev));
+    buf_puts(&b, ", \"rule\": ");
+    jstr(&b, g->rule);
+    buf_puts(&b, ", \"message\": ");
+    jstr(&b, g->msg);
+    buf_puts(&b, ", \"notes\": [");
+    int k = 0;
+    for (DiagNote *n = g->notes; n; n = n->next, k++) {
+      buf_puts(&b, k ? ", " : "");
+      buf_puts(&b, "{");
+      if (n->has_loc) {
+        Pos q = pos_of(srcs, n->loc);
+        buf_puts(&b, "\"file\": ");
+        jstr(&b, q.path);
+        buf_printf(&b, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d, ",
+                   q.line, q.col, q.end_line, q.end_col);
+      }
+      buf_puts(&b, "\"message\": ");
+      jstr(&b, n->msg);
+      buf_puts(&b, "}");
+    }
+    buf_puts(&b, "]}");
+  }
+  buf_puts(&b, d->items.len ? "\n]\n" : "]\n");
+  fwrite(buf_str(&b), 1, b.len, out);
+  buf_free(&b);
+}
+
+/* A SARIF artifact URI: the printed path, '/'-separated, percent-encoded,
+ * relative, with no leading "./". */
+static void sarif_uri(Buf *b, const char *path) {
+  while (path[0] == '.' && path[1] == '/') path += 2;
+  while (*path == '/') path++;
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+        strchr("-._~/", *p))
+      buf_putc(b, (char)*p);
+    else
+      buf_printf(b, "%%%02X", *p);
+  }
+}
+
+static void sarif_region(Buf *b, Pos p) {
+  buf_printf(b,
+             "\"region\": {\"startLine\": %d, \"startColumn\": %d, \"endLine\": %d, "
+             "\"endColumn\": %d}",
+             p.line, p.col, p.end_line, p.end_col);
+}
+
+static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg) {
+  Pos p = pos_of(srcs, loc);
+  Buf uri = {0};
+  sarif_uri(&uri, p.path);
+  buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
+  jstr(b, buf_str(&uri));
+  buf_puts(b, "}, ");
+  sarif_region(b, p);
+  buf_puts(b, "}");
+  if (msg) {
+    buf_puts(b, ", \"message\": {\"text\": ");
+    jstr(b, msg);
+    buf_puts(b, "}");
+  }
+  buf_puts(b, "}");
+  buf_free(&uri);
+}
+
+void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rules, int nrules,
+                      const char *version) {
+  Buf b = {0};
+  buf_puts(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n");
+  buf_puts(&b, "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {");
+  buf_puts(&b, "\"name\": \"charter\", \"version\": ");
+  jstr(&b, version);
+  buf_puts(&b, ", \"semanticVersion\": ");
+  jstr(&b, version);
+  buf_puts(&b, ", \"rules\": [");
+  for (int i = 0; i < nrules; i++) {
+    buf_puts(&b, i ? ",\n      " : "\n      ");
+    buf_puts(&b, "{\"id\": ");
+    jstr(&b, rules[i].id);
+    buf_puts(&b, ", \"name\": ");
+    jstr(&b, rules[i].id);
+    buf_puts(&b, ", \"shortDescription\": {\"text\": ");
+    jstr(&b, rules[i].title);
+    buf_puts(&b, "}, \"fullDescription\": {\"text\": ");
+    jstr(&b, rules[i].full);
+    buf_puts(&b, "}, \"help\": {\"text\": ");
+    jstr(&b, rules[i].help);
+    buf_puts(&b, "}}");
+  }
+  buf_puts(&b, "]}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
+  for (int i = 0; i < d->items.len; i++) {
+    Diag *g = d->items.items[i];
+    int index = -1;
+    for (int r = 0; r < nrules; r++)
+      if (strcmp(rules[r].id, g->rule) == 0) index = r;
+    buf_puts(&b, i ? ",\n      " : "\n      ");
+    buf_puts(&b, "{\"ruleId\": ");
+    jstr(&b, g->rule);
+    if (index >= 0) buf_printf(&b, ", \"ruleIndex\": %d", index);
+    buf_puts(&b, ", \"level\": ");
+    jstr(&b, g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "note");
+    buf_puts(&b, ", \"message\": {\"text\": ");
+    jstr(&b, g->msg);
+    buf_puts(&b, "}, \"locations\": [");
+    sarif_location(&b, srcs, g->loc, NULL);
+    buf_puts(&b, "]");
+    bool any = false;
+    for (DiagNote *n = g->notes; n; n = n->next) {
+      if (!n->has_loc) continue;
+      buf_puts(&b, any ? ", " : ", \"relatedLocations\": [");
+      sarif_location(&b, srcs, n->loc, n->msg);
+      any = true;
+    }
+    if (any) buf_puts(&b, "]");
+    buf_puts(&b, "}");
+  }
+  buf_puts(&b, d->items.len ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
+  fwrite(buf_str(&b), 1, b.len, out);
+  buf_free(&b);
+}
+
+/* GitHub workflow commands: data escapes % CR LF; properties also : and ,. */
+static void gh_escape(FILE *out, const char *s, bool property) {
+  for (; *s; s++) {
+    switch (*s) {
+    case '%': fputs("%25", out); break;
+    case '\r': fputs("%0D", out); break;
+    case '\n': fputs("%0A", out); break;
+    case ':': fputs(property ? "%3A" : ":", out); break;
+    case ',': fputs(property ? "%2C" : ",", out); break;
+    default: fputc(*s, out);
+    }
+  }
+}
+
+void diag_print_github(FILE *out, DiagList *d, SrcSet *srcs) {
+  for (int i = 0; i < d->items.len; i++) {
+    Diag *g = d->items.items[i];
+    Pos p = pos_of(srcs, g->loc);
+    fprintf(out, "::%s file=", g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "notice");
+    gh_escape(out, p.path, true);
+    fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,title=", p.line, p.col, p.end_line,
+            p.end_col);
+    gh_escape(out, g->rule, true);
+    fputs("::", out);
+    Buf m = {0};
+    buf_puts(&m, g->msg);
+    for (DiagNote *n = g->notes; n; n = n->next) {
+      buf_puts(&m, "\n");
+      if (n->has_loc) {
+        Pos q = pos_of(srcs, n->loc);
+        buf_printf(&m, "%s:%d:%d: ", q.path, q.line, q.col);
+      }
+      buf_puts(&m, "note: ");
+      buf_puts(&m, n->msg);
+    }
+    gh_escape(out, buf_str(&m), false);
+    buf_free(&m);
+    fputc('\n', out);
+  }
+}

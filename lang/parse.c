@@ -1,0 +1,674 @@
+/* The parse driver: encoding checks, token decoding (strings, text blocks,
+ * numbers), error messages and recovery, and the tree builders the grammar
+ * actions call. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdlib.h>
+#include <string.h>
+
+#include "parse_ctx.h"
+#include "parser.h"
+#include "lexer.h"
+#include "suggest.h"
+
+/* The functions below are called from the generated scanner and parser. */
+int chx_keyword(const char *s, size_t n);
+int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
+int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
+int chx_open(ParseCtx *ctx, int tok, Loc loc);
+int chx_close(ParseCtx *ctx, int tok);
+bool chx_newline_ends(int last_tok);
+void chx_comment(ParseCtx *ctx, const char *s, size_t n, Loc loc);
+void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc);
+void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title);
+void chx_end_decl(ParseCtx *ctx, Loc loc);
+void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name);
+void chx_end_stmt(ParseCtx *ctx, Loc loc);
+void chx_add_atom(ParseCtx *ctx, Atom *a);
+void chx_end_phrase(ParseCtx *ctx);
+void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason);
+void chx_item_error(ParseCtx *ctx);
+void chx_stmt_error(ParseCtx *ctx);
+void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **expected, int n);
+Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc);
+Expr *chx_binary(ParseCtx *ctx, Op op, Expr *a, Expr *b, Loc loc);
+Expr *chx_literal(ParseCtx *ctx, ExprKind kind, Atom *a);
+ExprList *chx_list(ParseCtx *ctx, ExprList *list, Expr *e);
+void chx_list_set(Expr *e, ExprList *list);
+
+static const struct {
+  const char *word;
+  int tok;
+} keywords[] = {
+    {"charter", KW_CHARTER}, {"import", KW_IMPORT},   {"use", KW_USE},
+    {"partner", KW_PARTNER}, {"council", KW_COUNCIL}, {"dimension", KW_DIMENSION},
+    {"goal", KW_GOAL},       {"outcome", KW_OUTCOME}, {"indicator", KW_INDICATOR},
+    {"activity", KW_ACTIVITY}, {"rule", KW_RULE},     {"view", KW_VIEW},
+    {"waive", KW_WAIVE},     {"for", KW_FOR},         {"where", KW_WHERE},
+    {"require", KW_REQUIRE}, {"formula", KW_FORMULA}, {"and", KW_AND},
+    {"or", KW_OR},           {"not", KW_NOT},         {"in", KW_IN},
+    {"none", KW_NONE},       {"true", KW_TRUE},       {"false", KW_FALSE},
+};
+
+static const char *const kind_names[D_KIND_COUNT] = {
+    "charter", "partner", "council", "dimension", "goal",
+    "outcome", "indicator", "activity", "rule", "view"};
+
+const char *ast_kind_name(DeclKind k) { return (unsigned)k < D_KIND_COUNT ? kind_names[k] : "?"; }
+
+int ast_kind_from_name(const char *s) {
+  for (int i = 0; i < D_KIND_COUNT; i++)
+    if (strcmp(kind_names[i], s) == 0) return i;
+  return -1;
+}
+
+bool ast_is_reserved(const char *s) { return chx_keyword(s, strlen(s)) != 0; }
+
+const char *ast_op_text(Op op) {
+  static const char *const text[] = {"or", "and", "not", "==", "!=", "<", "<=", ">",
+                                     ">=", "in", "+",   "-",   "*",  "/",  "-"};
+  return text[op];
+}
+
+int chx_keyword(const char *s, size_t n) {
+  if (n < 2 || n > 9) return 0;
+  for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
+    if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0) return keywords[i].tok;
+  return 0;
+}
+
+void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) {
+  if (ctx->fatal) return;
+  Buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  diag_add(ctx->diags, SEV_ERROR, loc, "syntax", "%s", buf_str(&b));
+  buf_free(&b);
+  ctx->nerrors++;
+}
+
+static Loc loc_at(ParseCtx *ctx, uint32_t start, uint32_t len) {
+  Loc l = {ctx->file, start, start + len};
+  return l;
+}
+
+static bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Checks the escapes of raw string text at source offset base; reports each
+ * bad one. Returns false when any was bad. */
+static bool check_escapes(ParseCtx *ctx, const char *s, size_t n, uint32_t base) {
+  bool ok = true;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '\\') continue;
+    if (i + 1 >= n) {
+      parse_error(ctx, loc_at(ctx, base + (uint32_t)i, 1), "a '\\' at the end of a string escapes nothing; write '\\\\' for a backslash");
+      return false;
+    }
+    char c = s[i + 1];
+    if (c == '"' || c == '\\' || c == 'n' || c == 't') {
+      i++;
+      continue;
+    }
+    if (c == 'u') {
+      size_t j = i + 2;
+      bool good = j < n && s[j] == '{';
+      uint32_t cp = 0;
+      size_t digits = 0;
+      if (good) {
+        for (j++; j < n && is_hex(s[j]) && digits < 7; j++, digits++)
+          cp = cp * 16 + (uint32_t)(s[j] <= '9' ? s[j] - '0' : (s[j] | 0x20) - 'a' + 10);
+        good = j < n && s[j] == '}' && digits >= 1 && digits <= 6;
+      }
+      if (!good) {
+        parse_error(ctx, loc_at(ctx, base + (uint32_t)i, 2), "a Unicode escape is written \\u{…} with 1 to 6 hex digits, as in \\u{1F600}");
+        ok = false;
+      } else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+        parse_error(ctx, loc_at(ctx, base + (uint32_t)i, (uint32_t)(j + 1 - i)),
+                    "\\u{%X} is not a Unicode character (surrogates and values above 10FFFF are not allowed)", cp);
+        ok = false;
+      }
+      i = j;
+      continue;
+    }
+    uint32_t cp;
+    int len = utf8_decode((const unsigned char *)s + i + 1, n - i - 1, &cp);
+    parse_error(ctx, loc_at(ctx, base + (uint32_t)i, 1 + (uint32_t)(len ? len : 1)),
+                "unknown escape '\\%.*s': the escapes are \\\" \\\\ \\n \\t and \\u{…}; write '\\\\' for a backslash",
+                len ? len : 1, s + i + 1);
+    ok = false;
+    i += len ? (size_t)len : 1;
+  }
+  return ok;
+}
+
+/* Decodes escapes of text already checked by check_escapes. */
+static void decode_escapes(Buf *out, const char *s, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] != '\\' || i + 1 >= n) {
+      buf_putc(out, s[i]);
+      continue;
+    }
+    char c = s[++i];
+    if (c == 'n') buf_putc(out, '\n');
+    else if (c == 't') buf_putc(out, '\t');
+    else if (c == 'u') {
+      uint32_t cp = 0;
+      for (i += 2; i < n && s[i] != '}'; i++)
+        cp = cp * 16 + (uint32_t)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+      char enc[4];
+      buf_add(out, enc, (size_t)utf8_encode(cp, enc));
+    } else buf_putc(out, c);
+  }
+}
+
+/* Text block rules: drop a line end right after the opening quotes and a
+ * last line holding only white space, then remove the common indentation of
+ * the non-blank lines. Escapes are decoded after, so an escaped newline does
+ * not count as a line. */
+static void dedent(Buf *out, const char *s, size_t n) {
+  Buf norm = {0};
+  for (size_t i = 0; i < n; i++)
+    if (!(s[i] == '\r' && i + 1 < n && s[i + 1] == '\n')) buf_putc(&norm, s[i]);
+  const char *t = buf_str(&norm);
+  size_t len = norm.len;
+  if (len && t[0] == '\n') {
+    t++;
+    len--;
+  }
+  /* Drop the last line when it is only white space. */
+  size_t last = len;
+  while (last > 0 && t[last - 1] != '\n') last--;
+  bool blank_last = true;
+  for (size_t i = last; i < len; i++)
+    if (t[i] != ' ' && t[i] != '\t') blank_last = false;
+  if (blank_last) len = last > 0 ? last - 1 : 0;
+  if (blank_last && last == 0) len = 0;
+  /* Common indentation of non-blank lines. */
+  size_t indent = (size_t)-1;
+  for (size_t i = 0; i <= len;) {
+    size_t j = i, w = 0;
+    while (j < len && (t[j] == ' ' || t[j] == '\t')) j++, w++;
+    if (j < len && t[j] != '\n' && w < indent) indent = w;
+    while (j < len && t[j] != '\n') j++;
+    i = j + 1;
+  }
+  if (indent == (size_t)-1) indent = 0;
+  for (size_t i = 0; i < len || (i == len && len > 0 && t[len - 1] == '\n');) {
+    size_t j = i, w = 0;
+    while (j < len && w < indent && (t[j] == ' ' || t[j] == '\t')) j++, w++;
+    size_t e = j;
+    while (e < len && t[e] != '\n') e++;
+    bool only_ws = true;
+    for (size_t k = j; k < e; k++)
+      if (t[k] != ' ' && t[k] != '\t') only_ws = false;
+    if (!only_ws) decode_escapes(out, t + j, e - j);
+    if (e < len) buf_putc(out, '\n');
+    i = e + 1;
+    if (e >= len) break;
+  }
+  buf_free(&norm);
+}
+
+int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out) {
+  uint32_t base = loc.start + (text_block ? 3 : 1);
+  Buf b = {0};
+  if (check_escapes(ctx, s, n, base)) {
+    if (text_block) dedent(&b, s, n);
+    else decode_escapes(&b, s, n);
+  }
+  *out = arena_strndup(ctx->arena, buf_str(&b), b.len);
+  buf_free(&b);
+  return text_block ? TEXT : STRING;
+}
+
+int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a) {
+  memset(a, 0, sizeof *a);
+  a->kind = ATOM_NUMBER;
+  a->loc = loc;
+  a->text = arena_strndup(ctx->arena, s, n);
+  char clean[64];
+  size_t k = 0, sig = 0;
+  bool leading = true;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '_') continue;
+    if (s[i] != '.') {
+      if (s[i] != '0') leading = false;
+      if (!leading) sig++;
+    }
+    if (k < sizeof clean - 1) clean[k++] = s[i];
+  }
+  clean[k] = '\0';
+  if (sig > 15) {
+    parse_error(ctx, loc, "this number has %zu significant digits; numbers have at most 15", sig);
+    a->num = 0;
+  } else {
+    a->num = strtod(clean, NULL);
+  }
+  return NUMBER;
+}
+
+int chx_open(ParseCtx *ctx, int tok, Loc loc) {
+  if (++ctx->depth > MAX_NESTING) {
+    parse_error(ctx, loc, "this is nested more than %d levels deep", MAX_NESTING);
+    ctx->fatal = true;
+    return tok;
+  }
+  if (tok == '{') ctx->braces[++ctx->brace_depth] = loc;
+  else ctx->paren_depth++;
+  return tok;
+}
+
+int chx_close(ParseCtx *ctx, int tok) {
+  if (tok == '}') {
+    if (ctx->brace_depth > 0) ctx->brace_depth--, ctx->depth--;
+  } else if (ctx->paren_depth > 0) {
+    ctx->paren_depth--, ctx->depth--;
+  }
+  return tok;
+}
+
+bool chx_newline_ends(int t) {
+  switch (t) {
+  case 0: case NEWLINE: case '{': case ';': case ',': case '(': case '[': case '.':
+  case '+': case '-': case '*': case '/': case '<': case '>': case EQ: case NE: case LE: case GE:
+  case KW_AND: case KW_OR: case KW_NOT: case KW_IN:
+    return false;
+  default:
+    return true;
+  }
+}
+
+void chx_comment(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
+  if (n && s[n - 1] == '\r') {
+    n--;
+    loc.end--;
+  }
+  Comment *c = arena_alloc(ctx->arena, sizeof *c);
+  c->loc = loc;
+  c->text = arena_strndup(ctx->arena, s, n);
+  vec_push(&ctx->comments, c);
+}
+
+void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
+  uint32_t cp;
+  int len = utf8_decode((const unsigned char *)s, n, &cp);
+  if (len == 0) cp = (unsigned char)s[0];
+  if (cp == 0x201C || cp == 0x201D || cp == 0x201E || cp == 0x2018 || cp == 0x2019) {
+    loc.end = loc.start + (uint32_t)len;
+    parse_error(ctx, loc, "unexpected curly quote '%.*s': strings use straight double quotes \"…\"", len, s);
+    /* Report each curly quote once, at its place. */
+    if ((size_t)len < n) chx_bad_char(ctx, s + len, n - (size_t)len, loc_at(ctx, loc.start + (uint32_t)len, (uint32_t)(n - (size_t)len)));
+    return;
+  }
+  if (cp >= 0x80)
+    parse_error(ctx, loc, "unexpected character '%.*s' (U+%04X): names use only ASCII letters, digits and '_'; put other text in quotes",
+                len, s, cp);
+  else if (cp < 0x20 || cp == 0x7f)
+    parse_error(ctx, loc, "unexpected control character (U+%04X)", cp);
+  else
+    parse_error(ctx, loc, "unexpected character '%c'", (char)cp);
+}
+
+int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
+  for (;;) {
+    int t = ctx->fatal ? 0 : yylex(lval, lloc, ctx->scanner);
+    if (t == 0 || ctx->fatal) {
+      lloc->file = ctx->file;
+      lloc->start = lloc->end = (uint32_t)ctx->src->len;
+      ctx->skip = SKIP_NONE;
+      return 0;
+    }
+    switch (ctx->skip) {
+    case SKIP_NONE:
+      return t;
+    case SKIP_MAYBE_BRACE:
+      ctx->skip = SKIP_NONE;
+      if (t != '{') return t;
+      ctx->skip = SKIP_BLOCK;
+      ctx->skip_depth = ctx->brace_depth - 1;
+      continue;
+    case SKIP_LINE:
+      if (t == NEWLINE || t == ';') {
+        ctx->skip = SKIP_NONE;
+        return t;
+      }
+      if (t == '{') {
+        ctx->skip = SKIP_BLOCK;
+        ctx->skip_depth = ctx->brace_depth - 1;
+      }
+      continue;
+    case SKIP_BLOCK:
+      if (ctx->brace_depth <= ctx->skip_depth) {
+        ctx->skip = SKIP_NONE;
+        ctx->last_tok = NEWLINE;
+        return NEWLINE;
+      }
+      continue;
+    }
+  }
+}
+
+/* ---- error messages ---- */
+
+static bool has(const char **names, int n, const char *want) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(names[i], want) == 0) return true;
+  return false;
+}
+
+/* A token name as bison spells it ("\"name\"", "'{'", "end of file") made
+ * readable: categories get an article, words and punctuation quotes. */
+static void describe(Buf *b, const char *name) {
+  static const char *const categories[] = {"name", "string", "text block", "number", "period"};
+  char plain[64];
+  size_t len = strlen(name);
+  if (len >= 2 && name[0] == '"' && name[len - 1] == '"' && len - 2 < sizeof plain) {
+    memcpy(plain, name + 1, len - 2);
+    plain[len - 2] = '\0';
+  } else {
+    snprintf(plain, sizeof plain, "%s", name);
+  }
+  for (size_t i = 0; i < sizeof categories / sizeof *categories; i++)
+    if (strcmp(plain, categories[i]) == 0) {
+      buf_printf(b, "%s %s", plain[0] == 'e' ? "an" : "a", plain);
+      return;
+    }
+  if (strcmp(plain, "end of line") == 0 || strcmp(plain, "end of file") == 0) buf_puts(b, plain);
+  else if (plain[0] == '\'') buf_puts(b, plain);
+  else buf_printf(b, "'%s'", plain);
+}
+
+static void token_text(Buf *b, ParseCtx *ctx, Loc loc) {
+  size_t n = loc.end - loc.start;
+  const char *s = ctx->src->text + loc.start;
+  if (n > 40) {
+    size_t cut = 40;
+    while (cut > 0 && (((unsigned char)s[cut]) & 0xC0) == 0x80) cut--;
+    buf_printf(b, " %.*s…", (int)cut, s);
+  } else {
+    buf_printf(b, " %.*s", (int)n, s);
+  }
+}
+
+void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
+  if (ctx->fatal) return;
+  Buf m = {0};
+  bool is_newline = strcmp(got, "\"end of line\"") == 0;
+  bool is_eof = strcmp(got, "end of file") == 0;
+  bool is_brace = strcmp(got, "'{'") == 0;
+  bool word = strcmp(got, "\"name\"") == 0 || strcmp(got, "\"string\"") == 0 ||
+              strcmp(got, "\"number\"") == 0 || strcmp(got, "\"period\"") == 0 ||
+              strcmp(got, "\"text block\"") == 0;
+  Diag *g = NULL;
+
+  if (is_newline && has(exp, n, "'{'")) {
+    parse_error(ctx, loc, "expected '{' at the end of this line: a declaration's block opens on the same line as its header");
+    ctx->skip = SKIP_MAYBE_BRACE;
+    return;
+  }
+  if (is_brace && has(exp, n, "\"string\"")) {
+    parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner caretrek \"CareTrek Support Group\" {");
+  } else if (is_eof && ctx->brace_depth > 0) {
+    Loc open = ctx->braces[ctx->brace_depth < MAX_NESTING ? ctx->brace_depth : MAX_NESTING];
+    int line, col;
+    src_linecol(ctx->src, open.start, &line, &col);
+    parse_error(ctx, loc, "the file ends inside a block: expected '}' to close the '{' on line %d", line);
+    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    diag_note(ctx->diags, g, open, "the block opened here");
+  } else if (has(exp, n, "\"partner\"") && has(exp, n, "\"import\"")) {
+    buf_puts(&m, "expected a declaration (charter, partner, council, dimension, goal, outcome, indicator, activity, rule or view), import, use or waive, but found ");
+    describe(&m, got);
+    if (word) token_text(&m, ctx, loc);
+    if (strcmp(got, "\"name\"") == 0) {
+      static const char *const tops[] = {"charter", "partner", "council", "dimension", "goal", "outcome",
+                                         "indicator", "activity", "rule", "view", "import", "use", "waive"};
+      char *w = arena_strndup(ctx->arena, ctx->src->text + loc.start, loc.end - loc.start);
+      const char *best = suggest_best(w, tops, (int)(sizeof tops / sizeof *tops));
+      if (best) buf_printf(&m, "; did you mean '%s'?", best);
+    } else if (strcmp(got, "'}'") == 0) {
+      buf_puts(&m, " (no block is open here)");
+    }
+    parse_error(ctx, loc, "%s", buf_str(&m));
+  } else {
+    buf_puts(&m, "unexpected ");
+    describe(&m, got);
+    if (word) token_text(&m, ctx, loc);
+    if (n > 0 && n <= 6) {
+      buf_puts(&m, "; expected ");
+      for (int i = 0; i < n; i++) {
+        if (i) buf_puts(&m, i == n - 1 ? " or " : ", ");
+        describe(&m, exp[i]);
+      }
+    }
+    parse_error(ctx, loc, "%s", buf_str(&m));
+  }
+  buf_free(&m);
+
+  if (is_brace && ctx->brace_depth > 0) {
+    ctx->skip = SKIP_BLOCK;
+    ctx->skip_depth = ctx->brace_depth - 1;
+  } else if (ctx->brace_depth == 0 && !is_newline && !is_eof && strcmp(got, "';'") != 0) {
+    ctx->skip = SKIP_LINE;
+  }
+}
+
+/* ---- tree builders ---- */
+
+static void *copy_vec(ParseCtx *ctx, Vec *v, int *n) {
+  *n = v->len;
+  void **arr = arena_alloc(ctx->arena, (size_t)(v->len ? v->len : 1) * sizeof(void *));
+  memcpy(arr, v->items, (size_t)v->len * sizeof(void *));
+  v->len = 0;
+  return arr;
+}
+
+void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title) {
+  Decl *d = arena_alloc(ctx->arena, sizeof *d);
+  d->kind = kind;
+  d->kw_loc = kw;
+  d->id = id ? id->text : NULL;
+  d->id_loc = id ? id->loc : kw;
+  d->title = title->text;
+  d->title_loc = title->loc;
+  ctx->decl = d;
+  ctx->attrs.len = 0;
+}
+
+void chx_end_decl(ParseCtx *ctx, Loc loc) {
+  Decl *d = ctx->decl;
+  if (!d) return;
+  d->attrs = copy_vec(ctx, &ctx->attrs, &d->nattrs);
+  d->loc = loc;
+  d->loc.start = d->kw_loc.start;
+  Item *it = arena_alloc(ctx->arena, sizeof *it);
+  it->kind = IT_DECL;
+  it->loc = d->loc;
+  it->decl = d;
+  vec_push(&ctx->items, it);
+  ctx->decl = NULL;
+}
+
+void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name) {
+  Attr *a = arena_alloc(ctx->arena, sizeof *a);
+  a->kind = kind;
+  a->name = name->text;
+  a->name_loc = name->loc;
+  ctx->attr = a;
+  ctx->phrases.len = 0;
+  ctx->atoms.len = 0;
+}
+
+void chx_end_stmt(ParseCtx *ctx, Loc loc) {
+  Attr *a = ctx->attr;
+  if (!a) return;
+  a->phrases = NULL;
+  a->nphrases = ctx->phrases.len;
+  if (a->nphrases) {
+    a->phrases = arena_alloc(ctx->arena, (size_t)a->nphrases * sizeof *a->phrases);
+    for (int i = 0; i < a->nphrases; i++) a->phrases[i] = *(Phrase *)ctx->phrases.items[i];
+  }
+  ctx->phrases.len = 0;
+  a->loc = loc;
+  if (ctx->decl) vec_push(&ctx->attrs, a);
+  ctx->attr = NULL;
+}
+
+void chx_add_atom(ParseCtx *ctx, Atom *a) {
+  Atom *copy = arena_alloc(ctx->arena, sizeof *copy);
+  *copy = *a;
+  vec_push(&ctx->atoms, copy);
+}
+
+void chx_end_phrase(ParseCtx *ctx) {
+  Phrase *p = arena_alloc(ctx->arena, sizeof *p);
+  p->n = ctx->atoms.len;
+  p->atoms = arena_alloc(ctx->arena, (size_t)(p->n ? p->n : 1) * sizeof *p->atoms);
+  for (int i = 0; i < p->n; i++) p->atoms[i] = *(Atom *)ctx->atoms.items[i];
+  p->loc = p->atoms[0].loc;
+  p->loc.end = p->atoms[p->n - 1].loc.end;
+  ctx->atoms.len = 0;
+  vec_push(&ctx->phrases, p);
+}
+
+void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason) {
+  Item *it = arena_alloc(ctx->arena, sizeof *it);
+  it->kind = kind;
+  it->loc = loc;
+  it->name = name->text;
+  it->name_loc = name->loc;
+  if (reason) {
+    it->reason = reason->text;
+    it->reason_loc = reason->loc;
+  }
+  vec_push(&ctx->items, it);
+}
+
+void chx_stmt_error(ParseCtx *ctx) {
+  ctx->attr = NULL;
+  ctx->phrases.len = 0;
+  ctx->atoms.len = 0;
+  if (ctx->decl) ctx->decl->broken = true;
+}
+
+void chx_item_error(ParseCtx *ctx) {
+  chx_stmt_error(ctx);
+  if (ctx->decl) {
+    Loc end = {ctx->file, ctx->pos, ctx->pos};
+    chx_end_decl(ctx, end);
+  }
+}
+
+Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc) {
+  Expr *e = arena_alloc(ctx->arena, sizeof *e);
+  e->kind = kind;
+  e->loc = loc;
+  return e;
+}
+
+Expr *chx_binary(ParseCtx *ctx, Op op, Expr *a, Expr *b, Loc loc) {
+  Expr *e = chx_expr(ctx, b ? E_BINARY : E_UNARY, loc);
+  e->op = op;
+  e->a = a;
+  e->b = b;
+  return e;
+}
+
+Expr *chx_literal(ParseCtx *ctx, ExprKind kind, Atom *a) {
+  Expr *e = chx_expr(ctx, kind, a->loc);
+  e->text = a->text;
+  e->num = a->num;
+  e->per = a->per;
+  return e;
+}
+
+ExprList *chx_list(ParseCtx *ctx, ExprList *list, Expr *e) {
+  if (!list) list = arena_alloc(ctx->arena, sizeof *list);
+  if (list->n == list->cap) {
+    int cap = list->cap ? list->cap * 2 : 4;
+    Expr **items = arena_alloc(ctx->arena, (size_t)cap * sizeof *items);
+    if (list->n) memcpy(items, list->items, (size_t)list->n * sizeof *items);
+    list->items = items;
+    list->cap = cap;
+  }
+  list->items[list->n++] = e;
+  return list;
+}
+
+void chx_list_set(Expr *e, ExprList *list) {
+  e->items = list->items;
+  e->nitems = list->n;
+}
+
+/* Reports invalid UTF-8 and NUL bytes; returns how many were found. */
+static int check_encoding(DiagList *d, Src *s, uint32_t file) {
+  enum { MAX_REPORTED = 10 };
+  int bad = 0;
+  const unsigned char *p = (const unsigned char *)s->text;
+  for (size_t i = 0; i < s->len;) {
+    uint32_t cp;
+    int len = p[i] < 0x80 ? 1 : utf8_decode(p + i, s->len - i, &cp);
+    if (len && p[i] != 0) {
+      i += (size_t)len;
+      continue;
+    }
+    Loc loc = {file, (uint32_t)i, (uint32_t)i + 1};
+    if (bad < MAX_REPORTED) {
+      if (p[i] == 0) diag_add(d, SEV_ERROR, loc, "encoding", "NUL byte: a Charter file is text and may not contain NUL bytes");
+      else diag_add(d, SEV_ERROR, loc, "encoding", "invalid UTF-8 byte 0x%02X: save the file as UTF-8", p[i]);
+    } else if (bad == MAX_REPORTED) {
+      Diag *g = diag_add(d, SEV_ERROR, loc, "encoding", "more invalid bytes follow; the file is not read further");
+      (void)g;
+    }
+    bad++;
+    i++;
+  }
+  return bad;
+}
+
+AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
+  AstFile *f = arena_alloc(arena, sizeof *f);
+  f->src = file;
+  Src *s = src_get(srcs, file);
+  int bad = check_encoding(d, s, file);
+  if (bad) {
+    f->nerrors = bad;
+    f->items = arena_alloc(arena, sizeof(Item *));
+    f->comments = arena_alloc(arena, sizeof(Comment));
+    return f;
+  }
+  uint32_t off = 0;
+  if (s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0) off = 3;
+
+  ParseCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.arena = arena;
+  ctx.diags = d;
+  ctx.srcs = srcs;
+  ctx.src = s;
+  ctx.file = file;
+  ctx.pos = off;
+  yyscan_t scanner;
+  yylex_init_extra(&ctx, &scanner);
+  ctx.scanner = scanner;
+  YY_BUFFER_STATE buf = yy_scan_bytes(s->text + off, (int)(s->len - off), scanner);
+  yyparse(&ctx);
+  yy_delete_buffer(buf, scanner);
+  yylex_destroy(scanner);
+  if (ctx.decl) chx_item_error(&ctx);
+
+  f->items = copy_vec(&ctx, &ctx.items, &f->nitems);
+  f->comments = arena_alloc(arena, (size_t)(ctx.comments.len ? ctx.comments.len : 1) * sizeof *f->comments);
+  for (int i = 0; i < ctx.comments.len; i++) f->comments[i] = *(Comment *)ctx.comments.items[i];
+  f->ncomments = ctx.comments.len;
+  f->nerrors = ctx.nerrors;
+  vec_free(&ctx.items);
+  vec_free(&ctx.comments);
+  vec_free(&ctx.attrs);
+  vec_free(&ctx.phrases);
+  vec_free(&ctx.atoms);
+  buf_free(&ctx.text);
+  return f;
+}

@@ -1,0 +1,47 @@
+/* State shared by the scanner (lexer.l), the parser (parser.y) and the
+ * parse driver (parse.c). Private to the parser. */
+#ifndef CHARTER_PARSE_CTX_H
+#define CHARTER_PARSE_CTX_H
+
+#include "ast.h"
+
+enum { MAX_NESTING = 256 };
+
+typedef enum SkipMode {
+  SKIP_NONE,        /* pass tokens through */
+  SKIP_LINE,        /* error at top level: drop the rest of the item, and its block */
+  SKIP_BLOCK,       /* drop tokens until brace depth is back to skip_depth */
+  SKIP_MAYBE_BRACE  /* a header ended without '{': drop a '{' block on the next line */
+} SkipMode;
+
+typedef struct ParseCtx {
+  Arena *arena;        /* owns the tree */
+  DiagList *diags;     /* where errors go */
+  SrcSet *srcs;        /* sources, for token text */
+  Src *src;            /* the file being parsed */
+  uint32_t file;       /* its index */
+  void *scanner;       /* the flex scanner */
+  uint32_t pos;        /* byte offset of the scanner in the file */
+  int last_tok;        /* previous token returned (0: start of file) */
+  int paren_depth;     /* ( and [ nesting: suppresses NEWLINE */
+  int depth;           /* ( [ { nesting together, limited to MAX_NESTING */
+  int brace_depth;     /* { nesting */
+  Loc braces[MAX_NESTING + 1]; /* where each open '{' stands */
+  bool fatal;          /* scanner gave up (nesting too deep) */
+  SkipMode skip;       /* error recovery in the token stream */
+  int skip_depth;      /* SKIP_BLOCK: the brace depth to return to */
+  int nerrors;         /* syntax errors reported */
+  Loc text_start;      /* start of the text block being scanned */
+  Buf text;            /* raw text block contents */
+  Vec items;           /* Item * of the file */
+  Vec comments;        /* Comment * */
+  Decl *decl;          /* declaration being parsed */
+  Vec attrs;           /* Attr * of the current declaration */
+  Vec phrases;         /* Phrase * of the current statement */
+  Vec atoms;           /* Atom * of the current phrase */
+  Attr *attr;          /* statement being parsed */
+} ParseCtx;
+
+void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif

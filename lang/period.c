@@ -1,0 +1,118 @@
+/* Period validation and calendar arithmetic (proleptic Gregorian). */
+#include "period.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool period_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int period_days_in_month(int y, int m) {
+  static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m == 2 && period_is_leap(y)) return 29;
+  return days[m - 1];
+}
+
+static bool digits(const char *s, size_t n, int *out) {
+  int v = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return n > 0;
+}
+
+bool period_parse(const char *s, size_t n, Period *p, const char **err) {
+  *p = (Period){PER_YEAR, 0, 0, 0, 0};
+  *err = "a period is written 2027, 2027-Q2, 2027-06 or 2027-06-30";
+  if (n < 4 || !digits(s, 4, &p->year)) return false;
+  if (n == 4) return true;
+  if (s[4] != '-') return false;
+  if (n > 5 && s[5] == 'Q') {
+    p->kind = PER_QUARTER;
+    if (!digits(s + 6, n - 6, &p->quarter) || n - 6 > 1 || p->quarter < 1 || p->quarter > 4) {
+      *err = "a quarter is Q1, Q2, Q3 or Q4";
+      return false;
+    }
+    return true;
+  }
+  size_t dash = 5;
+  while (dash < n && s[dash] != '-') dash++;
+  if (dash - 5 != 2 || !digits(s + 5, 2, &p->month)) {
+    *err = "a month is written with two digits, as in 2027-06";
+    return false;
+  }
+  p->kind = PER_MONTH;
+  if (p->month < 1 || p->month > 12) {
+    *err = "a month is 01 to 12";
+    return false;
+  }
+  if (dash == n) return true;
+  p->kind = PER_DAY;
+  if (n - dash - 1 != 2 || !digits(s + dash + 1, 2, &p->day)) {
+    *err = "a day is written with two digits, as in 2027-06-30";
+    return false;
+  }
+  if (p->day < 1 || p->day > period_days_in_month(p->year, p->month)) {
+    static char buf[96];
+    static const char *names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                  "July",    "August",   "September", "October", "November", "December"};
+    snprintf(buf, sizeof buf, "%s %d has %d days", names[p->month - 1], p->year,
+             period_days_in_month(p->year, p->month));
+    *err = buf;
+    return false;
+  }
+  return true;
+}
+
+int32_t period_days_from_civil(int y, int m, int d) {
+  /* Howard Hinnant's days_from_civil. */
+  y -= m <= 2;
+  int era = (y >= 0 ? y : y - 399) / 400;
+  int yoe = y - era * 400;
+  int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+static void last_ymd(Period p, int *y, int *m, int *d) {
+  *y = p.year;
+  *m = 12;
+  *d = 31;
+  switch (p.kind) {
+  case PER_YEAR: *m = 12; *d = 31; break;
+  case PER_QUARTER: *m = p.quarter * 3; *d = period_days_in_month(p.year, *m); break;
+  case PER_MONTH: *m = p.month; *d = period_days_in_month(p.year, p.month); break;
+  case PER_DAY: *m = p.month; *d = p.day; break;
+  }
+}
+
+int32_t period_last_day(Period p) {
+  int y, m, d;
+  last_ymd(p, &y, &m, &d);
+  return period_days_from_civil(y, m, d);
+}
+
+void period_last_day_text(Period p, char out[11]) {
+  int y, m, d;
+  last_ymd(p, &y, &m, &d);
+  char tmp[40];
+  snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  memcpy(out, tmp, 10);
+  out[10] = '\0';
+}
+
+void period_text(Period p, char out[16]) {
+  int y = p.year % 10000;
+  switch (p.kind) {
+  case PER_YEAR: snprintf(out, 16, "%04d", y); break;
+  case PER_QUARTER: snprintf(out, 16, "%04d-Q%d", y, p.quarter % 10); break;
+  case PER_MONTH: snprintf(out, 16, "%04d-%02d", y, p.month % 100); break;
+  case PER_DAY: snprintf(out, 16, "%04d-%02d-%02d", y, p.month % 100, p.day % 100); break;
+  }
+}
+
+int period_cmp(Period a, Period b) {
+  int32_t x = period_last_day(a), y = period_last_day(b);
+  return (x > y) - (x < y);
+}

@@ -1,0 +1,91 @@
+/* A whole program: the entry file, everything it imports and uses, the
+ * declarations in depth-first order, and the built-in checks over them. This
+ * is the one header the runtime sees the checked model through. */
+#ifndef CHARTER_PROGRAM_H
+#define CHARTER_PROGRAM_H
+
+#include "ast.h"
+#include "diag.h"
+
+/* A standard-library module compiled into the binary. */
+typedef struct StdlibFile {
+  const char *name; /* module name, e.g. "dimensions" */
+  const char *text; /* its source */
+} StdlibFile;
+
+extern const StdlibFile charter_stdlib[]; /* ends with {NULL, NULL} */
+
+typedef struct LoadOptions {
+  const char *charter_path; /* CHARTER_PATH, colon-separated, or NULL */
+} LoadOptions;
+
+typedef struct Program {
+  Arena arena;          /* owns every node, string and diagnostic */
+  SrcSet srcs;          /* every file read, in load order */
+  DiagList diags;       /* everything found */
+  Vec files;            /* AstFile * in load order */
+  Vec decls;            /* Decl * in declaration order (depth-first) */
+  Vec waivers;          /* top-level Item * of kind IT_WAIVE */
+  Vec modules;          /* names (const char *) of modules used */
+  StrMap ids;           /* id -> Decl * */
+  Decl *charter;        /* the charter block, or NULL */
+  uint32_t entry;       /* source index of the entry file */
+  bool entry_unreadable; /* the entry file could not be read (exit 2) */
+} Program;
+
+/* Loads, parses and runs every built-in check. Never returns NULL. */
+Program *program_load(const char *path, const LoadOptions *opt);
+/* The same on text in memory (tests, the language server). */
+Program *program_load_text(const char *path, const char *text, size_t len, const LoadOptions *opt);
+void program_free(Program *p);
+
+/* ---- the attribute schema (LANGUAGE.md section 4) ---- */
+
+typedef enum ValueForm {
+  F_TEXT,    /* string or text block */
+  F_STRING,  /* one-line string */
+  F_SYMBOL,  /* one of a fixed set of words */
+  F_REF,     /* id of a declaration of the allowed kinds */
+  F_PERIOD,  /* a period */
+  F_RANGE,   /* period to period */
+  F_NUM_IN,  /* NUMBER in period */
+  F_NUM_BY,  /* NUMBER by period */
+  F_EQUITY,  /* DIM gap|ratio N by period, or DIM "Group" N by period */
+  F_BUDGET,  /* NUMBER CURRENCY */
+  F_WAIVE,   /* RULE_ID "reason" */
+  F_EXPR     /* for / where / require / formula: an expression statement */
+} ValueForm;
+
+enum {
+  A_LIST = 1,     /* several comma-separated values; repeating appends */
+  A_REPEAT = 2,   /* one value per line, repeatable */
+  A_REQUIRED = 4  /* must be present */
+};
+
+typedef struct AttrSpec {
+  const char *name;             /* attribute name */
+  ValueForm form;               /* how its values are written */
+  unsigned flags;               /* A_LIST, A_REPEAT, A_REQUIRED */
+  const char *const *symbols;   /* F_SYMBOL: the allowed words, NULL-terminated */
+  unsigned kinds;               /* F_REF: mask of 1u << DeclKind */
+  const char *example;          /* how it is written, for messages and docs */
+} AttrSpec;
+
+/* The attributes of a kind; *n receives how many. */
+const AttrSpec *chk_specs(DeclKind kind, int *n);
+/* Index of attribute name in kind's table, or -1. */
+int chk_spec_index(DeclKind kind, const char *name);
+/* The checked values of an attribute (never NULL; n is 0 when absent). */
+const AttrVals *decl_attr(const Decl *d, const char *name);
+
+/* The built-in checks, for SARIF and help. */
+extern const RuleInfo chk_builtin_rules[];
+extern const int chk_builtin_count;
+bool chk_is_builtin(const char *id);
+
+/* Internal: run by program_load after loading. */
+void chk_run(Program *p);
+/* Internal: the module among charter_stdlib that declares id, or NULL. */
+const char *stdlib_module_declaring(const char *id);
+
+#endif

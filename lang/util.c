@@ -1,0 +1,286 @@
+/* Allocation, arena, buffers, maps and UTF-8 helpers shared by the whole
+ * compiler. Allocation failure aborts: a compiler has nothing better to do. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void out_of_memory(void) {
+  fputs("charter: out of memory\n", stderr);
+  abort();
+}
+
+void *xmalloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) out_of_memory();
+  return p;
+}
+
+void *xcalloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) out_of_memory();
+  return p;
+}
+
+void *xrealloc(void *p, size_t n) {
+  p = realloc(p, n ? n : 1);
+  if (!p) out_of_memory();
+  return p;
+}
+
+char *xstrdup(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *p = xmalloc(n);
+  memcpy(p, s, n);
+  return p;
+}
+
+struct ArenaBlock {
+  ArenaBlock *next; /* older block */
+  size_t used;      /* bytes handed out */
+  size_t cap;       /* bytes in data */
+  _Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_BLOCK = 256 * 1024 };
+
+void arena_init(Arena *a) { a->head = NULL; }
+
+void arena_free(Arena *a) {
+  ArenaBlock *b = a->head;
+  while (b) {
+    ArenaBlock *next = b->next;
+    free(b);
+    b = next;
+  }
+  a->head = NULL;
+}
+
+void *arena_alloc(Arena *a, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  ArenaBlock *b = a->head;
+  if (!b || b->cap - b->used < n) {
+    size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+    ArenaBlock *nb = xmalloc(sizeof *nb + cap);
+    nb->used = 0;
+    nb->cap = cap;
+    if (cap == n && b) {
+      /* A large request gets its own block behind the current one, so the
+       * current block keeps serving small requests. */
+      nb->next = b->next;
+      b->next = nb;
+    } else {
+      nb->next = b;
+      a->head = nb;
+    }
+    b = nb;
+  }
+  void *p = b->data + b->used;
+  b->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *arena_strndup(Arena *a, const char *s, size_t n) {
+  char *p = arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = '\0';
+  return p;
+}
+
+char *arena_strdup(Arena *a, const char *s) { return arena_strndup(a, s, strlen(s)); }
+
+char *arena_printf(Arena *a, const char *fmt, ...) {
+  Buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  char *p = arena_strndup(a, buf_str(&b), b.len);
+  buf_free(&b);
+  return p;
+}
+
+static void buf_reserve(Buf *b, size_t extra) {
+  if (b->len + extra + 1 <= b->cap) return;
+  size_t cap = b->cap ? b->cap : 64;
+  while (cap < b->len + extra + 1) cap *= 2;
+  b->data = xrealloc(b->data, cap);
+  b->cap = cap;
+}
+
+void buf_add(Buf *b, const char *s, size_t n) {
+  buf_reserve(b, n);
+  if (n) memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+}
+
+void buf_puts(Buf *b, const char *s) { buf_add(b, s, strlen(s)); }
+void buf_putc(Buf *b, char c) { buf_add(b, &c, 1); }
+
+void buf_vprintf(Buf *b, const char *fmt, va_list ap) {
+  va_list ap2;
+  va_copy(ap2, ap);
+  int n = vsnprintf(NULL, 0, fmt, ap2);
+  va_end(ap2);
+  if (n < 0) return;
+  buf_reserve(b, (size_t)n);
+  vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+  b->len += (size_t)n;
+}
+
+void buf_printf(Buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(b, fmt, ap);
+  va_end(ap);
+}
+
+void buf_free(Buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = b->cap = 0;
+}
+
+const char *buf_str(Buf *b) { return b->data ? b->data : ""; }
+
+void vec_push(Vec *v, void *p) {
+  if (v->len == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 8;
+    v->items = xrealloc(v->items, (size_t)v->cap * sizeof *v->items);
+  }
+  v->items[v->len++] = p;
+}
+
+void vec_free(Vec *v) {
+  free(v->items);
+  v->items = NULL;
+  v->len = v->cap = 0;
+}
+
+static uint64_t hash_str(const char *s) {
+  uint64_t h = 1469598103934665603ull; /* FNV-1a */
+  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+  return h;
+}
+
+void strmap_init(StrMap *m) {
+  m->cap = 0;
+  m->len = 0;
+  m->keys = NULL;
+  m->vals = NULL;
+}
+
+void strmap_free(StrMap *m) {
+  free(m->keys);
+  free(m->vals);
+  strmap_init(m);
+}
+
+void *strmap_get(const StrMap *m, const char *key) {
+  if (!m->cap) return NULL;
+  size_t mask = m->cap - 1;
+  for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+    if (!m->keys[i]) return NULL;
+    if (strcmp(m->keys[i], key) == 0) return m->vals[i];
+  }
+}
+
+static void strmap_grow(StrMap *m) {
+  StrMap n;
+  n.cap = m->cap ? m->cap * 2 : 64;
+  n.len = 0;
+  n.keys = xcalloc(n.cap, sizeof *n.keys);
+  n.vals = xcalloc(n.cap, sizeof *n.vals);
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->keys[i]) strmap_put(&n, m->keys[i], m->vals[i]);
+  free(m->keys);
+  free(m->vals);
+  *m = n;
+}
+
+void strmap_put(StrMap *m, const char *key, void *val) {
+  if ((m->len + 1) * 2 > m->cap) strmap_grow(m);
+  size_t mask = m->cap - 1;
+  for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
+    if (!m->keys[i]) {
+      m->keys[i] = key;
+      m->vals[i] = val;
+      m->len++;
+      return;
+    }
+    if (strcmp(m->keys[i], key) == 0) {
+      m->vals[i] = val;
+      return;
+    }
+  }
+}
+
+int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {
+  if (n == 0) return 0;
+  unsigned c = s[0];
+  if (c < 0x80) {
+    *cp = c;
+    return 1;
+  }
+  int len;
+  uint32_t v, min;
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2; v = c & 0x1F; min = 0x80;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3; v = c & 0x0F; min = 0x800;
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4; v = c & 0x07; min = 0x10000;
+  } else {
+    return 0;
+  }
+  if ((size_t)len > n) return 0;
+  for (int i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    v = (v << 6) | (s[i] & 0x3F);
+  }
+  if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF)) return 0;
+  *cp = v;
+  return len;
+}
+
+int utf8_encode(uint32_t cp, char out[4]) {
+  if (cp < 0x80) {
+    out[0] = (char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    out[0] = (char)(0xC0 | (cp >> 6));
+    out[1] = (char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    out[0] = (char)(0xE0 | (cp >> 12));
+    out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    out[2] = (char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  out[0] = (char)(0xF0 | (cp >> 18));
+  out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+  out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+  out[3] = (char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+size_t utf8_count(const char *s, size_t n) {
+  const unsigned char *p = (const unsigned char *)s;
+  size_t count = 0, i = 0;
+  while (i < n) {
+    if (p[i] < 0x80) {
+      i++;
+    } else {
+      uint32_t cp;
+      int len = utf8_decode(p + i, n - i, &cp);
+      i += len ? (size_t)len : 1;
+    }
+    count++;
+  }
+  return count;
+}

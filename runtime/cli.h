@@ -1,0 +1,23 @@
+/* The command-line driver: one function per subcommand, shared helpers. */
+#ifndef CHARTER_CLI_H
+#define CHARTER_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#define CHARTER_VERSION "0.1.0"
+
+enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
+
+int cmd_check(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+
+/* Prints the help of a command (NULL: the overview) to out; false if unknown. */
+bool help_print(FILE *out, const char *command);
+/* "charter: MESSAGE\nTry 'charter help COMMAND' for more information." and 2. */
+int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
+bool color_wanted(const char *mode);
+/* Prints diagnostics of a loaded program in the chosen format. */
+#endif

@@ -1,0 +1,202 @@
+/* charter fmt: parse each file on its own and print, check, diff or rewrite
+ * it in the canonical layout. A file that does not parse is never touched. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "fmt.h"
+#include "program.h"
+
+typedef enum Mode { PRINT, CHECK, DIFF, WRITE } Mode;
+
+static char *read_stdin(size_t *len) {
+  Buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_add(&b, chunk, n);
+  *len = b.len;
+  return b.data ? b.data : xcalloc(1, 1);
+}
+
+static bool write_all(int fd, const char *s, size_t n) {
+  while (n > 0) {
+    ssize_t w = write(fd, s, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    s += w;
+    n -= (size_t)w;
+  }
+  return true;
+}
+
+/* Writes text to a new temporary file next to path (or in TMPDIR when path
+ * is NULL) and returns its name, or NULL. */
+static char *temp_with(const char *path, const char *text, size_t len, mode_t mode) {
+  Buf name = {0};
+  if (path) {
+    const char *slash = strrchr(path, '/');
+    if (slash) buf_add(&name, path, (size_t)(slash - path + 1));
+    buf_printf(&name, ".%s.fmt-XXXXXX", slash ? slash + 1 : path);
+  } else {
+    const char *dir = getenv("TMPDIR");
+    buf_printf(&name, "%s/charter-fmt-XXXXXX", dir && *dir ? dir : "/tmp");
+  }
+  char *tmpl = xstrdup(buf_str(&name));
+  buf_free(&name);
+  int fd = mkstemp(tmpl);
+  if (fd < 0) {
+    free(tmpl);
+    return NULL;
+  }
+  bool ok = write_all(fd, text, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+  if (close(fd) != 0) ok = false;
+  if (!ok) {
+    unlink(tmpl);
+    free(tmpl);
+    return NULL;
+  }
+  return tmpl;
+}
+
+static int run_diff(const char *label, const char *a, const char *b) {
+  fflush(stdout);
+  pid_t pid = fork();
+  if (pid < 0) return -1;
+  if (pid == 0) {
+    execlp("diff", "diff", "-u", "--label", label, "--label", label, a, b, (char *)NULL);
+    _exit(127);
+  }
+  int status;
+  while (waitpid(pid, &status, 0) < 0)
+    if (errno != EINTR) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Formats one file; returns an exit status for it. */
+static int fmt_one(const char *path, Mode mode) {
+  bool is_stdin = strcmp(path, "-") == 0;
+  size_t len = 0;
+  const char *err = NULL;
+  char *text = is_stdin ? read_stdin(&len) : src_read_file(path, &len, &err);
+  if (!text) {
+    fprintf(stderr, "charter: cannot read '%s': %s\n", path, err);
+    return EXIT_USAGE;
+  }
+  Arena arena;
+  arena_init(&arena);
+  SrcSet srcs = {0};
+  DiagList diags;
+  diag_init(&diags, &arena);
+  uint32_t file = src_add(&srcs, is_stdin ? "<stdin>" : path, NULL, text, len, true, false);
+  AstFile *af = ast_parse(&arena, &diags, &srcs, file);
+  int status = EXIT_OK;
+  if (af->nerrors) {
+    /* Only what stops the parse matters here: other checks belong to check. */
+    DiagList shown;
+    diag_init(&shown, &arena);
+    for (int i = 0; i < diags.items.len; i++) {
+      Diag *g = diags.items.items[i];
+      if (strcmp(g->rule, "syntax") == 0 || strcmp(g->rule, "encoding") == 0) {
+        vec_push(&shown.items, g);
+        shown.nerrors++;
+      }
+    }
+    diag_sort(&shown);
+    diag_print_text(stderr, &shown, &srcs, (DiagStyle){color_wanted("auto"), 50});
+    fprintf(stderr, "charter: '%s' was not formatted because it does not parse\n", is_stdin ? "-" : path);
+    diag_free(&shown);
+    status = EXIT_USAGE;
+    goto cleanup;
+  }
+  Buf out = {0};
+  fmt_file(af, src_get(&srcs, file), &out);
+  bool same = out.len == len && memcmp(buf_str(&out), text, len) == 0;
+  switch (mode) {
+  case PRINT:
+    fwrite(buf_str(&out), 1, out.len, stdout);
+    break;
+  case CHECK:
+    if (!same) {
+      printf("%s\n", path);
+      status = EXIT_FINDINGS;
+    }
+    break;
+  case DIFF:
+    if (!same) {
+      char *a = temp_with(NULL, text, len, 0600);
+      char *b = temp_with(NULL, buf_str(&out), out.len, 0600);
+      int rc = a && b ? run_diff(path, a, b) : -1;
+      if (a) unlink(a);
+      if (b) unlink(b);
+      free(a);
+      free(b);
+      if (rc < 0 || rc > 1) {
+        fprintf(stderr, "charter: could not run 'diff' to show the changes to '%s'\n", path);
+        status = EXIT_USAGE;
+      } else {
+        status = EXIT_FINDINGS;
+      }
+    }
+    break;
+  case WRITE:
+    if (is_stdin) {
+      fwrite(buf_str(&out), 1, out.len, stdout);
+    } else if (!same) {
+      struct stat st;
+      mode_t m = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
+      char *tmp = temp_with(path, buf_str(&out), out.len, m);
+      if (!tmp || rename(tmp, path) != 0) {
+        fprintf(stderr, "charter: cannot rewrite '%s': %s\n", path, strerror(errno));
+        if (tmp) unlink(tmp);
+        status = EXIT_USAGE;
+      }
+      free(tmp);
+    }
+    break;
+  }
+  buf_free(&out);
+cleanup:
+  diag_free(&diags);
+  src_set_free(&srcs);
+  arena_free(&arena);
+  return status;
+}
+
+int cmd_fmt(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"check", no_argument, NULL, 'c'},
+      {"diff", no_argument, NULL, 'd'},
+      {"write", no_argument, NULL, 'w'},
+      {NULL, 0, NULL, 0},
+  };
+  Mode mode = PRINT;
+  int modes = 0;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, "+w", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'c': mode = CHECK; modes++; break;
+    case 'd': mode = DIFF; modes++; break;
+    case 'w': mode = WRITE; modes++; break;
+    default: return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+    }
+  }
+  if (modes > 1) return usage_error("fmt", "--check, --diff and -w exclude each other; give one");
+  if (optind >= argc) return usage_error("fmt", "which files? As in: charter fmt -w coalition.charter");
+  int status = EXIT_OK;
+  for (int i = optind; i < argc; i++) {
+    int s = fmt_one(argv[i], mode);
+    if (s > status) status = s;
+  }
+  if (fflush(stdout) != 0) status = EXIT_USAGE;
+  return status;
+}

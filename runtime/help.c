@@ -1,0 +1,80 @@
+/* The help texts of `charter --help` and `charter help COMMAND`. They list
+ * only what exists. */
+#include <string.h>
+
+#include "cli.h"
+
+static const char overview[] =
+    "Usage: charter COMMAND [OPTION]... [FILE]...\n"
+    "Write, check and format a coalition's theory of change, kept as *.charter files.\n"
+    "\n"
+    "Commands:\n"
+    "  check    check a program and report every problem found\n"
+    "  fmt      lay out .charter files in the canonical format\n"
+    "  help     show the help of a command\n"
+    "\n"
+    "Options:\n"
+    "  -h, --help     display this help and exit\n"
+    "  -V, --version  output version information and exit\n"
+    "\n"
+    "Run 'charter help COMMAND' for the options of one command.\n"
+    "\n"
+    "Exit status: 0 success; 1 problems found (errors in the program, files fmt\n"
+    "would change); 2 usage error, unreadable file or internal error.\n"
+    "\n"
+    "Environment: CHARTER_PATH, a colon-separated list of directories searched for\n"
+    "the modules named by `use` before the standard library; NO_COLOR and TERM=dumb\n"
+    "turn colour off.\n";
+
+static const char check_help[] =
+    "Usage: charter check [OPTION]... FILE\n"
+    "Check the program whose entry file is FILE, with everything it imports and uses,\n"
+    "and report every problem the built-in checks find.\n"
+    "\n"
+    "Options:\n"
+    "      --format=FORMAT  text (default, on standard error), json, sarif or github\n"
+    "                       (on standard output)\n"
+    "      --werror         treat warnings as errors\n"
+    "      --color=WHEN     colour the text output: auto (default), always or never\n"
+    "  -h, --help           display this help and exit\n"
+    "\n"
+    "Text diagnostics look like GCC's: FILE:LINE:COLUMN: error: MESSAGE [CHECK],\n"
+    "then the source line and a caret under the problem; at most 50 are printed,\n"
+    "then a count of the rest, then a summary line 'N errors, M warnings'.\n"
+    "\n"
+    "Exit status: 0 no errors (warnings allowed unless --werror); 1 errors found;\n"
+    "2 usage error or unreadable FILE.\n";
+
+static const char fmt_help[] =
+    "Usage: charter fmt [--check | --diff | -w] FILE...\n"
+    "Lay out each FILE in the canonical format: two-space indentation, one attribute\n"
+    "per line, one blank line between declarations, lists filled to 80 columns,\n"
+    "comments kept. Each file is formatted on its own; imports are not followed.\n"
+    "FILE may be '-' for standard input.\n"
+    "\n"
+    "Options:\n"
+    "      --check  list the files that are not formatted; change nothing\n"
+    "      --diff   print a unified diff of the changes; change nothing\n"
+    "  -w, --write  rewrite the files in place (atomically)\n"
+    "  -h, --help   display this help and exit\n"
+    "\n"
+    "Without an option the formatted text is printed on standard output.\n"
+    "A file with syntax errors is reported and never rewritten.\n"
+    "\n"
+    "Exit status: 0 success; 1 with --check or --diff, some file would change;\n"
+    "2 usage error, unreadable file, or a file that does not parse.\n";
+
+static const char help_help[] =
+    "Usage: charter help [COMMAND]\n"
+    "Show the help of COMMAND, or the list of commands.\n";
+
+bool help_print(FILE *out, const char *command) {
+  const char *text = NULL;
+  if (!command) text = overview;
+  else if (strcmp(command, "check") == 0) text = check_help;
+  else if (strcmp(command, "fmt") == 0) text = fmt_help;
+  else if (strcmp(command, "help") == 0) text = help_help;
+  if (!text) return false;
+  fputs(text, out);
+  return true;
+}
