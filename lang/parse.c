@@ -15,7 +15,7 @@ int chx_keyword(const char *s, size_t n);
 int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
 int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
 int chx_open(ParseCtx *ctx, int tok, Loc loc);
-int chx_close(ParseCtx *ctx, int tok);
+int chx_close(ParseCtx *ctx, int tok, Loc loc);
 bool chx_newline_ends(int last_tok);
 void chx_comment(ParseCtx *ctx, const char *s, size_t n, Loc loc);
 void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc);
@@ -256,15 +256,29 @@ int chx_open(ParseCtx *ctx, int tok, Loc loc) {
     ctx->fatal = true;
     return tok;
   }
-  if (tok == '{') ctx->braces[++ctx->brace_depth] = loc;
+  ctx->opens[ctx->depth] = loc;
+  ctx->open_tok[ctx->depth] = (char)tok;
+  if (tok == '{') ctx->brace_depth++;
   else ctx->paren_depth++;
   return tok;
 }
 
-int chx_close(ParseCtx *ctx, int tok) {
+int chx_close(ParseCtx *ctx, int tok, Loc loc) {
+  char top = ctx->depth >= 1 && ctx->depth <= MAX_NESTING ? ctx->open_tok[ctx->depth] : 0;
   if (tok == '}') {
-    if (ctx->brace_depth > 0) ctx->brace_depth--, ctx->depth--;
-  } else if (ctx->paren_depth > 0) {
+    /* A '}' also ends the brackets left open inside its block, so one
+     * missing ')' does not swallow the rest of the file; the parser reports
+     * the first of them. */
+    while (top == '(' || top == '[') {
+      ctx->unclosed = ctx->opens[ctx->depth];
+      ctx->unclosed_tok = top;
+      ctx->unclosed_at = loc;
+      ctx->paren_depth--;
+      ctx->depth--;
+      top = ctx->depth >= 1 ? ctx->open_tok[ctx->depth] : 0;
+    }
+    if (top == '{') ctx->brace_depth--, ctx->depth--;
+  } else if (top == '(' || top == '[') {
     ctx->paren_depth--, ctx->depth--;
   }
   return tok;
@@ -323,6 +337,8 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
     }
     switch (ctx->skip) {
     case SKIP_NONE:
+      ctx->prev_tok = ctx->tok_seen;
+      ctx->tok_seen = t;
       return t;
     case SKIP_MAYBE_BRACE:
       ctx->skip = SKIP_NONE;
@@ -359,49 +375,72 @@ static bool has(const char **names, int n, const char *want) {
   return false;
 }
 
-/* A token name as bison spells it ("\"name\"", "'{'", "end of file") made
- * readable: categories get an article, words and punctuation quotes. */
-static void describe(Buf *b, const char *name) {
+/* A token name as bison spells it ("name", "partner", "'{'", "==") made
+ * readable: categories get an article, words and operators quotes. */
+static bool is_category(const char *name) {
   static const char *const categories[] = {"name", "string", "text block", "number", "period"};
-  char plain[64];
-  size_t len = strlen(name);
-  if (len >= 2 && name[0] == '"' && name[len - 1] == '"' && len - 2 < sizeof plain) {
-    memcpy(plain, name + 1, len - 2);
-    plain[len - 2] = '\0';
-  } else {
-    snprintf(plain, sizeof plain, "%s", name);
-  }
   for (size_t i = 0; i < sizeof categories / sizeof *categories; i++)
-    if (strcmp(plain, categories[i]) == 0) {
-      buf_printf(b, "%s %s", plain[0] == 'e' ? "an" : "a", plain);
-      return;
-    }
-  if (strcmp(plain, "end of line") == 0 || strcmp(plain, "end of file") == 0) buf_puts(b, plain);
-  else if (plain[0] == '\'') buf_puts(b, plain);
-  else buf_printf(b, "'%s'", plain);
+    if (strcmp(name, categories[i]) == 0) return true;
+  return false;
 }
 
-static void token_text(Buf *b, ParseCtx *ctx, Loc loc) {
+static void describe(Buf *b, const char *name) {
+  if (is_category(name)) buf_printf(b, "%s %s", name[0] == 'e' ? "an" : "a", name);
+  else if (strcmp(name, "end of line") == 0 || strcmp(name, "end of file") == 0) buf_puts(b, name);
+  else if (name[0] == '\'') buf_puts(b, name);
+  else buf_printf(b, "'%s'", name);
+}
+
+/* Where the innermost open bracket of this kind stands. */
+static Loc innermost(ParseCtx *ctx, char tok) {
+  for (int d = ctx->depth; d >= 1; d--)
+    if (d <= MAX_NESTING && ctx->open_tok[d] == tok) return ctx->opens[d];
+  return ctx->opens[1];
+}
+
+/* Is a '(' or '[' open since a line before loc? */
+static bool open_paren_before(ParseCtx *ctx, Loc loc) {
+  if (ctx->paren_depth == 0 || ctx->depth > MAX_NESTING) return false;
+  int l1, l2, c;
+  src_linecol(ctx->src, ctx->opens[ctx->depth].start, &l1, &c);
+  src_linecol(ctx->src, loc.start, &l2, &c);
+  return l2 > l1;
+}
+
+/* The unexpected token: "name 'partnr'", "'{'", "end of line". */
+static void describe_got(Buf *m, ParseCtx *ctx, const char *got, Loc loc, bool word) {
+  if (!word) {
+    describe(m, got);
+    return;
+  }
+  buf_puts(m, got);
   size_t n = loc.end - loc.start;
   const char *s = ctx->src->text + loc.start;
+  bool quoted = n > 0 && s[0] == '"';
   if (n > 40) {
     size_t cut = 40;
     while (cut > 0 && (((unsigned char)s[cut]) & 0xC0) == 0x80) cut--;
-    buf_printf(b, " %.*s…", (int)cut, s);
+    buf_printf(m, quoted ? " %.*s…" : " '%.*s…'", (int)cut, s);
   } else {
-    buf_printf(b, " %.*s", (int)n, s);
+    buf_printf(m, quoted ? " %.*s" : " '%.*s'", (int)n, s);
   }
 }
 
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
+  /* The scanner already reported this spot (a bad number, a stray byte). */
+  if (ctx->diags->items.len > 0) {
+    Diag *last = ctx->diags->items.items[ctx->diags->items.len - 1];
+    if (last->loc.file == loc.file && last->loc.start == loc.start) {
+      if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
+      return;
+    }
+  }
   Buf m = {0};
-  bool is_newline = strcmp(got, "\"end of line\"") == 0;
+  bool is_newline = strcmp(got, "end of line") == 0;
   bool is_eof = strcmp(got, "end of file") == 0;
   bool is_brace = strcmp(got, "'{'") == 0;
-  bool word = strcmp(got, "\"name\"") == 0 || strcmp(got, "\"string\"") == 0 ||
-              strcmp(got, "\"number\"") == 0 || strcmp(got, "\"period\"") == 0 ||
-              strcmp(got, "\"text block\"") == 0;
+  bool word = is_category(got);
   Diag *g = NULL;
 
   if (is_newline && has(exp, n, "'{'")) {
@@ -409,20 +448,38 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     ctx->skip = SKIP_MAYBE_BRACE;
     return;
   }
-  if (is_brace && has(exp, n, "\"string\"")) {
+  if (open_paren_before(ctx, loc) ||
+      (ctx->unclosed_tok && ctx->unclosed_at.start == loc.start && strcmp(got, "'}'") == 0)) {
+    char open = ctx->paren_depth > 0 && !ctx->unclosed_tok ? ctx->open_tok[ctx->depth <= MAX_NESTING ? ctx->depth : MAX_NESTING] : ctx->unclosed_tok;
+    Loc at = ctx->paren_depth > 0 && !ctx->unclosed_tok ? innermost(ctx, open) : ctx->unclosed;
+    int line, col;
+    src_linecol(ctx->src, at.start, &line, &col);
+    buf_puts(&m, "unexpected ");
+    describe_got(&m, ctx, got, loc, word);
+    buf_printf(&m, ": the '%c' on line %d is not closed", open, line);
+    parse_error(ctx, loc, "%s", buf_str(&m));
+    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    diag_note(ctx->diags, g, at, "opened here");
+  } else if (is_brace && has(exp, n, "string")) {
     parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner caretrek \"CareTrek Support Group\" {");
   } else if (is_eof && ctx->brace_depth > 0) {
-    Loc open = ctx->braces[ctx->brace_depth < MAX_NESTING ? ctx->brace_depth : MAX_NESTING];
+    Loc open = innermost(ctx, '{');
     int line, col;
     src_linecol(ctx->src, open.start, &line, &col);
     parse_error(ctx, loc, "the file ends inside a block: expected '}' to close the '{' on line %d", line);
     g = ctx->diags->items.items[ctx->diags->items.len - 1];
     diag_note(ctx->diags, g, open, "the block opened here");
-  } else if (has(exp, n, "\"partner\"") && has(exp, n, "\"import\"")) {
+  } else if (ctx->prev_tok == ',' && !is_newline) {
+    buf_puts(&m, "expected a value after ',', but found ");
+    describe_got(&m, ctx, got, loc, word);
+    buf_puts(&m, "; remove the comma or add the next value");
+    parse_error(ctx, loc, "%s", buf_str(&m));
+  } else if ((strcmp(got, "':'") == 0 || strcmp(got, "'='") == 0) && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
+    parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
+  } else if (has(exp, n, "partner") && has(exp, n, "import")) {
     buf_puts(&m, "expected a declaration (charter, partner, council, dimension, goal, outcome, indicator, activity, rule or view), import, use or waive, but found ");
-    describe(&m, got);
-    if (word) token_text(&m, ctx, loc);
-    if (strcmp(got, "\"name\"") == 0) {
+    describe_got(&m, ctx, got, loc, word);
+    if (strcmp(got, "name") == 0) {
       static const char *const tops[] = {"charter", "partner", "council", "dimension", "goal", "outcome",
                                          "indicator", "activity", "rule", "view", "import", "use", "waive"};
       char *w = arena_strndup(ctx->arena, ctx->src->text + loc.start, loc.end - loc.start);
@@ -434,8 +491,7 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     parse_error(ctx, loc, "%s", buf_str(&m));
   } else {
     buf_puts(&m, "unexpected ");
-    describe(&m, got);
-    if (word) token_text(&m, ctx, loc);
+    describe_got(&m, ctx, got, loc, word);
     if (n > 0 && n <= 6) {
       buf_puts(&m, "; expected ");
       for (int i = 0; i < n; i++) {
@@ -460,7 +516,7 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
 static void *copy_vec(ParseCtx *ctx, Vec *v, int *n) {
   *n = v->len;
   void **arr = arena_alloc(ctx->arena, (size_t)(v->len ? v->len : 1) * sizeof(void *));
-  memcpy(arr, v->items, (size_t)v->len * sizeof(void *));
+  if (v->len) memcpy(arr, v->items, (size_t)v->len * sizeof(void *));
   v->len = 0;
   return arr;
 }

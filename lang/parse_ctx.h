@@ -26,7 +26,13 @@ typedef struct ParseCtx {
   int paren_depth;     /* ( and [ nesting: suppresses NEWLINE */
   int depth;           /* ( [ { nesting together, limited to MAX_NESTING */
   int brace_depth;     /* { nesting */
-  Loc braces[MAX_NESTING + 1]; /* where each open '{' stands */
+  Loc opens[MAX_NESTING + 2];  /* where each open bracket stands, by depth */
+  char open_tok[MAX_NESTING + 2]; /* and which bracket it is */
+  int prev_tok;        /* the token before the last one returned */
+  int tok_seen;        /* the last token returned */
+  Loc unclosed;        /* a bracket a '}' closed implicitly */
+  char unclosed_tok;   /* which bracket (0: none) */
+  Loc unclosed_at;     /* the '}' that closed it */
   bool fatal;          /* scanner gave up (nesting too deep) */
   SkipMode skip;       /* error recovery in the token stream */
   int skip_depth;      /* SKIP_BLOCK: the brace depth to return to */

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh BUILD_DIR: times `charter check` and `charter fmt` on generated
 # programs that grow 10x at a time, and sets the results beside the goals of
-# QUALITY.md. BUILD_DIR holds charter; gen and measure stand in BUILD_DIR or
-# in BUILD_DIR/bench (build/gen/ may be the generated parser's directory).
-# Programs are generated into BUILD_DIR/bench/SIZE/.
+# QUALITY.md. BUILD_DIR holds charter, measure and the generator, named gen
+# or gen-bench (build/gen/ is the generated parser's directory); programs are
+# generated into BUILD_DIR/bench/SIZE/.
 # Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of).
 set -u -o pipefail
 
@@ -12,20 +12,20 @@ if [ $# -ne 1 ]; then
 	exit 2
 fi
 build=$(cd "$1" 2>/dev/null && pwd) || { echo "bench.sh: no such directory: $1" >&2; exit 2; }
-# tool NAME: the path of an executable NAME in BUILD_DIR or BUILD_DIR/bench
+# tool NAME...: the first of BUILD_DIR/NAME... that is an executable file
 tool() {
-	local p
-	for p in "$build/$1" "$build/bench/$1"; do
-		if [ -f "$p" ] && [ -x "$p" ]; then
-			echo "$p"
+	local name
+	for name in "$@"; do
+		if [ -f "$build/$name" ] && [ -x "$build/$name" ]; then
+			echo "$build/$name"
 			return 0
 		fi
 	done
-	echo "bench.sh: no $1 in $build or $build/bench; build it first" >&2
+	echo "bench.sh: no $* in $build; build it first (make bench does)" >&2
 	return 1
 }
-gen=$(tool gen) || exit 2
-measure=$(tool measure) || exit 2
+gen=$(tool gen gen-bench bench/gen) || exit 2
+measure=$(tool measure bench/measure) || exit 2
 charter=$build/charter
 sizes=${BENCH_SIZES:-1000 10000 100000}
 runs=${BENCH_RUNS:-3}
@@ -66,7 +66,6 @@ echo "Charter benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sm), best of
 echo
 
 declare -A ck_t ck_m ck_c fm_t fm_m fm_c jq_t gen_t
-prev=""
 for n in $sizes; do
 	dir=$build/bench/$n
 	rm -rf "$dir"
@@ -84,6 +83,8 @@ for n in $sizes; do
 	if [ $have_export = 1 ] && [ $have_jq = 1 ]; then
 		if (cd "$dir" && "$charter" export --format json main.charter >export.json 2>export.log); then
 			read -r "jq_t[$n]" _ _ < <(best "$dir" /dev/null jq -c . export.json)
+		else
+			echo "note: charter export failed at size $n; see $dir/export.log"
 		fi
 	fi
 done
@@ -148,7 +149,11 @@ printf '  %-44s %-14s %s\n' "check peak memory < 400 MB" "${ck_m[$big]} MB" "$(v
 growths=""
 prev=""
 for n in $sizes; do
-	[ -n "$prev" ] && growths="$growths $(ratio "${ck_t[$n]}" "${ck_t[$prev]}")x"
+	if [ -n "$prev" ]; then
+		g=$(ratio "${ck_t[$n]}" "${ck_t[$prev]}")
+		[ "$g" = - ] || g=${g}x
+		growths="$growths $g"
+	fi
 	prev=$n
 done
 printf '  %-44s %-14s %s\n' "check time grows linearly (~10x per 10x)" "${growths# }" "(by eye: small sizes are noisy)"

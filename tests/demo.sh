@@ -1,0 +1,20 @@
+#!/bin/sh
+# make demo: the main job on one example, outputs in build/demo/.
+# Usage: tests/demo.sh BUILD_DIR EXAMPLE_DIR
+set -u
+bin=$1/charter
+example=$2
+out=$1/demo
+mkdir -p "$out"
+echo "== charter check $example/coalition.charter"
+"$bin" check "$example/coalition.charter"
+rc=$?
+echo "== charter check --format sarif (written to $out/check.sarif)"
+"$bin" check --format sarif "$example/coalition.charter" >"$out/check.sarif"
+echo "== charter fmt --check $example/*.charter"
+"$bin" fmt --check "$example"/*.charter && echo "all files are formatted"
+"$bin" fmt "$example/coalition.charter" >"$out/coalition.formatted.charter"
+echo
+echo "Outputs are in $out/: check.sarif (for GitHub code scanning) and"
+echo "coalition.formatted.charter (the canonical layout)."
+exit $rc

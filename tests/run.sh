@@ -1,0 +1,138 @@
+#!/bin/sh
+# Runs every test against one or more builds and ends with one line
+# "N passed, N failed". Usage: tests/run.sh BUILD_DIR [BUILD_DIR...]
+# Each BUILD_DIR holds charter and tests/ (unit tests, roundtrip).
+# UPDATE=1 rewrites the expected files of golden tests (review the diff).
+# VALGRIND=1 runs the golden tests under valgrind (make leakcheck).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+pass=0
+fail=0
+failures=""
+note_fail() { fail=$((fail + 1)); failures="$failures
+  $1"; }
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
+unset NO_COLOR CHARTER_PATH
+export TERM=dumb
+
+run_unit() { # BUILD
+  for t in "$1"/tests/test_*; do
+    [ -x "$t" ] || continue
+    out=$("$t" 2>&1)
+    rc=$?
+    p=$(printf '%s\n' "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+    f=$(printf '%s\n' "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' | awk '{s+=$1} END {print s+0}')
+    pass=$((pass + p))
+    if [ "$rc" -ne 0 ] || [ "$f" -ne 0 ]; then
+      [ "$f" -eq 0 ] && f=1
+      fail=$((fail + f))
+      failures="$failures
+  $t (exit $rc)"
+      printf '%s\n' "$out" | grep -E 'FAILED|ERROR|error|Sanitizer' | head -20
+    fi
+  done
+}
+
+# One golden case: the command's stdout, then its stderr, then "[exit N]".
+# A case NAME.charter (or directory NAME/ with main.charter) may have
+# NAME.args with extra arguments placed before the file.
+golden_case() { # CHARTER CMD INPUT EXPECTED DIR
+  bin=$1 cmd=$2 input=$3 expected=$4 dir=$5
+  args=""
+  base=${expected%.*}
+  [ -f "$base.args" ] && args=$(cat "$base.args")
+  wrap=""
+  [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+  actual=$(cd "$dir" && { timeout 20 $wrap "$bin" $cmd $args "$input" 2>/tmp/charter-stderr.$$; echo "[exit $?]" >/tmp/charter-rc.$$; } ; cat /tmp/charter-stderr.$$ /tmp/charter-rc.$$)
+  rm -f /tmp/charter-stderr.$$ /tmp/charter-rc.$$
+  if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
+    printf '%s\n' "$actual" >"$expected"
+  fi
+  if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
+    pass=$((pass + 1))
+    return 0
+  fi
+  note_fail "$expected ($bin)"
+  if [ -f "$expected" ]; then
+    printf '%s\n' "$actual" | diff -u "$expected" - | head -30
+  else
+    echo "missing $expected; run UPDATE=1 make test and review it"
+  fi
+  return 1
+}
+
+run_golden() { # CHARTER
+  bin=$1
+  for suite in golden/check bad; do
+    d="$top/tests/$suite"
+    [ -d "$d" ] || continue
+    for f in "$d"/*.charter "$d"/*/main.charter; do
+      [ -f "$f" ] || continue
+      rel=${f#"$d"/}
+      case $rel in
+      */main.charter) expected="$d/${rel%/main.charter}.out" ;;
+      *) expected="$d/${rel%.charter}.out" ;;
+      esac
+      golden_case "$bin" check "$rel" "$expected" "$d" || continue
+      # A malformed program must never be accepted.
+      if [ "$suite" = bad ] && tail -n 1 "$expected" | grep -q '^\[exit 0\]$'; then
+        note_fail "$expected: a bad program exits 0"
+      fi
+    done
+  done
+  d="$top/tests/golden/fmt"
+  for f in "$d"/*.charter; do
+    [ -f "$f" ] || continue
+    rel=${f#"$d"/}
+    golden_case "$bin" fmt "$rel" "$d/${rel%.charter}.fmt" "$d"
+  done
+}
+
+run_examples() { # CHARTER
+  for f in "$top"/examples/*/coalition.charter; do
+    [ -f "$f" ] || continue
+    if out=$(timeout 20 "$1" check --werror --color never "$f" 2>&1); then
+      pass=$((pass + 1))
+    else
+      note_fail "example $f does not check clean with --werror"
+      printf '%s\n' "$out" | head -20
+    fi
+  done
+}
+
+run_roundtrip() { # BUILD
+  rt=$1/tests/roundtrip
+  [ -x "$rt" ] || return 0
+  files=$(find "$top/tests" "$top/examples" "$top/stdlib" -name '*.charter' | sort)
+  # shellcheck disable=SC2086
+  out=$("$rt" $files 2>&1)
+  p=$(printf '%s\n' "$out" | grep -c '^ok ')
+  f=$(printf '%s\n' "$out" | grep -c '^FAIL')
+  pass=$((pass + p))
+  if [ "$f" -ne 0 ] || printf '%s\n' "$out" | grep -q Sanitizer; then
+    fail=$((fail + f + 1))
+    printf '%s\n' "$out" | grep -v -E '^(ok|skip) ' | head -20
+    failures="$failures
+  roundtrip ($1)"
+  fi
+}
+
+for build in "$@"; do
+  b=$(cd "$build" && pwd)
+  echo "== tests with $build/charter"
+  before_p=$pass before_f=$fail
+  run_unit "$b"
+  run_golden "$b/charter"
+  run_examples "$b/charter"
+  run_roundtrip "$b"
+  echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
+  # The sanitized build repeats the suite; UPDATE applies to the plain one only.
+done
+
+if [ "$fail" -ne 0 ]; then
+  echo "failed:$failures"
+fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
