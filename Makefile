@@ -49,7 +49,7 @@ $(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y
 	bison -Wall -Werror -d -o $(B)/gen/parser.c $<
 $(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l $(B)/gen/parser.h
 	@mkdir -p $(@D)
-	flex --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
+	flex -CF --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ $(STDLIB)

@@ -14,13 +14,13 @@ typedef enum AtomKind { ATOM_IDENT, ATOM_STRING, ATOM_TEXT, ATOM_NUMBER, ATOM_PE
 
 /* One word of an attribute value. */
 typedef struct Atom {
-  AtomKind kind;    /* what was written */
-  Loc loc;          /* the token, with a leading '-' for negative numbers */
   const char *text; /* name; decoded string; number or period as written (no sign) */
   double num;       /* ATOM_NUMBER: its value, negated when neg */
+  Loc loc;          /* the token, with a leading '-' for negative numbers */
+  Period per;       /* ATOM_PERIOD: the period */
+  uint8_t kind;     /* an AtomKind: what was written */
   bool neg;         /* ATOM_NUMBER written with '-' */
   bool bad;         /* ATOM_PERIOD that failed validation (already reported) */
-  Period per;       /* ATOM_PERIOD: the period */
 } Atom;
 
 /* A comma-separated item of an attribute value: a sequence of atoms. */

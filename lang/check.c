@@ -235,7 +235,7 @@ static bool atom_period(const Atom *a, Period *out) {
     return true;
   }
   if (a->kind == ATOM_NUMBER && !a->neg && strlen(a->text) == 4 && strspn(a->text, "0123456789") == 4) {
-    *out = (Period){PER_YEAR, atoi(a->text), 0, 0, 0};
+    *out = (Period){.kind = PER_YEAR, .year = (int16_t)atoi(a->text)};
     return true;
   }
   return false;
@@ -274,6 +274,7 @@ static void form_error(Checker *c, const Decl *d, const AttrSpec *s, const Phras
 static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr) {
   Program *p = c->p;
   Decl *t = strmap_get(&p->ids, a->text);
+  if (t && (kinds & K(t->kind))) return t;
   Buf want = {0};
   kinds_text(&want, kinds);
   if (!t) {
@@ -309,11 +310,9 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
     Diag *g = err(c, a->loc, "kind", "'%s' is %s %s, but %s needs %s", a->text, article(ast_kind_name(t->kind)),
                   ast_kind_name(t->kind), attr, buf_str(&want));
     diag_note(c->d, g, t->id_loc, "'%s' is declared here", a->text);
-    buf_free(&want);
-    return NULL;
   }
   buf_free(&want);
-  return t;
+  return NULL;
 }
 
 /* ---- matching one phrase against its form ---- */

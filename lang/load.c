@@ -107,6 +107,7 @@ static void load_file(Loader *L, const char *display, bool has_loc, Loc loc, boo
   }
   uint32_t file = src_add(&p->srcs, display, real, text, len, true, false);
   Src *s = src_get(&p->srcs, file);
+  s->scan_in_place = true;
   strmap_put(&L->loaded, s->real, (void *)1);
   vec_push(&L->stack, (void *)s->real);
   vec_push(&L->stack_display, (void *)s->path);

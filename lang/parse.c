@@ -12,6 +12,7 @@
 
 /* The functions below are called from the generated scanner and parser. */
 int chx_keyword(const char *s, size_t n);
+const char *chx_intern(ParseCtx *ctx, const char *s, size_t n);
 int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
 int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
 int chx_open(ParseCtx *ctx, int tok, Loc loc);
@@ -74,6 +75,16 @@ int chx_keyword(const char *s, size_t n) {
   for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
     if (strlen(keywords[i].word) == n && memcmp(keywords[i].word, s, n) == 0) return keywords[i].tok;
   return 0;
+}
+
+/* One copy of each name: attribute names and ids recur on every line. */
+const char *chx_intern(ParseCtx *ctx, const char *s, size_t n) {
+  const char *found = strmap_getn(&ctx->names, s, n);
+  if (!found) {
+    found = arena_strndup(ctx->arena, s, n);
+    strmap_put(&ctx->names, found, (void *)found);
+  }
+  return found;
 }
 
 void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) {
@@ -553,40 +564,45 @@ void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name) {
   a->name = name->text;
   a->name_loc = name->loc;
   ctx->attr = a;
-  ctx->phrases.len = 0;
-  ctx->atoms.len = 0;
+  ctx->nphrases = 0;
+  ctx->natoms = 0;
 }
 
 void chx_end_stmt(ParseCtx *ctx, Loc loc) {
   Attr *a = ctx->attr;
   if (!a) return;
   a->phrases = NULL;
-  a->nphrases = ctx->phrases.len;
+  a->nphrases = ctx->nphrases;
   if (a->nphrases) {
     a->phrases = arena_alloc(ctx->arena, (size_t)a->nphrases * sizeof *a->phrases);
-    for (int i = 0; i < a->nphrases; i++) a->phrases[i] = *(Phrase *)ctx->phrases.items[i];
+    memcpy(a->phrases, ctx->phrases, (size_t)a->nphrases * sizeof *a->phrases);
   }
-  ctx->phrases.len = 0;
+  ctx->nphrases = 0;
   a->loc = loc;
   if (ctx->decl) vec_push(&ctx->attrs, a);
   ctx->attr = NULL;
 }
 
 void chx_add_atom(ParseCtx *ctx, Atom *a) {
-  Atom *copy = arena_alloc(ctx->arena, sizeof *copy);
-  *copy = *a;
-  vec_push(&ctx->atoms, copy);
+  if (ctx->natoms == ctx->cap_atoms) {
+    ctx->cap_atoms = ctx->cap_atoms ? ctx->cap_atoms * 2 : 8;
+    ctx->atoms = xrealloc(ctx->atoms, (size_t)ctx->cap_atoms * sizeof *ctx->atoms);
+  }
+  ctx->atoms[ctx->natoms++] = *a;
 }
 
 void chx_end_phrase(ParseCtx *ctx) {
-  Phrase *p = arena_alloc(ctx->arena, sizeof *p);
-  p->n = ctx->atoms.len;
+  if (ctx->nphrases == ctx->cap_phrases) {
+    ctx->cap_phrases = ctx->cap_phrases ? ctx->cap_phrases * 2 : 8;
+    ctx->phrases = xrealloc(ctx->phrases, (size_t)ctx->cap_phrases * sizeof *ctx->phrases);
+  }
+  Phrase *p = &ctx->phrases[ctx->nphrases++];
+  p->n = ctx->natoms;
   p->atoms = arena_alloc(ctx->arena, (size_t)(p->n ? p->n : 1) * sizeof *p->atoms);
-  for (int i = 0; i < p->n; i++) p->atoms[i] = *(Atom *)ctx->atoms.items[i];
+  memcpy(p->atoms, ctx->atoms, (size_t)p->n * sizeof *p->atoms);
   p->loc = p->atoms[0].loc;
   p->loc.end = p->atoms[p->n - 1].loc.end;
-  ctx->atoms.len = 0;
-  vec_push(&ctx->phrases, p);
+  ctx->natoms = 0;
 }
 
 void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason) {
@@ -604,8 +620,8 @@ void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reaso
 
 void chx_stmt_error(ParseCtx *ctx) {
   ctx->attr = NULL;
-  ctx->phrases.len = 0;
-  ctx->atoms.len = 0;
+  ctx->nphrases = 0;
+  ctx->natoms = 0;
   if (ctx->decl) ctx->decl->broken = true;
 }
 
@@ -709,7 +725,10 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   yyscan_t scanner;
   yylex_init_extra(&ctx, &scanner);
   ctx.scanner = scanner;
-  YY_BUFFER_STATE buf = yy_scan_bytes(s->text + off, (int)(s->len - off), scanner);
+  /* flex scans a buffer that ends in two NULs in place; others it copies. */
+  YY_BUFFER_STATE buf = s->scan_in_place
+                            ? yy_scan_buffer((char *)s->text + off, s->len - off + 2, scanner)
+                            : yy_scan_bytes(s->text + off, (int)(s->len - off), scanner);
   yyparse(&ctx);
   yy_delete_buffer(buf, scanner);
   yylex_destroy(scanner);
@@ -723,8 +742,9 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   vec_free(&ctx.items);
   vec_free(&ctx.comments);
   vec_free(&ctx.attrs);
-  vec_free(&ctx.phrases);
-  vec_free(&ctx.atoms);
+  free(ctx.phrases);
+  free(ctx.atoms);
+  strmap_free(&ctx.names);
   buf_free(&ctx.text);
   return f;
 }

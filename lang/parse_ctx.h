@@ -43,8 +43,11 @@ typedef struct ParseCtx {
   Vec comments;        /* Comment * */
   Decl *decl;          /* declaration being parsed */
   Vec attrs;           /* Attr * of the current declaration */
-  Vec phrases;         /* Phrase * of the current statement */
-  Vec atoms;           /* Atom * of the current phrase */
+  Phrase *phrases;     /* phrases of the current statement (scratch) */
+  int nphrases, cap_phrases;
+  Atom *atoms;         /* atoms of the current phrase (scratch) */
+  int natoms, cap_atoms;
+  StrMap names;        /* interned identifiers: one copy of each name */
   Attr *attr;          /* statement being parsed */
 } ParseCtx;
 

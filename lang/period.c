@@ -13,6 +13,7 @@ int period_days_in_month(int y, int m) {
 }
 
 static bool digits(const char *s, size_t n, int *out) {
+  if (n > 4) return false;
   int v = 0;
   for (size_t i = 0; i < n; i++) {
     if (s[i] < '0' || s[i] > '9') return false;
@@ -22,15 +23,29 @@ static bool digits(const char *s, size_t n, int *out) {
   return n > 0;
 }
 
+static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *month, int *day, Period *p,
+                        const char **err);
+
 bool period_parse(const char *s, size_t n, Period *p, const char **err) {
-  *p = (Period){PER_YEAR, 0, 0, 0, 0};
+  int year = 0, quarter = 0, month = 0, day = 0;
+  bool ok = parse_parts(s, n, &year, &quarter, &month, &day, p, err);
+  p->year = (int16_t)year;
+  p->quarter = (uint8_t)quarter;
+  p->month = (uint8_t)month;
+  p->day = (uint8_t)day;
+  return ok;
+}
+
+static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *month, int *day, Period *p,
+                        const char **err) {
+  *p = (Period){.kind = PER_YEAR};
   *err = "a period is written 2027, 2027-Q2, 2027-06 or 2027-06-30";
-  if (n < 4 || !digits(s, 4, &p->year)) return false;
+  if (n < 4 || !digits(s, 4, year)) return false;
   if (n == 4) return true;
   if (s[4] != '-') return false;
   if (n > 5 && s[5] == 'Q') {
     p->kind = PER_QUARTER;
-    if (!digits(s + 6, n - 6, &p->quarter) || n - 6 > 1 || p->quarter < 1 || p->quarter > 4) {
+    if (n - 6 != 1 || !digits(s + 6, n - 6, quarter) || *quarter < 1 || *quarter > 4) {
       *err = "a quarter is Q1, Q2, Q3 or Q4";
       return false;
     }
@@ -38,27 +53,27 @@ bool period_parse(const char *s, size_t n, Period *p, const char **err) {
   }
   size_t dash = 5;
   while (dash < n && s[dash] != '-') dash++;
-  if (dash - 5 != 2 || !digits(s + 5, 2, &p->month)) {
+  if (dash - 5 != 2 || !digits(s + 5, 2, month)) {
     *err = "a month is written with two digits, as in 2027-06";
     return false;
   }
   p->kind = PER_MONTH;
-  if (p->month < 1 || p->month > 12) {
+  if (*month < 1 || *month > 12) {
     *err = "a month is 01 to 12";
     return false;
   }
   if (dash == n) return true;
   p->kind = PER_DAY;
-  if (n - dash - 1 != 2 || !digits(s + dash + 1, 2, &p->day)) {
+  if (n - dash - 1 != 2 || !digits(s + dash + 1, 2, day)) {
     *err = "a day is written with two digits, as in 2027-06-30";
     return false;
   }
-  if (p->day < 1 || p->day > period_days_in_month(p->year, p->month)) {
+  if (*day < 1 || *day > period_days_in_month(*year, *month)) {
     static char buf[96];
     static const char *names[] = {"January", "February", "March",     "April",   "May",      "June",
                                   "July",    "August",   "September", "October", "November", "December"};
-    snprintf(buf, sizeof buf, "%s %d has %d days", names[p->month - 1], p->year,
-             period_days_in_month(p->year, p->month));
+    snprintf(buf, sizeof buf, "%s %d has %d days", names[*month - 1], *year,
+             period_days_in_month(*year, *month));
     *err = buf;
     return false;
   }

@@ -10,11 +10,11 @@
 typedef enum PeriodKind { PER_YEAR, PER_QUARTER, PER_MONTH, PER_DAY } PeriodKind;
 
 typedef struct Period {
-  PeriodKind kind; /* how it was written */
-  int year;        /* 0000–9999 */
-  int quarter;     /* 1–4 for PER_QUARTER, else 0 */
-  int month;       /* 1–12 for PER_MONTH and PER_DAY, else 0 */
-  int day;         /* 1–31 for PER_DAY, else 0 */
+  uint8_t kind;    /* a PeriodKind: how it was written */
+  uint8_t quarter; /* 1–4 for PER_QUARTER, else 0 */
+  uint8_t month;   /* 1–12 for PER_MONTH and PER_DAY, else 0 */
+  uint8_t day;     /* 1–31 for PER_DAY, else 0 */
+  int16_t year;    /* 0000–9999 */
 } Period;
 
 /* Parses and validates text[0..n). On failure returns false and sets *err to

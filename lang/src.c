@@ -120,6 +120,6 @@ char *src_read_file(const char *path, size_t *len, const char **err) {
     return NULL;
   }
   *len = b.len;
-  if (!b.data) return xcalloc(1, 1);
+  buf_add(&b, "\0", 1); /* a second NUL: flex scans the text in place */
   return b.data;
 }

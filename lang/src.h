@@ -24,6 +24,7 @@ typedef struct Src {
   uint32_t nlines;    /* entries in lines */
   bool is_stdlib;     /* compiled into the binary */
   bool owns_text;     /* text was malloc'd for this Src */
+  bool scan_in_place; /* text is writable and ends in two NULs (src_read_file) */
 } Src;
 
 typedef struct SrcSet {
@@ -43,7 +44,9 @@ void src_linecol(Src *s, uint32_t off, int *line, int *col);
 /* The text of 1-based line (without its line end). */
 const char *src_line(Src *s, int line, size_t *len);
 
-/* Reads a whole file. Returns NULL and sets *err (static text) on failure. */
+/* Reads a whole file. Returns NULL and sets *err (static text) on failure.
+ * The text ends in two NULs, so the scanner may read it in place: set
+ * scan_in_place on its Src. */
 char *src_read_file(const char *path, size_t *len, const char **err);
 
 #endif

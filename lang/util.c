@@ -62,7 +62,8 @@ void *arena_alloc(Arena *a, size_t n) {
   ArenaBlock *b = a->head;
   if (!b || b->cap - b->used < n) {
     size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-    ArenaBlock *nb = xmalloc(sizeof *nb + cap);
+    /* calloc: fresh pages come zeroed from the kernel, no memset needed. */
+    ArenaBlock *nb = xcalloc(1, sizeof *nb + cap);
     nb->used = 0;
     nb->cap = cap;
     if (cap == n && b) {
@@ -78,7 +79,6 @@ void *arena_alloc(Arena *a, size_t n) {
   }
   void *p = b->data + b->used;
   b->used += n;
-  memset(p, 0, n);
   return p;
 }
 
@@ -160,62 +160,72 @@ void vec_free(Vec *v) {
   v->len = v->cap = 0;
 }
 
-static uint64_t hash_str(const char *s) {
+uint64_t hash_bytes(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ull; /* FNV-1a */
-  for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-  return h;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+  return h ^ (h >> 29);
 }
 
-void strmap_init(StrMap *m) {
-  m->cap = 0;
-  m->len = 0;
-  m->keys = NULL;
-  m->vals = NULL;
-}
+void strmap_init(StrMap *m) { memset(m, 0, sizeof *m); }
 
 void strmap_free(StrMap *m) {
   free(m->keys);
   free(m->vals);
+  free(m->hashes);
   strmap_init(m);
 }
 
-void *strmap_get(const StrMap *m, const char *key) {
-  if (!m->cap) return NULL;
+/* The slot of key s[0..n) with hash h: its own, or the empty one it would take. */
+static size_t slot_of(const StrMap *m, const char *s, size_t n, uint32_t h) {
   size_t mask = m->cap - 1;
-  for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
-    if (!m->keys[i]) return NULL;
-    if (strcmp(m->keys[i], key) == 0) return m->vals[i];
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const char *k = m->keys[i];
+    if (!k) return i;
+    if (m->hashes[i] == h && strncmp(k, s, n) == 0 && k[n] == '\0') return i;
   }
 }
+
+void *strmap_getn(const StrMap *m, const char *s, size_t n) {
+  if (!m->cap) return NULL;
+  size_t i = slot_of(m, s, n, (uint32_t)hash_bytes(s, n));
+  return m->keys[i] ? m->vals[i] : NULL;
+}
+
+void *strmap_get(const StrMap *m, const char *key) { return strmap_getn(m, key, strlen(key)); }
 
 static void strmap_grow(StrMap *m) {
   StrMap n;
   n.cap = m->cap ? m->cap * 2 : 64;
-  n.len = 0;
+  n.len = m->len;
   n.keys = xcalloc(n.cap, sizeof *n.keys);
   n.vals = xcalloc(n.cap, sizeof *n.vals);
-  for (size_t i = 0; i < m->cap; i++)
-    if (m->keys[i]) strmap_put(&n, m->keys[i], m->vals[i]);
+  n.hashes = xcalloc(n.cap, sizeof *n.hashes);
+  size_t mask = n.cap - 1;
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->keys[i]) continue;
+    size_t j = m->hashes[i] & mask;
+    while (n.keys[j]) j = (j + 1) & mask;
+    n.keys[j] = m->keys[i];
+    n.vals[j] = m->vals[i];
+    n.hashes[j] = m->hashes[i];
+  }
   free(m->keys);
   free(m->vals);
+  free(m->hashes);
   *m = n;
 }
 
 void strmap_put(StrMap *m, const char *key, void *val) {
   if ((m->len + 1) * 2 > m->cap) strmap_grow(m);
-  size_t mask = m->cap - 1;
-  for (size_t i = hash_str(key) & mask;; i = (i + 1) & mask) {
-    if (!m->keys[i]) {
-      m->keys[i] = key;
-      m->vals[i] = val;
-      m->len++;
-      return;
-    }
-    if (strcmp(m->keys[i], key) == 0) {
-      m->vals[i] = val;
-      return;
-    }
+  size_t n = strlen(key);
+  uint32_t h = (uint32_t)hash_bytes(key, n);
+  size_t i = slot_of(m, key, n, h);
+  if (!m->keys[i]) {
+    m->keys[i] = key;
+    m->hashes[i] = h;
+    m->len++;
   }
+  m->vals[i] = val;
 }
 
 int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp) {

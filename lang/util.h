@@ -57,6 +57,7 @@ void vec_free(Vec *v);
 typedef struct StrMap {
   const char **keys; /* NULL for an empty slot */
   void **vals;       /* the value of each used slot */
+  uint32_t *hashes;  /* the hash of each used slot's key */
   size_t cap;        /* slots, a power of two */
   size_t len;        /* used slots */
 } StrMap;
@@ -65,6 +66,9 @@ void strmap_init(StrMap *m);
 void strmap_free(StrMap *m);
 void *strmap_get(const StrMap *m, const char *key);
 void strmap_put(StrMap *m, const char *key, void *val); /* replaces */
+/* The same, for a key given as bytes s[0..n) (not NUL-terminated). */
+void *strmap_getn(const StrMap *m, const char *s, size_t n);
+uint64_t hash_bytes(const char *s, size_t n);
 
 /* Decode one UTF-8 scalar at s[0..n); returns its length (1..4) or 0 when
  * the bytes there are not valid UTF-8. */

@@ -96,6 +96,7 @@ static int fmt_one(const char *path, Mode mode) {
   DiagList diags;
   diag_init(&diags, &arena);
   uint32_t file = src_add(&srcs, is_stdin ? "<stdin>" : path, NULL, text, len, true, false);
+  src_get(&srcs, file)->scan_in_place = !is_stdin;
   AstFile *af = ast_parse(&arena, &diags, &srcs, file);
   int status = EXIT_OK;
   if (af->nerrors) {
