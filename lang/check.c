@@ -852,7 +852,11 @@ void chk_run(Program *p) {
     strmap_put(&p->ids, d->id, d);
   }
   p->charter = first_charter;
-  if (!first_charter && p->srcs.len > 0) {
+  bool parsed = true;
+  for (int i = 0; i < p->files.len; i++)
+    if (((AstFile *)p->files.items[i])->nerrors) parsed = false;
+  /* A file that did not parse may hold the charter: say nothing then. */
+  if (!first_charter && p->srcs.len > 0 && parsed) {
     Loc at = {p->entry, 0, 0};
     err(&c, at, "charter", "this program has no charter block; add one, such as: charter \"Our Coalition\" { vision \"…\" }");
   }

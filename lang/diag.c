@@ -116,7 +116,14 @@ static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char
   } else {
     fprintf(out, "%scharter:%s ", color ? C_BOLD : "", color ? C_RESET : "");
   }
-  fprintf(out, "%s%s:%s %s", color ? sev_color(sev) : "", sev, color ? C_RESET : "", msg);
+  fprintf(out, "%s%s:%s ", color ? sev_color(sev) : "", sev, color ? C_RESET : "");
+  /* User text in a message may hold control characters: never let them reach
+   * the terminal raw, and keep each diagnostic on its line. */
+  for (const unsigned char *m = (const unsigned char *)msg; *m; m++) {
+    if (*m == '\n') fputs("\\n", out);
+    else if (*m < 0x20 || *m == 0x7f) fprintf(out, "\\x%02X", *m);
+    else fputc(*m, out);
+  }
   if (rule) fprintf(out, " [%s]", rule);
   fputc('\n', out);
   if (!s) return;

@@ -62,7 +62,8 @@ static void text_block(Buf *out, const char *s, int indent) {
     if (n > 0) spaces(out, indent);
     for (size_t i = 0; i < n; i++) {
       unsigned char c = (unsigned char)l[i];
-      if ((i == 0 && c == ' ' && escape_lead) || (only_space && c == ' ')) buf_puts(out, "\\u{20}");
+      if ((i == 0 && c == ' ' && escape_lead) || (only_space && c == ' ') || (i == n - 1 && c == ' '))
+        buf_puts(out, "\\u{20}");
       else if (c == '\\') buf_puts(out, "\\\\");
       else if (c == '\t') buf_puts(out, "\\t");
       else if (c == '"' && i + 2 < n + 0 && l[i + 1] == '"' && l[i + 2] == '"') buf_puts(out, "\\\"");
@@ -287,7 +288,8 @@ void fmt_file(const AstFile *af, Src *src, Buf *out) {
     /* Comments before the item; a decl before them is followed by a blank line. */
     while (f.ci < f.nc && f.cs[f.ci].loc.start < it->loc.start) {
       const Comment *c = &f.cs[f.ci++];
-      if (!first && (blank_between(&f, prev, c->loc.start) || (prev_item && prev_item->kind == IT_DECL)))
+      if (!first && (blank_between(&f, prev, c->loc.start) ||
+                     (prev_item && !(is_header(prev_item) && is_header(it)))))
         buf_putc(out, '\n');
       comment_line(&f, c, 0);
       prev = c->loc.end;

@@ -12,6 +12,7 @@
 
 /* The functions below are called from the generated scanner and parser. */
 int chx_keyword(const char *s, size_t n);
+void chx_restore(yyscan_t scanner);
 const char *chx_intern(ParseCtx *ctx, const char *s, size_t n);
 int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
 int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
@@ -136,6 +137,9 @@ static bool check_escapes(ParseCtx *ctx, const char *s, size_t n, uint32_t base)
       if (!good) {
         parse_error(ctx, loc_at(ctx, base + (uint32_t)i, 2), "a Unicode escape is written \\u{…} with 1 to 6 hex digits, as in \\u{1F600}");
         ok = false;
+      } else if (cp == 0) {
+        parse_error(ctx, loc_at(ctx, base + (uint32_t)i, (uint32_t)(j + 1 - i)), "\\u{0} (NUL) cannot appear in text");
+        ok = false;
       } else if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
         parse_error(ctx, loc_at(ctx, base + (uint32_t)i, (uint32_t)(j + 1 - i)),
                     "\\u{%X} is not a Unicode character (surrogates and values above 10FFFF are not allowed)", cp);
@@ -240,7 +244,8 @@ int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a) {
   a->kind = ATOM_NUMBER;
   a->loc = loc;
   a->text = arena_strndup(ctx->arena, s, n);
-  char clean[64];
+  char small[64];
+  char *clean = n < sizeof small ? small : xmalloc(n + 1); /* without '_' */
   size_t k = 0, sig = 0;
   bool leading = true;
   for (size_t i = 0; i < n; i++) {
@@ -249,7 +254,7 @@ int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a) {
       if (s[i] != '0') leading = false;
       if (!leading) sig++;
     }
-    if (k < sizeof clean - 1) clean[k++] = s[i];
+    clean[k++] = s[i];
   }
   clean[k] = '\0';
   if (sig > 15) {
@@ -258,6 +263,7 @@ int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a) {
   } else {
     a->num = strtod(clean, NULL);
   }
+  if (clean != small) free(clean);
   return NUMBER;
 }
 
@@ -471,6 +477,13 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     parse_error(ctx, loc, "%s", buf_str(&m));
     g = ctx->diags->items.items[ctx->diags->items.len - 1];
     diag_note(ctx->diags, g, at, "opened here");
+  } else if (is_brace && ctx->brace_depth >= 2) {
+    Loc outer = ctx->opens[1];
+    int line, col;
+    src_linecol(ctx->src, outer.start, &line, &col);
+    parse_error(ctx, loc, "a block cannot open inside another block: is the '}' that closes the '{' on line %d missing?", line);
+    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    diag_note(ctx->diags, g, outer, "the block still open");
   } else if (is_brace && has(exp, n, "string")) {
     parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner caretrek \"CareTrek Support Group\" {");
   } else if (is_eof && ctx->brace_depth > 0) {
@@ -487,6 +500,10 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     parse_error(ctx, loc, "%s", buf_str(&m));
   } else if ((strcmp(got, "':'") == 0 || strcmp(got, "'='") == 0) && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
+  } else if (ctx->brace_depth > 0 && has(exp, n, "for") && has(exp, n, "name")) {
+    buf_puts(&m, "expected an attribute name at the start of this statement, but found ");
+    describe_got(&m, ctx, got, loc, word);
+    parse_error(ctx, loc, "%s", buf_str(&m));
   } else if (has(exp, n, "partner") && has(exp, n, "import")) {
     buf_puts(&m, "expected a declaration (charter, partner, council, dimension, goal, outcome, indicator, activity, rule or view), import, use or waive, but found ");
     describe_got(&m, ctx, got, loc, word);
@@ -730,6 +747,11 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
                             ? yy_scan_buffer((char *)s->text + off, s->len - off + 2, scanner)
                             : yy_scan_bytes(s->text + off, (int)(s->len - off), scanner);
   yyparse(&ctx);
+  chx_restore(scanner);
+  /* A line table built during the parse saw flex's held NUL: rebuild it. */
+  free(s->lines);
+  s->lines = NULL;
+  s->nlines = 0;
   yy_delete_buffer(buf, scanner);
   yylex_destroy(scanner);
   if (ctx.decl) chx_item_error(&ctx);

@@ -98,7 +98,7 @@ file: items ;
 
 items: opt_item | items sep opt_item ;
 
-sep: NEWLINE | ';' ;
+sep: NEWLINE { yyerrok; } | ';' { yyerrok; } ;
 
 opt_item: %empty | item ;
 
@@ -212,6 +212,7 @@ primary: NUMBER                 { $$ = chx_literal(ctx, E_NUMBER, &$1); }
     | KW_FALSE                  { $$ = chx_literal(ctx, E_FALSE, &$1); }
     | KW_NONE                   { $$ = chx_literal(ctx, E_NONE, &$1); }
     | IDENT                     { $$ = chx_literal(ctx, E_NAME, &$1); }
+    | KW_CHARTER                { $$ = chx_literal(ctx, E_NAME, &$1); }
     | IDENT '(' ')'             { $$ = chx_literal(ctx, E_CALL, &$1); $$->loc = @$; $$->name_loc = @1; }
     | IDENT '(' args ')'        { $$ = chx_literal(ctx, E_CALL, &$1); $$->loc = @$; $$->name_loc = @1;
                                   chx_list_set($$, $3); }

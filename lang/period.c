@@ -72,8 +72,8 @@ static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *m
     static char buf[96];
     static const char *names[] = {"January", "February", "March",     "April",   "May",      "June",
                                   "July",    "August",   "September", "October", "November", "December"};
-    snprintf(buf, sizeof buf, "%s %d has %d days", names[*month - 1], *year,
-             period_days_in_month(*year, *month));
+    int days = period_days_in_month(*year, *month);
+    snprintf(buf, sizeof buf, "%s %d has %d days, so a day is 01 to %d", names[*month - 1], *year, days, days);
     *err = buf;
     return false;
   }

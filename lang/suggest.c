@@ -60,6 +60,9 @@ void suggest_offer(Suggest *s, const char *cand) {
 const char *suggest_best(const char *word, const char *const *cands, int n) {
   Suggest s;
   suggest_init(&s, word);
-  for (int i = 0; i < n; i++) suggest_offer(&s, cands[i]);
+  for (int i = 0; i < n; i++) {
+    if (strcmp(cands[i], word) == 0) return NULL;
+    suggest_offer(&s, cands[i]);
+  }
   return s.best;
 }

@@ -181,14 +181,13 @@ static void test_top_level_spacing(void **state) {
 
 static void test_comment_between_items_of_different_kinds(void **state) {
   (void)state;
-  /* BUG: a comment attached to the next item suppresses the blank line
+  /* Regression (fixed): a comment attached to the next item suppresses the blank line
    * between top-level items unless the previous item is a declaration:
    * "use a\n# about p\npartner p ..." stays without a blank line after
    * `use a`, and two waivers separated by a comment stay together, while
    * without the comment fmt separates them. TOOL.md: top-level items are
    * separated by one blank line (only consecutive import and use lines are
    * kept together). The case after a declaration already works. */
-  skip();
   expect_fmt("use a\n# about p\npartner p \"P\" {}\n", "use a\n\n# about p\npartner p \"P\" {}\n");
   expect_fmt("waive x \"y\"\nwaive z \"w\"\n", "waive x \"y\"\n\nwaive z \"w\"\n");
   expect_fmt("waive x \"y\"\n# c\nwaive z \"w\"\n", "waive x \"y\"\n\n# c\nwaive z \"w\"\n");
@@ -383,13 +382,12 @@ static void test_text_block_values_survive(void **state) {
 
 static void test_text_block_trailing_spaces(void **state) {
   (void)state;
-  /* BUG: a text block whose value has a line ending in spaces is printed
+  /* Regression (fixed): a text block whose value has a line ending in spaces is printed
    * with those spaces at the end of the output line, so fmt's output has
    * trailing white space (TOOL.md: "no trailing white space"). Here the
    * value is "a   \nb" and fmt prints the line "    a   ". Escaping the
    * trailing spaces (as fmt already does for lines of spaces only) would
    * keep the value. */
-  skip();
   static const char in[] = "charter \"C\" {\n  problem \"\"\"\n    a   \n    b\n    \"\"\"\n}\n";
   Parsed *a = parse(in);
   assert_string_equal(only_text(a), "a   \nb");
@@ -407,13 +405,12 @@ static void test_text_block_trailing_spaces(void **state) {
 
 static void test_nul_escape_not_dropped(void **state) {
   (void)state;
-  /* BUG: "\u{0}" names a Unicode scalar value, so the scanner accepts it
+  /* Regression (fixed): "\u{0}" names a Unicode scalar value, so the scanner accepts it
    * (LANGUAGE.md section 2 rejects only surrogates and values above
    * 10FFFF), but strings are NUL-terminated: "a\u{0}b" silently becomes
    * "a", and fmt rewrites the line as `note "a"`, deleting text the user
    * wrote. Either the escape must be an error (NUL bytes are errors in
    * files) or the value must keep all of its characters. */
-  skip();
   static const char in[] = "partner p \"P\" { note \"a\\u{0}b\" }\n";
   Arena arena;
   arena_init(&arena);

@@ -515,12 +515,11 @@ static void test_unary_minus_and_fields(void **state) {
 
 static void test_charter_is_a_name_in_expressions(void **state) {
   (void)state;
-  /* BUG: `charter` is a reserved word and the grammar's primary takes only
+  /* Regression (fixed): `charter` is a reserved word and the grammar's primary takes only
    * IDENT, so `require exists(charter.vision)` is a syntax error
    * ("unexpected 'charter'"). LANGUAGE.md section 5 lists `charter` among
    * the names an expression may use (with fields period_start and
    * period_end), and section 6 has rules about the charter. */
-  skip();
   expect_tree("charter.period_end", "(. charter period_end)");
   expect_tree("exists(charter.vision)", "(call exists (. charter vision))");
 }
