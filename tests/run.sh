@@ -119,6 +119,19 @@ run_roundtrip() { # BUILD
   fi
 }
 
+run_structural() { # CHARTER
+  out=$(sh "$top/tests/structural.sh" "$1" 2>&1)
+  p=$(printf '%s\n' "$out" | grep -c '^ok ')
+  f=$(printf '%s\n' "$out" | grep -c '^not ok')
+  pass=$((pass + p))
+  if [ "$f" -ne 0 ]; then
+    fail=$((fail + f))
+    printf '%s\n' "$out" | grep '^not ok' | head -20
+    failures="$failures
+  structural ($1)"
+  fi
+}
+
 for build in "$@"; do
   b=$(cd "$build" && pwd)
   echo "== tests with $build/charter"
@@ -127,6 +140,7 @@ for build in "$@"; do
   run_golden "$b/charter"
   run_examples "$b/charter"
   run_roundtrip "$b"
+  run_structural "$b/charter"
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done
