@@ -12,7 +12,12 @@ rc=$?
 echo "== charter check --format sarif (written to $out/check.sarif)"
 "$bin" check --format sarif "$example/coalition.charter" >"$out/check.sarif"
 echo "== charter fmt --check $example/*.charter"
-"$bin" fmt --check "$example"/*.charter && echo "all files are formatted"
+if "$bin" fmt --check "$example"/*.charter >/dev/null; then
+  echo "all files are formatted"
+else
+  echo "fmt would change these files (the canonical layout is in $out/):"
+  "$bin" fmt --check "$example"/*.charter
+fi
 "$bin" fmt "$example/coalition.charter" >"$out/coalition.formatted.charter"
 echo
 echo "Outputs are in $out/: check.sarif (for GitHub code scanning) and"
