@@ -14,36 +14,16 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "parsed.h"
 
-typedef struct Parsed {
-  Arena arena;
-  SrcSet srcs;
-  DiagList diags;
-  AstFile *f;
-} Parsed;
-
+/* Parses text that must parse cleanly. */
 static Parsed *parse(const char *text) {
-  Parsed *p = calloc(1, sizeof *p);
-  assert_non_null(p);
-  arena_init(&p->arena);
-  diag_init(&p->diags, &p->arena);
-  size_t len = strlen(text);
-  char *copy = malloc(len + 1);
-  memcpy(copy, text, len + 1);
-  uint32_t file = src_add(&p->srcs, "t.charter", NULL, copy, len, true, false);
-  p->f = ast_parse(&p->arena, &p->diags, &p->srcs, file);
+  Parsed *p = parse_len(text, strlen(text));
   if (p->diags.items.len) {
     for (int i = 0; i < p->diags.items.len; i++) fprintf(stderr, "  %s\n", ((Diag *)p->diags.items.items[i])->msg);
     fail_msg("does not parse:\n%s", text);
   }
   return p;
-}
-
-static void done(Parsed *p) {
-  diag_free(&p->diags);
-  src_set_free(&p->srcs);
-  arena_free(&p->arena);
-  free(p);
 }
 
 /* fmt's output for text, malloc'd. */

@@ -13,43 +13,14 @@
 #include <string.h>
 
 #include "ast.h"
+#include "parsed.h"
 
 /* ---- a parsed file and its diagnostics ---- */
 
-typedef struct Parsed {
-  Arena arena;
-  SrcSet srcs;
-  DiagList diags;
-  AstFile *f;
-} Parsed;
 
-/* Parses len bytes of text. in_place: let flex scan the text where it lies,
- * as program_load does for files read from disk. */
-static Parsed *parse_mode(const char *text, size_t len, bool in_place) {
-  Parsed *p = calloc(1, sizeof *p);
-  assert_non_null(p);
-  arena_init(&p->arena);
-  diag_init(&p->diags, &p->arena);
-  char *copy = malloc(len + 2);
-  assert_non_null(copy);
-  memcpy(copy, text, len);
-  copy[len] = copy[len + 1] = '\0';
-  uint32_t file = src_add(&p->srcs, "t.charter", NULL, copy, len, true, false);
-  src_get(&p->srcs, file)->scan_in_place = in_place;
-  p->f = ast_parse(&p->arena, &p->diags, &p->srcs, file);
-  assert_non_null(p->f);
-  return p;
-}
 
-static Parsed *parse_len(const char *text, size_t len) { return parse_mode(text, len, false); }
 static Parsed *parse(const char *text) { return parse_len(text, strlen(text)); }
 
-static void done(Parsed *p) {
-  diag_free(&p->diags);
-  src_set_free(&p->srcs);
-  arena_free(&p->arena);
-  free(p);
-}
 
 static int count_rule(const Parsed *p, const char *rule) {
   int n = 0;
@@ -61,13 +32,6 @@ static int count_rule(const Parsed *p, const char *rule) {
 }
 
 /* The first diagnostic of rule whose message contains text. */
-static const Diag *find_diag(const Parsed *p, const char *rule, const char *text) {
-  for (int i = 0; i < p->diags.items.len; i++) {
-    const Diag *g = p->diags.items.items[i];
-    if (strcmp(g->rule, rule) == 0 && strstr(g->msg, text)) return g;
-  }
-  return NULL;
-}
 
 static void where(Parsed *p, Loc loc, int *line, int *col) {
   src_linecol(src_get(&p->srcs, loc.file), loc.start, line, col);

@@ -13,35 +13,12 @@
 #include <string.h>
 
 #include "ast.h"
+#include "parsed.h"
 
-typedef struct Parsed {
-  Arena arena;
-  SrcSet srcs;
-  DiagList diags;
-  AstFile *f;
-} Parsed;
+static Parsed *parse(const char *text) { return parse_len(text, strlen(text)); }
 
-static Parsed *parse(const char *text) {
-  Parsed *p = calloc(1, sizeof *p);
-  assert_non_null(p);
-  arena_init(&p->arena);
-  diag_init(&p->diags, &p->arena);
-  size_t len = strlen(text);
-  char *copy = malloc(len + 1);
-  assert_non_null(copy);
-  memcpy(copy, text, len + 1);
-  uint32_t file = src_add(&p->srcs, "t.charter", NULL, copy, len, true, false);
-  p->f = ast_parse(&p->arena, &p->diags, &p->srcs, file);
-  assert_non_null(p->f);
-  return p;
-}
 
-static void done(Parsed *p) {
-  diag_free(&p->diags);
-  src_set_free(&p->srcs);
-  arena_free(&p->arena);
-  free(p);
-}
+
 
 static void dump_diags(const Parsed *p) {
   for (int i = 0; i < p->diags.items.len; i++) {
@@ -58,13 +35,6 @@ static void expect_clean(const Parsed *p) {
   assert_int_equal(p->f->nerrors, 0);
 }
 
-static const Diag *find_diag(const Parsed *p, const char *rule, const char *text) {
-  for (int i = 0; i < p->diags.items.len; i++) {
-    const Diag *g = p->diags.items.items[i];
-    if (strcmp(g->rule, rule) == 0 && strstr(g->msg, text)) return g;
-  }
-  return NULL;
-}
 
 static int line_of(const Parsed *p, Loc loc) {
   int line, col;
