@@ -260,7 +260,13 @@ static void form_error(Checker *c, const Decl *d, const AttrSpec *s, const Phras
   case F_WAIVE: how = "a rule id and a reason in quotes"; break;
   case F_EXPR: how = "an expression"; break;
   }
-  if (how) {
+  bool words = ph->n > 1;
+  for (int i = 0; i < ph->n; i++)
+    if (ph->atoms[i].kind != ATOM_IDENT) words = false;
+  if (words && (s->flags & A_LIST) && (s->form == F_SYMBOL || s->form == F_REF)) {
+    err(c, ph->atoms[1].loc, "attribute", "separate the values of '%s' with commas, as in: %s, %s", s->name,
+        ph->atoms[0].text, ph->atoms[1].text);
+  } else if (how) {
     err(c, ph->loc, "attribute", "'%s' takes %s, as in: %s", s->name, how, s->example);
   } else {
     Buf b = {0};
@@ -444,6 +450,7 @@ static void check_attrs(Checker *c, Decl *d) {
   const AttrSpec *specs = chk_specs(d->kind, &nspecs);
   d->vals = arena_alloc(&c->p->arena, (size_t)nspecs * sizeof *d->vals);
   int counts[32] = {0};
+  bool suggested[32] = {false}; /* a misspelt name already pointed at it */
   int *which = arena_alloc(&c->p->arena, (size_t)(d->nattrs ? d->nattrs : 1) * sizeof *which);
   /* First pass: names, repetition, and how many values each gets. */
   for (int i = 0; i < d->nattrs; i++) {
@@ -454,6 +461,7 @@ static void check_attrs(Checker *c, Decl *d) {
       const char *names[32];
       for (int j = 0; j < nspecs; j++) names[j] = specs[j].name;
       const char *best = suggest_best(a->name, names, nspecs);
+      if (best) suggested[chk_spec_index(d->kind, best)] = true;
       bool is_expr = a->kind != ST_ATTR;
       if (best)
         err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?",
@@ -518,7 +526,7 @@ static void check_attrs(Checker *c, Decl *d) {
   /* Required attributes. */
   if (d->broken) return;
   for (int k = 0; k < nspecs; k++) {
-    if ((specs[k].flags & A_REQUIRED) && !d->vals[k].first)
+    if ((specs[k].flags & A_REQUIRED) && !d->vals[k].first && !suggested[k])
       err(c, d->id_loc, "required", "%s '%s' has no %s; add a line such as: %s", ast_kind_name(d->kind),
           decl_name(d), specs[k].name, specs[k].example);
   }

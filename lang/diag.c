@@ -145,10 +145,18 @@ static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char
     caret -= lead;
   }
   fprintf(out, "%5d | ", line);
-  for (size_t i = 0; i < len; i++) {
+  for (size_t i = 0; i < len;) {
     unsigned char c = (unsigned char)from[i];
-    /* Control bytes would garble the terminal: show them as '?'. */
-    fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
+    uint32_t cp;
+    int n = c < 0x80 ? 1 : utf8_decode((const unsigned char *)from + i, len - i, &cp);
+    /* Control and invalid bytes would garble the terminal: show them as '?'. */
+    if (n == 0 || (c < 0x20 && c != '\t') || c == 0x7f) {
+      fputc('?', out);
+      i++;
+    } else {
+      fwrite(from + i, 1, (size_t)n, out);
+      i += (size_t)n;
+    }
   }
   fputc('\n', out);
   fputs("      | ", out);

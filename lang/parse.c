@@ -2,6 +2,7 @@
  * numbers), error messages and recovery, and the tree builders the grammar
  * actions call. */
 #define _POSIX_C_SOURCE 200809L
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,6 +501,8 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     parse_error(ctx, loc, "%s", buf_str(&m));
   } else if ((strcmp(got, "':'") == 0 || strcmp(got, "'='") == 0) && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
+  } else if (!word && !is_newline && !is_eof && got[0] != '\'' && isalpha((unsigned char)got[0]) && has(exp, n, "name")) {
+    parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
   } else if (ctx->brace_depth > 0 && has(exp, n, "for") && has(exp, n, "name")) {
     buf_puts(&m, "expected an attribute name at the start of this statement, but found ");
     describe_got(&m, ctx, got, loc, word);
@@ -696,6 +699,11 @@ static int check_encoding(DiagList *d, Src *s, uint32_t file) {
   enum { MAX_REPORTED = 10 };
   int bad = 0;
   const unsigned char *p = (const unsigned char *)s->text;
+  if (s->len >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF))) {
+    Loc loc = {file, 0, 2};
+    diag_add(d, SEV_ERROR, loc, "encoding", "this file is UTF-16; save it as UTF-8");
+    return 1;
+  }
   for (size_t i = 0; i < s->len;) {
     uint32_t cp;
     int len = p[i] < 0x80 ? 1 : utf8_decode(p + i, s->len - i, &cp);
@@ -703,16 +711,24 @@ static int check_encoding(DiagList *d, Src *s, uint32_t file) {
       i += (size_t)len;
       continue;
     }
+    /* A run of bad bytes is one problem. */
+    size_t j = i + 1;
+    while (j < s->len && p[j] != 0 && p[j] >= 0x80 && !utf8_decode(p + j, s->len - j, &cp) && p[i] != 0) j++;
     Loc loc = {file, (uint32_t)i, (uint32_t)i + 1};
     if (bad < MAX_REPORTED) {
       if (p[i] == 0) diag_add(d, SEV_ERROR, loc, "encoding", "NUL byte: a Charter file is text and may not contain NUL bytes");
-      else diag_add(d, SEV_ERROR, loc, "encoding", "invalid UTF-8 byte 0x%02X: save the file as UTF-8", p[i]);
+      else if (j - i == 1) diag_add(d, SEV_ERROR, loc, "encoding", "invalid UTF-8 byte 0x%02X: save the file as UTF-8", p[i]);
+      else {
+        loc.end = (uint32_t)j;
+        diag_add(d, SEV_ERROR, loc, "encoding", "%zu bytes of invalid UTF-8, starting with 0x%02X: save the file as UTF-8",
+                 j - i, p[i]);
+      }
     } else if (bad == MAX_REPORTED) {
       Diag *g = diag_add(d, SEV_ERROR, loc, "encoding", "more invalid bytes follow; the file is not read further");
       (void)g;
     }
     bad++;
-    i++;
+    i = j;
   }
   return bad;
 }

@@ -34,6 +34,7 @@ typedef struct ParseCtx {
   char unclosed_tok;   /* which bracket (0: none) */
   Loc unclosed_at;     /* the '}' that closed it */
   bool fatal;          /* scanner gave up (nesting too deep) */
+  bool cr_reported;    /* a stray CR was reported: say it once per file */
   SkipMode skip;       /* error recovery in the token stream */
   int skip_depth;      /* SKIP_BLOCK: the brace depth to return to */
   int nerrors;         /* syntax errors reported */
