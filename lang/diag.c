@@ -1,9 +1,11 @@
 /* Collecting, sorting and printing diagnostics. Output holds no pointers or
  * timestamps, so golden files stay stable. */
+#define _POSIX_C_SOURCE 200809L
 #include "diag.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void diag_init(DiagList *d, Arena *arena) {
   memset(d, 0, sizeof *d);
@@ -290,9 +292,32 @@ void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
 
 /* A SARIF artifact URI: the printed path, '/'-separated, percent-encoded,
  * relative, with no leading "./". */
+/* An absolute path made relative to the current directory ("../x"). */
+static char *relative_to_cwd(const char *path) {
+  char cwd[4096];
+  if (!getcwd(cwd, sizeof cwd)) return xstrdup(path + 1);
+  size_t common = 0, i = 0;
+  /* The longest common prefix that ends at a path component boundary. */
+  while (cwd[i] && path[i] && cwd[i] == path[i]) {
+    i++;
+    if ((cwd[i] == '/' || cwd[i] == '\0') && (path[i] == '/' || path[i] == '\0')) common = i;
+  }
+  if (strcmp(cwd, "/") == 0) common = 0;
+  Buf b = {0};
+  for (const char *c = cwd + common; *c; c++)
+    if (*c == '/') buf_puts(&b, "../");
+  const char *rest = path + common;
+  while (*rest == '/') rest++;
+  buf_puts(&b, rest);
+  char *out = xstrdup(buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
 static void sarif_uri(Buf *b, const char *path) {
+  char *rel = path[0] == '/' ? relative_to_cwd(path) : NULL;
+  if (rel) path = rel;
   while (path[0] == '.' && path[1] == '/') path += 2;
-  while (*path == '/') path++;
   for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
     if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
         strchr("-._~/", *p))
@@ -300,6 +325,7 @@ static void sarif_uri(Buf *b, const char *path) {
     else
       buf_printf(b, "%%%02X", *p);
   }
+  free(rel);
 }
 
 static void sarif_region(Buf *b, Pos p) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -786,6 +787,25 @@ static void test_sarif_uri_never_absolute(void **state) {
     free(out);
     fix_free(f);
   }
+  /* An absolute path is made relative to the current directory. */
+  char cwd[4096];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir("/tmp"), 0);
+  static const char *const absolute[][2] = {
+      {"/tmp/abs.charter", "abs.charter"}, {"/tmp/d/e.charter", "d/e.charter"}, {"/etc/x.charter", "../etc/x.charter"},
+      {"/tmpx/y.charter", "../tmpx/y.charter"}};
+  for (size_t i = 0; i < sizeof absolute / sizeof *absolute; i++) {
+    Fix *g = fix_new();
+    uint32_t file = add_src(g, absolute[i][0], PARTNER);
+    diag_add(&g->d, SEV_ERROR, at(g, file, "p"), "attribute", "m");
+    char *text = render(g, SARIF, 0);
+    JVal *w = jparse(text);
+    assert_string_equal(jstr(w, "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"), absolute[i][1]);
+    jfree(w);
+    free(text);
+    fix_free(g);
+  }
+  assert_int_equal(chdir(cwd), 0);
   /* No results: still a valid log. */
   Fix *f = fix_new();
   char *out = render(f, SARIF, 0);
