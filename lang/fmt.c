@@ -144,49 +144,6 @@ static int column(const Buf *out) {
   return (int)utf8_count(s + i, out->len - i);
 }
 
-static void statement(Buf *out, const Attr *a, int indent) {
-  spaces(out, indent);
-  switch (a->kind) {
-  case ST_FOR:
-    buf_printf(out, "for %s in ", a->var);
-    fmt_expr(out, a->expr);
-    return;
-  case ST_WHERE: case ST_REQUIRE: case ST_FORMULA:
-    buf_printf(out, "%s ", a->name);
-    fmt_expr(out, a->expr);
-    return;
-  case ST_ATTR:
-    break;
-  }
-  buf_puts(out, a->name);
-  if (a->nphrases == 0) return;
-  buf_putc(out, ' ');
-  int align = indent + (int)utf8_count(a->name, strlen(a->name)) + 1;
-  for (int i = 0; i < a->nphrases; i++) {
-    Buf piece = {0};
-    const Phrase *ph = &a->phrases[i];
-    bool multiline = false;
-    for (int j = 0; j < ph->n; j++) {
-      if (j) buf_putc(&piece, ' ');
-      atom(&piece, &ph->atoms[j], indent);
-      if (ph->atoms[j].kind == ATOM_TEXT) multiline = true;
-    }
-    if (i + 1 < a->nphrases) buf_putc(&piece, ',');
-    if (i > 0) {
-      const char *nl = strchr(buf_str(&piece), '\n');
-      size_t first = nl ? (size_t)(nl - buf_str(&piece)) : piece.len;
-      if (column(out) + 1 + (int)utf8_count(buf_str(&piece), first) > WIDTH || multiline) {
-        buf_putc(out, '\n');
-        spaces(out, align);
-      } else {
-        buf_putc(out, ' ');
-      }
-    }
-    buf_add(out, buf_str(&piece), piece.len);
-    buf_free(&piece);
-  }
-}
-
 /* Is there a blank line in the source between offsets a and b? */
 static bool blank_between(const Fmt *f, uint32_t a, uint32_t b) {
   int lines = 0;
@@ -242,6 +199,75 @@ static uint32_t comments_before(Fmt *f, uint32_t limit, int indent, uint32_t pre
   return prev;
 }
 
+/* Comments inside a wrapped list stay where they stood: a trailing one ends
+ * its line, an own-line one gets a line of its own, and the list goes on
+ * aligned below. Returns true when it broke the line. */
+static bool list_comments(Fmt *f, uint32_t before, int align) {
+  bool broke = false;
+  while (f->ci < f->nc && f->cs[f->ci].loc.start < before) {
+    const Comment *c = &f->cs[f->ci++];
+    size_t n = strlen(c->text);
+    while (n > 1 && (c->text[n - 1] == ' ' || c->text[n - 1] == '\t')) n--;
+    if (trailing(f, c) && !broke) {
+      buf_puts(f->out, "  ");
+    } else {
+      buf_putc(f->out, '\n');
+      spaces(f->out, align);
+    }
+    buf_add(f->out, c->text, n);
+    buf_putc(f->out, '\n');
+    spaces(f->out, align);
+    broke = true;
+  }
+  return broke;
+}
+
+static void statement(Fmt *f, const Attr *a, int indent) {
+  Buf *out = f->out;
+  spaces(out, indent);
+  switch (a->kind) {
+  case ST_FOR:
+    buf_printf(out, "for %s in ", a->var);
+    fmt_expr(out, a->expr);
+    return;
+  case ST_WHERE: case ST_REQUIRE: case ST_FORMULA:
+    buf_printf(out, "%s ", a->name);
+    fmt_expr(out, a->expr);
+    return;
+  case ST_ATTR:
+    break;
+  }
+  buf_puts(out, a->name);
+  if (a->nphrases == 0) return;
+  buf_putc(out, ' ');
+  int align = indent + (int)utf8_count(a->name, strlen(a->name)) + 1;
+  for (int i = 0; i < a->nphrases; i++) {
+    Buf piece = {0};
+    const Phrase *ph = &a->phrases[i];
+    bool multiline = false;
+    for (int j = 0; j < ph->n; j++) {
+      if (j) buf_putc(&piece, ' ');
+      atom(&piece, &ph->atoms[j], indent);
+      if (ph->atoms[j].kind == ATOM_TEXT) multiline = true;
+    }
+    if (i + 1 < a->nphrases) buf_putc(&piece, ',');
+    if (i > 0 && list_comments(f, ph->loc.start, align)) {
+      /* The comment broke the line: the value starts the new one. */
+    } else if (i > 0) {
+      const char *nl = strchr(buf_str(&piece), '\n');
+      size_t first = nl ? (size_t)(nl - buf_str(&piece)) : piece.len;
+      if (column(out) + 1 + (int)utf8_count(buf_str(&piece), first) > WIDTH || multiline) {
+        buf_putc(out, '\n');
+        spaces(out, align);
+      } else {
+        buf_putc(out, ' ');
+      }
+    }
+    buf_add(out, buf_str(&piece), piece.len);
+    buf_free(&piece);
+  }
+}
+
 static void decl(Fmt *f, const Decl *d) {
   Buf *out = f->out;
   buf_puts(out, ast_kind_name(d->kind));
@@ -266,7 +292,7 @@ static void decl(Fmt *f, const Decl *d) {
     const Attr *a = d->attrs[i];
     prev = comments_before(f, a->loc.start, INDENT, prev, &first);
     if (!first && blank_between(f, prev, a->loc.start)) buf_putc(out, '\n');
-    statement(out, a, INDENT);
+    statement(f, a, INDENT);
     uint32_t next = i + 1 < d->nattrs ? d->attrs[i + 1]->loc.start : close;
     prev = trailing_comment(f, next, a->loc.end);
     buf_putc(out, '\n');
