@@ -281,4 +281,24 @@ else
   check "NO_COLOR=1 with --color auto: no colour (no script(1), pipe only)" no_esc "$tmp/auto-nc"
 fi
 
+# --- fmt -w -------------------------------------------------------------------
+# A file that does not parse is never touched; a good one is rewritten in
+# place, keeping its mode, and leaves no temporary file behind.
+mkdir -p "$tmp/fmtw"
+printf 'partner p "P" {\n  sector community\n' >"$tmp/fmtw/broken.charter"
+cp "$tmp/fmtw/broken.charter" "$tmp/fmtw/broken.orig"
+"$bin" fmt -w "$tmp/fmtw/broken.charter" >/dev/null 2>&1
+echo $? >"$tmp/fmtw/broken.rc"
+check "fmt -w: a file that does not parse exits 2" grep -qx 2 "$tmp/fmtw/broken.rc"
+check "fmt -w: a file that does not parse is left byte for byte" cmp -s "$tmp/fmtw/broken.charter" "$tmp/fmtw/broken.orig"
+printf 'partner p "P" { sector community; role funder }\n' >"$tmp/fmtw/good.charter"
+chmod 640 "$tmp/fmtw/good.charter"
+"$bin" fmt -w "$tmp/fmtw/good.charter" >/dev/null 2>&1
+echo $? >"$tmp/fmtw/good.rc"
+check "fmt -w: a good file exits 0" grep -qx 0 "$tmp/fmtw/good.rc"
+check "fmt -w: the file is rewritten in the canonical layout" grep -qx '  role funder' "$tmp/fmtw/good.charter"
+check "fmt -w: the file keeps its mode" test "$(stat -c %a "$tmp/fmtw/good.charter")" = 640
+check "fmt -w: no temporary file is left" test "$(ls -A "$tmp/fmtw" | wc -l)" -eq 5
+check "fmt --check: the rewritten file is canonical" "$bin" fmt --check "$tmp/fmtw/good.charter"
+
 finish
