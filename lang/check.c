@@ -326,6 +326,10 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
 static bool match_phrase(Checker *c, Decl *d, const AttrSpec *s, const Phrase *ph, Value *v) {
   const Atom *a = ph->atoms;
   int n = ph->n;
+  /* A string with a bad escape was reported where it stands: its value
+   * would only produce a second, misleading error. */
+  for (int i = 0; i < n; i++)
+    if (a[i].bad && a[i].kind != ATOM_PERIOD) return false;
   v->loc = ph->loc;
   switch (s->form) {
   case F_TEXT:

@@ -99,6 +99,7 @@ void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) {
   diag_add(ctx->diags, SEV_ERROR, loc, "syntax", "%s", buf_str(&b));
   buf_free(&b);
   ctx->nerrors++;
+  ctx->lex_error_line = true; /* the parser's own reports reset it */
 }
 
 static Loc loc_at(ParseCtx *ctx, uint32_t start, uint32_t len) {
@@ -231,7 +232,8 @@ static void dedent(Buf *out, const char *s, size_t n) {
 int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out) {
   uint32_t base = loc.start + (text_block ? 3 : 1);
   Buf b = {0};
-  if (check_escapes(ctx, s, n, base)) {
+  ctx->bad_string = !check_escapes(ctx, s, n, base);
+  if (!ctx->bad_string) {
     if (text_block) dedent(&b, s, n);
     else decode_escapes(&b, s, n);
   }
@@ -449,7 +451,9 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   /* The scanner already reported this spot (a bad number, a stray byte). */
   if (ctx->diags->items.len > 0) {
     Diag *last = ctx->diags->items.items[ctx->diags->items.len - 1];
-    if (last->loc.file == loc.file && last->loc.start == loc.start) {
+    bool same_line = last->loc.file == loc.file && strcmp(last->rule, "syntax") == 0 && last->loc.start <= loc.start &&
+                     !memchr(ctx->src->text + last->loc.start, '\n', loc.start - last->loc.start);
+    if ((last->loc.file == loc.file && last->loc.start == loc.start) || (same_line && ctx->lex_error_line)) {
       if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
       return;
     }

@@ -35,6 +35,8 @@ typedef struct ParseCtx {
   Loc unclosed_at;     /* the '}' that closed it */
   bool fatal;          /* scanner gave up (nesting too deep) */
   bool cr_reported;    /* a stray CR was reported: say it once per file */
+  bool lex_error_line; /* the last syntax error came from the scanner */
+  bool bad_string;     /* the last string had a bad escape (already reported) */
   SkipMode skip;       /* error recovery in the token stream */
   int skip_depth;      /* SKIP_BLOCK: the brace depth to return to */
   int nerrors;         /* syntax errors reported */

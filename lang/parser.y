@@ -252,5 +252,6 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, ParseCtx *ctx) {
   yysymbol_kind_t tok = yypcontext_token(yyctx);
   chx_syntax_error(ctx, *yypcontext_location(yyctx),
                    tok == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(tok), names, n);
+  ctx->lex_error_line = false;
   return 0;
 }
