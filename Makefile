@@ -4,6 +4,7 @@
 #   make test       install, build, run every test, then all again under ASan+UBSan
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
+#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 
 CC       ?= cc
@@ -20,6 +21,8 @@ LIBS     := -lm
 
 DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
             libsqlite3-dev sqlite3 diffutils jq
+# make deps installs DEPS_PKGS; leakcheck and fuzz add what they need.
+DEPS_PKGS ?= $(DEB_PKGS)
 
 LANG_SRC := $(wildcard lang/*.c)
 RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
@@ -40,7 +43,7 @@ TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck
+.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck fuzz
 all: $(B)/charter
 
 # ---- generated sources ----
@@ -104,17 +107,32 @@ test-run: $(B)/charter $(B)/asan/charter $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS)
 
 # Golden tests under valgrind: zero leaks, zero errors.
 leakcheck: deps
+	@$(MAKE) --no-print-directory deps DEPS_PKGS=valgrind
 	@$(MAKE) --no-print-directory $(B)/charter
 	@VALGRIND=1 sh tests/run.sh $(B)
+
+# libFuzzer over the front end (clang), seeded from the tests and examples.
+# FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
+$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(filter-out $(B)/gen/parser.c,$(LANG_SRC)) $(GEN_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(LANG_SRC) $(GEN_SRC) -lm
+fuzz: deps
+	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend
+	@mkdir -p $(B)/fuzz/corpus
+	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
+	cd $(B)/fuzz && ./fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 corpus
 
 # ---- set-up, demo, bench, install ----
 deps:
 	@missing=""; \
 	if command -v dpkg-query >/dev/null 2>&1; then \
-	  for p in $(DEB_PKGS); do \
+	  for p in $(DEPS_PKGS); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
 	  done; \
-	else echo "make deps: not a Debian system; install by hand:$(DEB_PKGS)" >&2; fi; \
+	else echo "make deps: not a Debian system; install by hand:$(DEPS_PKGS)" >&2; fi; \
 	if [ -n "$$missing" ]; then \
 	  echo "make deps: installing$$missing"; \
 	  if [ "$$(id -u)" = 0 ]; then sudo=; \
