@@ -115,7 +115,7 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(filter-out $(B)/gen/parser.c,$(LANG_SRC)) $(GEN_SRC)
+$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(LANG_SRC) $(GEN_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(LANG_SRC) $(GEN_SRC) -lm
 fuzz: deps
