@@ -243,8 +243,7 @@ static bool atom_period(const Atom *a, Period *out) {
 
 static bool is_word(const Atom *a, const char *w) { return a->kind == ATOM_IDENT && strcmp(a->text, w) == 0; }
 
-static void form_error(Checker *c, const Decl *d, const AttrSpec *s, const Phrase *ph) {
-  (void)d;
+static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
   const char *how = "";
   switch (s->form) {
   case F_TEXT: how = "a text in quotes"; break;
@@ -323,7 +322,7 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
 
 /* ---- matching one phrase against its form ---- */
 
-static bool match_phrase(Checker *c, Decl *d, const AttrSpec *s, const Phrase *ph, Value *v) {
+static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v) {
   const Atom *a = ph->atoms;
   int n = ph->n;
   /* A string with a bad escape was reported where it stands: its value
@@ -443,7 +442,7 @@ static bool match_phrase(Checker *c, Decl *d, const AttrSpec *s, const Phrase *p
   case F_EXPR:
     break;
   }
-  form_error(c, d, s, ph);
+  form_error(c, s, ph);
   return false;
 }
 
@@ -524,7 +523,7 @@ static void check_attrs(Checker *c, Decl *d) {
     for (int j = 0; j < a->nphrases; j++) {
       Value v;
       memset(&v, 0, sizeof v);
-      if (match_phrase(c, d, &specs[k], &a->phrases[j], &v)) av->vals[av->n++] = v;
+      if (match_phrase(c, &specs[k], &a->phrases[j], &v)) av->vals[av->n++] = v;
     }
   }
   /* Required attributes. */

@@ -293,9 +293,8 @@ void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
 /* A SARIF artifact URI: the printed path, '/'-separated, percent-encoded,
  * relative, with no leading "./". */
 /* An absolute path made relative to the current directory ("../x"). */
-static char *relative_to_cwd(const char *path) {
-  char cwd[4096];
-  if (!getcwd(cwd, sizeof cwd)) return xstrdup(path + 1);
+static char *relative_to_cwd(const char *path, const char *cwd) {
+  if (!cwd) return xstrdup(path + 1);
   size_t common = 0, i = 0;
   /* The longest common prefix that ends at a path component boundary. */
   while (cwd[i] && path[i] && cwd[i] == path[i]) {
@@ -314,8 +313,8 @@ static char *relative_to_cwd(const char *path) {
   return out;
 }
 
-static void sarif_uri(Buf *b, const char *path) {
-  char *rel = path[0] == '/' ? relative_to_cwd(path) : NULL;
+static void sarif_uri(Buf *b, const char *path, const char *cwd) {
+  char *rel = path[0] == '/' ? relative_to_cwd(path, cwd) : NULL;
   if (rel) path = rel;
   while (path[0] == '.' && path[1] == '/') path += 2;
   for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
@@ -335,10 +334,10 @@ static void sarif_region(Buf *b, Pos p) {
              p.line, p.col, p.end_line, p.end_col);
 }
 
-static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg) {
+static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg, const char *cwd) {
   Pos p = pos_of(srcs, loc);
   Buf uri = {0};
-  sarif_uri(&uri, p.path);
+  sarif_uri(&uri, p.path, cwd);
   buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
   jstr(b, buf_str(&uri));
   buf_puts(b, "}, ");
@@ -355,6 +354,9 @@ static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg) {
 
 void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rules, int nrules,
                       const char *version) {
+  /* Absolute paths become relative to here (SARIF uris are never absolute). */
+  char cwd_buf[4096];
+  const char *cwd = getcwd(cwd_buf, sizeof cwd_buf);
   Buf b = {0};
   buf_puts(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n");
   buf_puts(&b, "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {");
@@ -392,13 +394,13 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
     buf_puts(&b, ", \"message\": {\"text\": ");
     jstr(&b, g->msg);
     buf_puts(&b, "}, \"locations\": [");
-    sarif_location(&b, srcs, g->loc, NULL);
+    sarif_location(&b, srcs, g->loc, NULL, cwd);
     buf_puts(&b, "]");
     bool any = false;
     for (DiagNote *n = g->notes; n; n = n->next) {
       if (!n->has_loc) continue;
       buf_puts(&b, any ? ", " : ", \"relatedLocations\": [");
-      sarif_location(&b, srcs, n->loc, n->msg);
+      sarif_location(&b, srcs, n->loc, n->msg, cwd);
       any = true;
     }
     if (any) buf_puts(&b, "]");

@@ -162,12 +162,16 @@ static bool trailing(const Fmt *f, const Comment *c) {
   return false;
 }
 
-static void comment_line(Fmt *f, const Comment *c, int indent) {
-  spaces(f->out, indent);
-  /* Trailing white space inside a comment is dropped. */
+/* A comment's length without its trailing white space, which fmt drops. */
+static size_t comment_len(const Comment *c) {
   size_t n = strlen(c->text);
   while (n > 1 && (c->text[n - 1] == ' ' || c->text[n - 1] == '\t')) n--;
-  buf_add(f->out, c->text, n);
+  return n;
+}
+
+static void comment_line(Fmt *f, const Comment *c, int indent) {
+  spaces(f->out, indent);
+  buf_add(f->out, c->text, comment_len(c));
   buf_putc(f->out, '\n');
 }
 
@@ -177,10 +181,8 @@ static uint32_t trailing_comment(Fmt *f, uint32_t limit, uint32_t end) {
   if (f->ci < f->nc && f->cs[f->ci].loc.start < limit && trailing(f, &f->cs[f->ci]) &&
       !blank_between(f, end, f->cs[f->ci].loc.start)) {
     const Comment *c = &f->cs[f->ci++];
-    size_t n = strlen(c->text);
-    while (n > 1 && (c->text[n - 1] == ' ' || c->text[n - 1] == '\t')) n--;
     buf_puts(f->out, "  ");
-    buf_add(f->out, c->text, n);
+    buf_add(f->out, c->text, comment_len(c));
     return c->loc.end;
   }
   return end;
@@ -206,15 +208,13 @@ static bool list_comments(Fmt *f, uint32_t before, int align) {
   bool broke = false;
   while (f->ci < f->nc && f->cs[f->ci].loc.start < before) {
     const Comment *c = &f->cs[f->ci++];
-    size_t n = strlen(c->text);
-    while (n > 1 && (c->text[n - 1] == ' ' || c->text[n - 1] == '\t')) n--;
     if (trailing(f, c) && !broke) {
       buf_puts(f->out, "  ");
     } else {
       buf_putc(f->out, '\n');
       spaces(f->out, align);
     }
-    buf_add(f->out, c->text, n);
+    buf_add(f->out, c->text, comment_len(c));
     buf_putc(f->out, '\n');
     spaces(f->out, align);
     broke = true;
@@ -251,9 +251,8 @@ static void statement(Fmt *f, const Attr *a, int indent) {
       if (ph->atoms[j].kind == ATOM_TEXT) multiline = true;
     }
     if (i + 1 < a->nphrases) buf_putc(&piece, ',');
-    if (i > 0 && list_comments(f, ph->loc.start, align)) {
-      /* The comment broke the line: the value starts the new one. */
-    } else if (i > 0) {
+    /* After a comment that broke the line, the value starts the new one. */
+    if (i > 0 && !list_comments(f, ph->loc.start, align)) {
       const char *nl = strchr(buf_str(&piece), '\n');
       size_t first = nl ? (size_t)(nl - buf_str(&piece)) : piece.len;
       if (column(out) + 1 + (int)utf8_count(buf_str(&piece), first) > WIDTH || multiline) {

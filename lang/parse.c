@@ -89,17 +89,18 @@ const char *chx_intern(ParseCtx *ctx, const char *s, size_t n) {
   return found;
 }
 
-void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) {
-  if (ctx->fatal) return;
+Diag *parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) {
+  if (ctx->fatal) return NULL;
   Buf b = {0};
   va_list ap;
   va_start(ap, fmt);
   buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  diag_add(ctx->diags, SEV_ERROR, loc, "syntax", "%s", buf_str(&b));
+  Diag *g = diag_add(ctx->diags, SEV_ERROR, loc, "syntax", "%s", buf_str(&b));
   buf_free(&b);
   ctx->nerrors++;
   ctx->lex_error_line = true; /* the parser's own reports reset it */
+  return g;
 }
 
 static Loc loc_at(ParseCtx *ctx, uint32_t start, uint32_t len) {
@@ -418,13 +419,17 @@ static Loc innermost(ParseCtx *ctx, char tok) {
   return ctx->opens[1];
 }
 
-/* Is a '(' or '[' open since a line before loc? */
+static int line_of(ParseCtx *ctx, Loc loc) {
+  int line, col;
+  src_linecol(ctx->src, loc.start, &line, &col);
+  return line;
+}
+
+/* Is a '(' or '[' open since a line before loc? (The innermost open bracket
+ * is one: a '}' closes those inside its block.) */
 static bool open_paren_before(ParseCtx *ctx, Loc loc) {
   if (ctx->paren_depth == 0 || ctx->depth > MAX_NESTING) return false;
-  int l1, l2, c;
-  src_linecol(ctx->src, ctx->opens[ctx->depth].start, &l1, &c);
-  src_linecol(ctx->src, loc.start, &l2, &c);
-  return l2 > l1;
+  return line_of(ctx, loc) > line_of(ctx, ctx->opens[ctx->depth]);
 }
 
 /* The unexpected token: "name 'partnr'", "'{'", "end of line". */
@@ -470,40 +475,33 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     ctx->skip = SKIP_MAYBE_BRACE;
     return;
   }
-  if (open_paren_before(ctx, loc) ||
-      (ctx->unclosed_tok && ctx->unclosed_at.start == loc.start && strcmp(got, "'}'") == 0)) {
-    char open = ctx->paren_depth > 0 && !ctx->unclosed_tok ? ctx->open_tok[ctx->depth <= MAX_NESTING ? ctx->depth : MAX_NESTING] : ctx->unclosed_tok;
-    Loc at = ctx->paren_depth > 0 && !ctx->unclosed_tok ? innermost(ctx, open) : ctx->unclosed;
-    int line, col;
-    src_linecol(ctx->src, at.start, &line, &col);
+  bool closed_by_brace = ctx->unclosed_tok && ctx->unclosed_at.start == loc.start && strcmp(got, "'}'") == 0;
+  if (closed_by_brace || open_paren_before(ctx, loc)) {
+    /* The innermost '(' or '[' still open, or the one this '}' closed. */
+    char open = closed_by_brace ? ctx->unclosed_tok : ctx->open_tok[ctx->depth];
+    Loc at = closed_by_brace ? ctx->unclosed : ctx->opens[ctx->depth];
     buf_puts(&m, "unexpected ");
     describe_got(&m, ctx, got, loc, word);
-    buf_printf(&m, ": the '%c' on line %d is not closed", open, line);
-    parse_error(ctx, loc, "%s", buf_str(&m));
-    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    buf_printf(&m, ": the '%c' on line %d is not closed", open, line_of(ctx, at));
+    g = parse_error(ctx, loc, "%s", buf_str(&m));
     diag_note(ctx->diags, g, at, "opened here");
   } else if (is_brace && ctx->brace_depth >= 2) {
     Loc outer = ctx->opens[1];
-    int line, col;
-    src_linecol(ctx->src, outer.start, &line, &col);
-    parse_error(ctx, loc, "a block cannot open inside another block: is the '}' that closes the '{' on line %d missing?", line);
-    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    g = parse_error(ctx, loc, "a block cannot open inside another block: is the '}' that closes the '{' on line %d missing?",
+                    line_of(ctx, outer));
     diag_note(ctx->diags, g, outer, "the block still open");
   } else if (is_brace && has(exp, n, "string")) {
     parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner caretrek \"CareTrek Support Group\" {");
   } else if (is_eof && ctx->brace_depth > 0) {
     Loc open = innermost(ctx, '{');
-    int line, col;
-    src_linecol(ctx->src, open.start, &line, &col);
-    parse_error(ctx, loc, "the file ends inside a block: expected '}' to close the '{' on line %d", line);
-    g = ctx->diags->items.items[ctx->diags->items.len - 1];
+    g = parse_error(ctx, loc, "the file ends inside a block: expected '}' to close the '{' on line %d", line_of(ctx, open));
     diag_note(ctx->diags, g, open, "the block opened here");
   } else if (ctx->prev_tok == ',' && !is_newline) {
     buf_puts(&m, "expected a value after ',', but found ");
     describe_got(&m, ctx, got, loc, word);
     buf_puts(&m, "; remove the comma or add the next value");
     parse_error(ctx, loc, "%s", buf_str(&m));
-  } else if ((strcmp(got, "':'") == 0 || strcmp(got, "'='") == 0) && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
+  } else if (strcmp(got, "':'") == 0 && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
   } else if (!word && !is_newline && !is_eof && got[0] != '\'' && isalpha((unsigned char)got[0]) && has(exp, n, "name")) {
     parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
@@ -748,8 +746,7 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
     f->comments = arena_alloc(arena, sizeof(Comment));
     return f;
   }
-  uint32_t off = 0;
-  if (s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0) off = 3;
+  uint32_t off = src_bom_len(s);
 
   ParseCtx ctx;
   memset(&ctx, 0, sizeof ctx);

@@ -54,6 +54,7 @@ typedef struct ParseCtx {
   Attr *attr;          /* statement being parsed */
 } ParseCtx;
 
-void parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Reports a syntax error; returns it (NULL once the scanner gave up). */
+Diag *parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 #endif

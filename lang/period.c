@@ -23,19 +23,7 @@ static bool digits(const char *s, size_t n, int *out) {
   return n > 0;
 }
 
-static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *month, int *day, Period *p,
-                        const char **err);
-
-bool period_parse(const char *s, size_t n, Period *p, const char **err) {
-  int year = 0, quarter = 0, month = 0, day = 0;
-  bool ok = parse_parts(s, n, &year, &quarter, &month, &day, p, err);
-  p->year = (int16_t)year;
-  p->quarter = (uint8_t)quarter;
-  p->month = (uint8_t)month;
-  p->day = (uint8_t)day;
-  return ok;
-}
-
+/* Reads the parts as plain ints; period_parse packs them into the Period. */
 static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *month, int *day, Period *p,
                         const char **err) {
   *p = (Period){.kind = PER_YEAR};
@@ -78,6 +66,16 @@ static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *m
     return false;
   }
   return true;
+}
+
+bool period_parse(const char *s, size_t n, Period *p, const char **err) {
+  int year = 0, quarter = 0, month = 0, day = 0;
+  bool ok = parse_parts(s, n, &year, &quarter, &month, &day, p, err);
+  p->year = (int16_t)year;
+  p->quarter = (uint8_t)quarter;
+  p->month = (uint8_t)month;
+  p->day = (uint8_t)day;
+  return ok;
 }
 
 int32_t period_days_from_civil(int y, int m, int d) {

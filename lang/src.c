@@ -69,8 +69,7 @@ void src_linecol(Src *s, uint32_t off, int *line, int *col) {
   }
   *line = (int)lo + 1;
   uint32_t from = s->lines[lo];
-  /* A leading byte-order mark is invisible: it takes no column. */
-  if (lo == 0 && s->len >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0 && off >= 3) from = 3;
+  if (lo == 0 && off >= src_bom_len(s)) from = src_bom_len(s); /* invisible: no column */
   *col = (int)utf8_count(s->text + from, off - from) + 1;
 }
 
@@ -83,7 +82,7 @@ const char *src_line(Src *s, int line, size_t *len) {
   uint32_t start = s->lines[line - 1];
   size_t end = (uint32_t)line < s->nlines ? s->lines[line] - 1 : s->len;
   if (end > start && s->text[end - 1] == '\r') end--;
-  if (line == 1 && end - start >= 3 && memcmp(s->text, "\xEF\xBB\xBF", 3) == 0) start += 3;
+  if (line == 1) start += src_bom_len(s);
   *len = end - start;
   return s->text + start;
 }

@@ -39,6 +39,14 @@ uint32_t src_add(SrcSet *set, const char *path, const char *real, const char *te
                  size_t len, bool owns, bool is_stdlib);
 Src *src_get(const SrcSet *set, uint32_t file);
 
+/* Bytes of a leading UTF-8 byte-order mark: 3 or 0. It takes no column. */
+static inline uint32_t src_bom_len(const Src *s) {
+  return s->len >= 3 && (unsigned char)s->text[0] == 0xEF && (unsigned char)s->text[1] == 0xBB &&
+                 (unsigned char)s->text[2] == 0xBF
+             ? 3
+             : 0;
+}
+
 /* 1-based line and code-point column of byte offset off. */
 void src_linecol(Src *s, uint32_t off, int *line, int *col);
 /* The text of 1-based line (without its line end). */

@@ -1,5 +1,5 @@
-/* The fixture the scanner, parser and fmt tests share: one file parsed on
- * its own, with its arena, sources and diagnostics. Include after cmocka.h. */
+/* The fixture the unit tests share: one file parsed on its own, with its
+ * arena, sources and diagnostics. Include after cmocka.h. */
 #ifndef CHARTER_TEST_PARSED_H
 #define CHARTER_TEST_PARSED_H
 
@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ast.h"
+#include "diags.h"
 
 typedef struct Parsed {
   Arena arena;     /* owns the tree */
@@ -44,11 +45,7 @@ static inline void done(Parsed *p) {
 
 /* The first diagnostic of this check whose message contains text. */
 static inline const Diag *find_diag(const Parsed *p, const char *rule, const char *text) {
-  for (int i = 0; i < p->diags.items.len; i++) {
-    const Diag *g = p->diags.items.items[i];
-    if (strcmp(g->rule, rule) == 0 && strstr(g->msg, text)) return g;
-  }
-  return NULL;
+  return diags_find(&p->diags, rule, text);
 }
 
 #endif

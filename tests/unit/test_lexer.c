@@ -15,6 +15,8 @@
 #include "ast.h"
 #include "parsed.h"
 
+static int count_rule(const Parsed *p, const char *rule) { return diags_count(&p->diags, rule); }
+
 /* ---- a parsed file and its diagnostics ---- */
 
 
@@ -22,14 +24,6 @@
 static Parsed *parse(const char *text) { return parse_len(text, strlen(text)); }
 
 
-static int count_rule(const Parsed *p, const char *rule) {
-  int n = 0;
-  for (int i = 0; i < p->diags.items.len; i++) {
-    const Diag *g = p->diags.items.items[i];
-    if (strcmp(g->rule, rule) == 0) n++;
-  }
-  return n;
-}
 
 /* The first diagnostic of rule whose message contains text. */
 

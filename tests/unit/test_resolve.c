@@ -17,6 +17,13 @@
 #include <unistd.h>
 
 #include "program.h"
+#include "diags.h"
+
+static int count_rule(const Program *p, const char *rule) { return diags_count(&p->diags, rule); }
+
+static const Diag *find_diag(const Program *p, const char *rule, const char *text) {
+  return diags_find(&p->diags, rule, text);
+}
 
 /* ---- helpers ---- */
 
@@ -38,20 +45,7 @@ static void dump(const Program *p) {
   }
 }
 
-static int count_rule(const Program *p, const char *rule) {
-  int n = 0;
-  for (int i = 0; i < p->diags.items.len; i++)
-    if (strcmp(((const Diag *)p->diags.items.items[i])->rule, rule) == 0) n++;
-  return n;
-}
 
-static const Diag *find_diag(const Program *p, const char *rule, const char *text) {
-  for (int i = 0; i < p->diags.items.len; i++) {
-    const Diag *g = p->diags.items.items[i];
-    if (strcmp(g->rule, rule) == 0 && strstr(g->msg, text)) return g;
-  }
-  return NULL;
-}
 
 static void loc_is(const Program *p, Loc loc, int line, int col) {
   int l, c;
