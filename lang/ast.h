@@ -56,6 +56,10 @@ typedef struct Expr {
   struct Expr *a, *b;  /* operands; E_FIELD object in a; E_PAIR both */
   struct Expr **items; /* E_LIST items, E_CALL arguments */
   int nitems;          /* how many items */
+  /* Filled in by the rule checker (rules.c) for the interpreter: */
+  uint8_t res;         /* E_NAME: a NameRes; E_CALL: a FuncId */
+  int16_t slot;        /* E_NAME variable and E_PAIR binding: the slot */
+  const void *target;  /* E_NAME: the Decl or DeclKind; E_FIELD: its FieldRes */
 } Expr;
 
 typedef enum StmtKind {
@@ -150,6 +154,13 @@ typedef struct AstFile {
 
 /* Parses one file; diagnostics go to d. Never returns NULL. */
 AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file);
+
+/* Parses the bytes [start, end) of a file as one expression (a message's
+ * {interpolation}); locations are offsets in that file. NULL after a syntax
+ * error, which goes to d. */
+Expr *ast_parse_expr(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uint32_t start, uint32_t end);
+/* Decodes the escapes of raw string text whose escapes are known good. */
+void ast_decode_escapes(Buf *out, const char *s, size_t n);
 
 const char *ast_kind_name(DeclKind k);
 /* The DeclKind for a keyword, or -1. */

@@ -94,7 +94,8 @@ static const AttrSpec rule_specs[] = {
     {"for", F_EXPR, 0, NULL, 0, "for a in activities"},
     {"where", F_EXPR, 0, NULL, 0, "where a.status != \"done\""},
     {"require", F_EXPR, A_REQUIRED, NULL, 0, "require exists(a.metric)"},
-    {"message", F_TEXT, 0, NULL, 0, "message \"activity '{a.id}' has no metric\""},
+    {"message", F_STRING, 0, NULL, 0, "message \"activity '{a.id}' has no metric\""},
+    {"help", F_TEXT, 0, NULL, 0, "help \"Name the indicator that shows the activity worked.\""},
     NOTE};
 static const AttrSpec view_specs[] = {
     {"diagram", F_SYMBOL, 0, DIAGRAMS, 0, "diagram logic"},
@@ -836,35 +837,6 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s', so this waiver has no effect", rule);
 }
 
-/* ---- rule messages ---- */
-
-/* `{expr}` interpolations: `{{` and `}}` are literal braces; an
- * interpolation holds no braces or quotes and is closed on the spot. The
- * expressions themselves are the rule interpreter's to read. */
-static void check_message(Checker *c, const Value *v) {
-  const char *s = v->str;
-  for (size_t i = 0; s[i]; i++) {
-    if (s[i] == '{' && s[i + 1] == '{') { i++; continue; }
-    if (s[i] == '}' && s[i + 1] == '}') { i++; continue; }
-    if (s[i] == '}') {
-      err(c, v->loc, "syntax", "a lone '}' in a message: write '}}' for a literal brace");
-      return;
-    }
-    if (s[i] != '{') continue;
-    size_t j = i + 1;
-    while (s[j] && s[j] != '}' && s[j] != '{' && s[j] != '"') j++;
-    if (s[j] != '}') {
-      err(c, v->loc, "syntax", "the '{' at character %zu of this message is not closed: write {expression}, or '{{' for a literal brace", i + 1);
-      return;
-    }
-    if (j == i + 1) {
-      err(c, v->loc, "syntax", "an empty '{}' in a message: put an expression inside, or write '{{}}' for literal braces");
-      return;
-    }
-    i = j;
-  }
-}
-
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
@@ -915,11 +887,6 @@ void chk_run(Program *p) {
       break;
     }
     case D_ACTIVITY: check_activity(&c, d); break;
-    case D_RULE: {
-      const AttrVals *m = decl_attr(d, "message");
-      if (m->n) check_message(&c, &m->vals[0]);
-      break;
-    }
     default: break;
     }
     const AttrVals *w = decl_attr(d, "waive");
@@ -931,4 +898,5 @@ void chk_run(Program *p) {
     Item *it = p->waivers.items[i];
     check_waiver(&c, it->name, it->name_loc);
   }
+  rules_check(p);
 }

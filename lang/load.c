@@ -274,6 +274,7 @@ void program_free(Program *p) {
   vec_free(&p->decls);
   vec_free(&p->waivers);
   vec_free(&p->modules);
+  vec_free(&p->rules);
   strmap_free(&p->ids);
   src_set_free(&p->srcs);
   arena_free(&p->arena);

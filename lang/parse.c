@@ -348,11 +348,17 @@ void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
 }
 
 int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
+  if (ctx->expr_start) {
+    ctx->expr_start = false;
+    lloc->file = ctx->file;
+    lloc->start = lloc->end = ctx->pos;
+    return EXPR_START;
+  }
   for (;;) {
     int t = ctx->fatal ? 0 : yylex(lval, lloc, ctx->scanner);
     if (t == 0 || ctx->fatal) {
       lloc->file = ctx->file;
-      lloc->start = lloc->end = (uint32_t)ctx->src->len;
+      lloc->start = lloc->end = ctx->end_pos;
       ctx->skip = SKIP_NONE;
       return 0;
     }
@@ -756,6 +762,7 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   ctx.src = s;
   ctx.file = file;
   ctx.pos = off;
+  ctx.end_pos = (uint32_t)s->len;
   yyscan_t scanner;
   yylex_init_extra(&ctx, &scanner);
   ctx.scanner = scanner;
@@ -787,3 +794,36 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   buf_free(&ctx.text);
   return f;
 }
+
+Expr *ast_parse_expr(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uint32_t start, uint32_t end) {
+  Src *s = src_get(srcs, file);
+  ParseCtx ctx;
+  memset(&ctx, 0, sizeof ctx);
+  ctx.arena = arena;
+  ctx.diags = d;
+  ctx.srcs = srcs;
+  ctx.src = s;
+  ctx.file = file;
+  ctx.pos = start;
+  ctx.end_pos = end;
+  ctx.expr_start = true;
+  /* A statement ends nowhere inside: newlines are not tokens here. */
+  ctx.paren_depth = 1;
+  yyscan_t scanner;
+  yylex_init_extra(&ctx, &scanner);
+  ctx.scanner = scanner;
+  YY_BUFFER_STATE buf = yy_scan_bytes(s->text + start, (int)(end - start), scanner);
+  int failed = yyparse(&ctx);
+  yy_delete_buffer(buf, scanner);
+  yylex_destroy(scanner);
+  vec_free(&ctx.items);
+  vec_free(&ctx.comments);
+  vec_free(&ctx.attrs);
+  free(ctx.phrases);
+  free(ctx.atoms);
+  strmap_free(&ctx.names);
+  buf_free(&ctx.text);
+  return failed || ctx.nerrors ? NULL : ctx.expr;
+}
+
+void ast_decode_escapes(Buf *out, const char *s, size_t n) { decode_escapes(out, s, n); }

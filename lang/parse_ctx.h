@@ -52,6 +52,9 @@ typedef struct ParseCtx {
   int natoms, cap_atoms;
   StrMap names;        /* interned identifiers: one copy of each name */
   Attr *attr;          /* statement being parsed */
+  bool expr_start;     /* ast_parse_expr: return EXPR_START first */
+  uint32_t end_pos;    /* byte offset where the input ends */
+  Expr *expr;          /* ast_parse_expr: the expression parsed */
 } ParseCtx;
 
 /* Reports a syntax error; returns it (NULL once the scanner gave up). */

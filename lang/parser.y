@@ -77,6 +77,7 @@ void chx_list_set(Expr *e, ExprList *list);
 %token <atom> KW_FORMULA "formula" KW_AND "and" KW_OR "or" KW_NOT "not" KW_IN "in"
 %token <atom> KW_NONE "none" KW_TRUE "true" KW_FALSE "false"
 %token EQ "==" NE "!=" LE "<=" GE ">="
+%token EXPR_START "start of expression" /* first token of ast_parse_expr input */
 
 %type <kind> kind
 %type <atom> word atom title
@@ -94,7 +95,9 @@ void chx_list_set(Expr *e, ExprList *list);
 
 %%
 
-file: items ;
+file: items
+    | EXPR_START expr            { ctx->expr = $2; }
+    ;
 
 items: opt_item | items sep opt_item ;
 
@@ -248,7 +251,10 @@ static int yyreport_syntax_error(const yypcontext_t *yyctx, ParseCtx *ctx) {
   const char *names[MAX_EXPECTED];
   int n = yypcontext_expected_tokens(yyctx, kinds, MAX_EXPECTED);
   if (n < 0) n = 0;
-  for (int i = 0; i < n; i++) names[i] = yysymbol_name(kinds[i]);
+  int m = 0;
+  for (int i = 0; i < n; i++)
+    if (kinds[i] != YYSYMBOL_EXPR_START) names[m++] = yysymbol_name(kinds[i]);
+  n = m;
   yysymbol_kind_t tok = yypcontext_token(yyctx);
   chx_syntax_error(ctx, *yypcontext_location(yyctx),
                    tok == YYSYMBOL_YYEOF ? "end of file" : yysymbol_name(tok), names, n);

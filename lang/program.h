@@ -6,6 +6,7 @@
 
 #include "ast.h"
 #include "diag.h"
+#include "rules.h"
 
 /* A standard-library module compiled into the binary. */
 typedef struct StdlibFile {
@@ -27,6 +28,7 @@ typedef struct Program {
   Vec decls;            /* Decl * in declaration order (depth-first) */
   Vec waivers;          /* top-level Item * of kind IT_WAIVE */
   Vec modules;          /* names (const char *) of modules used */
+  Vec rules;            /* Rule * of every rule declaration, in order */
   StrMap ids;           /* id -> Decl * */
   Decl *charter;        /* the charter block, or NULL */
   uint32_t entry;       /* source index of the entry file */

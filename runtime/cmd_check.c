@@ -6,7 +6,20 @@
 #include <string.h>
 
 #include "cli.h"
+#include "interp.h"
 #include "program.h"
+
+/* A rule written in Charter as SARIF describes it: its title, its note as
+ * the full description, its help (or how to waive it) as the help. */
+static void rule_info(Program *p, const Rule *r, RuleInfo *out) {
+  const Decl *d = r->decl;
+  const AttrVals *note = decl_attr(d, "note"), *help = decl_attr(d, "help");
+  out->id = d->id;
+  out->title = d->title;
+  out->full = note->n ? note->vals[0].str : d->title;
+  out->help = help->n ? help->vals[0].str
+                      : arena_printf(&p->arena, "Fix what the message names, or turn the rule off with a reason: waive %s \"reason\"", d->id);
+}
 
 int cmd_check(int argc, char **argv) {
   static const struct option opts[] = {
@@ -40,6 +53,8 @@ int cmd_check(int argc, char **argv) {
 
   LoadOptions lo = {getenv("CHARTER_PATH")};
   Program *p = program_load(argv[optind], &lo);
+  rules_run(p, NULL);
+  diag_sort(&p->diags);
   if (werror) diag_promote_warnings(&p->diags);
   int status = p->diags.nerrors ? EXIT_FINDINGS : EXIT_OK;
   if (p->entry_unreadable) status = EXIT_USAGE;
@@ -54,7 +69,11 @@ int cmd_check(int argc, char **argv) {
   } else if (strcmp(format, "json") == 0) {
     diag_print_json(stdout, &p->diags, &p->srcs);
   } else if (strcmp(format, "sarif") == 0) {
-    diag_print_sarif(stdout, &p->diags, &p->srcs, chk_builtin_rules, chk_builtin_count, CHARTER_VERSION);
+    int n = chk_builtin_count + p->rules.len;
+    RuleInfo *rules = arena_alloc(&p->arena, (size_t)n * sizeof *rules);
+    memcpy(rules, chk_builtin_rules, (size_t)chk_builtin_count * sizeof *rules);
+    for (int i = 0; i < p->rules.len; i++) rule_info(p, p->rules.items[i], &rules[chk_builtin_count + i]);
+    diag_print_sarif(stdout, &p->diags, &p->srcs, rules, n, CHARTER_VERSION);
   } else {
     diag_print_github(stdout, &p->diags, &p->srcs);
   }

@@ -1,0 +1,778 @@
+/* The rule interpreter. Values are small tagged structs; lists made while
+ * evaluating live in a scratch allocator that is rewound after each element,
+ * so memory stays flat however many elements a rule visits. Collections and
+ * derived relations (a partner's activities, an outcome's predecessors…) are
+ * indexed once per run, in declaration order, never searched per element. */
+#include "interp.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- values ---- */
+
+typedef enum VTag { V_NONE, V_NUM, V_STR, V_BOOL, V_PER, V_ENT, V_REC, V_LIST } VTag;
+
+typedef struct Val {
+  uint8_t tag; /* a VTag */
+  uint8_t rec; /* V_REC: a RecKind */
+  bool b;      /* V_BOOL */
+  int n;       /* V_LIST: length */
+  union {
+    double num;               /* V_NUM */
+    const char *str;          /* V_STR */
+    Period per;               /* V_PER */
+    const Decl *ent;          /* V_ENT */
+    const Value *recv;        /* V_REC: the milestone or equity value */
+    const struct Val *items;  /* V_LIST */
+  };
+} Val;
+
+static const Val NONE = {V_NONE, 0, false, 0, {0}};
+
+static Val vnum(double x) { Val v = {V_NUM, 0, false, 0, {.num = x}}; return v; }
+static Val vstr(const char *s) { Val v = {V_STR, 0, false, 0, {.str = s}}; return v; }
+static Val vbool(bool b) { Val v = {V_BOOL, 0, b, 0, {0}}; return v; }
+static Val vper(Period p) { Val v = {V_PER, 0, false, 0, {.per = p}}; return v; }
+static Val vent(const Decl *d) { Val v = {d ? V_ENT : V_NONE, 0, false, 0, {.ent = d}}; return v; }
+static Val vlist(const Val *items, int n) { Val v = {V_LIST, 0, false, n, {.items = items}}; return v; }
+
+/* ---- scratch memory, rewound per element ---- */
+
+typedef struct Chunk {
+  struct Chunk *next; /* the following chunk, kept for reuse */
+  size_t used;        /* bytes handed out */
+  size_t cap;         /* bytes in data */
+  _Alignas(16) unsigned char data[];
+} Chunk;
+
+typedef struct Scratch {
+  Chunk *first; /* the chain */
+  Chunk *cur;   /* the chunk being used */
+} Scratch;
+
+typedef struct Mark {
+  Chunk *cur;  /* where the scratch stood */
+  size_t used;
+} Mark;
+
+static void *scratch_alloc(Scratch *s, size_t n) {
+  n = (n + 15) & ~(size_t)15;
+  while (s->cur && s->cur->cap - s->cur->used < n && s->cur->next) {
+    s->cur = s->cur->next;
+    s->cur->used = 0;
+  }
+  if (!s->cur || s->cur->cap - s->cur->used < n) {
+    size_t cap = n > 65536 ? n : 65536;
+    Chunk *c = xmalloc(sizeof *c + cap);
+    c->used = 0;
+    c->cap = cap;
+    c->next = NULL;
+    if (s->cur) {
+      c->next = s->cur->next;
+      s->cur->next = c;
+    } else {
+      s->first = c;
+    }
+    s->cur = c;
+  }
+  void *p = s->cur->data + s->cur->used;
+  s->cur->used += n;
+  return p;
+}
+
+static Mark scratch_mark(Scratch *s) {
+  Mark m = {s->cur, s->cur ? s->cur->used : 0};
+  return m;
+}
+
+static void scratch_rewind(Scratch *s, Mark m) {
+  if (!m.cur) {
+    s->cur = s->first;
+    if (s->cur) s->cur->used = 0;
+    return;
+  }
+  s->cur = m.cur;
+  s->cur->used = m.used;
+}
+
+static void scratch_free(Scratch *s) {
+  for (Chunk *c = s->first; c;) {
+    Chunk *next = c->next;
+    free(c);
+    c = next;
+  }
+}
+
+/* ---- derived relations ---- */
+
+typedef enum Rel {
+  REL_PARTNER_ACTIVITIES, /* activities a partner owns or community-owns */
+  REL_PARTNER_COUNCILS,   /* councils a partner is a member of */
+  REL_LED_FROM,           /* outcomes whose leads_to names it */
+  REL_CONTRIBUTORS,       /* activities whose contributes_to names it */
+  REL_MEASURES_OF,        /* goals and outcomes whose indicator names it */
+  REL_METRIC_OF,          /* activities whose metric names it */
+  REL_COUNT
+} Rel;
+
+typedef struct Index {
+  int *start; /* by declaration index, N + 1 offsets into items */
+  Val *items; /* the related entities, in declaration order */
+} Index;
+
+/* A waiver inside a declaration. */
+typedef struct DeclWaiver {
+  const char *rule; /* the rule it names */
+  Loc loc;          /* its rule id */
+  bool used;        /* it suppressed something */
+} DeclWaiver;
+
+typedef struct Interp {
+  Program *p;
+  int n;                              /* declarations */
+  Val *colls[D_KIND_COUNT];           /* each kind's declarations, in order */
+  int ncolls[D_KIND_COUNT];
+  Index rel[REL_COUNT];               /* built on first use */
+  Scratch scratch;                    /* lists and strings of the element at hand */
+  Val *slots;                         /* variables by slot */
+  int *stamp;                         /* distinct(): by declaration index */
+  int stamp_gen;
+  int spec_baseline, spec_target, spec_milestone, spec_equity, spec_budget, spec_period, spec_sector;
+  bool div0;                          /* a division by zero happened in this element */
+  Loc div0_loc;                       /* the first one */
+  int *wstart;                        /* declaration waivers, CSR by declaration index */
+  DeclWaiver *dw;
+  bool *top_used;                     /* by index in p->waivers */
+} Interp;
+
+static const AttrVals *attr_at(const Decl *d, int spec) {
+  static const AttrVals empty = {NULL, NULL, 0};
+  return spec >= 0 && d->vals ? &d->vals[spec] : &empty;
+}
+
+/* Source kinds whose attributes (one or two) name the related entity. */
+static void build_rel(Interp *I, Rel rel) {
+  static const struct {
+    DeclKind k1, k2;
+    const char *a1, *a2;
+  } how[REL_COUNT] = {
+      [REL_PARTNER_ACTIVITIES] = {D_ACTIVITY, D_ACTIVITY, "owner", "community_owner"},
+      [REL_PARTNER_COUNCILS] = {D_COUNCIL, D_COUNCIL, "members", NULL},
+      [REL_LED_FROM] = {D_OUTCOME, D_OUTCOME, "leads_to", NULL},
+      [REL_CONTRIBUTORS] = {D_ACTIVITY, D_ACTIVITY, "contributes_to", NULL},
+      [REL_MEASURES_OF] = {D_GOAL, D_OUTCOME, "indicator", NULL},
+      [REL_METRIC_OF] = {D_ACTIVITY, D_ACTIVITY, "metric", NULL},
+  };
+  Program *p = I->p;
+  int n = I->n;
+  int *count = xcalloc((size_t)n + 1, sizeof(int));
+  int *last = xmalloc(((size_t)n + 1) * sizeof(int)); /* last source added, to add each once */
+  for (int pass = 0; pass < 2; pass++) {
+    for (int i = 0; i <= n; i++) last[i] = -1;
+    for (int i = 0; i < n; i++) {
+      Decl *src = p->decls.items[i];
+      if (src->kind != how[rel].k1 && src->kind != how[rel].k2) continue;
+      for (int a = 0; a < 2; a++) {
+        const char *name = a ? how[rel].a2 : how[rel].a1;
+        if (!name) continue;
+        const AttrVals *av = decl_attr(src, name);
+        for (int j = 0; j < av->n; j++) {
+          Decl *dst = av->vals[j].ref;
+          if (!dst || last[dst->index] == i) continue;
+          last[dst->index] = i;
+          if (pass == 0) count[dst->index]++;
+          else I->rel[rel].items[I->rel[rel].start[dst->index] + count[dst->index]++] = vent(src);
+        }
+      }
+    }
+    if (pass == 0) {
+      int *start = xmalloc(((size_t)n + 1) * sizeof(int));
+      int total = 0;
+      for (int i = 0; i < n; i++) {
+        start[i] = total;
+        total += count[i];
+        count[i] = 0;
+      }
+      start[n] = total;
+      I->rel[rel].start = start;
+      I->rel[rel].items = xmalloc((size_t)(total ? total : 1) * sizeof(Val));
+    }
+  }
+  free(count);
+  free(last);
+}
+
+static Val related(Interp *I, Rel rel, const Decl *d) {
+  if (!I->rel[rel].start) build_rel(I, rel);
+  const Index *x = &I->rel[rel];
+  return vlist(x->items + x->start[d->index], x->start[d->index + 1] - x->start[d->index]);
+}
+
+/* ---- fields ---- */
+
+static Val list_alloc(Interp *I, int n, Val **items) {
+  *items = scratch_alloc(&I->scratch, (size_t)(n ? n : 1) * sizeof(Val));
+  return vlist(*items, n);
+}
+
+static Val read_attr(Interp *I, const Decl *d, int spec, const Field *f) {
+  int nspecs;
+  const AttrSpec *s = &chk_specs(d->kind, &nspecs)[spec];
+  const AttrVals *av = attr_at(d, spec);
+  bool many = (s->flags & (A_LIST | A_REPEAT)) != 0;
+  if (many) {
+    Val *items;
+    Val l = list_alloc(I, av->n, &items);
+    for (int i = 0; i < av->n; i++) items[i] = s->form == F_REF ? vent(av->vals[i].ref) : vstr(av->vals[i].str);
+    return l;
+  }
+  if (!av->n) return f->dflt ? vstr(f->dflt) : NONE;
+  switch (s->form) {
+  case F_REF: return vent(av->vals[0].ref);
+  case F_PERIOD: return vper(av->vals[0].per);
+  default: return vstr(av->vals[0].str);
+  }
+}
+
+static Val records(Interp *I, const AttrVals *av, RecKind rec) {
+  Val *items;
+  Val l = list_alloc(I, av->n, &items);
+  for (int i = 0; i < av->n; i++) {
+    Val v = {V_REC, (uint8_t)rec, false, 0, {.recv = &av->vals[i]}};
+    items[i] = v;
+  }
+  return l;
+}
+
+static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
+  const AttrVals *av;
+  switch (f->code) {
+  case FD_ID: return d->id ? vstr(d->id) : NONE;
+  case FD_TITLE: return vstr(d->title);
+  case FD_KIND: return vstr(ast_kind_name(d->kind));
+  case FD_ATTR: return read_attr(I, d, spec, f);
+  case FD_BASELINE:
+  case FD_BASELINE_PERIOD:
+    av = attr_at(d, I->spec_baseline);
+    if (!av->n) return NONE;
+    return f->code == FD_BASELINE ? vnum(av->vals[0].num) : vper(av->vals[0].per);
+  case FD_TARGET:
+  case FD_TARGET_BY:
+    av = attr_at(d, I->spec_target);
+    if (!av->n) return NONE;
+    return f->code == FD_TARGET ? vnum(av->vals[0].num) : vper(av->vals[0].per);
+  case FD_HAS_TARGET: return vbool(attr_at(d, I->spec_target)->n > 0);
+  case FD_MILESTONES: return records(I, attr_at(d, I->spec_milestone), REC_MILESTONE);
+  case FD_EQUITY: return records(I, attr_at(d, I->spec_equity), REC_EQUITY);
+  case FD_BUDGET:
+  case FD_CURRENCY:
+    av = attr_at(d, I->spec_budget);
+    if (!av->n) return NONE;
+    return f->code == FD_BUDGET ? vnum(av->vals[0].num) : vstr(av->vals[0].str);
+  case FD_PERIOD_START:
+  case FD_PERIOD_END:
+    av = attr_at(d, I->spec_period);
+    if (!av->n) return NONE;
+    return vper(f->code == FD_PERIOD_START ? av->vals[0].per : av->vals[0].per2);
+  case FD_ACTIVITIES:
+    if (d->kind == D_PARTNER) return related(I, REL_PARTNER_ACTIVITIES, d);
+    if (d->kind == D_INDICATOR) return related(I, REL_METRIC_OF, d);
+    return related(I, REL_CONTRIBUTORS, d);
+  case FD_COUNCILS: return related(I, REL_PARTNER_COUNCILS, d);
+  case FD_OUTCOMES:
+  case FD_PRECEDED_BY: return related(I, REL_LED_FROM, d);
+  case FD_MEASURES_OF: return related(I, REL_MEASURES_OF, d);
+  case FD_IS_COMMUNITY: {
+    av = attr_at(d, I->spec_sector);
+    for (int i = 0; i < av->n; i++)
+      if (strcmp(av->vals[i].str, "community") == 0) return vbool(true);
+    return vbool(false);
+  }
+  default: return NONE;
+  }
+}
+
+static Val read_rec_field(const Val *o, const Field *f) {
+  const Value *v = o->recv;
+  switch (f->code) {
+  case FD_REC_VALUE: return vnum(v->num);
+  case FD_REC_BY: return vper(v->per);
+  case FD_REC_DIMENSION: return vent(v->ref);
+  case FD_REC_FORM: return vstr(v->form == EQ_GAP ? "gap" : v->form == EQ_RATIO ? "ratio" : "group");
+  case FD_REC_GROUP: return v->form == EQ_GROUP ? vstr(v->str) : NONE;
+  default: return NONE;
+  }
+}
+
+/* ---- comparison ---- */
+
+static bool val_equal(const Val *a, const Val *b) {
+  if (a->tag != b->tag) return false;
+  switch (a->tag) {
+  case V_NONE: return true;
+  case V_NUM: return a->num == b->num;
+  case V_STR: return strcmp(a->str, b->str) == 0;
+  case V_BOOL: return a->b == b->b;
+  case V_PER: return period_last_day(a->per) == period_last_day(b->per);
+  case V_ENT: return a->ent == b->ent;
+  case V_REC: {
+    const Value *x = a->recv, *y = b->recv;
+    if (a->rec != b->rec || x->num != y->num || x->form != y->form || x->ref != y->ref) return false;
+    if (period_last_day(x->per) != period_last_day(y->per)) return false;
+    return a->rec != REC_EQUITY || x->form != EQ_GROUP || strcmp(x->str, y->str) == 0;
+  }
+  case V_LIST:
+    if (a->n != b->n) return false;
+    for (int i = 0; i < a->n; i++)
+      if (!val_equal(&a->items[i], &b->items[i])) return false;
+    return true;
+  }
+  return false;
+}
+
+/* <0, 0, >0 for two values of one ordered type (numbers, texts, periods). */
+static int val_order(const Val *a, const Val *b) {
+  switch (a->tag) {
+  case V_NUM: return a->num < b->num ? -1 : a->num > b->num;
+  case V_STR: return strcmp(a->str, b->str);
+  case V_PER: {
+    int32_t x = period_last_day(a->per), y = period_last_day(b->per);
+    return x < y ? -1 : x > y;
+  }
+  default: return 0;
+  }
+}
+
+/* ---- evaluation ---- */
+
+static Val ev(Interp *I, const Expr *e);
+
+static bool is_true(const Val *v) { return v->tag == V_BOOL && v->b; }
+
+static Val ev_field(Interp *I, const Expr *e) {
+  Val o = ev(I, e->a);
+  const FieldRes *fr = e->target;
+  if (o.tag == V_ENT) {
+    const Field *f = fr->f[o.ent->kind];
+    return f ? read_field(I, o.ent, f, fr->attr[o.ent->kind]) : NONE;
+  }
+  if (o.tag == V_REC) {
+    const Field *f = fr->f[D_KIND_COUNT + o.rec];
+    return f ? read_rec_field(&o, f) : NONE;
+  }
+  return NONE;
+}
+
+static Val ev_binary(Interp *I, const Expr *e) {
+  if (e->op == OP_AND || e->op == OP_OR) {
+    bool stop = e->op == OP_OR; /* the value that decides at once */
+    Val a = ev(I, e->a);
+    if (a.tag == V_BOOL && a.b == stop) return vbool(stop);
+    Val b = ev(I, e->b);
+    if (b.tag == V_BOOL && b.b == stop) return vbool(stop);
+    if (a.tag == V_NONE || b.tag == V_NONE) return NONE;
+    return vbool(!stop);
+  }
+  Val a = ev(I, e->a);
+  Val b = ev(I, e->b);
+  switch (e->op) {
+  case OP_EQ: return vbool(val_equal(&a, &b));
+  case OP_NE: return vbool(!val_equal(&a, &b));
+  case OP_LT:
+  case OP_LE:
+  case OP_GT:
+  case OP_GE: {
+    if (a.tag == V_NONE || b.tag == V_NONE || a.tag != b.tag) return vbool(false);
+    int c = val_order(&a, &b);
+    return vbool(e->op == OP_LT ? c < 0 : e->op == OP_LE ? c <= 0 : e->op == OP_GT ? c > 0 : c >= 0);
+  }
+  case OP_IN:
+    if (b.tag == V_LIST) {
+      for (int i = 0; i < b.n; i++)
+        if (val_equal(&a, &b.items[i])) return vbool(true);
+      return vbool(false);
+    }
+    if (b.tag == V_STR && a.tag == V_STR) return vbool(strstr(b.str, a.str) != NULL);
+    return vbool(false);
+  default:
+    break;
+  }
+  if (a.tag != V_NUM || b.tag != V_NUM) return NONE;
+  switch (e->op) {
+  case OP_ADD: return vnum(a.num + b.num);
+  case OP_SUB: return vnum(a.num - b.num);
+  case OP_MUL: return vnum(a.num * b.num);
+  default:
+    if (b.num == 0) {
+      if (!I->div0) I->div0_loc = e->loc;
+      I->div0 = true;
+      return NONE;
+    }
+    return vnum(a.num / b.num);
+  }
+}
+
+/* distinct(): entities by a stamp per declaration, other values pairwise. */
+static Val distinct(Interp *I, const Val *l) {
+  Val *items;
+  Val out = list_alloc(I, l->n, &items);
+  int n = 0;
+  I->stamp_gen++;
+  for (int i = 0; i < l->n; i++) {
+    const Val *v = &l->items[i];
+    bool seen = false;
+    if (v->tag == V_ENT) {
+      seen = I->stamp[v->ent->index] == I->stamp_gen;
+      I->stamp[v->ent->index] = I->stamp_gen;
+    } else {
+      for (int j = 0; j < n && !seen; j++) seen = val_equal(v, &items[j]);
+    }
+    if (!seen) items[n++] = *v;
+  }
+  out.n = n;
+  return out;
+}
+
+static Val ev_call(Interp *I, const Expr *e) {
+  const Expr *arg = e->items[0];
+  if (arg->kind == E_PAIR) {
+    const Expr *in = arg->a;
+    while (in->kind == E_PAREN) in = in->a;
+    Val l = ev(I, in->b);
+    int slot = arg->slot;
+    int count = 0;
+    double sum = 0;
+    Val best = NONE;
+    for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
+      I->slots[slot] = l.items[i];
+      Val v = ev(I, arg->b);
+      switch ((FuncId)e->res) {
+      case FN_COUNT: count += is_true(&v); break;
+      case FN_ANY: if (is_true(&v)) return vbool(true); break;
+      case FN_ALL: if (!is_true(&v)) return vbool(false); break;
+      case FN_SUM: if (v.tag == V_NUM) sum += v.num; break;
+      default: /* min, max */
+        if (v.tag == V_NONE) break;
+        if (best.tag == V_NONE || (e->res == FN_MIN ? val_order(&v, &best) < 0 : val_order(&v, &best) > 0)) best = v;
+        break;
+      }
+    }
+    switch ((FuncId)e->res) {
+    case FN_COUNT: return vnum(count);
+    case FN_ANY: return vbool(false);
+    case FN_ALL: return vbool(true);
+    case FN_SUM: return vnum(sum);
+    default: return best;
+    }
+  }
+  Val v = ev(I, arg);
+  switch ((FuncId)e->res) {
+  case FN_EXISTS: return vbool(v.tag != V_NONE && !(v.tag == V_LIST && v.n == 0));
+  case FN_LEN: return v.tag == V_STR ? vnum((double)utf8_count(v.str, strlen(v.str))) : NONE;
+  case FN_LOWER: {
+    if (v.tag != V_STR) return NONE;
+    size_t n = strlen(v.str);
+    char *s = scratch_alloc(&I->scratch, n + 1);
+    for (size_t i = 0; i <= n; i++) s[i] = (v.str[i] >= 'A' && v.str[i] <= 'Z') ? (char)(v.str[i] + 32) : v.str[i];
+    return vstr(s);
+  }
+  default: break;
+  }
+  if (v.tag != V_LIST) return e->res == FN_COUNT || e->res == FN_SUM ? vnum(0) : NONE;
+  switch ((FuncId)e->res) {
+  case FN_COUNT: return vnum(v.n);
+  case FN_SUM: {
+    double s = 0;
+    for (int i = 0; i < v.n; i++)
+      if (v.items[i].tag == V_NUM) s += v.items[i].num;
+    return vnum(s);
+  }
+  case FN_MIN:
+  case FN_MAX: {
+    Val best = NONE;
+    for (int i = 0; i < v.n; i++) {
+      const Val *x = &v.items[i];
+      if (x->tag == V_NONE) continue;
+      if (best.tag == V_NONE || (e->res == FN_MIN ? val_order(x, &best) < 0 : val_order(x, &best) > 0)) best = *x;
+    }
+    return best;
+  }
+  default: return distinct(I, &v);
+  }
+}
+
+static Val ev(Interp *I, const Expr *e) {
+  switch (e->kind) {
+  case E_NUMBER: return vnum(e->num);
+  case E_STRING: return vstr(e->text);
+  case E_PERIOD: return vper(e->per);
+  case E_TRUE: return vbool(true);
+  case E_FALSE: return vbool(false);
+  case E_NONE: return NONE;
+  case E_PAREN: return ev(I, e->a);
+  case E_NAME:
+    switch ((NameRes)e->res) {
+    case NM_VAR: return I->slots[e->slot];
+    case NM_COLL: {
+      DeclKind k = *(const DeclKind *)e->target;
+      return vlist(I->colls[k], I->ncolls[k]);
+    }
+    case NM_CHARTER: return vent(I->p->charter);
+    case NM_DECL: return vent(e->target);
+    }
+    return NONE;
+  case E_LIST: {
+    Val *items;
+    Val l = list_alloc(I, e->nitems, &items);
+    for (int i = 0; i < e->nitems; i++) items[i] = ev(I, e->items[i]);
+    return l;
+  }
+  case E_FIELD: return ev_field(I, e);
+  case E_CALL: return ev_call(I, e);
+  case E_UNARY: {
+    Val a = ev(I, e->a);
+    if (e->op == OP_NOT) return a.tag == V_BOOL ? vbool(!a.b) : NONE;
+    return a.tag == V_NUM ? vnum(-a.num) : NONE;
+  }
+  case E_BINARY: return ev_binary(I, e);
+  case E_PAIR: return NONE;
+  }
+  return NONE;
+}
+
+/* ---- messages ---- */
+
+/* The shortest decimal that reads back as the same number. */
+static void put_number(Buf *b, double x) {
+  if (x == 0) x = 0; /* no "-0" */
+  if (!isfinite(x)) {
+    buf_puts(b, isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+    return;
+  }
+  char tmp[40];
+  for (int prec = 1; prec <= 17; prec++) {
+    snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+    if (strtod(tmp, NULL) == x) break;
+  }
+  buf_puts(b, tmp);
+}
+
+static void put_val(Buf *b, const Val *v) {
+  char per[16];
+  switch (v->tag) {
+  case V_NONE: buf_puts(b, "none"); break;
+  case V_NUM: put_number(b, v->num); break;
+  case V_STR: buf_puts(b, v->str); break;
+  case V_BOOL: buf_puts(b, v->b ? "true" : "false"); break;
+  case V_PER:
+    period_text(v->per, per);
+    buf_puts(b, per);
+    break;
+  case V_ENT: buf_puts(b, v->ent->id ? v->ent->id : "charter"); break;
+  case V_REC: {
+    const Value *r = v->recv;
+    if (v->rec == REC_EQUITY) {
+      buf_printf(b, "%s ", r->ref ? r->ref->id : "?");
+      if (r->form == EQ_GROUP) buf_printf(b, "\"%s\" ", r->str);
+      else buf_puts(b, r->form == EQ_GAP ? "gap " : "ratio ");
+    }
+    put_number(b, r->num);
+    period_text(r->per, per);
+    buf_printf(b, " by %s", per);
+    break;
+  }
+  case V_LIST:
+    for (int i = 0; i < v->n; i++) {
+      if (i) buf_puts(b, ", ");
+      put_val(b, &v->items[i]);
+    }
+    break;
+  }
+}
+
+static void message(Interp *I, const Rule *r, const Val *elem, Buf *out) {
+  if (!r->msg) {
+    buf_puts(out, r->decl->title);
+    if (r->var) {
+      buf_puts(out, ": ");
+      put_val(out, elem);
+    }
+    return;
+  }
+  for (int i = 0; i < r->nmsg; i++) {
+    if (r->msg[i].text) {
+      buf_puts(out, r->msg[i].text);
+    } else {
+      Val v = ev(I, r->msg[i].expr);
+      put_val(out, &v);
+    }
+  }
+}
+
+/* ---- running rules ---- */
+
+static void interp_init(Interp *I, Program *p) {
+  memset(I, 0, sizeof *I);
+  I->p = p;
+  I->n = p->decls.len;
+  int count[D_KIND_COUNT] = {0};
+  for (int i = 0; i < I->n; i++) count[((Decl *)p->decls.items[i])->kind]++;
+  for (int k = 0; k < D_KIND_COUNT; k++) I->colls[k] = xmalloc((size_t)(count[k] ? count[k] : 1) * sizeof(Val));
+  for (int i = 0; i < I->n; i++) {
+    Decl *d = p->decls.items[i];
+    I->colls[d->kind][I->ncolls[d->kind]++] = vent(d);
+  }
+  int maxslots = 1;
+  for (int i = 0; i < p->rules.len; i++) {
+    Rule *r = p->rules.items[i];
+    if (r->nslots > maxslots) maxslots = r->nslots;
+  }
+  I->slots = xcalloc((size_t)maxslots, sizeof(Val));
+  I->stamp = xcalloc((size_t)I->n + 1, sizeof(int));
+  I->spec_baseline = chk_spec_index(D_INDICATOR, "baseline");
+  I->spec_target = chk_spec_index(D_INDICATOR, "target");
+  I->spec_milestone = chk_spec_index(D_INDICATOR, "milestone");
+  I->spec_equity = chk_spec_index(D_INDICATOR, "equity");
+  I->spec_budget = chk_spec_index(D_ACTIVITY, "budget");
+  I->spec_period = chk_spec_index(D_CHARTER, "period");
+  I->spec_sector = chk_spec_index(D_PARTNER, "sector");
+  /* Waivers inside declarations, by declaration. */
+  I->wstart = xcalloc((size_t)I->n + 1, sizeof(int));
+  int total = 0;
+  for (int i = 0; i < I->n; i++) {
+    I->wstart[i] = total;
+    total += decl_attr(p->decls.items[i], "waive")->n;
+  }
+  I->wstart[I->n] = total;
+  I->dw = xcalloc((size_t)(total ? total : 1), sizeof(DeclWaiver));
+  for (int i = 0; i < I->n; i++) {
+    const AttrVals *w = decl_attr(p->decls.items[i], "waive");
+    for (int j = 0; j < w->n; j++) {
+      I->dw[I->wstart[i] + j].rule = w->vals[j].str;
+      I->dw[I->wstart[i] + j].loc = w->vals[j].loc;
+    }
+  }
+  I->top_used = xcalloc((size_t)p->waivers.len + 1, sizeof(bool));
+}
+
+static void interp_free(Interp *I) {
+  for (int k = 0; k < D_KIND_COUNT; k++) free(I->colls[k]);
+  for (int r = 0; r < REL_COUNT; r++) {
+    free(I->rel[r].start);
+    free(I->rel[r].items);
+  }
+  scratch_free(&I->scratch);
+  free(I->slots);
+  free(I->stamp);
+  free(I->wstart);
+  free(I->dw);
+  free(I->top_used);
+}
+
+/* True when a waiver suppresses rule id at declaration d (NULL: no
+ * declaration); marks the waivers that do. */
+static bool waived(Interp *I, const char *id, const Decl *d) {
+  bool hit = false;
+  if (d) {
+    for (int j = I->wstart[d->index]; j < I->wstart[d->index + 1]; j++)
+      if (strcmp(I->dw[j].rule, id) == 0) {
+        I->dw[j].used = true;
+        hit = true;
+      }
+  }
+  for (int j = 0; j < I->p->waivers.len; j++) {
+    const Item *it = I->p->waivers.items[j];
+    if (strcmp(it->name, id) == 0) {
+      I->top_used[j] = true;
+      hit = true;
+    }
+  }
+  return hit;
+}
+
+/* Checks one element (the rule's variable already set); reports a failure. */
+static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *st) {
+  I->div0 = false;
+  if (r->where) {
+    Val w = ev(I, r->where);
+    if (!is_true(&w)) return;
+  }
+  Val q = ev(I, r->require);
+  if (is_true(&q)) return;
+  /* Where the finding stands: the element's declaration, or the charter. */
+  const Decl *at = elem && elem->tag == V_ENT ? elem->ent : I->p->charter;
+  Loc loc = at ? at->id_loc : r->decl->id_loc;
+  if (elem && elem->tag == V_REC) loc = elem->recv->loc;
+  if (waived(I, r->decl->id, elem && elem->tag == V_REC ? NULL : at)) {
+    st->waived++;
+    return;
+  }
+  Buf m = {0};
+  message(I, r, elem, &m);
+  Diag *g = diag_add(&I->p->diags, (Severity)r->sev, loc, r->decl->id, "%s", buf_str(&m));
+  buf_free(&m);
+  if (I->div0) diag_note(&I->p->diags, g, I->div0_loc, "a division by zero here gave none");
+  st->findings++;
+}
+
+static void run_rule(Interp *I, const Rule *r, RunStats *st) {
+  Mark start = scratch_mark(&I->scratch);
+  if (!r->var) {
+    check_element(I, r, NULL, st);
+  } else {
+    Val l = ev(I, r->over);
+    Mark m = scratch_mark(&I->scratch);
+    for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
+      I->slots[0] = l.items[i];
+      check_element(I, r, &l.items[i], st);
+      scratch_rewind(&I->scratch, m);
+    }
+  }
+  scratch_rewind(&I->scratch, start);
+  st->rules++;
+}
+
+static const Rule *rule_named(Program *p, const char *id) {
+  Decl *d = strmap_get(&p->ids, id);
+  if (!d || d->kind != D_RULE) return NULL;
+  for (int i = 0; i < p->rules.len; i++) {
+    Rule *r = p->rules.items[i];
+    if (r->decl == d) return r;
+  }
+  return NULL;
+}
+
+bool rules_run(Program *p, RunStats *stats) {
+  RunStats st = {0, 0, 0};
+  if (stats) *stats = st;
+  if (p->diags.nerrors || !p->charter) return false;
+  Interp I;
+  interp_init(&I, p);
+  for (int i = 0; i < p->rules.len; i++) {
+    Rule *r = p->rules.items[i];
+    if (r->ok) run_rule(&I, r, &st);
+  }
+  /* Waivers that suppressed nothing (of rules that exist and ran). */
+  for (int j = 0; j < p->waivers.len; j++) {
+    const Item *it = p->waivers.items[j];
+    const Rule *r = rule_named(p, it->name);
+    if (r && r->ok && !I.top_used[j])
+      diag_add(&p->diags, SEV_WARNING, it->name_loc, "waiver",
+               "rule '%s' reports nothing in this program, so this waiver suppresses nothing; remove it", it->name);
+  }
+  for (int i = 0; i < I.n; i++) {
+    const Decl *d = p->decls.items[i];
+    for (int j = I.wstart[i]; j < I.wstart[i + 1]; j++) {
+      const Rule *r = rule_named(p, I.dw[j].rule);
+      if (r && r->ok && !I.dw[j].used)
+        diag_add(&p->diags, SEV_WARNING, I.dw[j].loc, "waiver",
+                 "rule '%s' reports nothing at '%s', so this waiver suppresses nothing; remove it", I.dw[j].rule,
+                 d->id ? d->id : "charter");
+    }
+  }
+  interp_free(&I);
+  if (stats) *stats = st;
+  return true;
+}
