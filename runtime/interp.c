@@ -165,19 +165,28 @@ static void build_rel(Interp *I, Rel rel) {
       [REL_MEASURES_OF] = {D_GOAL, D_OUTCOME, "indicator", NULL},
       [REL_METRIC_OF] = {D_ACTIVITY, D_ACTIVITY, "metric", NULL},
   };
-  Program *p = I->p;
   int n = I->n;
+  DeclKind kinds[2] = {how[rel].k1, how[rel].k2};
+  int nk = how[rel].k1 == how[rel].k2 ? 1 : 2;
   int *count = xcalloc((size_t)n + 1, sizeof(int));
   int *last = xmalloc(((size_t)n + 1) * sizeof(int)); /* last source added, to add each once */
   for (int pass = 0; pass < 2; pass++) {
     for (int i = 0; i <= n; i++) last[i] = -1;
-    for (int i = 0; i < n; i++) {
-      Decl *src = p->decls.items[i];
-      if (src->kind != how[rel].k1 && src->kind != how[rel].k2) continue;
+    /* Sources in declaration order: merge the (at most two) collections. */
+    int at[2] = {0, 0};
+    for (;;) {
+      int pick = -1;
+      for (int c = 0; c < nk; c++)
+        if (at[c] < I->ncolls[kinds[c]] &&
+            (pick < 0 || I->colls[kinds[c]][at[c]].ent->index < I->colls[kinds[pick]][at[pick]].ent->index))
+          pick = c;
+      if (pick < 0) break;
+      const Decl *src = I->colls[kinds[pick]][at[pick]++].ent;
+      int i = src->index;
       for (int a = 0; a < 2; a++) {
         const char *name = a ? how[rel].a2 : how[rel].a1;
         if (!name) continue;
-        const AttrVals *av = decl_attr(src, name);
+        const AttrVals *av = attr_at(src, chk_spec_index(src->kind, name));
         for (int j = 0; j < av->n; j++) {
           Decl *dst = av->vals[j].ref;
           if (!dst || last[dst->index] == i) continue;
@@ -639,16 +648,20 @@ static void interp_init(Interp *I, Program *p) {
   I->spec_period = chk_spec_index(D_CHARTER, "period");
   I->spec_sector = chk_spec_index(D_PARTNER, "sector");
   /* Waivers inside declarations, by declaration. */
+  int waive_spec[D_KIND_COUNT];
+  for (int k = 0; k < D_KIND_COUNT; k++) waive_spec[k] = chk_spec_index((DeclKind)k, "waive");
   I->wstart = xcalloc((size_t)I->n + 1, sizeof(int));
   int total = 0;
   for (int i = 0; i < I->n; i++) {
+    const Decl *d = p->decls.items[i];
     I->wstart[i] = total;
-    total += decl_attr(p->decls.items[i], "waive")->n;
+    total += attr_at(d, waive_spec[d->kind])->n;
   }
   I->wstart[I->n] = total;
   I->dw = xcalloc((size_t)(total ? total : 1), sizeof(DeclWaiver));
   for (int i = 0; i < I->n; i++) {
-    const AttrVals *w = decl_attr(p->decls.items[i], "waive");
+    const Decl *d = p->decls.items[i];
+    const AttrVals *w = attr_at(d, waive_spec[d->kind]);
     for (int j = 0; j < w->n; j++) {
       I->dw[I->wstart[i] + j].rule = w->vals[j].str;
       I->dw[I->wstart[i] + j].loc = w->vals[j].loc;
@@ -750,9 +763,29 @@ bool rules_run(Program *p, RunStats *stats) {
   if (p->diags.nerrors || !p->charter) return false;
   Interp I;
   interp_init(&I, p);
+  /* Rules over a whole collection run element by element, all of them at
+   * each element while its declaration is in the cache; the others run one
+   * after another. */
+  Vec by_kind[D_KIND_COUNT] = {{0}};
   for (int i = 0; i < p->rules.len; i++) {
     Rule *r = p->rules.items[i];
-    if (r->ok) run_rule(&I, r, &st);
+    if (!r->ok) continue;
+    if (r->var && r->over->kind == E_NAME && r->over->res == NM_COLL)
+      vec_push(&by_kind[*(const DeclKind *)r->over->target], r);
+    else run_rule(&I, r, &st);
+  }
+  for (int k = 0; k < D_KIND_COUNT; k++) {
+    if (!by_kind[k].len) continue;
+    Mark m = scratch_mark(&I.scratch);
+    for (int e = 0; e < I.ncolls[k]; e++) {
+      for (int j = 0; j < by_kind[k].len; j++) {
+        I.slots[0] = I.colls[k][e];
+        check_element(&I, by_kind[k].items[j], &I.colls[k][e], &st);
+        scratch_rewind(&I.scratch, m);
+      }
+    }
+    st.rules += by_kind[k].len;
+    vec_free(&by_kind[k]);
   }
   /* Waivers that suppressed nothing (of rules that exist and ran). */
   for (int j = 0; j < p->waivers.len; j++) {
