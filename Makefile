@@ -27,7 +27,7 @@ DEPS_PKGS ?= $(DEB_PKGS)
 LANG_SRC := $(wildcard lang/*.c)
 RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
 GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c
-LIB_SRC  := $(LANG_SRC) $(RT_SRC) $(GEN_SRC)
+LIB_SRC  := $(LANG_SRC) runtime/interp.c $(GEN_SRC)
 STDLIB   := $(sort $(wildcard stdlib/*.charter))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
@@ -115,9 +115,9 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(LANG_SRC) $(GEN_SRC)
+$(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(LANG_SRC) runtime/interp.c $(GEN_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(LANG_SRC) $(GEN_SRC) -lm
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
 	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend

@@ -831,8 +831,13 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     Decl *d = c->p->decls.items[i];
     if (d->kind == D_RULE) suggest_offer(&s, d->id);
   }
+  const char *module = stdlib_module_declaring(rule);
   if (s.best)
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best);
+  else if (module)
+    diag_add(c->d, SEV_WARNING, loc, "waiver",
+             "no rule is named '%s' in this program: it belongs to the standard module %s, which the program does not use",
+             rule, module);
   else
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s', so this waiver has no effect", rule);
 }

@@ -29,7 +29,9 @@ static const char overview[] =
 static const char check_help[] =
     "Usage: charter check [OPTION]... FILE\n"
     "Check the program whose entry file is FILE, with everything it imports and uses,\n"
-    "and report every problem the built-in checks find.\n"
+    "and report every problem the built-in checks find; then, when there are no\n"
+    "errors, run the rules of the program and of the modules it uses\n"
+    "(collective_impact, equity, rba, or your own on CHARTER_PATH).\n"
     "\n"
     "Options:\n"
     "      --format=FORMAT  text (default, on standard error), json, sarif or github\n"

@@ -664,7 +664,9 @@ static void interp_init(Interp *I, Program *p) {
     const AttrVals *w = attr_at(d, waive_spec[d->kind]);
     for (int j = 0; j < w->n; j++) {
       I->dw[I->wstart[i] + j].rule = w->vals[j].str;
-      I->dw[I->wstart[i] + j].loc = w->vals[j].loc;
+      Loc at = w->vals[j].loc; /* the rule id, without the reason */
+      at.end = at.start + (uint32_t)strlen(w->vals[j].str);
+      I->dw[I->wstart[i] + j].loc = at;
     }
   }
   I->top_used = xcalloc((size_t)p->waivers.len + 1, sizeof(bool));

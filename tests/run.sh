@@ -37,15 +37,19 @@ run_unit() { # BUILD
 
 # One golden case: the command's stdout, then its stderr, then "[exit N]".
 # A case NAME.charter (or directory NAME/ with main.charter) may have
-# NAME.args with extra arguments placed before the file.
+# NAME.args with extra arguments placed before the file, and NAME.env with
+# VAR=value words for its environment (paths relative to the suite's
+# directory, the case's working directory).
 golden_case() { # CHARTER CMD INPUT EXPECTED DIR
   bin=$1 cmd=$2 input=$3 expected=$4 dir=$5
   args=""
   base=${expected%.*}
   [ -f "$base.args" ] && args=$(cat "$base.args")
+  envs=""
+  [ -f "$base.env" ] && envs=$(cat "$base.env")
   wrap=""
   [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
-  actual=$(cd "$dir" && { timeout 20 $wrap "$bin" $cmd $args "$input" 2>/tmp/charter-stderr.$$; echo "[exit $?]" >/tmp/charter-rc.$$; } ; cat /tmp/charter-stderr.$$ /tmp/charter-rc.$$)
+  actual=$(cd "$dir" && { env $envs timeout 20 $wrap "$bin" $cmd $args "$input" 2>/tmp/charter-stderr.$$; echo "[exit $?]" >/tmp/charter-rc.$$; } ; cat /tmp/charter-stderr.$$ /tmp/charter-rc.$$)
   rm -f /tmp/charter-stderr.$$ /tmp/charter-rc.$$
   if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
     printf '%s\n' "$actual" >"$expected"

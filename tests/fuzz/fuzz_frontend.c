@@ -1,11 +1,12 @@
-/* libFuzzer target for the program front end: scan, parse, check, and when
- * the input parses, format it and check that the output parses again and is
- * a fixed point. Run with `make fuzz` (clang, ASan, UBSan). */
+/* libFuzzer target for the program front end: scan, parse, check, run the
+ * rules, and when the input parses, format it and check that the output
+ * parses again and is a fixed point. Run with `make fuzz` (clang, ASan, UBSan). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
+#include "interp.h"
 #include "program.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -47,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* The whole pipeline, imports disabled by a path in a directory that
    * does not exist. */
   Program *p = program_load_text("/nonexistent-fuzz-dir/fuzz.charter", (const char *)data, size, &opt);
+  rules_run(p, NULL);
   program_free(p);
   formats_stably((const char *)data, size);
   return 0;
