@@ -227,6 +227,7 @@ static Val list_alloc(Interp *I, int n, Val **items) {
 }
 
 static Val read_attr(Interp *I, const Decl *d, int spec, const Field *f) {
+  if (spec < 0) return NONE;
   int nspecs;
   const AttrSpec *s = &chk_specs(d->kind, &nspecs)[spec];
   const AttrVals *av = attr_at(d, spec);
@@ -363,6 +364,7 @@ static bool is_true(const Val *v) { return v->tag == V_BOOL && v->b; }
 static Val ev_field(Interp *I, const Expr *e) {
   Val o = ev(I, e->a);
   const FieldRes *fr = e->target;
+  if (!fr) return NONE; /* read from a value the checker could not type: none */
   if (o.tag == V_ENT) {
     const Field *f = fr->f[o.ent->kind];
     return f ? read_field(I, o.ent, f, fr->attr[o.ent->kind]) : NONE;
