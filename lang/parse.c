@@ -469,6 +469,22 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
       return;
     }
   }
+  if (ctx->in_expr) {
+    /* Inside a message's {interpolation}. */
+    bool at_end = loc.start >= ctx->end_pos;
+    Loc at = loc;
+    if (at_end) at.start = at.end = ctx->end_pos;
+    Buf e = {0};
+    if (at_end)
+      buf_puts(&e, "this interpolation ends before its expression does: write a whole expression, as in {a.id}");
+    else {
+      buf_printf(&e, "unexpected '%.*s'", (int)(loc.end - loc.start), ctx->src->text + loc.start);
+      buf_puts(&e, " in this interpolation: it holds one expression, as in {a.id} or {count(a.owner)}");
+    }
+    parse_error(ctx, at, "%s", buf_str(&e));
+    buf_free(&e);
+    return;
+  }
   Buf m = {0};
   bool is_newline = strcmp(got, "end of line") == 0;
   bool is_eof = strcmp(got, "end of file") == 0;
@@ -807,8 +823,7 @@ Expr *ast_parse_expr(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uin
   ctx.pos = start;
   ctx.end_pos = end;
   ctx.expr_start = true;
-  /* A statement ends nowhere inside: newlines are not tokens here. */
-  ctx.paren_depth = 1;
+  ctx.in_expr = true;
   yyscan_t scanner;
   yylex_init_extra(&ctx, &scanner);
   ctx.scanner = scanner;

@@ -53,6 +53,7 @@ typedef struct ParseCtx {
   StrMap names;        /* interned identifiers: one copy of each name */
   Attr *attr;          /* statement being parsed */
   bool expr_start;     /* ast_parse_expr: return EXPR_START first */
+  bool in_expr;        /* ast_parse_expr: errors speak of an interpolation */
   uint32_t end_pos;    /* byte offset where the input ends */
   Expr *expr;          /* ast_parse_expr: the expression parsed */
 } ParseCtx;

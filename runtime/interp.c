@@ -726,11 +726,13 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
     st->waived++;
     return;
   }
+  bool div0 = I->div0; /* in the condition, not in the message */
+  Loc div0_loc = I->div0_loc;
   Buf m = {0};
   message(I, r, elem, &m);
   Diag *g = diag_add(&I->p->diags, (Severity)r->sev, loc, r->decl->id, "%s", buf_str(&m));
   buf_free(&m);
-  if (I->div0) diag_note(&I->p->diags, g, I->div0_loc, "a division by zero here gave none");
+  if (div0) diag_note(&I->p->diags, g, div0_loc, "a division by zero here gave none");
   st->findings++;
 }
 
