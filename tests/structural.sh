@@ -88,7 +88,8 @@ set -- clean clean.charter \
   cafe "$cafe" \
   dotcafe "./$cafe" \
   abscafe "$work/$cafe" \
-  imports imports.charter
+  imports imports.charter \
+  rules rules.charter
 keys=""
 while [ $# -ge 2 ]; do
   keys="$keys $1"
@@ -280,6 +281,26 @@ else
   NO_COLOR=1 "$bin" check --color auto problems.charter 2>&1 | cat >"$tmp/auto-nc"
   check "NO_COLOR=1 with --color auto: no colour (no script(1), pipe only)" no_esc "$tmp/auto-nc"
 fi
+
+# --- rules written in Charter -------------------------------------------------
+check "rules: findings of rules make check exit 1" grep -qx 1 "$tmp/rules.text.rc"
+check "rules (text): a finding ends with its rule id" grep -q "has no community owner \[eq_activity_community_owner\]" "$tmp/rules.text.err"
+check "rules (json): findings carry their rule id" \
+  jqf rules.json '[.[].rule] | contains(["eq_activity_community_owner", "eq_activity_metric", "ci_communication", "rba_better_off", "title_is_short"])'
+check "rules (json): a program-level finding stands at the charter keyword" \
+  jqf rules.json 'any(.[]; .rule == "ci_communication" and .line == 3 and .column == 1 and .end_column == 8)'
+check "rules (sarif): every standard rule that ran is listed with a full description and help" \
+  jqf rules.sarif '[.runs[0].tool.driver.rules[] | select(.id | test("^(ci|eq|rba)_"))] | length == 22 and all(.[]; (.fullDescription.text | length > 20) and (.help.text | length > 10))'
+check "rules (sarif): a rule of the program is described by its title, note and help" \
+  jqf rules.sarif 'any(.runs[0].tool.driver.rules[]; .id == "title_is_short" and .shortDescription.text == "Titles are short" and .fullDescription.text == "Short titles fit on a diagram." and .help.text == "Shorten the title.")'
+check "rules (sarif): every result names a listed rule, at its index" \
+  jqf rules.sarif '.runs[0] as $r | all($r.results[]; . as $x | $r.tool.driver.rules[$x.ruleIndex].id == $x.ruleId)'
+check "rules (sarif): severity info is level note" \
+  jqf rules.sarif 'any(.runs[0].results[]; .ruleId == "title_is_short" and .level == "note")'
+check "rules (sarif): an interpolated title keeps its quotes, backslash and percent" \
+  jqf rules.sarif 'any(.runs[0].results[]; .message.text == "the charter'"'"'s title Rules \"in\" 100% C:\\ form has 24 characters")'
+check "rules (github): a finding is an annotation titled with its rule id" grep -q "^::error file=rules.charter,line=21,col=10,endLine=21,endColumn=18,title=eq_activity_community_owner::" "$tmp/rules.github.out"
+check "rules (github): info is a notice" grep -q "^::notice .*title=title_is_short::" "$tmp/rules.github.out"
 
 # --- fmt -w -------------------------------------------------------------------
 # A file that does not parse is never touched; a good one is rewritten in
