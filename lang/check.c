@@ -895,7 +895,11 @@ void chk_run(Program *p) {
     default: break;
     }
     const AttrVals *w = decl_attr(d, "waive");
-    for (int j = 0; j < w->n; j++) check_waiver(&c, w->vals[j].str, w->vals[j].loc);
+    for (int j = 0; j < w->n; j++) {
+      Loc at = w->vals[j].loc; /* the rule id, without the reason */
+      at.end = at.start + (uint32_t)strlen(w->vals[j].str);
+      check_waiver(&c, w->vals[j].str, at);
+    }
   }
   check_cycles(&c, "leads_to", D_OUTCOME, D_GOAL);
   check_cycles(&c, "formula", D_INDICATOR, D_INDICATOR);

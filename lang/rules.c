@@ -234,14 +234,15 @@ static void terr(TC *t, Loc loc, const char *fmt, ...) {
 
 /* "a number" for messages; the text lives until the next call with the
  * same index. */
-static const char *tn_(TC *t, const Type *ty, int which) {
+static const char *tn_(TC *t, const Type *ty, int which, bool plural) {
   Buf *b = &t->names[which];
   b->len = 0;
   if (b->data) b->data[0] = 0;
-  type_name(b, ty, false);
+  type_name(b, ty, plural);
   return buf_str(b);
 }
-#define tn(ty, which) tn_(t, ty, which)
+#define tn(ty, which) tn_(t, ty, which, false)
+#define tnp(ty, which) tn_(t, ty, which, true)
 
 static bool compatible(const Type *a, const Type *b) {
   if (a->tag == T_ANY || b->tag == T_ANY || a->tag == T_NONE || b->tag == T_NONE) return true;
@@ -399,7 +400,6 @@ static bool bind(TC *t, Expr *pair) {
   while (in->kind == E_PAREN) in = in->a;
   if (in->kind != E_BINARY || in->op != OP_IN || in->a->kind != E_NAME) {
     terr(t, pair->a->loc, "before ':' write NAME in LIST, as in count(a in activities: exists(a.metric))");
-    tc(t, pair->a);
     return false;
   }
   Type list = tc(t, in->b);
@@ -408,7 +408,8 @@ static bool bind(TC *t, Expr *pair) {
     list = TY_ANY;
   }
   if (t->nvars == MAX_VARS) {
-    terr(t, pair->loc, "comprehensions nest more than %d deep here", MAX_VARS);
+    if (!t->too_deep) terr(t, pair->loc, "comprehensions nest more than %d deep here", MAX_VARS);
+    t->too_deep = true;
     return false;
   }
   in->a->res = NM_VAR;
@@ -460,10 +461,9 @@ static Type tc_call(TC *t, Expr *e) {
       return TY_ANY;
     }
     int saved = t->nvars;
-    bool bound = bind(t, arg);
+    if (!bind(t, arg)) return TY_ANY;
     Type body = tc(t, arg->b);
     t->nvars = saved;
-    if (!bound) return TY_ANY;
     switch (fn) {
     case FN_COUNT: need_bool(t, arg->b, &body, "count(x in LIST: …)"); return TY_NUM;
     case FN_ANY: need_bool(t, arg->b, &body, "any(x in LIST: …)"); return TY_BOOL;
@@ -593,7 +593,7 @@ static Type tc(TC *t, Expr *e) {
       Type it = tc(t, e->items[i]);
       if (!compatible(&el, &it))
         terr(t, e->items[i]->loc, "a list holds values of one type, but this is %s among %s", tn(&it, 0),
-             tn(&el, 1));
+             tnp(&el, 1));
       else el = join(&el, &it);
     }
     r = list_of(t, el.tag == T_NONE ? TY_ANY : el);
@@ -700,7 +700,7 @@ static bool compile_message(TC *t, const Value *v) {
   }
   flush_text(&parts, &p->arena, &lit);
   buf_free(&lit);
-  if (ok) {
+  if (ok && parts.len) { /* an empty message falls back to the default */
     t->r->nmsg = parts.len;
     t->r->msg = arena_alloc(&p->arena, (size_t)(parts.len ? parts.len : 1) * sizeof *t->r->msg);
     for (int i = 0; i < parts.len; i++) t->r->msg[i] = *(TplPart *)parts.items[i];
@@ -742,7 +742,7 @@ static Rule *compile_rule(Program *p, Decl *d) {
     t->vars[0].name = r->var;
     t->vars[0].type = *elem_of(&over);
     t->nvars = 1;
-    r->nslots = 1;
+    if (r->nslots < 1) r->nslots = 1; /* the list's comprehensions may need more */
   }
   if (r->where) {
     Type ty = tc(t, r->where);

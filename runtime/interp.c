@@ -246,11 +246,12 @@ static Val read_attr(Interp *I, const Decl *d, int spec, const Field *f) {
   }
 }
 
-static Val records(Interp *I, const AttrVals *av, RecKind rec) {
+/* A record's n holds the index of the declaration it belongs to. */
+static Val records(Interp *I, const Decl *d, const AttrVals *av, RecKind rec) {
   Val *items;
   Val l = list_alloc(I, av->n, &items);
   for (int i = 0; i < av->n; i++) {
-    Val v = {V_REC, (uint8_t)rec, false, 0, {.recv = &av->vals[i]}};
+    Val v = {V_REC, (uint8_t)rec, false, d->index, {.recv = &av->vals[i]}};
     items[i] = v;
   }
   return l;
@@ -274,8 +275,8 @@ static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
     if (!av->n) return NONE;
     return f->code == FD_TARGET ? vnum(av->vals[0].num) : vper(av->vals[0].per);
   case FD_HAS_TARGET: return vbool(attr_at(d, I->spec_target)->n > 0);
-  case FD_MILESTONES: return records(I, attr_at(d, I->spec_milestone), REC_MILESTONE);
-  case FD_EQUITY: return records(I, attr_at(d, I->spec_equity), REC_EQUITY);
+  case FD_MILESTONES: return records(I, d, attr_at(d, I->spec_milestone), REC_MILESTONE);
+  case FD_EQUITY: return records(I, d, attr_at(d, I->spec_equity), REC_EQUITY);
   case FD_BUDGET:
   case FD_CURRENCY:
     av = attr_at(d, I->spec_budget);
@@ -555,17 +556,27 @@ static Val ev(Interp *I, const Expr *e) {
 
 /* ---- messages ---- */
 
-/* The shortest decimal that reads back as the same number. */
+/* The shortest decimal that reads back as the same number, without an
+ * exponent unless the number is very large or very small. */
 static void put_number(Buf *b, double x) {
   if (x == 0) x = 0; /* no "-0" */
   if (!isfinite(x)) {
     buf_puts(b, isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
     return;
   }
-  char tmp[40];
-  for (int prec = 1; prec <= 17; prec++) {
-    snprintf(tmp, sizeof tmp, "%.*g", prec, x);
+  char tmp[400];
+  int prec = 1;
+  for (; prec < 17; prec++) {
+    snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
     if (strtod(tmp, NULL) == x) break;
+  }
+  snprintf(tmp, sizeof tmp, "%.*e", prec - 1, x);
+  int exp10 = atoi(strchr(tmp, 'e') + 1);
+  if (exp10 >= -6 && exp10 < 21) {
+    int decimals = prec - 1 - exp10;
+    snprintf(tmp, sizeof tmp, "%.*f", decimals > 0 ? decimals : 0, x);
+  } else {
+    snprintf(tmp, sizeof tmp, "%.*g", prec, x);
   }
   buf_puts(b, tmp);
 }
@@ -715,14 +726,17 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   if (r->where) {
     Val w = ev(I, r->where);
     if (!is_true(&w)) return;
+    I->div0 = false; /* only the require's divisions make it fail */
   }
   Val q = ev(I, r->require);
   if (is_true(&q)) return;
   /* Where the finding stands: the element's declaration, or the charter. */
-  const Decl *at = elem && elem->tag == V_ENT ? elem->ent : I->p->charter;
+  const Decl *at = I->p->charter;
+  if (elem && elem->tag == V_ENT) at = elem->ent;
+  if (elem && elem->tag == V_REC) at = I->p->decls.items[elem->n];
   Loc loc = at ? at->id_loc : r->decl->id_loc;
   if (elem && elem->tag == V_REC) loc = elem->recv->loc;
-  if (waived(I, r->decl->id, elem && elem->tag == V_REC ? NULL : at)) {
+  if (waived(I, r->decl->id, at)) {
     st->waived++;
     return;
   }
