@@ -6,8 +6,8 @@
  * expect_msg(BODY, "a}|{b", WANT) reads the message "{a}|{b}" (the helper
  * adds the outer braces), so one program load checks several values.
  *
- * Tests marked BUG expect what the documents ask for, which the code does
- * not do yet. */
+ * Tests marked "Regression" guard bugs these tests found; each comment says
+ * what went wrong before the fix. */
 #define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -267,7 +267,7 @@ static void test_division_by_zero_note(void **state) {
   program_free(p);
 }
 
-/* BUG: a division by zero in `where` (which still came out true) did not
+/* Regression: before the fix, a division by zero in `where` (which still came out true) did not
  * make the rule fail, yet the finding of `require false` carries the note
  * "a division by zero here gave none" pointing at the where
  * (docs/language.md: the note is for "a division by zero [that] made a rule
@@ -607,7 +607,7 @@ static void test_comprehension_variable_out_of_scope(void **state) {
                     "unknown name 'x'", 3, 43);
 }
 
-/* BUG (memory): a `for` list holding nested comprehensions writes past the
+/* Regression (memory): before the fix, a `for` list holding nested comprehensions writes past the
  * interpreter's variable slots (heap-buffer-overflow in ev_call, interp.c,
  * under ASan). rules.c compile_rule type-checks the `for` list, in which
  * the comprehensions a and b take slots 0 and 1 (nslots 2), then sets
@@ -647,7 +647,7 @@ static void test_format_numbers(void **state) {
              "0.6666666666666666|1.5");
 }
 
-/* BUG: a number with trailing zeros prints in exponent form: 100 gives
+/* Regression: before the fix, a number with trailing zeros prints in exponent form: 100 gives
  * "1e+02", 60 "6e+01", 250000 "2.5e+05" (put_number in interp.c tries
  * "%.*g" with growing precision, and %g switches to exponents when the
  * precision is below the number of integer digits). LANGUAGE.md asks for
@@ -658,7 +658,7 @@ static void test_format_numbers_with_trailing_zeros(void **state) {
              "10|60|100|120|1000|250000|100|-300|1000000");
 }
 
-/* BUG (same cause): an activity's budget in a message. */
+/* Regression (same cause): an activity's budget in a message. */
 static void test_format_budget(void **state) {
   (void)state;
   expect_msg(C0 "activity a \"A\" { budget 250000 USD }\n", "a.budget} {a.currency", "250000 USD");
@@ -857,7 +857,7 @@ static void test_message_syntax_errors(void **state) {
                     "an empty '{}' in a message", 3, 14);
 }
 
-/* BUG (wording): the element type after "among" is singular: "this is a
+/* Regression (wording): before the fix, the element type after "among" is singular: "this is a
  * text among a number" should read "among numbers" (rules.c calls tn(&el,
  * 1), which names one value, for a plural). */
 static void test_type_list_of_mixed_values(void **state) {
@@ -1098,7 +1098,7 @@ static void test_waiver_of_unknown_rule_and_builtin(void **state) {
   expect_load_error(C0 "waive syntax \"x\"\n", "waiver", "'syntax' is a built-in check and cannot be waived", 2, 7);
 }
 
-/* BUG: a finding about a milestone stands inside its indicator (at the
+/* Regression: before the fix, a finding about a milestone stands inside its indicator (at the
  * milestone), yet a waiver in that indicator does not suppress it, and the
  * waiver is then reported as suppressing nothing ("rule 'm' reports nothing
  * at 'i'") although the rule did report at 'i'. LANGUAGE.md section 6: a
