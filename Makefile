@@ -27,7 +27,7 @@ DEPS_PKGS ?= $(DEB_PKGS)
 LANG_SRC := $(wildcard lang/*.c)
 RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
 GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c
-LIB_SRC  := $(LANG_SRC) runtime/interp.c $(GEN_SRC)
+LIB_SRC  := $(LANG_SRC) $(RT_SRC) $(GEN_SRC)
 STDLIB   := $(sort $(wildcard stdlib/*.charter))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 
