@@ -1,10 +1,13 @@
 /* Allocation, arena, buffers, maps and UTF-8 helpers shared by the whole
  * compiler. Allocation failure aborts: a compiler has nothing better to do. */
+#define _DEFAULT_SOURCE
 #include "util.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void out_of_memory(void) {
   fputs("charter: out of memory\n", stderr);
@@ -40,21 +43,52 @@ struct ArenaBlock {
   ArenaBlock *next; /* older block */
   size_t used;      /* bytes handed out */
   size_t cap;       /* bytes in data */
+  bool mapped;      /* a huge-page block from mmap, not malloc */
   _Alignas(16) unsigned char data[];
 };
 
 enum { ARENA_BLOCK = 256 * 1024 };
 
-void arena_init(Arena *a) { a->head = NULL; }
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+enum { HUGE_BLOCK = 2 * 1024 * 1024, SMALL_BLOCKS = 8 };
+/* A large compilation's arena grows in 2 MB blocks that the kernel may back
+ * with one huge page each: one page fault per block instead of 512, which is
+ * a good part of checking a 100,000-declaration program. Fresh anonymous
+ * mappings are zeroed, as arena_alloc promises. NULL when mmap fails. */
+static ArenaBlock *huge_block(void) {
+  size_t len = 2 * (size_t)HUGE_BLOCK;
+  unsigned char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) return NULL;
+  uintptr_t start = ((uintptr_t)p + HUGE_BLOCK - 1) & ~(uintptr_t)(HUGE_BLOCK - 1);
+  if (start > (uintptr_t)p) munmap(p, start - (uintptr_t)p);
+  size_t tail = (uintptr_t)p + len - (start + HUGE_BLOCK);
+  if (tail) munmap((void *)(start + HUGE_BLOCK), tail);
+  madvise((void *)start, HUGE_BLOCK, MADV_HUGEPAGE);
+  ArenaBlock *b = (ArenaBlock *)start;
+  b->cap = HUGE_BLOCK - sizeof *b;
+  b->mapped = true;
+  return b;
+}
+#endif
+
+void arena_init(Arena *a) {
+  a->head = NULL;
+  a->blocks = 0;
+}
 
 void arena_free(Arena *a) {
   ArenaBlock *b = a->head;
   while (b) {
     ArenaBlock *next = b->next;
-    free(b);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (b->mapped) munmap(b, HUGE_BLOCK);
+    else
+#endif
+      free(b);
     b = next;
   }
   a->head = NULL;
+  a->blocks = 0;
 }
 
 void *arena_alloc(Arena *a, size_t n) {
@@ -62,10 +96,17 @@ void *arena_alloc(Arena *a, size_t n) {
   ArenaBlock *b = a->head;
   if (!b || b->cap - b->used < n) {
     size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
-    /* calloc: fresh pages come zeroed from the kernel, no memset needed. */
-    ArenaBlock *nb = xcalloc(1, sizeof *nb + cap);
-    nb->used = 0;
-    nb->cap = cap;
+    ArenaBlock *nb = NULL;
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (cap == ARENA_BLOCK && a->blocks >= SMALL_BLOCKS) nb = huge_block();
+    if (nb) cap = nb->cap;
+#endif
+    if (!nb) {
+      /* calloc: fresh pages come zeroed from the kernel, no memset needed. */
+      nb = xcalloc(1, sizeof *nb + cap);
+      nb->cap = cap;
+    }
+    a->blocks++;
     if (cap == n && b) {
       /* A large request gets its own block behind the current one, so the
        * current block keeps serving small requests. */

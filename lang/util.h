@@ -17,6 +17,7 @@ char *xstrdup(const char *s);
 typedef struct ArenaBlock ArenaBlock;
 typedef struct Arena {
   ArenaBlock *head; /* newest block first */
+  size_t blocks;    /* blocks allocated (large ones grow to huge pages) */
 } Arena;
 
 void arena_init(Arena *a);
