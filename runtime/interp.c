@@ -457,9 +457,14 @@ static Val ev_call(Interp *I, const Expr *e) {
     int count = 0;
     double sum = 0;
     Val best = NONE;
+    /* count, any, all and sum keep no value of the body: what the body
+     * allocated can go after each element. */
+    bool rewind = e->res != FN_MIN && e->res != FN_MAX;
+    Mark m = scratch_mark(&I->scratch);
     for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
       I->slots[slot] = l.items[i];
       Val v = ev(I, arg->b);
+      if (rewind) scratch_rewind(&I->scratch, m);
       switch ((FuncId)e->res) {
       case FN_COUNT: count += is_true(&v); break;
       case FN_ANY: if (is_true(&v)) return vbool(true); break;
