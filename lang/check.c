@@ -284,11 +284,8 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
   Buf want = {0};
   kinds_text(&want, kinds);
   if (!t) {
-    const char *module = stdlib_module_declaring(a->text);
-    bool used = false;
-    for (int i = 0; module && i < p->modules.len; i++)
-      if (strcmp(p->modules.items[i], module) == 0) used = true;
-    if (module && !used) {
+    const char *module = program_unused_module_declaring(p, a->text);
+    if (module) {
       err(c, a->loc, "unresolved", "unknown id '%s'; the standard module '%s' declares it: add `use %s`", a->text,
           module, module);
     } else {
@@ -831,7 +828,7 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     Decl *d = c->p->decls.items[i];
     if (d->kind == D_RULE) suggest_offer(&s, d->id);
   }
-  const char *module = stdlib_module_declaring(rule);
+  const char *module = program_unused_module_declaring(c->p, rule);
   if (s.best)
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best);
   else if (module)
@@ -892,6 +889,11 @@ void chk_run(Program *p) {
       break;
     }
     case D_ACTIVITY: check_activity(&c, d); break;
+    case D_RULE:
+      if (chk_is_builtin(d->id))
+        err(&c, d->id_loc, "duplicate",
+            "'%s' is the id of a built-in check; give the rule an id of its own, such as '%s_rule'", d->id, d->id);
+      break;
     default: break;
     }
     const AttrVals *w = decl_attr(d, "waive");

@@ -307,3 +307,10 @@ const char *stdlib_module_declaring(const char *id) {
   }
   return NULL;
 }
+
+const char *program_unused_module_declaring(const Program *p, const char *id) {
+  const char *module = stdlib_module_declaring(id);
+  for (int i = 0; module && i < p->modules.len; i++)
+    if (strcmp(p->modules.items[i], module) == 0) return NULL;
+  return module;
+}

@@ -89,5 +89,8 @@ bool chk_is_builtin(const char *id);
 void chk_run(Program *p);
 /* Internal: the module among charter_stdlib that declares id, or NULL. */
 const char *stdlib_module_declaring(const char *id);
+/* The same, only when the program does not `use` that module (a module of
+ * that name on CHARTER_PATH counts as used): for "add `use M`" hints. */
+const char *program_unused_module_declaring(const Program *p, const char *id);
 
 #endif

@@ -204,7 +204,7 @@ void rules_type_name(Buf *b, const Type *t) { type_name(b, t, false); }
 
 /* ---- the checker ---- */
 
-enum { MAX_VARS = 64, MAX_DEPTH = 400 };
+enum { MAX_VARS = 64, MAX_DEPTH = 2000 };
 
 typedef struct Var {
   const char *name; /* as written */
@@ -326,7 +326,7 @@ static Type tc_name(TC *t, Expr *e) {
     Decl *x = t->p->decls.items[i];
     if (x->id) suggest_offer(&s, x->id);
   }
-  const char *module = s.best ? NULL : stdlib_module_declaring(e->text);
+  const char *module = s.best ? NULL : program_unused_module_declaring(t->p, e->text);
   if (s.best)
     terr(t, e->loc, "unknown name '%s'; did you mean '%s'?", e->text, s.best);
   else if (module)
@@ -522,6 +522,28 @@ static Type tc_call(TC *t, Expr *e) {
   }
 }
 
+/* A whole number from 1000 to 9999 compared with a period: the user meant a
+ * year, which an expression writes as a period (LANGUAGE.md section 2). */
+static const Expr *year_like(const Expr *e) {
+  while (e->kind == E_PAREN) e = e->a;
+  if (e->kind != E_NUMBER || e->num < 1000 || e->num > 9999 || e->num != (double)(int)e->num ||
+      strchr(e->text, '.'))
+    return NULL;
+  return e;
+}
+
+/* Two values of different types compared. */
+static void mismatch(TC *t, Expr *e, const char *op, const Type *a, const Type *b) {
+  const Expr *year = a->tag == T_PER && b->tag == T_NUM ? year_like(e->b) : b->tag == T_PER && a->tag == T_NUM ? year_like(e->a) : NULL;
+  if (year)
+    terr(t, e->loc,
+         "'%s' compares values of one type, but this compares %s with %s: in an expression %s is a number; "
+         "write the period %s-12 (or %s-Q4) for the end of that year",
+         op, tn(a, 0), tn(b, 1), year->text, year->text, year->text);
+  else
+    terr(t, e->loc, "'%s' compares values of one type, but this compares %s with %s", op, tn(a, 0), tn(b, 1));
+}
+
 static Type tc_binary(TC *t, Expr *e) {
   Type a = tc(t, e->a);
   Type b = tc(t, e->b);
@@ -534,8 +556,7 @@ static Type tc_binary(TC *t, Expr *e) {
     return TY_BOOL;
   case OP_EQ:
   case OP_NE:
-    if (!compatible(&a, &b))
-      terr(t, e->loc, "'%s' compares values of one type, but this compares %s with %s", op, tn(&a, 0), tn(&b, 1));
+    if (!compatible(&a, &b)) mismatch(t, e, op, &a, &b);
     return TY_BOOL;
   case OP_LT:
   case OP_LE:
@@ -547,7 +568,7 @@ static Type tc_binary(TC *t, Expr *e) {
     if (bad)
       terr(t, e->loc, "'%s' orders numbers, texts or periods, but %s has no order", op, tn(bad, 0));
     else if (!compatible(&a, &b))
-      terr(t, e->loc, "'%s' compares values of one type, but this compares %s with %s", op, tn(&a, 0), tn(&b, 1));
+      mismatch(t, e, op, &a, &b);
     return TY_BOOL;
   }
   case OP_IN:
@@ -667,12 +688,12 @@ static bool compile_message(TC *t, const Value *v) {
       ok = false;
     } else if (c == '{') {
       uint32_t j = i + 1;
-      while (j < end && raw[j] != '}' && raw[j] != '{' && raw[j] != '\\') j++;
+      while (j < end && raw[j] != '}' && raw[j] != '{' && raw[j] != '\\' && raw[j] != '#') j++;
       Loc at = {v->loc.file, i, i + 1};
-      if (j < end && raw[j] == '\\') {
+      if (j < end && (raw[j] == '\\' || raw[j] == '#')) {
         Loc bs = {v->loc.file, j, j + 1};
         diag_add(&p->diags, SEV_ERROR, bs, "syntax",
-                 "an interpolation holds an expression, without escapes or quotes");
+                 "an interpolation holds an expression, without escapes, quotes or comments");
         ok = false;
       } else if (j >= end || raw[j] != '}') {
         diag_add(&p->diags, SEV_ERROR, at, "syntax",
@@ -761,6 +782,10 @@ static Rule *compile_rule(Program *p, Decl *d) {
 void rules_check(Program *p) {
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
-    if (d->kind == D_RULE) vec_push(&p->rules, compile_rule(p, d));
+    if (d->kind == D_RULE) {
+      Rule *r = compile_rule(p, d);
+      r->index = p->rules.len;
+      vec_push(&p->rules, r);
+    }
   }
 }

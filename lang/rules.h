@@ -81,6 +81,7 @@ typedef struct Rule {
   int nmsg;           /* how many */
   int nslots;         /* variables in use at once, the `for` one included */
   bool ok;            /* type-checked cleanly: the runner runs it */
+  int index;          /* its position in Program.rules */
 } Rule;
 
 struct Program;

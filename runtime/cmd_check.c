@@ -72,7 +72,11 @@ int cmd_check(int argc, char **argv) {
     int n = chk_builtin_count + p->rules.len;
     RuleInfo *rules = arena_alloc(&p->arena, (size_t)n * sizeof *rules);
     memcpy(rules, chk_builtin_rules, (size_t)chk_builtin_count * sizeof *rules);
-    for (int i = 0; i < p->rules.len; i++) rule_info(p, p->rules.items[i], &rules[chk_builtin_count + i]);
+    n = chk_builtin_count;
+    for (int i = 0; i < p->rules.len; i++) {
+      const Rule *r = p->rules.items[i];
+      if (!chk_is_builtin(r->decl->id)) rule_info(p, r, &rules[n++]); /* that clash is an error */
+    }
     diag_print_sarif(stdout, &p->diags, &p->srcs, rules, n, CHARTER_VERSION);
   } else {
     diag_print_github(stdout, &p->diags, &p->srcs);

@@ -6,6 +6,7 @@
 #include "interp.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,6 +146,9 @@ typedef struct Interp {
   int *wstart;                        /* declaration waivers, CSR by declaration index */
   DeclWaiver *dw;
   bool *top_used;                     /* by index in p->waivers */
+  int *tstart;                        /* top-level waivers naming each rule, CSR by */
+  int *twaivers;                      /* index in p->rules: indexes in p->waivers */
+  StrMap rule_ids;                    /* rule id -> its index in p->rules + 1 */
 } Interp;
 
 static const AttrVals *attr_at(const Decl *d, int spec) {
@@ -457,14 +461,15 @@ static Val ev_call(Interp *I, const Expr *e) {
     int count = 0;
     double sum = 0;
     Val best = NONE;
-    /* count, any, all and sum keep no value of the body: what the body
-     * allocated can go after each element. */
-    bool rewind = e->res != FN_MIN && e->res != FN_MAX;
+    /* What the body allocated can go after each element, so memory stays
+     * flat however deep comprehensions nest; only a text that min or max
+     * keeps may live in it. */
+    bool keeps = e->res == FN_MIN || e->res == FN_MAX;
     Mark m = scratch_mark(&I->scratch);
     for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
       I->slots[slot] = l.items[i];
       Val v = ev(I, arg->b);
-      if (rewind) scratch_rewind(&I->scratch, m);
+      if (!keeps || v.tag != V_STR) scratch_rewind(&I->scratch, m);
       switch ((FuncId)e->res) {
       case FN_COUNT: count += is_true(&v); break;
       case FN_ANY: if (is_true(&v)) return vbool(true); break;
@@ -613,7 +618,9 @@ static void put_val(Buf *b, const Val *v) {
   case V_LIST:
     for (int i = 0; i < v->n; i++) {
       if (i) buf_puts(b, ", ");
+      if (v->items[i].tag == V_LIST) buf_putc(b, '[');
       put_val(b, &v->items[i]);
+      if (v->items[i].tag == V_LIST) buf_putc(b, ']');
     }
     break;
   }
@@ -688,6 +695,31 @@ static void interp_init(Interp *I, Program *p) {
     }
   }
   I->top_used = xcalloc((size_t)p->waivers.len + 1, sizeof(bool));
+  /* Top-level waivers by the rule they name. */
+  strmap_init(&I->rule_ids);
+  for (int i = 0; i < p->rules.len; i++) {
+    const Rule *r = p->rules.items[i];
+    if (!strmap_get(&I->rule_ids, r->decl->id)) strmap_put(&I->rule_ids, r->decl->id, (void *)(intptr_t)(i + 1));
+  }
+  int *per_rule = xcalloc((size_t)p->rules.len + 1, sizeof(int));
+  for (int j = 0; j < p->waivers.len; j++) {
+    intptr_t r = (intptr_t)strmap_get(&I->rule_ids, ((const Item *)p->waivers.items[j])->name);
+    if (r) per_rule[r - 1]++;
+  }
+  I->tstart = xmalloc(((size_t)p->rules.len + 1) * sizeof(int));
+  int nt = 0;
+  for (int i = 0; i < p->rules.len; i++) {
+    I->tstart[i] = nt;
+    nt += per_rule[i];
+    per_rule[i] = 0;
+  }
+  I->tstart[p->rules.len] = nt;
+  I->twaivers = xmalloc((size_t)(nt ? nt : 1) * sizeof(int));
+  for (int j = 0; j < p->waivers.len; j++) {
+    intptr_t r = (intptr_t)strmap_get(&I->rule_ids, ((const Item *)p->waivers.items[j])->name);
+    if (r) I->twaivers[I->tstart[r - 1] + per_rule[r - 1]++] = j;
+  }
+  free(per_rule);
 }
 
 static void interp_free(Interp *I) {
@@ -702,11 +734,15 @@ static void interp_free(Interp *I) {
   free(I->wstart);
   free(I->dw);
   free(I->top_used);
+  free(I->tstart);
+  free(I->twaivers);
+  strmap_free(&I->rule_ids);
 }
 
-/* True when a waiver suppresses rule id at declaration d (NULL: no
- * declaration); marks the waivers that do. */
-static bool waived(Interp *I, const char *id, const Decl *d) {
+/* True when a waiver suppresses rule ri (its index in p->rules) at
+ * declaration d (NULL: none); marks the waivers that do. */
+static bool waived(Interp *I, int ri, const Decl *d) {
+  const char *id = ((const Rule *)I->p->rules.items[ri])->decl->id;
   bool hit = false;
   if (d) {
     for (int j = I->wstart[d->index]; j < I->wstart[d->index + 1]; j++)
@@ -715,12 +751,9 @@ static bool waived(Interp *I, const char *id, const Decl *d) {
         hit = true;
       }
   }
-  for (int j = 0; j < I->p->waivers.len; j++) {
-    const Item *it = I->p->waivers.items[j];
-    if (strcmp(it->name, id) == 0) {
-      I->top_used[j] = true;
-      hit = true;
-    }
+  for (int k = I->tstart[ri]; k < I->tstart[ri + 1]; k++) {
+    I->top_used[I->twaivers[k]] = true;
+    hit = true;
   }
   return hit;
 }
@@ -741,7 +774,7 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   if (elem && elem->tag == V_REC) at = I->p->decls.items[elem->n];
   Loc loc = at ? at->id_loc : r->decl->id_loc;
   if (elem && elem->tag == V_REC) loc = elem->recv->loc;
-  if (waived(I, r->decl->id, at)) {
+  if (waived(I, r->index, at)) {
     st->waived++;
     return;
   }
@@ -772,14 +805,9 @@ static void run_rule(Interp *I, const Rule *r, RunStats *st) {
   st->rules++;
 }
 
-static const Rule *rule_named(Program *p, const char *id) {
-  Decl *d = strmap_get(&p->ids, id);
-  if (!d || d->kind != D_RULE) return NULL;
-  for (int i = 0; i < p->rules.len; i++) {
-    Rule *r = p->rules.items[i];
-    if (r->decl == d) return r;
-  }
-  return NULL;
+static const Rule *rule_named(Interp *I, const char *id) {
+  intptr_t i = (intptr_t)strmap_get(&I->rule_ids, id);
+  return i ? I->p->rules.items[i - 1] : NULL;
 }
 
 bool rules_run(Program *p, RunStats *stats) {
@@ -815,7 +843,7 @@ bool rules_run(Program *p, RunStats *stats) {
   /* Waivers that suppressed nothing (of rules that exist and ran). */
   for (int j = 0; j < p->waivers.len; j++) {
     const Item *it = p->waivers.items[j];
-    const Rule *r = rule_named(p, it->name);
+    const Rule *r = rule_named(&I, it->name);
     if (r && r->ok && !I.top_used[j])
       diag_add(&p->diags, SEV_WARNING, it->name_loc, "waiver",
                "rule '%s' reports nothing in this program, so this waiver suppresses nothing; remove it", it->name);
@@ -823,7 +851,7 @@ bool rules_run(Program *p, RunStats *stats) {
   for (int i = 0; i < I.n; i++) {
     const Decl *d = p->decls.items[i];
     for (int j = I.wstart[i]; j < I.wstart[i + 1]; j++) {
-      const Rule *r = rule_named(p, I.dw[j].rule);
+      const Rule *r = rule_named(&I, I.dw[j].rule);
       if (r && r->ok && !I.dw[j].used)
         diag_add(&p->diags, SEV_WARNING, I.dw[j].loc, "waiver",
                  "rule '%s' reports nothing at '%s', so this waiver suppresses nothing; remove it", I.dw[j].rule,
