@@ -159,10 +159,12 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file);
  * {interpolation}); locations are offsets in that file. NULL after a syntax
  * error, which goes to d. */
 Expr *ast_parse_expr(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uint32_t start, uint32_t end);
-/* Decodes the escapes of raw string text whose escapes are known good. */
+/* Decodes the escapes of raw string text (checked by the scanner). */
 void ast_decode_escapes(Buf *out, const char *s, size_t n);
 
 const char *ast_kind_name(DeclKind k);
+/* "a" or "an" before word (by its first letter). */
+const char *ast_article(const char *word);
 /* The DeclKind for a keyword, or -1. */
 int ast_kind_from_name(const char *s);
 bool ast_is_reserved(const char *s);

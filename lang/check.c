@@ -199,10 +199,6 @@ static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) {
   return g;
 }
 
-static const char *article(const char *word) {
-  return strchr("aeiou", word[0]) ? "an" : "a";
-}
-
 /* "a partner", "an outcome or a goal" */
 static void kinds_text(Buf *b, unsigned kinds) {
   int n = 0, total = 0;
@@ -215,7 +211,7 @@ static void kinds_text(Buf *b, unsigned kinds) {
   for (int k = 0; k < D_KIND_COUNT; k++) {
     if (!(kinds & K(k))) continue;
     if (n) buf_puts(b, n == total - 1 ? " or " : ", ");
-    buf_printf(b, "%s %s", article(ast_kind_name(k)), ast_kind_name(k));
+    buf_printf(b, "%s %s", ast_article(ast_kind_name(k)), ast_kind_name(k));
     n++;
   }
 }
@@ -310,7 +306,7 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
     return NULL;
   }
   if (!(kinds & K(t->kind))) {
-    Diag *g = err(c, a->loc, "kind", "'%s' is %s %s, but %s needs %s", a->text, article(ast_kind_name(t->kind)),
+    Diag *g = err(c, a->loc, "kind", "'%s' is %s %s, but %s needs %s", a->text, ast_article(ast_kind_name(t->kind)),
                   ast_kind_name(t->kind), attr, buf_str(&want));
     diag_note(c->d, g, t->id_loc, "'%s' is declared here", a->text);
   }
@@ -466,15 +462,15 @@ static void check_attrs(Checker *c, Decl *d) {
       bool is_expr = a->kind != ST_ATTR;
       if (best)
         err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?",
-            article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, best);
+            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, best);
       else if (is_expr || strcmp(a->name, "waive") == 0)
         err(c, a->name_loc, "attribute", "'%s' does not belong in %s %s", a->name,
-            article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
+            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
       else {
         Buf b = {0};
         for (int j = 0; j < nspecs; j++) buf_printf(&b, "%s%s", j ? ", " : "", names[j]);
         err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; its attributes are %s",
-            article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, buf_str(&b));
+            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, buf_str(&b));
         buf_free(&b);
       }
       continue;
@@ -787,7 +783,7 @@ static void check_formula_expr(Checker *c, Decl *d, Expr *e) {
         err(c, e->loc, "unresolved", "'%s' is not declared: a formula names other indicators", e->text);
     } else if (t->kind != D_INDICATOR) {
       err(c, e->loc, "kind", "'%s' is %s %s, but a formula names indicators", e->text,
-          article(ast_kind_name(t->kind)), ast_kind_name(t->kind));
+          ast_article(ast_kind_name(t->kind)), ast_kind_name(t->kind));
     }
     return;
   }
@@ -859,7 +855,7 @@ void chk_run(Program *p) {
     Decl *prev = strmap_get(&p->ids, d->id);
     if (prev) {
       Diag *g = err(&c, d->id_loc, "duplicate", "'%s' is already declared (as %s %s)", d->id,
-                    article(ast_kind_name(prev->kind)), ast_kind_name(prev->kind));
+                    ast_article(ast_kind_name(prev->kind)), ast_kind_name(prev->kind));
       diag_note(c.d, g, prev->id_loc, "'%s' is first declared here", d->id);
       continue;
     }

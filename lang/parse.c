@@ -58,6 +58,8 @@ static const char *const kind_names[D_KIND_COUNT] = {
 
 const char *ast_kind_name(DeclKind k) { return (unsigned)k < D_KIND_COUNT ? kind_names[k] : "?"; }
 
+const char *ast_article(const char *word) { return strchr("aeiou", word[0]) ? "an" : "a"; }
+
 int ast_kind_from_name(const char *s) {
   for (int i = 0; i < D_KIND_COUNT; i++)
     if (strcmp(kind_names[i], s) == 0) return i;
@@ -163,7 +165,7 @@ static bool check_escapes(ParseCtx *ctx, const char *s, size_t n, uint32_t base)
 }
 
 /* Decodes escapes of text already checked by check_escapes. */
-static void decode_escapes(Buf *out, const char *s, size_t n) {
+void ast_decode_escapes(Buf *out, const char *s, size_t n) {
   for (size_t i = 0; i < n; i++) {
     if (s[i] != '\\' || i + 1 >= n) {
       buf_putc(out, s[i]);
@@ -222,7 +224,7 @@ static void dedent(Buf *out, const char *s, size_t n) {
     bool only_ws = true;
     for (size_t k = j; k < e; k++)
       if (t[k] != ' ' && t[k] != '\t') only_ws = false;
-    if (!only_ws) decode_escapes(out, t + j, e - j);
+    if (!only_ws) ast_decode_escapes(out, t + j, e - j);
     if (e < len) buf_putc(out, '\n');
     i = e + 1;
     if (e >= len) break;
@@ -236,7 +238,7 @@ int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block,
   ctx->bad_string = !check_escapes(ctx, s, n, base);
   if (!ctx->bad_string) {
     if (text_block) dedent(&b, s, n);
-    else decode_escapes(&b, s, n);
+    else ast_decode_escapes(&b, s, n);
   }
   *out = arena_strndup(ctx->arena, buf_str(&b), b.len);
   buf_free(&b);
@@ -757,6 +759,33 @@ static int check_encoding(DiagList *d, Src *s, uint32_t file) {
   return bad;
 }
 
+/* A parse of bytes [pos, end) of a file, with its scanner. */
+static void ctx_init(ParseCtx *ctx, Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uint32_t pos,
+                     uint32_t end) {
+  memset(ctx, 0, sizeof *ctx);
+  ctx->arena = arena;
+  ctx->diags = d;
+  ctx->srcs = srcs;
+  ctx->src = src_get(srcs, file);
+  ctx->file = file;
+  ctx->pos = pos;
+  ctx->end_pos = end;
+  yyscan_t scanner;
+  yylex_init_extra(ctx, &scanner);
+  ctx->scanner = scanner;
+}
+
+static void ctx_free(ParseCtx *ctx) {
+  yylex_destroy(ctx->scanner);
+  vec_free(&ctx->items);
+  vec_free(&ctx->comments);
+  vec_free(&ctx->attrs);
+  free(ctx->phrases);
+  free(ctx->atoms);
+  strmap_free(&ctx->names);
+  buf_free(&ctx->text);
+}
+
 AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   AstFile *f = arena_alloc(arena, sizeof *f);
   f->src = file;
@@ -771,17 +800,8 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   uint32_t off = src_bom_len(s);
 
   ParseCtx ctx;
-  memset(&ctx, 0, sizeof ctx);
-  ctx.arena = arena;
-  ctx.diags = d;
-  ctx.srcs = srcs;
-  ctx.src = s;
-  ctx.file = file;
-  ctx.pos = off;
-  ctx.end_pos = (uint32_t)s->len;
-  yyscan_t scanner;
-  yylex_init_extra(&ctx, &scanner);
-  ctx.scanner = scanner;
+  ctx_init(&ctx, arena, d, srcs, file, off, (uint32_t)s->len);
+  yyscan_t scanner = ctx.scanner;
   /* flex scans a buffer that ends in two NULs in place; others it copies. */
   YY_BUFFER_STATE buf = s->scan_in_place
                             ? yy_scan_buffer((char *)s->text + off, s->len - off + 2, scanner)
@@ -793,7 +813,6 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   s->lines = NULL;
   s->nlines = 0;
   yy_delete_buffer(buf, scanner);
-  yylex_destroy(scanner);
   if (ctx.decl) chx_item_error(&ctx);
 
   f->items = copy_vec(&ctx, &ctx.items, &f->nitems);
@@ -801,44 +820,18 @@ AstFile *ast_parse(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file) {
   for (int i = 0; i < ctx.comments.len; i++) f->comments[i] = *(Comment *)ctx.comments.items[i];
   f->ncomments = ctx.comments.len;
   f->nerrors = ctx.nerrors;
-  vec_free(&ctx.items);
-  vec_free(&ctx.comments);
-  vec_free(&ctx.attrs);
-  free(ctx.phrases);
-  free(ctx.atoms);
-  strmap_free(&ctx.names);
-  buf_free(&ctx.text);
+  ctx_free(&ctx);
   return f;
 }
 
 Expr *ast_parse_expr(Arena *arena, DiagList *d, SrcSet *srcs, uint32_t file, uint32_t start, uint32_t end) {
-  Src *s = src_get(srcs, file);
   ParseCtx ctx;
-  memset(&ctx, 0, sizeof ctx);
-  ctx.arena = arena;
-  ctx.diags = d;
-  ctx.srcs = srcs;
-  ctx.src = s;
-  ctx.file = file;
-  ctx.pos = start;
-  ctx.end_pos = end;
+  ctx_init(&ctx, arena, d, srcs, file, start, end);
   ctx.expr_start = true;
   ctx.in_expr = true;
-  yyscan_t scanner;
-  yylex_init_extra(&ctx, &scanner);
-  ctx.scanner = scanner;
-  YY_BUFFER_STATE buf = yy_scan_bytes(s->text + start, (int)(end - start), scanner);
+  YY_BUFFER_STATE buf = yy_scan_bytes(ctx.src->text + start, (int)(end - start), ctx.scanner);
   int failed = yyparse(&ctx);
-  yy_delete_buffer(buf, scanner);
-  yylex_destroy(scanner);
-  vec_free(&ctx.items);
-  vec_free(&ctx.comments);
-  vec_free(&ctx.attrs);
-  free(ctx.phrases);
-  free(ctx.atoms);
-  strmap_free(&ctx.names);
-  buf_free(&ctx.text);
+  yy_delete_buffer(buf, ctx.scanner);
+  ctx_free(&ctx);
   return failed || ctx.nerrors ? NULL : ctx.expr;
 }
-
-void ast_decode_escapes(Buf *out, const char *s, size_t n) { decode_escapes(out, s, n); }

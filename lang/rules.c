@@ -53,52 +53,52 @@ static const Type TY_CHARTER = {T_ENT, 0, KB(D_CHARTER), NULL};
 /* ---- fields ---- */
 
 #define COMMON                                                                   \
-  {"id", FD_ID, &TY_STR, NULL}, {"title", FD_TITLE, &TY_STR, NULL}, {"kind", FD_KIND, &TY_STR, NULL}
-#define A(name, type) {name, FD_ATTR, &(type), NULL}
+  {"id", FD_ID, &TY_STR, NULL, NULL}, {"title", FD_TITLE, &TY_STR, NULL, NULL}, {"kind", FD_KIND, &TY_STR, NULL, NULL}
+#define A(name, type) {name, FD_ATTR, &(type), NULL, NULL}
 #define NOTE_F A("note", TY_STR)
 
 static const Field charter_fields[] = {
     COMMON, A("vision", TY_STR), A("problem", TY_STR), A("region", TY_STR), A("champion", TY_PARTNER),
-    A("urgency", TY_STR), NOTE_F, {"period_start", FD_PERIOD_START, &TY_PER, NULL},
-    {"period_end", FD_PERIOD_END, &TY_PER, NULL}};
+    A("urgency", TY_STR), NOTE_F, {"period_start", FD_PERIOD_START, &TY_PER, NULL, "period"},
+    {"period_end", FD_PERIOD_END, &TY_PER, NULL, "period"}};
 static const Field partner_fields[] = {
     COMMON, A("sector", TY_L_STR), A("role", TY_L_STR), A("backbone_functions", TY_L_STR),
     A("contact", TY_STR), A("website", TY_STR), NOTE_F,
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL}, {"councils", FD_COUNCILS, &TY_L_COUNCIL, NULL},
-    {"is_community", FD_IS_COMMUNITY, &TY_BOOL, NULL}};
+    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"councils", FD_COUNCILS, &TY_L_COUNCIL, NULL, NULL},
+    {"is_community", FD_IS_COMMUNITY, &TY_BOOL, NULL, "sector"}};
 static const Field council_fields[] = {
     COMMON, A("members", TY_L_PARTNER), A("chairs", TY_L_PARTNER), A("decides", TY_L_STR),
     A("meets", TY_STR), NOTE_F};
 static const Field dimension_fields[] = {COMMON, A("groups", TY_L_STR), NOTE_F};
 static const Field goal_fields[] = {
-    COMMON, A("indicator", TY_L_INDICATOR), NOTE_F, {"outcomes", FD_OUTCOMES, &TY_L_OUTCOME, NULL},
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL}};
+    COMMON, A("indicator", TY_L_INDICATOR), NOTE_F, {"outcomes", FD_OUTCOMES, &TY_L_OUTCOME, NULL, NULL},
+    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}};
 static const Field outcome_fields[] = {
-    COMMON, A("horizon", TY_STR), {"change", FD_ATTR, &TY_STR, "individual"},
+    COMMON, A("horizon", TY_STR), {"change", FD_ATTR, &TY_STR, "individual", NULL},
     A("leads_to", TY_L_OUT_GOAL), A("indicator", TY_L_INDICATOR), A("assumption", TY_L_STR), NOTE_F,
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL}, {"preceded_by", FD_PRECEDED_BY, &TY_L_OUTCOME, NULL}};
+    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"preceded_by", FD_PRECEDED_BY, &TY_L_OUTCOME, NULL, NULL}};
 static const Field indicator_fields[] = {
     COMMON, A("unit", TY_STR), A("direction", TY_STR),
-    {"baseline", FD_BASELINE, &TY_NUM, NULL}, {"baseline_period", FD_BASELINE_PERIOD, &TY_PER, NULL},
-    {"target", FD_TARGET, &TY_NUM, NULL}, {"target_by", FD_TARGET_BY, &TY_PER, NULL},
-    {"milestones", FD_MILESTONES, &TY_L_MILESTONE, NULL}, A("source", TY_STR),
+    {"baseline", FD_BASELINE, &TY_NUM, NULL, "baseline"}, {"baseline_period", FD_BASELINE_PERIOD, &TY_PER, NULL, "baseline"},
+    {"target", FD_TARGET, &TY_NUM, NULL, "target"}, {"target_by", FD_TARGET_BY, &TY_PER, NULL, "target"},
+    {"milestones", FD_MILESTONES, &TY_L_MILESTONE, NULL, "milestone"}, A("source", TY_STR),
     A("reported_by", TY_L_PARTNER), A("frequency", TY_STR), A("disaggregate", TY_L_DIMENSION),
-    {"equity", FD_EQUITY, &TY_L_EQUITY, NULL}, A("measures", TY_STR), NOTE_F,
-    {"measures_of", FD_MEASURES_OF, &TY_L_OUT_GOAL, NULL}, {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL},
-    {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL}};
+    {"equity", FD_EQUITY, &TY_L_EQUITY, NULL, "equity"}, A("measures", TY_STR), NOTE_F,
+    {"measures_of", FD_MEASURES_OF, &TY_L_OUT_GOAL, NULL, NULL}, {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL},
+    {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL, "target"}};
 static const Field activity_fields[] = {
     COMMON, A("owner", TY_L_PARTNER), A("community_owner", TY_L_PARTNER), A("contributes_to", TY_L_OUT_GOAL),
-    A("metric", TY_L_INDICATOR), A("start", TY_PER), A("end", TY_PER), {"budget", FD_BUDGET, &TY_NUM, NULL},
-    {"currency", FD_CURRENCY, &TY_STR, NULL}, A("funded_by", TY_L_PARTNER), A("status", TY_STR), NOTE_F};
+    A("metric", TY_L_INDICATOR), A("start", TY_PER), A("end", TY_PER), {"budget", FD_BUDGET, &TY_NUM, NULL, "budget"},
+    {"currency", FD_CURRENCY, &TY_STR, NULL, "budget"}, A("funded_by", TY_L_PARTNER), A("status", TY_STR), NOTE_F};
 static const Field rule_fields[] = {
-    COMMON, {"severity", FD_ATTR, &TY_STR, "error"}, A("message", TY_STR), A("help", TY_STR), NOTE_F};
+    COMMON, {"severity", FD_ATTR, &TY_STR, "error", NULL}, A("message", TY_STR), A("help", TY_STR), NOTE_F};
 static const Field view_fields[] = {
-    COMMON, {"diagram", FD_ATTR, &TY_STR, "logic"}, A("focus", TY_L_OUT_GOAL), A("exclude", TY_L_DRAWN), NOTE_F};
-static const Field milestone_fields[] = {{"value", FD_REC_VALUE, &TY_NUM, NULL}, {"by", FD_REC_BY, &TY_PER, NULL}};
+    COMMON, {"diagram", FD_ATTR, &TY_STR, "logic", NULL}, A("focus", TY_L_OUT_GOAL), A("exclude", TY_L_DRAWN), NOTE_F};
+static const Field milestone_fields[] = {{"value", FD_REC_VALUE, &TY_NUM, NULL, NULL}, {"by", FD_REC_BY, &TY_PER, NULL, NULL}};
 static const Field equity_fields[] = {
-    {"dimension", FD_REC_DIMENSION, &TY_DIMENSION, NULL}, {"form", FD_REC_FORM, &TY_STR, NULL},
-    {"group", FD_REC_GROUP, &TY_STR, NULL}, {"value", FD_REC_VALUE, &TY_NUM, NULL},
-    {"by", FD_REC_BY, &TY_PER, NULL}};
+    {"dimension", FD_REC_DIMENSION, &TY_DIMENSION, NULL, NULL}, {"form", FD_REC_FORM, &TY_STR, NULL, NULL},
+    {"group", FD_REC_GROUP, &TY_STR, NULL, NULL}, {"value", FD_REC_VALUE, &TY_NUM, NULL, NULL},
+    {"by", FD_REC_BY, &TY_PER, NULL, NULL}};
 
 #define FIELDS(a) a, (int)(sizeof a / sizeof *a)
 static const struct {
@@ -110,11 +110,6 @@ static const struct {
     {FIELDS(indicator_fields)}, {FIELDS(activity_fields)},  {FIELDS(rule_fields)},
     {FIELDS(view_fields)},      {NULL, 0},                  {FIELDS(milestone_fields)},
     {FIELDS(equity_fields)}};
-
-const Field *rules_fields(int kind, int *n) {
-  *n = field_tables[kind].n;
-  return field_tables[kind].f;
-}
 
 static const Field *field_find(int kind, const char *name) {
   for (int i = 0; i < field_tables[kind].n; i++)
@@ -147,11 +142,6 @@ static const struct {
 };
 enum { NCOLLECTIONS = (int)(sizeof collections / sizeof *collections) };
 
-/* The DeclKind values, addressable: an E_NAME naming a collection points at
- * its kind here. */
-static const DeclKind coll_kinds[D_KIND_COUNT] = {D_CHARTER, D_PARTNER,   D_COUNCIL,  D_DIMENSION, D_GOAL,
-                                                  D_OUTCOME, D_INDICATOR, D_ACTIVITY, D_RULE,      D_VIEW};
-
 /* ---- the functions ---- */
 
 static const char *const functions[] = {"count", "any", "all", "sum", "min", "max",
@@ -159,8 +149,6 @@ static const char *const functions[] = {"count", "any", "all", "sum", "min", "ma
 enum { NFUNCTIONS = (int)(sizeof functions / sizeof *functions) };
 
 /* ---- describing types ---- */
-
-static const char *article(const char *word) { return strchr("aeiou", word[0]) ? "an" : "a"; }
 
 static void kinds_name(Buf *b, unsigned kinds, bool plural) {
   int total = 0, n = 0;
@@ -174,7 +162,7 @@ static void kinds_name(Buf *b, unsigned kinds, bool plural) {
     if (!(kinds & (1u << k))) continue;
     if (n++) buf_puts(b, plural ? " and " : " or ");
     const char *name = ast_kind_name(k);
-    if (!plural) buf_printf(b, "%s %s", article(name), name);
+    if (!plural) buf_printf(b, "%s %s", ast_article(name), name);
     else if (k == D_ACTIVITY) buf_puts(b, "activities");
     else buf_printf(b, "%ss", name);
   }
@@ -199,8 +187,6 @@ static void type_name(Buf *b, const Type *t, bool plural) {
     break;
   }
 }
-
-void rules_type_name(Buf *b, const Type *t) { type_name(b, t, false); }
 
 /* ---- the checker ---- */
 
@@ -303,7 +289,7 @@ static Type tc_name(TC *t, Expr *e) {
   for (int i = 0; i < NCOLLECTIONS; i++)
     if (strcmp(collections[i].name, e->text) == 0) {
       e->res = NM_COLL;
-      e->target = &coll_kinds[collections[i].kind];
+      e->target = &collections[i].kind;
       return *collections[i].type;
     }
   if (strcmp(e->text, "charter") == 0) {
@@ -367,7 +353,8 @@ static Type tc_field(TC *t, Expr *e) {
       const Field *f = field_find(k, e->text);
       if (!f) continue;
       fr->f[k] = f;
-      if (f->code == FD_ATTR) fr->attr[k] = (int8_t)chk_spec_index((DeclKind)k, f->name);
+      const char *attr = f->attr ? f->attr : f->code == FD_ATTR ? f->name : NULL;
+      fr->attr[k] = (int8_t)(attr ? chk_spec_index((DeclKind)k, attr) : -1);
       if (result && !same_type(result, f->type)) mixed = true;
       if (!result) result = f->type;
     }

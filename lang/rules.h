@@ -44,17 +44,15 @@ typedef struct Field {
   FieldCode code;    /* how it is read */
   const Type *type;  /* its static type (none is always possible) */
   const char *dflt;  /* FD_ATTR symbol: the value when absent (NULL: none) */
+  const char *attr;  /* a derived field: the attribute it reads (NULL: none,
+                        or, for FD_ATTR, the attribute named like the field) */
 } Field;
-
-/* The fields of a kind (kind < D_KIND_COUNT) or of a record (D_KIND_COUNT +
- * RecKind); *n receives how many. */
-const Field *rules_fields(int kind, int *n);
 
 /* A field access resolved per kind of the object (entities of several kinds
  * can meet in one list, such as an outcome's leads_to). */
 typedef struct FieldRes {
   const Field *f[D_KIND_COUNT + 3]; /* by kind, then by D_KIND_COUNT + RecKind */
-  int8_t attr[D_KIND_COUNT];       /* FD_ATTR: the attribute's schema index */
+  int8_t attr[D_KIND_COUNT];       /* the schema index of the attribute read (-1: none) */
 } FieldRes;
 
 typedef enum NameRes { NM_VAR, NM_COLL, NM_CHARTER, NM_DECL } NameRes;
@@ -89,8 +87,5 @@ struct Program;
  * p->rules; errors go to p->diags as `type` and `syntax` diagnostics. Called
  * by chk_run after the built-in checks. */
 void rules_check(struct Program *p);
-
-/* Describes a type for a message ("a number", "a list of activities"). */
-void rules_type_name(Buf *b, const Type *t);
 
 #endif

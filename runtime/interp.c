@@ -140,7 +140,6 @@ typedef struct Interp {
   Val *slots;                         /* variables by slot */
   int *stamp;                         /* distinct(): by declaration index */
   int stamp_gen;
-  int spec_baseline, spec_target, spec_milestone, spec_equity, spec_budget, spec_period, spec_sector;
   bool div0;                          /* a division by zero happened in this element */
   Loc div0_loc;                       /* the first one */
   int *wstart;                        /* declaration waivers, CSR by declaration index */
@@ -172,6 +171,11 @@ static void build_rel(Interp *I, Rel rel) {
   int n = I->n;
   DeclKind kinds[2] = {how[rel].k1, how[rel].k2};
   int nk = how[rel].k1 == how[rel].k2 ? 1 : 2;
+  int spec[2][2]; /* by source kind, the schema index of each attribute (-1: none) */
+  for (int c = 0; c < 2; c++) {
+    spec[c][0] = chk_spec_index(kinds[c], how[rel].a1);
+    spec[c][1] = how[rel].a2 ? chk_spec_index(kinds[c], how[rel].a2) : -1;
+  }
   int *count = xcalloc((size_t)n + 1, sizeof(int));
   int *last = xmalloc(((size_t)n + 1) * sizeof(int)); /* last source added, to add each once */
   for (int pass = 0; pass < 2; pass++) {
@@ -188,9 +192,7 @@ static void build_rel(Interp *I, Rel rel) {
       const Decl *src = I->colls[kinds[pick]][at[pick]++].ent;
       int i = src->index;
       for (int a = 0; a < 2; a++) {
-        const char *name = a ? how[rel].a2 : how[rel].a1;
-        if (!name) continue;
-        const AttrVals *av = attr_at(src, chk_spec_index(src->kind, name));
+        const AttrVals *av = attr_at(src, spec[pick][a]);
         for (int j = 0; j < av->n; j++) {
           Decl *dst = av->vals[j].ref;
           if (!dst || last[dst->index] == i) continue;
@@ -262,35 +264,11 @@ static Val records(Interp *I, const Decl *d, const AttrVals *av, RecKind rec) {
 }
 
 static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
-  const AttrVals *av;
   switch (f->code) {
   case FD_ID: return d->id ? vstr(d->id) : NONE;
   case FD_TITLE: return vstr(d->title);
   case FD_KIND: return vstr(ast_kind_name(d->kind));
   case FD_ATTR: return read_attr(I, d, spec, f);
-  case FD_BASELINE:
-  case FD_BASELINE_PERIOD:
-    av = attr_at(d, I->spec_baseline);
-    if (!av->n) return NONE;
-    return f->code == FD_BASELINE ? vnum(av->vals[0].num) : vper(av->vals[0].per);
-  case FD_TARGET:
-  case FD_TARGET_BY:
-    av = attr_at(d, I->spec_target);
-    if (!av->n) return NONE;
-    return f->code == FD_TARGET ? vnum(av->vals[0].num) : vper(av->vals[0].per);
-  case FD_HAS_TARGET: return vbool(attr_at(d, I->spec_target)->n > 0);
-  case FD_MILESTONES: return records(I, d, attr_at(d, I->spec_milestone), REC_MILESTONE);
-  case FD_EQUITY: return records(I, d, attr_at(d, I->spec_equity), REC_EQUITY);
-  case FD_BUDGET:
-  case FD_CURRENCY:
-    av = attr_at(d, I->spec_budget);
-    if (!av->n) return NONE;
-    return f->code == FD_BUDGET ? vnum(av->vals[0].num) : vstr(av->vals[0].str);
-  case FD_PERIOD_START:
-  case FD_PERIOD_END:
-    av = attr_at(d, I->spec_period);
-    if (!av->n) return NONE;
-    return vper(f->code == FD_PERIOD_START ? av->vals[0].per : av->vals[0].per2);
   case FD_ACTIVITIES:
     if (d->kind == D_PARTNER) return related(I, REL_PARTNER_ACTIVITIES, d);
     if (d->kind == D_INDICATOR) return related(I, REL_METRIC_OF, d);
@@ -299,12 +277,32 @@ static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
   case FD_OUTCOMES:
   case FD_PRECEDED_BY: return related(I, REL_LED_FROM, d);
   case FD_MEASURES_OF: return related(I, REL_MEASURES_OF, d);
-  case FD_IS_COMMUNITY: {
-    av = attr_at(d, I->spec_sector);
+  default: break;
+  }
+  /* The other derived fields read an attribute (spec, resolved by the
+   * checker): one value of a compound attribute, or a fact about it. */
+  const AttrVals *av = attr_at(d, spec);
+  switch (f->code) {
+  case FD_HAS_TARGET: return vbool(av->n > 0);
+  case FD_MILESTONES: return records(I, d, av, REC_MILESTONE);
+  case FD_EQUITY: return records(I, d, av, REC_EQUITY);
+  case FD_IS_COMMUNITY:
     for (int i = 0; i < av->n; i++)
       if (strcmp(av->vals[i].str, "community") == 0) return vbool(true);
     return vbool(false);
+  default: break;
   }
+  if (!av->n) return NONE;
+  const Value *v = &av->vals[0];
+  switch (f->code) {
+  case FD_BASELINE:
+  case FD_TARGET:
+  case FD_BUDGET: return vnum(v->num);
+  case FD_BASELINE_PERIOD:
+  case FD_TARGET_BY:
+  case FD_PERIOD_START: return vper(v->per);
+  case FD_PERIOD_END: return vper(v->per2);
+  case FD_CURRENCY: return vstr(v->str);
   default: return NONE;
   }
 }
@@ -665,13 +663,6 @@ static void interp_init(Interp *I, Program *p) {
   }
   I->slots = xcalloc((size_t)maxslots, sizeof(Val));
   I->stamp = xcalloc((size_t)I->n + 1, sizeof(int));
-  I->spec_baseline = chk_spec_index(D_INDICATOR, "baseline");
-  I->spec_target = chk_spec_index(D_INDICATOR, "target");
-  I->spec_milestone = chk_spec_index(D_INDICATOR, "milestone");
-  I->spec_equity = chk_spec_index(D_INDICATOR, "equity");
-  I->spec_budget = chk_spec_index(D_ACTIVITY, "budget");
-  I->spec_period = chk_spec_index(D_CHARTER, "period");
-  I->spec_sector = chk_spec_index(D_PARTNER, "sector");
   /* Waivers inside declarations, by declaration. */
   int waive_spec[D_KIND_COUNT];
   for (int k = 0; k < D_KIND_COUNT; k++) waive_spec[k] = chk_spec_index((DeclKind)k, "waive");
