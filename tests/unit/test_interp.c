@@ -670,6 +670,8 @@ static void test_format_values(void **state) {
                     "{2024-Q2 == 2024-06}|{pa.title}|{charter",
              "true|false|none|pa|pa, pb|1, 2, 3||2024-Q2|2024-06|2024-06-30|true|P A|charter");
   expect_msg(MODEL, "[o1, g1, pa]}|{[none, 1]}|{i1.milestones", "o1, g1, pa|none, 1|12.5 by 2025, 17 by 2026-Q3");
+  /* A list inside a list keeps its brackets. */
+  expect_msg(MODEL, "[[1, 2], [3]]}|{[[], [pa]]", "[1, 2], [3]|[], [pa]");
 }
 
 /* {{ and }} are literal braces; escapes are literal text. */
