@@ -14,10 +14,15 @@ B        := build
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 GENWARN  := -std=c11 -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare
-INC      := -Ilang -Iruntime -I$(B)/gen
+# libgvc with the two Graphviz plugins charter links in (see runtime/cmd_render.c).
+GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
+GVC_PLUG   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
+GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplugin_core -lgvplugin_dot_layout \
+             -Wl,-rpath,$(GVC_PLUG)
+INC      := -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS)
 DEPFLAGS := -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LIBS     := -lm
+LIBS      = $(GVC_LIBS) -lm
 
 DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
             libsqlite3-dev sqlite3 diffutils jq

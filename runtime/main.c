@@ -14,6 +14,7 @@ static const struct {
 } commands[] = {
     {"check", cmd_check},
     {"fmt", cmd_fmt},
+    {"render", cmd_render},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

@@ -1,0 +1,746 @@
+/* Views as DOT. A view's nodes are chosen as LANGUAGE.md section 8 says,
+ * then drawn in labelled bands (the logic model's columns, the pathway's
+ * horizons) held in order by a chain of invisible anchors. Everything is
+ * emitted in declaration order, so the same program gives the same bytes. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+/* ---- the palette: restrained, and legible in greyscale ---- */
+
+#define INK "#1F2937"
+#define BAND_FILL "#F3F4F6"
+#define BAND_INK "#374151"
+#define MUTED "#6B7280"
+#define PARTNER_FILL "#FFFFFF"
+#define PARTNER_LINE "#6B7280"
+#define COMMUNITY_FILL "#FDF0E1"
+#define COMMUNITY_LINE "#B45309"
+#define ACTIVITY_FILL "#E6EEF8"
+#define ACTIVITY_LINE "#3B6EA8"
+#define OUTPUT_FILL "#FFFFFF"
+#define OUTPUT_LINE "#3B6EA8"
+#define OUTCOME_FILL "#E5F2E9"
+#define OUTCOME_LINE "#2F7D4F"
+#define GOAL_FILL "#24476B"
+#define GOAL_LINE "#24476B"
+#define ASSUME_FILL "#FFF9E0"
+#define ASSUME_LINE "#B7950B"
+#define WARN_INK "#B91C1C"
+
+enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
+
+/* ---- text ---- */
+
+/* Columns a code point takes: 2 for East Asian wide characters and emoji,
+ * 0 for combining marks, 1 otherwise. An estimate for wrapping only. */
+static int cp_width(uint32_t c) {
+  if ((c >= 0x300 && c <= 0x36F) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F)) return 0;
+  if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
+      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+      (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD))
+    return 2;
+  return 1;
+}
+
+/* Decodes the code point at s (valid UTF-8: the scanner checked it; a stray
+ * byte counts as itself). */
+static int next_cp(const char *s, size_t n, uint32_t *c) {
+  int k = utf8_decode((const unsigned char *)s, n, c);
+  if (k == 0) {
+    *c = 0xFFFD;
+    k = 1;
+  }
+  return k;
+}
+
+/* One code point as label text. */
+static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
+  switch (c) {
+  case '&': buf_puts(out, "&amp;"); return;
+  case '<': buf_puts(out, "&lt;"); return;
+  case '>': buf_puts(out, "&gt;"); return;
+  case '"': buf_puts(out, "&quot;"); return;
+  default: break;
+  }
+  if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
+  else if (c == 0xFFFE || c == 0xFFFF || c == 0xFFFD) buf_puts(out, "\xEF\xBF\xBD");
+  else buf_add(out, s, (size_t)k);
+}
+
+static int text_width(const char *s, size_t n) {
+  int w = 0;
+  for (size_t i = 0; i < n;) {
+    uint32_t c;
+    i += (size_t)next_cp(s + i, n - i, &c);
+    w += cp_width(c);
+  }
+  return w;
+}
+
+/* One line (no line ends) wrapped greedily at width columns; a word longer
+ * than a line is cut between code points. */
+static void wrap_line(Buf *out, const char *s, size_t n, int width) {
+  int col = 0;
+  size_t i = 0;
+  while (i < n) {
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    size_t j = i;
+    while (j < n && s[j] != ' ' && s[j] != '\t') j++;
+    if (j == i) break;
+    int w = text_width(s + i, j - i);
+    if (col > 0 && width > 0 && col + 1 + w > width) {
+      buf_puts(out, "<BR/>");
+      col = 0;
+    } else if (col > 0) {
+      buf_putc(out, ' ');
+      col++;
+    }
+    while (i < j) {
+      uint32_t c;
+      int k = next_cp(s + i, j - i, &c);
+      int cw = cp_width(c);
+      if (width > 0 && col > 0 && col + cw > width) {
+        buf_puts(out, "<BR/>");
+        col = 0;
+      }
+      put_cp(out, s + i, k, c);
+      col += cw;
+      i += (size_t)k;
+    }
+  }
+}
+
+void render_html_text(Buf *out, const char *s, int width) {
+  size_t n = strlen(s);
+  bool first = true;
+  for (size_t i = 0; i <= n;) {
+    size_t e = i;
+    while (e < n && s[e] != '\n') e++;
+    size_t end = e;
+    if (end > i && s[end - 1] == '\r') end--;
+    if (!first) buf_puts(out, "<BR/>");
+    wrap_line(out, s + i, end - i, width);
+    first = false;
+    i = e + 1;
+  }
+}
+
+/* A DOT double-quoted string. */
+static void put_quoted(Buf *out, const char *s) {
+  buf_putc(out, '"');
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\') buf_putc(out, '\\');
+    if (*s == '\n') buf_puts(out, "\\n");
+    else buf_putc(out, *s);
+  }
+  buf_putc(out, '"');
+}
+
+static const char *title_of(const Decl *d) { return d->title && *d->title ? d->title : d->id; }
+
+/* ---- choosing the nodes ---- */
+
+typedef struct Ctx {
+  const Program *p;
+  const View *v;
+  int n;              /* declarations */
+  unsigned char *in;  /* in[d->index]: the view draws d */
+  unsigned char *community; /* community[d->index]: a partner is community owner of an activity drawn */
+  Buf *out;
+} Ctx;
+
+static const AttrVals *attr(const Decl *d, const char *name) { return decl_attr(d, name); }
+
+static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
+
+/* What a diagram can draw at all. */
+static bool drawable(Diagram g, DeclKind k) {
+  switch (g) {
+  case DG_LOGIC: return k == D_PARTNER || k == D_ACTIVITY || k == D_INDICATOR || k == D_OUTCOME || k == D_GOAL;
+  case DG_PATHWAY: return k == D_OUTCOME || k == D_GOAL;
+  case DG_ACCOUNTABILITY: return k == D_PARTNER || k == D_ACTIVITY;
+  }
+  return false;
+}
+
+static void mark_refs(Ctx *c, const Decl *d, const char *name) {
+  const AttrVals *a = attr(d, name);
+  for (int i = 0; i < a->n; i++)
+    if (a->vals[i].ref) c->in[a->vals[i].ref->index] = 1;
+}
+
+static bool any_ref_in(const Ctx *c, const Decl *d, const char *name) {
+  const AttrVals *a = attr(d, name);
+  for (int i = 0; i < a->n; i++)
+    if (a->vals[i].ref && c->in[a->vals[i].ref->index]) return true;
+  return false;
+}
+
+/* Focus: the focus nodes and every outcome or goal with a leads_to path to
+ * one of them, found by walking leads_to backwards from the focus. */
+static void select_focus(Ctx *c, const AttrVals *focus) {
+  const Program *p = c->p;
+  int n = c->n;
+  /* Reverse leads_to as compressed rows: who leads to each declaration. */
+  int *start = xcalloc((size_t)n + 1, sizeof *start);
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_OUTCOME) continue;
+    const AttrVals *a = attr(d, "leads_to");
+    for (int k = 0; k < a->n; k++)
+      if (a->vals[k].ref) start[a->vals[k].ref->index + 1]++;
+  }
+  for (int i = 0; i < n; i++) start[i + 1] += start[i];
+  int *from = xmalloc((size_t)(start[n] ? start[n] : 1) * sizeof *from);
+  int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
+  memcpy(fill, start, ((size_t)n + 1) * sizeof *fill);
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_OUTCOME) continue;
+    const AttrVals *a = attr(d, "leads_to");
+    for (int k = 0; k < a->n; k++)
+      if (a->vals[k].ref) from[fill[a->vals[k].ref->index]++] = i;
+  }
+  int *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
+  int top = 0;
+  for (int k = 0; k < focus->n; k++) {
+    const Decl *f = focus->vals[k].ref;
+    if (f && !c->in[f->index]) {
+      c->in[f->index] = 1;
+      stack[top++] = f->index;
+    }
+  }
+  while (top > 0) {
+    int t = stack[--top];
+    for (int k = start[t]; k < start[t + 1]; k++)
+      if (!c->in[from[k]]) {
+        c->in[from[k]] = 1;
+        stack[top++] = from[k];
+      }
+  }
+  free(stack);
+  free(fill);
+  free(from);
+  free(start);
+  /* The activities contributing to any of them, then their people and
+   * metrics. */
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind == D_ACTIVITY && any_ref_in(c, d, "contributes_to")) c->in[i] = 2;
+  }
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_ACTIVITY || c->in[i] != 2) continue;
+    mark_refs(c, d, "owner");
+    mark_refs(c, d, "community_owner");
+    mark_refs(c, d, "metric");
+  }
+}
+
+static void select_nodes(Ctx *c) {
+  const Program *p = c->p;
+  const Decl *vd = c->v->decl;
+  const AttrVals *focus = vd ? attr(vd, "focus") : NULL;
+  if (focus && focus->n > 0) {
+    select_focus(c, focus);
+  } else {
+    for (int i = 0; i < c->n; i++) {
+      const Decl *d = decl_at(p, i);
+      if (d->kind == D_INDICATOR) continue;
+      c->in[i] = 1;
+      if (d->kind == D_ACTIVITY) mark_refs(c, d, "metric");
+    }
+  }
+  for (int i = 0; i < c->n; i++)
+    if (c->in[i] && !drawable(c->v->diagram, decl_at(p, i)->kind)) c->in[i] = 0;
+  if (vd) {
+    const AttrVals *ex = attr(vd, "exclude");
+    for (int k = 0; k < ex->n; k++)
+      if (ex->vals[k].ref) c->in[ex->vals[k].ref->index] = 0;
+  }
+}
+
+/* ---- drawing ---- */
+
+static void put_id(Buf *out, const char *prefix, const char *id) {
+  buf_putc(out, '"');
+  buf_puts(out, prefix);
+  buf_puts(out, id); /* identifiers: letters, digits and '_' */
+  buf_putc(out, '"');
+}
+
+/* A node: its title, wrapped, and an optional caption line in small type. */
+static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
+  Buf *o = c->out;
+  buf_puts(o, "    ");
+  put_id(o, "", d->id);
+  buf_puts(o, " [label=<");
+  bool bold = d->kind == D_GOAL;
+  if (bold) buf_puts(o, "<B>");
+  render_html_text(o, title_of(d), NODE_WRAP);
+  if (bold) buf_puts(o, "</B>");
+  if (caption && *caption) {
+    buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_warns ? WARN_INK : MUTED);
+    render_html_text(o, caption, CAPTION_WRAP);
+    buf_puts(o, "</FONT>");
+  }
+  buf_puts(o, ">");
+  if (extra) buf_printf(o, ", %s", extra);
+  buf_puts(o, "];\n");
+}
+
+/* "nonprofit, government · backbone, funder" */
+static void partner_caption(Buf *b, const Decl *d) {
+  const AttrVals *s = attr(d, "sector"), *r = attr(d, "role");
+  for (int i = 0; i < s->n; i++) buf_printf(b, "%s%s", i ? ", " : "", s->vals[i].str);
+  for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
+}
+
+/* 250000 USD -> "250,000 USD" */
+static void put_budget(Buf *b, double x, const char *cur) {
+  char digits[64];
+  bool whole = x == floor(x) && fabs(x) < 1e15;
+  snprintf(digits, sizeof digits, whole ? "%.0f" : "%.2f", fabs(x));
+  size_t intlen = strcspn(digits, ".");
+  if (x < 0) buf_putc(b, '-');
+  for (size_t i = 0; digits[i]; i++) {
+    if (i > 0 && i < intlen && (intlen - i) % 3 == 0) buf_putc(b, ',');
+    buf_putc(b, digits[i]);
+  }
+  buf_printf(b, " %s", cur);
+}
+
+/* "active · 2024-03 to 2027-12 · 250,000 USD" */
+static void activity_caption(Buf *b, const Decl *d) {
+  const AttrVals *st = attr(d, "status"), *s = attr(d, "start"), *e = attr(d, "end"), *bu = attr(d, "budget");
+  const char *sep = "";
+  if (st->n) {
+    buf_puts(b, st->vals[0].str);
+    sep = " \xC2\xB7 ";
+  }
+  if (s->n || e->n) {
+    char a[16] = "", z[16] = "";
+    if (s->n) period_text(s->vals[0].per, a);
+    if (e->n) period_text(e->vals[0].per, z);
+    buf_puts(b, sep);
+    if (s->n && e->n) buf_printf(b, "%s to %s", a, z);
+    else if (s->n) buf_printf(b, "from %s", a);
+    else buf_printf(b, "until %s", z);
+    sep = " \xC2\xB7 ";
+  }
+  if (bu->n) {
+    if (b->len) buf_putc(b, '\n');
+    put_budget(b, bu->vals[0].num, bu->vals[0].str);
+  }
+}
+
+typedef struct Band {
+  const char *label;   /* the band's heading */
+  const char *fill;    /* node fill of its members */
+  const char *line;    /* node outline */
+  const char *font;    /* node text colour */
+  const char *shape;   /* node shape and style */
+} Band;
+
+static void band_open(Ctx *c, int k, const Band *b) {
+  Buf *o = c->out;
+  buf_printf(o, "  subgraph \"cluster_%d\" {\n", k);
+  buf_printf(o,
+             "    graph [label=<<B>%s</B>>, style=\"filled,rounded\", fillcolor=\"" BAND_FILL "\", color=\"" BAND_FILL
+             "\", fontcolor=\"" BAND_INK "\", fontsize=12, labelloc=t, margin=10];\n",
+             b->label);
+  buf_printf(o, "    node [%s, fillcolor=\"%s\", color=\"%s\", fontcolor=\"%s\"];\n", b->shape, b->fill, b->line,
+             b->font);
+  buf_printf(o, "    \"band %d\" [shape=point, style=invis, width=0, height=0, label=\"\"];\n", k);
+}
+
+/* Closes a band: its members share one rank. */
+static void band_close(Ctx *c, int k, const Vec *members, const char *prefix) {
+  Buf *o = c->out;
+  buf_printf(o, "    {rank=same; \"band %d\";", k);
+  for (int i = 0; i < members->len; i++) {
+    buf_putc(o, ' ');
+    const Decl *d = members->items[i];
+    put_id(o, prefix, d->id);
+    buf_putc(o, ';');
+  }
+  buf_puts(o, "}\n  }\n");
+}
+
+static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
+  Buf *o = c->out;
+  buf_puts(o, "  ");
+  put_id(o, "", a->id);
+  buf_puts(o, " -> ");
+  put_id(o, "", b->id);
+  if (attrs) buf_printf(o, " [%s]", attrs);
+  buf_puts(o, ";\n");
+}
+
+/* Edges from d's references in attribute name to the nodes drawn. */
+static void ref_edges(Ctx *c, const Decl *d, const char *name, bool reverse, const char *attrs) {
+  const AttrVals *a = attr(d, name);
+  for (int i = 0; i < a->n; i++) {
+    const Decl *r = a->vals[i].ref;
+    if (!r || !c->in[r->index]) continue;
+    if (reverse) put_edge(c, r, d, attrs);
+    else put_edge(c, d, r, attrs);
+  }
+}
+
+/* ---- the header: title, subtitle and legend ---- */
+
+typedef struct Key {
+  const char *label; /* what it marks */
+  const char *fill;  /* node swatch fill, or NULL for a line */
+  const char *line;  /* outline or line colour */
+  bool dashed;       /* a dashed line */
+} Key;
+
+static void put_header(Ctx *c, const char *subtitle, const Key *keys, int nkeys) {
+  Buf *o = c->out;
+  const Program *p = c->p;
+  const char *title = c->v->decl ? title_of(c->v->decl) : p->charter ? title_of(p->charter) : NULL;
+  buf_puts(o, "  label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">\n");
+  if (title) {
+    buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"20\"><B>");
+    render_html_text(o, title, TITLE_WRAP);
+    buf_puts(o, "</B></FONT></TD></TR>\n");
+  }
+  buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"12\" COLOR=\"" MUTED "\">");
+  render_html_text(o, subtitle, TITLE_WRAP);
+  buf_puts(o, "</FONT></TD></TR>\n");
+  buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"0\"><TR>");
+  for (int i = 0; i < nkeys; i++) {
+    const Key *k = &keys[i];
+    if (k->fill)
+      buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\" WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"> </TD>",
+                 k->fill, k->line);
+    else
+      buf_printf(o, "<TD><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>%s</B></FONT></TD>", k->line,
+                 k->dashed ? "- - -" : "\xE2\x80\x94\xE2\x80\x94");
+    buf_printf(o, "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"" BAND_INK "\">%s</FONT></TD>", k->label);
+    if (i + 1 < nkeys) buf_puts(o, "<TD WIDTH=\"8\"> </TD>");
+  }
+  buf_puts(o, "</TR></TABLE></TD></TR>\n</TABLE>>;\n");
+}
+
+static void put_graph_open(Ctx *c, const char *rankdir) {
+  Buf *o = c->out;
+  buf_puts(o, "digraph ");
+  put_quoted(o, c->v->name);
+  buf_puts(o, " {\n");
+  buf_printf(o,
+             "  graph [rankdir=%s, fontname=\"Helvetica\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
+             "pad=0.3, bgcolor=\"white\", outputorder=edgesfirst];\n",
+             rankdir);
+  buf_puts(o, "  node [fontname=\"Helvetica\", fontsize=11, penwidth=1.2, margin=\"0.14,0.07\", style=filled];\n");
+  buf_puts(o, "  edge [color=\"" MUTED "\", arrowsize=0.7, penwidth=1.1];\n");
+}
+
+static void put_anchor_chain(Ctx *c, const int *bands, int nbands) {
+  for (int i = 0; i + 1 < nbands; i++)
+    buf_printf(c->out, "  \"band %d\" -> \"band %d\" [style=invis, weight=100];\n", bands[i], bands[i + 1]);
+}
+
+static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
+  buf_puts(b, what);
+  const Decl *vd = c->v->decl;
+  if (!vd) return buf_str(b);
+  const AttrVals *f = attr(vd, "focus");
+  if (f->n) {
+    buf_puts(b, " \xC2\xB7 focus: ");
+    for (int i = 0; i < f->n; i++) {
+      if (i) buf_puts(b, "; ");
+      if (f->vals[i].ref) buf_puts(b, title_of(f->vals[i].ref));
+    }
+  }
+  return buf_str(b);
+}
+
+#define ROUNDED "shape=box, style=\"rounded,filled\""
+#define SQUARE "shape=box, style=\"filled\""
+
+/* Marks the community owners of the activities drawn. */
+static void find_community_owners(Ctx *c) {
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(c->p, i);
+    if (d->kind != D_ACTIVITY || !c->in[i]) continue;
+    const AttrVals *a = attr(d, "community_owner");
+    for (int k = 0; k < a->n; k++)
+      if (a->vals[k].ref) c->community[a->vals[k].ref->index] = 1;
+  }
+}
+
+/* The logic model: seven columns, left to right. */
+static void draw_logic(Ctx *c) {
+  const Program *p = c->p;
+  static const Band bands[] = {
+      {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
+      {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+      {"Outputs", OUTPUT_FILL, OUTPUT_LINE, INK, SQUARE},
+      {"Short-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+  };
+  enum { NB = sizeof bands / sizeof *bands };
+  Vec cols[NB] = {{0}};
+  for (int i = 0; i < c->n; i++) {
+    if (!c->in[i]) continue;
+    Decl *d = decl_at(p, i);
+    int k = -1;
+    switch (d->kind) {
+    case D_PARTNER: k = 0; break;
+    case D_ACTIVITY: k = 1; break;
+    case D_INDICATOR: k = 2; break;
+    case D_OUTCOME: {
+      const AttrVals *h = attr(d, "horizon");
+      const char *hz = h->n ? h->vals[0].str : "short";
+      k = strcmp(hz, "long") == 0 ? 5 : strcmp(hz, "intermediate") == 0 ? 4 : 3;
+      break;
+    }
+    case D_GOAL: k = 6; break;
+    default: break;
+    }
+    if (k >= 0) vec_push(&cols[k], d);
+  }
+  put_graph_open(c, "LR");
+  Buf sub = {0};
+  static const Key keys[] = {
+      {"Partner", PARTNER_FILL, PARTNER_LINE, false},    {"Activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
+      {"Output", OUTPUT_FILL, OUTPUT_LINE, false},       {"Outcome", OUTCOME_FILL, OUTCOME_LINE, false},
+      {"Goal", GOAL_FILL, GOAL_LINE, false},             {"owns", NULL, "#9CA3AF", false},
+      {"community owner", NULL, COMMUNITY_LINE, false},
+  };
+  put_header(c, view_subtitle(c, "Logic model", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  buf_free(&sub);
+  int used[NB], nused = 0;
+  for (int k = 0; k < NB; k++) {
+    if (!cols[k].len) continue;
+    used[nused++] = k;
+    band_open(c, k, &bands[k]);
+    for (int i = 0; i < cols[k].len; i++) {
+      const Decl *d = cols[k].items[i];
+      Buf cap = {0};
+      if (d->kind == D_PARTNER) partner_caption(&cap, d);
+      const char *extra = NULL;
+      if (d->kind == D_PARTNER && c->community[d->index])
+        extra = "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\"";
+      put_node(c, d, buf_str(&cap), false, extra);
+      buf_free(&cap);
+    }
+    band_close(c, k, &cols[k], "");
+  }
+  put_anchor_chain(c, used, nused);
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (!c->in[i]) continue;
+    if (d->kind == D_ACTIVITY) {
+      ref_edges(c, d, "owner", true, "color=\"#9CA3AF\"");
+      ref_edges(c, d, "community_owner", true, "color=\"" COMMUNITY_LINE "\", penwidth=2");
+      ref_edges(c, d, "metric", false, "color=\"" OUTPUT_LINE "\"");
+      ref_edges(c, d, "contributes_to", false, "color=\"" ACTIVITY_LINE "\"");
+    } else if (d->kind == D_OUTCOME) {
+      ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
+    }
+  }
+  buf_puts(c->out, "}\n");
+  for (int k = 0; k < NB; k++) vec_free(&cols[k]);
+}
+
+/* The pathway of change: horizons from the bottom up to the goals, with
+ * each outcome's assumptions beside it. */
+static void draw_pathway(Ctx *c) {
+  const Program *p = c->p;
+  static const Band bands[] = {
+      {"Short-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+  };
+  enum { NB = sizeof bands / sizeof *bands };
+  Vec rows[NB] = {{0}};
+  for (int i = 0; i < c->n; i++) {
+    if (!c->in[i]) continue;
+    Decl *d = decl_at(p, i);
+    int k = 3;
+    if (d->kind == D_OUTCOME) {
+      const AttrVals *h = attr(d, "horizon");
+      const char *hz = h->n ? h->vals[0].str : "short";
+      k = strcmp(hz, "long") == 0 ? 2 : strcmp(hz, "intermediate") == 0 ? 1 : 0;
+    }
+    vec_push(&rows[k], d);
+  }
+  put_graph_open(c, "BT");
+  Buf sub = {0};
+  static const Key keys[] = {
+      {"Outcome", OUTCOME_FILL, OUTCOME_LINE, false},
+      {"Goal", GOAL_FILL, GOAL_LINE, false},
+      {"Assumption", ASSUME_FILL, ASSUME_LINE, false},
+      {"leads to", NULL, OUTCOME_LINE, false},
+  };
+  put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  buf_free(&sub);
+  int used[NB], nused = 0;
+  Buf edges = {0};
+  for (int k = 0; k < NB; k++) {
+    if (!rows[k].len) continue;
+    used[nused++] = k;
+    band_open(c, k, &bands[k]);
+    Buf same = {0};
+    for (int i = 0; i < rows[k].len; i++) {
+      const Decl *d = rows[k].items[i];
+      const AttrVals *ch = attr(d, "change");
+      Buf cap = {0};
+      if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
+      put_node(c, d, buf_str(&cap), false, NULL);
+      buf_free(&cap);
+      const AttrVals *as = attr(d, "assumption");
+      for (int a = 0; a < as->n; a++) {
+        buf_printf(c->out, "    \"assumption %s %d\" [shape=note, style=filled, fillcolor=\"" ASSUME_FILL
+                           "\", color=\"" ASSUME_LINE "\", fontsize=10, label=<<I>",
+                   d->id, a + 1);
+        render_html_text(c->out, as->vals[a].str, NODE_WRAP + 4);
+        buf_puts(c->out, "</I>>];\n");
+        buf_printf(&same, " \"assumption %s %d\";", d->id, a + 1);
+        buf_printf(&edges, "  \"assumption %s %d\" -> ", d->id, a + 1);
+        put_id(&edges, "", d->id);
+        buf_puts(&edges, " [style=dashed, arrowhead=none, color=\"" ASSUME_LINE "\"];\n");
+      }
+    }
+    buf_printf(c->out, "    {rank=same; \"band %d\";", k);
+    for (int i = 0; i < rows[k].len; i++) {
+      buf_putc(c->out, ' ');
+      put_id(c->out, "", ((const Decl *)rows[k].items[i])->id);
+      buf_putc(c->out, ';');
+    }
+    buf_printf(c->out, "%s}\n  }\n", buf_str(&same));
+    buf_free(&same);
+  }
+  put_anchor_chain(c, used, nused);
+  buf_add(c->out, buf_str(&edges), edges.len);
+  buf_free(&edges);
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (c->in[i] && d->kind == D_OUTCOME) ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
+  }
+  buf_puts(c->out, "}\n");
+  for (int k = 0; k < NB; k++) vec_free(&rows[k]);
+}
+
+/* Who does what: partners and the activities they own, community owners
+ * set apart in colour, activities without one flagged. */
+static void draw_accountability(Ctx *c) {
+  const Program *p = c->p;
+  static const Band bands[] = {
+      {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
+      {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+  };
+  Vec cols[2] = {{0}};
+  for (int i = 0; i < c->n; i++)
+    if (c->in[i]) vec_push(&cols[decl_at(p, i)->kind == D_ACTIVITY ? 1 : 0], decl_at(p, i));
+  put_graph_open(c, "LR");
+  Buf sub = {0};
+  static const Key keys[] = {
+      {"Partner", PARTNER_FILL, PARTNER_LINE, false},
+      {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE, false},
+      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
+      {"owns", NULL, "#9CA3AF", false},
+      {"community ownership", NULL, COMMUNITY_LINE, false},
+  };
+  put_header(c, view_subtitle(c, "Accountability", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  buf_free(&sub);
+  int used[2], nused = 0;
+  for (int k = 0; k < 2; k++) {
+    if (!cols[k].len) continue;
+    used[nused++] = k;
+    band_open(c, k, &bands[k]);
+    for (int i = 0; i < cols[k].len; i++) {
+      const Decl *d = cols[k].items[i];
+      Buf cap = {0};
+      bool warn = false;
+      const char *extra = NULL;
+      if (d->kind == D_PARTNER) {
+        partner_caption(&cap, d);
+        if (c->community[d->index]) extra = "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\"";
+      } else {
+        activity_caption(&cap, d);
+        if (!attr(d, "community_owner")->n) {
+          if (cap.len) buf_puts(&cap, "\n");
+          buf_puts(&cap, "no community owner");
+          warn = true;
+        }
+      }
+      put_node(c, d, buf_str(&cap), warn, extra);
+      buf_free(&cap);
+    }
+    band_close(c, k, &cols[k], "");
+  }
+  put_anchor_chain(c, used, nused);
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (!c->in[i] || d->kind != D_ACTIVITY) continue;
+    ref_edges(c, d, "owner", true, "color=\"#9CA3AF\"");
+    ref_edges(c, d, "community_owner", true, "color=\"" COMMUNITY_LINE "\", penwidth=2.2");
+  }
+  buf_puts(c->out, "}\n");
+  vec_free(&cols[0]);
+  vec_free(&cols[1]);
+}
+
+void render_dot(const Program *p, const View *v, Buf *out) {
+  Ctx c = {p, v, p->decls.len, xcalloc((size_t)p->decls.len + 1, 1), xcalloc((size_t)p->decls.len + 1, 1), out};
+  select_nodes(&c);
+  find_community_owners(&c);
+  switch (v->diagram) {
+  case DG_LOGIC: draw_logic(&c); break;
+  case DG_PATHWAY: draw_pathway(&c); break;
+  case DG_ACCOUNTABILITY: draw_accountability(&c); break;
+  }
+  free(c.in);
+  free(c.community);
+}
+
+/* ---- finding views ---- */
+
+static const char *const BUILTIN[] = {"logic", "pathway", "accountability"};
+
+static Diagram diagram_of(const Decl *d) {
+  const AttrVals *g = attr(d, "diagram");
+  if (!g->n) return DG_LOGIC;
+  for (int i = 0; i < 3; i++)
+    if (strcmp(g->vals[0].str, BUILTIN[i]) == 0) return (Diagram)i;
+  return DG_LOGIC;
+}
+
+bool render_find_view(const Program *p, const char *name, View *out) {
+  const Decl *d = strmap_get(&p->ids, name);
+  if (d && d->kind == D_VIEW) {
+    *out = (View){d->id, d, diagram_of(d)};
+    return true;
+  }
+  for (int i = 0; i < 3; i++)
+    if (strcmp(name, BUILTIN[i]) == 0) {
+      *out = (View){BUILTIN[i], NULL, (Diagram)i};
+      return true;
+    }
+  return false;
+}
+
+int render_view_names(const Program *p, const char **names) {
+  int n = 0;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind == D_VIEW) names[n++] = d->id;
+  }
+  for (int i = 0; i < 3; i++) {
+    const Decl *d = strmap_get(&p->ids, BUILTIN[i]);
+    if (!d || d->kind != D_VIEW) names[n++] = BUILTIN[i];
+  }
+  return n;
+}

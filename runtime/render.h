@@ -1,0 +1,34 @@
+/* Views (LANGUAGE.md section 8): which declarations a view draws, and the
+ * DOT that charter lays out with libgvc. The DOT is plain text so that
+ * `render -T dot` shows exactly what is laid out, and tests can compare it. */
+#ifndef CHARTER_RENDER_H
+#define CHARTER_RENDER_H
+
+#include <stdbool.h>
+
+#include "program.h"
+
+typedef enum Diagram { DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY } Diagram;
+
+typedef struct View {
+  const char *name;  /* "logic", "pathway", "accountability" or a view's id */
+  const Decl *decl;  /* the view declaration, or NULL for a built-in view */
+  Diagram diagram;   /* what it draws */
+} View;
+
+/* Finds the view called name: a declared view first, then a built-in one.
+ * False when there is none. */
+bool render_find_view(const Program *p, const char *name, View *out);
+/* Every view's name (declared views first, then the built-in ones not
+ * shadowed), for messages and suggestions; returns how many. names has room
+ * for p->decls.len + 3 entries. */
+int render_view_names(const Program *p, const char **names);
+/* The DOT of a view of a checked program (no built-in errors). */
+void render_dot(const Program *p, const View *v, Buf *out);
+
+/* Appends s as text of an HTML-like label: markup characters become
+ * entities, a line end becomes <BR/>, other control characters a space,
+ * and lines wrap at width columns (0: no wrapping). */
+void render_html_text(Buf *out, const char *s, int width);
+
+#endif
