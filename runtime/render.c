@@ -64,6 +64,7 @@ static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
   case '<': buf_puts(out, "&lt;"); return;
   case '>': buf_puts(out, "&gt;"); return;
   case '"': buf_puts(out, "&quot;"); return;
+  case '\\': buf_puts(out, "\\\\"); return; /* Graphviz expands \N, \G… in labels */
   default: break;
   }
   if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
@@ -274,11 +275,16 @@ static void put_id(Buf *out, const char *prefix, const char *id) {
 }
 
 /* A node: its title, wrapped, and an optional caption line in small type. */
+/* A node: its title, wrapped, an optional caption line in small type, and
+ * on the pathway its assumptions in a tinted footer. */
 static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
   Buf *o = c->out;
+  const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? attr(d, "assumption") : NULL;
+  bool table = as && as->n > 0;
   buf_puts(o, "    ");
   put_id(o, "", d->id);
   buf_puts(o, " [label=<");
+  if (table) buf_puts(o, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"3\"><TR><TD>");
   bool bold = d->kind == D_GOAL;
   if (bold) buf_puts(o, "<B>");
   render_html_text(o, title_of(d), NODE_WRAP);
@@ -287,6 +293,15 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
     buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_warns ? WARN_INK : MUTED);
     render_html_text(o, caption, CAPTION_WRAP);
     buf_puts(o, "</FONT>");
+  }
+  if (table) {
+    buf_puts(o, "</TD></TR>");
+    for (int i = 0; i < as->n; i++) {
+      buf_puts(o, "<TR><TD BGCOLOR=\"" ASSUME_FILL "\"><FONT POINT-SIZE=\"9\"><I>");
+      render_html_text(o, as->vals[i].str, CAPTION_WRAP);
+      buf_puts(o, "</I></FONT></TD></TR>");
+    }
+    buf_puts(o, "</TABLE>");
   }
   buf_puts(o, ">");
   if (extra) buf_printf(o, ", %s", extra);
@@ -346,29 +361,40 @@ typedef struct Band {
   const char *shape;   /* node shape and style */
 } Band;
 
-static void band_open(Ctx *c, int k, const Band *b) {
+/* The bands' headings, first in the graph and chained by invisible edges:
+ * the chain keeps the bands in order, and being first puts each heading
+ * at the head of its rank (the top of a column, the left of a row). */
+static void put_headings(Ctx *c, const Band *bands, const Vec *members, int nb) {
   Buf *o = c->out;
-  buf_printf(o, "  subgraph \"cluster_%d\" {\n", k);
-  buf_printf(o,
-             "    graph [label=<<B>%s</B>>, style=\"filled,rounded\", fillcolor=\"" BAND_FILL "\", color=\"" BAND_FILL
-             "\", fontcolor=\"" BAND_INK "\", fontsize=12, labelloc=t, margin=10];\n",
-             b->label);
-  buf_printf(o, "    node [%s, fillcolor=\"%s\", color=\"%s\", fontcolor=\"%s\"];\n", b->shape, b->fill, b->line,
-             b->font);
-  buf_printf(o, "    \"band %d\" [shape=point, style=invis, width=0, height=0, label=\"\"];\n", k);
+  int prev = -1;
+  for (int k = 0; k < nb; k++) {
+    if (!members[k].len) continue;
+    buf_printf(o,
+               "  \"band %d\" [shape=plaintext, style=\"\", fontsize=13, fontcolor=\"" BAND_INK
+               "\", label=<<B>%s</B>>];\n",
+               k, bands[k].label);
+    if (prev >= 0) buf_printf(o, "  \"band %d\" -> \"band %d\" [style=invis, weight=100];\n", prev, k);
+    prev = k;
+  }
 }
 
-/* Closes a band: its members share one rank. */
-static void band_close(Ctx *c, int k, const Vec *members, const char *prefix) {
+/* Opens a band: its members' node style. */
+static void band_open(Ctx *c, const Band *b) {
+  buf_printf(c->out, "  subgraph {\n    node [%s, fillcolor=\"%s\", color=\"%s\", fontcolor=\"%s\"];\n", b->shape,
+             b->fill, b->line, b->font);
+}
+
+/* Closes a band: its heading, its members and any extra nodes share a rank. */
+static void band_close(Ctx *c, int k, const Vec *members, const char *extra) {
   Buf *o = c->out;
   buf_printf(o, "    {rank=same; \"band %d\";", k);
   for (int i = 0; i < members->len; i++) {
     buf_putc(o, ' ');
     const Decl *d = members->items[i];
-    put_id(o, prefix, d->id);
+    put_id(o, "", d->id);
     buf_putc(o, ';');
   }
-  buf_puts(o, "}\n  }\n");
+  buf_printf(o, "%s}\n  }\n", extra ? extra : "");
 }
 
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
@@ -440,11 +466,6 @@ static void put_graph_open(Ctx *c, const char *rankdir) {
              rankdir);
   buf_puts(o, "  node [fontname=\"Helvetica\", fontsize=11, penwidth=1.2, margin=\"0.14,0.07\", style=filled];\n");
   buf_puts(o, "  edge [color=\"" MUTED "\", arrowsize=0.7, penwidth=1.1];\n");
-}
-
-static void put_anchor_chain(Ctx *c, const int *bands, int nbands) {
-  for (int i = 0; i + 1 < nbands; i++)
-    buf_printf(c->out, "  \"band %d\" -> \"band %d\" [style=invis, weight=100];\n", bands[i], bands[i + 1]);
 }
 
 static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
@@ -519,11 +540,9 @@ static void draw_logic(Ctx *c) {
   };
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  int used[NB], nused = 0;
   for (int k = 0; k < NB; k++) {
     if (!cols[k].len) continue;
-    used[nused++] = k;
-    band_open(c, k, &bands[k]);
+    band_open(c, &bands[k]);
     for (int i = 0; i < cols[k].len; i++) {
       const Decl *d = cols[k].items[i];
       Buf cap = {0};
@@ -534,9 +553,9 @@ static void draw_logic(Ctx *c) {
       put_node(c, d, buf_str(&cap), false, extra);
       buf_free(&cap);
     }
-    band_close(c, k, &cols[k], "");
+    band_close(c, k, &cols[k], NULL);
   }
-  put_anchor_chain(c, used, nused);
+  put_headings(c, bands, cols, NB);
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
     if (!c->in[i]) continue;
@@ -586,13 +605,10 @@ static void draw_pathway(Ctx *c) {
   };
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  int used[NB], nused = 0;
-  Buf edges = {0};
+  put_headings(c, bands, rows, NB);
   for (int k = 0; k < NB; k++) {
     if (!rows[k].len) continue;
-    used[nused++] = k;
-    band_open(c, k, &bands[k]);
-    Buf same = {0};
+    band_open(c, &bands[k]);
     for (int i = 0; i < rows[k].len; i++) {
       const Decl *d = rows[k].items[i];
       const AttrVals *ch = attr(d, "change");
@@ -600,31 +616,9 @@ static void draw_pathway(Ctx *c) {
       if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
       put_node(c, d, buf_str(&cap), false, NULL);
       buf_free(&cap);
-      const AttrVals *as = attr(d, "assumption");
-      for (int a = 0; a < as->n; a++) {
-        buf_printf(c->out, "    \"assumption %s %d\" [shape=note, style=filled, fillcolor=\"" ASSUME_FILL
-                           "\", color=\"" ASSUME_LINE "\", fontsize=10, label=<<I>",
-                   d->id, a + 1);
-        render_html_text(c->out, as->vals[a].str, NODE_WRAP + 4);
-        buf_puts(c->out, "</I>>];\n");
-        buf_printf(&same, " \"assumption %s %d\";", d->id, a + 1);
-        buf_printf(&edges, "  \"assumption %s %d\" -> ", d->id, a + 1);
-        put_id(&edges, "", d->id);
-        buf_puts(&edges, " [style=dashed, arrowhead=none, color=\"" ASSUME_LINE "\"];\n");
-      }
     }
-    buf_printf(c->out, "    {rank=same; \"band %d\";", k);
-    for (int i = 0; i < rows[k].len; i++) {
-      buf_putc(c->out, ' ');
-      put_id(c->out, "", ((const Decl *)rows[k].items[i])->id);
-      buf_putc(c->out, ';');
-    }
-    buf_printf(c->out, "%s}\n  }\n", buf_str(&same));
-    buf_free(&same);
+    band_close(c, k, &rows[k], NULL);
   }
-  put_anchor_chain(c, used, nused);
-  buf_add(c->out, buf_str(&edges), edges.len);
-  buf_free(&edges);
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
     if (c->in[i] && d->kind == D_OUTCOME) ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
@@ -655,11 +649,10 @@ static void draw_accountability(Ctx *c) {
   };
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  int used[2], nused = 0;
+  put_headings(c, bands, cols, 2);
   for (int k = 0; k < 2; k++) {
     if (!cols[k].len) continue;
-    used[nused++] = k;
-    band_open(c, k, &bands[k]);
+    band_open(c, &bands[k]);
     for (int i = 0; i < cols[k].len; i++) {
       const Decl *d = cols[k].items[i];
       Buf cap = {0};
@@ -679,9 +672,8 @@ static void draw_accountability(Ctx *c) {
       put_node(c, d, buf_str(&cap), warn, extra);
       buf_free(&cap);
     }
-    band_close(c, k, &cols[k], "");
+    band_close(c, k, &cols[k], NULL);
   }
-  put_anchor_chain(c, used, nused);
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
     if (!c->in[i] || d->kind != D_ACTIVITY) continue;

@@ -27,8 +27,9 @@ int render_view_names(const Program *p, const char **names);
 void render_dot(const Program *p, const View *v, Buf *out);
 
 /* Appends s as text of an HTML-like label: markup characters become
- * entities, a line end becomes <BR/>, other control characters a space,
- * and lines wrap at width columns (0: no wrapping). */
+ * entities, a backslash is doubled (Graphviz expands \N and the like even
+ * there), a line end becomes <BR/>, other control characters a space, and
+ * lines wrap at width columns (0: no wrapping). */
 void render_html_text(Buf *out, const char *s, int width);
 
 #endif
