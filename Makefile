@@ -25,7 +25,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 LIBS      = $(GVC_LIBS) -lm
 
 DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
-            libsqlite3-dev sqlite3 diffutils jq
+            libsqlite3-dev sqlite3 diffutils jq libxml2-utils
 # make deps installs DEPS_PKGS; leakcheck and fuzz add what they need.
 DEPS_PKGS ?= $(DEB_PKGS)
 

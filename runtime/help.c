@@ -12,6 +12,7 @@ static const char overview[] =
     "  check    check a program and report every problem found\n"
     "  fmt      lay out .charter files in the canonical format\n"
     "  help     show the help of a command\n"
+    "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "\n"
     "Options:\n"
     "  -h, --help     display this help and exit\n"
@@ -66,6 +67,34 @@ static const char fmt_help[] =
     "Exit status: 0 success; 1 with --check or --diff, some file would change;\n"
     "2 usage error, unreadable file, or a file that does not parse.\n";
 
+static const char render_help[] =
+    "Usage: charter render [OPTION]... FILE\n"
+    "Draw a view of the program whose entry file is FILE, laid out with Graphviz:\n"
+    "  logic           (default) partners, activities, outputs, short-term,\n"
+    "                  intermediate and long-term outcomes, goals, in columns\n"
+    "  pathway         outcomes and goals, bottom up, with their assumptions\n"
+    "  accountability  partners and the activities they own; community owners\n"
+    "                  stand out, activities without one are flagged\n"
+    "or a view the program declares (view NAME \"Title\" { diagram; focus; exclude }).\n"
+    "The program must have no errors; render does not run the rules.\n"
+    "\n"
+    "Options:\n"
+    "      --view=NAME      the view to draw (default logic)\n"
+    "  -T, --format=FORMAT  svg (default), png, pdf, or dot for the DOT charter\n"
+    "                       generates, before layout; without -T, the extension\n"
+    "                       of -o chooses (.svg, .png, .pdf, .dot or .gv)\n"
+    "  -o, --output=FILE    write to FILE ('-' or none: standard output); FILE is\n"
+    "                       replaced whole or left as it was\n"
+    "  -h, --help           display this help and exit\n"
+    "\n"
+    "The same program gives the same DOT and SVG bytes. SVG text is measured with\n"
+    "Graphviz's own font tables, so it does not depend on the fonts installed;\n"
+    "png and pdf are drawn with cairo and the installed fonts.\n"
+    "\n"
+    "Exit status: 0 success; 1 errors in the program (nothing is drawn);\n"
+    "2 usage error, unknown view, unreadable FILE, unwritable output, or a format\n"
+    "this Graphviz installation cannot write.\n";
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -75,6 +104,7 @@ bool help_print(FILE *out, const char *command) {
   if (!command) text = overview;
   else if (strcmp(command, "check") == 0) text = check_help;
   else if (strcmp(command, "fmt") == 0) text = fmt_help;
+  else if (strcmp(command, "render") == 0) text = render_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

@@ -361,9 +361,10 @@ typedef struct Band {
   const char *shape;   /* node shape and style */
 } Band;
 
-/* The bands' headings, first in the graph and chained by invisible edges:
- * the chain keeps the bands in order, and being first puts each heading
- * at the head of its rank (the top of a column, the left of a row). */
+/* The bands' headings, chained by invisible edges that keep the bands in
+ * order. Where a heading stands in its rank follows from where it comes in
+ * the input: after the members, dot puts it at the top of a column (LR);
+ * before them, at the left of a row (BT). */
 static void put_headings(Ctx *c, const Band *bands, const Vec *members, int nb) {
   Buf *o = c->out;
   int prev = -1;
@@ -384,8 +385,8 @@ static void band_open(Ctx *c, const Band *b) {
              b->fill, b->line, b->font);
 }
 
-/* Closes a band: its heading, its members and any extra nodes share a rank. */
-static void band_close(Ctx *c, int k, const Vec *members, const char *extra) {
+/* Closes a band: its heading and its members share a rank. */
+static void band_close(Ctx *c, int k, const Vec *members) {
   Buf *o = c->out;
   buf_printf(o, "    {rank=same; \"band %d\";", k);
   for (int i = 0; i < members->len; i++) {
@@ -394,7 +395,7 @@ static void band_close(Ctx *c, int k, const Vec *members, const char *extra) {
     put_id(o, "", d->id);
     buf_putc(o, ';');
   }
-  buf_printf(o, "%s}\n  }\n", extra ? extra : "");
+  buf_puts(o, "}\n  }\n");
 }
 
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
@@ -553,7 +554,7 @@ static void draw_logic(Ctx *c) {
       put_node(c, d, buf_str(&cap), false, extra);
       buf_free(&cap);
     }
-    band_close(c, k, &cols[k], NULL);
+    band_close(c, k, &cols[k]);
   }
   put_headings(c, bands, cols, NB);
   for (int i = 0; i < c->n; i++) {
@@ -617,7 +618,7 @@ static void draw_pathway(Ctx *c) {
       put_node(c, d, buf_str(&cap), false, NULL);
       buf_free(&cap);
     }
-    band_close(c, k, &rows[k], NULL);
+    band_close(c, k, &rows[k]);
   }
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
@@ -649,7 +650,6 @@ static void draw_accountability(Ctx *c) {
   };
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_headings(c, bands, cols, 2);
   for (int k = 0; k < 2; k++) {
     if (!cols[k].len) continue;
     band_open(c, &bands[k]);
@@ -672,8 +672,9 @@ static void draw_accountability(Ctx *c) {
       put_node(c, d, buf_str(&cap), warn, extra);
       buf_free(&cap);
     }
-    band_close(c, k, &cols[k], NULL);
+    band_close(c, k, &cols[k]);
   }
+  put_headings(c, bands, cols, 2);
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
     if (!c->in[i] || d->kind != D_ACTIVITY) continue;

@@ -86,6 +86,17 @@ run_golden() { # CHARTER
       fi
     done
   done
+  # render: the DOT of a view (-T dot unless NAME.args says otherwise).
+  d="$top/tests/golden/render"
+  for f in "$d"/*.charter "$d"/*/main.charter; do
+    [ -f "$f" ] || continue
+    rel=${f#"$d"/}
+    case $rel in
+    */main.charter) expected="$d/${rel%/main.charter}.out" ;;
+    *) expected="$d/${rel%.charter}.out" ;;
+    esac
+    golden_case "$bin" "render -T dot" "$rel" "$expected" "$d"
+  done
   d="$top/tests/golden/fmt"
   for f in "$d"/*.charter; do
     [ -f "$f" ] || continue
@@ -103,6 +114,18 @@ run_examples() { # CHARTER
       note_fail "example $f does not check clean with --werror"
       printf '%s\n' "$out" | head -20
     fi
+    # Every view, built-in and declared, renders to well-formed SVG.
+    views="logic pathway accountability $(cat "$(dirname "$f")"/*.charter | sed -n 's/^view \([A-Za-z_][A-Za-z0-9_]*\).*/\1/p')"
+    for v in $views; do
+      svg=/tmp/charter-example.$$.svg
+      if timeout 60 "$1" render --view "$v" -o "$svg" "$f" 2>/tmp/charter-stderr.$$ && xmllint --noout "$svg" 2>>/tmp/charter-stderr.$$; then
+        pass=$((pass + 1))
+      else
+        note_fail "example $f: view $v does not render to well-formed SVG"
+        head -20 /tmp/charter-stderr.$$
+      fi
+      rm -f "$svg" /tmp/charter-stderr.$$
+    done
   done
 }
 
