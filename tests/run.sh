@@ -146,8 +146,9 @@ run_roundtrip() { # BUILD
   fi
 }
 
-run_structural() { # CHARTER
-  out=$(sh "$top/tests/structural.sh" "$1" 2>&1)
+run_structural() { # CHARTER SCRIPT
+  [ -f "$top/tests/$2" ] || return 0
+  out=$(sh "$top/tests/$2" "$1" 2>&1)
   p=$(printf '%s\n' "$out" | grep -c '^ok ')
   f=$(printf '%s\n' "$out" | grep -c '^not ok')
   pass=$((pass + p))
@@ -155,7 +156,7 @@ run_structural() { # CHARTER
     fail=$((fail + f))
     printf '%s\n' "$out" | grep '^not ok' | head -20
     failures="$failures
-  structural ($1)"
+  $2 ($1)"
   fi
 }
 
@@ -167,7 +168,8 @@ for build in "$@"; do
   run_golden "$b/charter"
   run_examples "$b/charter"
   run_roundtrip "$b"
-  run_structural "$b/charter"
+  run_structural "$b/charter" structural.sh
+  run_structural "$b/charter" render.sh
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done
