@@ -445,13 +445,13 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, int nkeys)
   for (int i = 0; i < nkeys; i++) {
     const Key *k = &keys[i];
     if (k->fill)
-      buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\" WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"> </TD>",
+      buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\" WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"></TD>",
                  k->fill, k->line);
     else
       buf_printf(o, "<TD><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>%s</B></FONT></TD>", k->line,
                  k->dashed ? "- - -" : "\xE2\x80\x94\xE2\x80\x94");
     buf_printf(o, "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"" BAND_INK "\">%s</FONT></TD>", k->label);
-    if (i + 1 < nkeys) buf_puts(o, "<TD WIDTH=\"8\"> </TD>");
+    if (i + 1 < nkeys) buf_puts(o, "<TD WIDTH=\"8\"></TD>");
   }
   buf_puts(o, "</TR></TABLE></TD></TR>\n</TABLE>>;\n");
 }

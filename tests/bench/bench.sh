@@ -4,7 +4,8 @@
 # QUALITY.md. BUILD_DIR holds charter, measure and the generator, named gen
 # or gen-bench (build/gen/ is the generated parser's directory); programs are
 # generated into BUILD_DIR/bench/SIZE/.
-# Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of).
+# Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of),
+# BENCH_RENDER="100 1000" (nodes in the logic view rendered to SVG).
 set -u -o pipefail
 
 if [ $# -ne 1 ]; then
@@ -165,5 +166,41 @@ elif [ $have_export = 1 ]; then
 	echo "  check vs jq -c . on the export JSON: jq is not installed, so the peer comparison is skipped"
 else
 	echo "  check vs jq -c . on the export JSON: the peer comparison waits for \`charter export\`"
+fi
+
+# ---- render: the logic view as SVG, against `dot -Tsvg` on charter's DOT ----
+render_sizes=${BENCH_RENDER:-100 1000}
+if [ $have_charter = 1 ] && command -v dot >/dev/null 2>&1; then
+	echo
+	printf '%-8s %8s %10s %10s %9s %8s\n' nodes decls "render s" "dot s" "render MB" ratio
+	printf '%-8s %8s %10s %10s %9s %8s\n' ----- ----- -------- ----- --------- -----
+	last_ratio=-
+	last_nodes=-
+	for want in $render_sizes; do
+		dir=$build/bench/render-$want
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		decls=$((want * 118 / 100)) # the generator's programs draw ~0.85 nodes per declaration
+		"$gen" "$decls" "$dir" >/dev/null || { echo "bench.sh: gen $decls failed" >&2; exit 2; }
+		(cd "$dir" && "$charter" render -T dot main.charter >logic.dot 2>render.log) || {
+			echo "note: charter render -T dot failed at $want nodes; see $dir/render.log"
+			continue
+		}
+		nodes=$(grep -c '^    "[^"]*" \[label=<' "$dir/logic.dot")
+		read -r rt rm rc < <(best "$dir" "$dir/render.log" "$charter" render -T svg -o charter.svg main.charter)
+		read -r dt _ dc < <(best "$dir" /dev/null dot -Tsvg -o dot.svg logic.dot)
+		r=$(ratio "$rt" "$dt")
+		[ "$rc" = 0 ] || r="- (render exited $rc)"
+		[ "$dc" = 0 ] || r="- (dot exited $dc)"
+		printf '%-8s %8s %10s %10s %9s %8s\n' "$nodes" "$decls" "$rt" "$dt" "$rm" "$r"
+		last_ratio=$r
+		last_nodes=$nodes
+	done
+	echo "(render: charter render -T svg, whole process: load, check, DOT, layout, SVG; dot: dot -Tsvg on that DOT)"
+	echo
+	printf '  %-44s %-14s %s\n' "render -T svg <= 1.1 x dot -Tsvg ($last_nodes nodes)" "${last_ratio} x" "$(verdict "$last_ratio" 1.1 le)"
+else
+	echo
+	echo "render: skipped (needs charter and Graphviz's dot)"
 fi
 exit 0
