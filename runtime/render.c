@@ -11,6 +11,10 @@
 
 /* ---- the palette: restrained, and legible in greyscale ---- */
 
+/* Helvetica metrics lay the text out (Graphviz's own tables, see
+ * cmd_render.c); the viewer takes the first of these fonts it has, and
+ * Arial and Liberation Sans share those metrics. */
+#define FONT "Helvetica,Arial,Liberation Sans,sans-serif"
 #define INK "#1F2937"
 #define BAND_FILL "#F3F4F6"
 #define BAND_INK "#374151"
@@ -425,10 +429,20 @@ typedef struct Key {
   const char *label; /* what it marks */
   const char *fill;  /* node swatch fill, or NULL for a line */
   const char *line;  /* outline or line colour */
-  bool dashed;       /* a dashed line */
 } Key;
 
-static void put_header(Ctx *c, const char *subtitle, const Key *keys, int nkeys) {
+/* Whether the view draws an edge from a node of kind through attribute name. */
+static bool any_edge(const Ctx *c, DeclKind kind, const char *name) {
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(c->p, i);
+    if (c->in[i] && d->kind == kind && any_ref_in(c, d, name)) return true;
+  }
+  return false;
+}
+
+/* The title (the view's, else the charter's), the subtitle, and a legend of
+ * the keys shown (show[i]: the diagram has what keys[i] marks). */
+static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool *show, int nkeys) {
   Buf *o = c->out;
   const Program *p = c->p;
   const char *title = c->v->decl ? title_of(c->v->decl) : p->charter ? title_of(p->charter) : NULL;
@@ -441,17 +455,25 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, int nkeys)
   buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"12\" COLOR=\"" MUTED "\">");
   render_html_text(o, subtitle, TITLE_WRAP);
   buf_puts(o, "</FONT></TD></TR>\n");
+  int shown = 0;
+  for (int i = 0; i < nkeys; i++) shown += show[i];
+  if (shown == 0) { /* an HTML-like table row may not be empty */
+    buf_puts(o, "</TABLE>>;\n");
+    return;
+  }
   buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"4\" CELLPADDING=\"0\"><TR>");
   for (int i = 0; i < nkeys; i++) {
     const Key *k = &keys[i];
+    if (!show[i]) continue;
+    shown--;
     if (k->fill)
       buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\" WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"></TD>",
                  k->fill, k->line);
     else
-      buf_printf(o, "<TD><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>%s</B></FONT></TD>", k->line,
-                 k->dashed ? "- - -" : "\xE2\x80\x94\xE2\x80\x94");
+      buf_printf(o, "<TD WIDTH=\"24\"><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>\xE2\x80\x94\xE2\x80\x94</B></FONT></TD>",
+                 k->line);
     buf_printf(o, "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"" BAND_INK "\">%s</FONT></TD>", k->label);
-    if (i + 1 < nkeys) buf_puts(o, "<TD WIDTH=\"8\"></TD>");
+    if (shown > 0) buf_puts(o, "<TD WIDTH=\"8\"></TD>");
   }
   buf_puts(o, "</TR></TABLE></TD></TR>\n</TABLE>>;\n");
 }
@@ -462,10 +484,10 @@ static void put_graph_open(Ctx *c, const char *rankdir) {
   put_quoted(o, c->v->name);
   buf_puts(o, " {\n");
   buf_printf(o,
-             "  graph [rankdir=%s, fontname=\"Helvetica\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
+             "  graph [rankdir=%s, fontname=\"" FONT "\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
              "pad=0.3, bgcolor=\"white\", outputorder=edgesfirst];\n",
              rankdir);
-  buf_puts(o, "  node [fontname=\"Helvetica\", fontsize=11, penwidth=1.2, margin=\"0.14,0.07\", style=filled];\n");
+  buf_puts(o, "  node [fontname=\"" FONT "\", fontsize=11, penwidth=1.2, margin=\"0.18,0.07\", style=filled];\n");
   buf_puts(o, "  edge [color=\"" MUTED "\", arrowsize=0.7, penwidth=1.1];\n");
 }
 
@@ -534,12 +556,14 @@ static void draw_logic(Ctx *c) {
   put_graph_open(c, "LR");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Partner", PARTNER_FILL, PARTNER_LINE, false},    {"Activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
-      {"Output", OUTPUT_FILL, OUTPUT_LINE, false},       {"Outcome", OUTCOME_FILL, OUTCOME_LINE, false},
-      {"Goal", GOAL_FILL, GOAL_LINE, false},             {"owns", NULL, "#9CA3AF", false},
-      {"community owner", NULL, COMMUNITY_LINE, false},
+      {"Partner", PARTNER_FILL, PARTNER_LINE},    {"Activity", ACTIVITY_FILL, ACTIVITY_LINE},
+      {"Output", OUTPUT_FILL, OUTPUT_LINE},       {"Outcome", OUTCOME_FILL, OUTCOME_LINE},
+      {"Goal", GOAL_FILL, GOAL_LINE},             {"owns", NULL, "#9CA3AF"},
+      {"community owner", NULL, COMMUNITY_LINE},
   };
-  put_header(c, view_subtitle(c, "Logic model", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  bool show[] = {cols[0].len > 0, cols[1].len > 0, cols[2].len > 0, cols[3].len + cols[4].len + cols[5].len > 0,
+                 cols[6].len > 0, any_edge(c, D_ACTIVITY, "owner"), any_edge(c, D_ACTIVITY, "community_owner")};
+  put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   for (int k = 0; k < NB; k++) {
     if (!cols[k].len) continue;
@@ -599,12 +623,17 @@ static void draw_pathway(Ctx *c) {
   put_graph_open(c, "BT");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Outcome", OUTCOME_FILL, OUTCOME_LINE, false},
-      {"Goal", GOAL_FILL, GOAL_LINE, false},
-      {"Assumption", ASSUME_FILL, ASSUME_LINE, false},
-      {"leads to", NULL, OUTCOME_LINE, false},
+      {"Outcome", OUTCOME_FILL, OUTCOME_LINE},
+      {"Goal", GOAL_FILL, GOAL_LINE},
+      {"Assumption", ASSUME_FILL, ASSUME_LINE},
+      {"leads to", NULL, OUTCOME_LINE},
   };
-  put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  bool assumes = false;
+  for (int k = 0; k < 3; k++)
+    for (int i = 0; i < rows[k].len; i++) assumes |= attr(rows[k].items[i], "assumption")->n > 0;
+  bool show[] = {rows[0].len + rows[1].len + rows[2].len > 0, rows[3].len > 0, assumes,
+                 any_edge(c, D_OUTCOME, "leads_to")};
+  put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   put_headings(c, bands, rows, NB);
   for (int k = 0; k < NB; k++) {
@@ -642,13 +671,20 @@ static void draw_accountability(Ctx *c) {
   put_graph_open(c, "LR");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Partner", PARTNER_FILL, PARTNER_LINE, false},
-      {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE, false},
-      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
-      {"owns", NULL, "#9CA3AF", false},
-      {"community ownership", NULL, COMMUNITY_LINE, false},
+      {"Partner", PARTNER_FILL, PARTNER_LINE},
+      {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
+      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE},
+      {"owns", NULL, "#9CA3AF"},
+      {"community ownership", NULL, COMMUNITY_LINE},
   };
-  put_header(c, view_subtitle(c, "Accountability", &sub), keys, (int)(sizeof keys / sizeof *keys));
+  bool plain = false, community = false;
+  for (int i = 0; i < cols[0].len; i++) {
+    if (c->community[((const Decl *)cols[0].items[i])->index]) community = true;
+    else plain = true;
+  }
+  bool show[] = {plain, community, cols[1].len > 0, any_edge(c, D_ACTIVITY, "owner"),
+                 any_edge(c, D_ACTIVITY, "community_owner")};
+  put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   for (int k = 0; k < 2; k++) {
     if (!cols[k].len) continue;
