@@ -19,7 +19,17 @@ else
   "$bin" fmt --check "$example"/*.charter
 fi
 "$bin" fmt "$example/coalition.charter" >"$out/coalition.formatted.charter"
+views="logic pathway accountability $(cat "$example"/*.charter | sed -n 's/^view \([A-Za-z_][A-Za-z0-9_]*\).*/\1/p')"
+drawn=""
+for v in $views; do
+  echo "== charter render --view $v -o $out/$v.svg"
+  "$bin" render --view "$v" -o "$out/$v.svg" "$example/coalition.charter" || rc=1
+  drawn="$drawn $v.svg"
+done
+echo "== charter render -o $out/logic.png (for slides)"
+"$bin" render -o "$out/logic.png" "$example/coalition.charter" || rc=1
 echo
-echo "Outputs are in $out/: check.sarif (for GitHub code scanning) and"
-echo "coalition.formatted.charter (the canonical layout)."
+echo "Outputs are in $out/: check.sarif (for GitHub code scanning),"
+echo "coalition.formatted.charter (the canonical layout), the diagrams"
+echo "$drawn and logic.png."
 exit $rc

@@ -129,6 +129,19 @@ run_examples() { # CHARTER
   done
 }
 
+# docs/images/VIEW.svg is the example's VIEW as charter draws it now.
+run_doc_images() { # CHARTER
+  for img in "$top"/docs/images/*.svg; do
+    [ -f "$img" ] || continue
+    v=$(basename "$img" .svg)
+    if timeout 60 "$1" render --view "$v" "$top/examples/recovery-at-work/coalition.charter" 2>&1 | cmp -s - "$img"; then
+      pass=$((pass + 1))
+    else
+      note_fail "docs/images/$v.svg differs from charter render --view $v of examples/recovery-at-work (redraw it)"
+    fi
+  done
+}
+
 run_roundtrip() { # BUILD
   rt=$1/tests/roundtrip
   [ -x "$rt" ] || return 0
@@ -167,6 +180,7 @@ for build in "$@"; do
   run_unit "$b"
   run_golden "$b/charter"
   run_examples "$b/charter"
+  run_doc_images "$b/charter"
   run_roundtrip "$b"
   run_structural "$b/charter" structural.sh
   run_structural "$b/charter" render.sh
