@@ -1,6 +1,9 @@
 /* libFuzzer target for the program front end: scan, parse, check, run the
- * rules, and when the input parses, format it and check that the output
+ * rules; for a program without errors, draw every view as DOT and check that
+ * Graphviz reads it back with no node but the view's (no title can inject
+ * DOT); and when the input parses, format it and check that the output
  * parses again and is a fixed point. Run with `make fuzz` (clang, ASan, UBSan). */
+#include <cgraph.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +11,7 @@
 #include "fmt.h"
 #include "interp.h"
 #include "program.h"
+#include "render.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -42,6 +46,28 @@ static void formats_stably(const char *text, size_t len) {
   arena_free(&arena);
 }
 
+/* Every view's DOT parses, and every node is a heading or a declaration. */
+static void draws_safely(Program *p) {
+  const char **names = malloc(((size_t)p->decls.len + 3) * sizeof *names);
+  int n = render_view_names(p, names);
+  agseterr(AGMAX);
+  for (int i = 0; i < n; i++) {
+    View v;
+    if (!render_find_view(p, names[i], &v)) abort();
+    Buf dot = {0};
+    render_dot(p, &v, &dot);
+    Agraph_t *g = agmemread(buf_str(&dot));
+    if (!g) abort(); /* charter wrote DOT that Graphviz cannot read */
+    for (Agnode_t *nd = agfstnode(g); nd; nd = agnxtnode(g, nd)) {
+      const char *name = agnameof(nd);
+      if (strncmp(name, "band ", 5) != 0 && !strmap_get(&p->ids, name)) abort(); /* an injected node */
+    }
+    agclose(g);
+    buf_free(&dot);
+  }
+  free(names);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 1 << 20) return 0;
   LoadOptions opt = {NULL};
@@ -49,6 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * does not exist. */
   Program *p = program_load_text("/nonexistent-fuzz-dir/fuzz.charter", (const char *)data, size, &opt);
   rules_run(p, NULL);
+  if (!p->diags.nerrors) draws_safely(p);
   program_free(p);
   formats_stably((const char *)data, size);
   return 0;
