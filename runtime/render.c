@@ -319,11 +319,18 @@ static void partner_caption(Buf *b, const Decl *d) {
   for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
 }
 
-/* 250000 USD -> "250,000 USD" */
+/* 250000 USD -> "250,000 USD"; cents as 2 decimals, finer amounts as
+ * written (up to 6 decimals). */
 static void put_budget(Buf *b, double x, const char *cur) {
   char digits[64];
-  bool whole = x == floor(x) && fabs(x) < 1e15;
-  snprintf(digits, sizeof digits, whole ? "%.0f" : "%.2f", fabs(x));
+  double a = fabs(x);
+  if (a >= 1e15 || a == floor(a)) snprintf(digits, sizeof digits, "%.0f", a);
+  else if (a * 100 == floor(a * 100)) snprintf(digits, sizeof digits, "%.2f", a);
+  else {
+    snprintf(digits, sizeof digits, "%.6f", a);
+    size_t n = strlen(digits);
+    while (n > 0 && digits[n - 1] == '0') digits[--n] = '\0';
+  }
   size_t intlen = strcspn(digits, ".");
   if (x < 0) buf_putc(b, '-');
   for (size_t i = 0; digits[i]; i++) {
@@ -438,6 +445,15 @@ static bool any_edge(const Ctx *c, DeclKind kind, const char *name) {
     if (c->in[i] && d->kind == kind && any_ref_in(c, d, name)) return true;
   }
   return false;
+}
+
+/* Whether the partners drawn include ordinary ones and community owners. */
+static void partner_kinds(const Ctx *c, const Vec *partners, bool *plain, bool *community) {
+  *plain = *community = false;
+  for (int i = 0; i < partners->len; i++) {
+    if (c->community[((const Decl *)partners->items[i])->index]) *community = true;
+    else *plain = true;
+  }
 }
 
 /* The title (the view's, else the charter's), the subtitle, and a legend of
@@ -556,13 +572,21 @@ static void draw_logic(Ctx *c) {
   put_graph_open(c, "LR");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Partner", PARTNER_FILL, PARTNER_LINE},    {"Activity", ACTIVITY_FILL, ACTIVITY_LINE},
-      {"Output", OUTPUT_FILL, OUTPUT_LINE},       {"Outcome", OUTCOME_FILL, OUTCOME_LINE},
-      {"Goal", GOAL_FILL, GOAL_LINE},             {"owns", NULL, "#9CA3AF"},
-      {"community owner", NULL, COMMUNITY_LINE},
+      {"Partner", PARTNER_FILL, PARTNER_LINE},  {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
+      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE}, {"Output", OUTPUT_FILL, OUTPUT_LINE},
+      {"Outcome", OUTCOME_FILL, OUTCOME_LINE},  {"Goal", GOAL_FILL, GOAL_LINE},
+      {"owns", NULL, "#9CA3AF"},                {"community ownership", NULL, COMMUNITY_LINE},
   };
-  bool show[] = {cols[0].len > 0, cols[1].len > 0, cols[2].len > 0, cols[3].len + cols[4].len + cols[5].len > 0,
-                 cols[6].len > 0, any_edge(c, D_ACTIVITY, "owner"), any_edge(c, D_ACTIVITY, "community_owner")};
+  bool plain, community;
+  partner_kinds(c, &cols[0], &plain, &community);
+  bool show[] = {plain,
+                 community,
+                 cols[1].len > 0,
+                 cols[2].len > 0,
+                 cols[3].len + cols[4].len + cols[5].len > 0,
+                 cols[6].len > 0,
+                 any_edge(c, D_ACTIVITY, "owner"),
+                 any_edge(c, D_ACTIVITY, "community_owner")};
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   for (int k = 0; k < NB; k++) {
@@ -677,11 +701,8 @@ static void draw_accountability(Ctx *c) {
       {"owns", NULL, "#9CA3AF"},
       {"community ownership", NULL, COMMUNITY_LINE},
   };
-  bool plain = false, community = false;
-  for (int i = 0; i < cols[0].len; i++) {
-    if (c->community[((const Decl *)cols[0].items[i])->index]) community = true;
-    else plain = true;
-  }
+  bool plain, community;
+  partner_kinds(c, &cols[0], &plain, &community);
   bool show[] = {plain, community, cols[1].len > 0, any_edge(c, D_ACTIVITY, "owner"),
                  any_edge(c, D_ACTIVITY, "community_owner")};
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
