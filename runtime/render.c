@@ -40,13 +40,26 @@ enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 /* ---- text ---- */
 
 /* Columns a code point takes: 2 for East Asian wide characters and emoji,
- * 0 for combining marks, 1 otherwise. An estimate for wrapping only. */
+ * 0 for combining marks, joiners, variation selectors and skin tones, 1
+ * otherwise. An estimate for wrapping only; a zero-width code point never
+ * starts a line, so a mark stays with its letter. */
 static int cp_width(uint32_t c) {
-  if ((c >= 0x300 && c <= 0x36F) || c == 0x200D || (c >= 0xFE00 && c <= 0xFE0F)) return 0;
-  if ((c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) || (c >= 0xAC00 && c <= 0xD7A3) ||
-      (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
-      (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) || (c >= 0x20000 && c <= 0x3FFFD))
-    return 2;
+  static const uint32_t zero[][2] = {
+      {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
+      {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
+      {0x06D6, 0x06DC}, {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0900, 0x0902},
+      {0x093A, 0x093A}, {0x093C, 0x093C}, {0x0941, 0x0948}, {0x094D, 0x094D}, {0x0951, 0x0957},
+      {0x0962, 0x0963}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF},
+      {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
+      {0x1F3FB, 0x1F3FF}, {0xE0100, 0xE01EF}};
+  static const uint32_t wide[][2] = {
+      {0x1100, 0x115F}, {0x231A, 0x231B}, {0x23E9, 0x23F3}, {0x2600, 0x27BF}, {0x2B50, 0x2B55},
+      {0x2E80, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+      {0xFFE0, 0xFFE6}, {0x1F000, 0x1FAFF}, {0x20000, 0x3FFFD}};
+  for (size_t i = 0; i < sizeof zero / sizeof *zero; i++)
+    if (c >= zero[i][0] && c <= zero[i][1]) return 0;
+  for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
+    if (c >= wide[i][0] && c <= wide[i][1]) return 2;
   return 1;
 }
 
@@ -76,12 +89,18 @@ static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
   else buf_add(out, s, (size_t)k);
 }
 
+/* The width of c after prev: what follows a zero-width joiner joins the
+ * glyph before it (👩‍💻 is one emoji). */
+static int joined_width(uint32_t prev, uint32_t c) { return prev == 0x200D ? 0 : cp_width(c); }
+
 static int text_width(const char *s, size_t n) {
   int w = 0;
+  uint32_t prev = 0;
   for (size_t i = 0; i < n;) {
     uint32_t c;
     i += (size_t)next_cp(s + i, n - i, &c);
-    w += cp_width(c);
+    w += joined_width(prev, c);
+    prev = c;
   }
   return w;
 }
@@ -104,11 +123,13 @@ static void wrap_line(Buf *out, const char *s, size_t n, int width) {
       buf_putc(out, ' ');
       col++;
     }
+    uint32_t prev = 0;
     while (i < j) {
       uint32_t c;
       int k = next_cp(s + i, j - i, &c);
-      int cw = cp_width(c);
-      if (width > 0 && col > 0 && col + cw > width) {
+      int cw = joined_width(prev, c);
+      prev = c;
+      if (width > 0 && col > 0 && cw > 0 && col + cw > width) {
         buf_puts(out, "<BR/>");
         col = 0;
       }
@@ -319,17 +340,20 @@ static void partner_caption(Buf *b, const Decl *d) {
   for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
 }
 
-/* 250000 USD -> "250,000 USD"; cents as 2 decimals, finer amounts as
- * written (up to 6 decimals). */
+/* 250000 USD -> "250,000 USD"; an amount in cents with two decimals
+ * (2.5 -> "2.50"), a finer one with as many as it takes to read it back
+ * exactly (0.125, 0.0000001), never an exponent. */
 static void put_budget(Buf *b, double x, const char *cur) {
-  char digits[64];
+  char digits[400];
   double a = fabs(x);
-  if (a >= 1e15 || a == floor(a)) snprintf(digits, sizeof digits, "%.0f", a);
-  else if (a * 100 == floor(a * 100)) snprintf(digits, sizeof digits, "%.2f", a);
-  else {
-    snprintf(digits, sizeof digits, "%.6f", a);
-    size_t n = strlen(digits);
-    while (n > 0 && digits[n - 1] == '0') digits[--n] = '\0';
+  if (a >= 1e15 || a == floor(a)) {
+    snprintf(digits, sizeof digits, "%.0f", a);
+  } else {
+    int prec = 2;
+    for (; prec < 340; prec++) {
+      snprintf(digits, sizeof digits, "%.*f", prec, a);
+      if (strtod(digits, NULL) == a) break;
+    }
   }
   size_t intlen = strcspn(digits, ".");
   if (x < 0) buf_putc(b, '-');
