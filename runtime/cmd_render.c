@@ -8,6 +8,7 @@
 #include <gvplugin.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,41 +150,63 @@ static int cannot_write(const char *file, int e) {
   return EXIT_USAGE;
 }
 
+/* The descriptor a name like /dev/stdout, /dev/fd/N or /proc/self/fd/N
+ * stands for, or -1. */
+static int named_descriptor(const char *file) {
+  if (strcmp(file, "/dev/stdout") == 0) return STDOUT_FILENO;
+  if (strcmp(file, "/dev/stderr") == 0) return STDERR_FILENO;
+  const char *n = strncmp(file, "/dev/fd/", 8) == 0 ? file + 8
+                  : strncmp(file, "/proc/self/fd/", 14) == 0 ? file + 14
+                                                             : NULL;
+  if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6) return -1;
+  return atoi(n);
+}
+
+/* Writes data straight into an existing file that is not replaced; through
+ * the descriptor itself for /dev/stdout and the like, so that output goes
+ * where the shell sent it (after what a file opened with >> holds). */
+static int write_in_place(const char *file, const char *data, size_t len) {
+  int nfd = named_descriptor(file);
+  if (nfd >= 0) return write_all(nfd, data, len) ? EXIT_OK : cannot_write(file, errno);
+  int fd = open(file, O_WRONLY | O_TRUNC);
+  bool ok = fd >= 0 && write_all(fd, data, len);
+  int e = errno;
+  if (fd >= 0 && close(fd) != 0 && ok) {
+    ok = false;
+    e = errno;
+  }
+  return ok ? EXIT_OK : cannot_write(file, e);
+}
+
 /* Writes data to file whole or not at all: to a temporary file in the same
  * directory, then renamed over it (through a symbolic link, to its target).
- * A device or pipe (say /dev/stdout) is written directly. */
+ * What is not a regular file (a device, a pipe) and anything under /dev or
+ * /proc (/dev/stdout, even when it is a file opened for appending) is
+ * written directly. */
 static int write_whole(const char *file, const char *data, size_t len) {
   struct stat st;
+  bool exists = stat(file, &st) == 0;
+  if (exists && S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "charter: cannot write '%s': it is a directory\n  help: name a file, as in -o %s/logic.svg\n", file,
+            file);
+    return EXIT_USAGE;
+  }
+  if (exists && (!S_ISREG(st.st_mode) || strncmp(file, "/dev/", 5) == 0 || strncmp(file, "/proc/", 6) == 0))
+    return write_in_place(file, data, len);
   char *real = NULL;
   const char *target = file;
-  if (lstat(file, &st) == 0 && S_ISLNK(st.st_mode)) {
+  struct stat lst;
+  if (lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode)) {
     real = realpath(file, NULL);
     if (!real) return cannot_write(file, errno);
     target = real;
   }
-  bool exists = stat(target, &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "charter: cannot write '%s': it is a directory\n  help: name a file, as in -o %s/logic.svg\n", file,
-            file);
-    free(real);
-    return EXIT_USAGE;
-  }
-  if (exists && !S_ISREG(st.st_mode)) {
-    int fd = open(target, O_WRONLY | O_TRUNC);
-    bool ok = fd >= 0 && write_all(fd, data, len);
-    int e = errno;
-    if (fd >= 0 && close(fd) != 0 && ok) {
-      ok = false;
-      e = errno;
-    }
-    free(real);
-    return ok ? EXIT_OK : cannot_write(file, e);
-  }
-  size_t n = strlen(target);
-  char *tmp = xmalloc(n + 16);
+  /* The temporary name is short, so that any name the file system takes
+   * can be written. */
   const char *slash = strrchr(target, '/');
-  size_t dirlen = slash ? (size_t)(slash - target) + 1 : 0;
-  snprintf(tmp, n + 16, "%.*s.%s.XXXXXX", (int)dirlen, target, target + dirlen);
+  int dirlen = slash ? (int)(slash - target) + 1 : 0;
+  char *tmp = xmalloc((size_t)dirlen + 32);
+  snprintf(tmp, (size_t)dirlen + 32, "%.*s.charter-XXXXXX", dirlen, target);
   int fd = mkstemp(tmp);
   if (fd < 0) {
     int e = errno;
@@ -191,10 +214,11 @@ static int write_whole(const char *file, const char *data, size_t len) {
     free(real);
     return cannot_write(file, e);
   }
-  /* Keep an existing file's mode; a new one gets 0666 less the umask. */
+  /* Keep an existing file's permissions (not set-id bits); a new file gets
+   * 0666 less the umask. */
   mode_t mask = umask(0);
   umask(mask);
-  bool ok = fchmod(fd, exists ? st.st_mode & 07777 : 0666 & ~mask) == 0 && write_all(fd, data, len);
+  bool ok = fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask) == 0 && write_all(fd, data, len);
   int e = errno;
   if (close(fd) != 0 && ok) {
     ok = false;
@@ -215,7 +239,7 @@ static const char *format_from_name(const char *file) {
   if (!dot || strchr(dot, '/')) return NULL;
   static const char *const exts[] = {"svg", "png", "pdf", "dot", "gv"};
   for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-    if (strcmp(dot + 1, exts[i]) == 0) return i == 4 ? "dot" : exts[i];
+    if (strcasecmp(dot + 1, exts[i]) == 0) return i == 4 ? "dot" : exts[i];
   return NULL;
 }
 
