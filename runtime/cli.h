@@ -18,6 +18,9 @@ int cmd_help(int argc, char **argv);
 bool help_print(FILE *out, const char *command);
 /* "charter: MESSAGE\nTry 'charter help COMMAND' for more information." and 2. */
 int usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The usage error for what getopt_long (with an optstring starting with
+ * ':') returned as ch: '?' an unknown option, ':' a missing value. */
+int option_error(const char *command, int ch, char **argv);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);
 /* Prints diagnostics of a loaded program in the chosen format. */

@@ -34,14 +34,12 @@ int cmd_check(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'f': format = optarg; break;
     case 'W': werror = true; break;
     case 'c': color = optarg; break;
-    default:
-      if (optopt) return usage_error("check", "option '%s' needs a value", argv[optind - 1]);
-      return usage_error("check", "unknown option '%s'", argv[optind - 1]);
+    default: return option_error("check", ch, argv);
     }
   }
   if (strcmp(format, "text") && strcmp(format, "json") && strcmp(format, "sarif") && strcmp(format, "github"))

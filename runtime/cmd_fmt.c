@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "fmt.h"
+#include "output.h"
 #include "program.h"
 
 typedef enum Mode { PRINT, CHECK, DIFF, WRITE } Mode;
@@ -24,31 +25,12 @@ static char *read_stdin(size_t *len) {
   return b.data ? b.data : xcalloc(1, 1);
 }
 
-static bool write_all(int fd, const char *s, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, s, n);
-    if (w < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    s += w;
-    n -= (size_t)w;
-  }
-  return true;
-}
-
-/* Writes text to a new temporary file next to path (or in TMPDIR when path
- * is NULL) and returns its name, or NULL. */
-static char *temp_with(const char *path, const char *text, size_t len, mode_t mode) {
+/* Writes text to a new temporary file in TMPDIR (for diff) and returns its
+ * name, or NULL. */
+static char *temp_with(const char *text, size_t len, mode_t mode) {
   Buf name = {0};
-  if (path) {
-    const char *slash = strrchr(path, '/');
-    if (slash) buf_add(&name, path, (size_t)(slash - path + 1));
-    buf_printf(&name, ".%s.fmt-XXXXXX", slash ? slash + 1 : path);
-  } else {
-    const char *dir = getenv("TMPDIR");
-    buf_printf(&name, "%s/charter-fmt-XXXXXX", dir && *dir ? dir : "/tmp");
-  }
+  const char *dir = getenv("TMPDIR");
+  buf_printf(&name, "%s/charter-fmt-XXXXXX", dir && *dir ? dir : "/tmp");
   char *tmpl = xstrdup(buf_str(&name));
   buf_free(&name);
   int fd = mkstemp(tmpl);
@@ -56,7 +38,7 @@ static char *temp_with(const char *path, const char *text, size_t len, mode_t mo
     free(tmpl);
     return NULL;
   }
-  bool ok = write_all(fd, text, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+  bool ok = output_write_all(fd, text, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
   if (close(fd) != 0) ok = false;
   if (!ok) {
     unlink(tmpl);
@@ -132,8 +114,8 @@ static int fmt_one(const char *path, Mode mode) {
     break;
   case DIFF:
     if (!same) {
-      char *a = temp_with(NULL, text, len, 0600);
-      char *b = temp_with(NULL, buf_str(&out), out.len, 0600);
+      char *a = temp_with(text, len, 0600);
+      char *b = temp_with(buf_str(&out), out.len, 0600);
       int rc = a && b ? run_diff(path, a, b) : -1;
       if (a) unlink(a);
       if (b) unlink(b);
@@ -151,15 +133,7 @@ static int fmt_one(const char *path, Mode mode) {
     if (is_stdin) {
       fwrite(buf_str(&out), 1, out.len, stdout);
     } else if (!same) {
-      struct stat st;
-      mode_t m = stat(path, &st) == 0 ? (st.st_mode & 07777) : 0644;
-      char *tmp = temp_with(path, buf_str(&out), out.len, m);
-      if (!tmp || rename(tmp, path) != 0) {
-        fprintf(stderr, "charter: cannot rewrite '%s': %s\n", path, strerror(errno));
-        if (tmp) unlink(tmp);
-        status = EXIT_USAGE;
-      }
-      free(tmp);
+      status = output_replace(path, buf_str(&out), out.len, false);
     }
     break;
   }
@@ -183,12 +157,12 @@ int cmd_fmt(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "+w", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":w", opts, NULL)) != -1) {
     switch (ch) {
     case 'c': mode = CHECK; modes++; break;
     case 'd': mode = DIFF; modes++; break;
     case 'w': mode = WRITE; modes++; break;
-    default: return usage_error("fmt", "unknown option '%s'", argv[optind - 1]);
+    default: return option_error("fmt", ch, argv);
     }
   }
   if (modes > 1) return usage_error("fmt", "--check, --diff and -w exclude each other; give one");

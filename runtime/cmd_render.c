@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "output.h"
 #include "render.h"
 #include "suggest.h"
 
@@ -130,110 +131,6 @@ static bool is_source(const Program *p, const char *file) {
   return false;
 }
 
-/* Writes all of data to fd; false with errno set on failure. */
-static bool write_all(int fd, const char *data, size_t len) {
-  for (size_t done = 0; done < len;) {
-    ssize_t w = write(fd, data + done, len - done);
-    if (w < 0 && errno == EINTR) continue;
-    if (w < 0) return false;
-    if (w == 0) {
-      errno = EIO;
-      return false;
-    }
-    done += (size_t)w;
-  }
-  return true;
-}
-
-static int cannot_write(const char *file, int e) {
-  fprintf(stderr, "charter: cannot write '%s': %s\n", file, strerror(e));
-  return EXIT_USAGE;
-}
-
-/* The descriptor a name like /dev/stdout, /dev/fd/N or /proc/self/fd/N
- * stands for, or -1. */
-static int named_descriptor(const char *file) {
-  if (strcmp(file, "/dev/stdout") == 0) return STDOUT_FILENO;
-  if (strcmp(file, "/dev/stderr") == 0) return STDERR_FILENO;
-  const char *n = strncmp(file, "/dev/fd/", 8) == 0 ? file + 8
-                  : strncmp(file, "/proc/self/fd/", 14) == 0 ? file + 14
-                                                             : NULL;
-  if (!n || !*n || strspn(n, "0123456789") != strlen(n) || strlen(n) > 6) return -1;
-  return atoi(n);
-}
-
-/* Writes data straight into an existing file that is not replaced; through
- * the descriptor itself for /dev/stdout and the like, so that output goes
- * where the shell sent it (after what a file opened with >> holds). */
-static int write_in_place(const char *file, const char *data, size_t len) {
-  int nfd = named_descriptor(file);
-  if (nfd >= 0) return write_all(nfd, data, len) ? EXIT_OK : cannot_write(file, errno);
-  int fd = open(file, O_WRONLY | O_TRUNC);
-  bool ok = fd >= 0 && write_all(fd, data, len);
-  int e = errno;
-  if (fd >= 0 && close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  return ok ? EXIT_OK : cannot_write(file, e);
-}
-
-/* Writes data to file whole or not at all: to a temporary file in the same
- * directory, then renamed over it (through a symbolic link, to its target).
- * What is not a regular file (a device, a pipe) and anything under /dev or
- * /proc (/dev/stdout, even when it is a file opened for appending) is
- * written directly. */
-static int write_whole(const char *file, const char *data, size_t len) {
-  struct stat st;
-  bool exists = stat(file, &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) {
-    fprintf(stderr, "charter: cannot write '%s': it is a directory\n  help: name a file, as in -o %s/logic.svg\n", file,
-            file);
-    return EXIT_USAGE;
-  }
-  if (exists && (!S_ISREG(st.st_mode) || strncmp(file, "/dev/", 5) == 0 || strncmp(file, "/proc/", 6) == 0))
-    return write_in_place(file, data, len);
-  char *real = NULL;
-  const char *target = file;
-  struct stat lst;
-  if (lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-    real = realpath(file, NULL);
-    if (!real) return cannot_write(file, errno);
-    target = real;
-  }
-  /* The temporary name is short, so that any name the file system takes
-   * can be written. */
-  const char *slash = strrchr(target, '/');
-  int dirlen = slash ? (int)(slash - target) + 1 : 0;
-  char *tmp = xmalloc((size_t)dirlen + 32);
-  snprintf(tmp, (size_t)dirlen + 32, "%.*s.charter-XXXXXX", dirlen, target);
-  int fd = mkstemp(tmp);
-  if (fd < 0) {
-    int e = errno;
-    free(tmp);
-    free(real);
-    return cannot_write(file, e);
-  }
-  /* Keep an existing file's permissions (not set-id bits); a new file gets
-   * 0666 less the umask. */
-  mode_t mask = umask(0);
-  umask(mask);
-  bool ok = fchmod(fd, exists ? st.st_mode & 0777 : 0666 & ~mask) == 0 && write_all(fd, data, len);
-  int e = errno;
-  if (close(fd) != 0 && ok) {
-    ok = false;
-    e = errno;
-  }
-  if (ok && rename(tmp, target) != 0) {
-    ok = false;
-    e = errno;
-  }
-  if (!ok) unlink(tmp);
-  free(tmp);
-  free(real);
-  return ok ? EXIT_OK : cannot_write(file, e);
-}
-
 static const char *format_from_name(const char *file) {
   const char *dot = strrchr(file, '.');
   if (!dot || strchr(dot, '/')) return NULL;
@@ -248,24 +145,35 @@ int cmd_render(int argc, char **argv) {
       {"view", required_argument, NULL, 'v'},
       {"format", required_argument, NULL, 'T'},
       {"output", required_argument, NULL, 'o'},
+      {"db", required_argument, NULL, 'd'},
+      {"as-of", required_argument, NULL, 'a'},
       {NULL, 0, NULL, 0},
   };
   const char *view = "logic", *format = NULL, *output = NULL;
   optind = 1;
   opterr = 0;
   int ch;
-  while ((ch = getopt_long(argc, argv, "+T:o:", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":T:o:", opts, NULL)) != -1) {
     switch (ch) {
     case 'v': view = optarg; break;
     case 'T': format = optarg; break;
     case 'o': output = optarg; break;
-    default:
-      if (optopt) return usage_error("render", "option '%s' needs a value", argv[optind - 1]);
-      return usage_error("render", "unknown option '%s'", argv[optind - 1]);
+    case 'd':
+    case 'a':
+      return usage_error("render", "%s is not available yet: the status overlay needs the measurement store "
+                         "(charter import and eval), which this version does not have",
+                         ch == 'd' ? "--db" : "--as-of");
+    default: return option_error("render", ch, argv);
     }
   }
-  if (format && strcmp(format, "svg") && strcmp(format, "png") && strcmp(format, "pdf") && strcmp(format, "dot"))
-    return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", format);
+  if (format) {
+    static const char *const formats[] = {"svg", "png", "pdf", "dot"};
+    const char *given = format;
+    format = NULL;
+    for (int i = 0; i < 4; i++)
+      if (strcasecmp(given, formats[i]) == 0) format = formats[i];
+    if (!format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
+  }
   if (!format && output && strcmp(output, "-") != 0) format = format_from_name(output);
   if (!format) format = "svg";
   if (output && strcmp(output, "-") == 0) output = NULL;
@@ -310,7 +218,11 @@ int cmd_render(int argc, char **argv) {
     return EXIT_USAGE;
   }
   if (output && is_source(p, output)) {
-    fprintf(stderr, "charter: refusing to write over '%s': it is one of the program's files\n", output);
+    fprintf(stderr,
+            "charter: refusing to write over '%s': it is one of the program's files\n"
+            "  help: name the drawing's own file, as in -o %s\n",
+            output, strcmp(format, "dot") == 0 ? "logic.dot" : strcmp(format, "svg") == 0 ? "logic.svg"
+                                               : strcmp(format, "png") == 0 ? "logic.png" : "logic.pdf");
     program_free(p);
     return EXIT_USAGE;
   }
@@ -325,7 +237,7 @@ int cmd_render(int argc, char **argv) {
   }
   if (status == EXIT_OK) {
     if (output) {
-      status = write_whole(output, result->data ? result->data : "", result->len);
+      status = output_replace(output, result->data ? result->data : "", result->len, binary);
     } else if (fwrite(buf_str((Buf *)result), 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
       fprintf(stderr, "charter: cannot write the %s to standard output: %s\n", format, strerror(errno));
       status = EXIT_USAGE;

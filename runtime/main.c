@@ -1,5 +1,6 @@
 /* charter: the entry point. Dispatches to one subcommand per file. */
 #define _POSIX_C_SOURCE 200809L
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,13 @@ int usage_error(const char *command, const char *fmt, ...) {
   else
     fputs("Try 'charter --help' for more information.\n", stderr);
   return EXIT_USAGE;
+}
+
+int option_error(const char *command, int ch, char **argv) {
+  const char *word = argv[optind - 1];
+  if (ch == ':') return usage_error(command, "option '%s' needs a value", word);
+  if (optopt && strncmp(word, "--", 2) != 0) return usage_error(command, "unknown option '-%c'", optopt);
+  return usage_error(command, "unknown option '%s'", word);
 }
 
 bool color_wanted(const char *mode) {

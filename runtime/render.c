@@ -19,6 +19,7 @@
 #define BAND_FILL "#F3F4F6"
 #define BAND_INK "#374151"
 #define MUTED "#6B7280"
+#define OWNS_LINE "#9CA3AF"
 #define PARTNER_FILL "#FFFFFF"
 #define PARTNER_LINE "#6B7280"
 #define COMMUNITY_FILL "#FDF0E1"
@@ -34,6 +35,9 @@
 #define ASSUME_FILL "#FFF9E0"
 #define ASSUME_LINE "#B7950B"
 #define WARN_INK "#B91C1C"
+#define OWNS_EDGE "color=\"" OWNS_LINE "\""
+#define COMMUNITY_EDGE "color=\"" COMMUNITY_LINE "\", penwidth=2.2"
+#define COMMUNITY_NODE "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\""
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
@@ -85,7 +89,7 @@ static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
   default: break;
   }
   if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
-  else if (c == 0xFFFE || c == 0xFFFF || c == 0xFFFD) buf_puts(out, "\xEF\xBF\xBD");
+  else if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) buf_puts(out, "\xEF\xBF\xBD"); /* noncharacters */
   else buf_add(out, s, (size_t)k);
 }
 
@@ -166,7 +170,11 @@ static void put_quoted(Buf *out, const char *s) {
   buf_putc(out, '"');
 }
 
-static const char *title_of(const Decl *d) { return d->title && *d->title ? d->title : d->id; }
+/* The title, or the id when the title is empty or only white space. */
+static const char *title_of(const Decl *d) {
+  if (d->title && d->title[strspn(d->title, " \t\n\r")]) return d->title;
+  return d->id ? d->id : "";
+}
 
 /* ---- choosing the nodes ---- */
 
@@ -174,12 +182,10 @@ typedef struct Ctx {
   const Program *p;
   const View *v;
   int n;              /* declarations */
-  unsigned char *in;  /* in[d->index]: the view draws d */
+  unsigned char *in;  /* in[d->index]: the view draws d (2 while selecting: an activity the focus reaches) */
   unsigned char *community; /* community[d->index]: a partner is community owner of an activity drawn */
   Buf *out;
 } Ctx;
-
-static const AttrVals *attr(const Decl *d, const char *name) { return decl_attr(d, name); }
 
 static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
 
@@ -194,13 +200,13 @@ static bool drawable(Diagram g, DeclKind k) {
 }
 
 static void mark_refs(Ctx *c, const Decl *d, const char *name) {
-  const AttrVals *a = attr(d, name);
+  const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++)
     if (a->vals[i].ref) c->in[a->vals[i].ref->index] = 1;
 }
 
 static bool any_ref_in(const Ctx *c, const Decl *d, const char *name) {
-  const AttrVals *a = attr(d, name);
+  const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++)
     if (a->vals[i].ref && c->in[a->vals[i].ref->index]) return true;
   return false;
@@ -216,7 +222,7 @@ static void select_focus(Ctx *c, const AttrVals *focus) {
   for (int i = 0; i < n; i++) {
     const Decl *d = decl_at(p, i);
     if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = attr(d, "leads_to");
+    const AttrVals *a = decl_attr(d, "leads_to");
     for (int k = 0; k < a->n; k++)
       if (a->vals[k].ref) start[a->vals[k].ref->index + 1]++;
   }
@@ -227,7 +233,7 @@ static void select_focus(Ctx *c, const AttrVals *focus) {
   for (int i = 0; i < n; i++) {
     const Decl *d = decl_at(p, i);
     if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = attr(d, "leads_to");
+    const AttrVals *a = decl_attr(d, "leads_to");
     for (int k = 0; k < a->n; k++)
       if (a->vals[k].ref) from[fill[a->vals[k].ref->index]++] = i;
   }
@@ -270,7 +276,7 @@ static void select_focus(Ctx *c, const AttrVals *focus) {
 static void select_nodes(Ctx *c) {
   const Program *p = c->p;
   const Decl *vd = c->v->decl;
-  const AttrVals *focus = vd ? attr(vd, "focus") : NULL;
+  const AttrVals *focus = vd ? decl_attr(vd, "focus") : NULL;
   if (focus && focus->n > 0) {
     select_focus(c, focus);
   } else {
@@ -284,7 +290,7 @@ static void select_nodes(Ctx *c) {
   for (int i = 0; i < c->n; i++)
     if (c->in[i] && !drawable(c->v->diagram, decl_at(p, i)->kind)) c->in[i] = 0;
   if (vd) {
-    const AttrVals *ex = attr(vd, "exclude");
+    const AttrVals *ex = decl_attr(vd, "exclude");
     for (int k = 0; k < ex->n; k++)
       if (ex->vals[k].ref) c->in[ex->vals[k].ref->index] = 0;
   }
@@ -299,12 +305,11 @@ static void put_id(Buf *out, const char *prefix, const char *id) {
   buf_putc(out, '"');
 }
 
-/* A node: its title, wrapped, and an optional caption line in small type. */
 /* A node: its title, wrapped, an optional caption line in small type, and
  * on the pathway its assumptions in a tinted footer. */
 static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
   Buf *o = c->out;
-  const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? attr(d, "assumption") : NULL;
+  const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, "assumption") : NULL;
   bool table = as && as->n > 0;
   buf_puts(o, "    ");
   put_id(o, "", d->id);
@@ -335,7 +340,7 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
 
 /* "nonprofit, government · backbone, funder" */
 static void partner_caption(Buf *b, const Decl *d) {
-  const AttrVals *s = attr(d, "sector"), *r = attr(d, "role");
+  const AttrVals *s = decl_attr(d, "sector"), *r = decl_attr(d, "role");
   for (int i = 0; i < s->n; i++) buf_printf(b, "%s%s", i ? ", " : "", s->vals[i].str);
   for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
 }
@@ -366,7 +371,7 @@ static void put_budget(Buf *b, double x, const char *cur) {
 
 /* "active · 2024-03 to 2027-12 · 250,000 USD" */
 static void activity_caption(Buf *b, const Decl *d) {
-  const AttrVals *st = attr(d, "status"), *s = attr(d, "start"), *e = attr(d, "end"), *bu = attr(d, "budget");
+  const AttrVals *st = decl_attr(d, "status"), *s = decl_attr(d, "start"), *e = decl_attr(d, "end"), *bu = decl_attr(d, "budget");
   const char *sep = "";
   if (st->n) {
     buf_puts(b, st->vals[0].str);
@@ -443,12 +448,27 @@ static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
   buf_puts(o, ";\n");
 }
 
-/* Edges from d's references in attribute name to the nodes drawn. */
+/* 0 short, 1 intermediate, 2 long. */
+static int horizon_of(const Decl *outcome) {
+  const AttrVals *h = decl_attr(outcome, "horizon");
+  const char *hz = h->n ? h->vals[0].str : "short";
+  return strcmp(hz, "long") == 0 ? 2 : strcmp(hz, "intermediate") == 0 ? 1 : 0;
+}
+
+/* Whether vals[i] repeats an earlier reference of the same list. */
+static bool repeats(const AttrVals *a, int i) {
+  for (int k = 0; k < i; k++)
+    if (a->vals[k].ref == a->vals[i].ref) return true;
+  return false;
+}
+
+/* Edges from d's references in attribute name to the nodes drawn, one per
+ * node however often the list names it. */
 static void ref_edges(Ctx *c, const Decl *d, const char *name, bool reverse, const char *attrs) {
-  const AttrVals *a = attr(d, name);
+  const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++) {
     const Decl *r = a->vals[i].ref;
-    if (!r || !c->in[r->index]) continue;
+    if (!r || !c->in[r->index] || repeats(a, i)) continue;
     if (reverse) put_edge(c, r, d, attrs);
     else put_edge(c, d, r, attrs);
   }
@@ -487,7 +507,7 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
   const Program *p = c->p;
   const char *title = c->v->decl ? title_of(c->v->decl) : p->charter ? title_of(p->charter) : NULL;
   buf_puts(o, "  label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">\n");
-  if (title) {
+  if (title && *title) {
     buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"20\"><B>");
     render_html_text(o, title, TITLE_WRAP);
     buf_puts(o, "</B></FONT></TD></TR>\n");
@@ -535,12 +555,15 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   buf_puts(b, what);
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
-  const AttrVals *f = attr(vd, "focus");
+  const AttrVals *f = decl_attr(vd, "focus");
   if (f->n) {
     buf_puts(b, " \xC2\xB7 focus: ");
+    bool first = true;
     for (int i = 0; i < f->n; i++) {
-      if (i) buf_puts(b, "; ");
-      if (f->vals[i].ref) buf_puts(b, title_of(f->vals[i].ref));
+      if (!f->vals[i].ref || repeats(f, i)) continue;
+      buf_puts(b, first ? "" : "; ");
+      buf_puts(b, title_of(f->vals[i].ref));
+      first = false;
     }
   }
   return buf_str(b);
@@ -554,7 +577,7 @@ static void find_community_owners(Ctx *c) {
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(c->p, i);
     if (d->kind != D_ACTIVITY || !c->in[i]) continue;
-    const AttrVals *a = attr(d, "community_owner");
+    const AttrVals *a = decl_attr(d, "community_owner");
     for (int k = 0; k < a->n; k++)
       if (a->vals[k].ref) c->community[a->vals[k].ref->index] = 1;
   }
@@ -582,12 +605,7 @@ static void draw_logic(Ctx *c) {
     case D_PARTNER: k = 0; break;
     case D_ACTIVITY: k = 1; break;
     case D_INDICATOR: k = 2; break;
-    case D_OUTCOME: {
-      const AttrVals *h = attr(d, "horizon");
-      const char *hz = h->n ? h->vals[0].str : "short";
-      k = strcmp(hz, "long") == 0 ? 5 : strcmp(hz, "intermediate") == 0 ? 4 : 3;
-      break;
-    }
+    case D_OUTCOME: k = 3 + horizon_of(d); break;
     case D_GOAL: k = 6; break;
     default: break;
     }
@@ -599,7 +617,7 @@ static void draw_logic(Ctx *c) {
       {"Partner", PARTNER_FILL, PARTNER_LINE},  {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
       {"Activity", ACTIVITY_FILL, ACTIVITY_LINE}, {"Output", OUTPUT_FILL, OUTPUT_LINE},
       {"Outcome", OUTCOME_FILL, OUTCOME_LINE},  {"Goal", GOAL_FILL, GOAL_LINE},
-      {"owns", NULL, "#9CA3AF"},                {"community ownership", NULL, COMMUNITY_LINE},
+      {"owns", NULL, OWNS_LINE},                {"community ownership", NULL, COMMUNITY_LINE},
   };
   bool plain, community;
   partner_kinds(c, &cols[0], &plain, &community);
@@ -622,7 +640,7 @@ static void draw_logic(Ctx *c) {
       if (d->kind == D_PARTNER) partner_caption(&cap, d);
       const char *extra = NULL;
       if (d->kind == D_PARTNER && c->community[d->index])
-        extra = "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\"";
+        extra = COMMUNITY_NODE;
       put_node(c, d, buf_str(&cap), false, extra);
       buf_free(&cap);
     }
@@ -633,8 +651,8 @@ static void draw_logic(Ctx *c) {
     const Decl *d = decl_at(p, i);
     if (!c->in[i]) continue;
     if (d->kind == D_ACTIVITY) {
-      ref_edges(c, d, "owner", true, "color=\"#9CA3AF\"");
-      ref_edges(c, d, "community_owner", true, "color=\"" COMMUNITY_LINE "\", penwidth=2");
+      ref_edges(c, d, "owner", true, OWNS_EDGE);
+      ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
       ref_edges(c, d, "metric", false, "color=\"" OUTPUT_LINE "\"");
       ref_edges(c, d, "contributes_to", false, "color=\"" ACTIVITY_LINE "\"");
     } else if (d->kind == D_OUTCOME) {
@@ -660,13 +678,7 @@ static void draw_pathway(Ctx *c) {
   for (int i = 0; i < c->n; i++) {
     if (!c->in[i]) continue;
     Decl *d = decl_at(p, i);
-    int k = 3;
-    if (d->kind == D_OUTCOME) {
-      const AttrVals *h = attr(d, "horizon");
-      const char *hz = h->n ? h->vals[0].str : "short";
-      k = strcmp(hz, "long") == 0 ? 2 : strcmp(hz, "intermediate") == 0 ? 1 : 0;
-    }
-    vec_push(&rows[k], d);
+    vec_push(&rows[d->kind == D_OUTCOME ? horizon_of(d) : 3], d);
   }
   put_graph_open(c, "BT");
   Buf sub = {0};
@@ -678,7 +690,7 @@ static void draw_pathway(Ctx *c) {
   };
   bool assumes = false;
   for (int k = 0; k < 3; k++)
-    for (int i = 0; i < rows[k].len; i++) assumes |= attr(rows[k].items[i], "assumption")->n > 0;
+    for (int i = 0; i < rows[k].len; i++) assumes |= decl_attr(rows[k].items[i], "assumption")->n > 0;
   bool show[] = {rows[0].len + rows[1].len + rows[2].len > 0, rows[3].len > 0, assumes,
                  any_edge(c, D_OUTCOME, "leads_to")};
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
@@ -689,7 +701,7 @@ static void draw_pathway(Ctx *c) {
     band_open(c, &bands[k]);
     for (int i = 0; i < rows[k].len; i++) {
       const Decl *d = rows[k].items[i];
-      const AttrVals *ch = attr(d, "change");
+      const AttrVals *ch = decl_attr(d, "change");
       Buf cap = {0};
       if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
       put_node(c, d, buf_str(&cap), false, NULL);
@@ -722,7 +734,7 @@ static void draw_accountability(Ctx *c) {
       {"Partner", PARTNER_FILL, PARTNER_LINE},
       {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
       {"Activity", ACTIVITY_FILL, ACTIVITY_LINE},
-      {"owns", NULL, "#9CA3AF"},
+      {"owns", NULL, OWNS_LINE},
       {"community ownership", NULL, COMMUNITY_LINE},
   };
   bool plain, community;
@@ -741,10 +753,10 @@ static void draw_accountability(Ctx *c) {
       const char *extra = NULL;
       if (d->kind == D_PARTNER) {
         partner_caption(&cap, d);
-        if (c->community[d->index]) extra = "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\"";
+        if (c->community[d->index]) extra = COMMUNITY_NODE;
       } else {
         activity_caption(&cap, d);
-        if (!attr(d, "community_owner")->n) {
+        if (!decl_attr(d, "community_owner")->n) {
           if (cap.len) buf_puts(&cap, "\n");
           buf_puts(&cap, "no community owner");
           warn = true;
@@ -759,8 +771,8 @@ static void draw_accountability(Ctx *c) {
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(p, i);
     if (!c->in[i] || d->kind != D_ACTIVITY) continue;
-    ref_edges(c, d, "owner", true, "color=\"#9CA3AF\"");
-    ref_edges(c, d, "community_owner", true, "color=\"" COMMUNITY_LINE "\", penwidth=2.2");
+    ref_edges(c, d, "owner", true, OWNS_EDGE);
+    ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
   }
   buf_puts(c->out, "}\n");
   vec_free(&cols[0]);
@@ -785,7 +797,7 @@ void render_dot(const Program *p, const View *v, Buf *out) {
 static const char *const BUILTIN[] = {"logic", "pathway", "accountability"};
 
 static Diagram diagram_of(const Decl *d) {
-  const AttrVals *g = attr(d, "diagram");
+  const AttrVals *g = decl_attr(d, "diagram");
   if (!g->n) return DG_LOGIC;
   for (int i = 0; i < 3; i++)
     if (strcmp(g->vals[0].str, BUILTIN[i]) == 0) return (Diagram)i;
