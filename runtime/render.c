@@ -89,7 +89,8 @@ static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
   default: break;
   }
   if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
-  else if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) buf_puts(out, "\xEF\xBF\xBD"); /* noncharacters */
+  else if (c == 0xFFFD || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) /* a stray byte, noncharacters */
+    buf_puts(out, "\xEF\xBF\xBD");
   else buf_add(out, s, (size_t)k);
 }
 

@@ -167,6 +167,13 @@ static void test_html_noncharacters_become_replacement(void **state) {
   expect_html("a\xEF\xBF\xBF" "b", 0, "a\xEF\xBF\xBD" "b"); /* U+FFFF */
   expect_html("\xEF\xBF\xBD", 0, "\xEF\xBF\xBD");           /* U+FFFD stays */
   expect_html("\xEF\xBF\xBC", 0, "\xEF\xBF\xBC");           /* U+FFFC is kept */
+  /* Regression: the other noncharacters passed through, and cairo dropped
+   * the rest of a PDF's text after one. */
+  expect_html("a\xEF\xB7\x90" "b", 0, "a\xEF\xBF\xBD" "b");     /* U+FDD0 */
+  expect_html("a\xEF\xB7\xAF" "b", 0, "a\xEF\xBF\xBD" "b");     /* U+FDEF */
+  expect_html("a\xEF\xB7\xB0" "b", 0, "a\xEF\xB7\xB0" "b");     /* U+FDF0 is kept */
+  expect_html("a\xF0\x9F\xBF\xBE" "b", 0, "a\xEF\xBF\xBD" "b"); /* U+1FFFE */
+  expect_html("a\xF4\x8F\xBF\xBF" "b", 0, "a\xEF\xBF\xBD" "b"); /* U+10FFFF */
 }
 
 /* The scanner rejects invalid UTF-8, but the function is public: stray
