@@ -1,5 +1,4 @@
-/* Views as DOT. A view's nodes are chosen as LANGUAGE.md section 8 says,
- * then drawn in labelled bands (the logic model's columns, the pathway's
+/* Views as DOT. A view's nodes (chosen in view.c) are drawn in labelled bands (the logic model's columns, the pathway's
  * horizons) held in order by a chain of invisible anchors. Everything is
  * emitted in declaration order, so the same program gives the same bytes. */
 #include <math.h>
@@ -41,125 +40,6 @@
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
-/* ---- text ---- */
-
-/* Columns a code point takes: 2 for East Asian wide characters and emoji,
- * 0 for combining marks, joiners, variation selectors and skin tones, 1
- * otherwise. An estimate for wrapping only; a zero-width code point never
- * starts a line, so a mark stays with its letter. */
-static int cp_width(uint32_t c) {
-  static const uint32_t zero[][2] = {
-      {0x0300, 0x036F}, {0x0483, 0x0489}, {0x0591, 0x05BD}, {0x05BF, 0x05BF}, {0x05C1, 0x05C2},
-      {0x05C4, 0x05C5}, {0x05C7, 0x05C7}, {0x0610, 0x061A}, {0x064B, 0x065F}, {0x0670, 0x0670},
-      {0x06D6, 0x06DC}, {0x06DF, 0x06E4}, {0x06E7, 0x06E8}, {0x06EA, 0x06ED}, {0x0900, 0x0902},
-      {0x093A, 0x093A}, {0x093C, 0x093C}, {0x0941, 0x0948}, {0x094D, 0x094D}, {0x0951, 0x0957},
-      {0x0962, 0x0963}, {0x0E31, 0x0E31}, {0x0E34, 0x0E3A}, {0x0E47, 0x0E4E}, {0x1AB0, 0x1AFF},
-      {0x1DC0, 0x1DFF}, {0x200B, 0x200F}, {0x20D0, 0x20FF}, {0xFE00, 0xFE0F}, {0xFE20, 0xFE2F},
-      {0x1F3FB, 0x1F3FF}, {0xE0100, 0xE01EF}};
-  static const uint32_t wide[][2] = {
-      {0x1100, 0x115F}, {0x231A, 0x231B}, {0x23E9, 0x23F3}, {0x2600, 0x27BF}, {0x2B50, 0x2B55},
-      {0x2E80, 0xA4CF}, {0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
-      {0xFFE0, 0xFFE6}, {0x1F000, 0x1FAFF}, {0x20000, 0x3FFFD}};
-  for (size_t i = 0; i < sizeof zero / sizeof *zero; i++)
-    if (c >= zero[i][0] && c <= zero[i][1]) return 0;
-  for (size_t i = 0; i < sizeof wide / sizeof *wide; i++)
-    if (c >= wide[i][0] && c <= wide[i][1]) return 2;
-  return 1;
-}
-
-/* Decodes the code point at s (valid UTF-8: the scanner checked it; a stray
- * byte counts as itself). */
-static int next_cp(const char *s, size_t n, uint32_t *c) {
-  int k = utf8_decode((const unsigned char *)s, n, c);
-  if (k == 0) {
-    *c = 0xFFFD;
-    k = 1;
-  }
-  return k;
-}
-
-/* One code point as label text. */
-static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
-  switch (c) {
-  case '&': buf_puts(out, "&amp;"); return;
-  case '<': buf_puts(out, "&lt;"); return;
-  case '>': buf_puts(out, "&gt;"); return;
-  case '"': buf_puts(out, "&quot;"); return;
-  case '\\': buf_puts(out, "\\\\"); return; /* Graphviz expands \N, \G… in labels */
-  default: break;
-  }
-  if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
-  else if (c == 0xFFFD || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) /* a stray byte, noncharacters */
-    buf_puts(out, "\xEF\xBF\xBD");
-  else buf_add(out, s, (size_t)k);
-}
-
-/* The width of c after prev: what follows a zero-width joiner joins the
- * glyph before it (👩‍💻 is one emoji). */
-static int joined_width(uint32_t prev, uint32_t c) { return prev == 0x200D ? 0 : cp_width(c); }
-
-static int text_width(const char *s, size_t n) {
-  int w = 0;
-  uint32_t prev = 0;
-  for (size_t i = 0; i < n;) {
-    uint32_t c;
-    i += (size_t)next_cp(s + i, n - i, &c);
-    w += joined_width(prev, c);
-    prev = c;
-  }
-  return w;
-}
-
-/* One line (no line ends) wrapped greedily at width columns; a word longer
- * than a line is cut between code points. */
-static void wrap_line(Buf *out, const char *s, size_t n, int width) {
-  int col = 0;
-  size_t i = 0;
-  while (i < n) {
-    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
-    size_t j = i;
-    while (j < n && s[j] != ' ' && s[j] != '\t') j++;
-    if (j == i) break;
-    int w = text_width(s + i, j - i);
-    if (col > 0 && width > 0 && col + 1 + w > width) {
-      buf_puts(out, "<BR/>");
-      col = 0;
-    } else if (col > 0) {
-      buf_putc(out, ' ');
-      col++;
-    }
-    uint32_t prev = 0;
-    while (i < j) {
-      uint32_t c;
-      int k = next_cp(s + i, j - i, &c);
-      int cw = joined_width(prev, c);
-      prev = c;
-      if (width > 0 && col > 0 && cw > 0 && col + cw > width) {
-        buf_puts(out, "<BR/>");
-        col = 0;
-      }
-      put_cp(out, s + i, k, c);
-      col += cw;
-      i += (size_t)k;
-    }
-  }
-}
-
-void render_html_text(Buf *out, const char *s, int width) {
-  size_t n = strlen(s);
-  bool first = true;
-  for (size_t i = 0; i <= n;) {
-    size_t e = i;
-    while (e < n && s[e] != '\n') e++;
-    size_t end = e;
-    if (end > i && s[end - 1] == '\r') end--;
-    if (!first) buf_puts(out, "<BR/>");
-    wrap_line(out, s + i, end - i, width);
-    first = false;
-    i = e + 1;
-  }
-}
-
 /* A DOT double-quoted string. */
 static void put_quoted(Buf *out, const char *s) {
   buf_putc(out, '"');
@@ -177,125 +57,16 @@ static const char *title_of(const Decl *d) {
   return d->id ? d->id : "";
 }
 
-/* ---- choosing the nodes ---- */
-
 typedef struct Ctx {
   const Program *p;
   const View *v;
   int n;              /* declarations */
-  unsigned char *in;  /* in[d->index]: the view draws d (2 while selecting: an activity the focus reaches) */
+  unsigned char *in;  /* in[d->index]: the view draws d (render_select) */
   unsigned char *community; /* community[d->index]: a partner is community owner of an activity drawn */
   Buf *out;
 } Ctx;
 
 static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
-
-/* What a diagram can draw at all. */
-static bool drawable(Diagram g, DeclKind k) {
-  switch (g) {
-  case DG_LOGIC: return k == D_PARTNER || k == D_ACTIVITY || k == D_INDICATOR || k == D_OUTCOME || k == D_GOAL;
-  case DG_PATHWAY: return k == D_OUTCOME || k == D_GOAL;
-  case DG_ACCOUNTABILITY: return k == D_PARTNER || k == D_ACTIVITY;
-  }
-  return false;
-}
-
-static void mark_refs(Ctx *c, const Decl *d, const char *name) {
-  const AttrVals *a = decl_attr(d, name);
-  for (int i = 0; i < a->n; i++)
-    if (a->vals[i].ref) c->in[a->vals[i].ref->index] = 1;
-}
-
-static bool any_ref_in(const Ctx *c, const Decl *d, const char *name) {
-  const AttrVals *a = decl_attr(d, name);
-  for (int i = 0; i < a->n; i++)
-    if (a->vals[i].ref && c->in[a->vals[i].ref->index]) return true;
-  return false;
-}
-
-/* Focus: the focus nodes and every outcome or goal with a leads_to path to
- * one of them, found by walking leads_to backwards from the focus. */
-static void select_focus(Ctx *c, const AttrVals *focus) {
-  const Program *p = c->p;
-  int n = c->n;
-  /* Reverse leads_to as compressed rows: who leads to each declaration. */
-  int *start = xcalloc((size_t)n + 1, sizeof *start);
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = decl_attr(d, "leads_to");
-    for (int k = 0; k < a->n; k++)
-      if (a->vals[k].ref) start[a->vals[k].ref->index + 1]++;
-  }
-  for (int i = 0; i < n; i++) start[i + 1] += start[i];
-  int *from = xmalloc((size_t)(start[n] ? start[n] : 1) * sizeof *from);
-  int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
-  memcpy(fill, start, ((size_t)n + 1) * sizeof *fill);
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = decl_attr(d, "leads_to");
-    for (int k = 0; k < a->n; k++)
-      if (a->vals[k].ref) from[fill[a->vals[k].ref->index]++] = i;
-  }
-  int *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
-  int top = 0;
-  for (int k = 0; k < focus->n; k++) {
-    const Decl *f = focus->vals[k].ref;
-    if (f && !c->in[f->index]) {
-      c->in[f->index] = 1;
-      stack[top++] = f->index;
-    }
-  }
-  while (top > 0) {
-    int t = stack[--top];
-    for (int k = start[t]; k < start[t + 1]; k++)
-      if (!c->in[from[k]]) {
-        c->in[from[k]] = 1;
-        stack[top++] = from[k];
-      }
-  }
-  free(stack);
-  free(fill);
-  free(from);
-  free(start);
-  /* The activities contributing to any of them, then their people and
-   * metrics. */
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind == D_ACTIVITY && any_ref_in(c, d, "contributes_to")) c->in[i] = 2;
-  }
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind != D_ACTIVITY || c->in[i] != 2) continue;
-    mark_refs(c, d, "owner");
-    mark_refs(c, d, "community_owner");
-    mark_refs(c, d, "metric");
-  }
-}
-
-static void select_nodes(Ctx *c) {
-  const Program *p = c->p;
-  const Decl *vd = c->v->decl;
-  const AttrVals *focus = vd ? decl_attr(vd, "focus") : NULL;
-  if (focus && focus->n > 0) {
-    select_focus(c, focus);
-  } else {
-    for (int i = 0; i < c->n; i++) {
-      const Decl *d = decl_at(p, i);
-      if (d->kind == D_INDICATOR) continue;
-      c->in[i] = 1;
-      if (d->kind == D_ACTIVITY) mark_refs(c, d, "metric");
-    }
-  }
-  for (int i = 0; i < c->n; i++)
-    if (c->in[i] && !drawable(c->v->diagram, decl_at(p, i)->kind)) c->in[i] = 0;
-  if (vd) {
-    const AttrVals *ex = decl_attr(vd, "exclude");
-    for (int k = 0; k < ex->n; k++)
-      if (ex->vals[k].ref) c->in[ex->vals[k].ref->index] = 0;
-  }
-}
 
 /* ---- drawing ---- */
 
@@ -487,7 +258,7 @@ typedef struct Key {
 static bool any_edge(const Ctx *c, DeclKind kind, const char *name) {
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(c->p, i);
-    if (c->in[i] && d->kind == kind && any_ref_in(c, d, name)) return true;
+    if (c->in[i] && d->kind == kind && render_refers_in(c->in, d, name)) return true;
   }
   return false;
 }
@@ -781,8 +552,7 @@ static void draw_accountability(Ctx *c) {
 }
 
 void render_dot(const Program *p, const View *v, Buf *out) {
-  Ctx c = {p, v, p->decls.len, xcalloc((size_t)p->decls.len + 1, 1), xcalloc((size_t)p->decls.len + 1, 1), out};
-  select_nodes(&c);
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc((size_t)p->decls.len + 1, 1), out};
   find_community_owners(&c);
   switch (v->diagram) {
   case DG_LOGIC: draw_logic(&c); break;
@@ -793,41 +563,3 @@ void render_dot(const Program *p, const View *v, Buf *out) {
   free(c.community);
 }
 
-/* ---- finding views ---- */
-
-static const char *const BUILTIN[] = {"logic", "pathway", "accountability"};
-
-static Diagram diagram_of(const Decl *d) {
-  const AttrVals *g = decl_attr(d, "diagram");
-  if (!g->n) return DG_LOGIC;
-  for (int i = 0; i < 3; i++)
-    if (strcmp(g->vals[0].str, BUILTIN[i]) == 0) return (Diagram)i;
-  return DG_LOGIC;
-}
-
-bool render_find_view(const Program *p, const char *name, View *out) {
-  const Decl *d = strmap_get(&p->ids, name);
-  if (d && d->kind == D_VIEW) {
-    *out = (View){d->id, d, diagram_of(d)};
-    return true;
-  }
-  for (int i = 0; i < 3; i++)
-    if (strcmp(name, BUILTIN[i]) == 0) {
-      *out = (View){BUILTIN[i], NULL, (Diagram)i};
-      return true;
-    }
-  return false;
-}
-
-int render_view_names(const Program *p, const char **names) {
-  int n = 0;
-  for (int i = 0; i < p->decls.len; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind == D_VIEW) names[n++] = d->id;
-  }
-  for (int i = 0; i < 3; i++) {
-    const Decl *d = strmap_get(&p->ids, BUILTIN[i]);
-    if (!d || d->kind != D_VIEW) names[n++] = BUILTIN[i];
-  }
-  return n;
-}

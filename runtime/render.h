@@ -23,6 +23,11 @@ bool render_find_view(const Program *p, const char *name, View *out);
  * shadowed), for messages and suggestions; returns how many. names has room
  * for p->decls.len + 3 entries. */
 int render_view_names(const Program *p, const char **names);
+/* in[d->index] nonzero for each declaration the view draws (calloc'd, n+1
+ * bytes; the caller frees it). */
+unsigned char *render_select(const Program *p, const View *v);
+/* Whether attribute name of d refers to a declaration marked in in. */
+bool render_refers_in(const unsigned char *in, const Decl *d, const char *name);
 /* The DOT of a view of a checked program (no built-in errors). */
 void render_dot(const Program *p, const View *v, Buf *out);
 

@@ -1,0 +1,167 @@
+/* Which declarations a view draws (LANGUAGE.md section 8), and finding a
+ * view by name. Relations are walked once: no stage is quadratic. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+typedef struct Sel {
+  const Program *p;
+  const View *v;
+  int n;             /* declarations */
+  unsigned char *in; /* in[d->index]: drawn (2 while selecting: an activity the focus reaches) */
+} Sel;
+
+static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
+
+/* What a diagram can draw at all. */
+static bool drawable(Diagram g, DeclKind k) {
+  switch (g) {
+  case DG_LOGIC: return k == D_PARTNER || k == D_ACTIVITY || k == D_INDICATOR || k == D_OUTCOME || k == D_GOAL;
+  case DG_PATHWAY: return k == D_OUTCOME || k == D_GOAL;
+  case DG_ACCOUNTABILITY: return k == D_PARTNER || k == D_ACTIVITY;
+  }
+  return false;
+}
+
+static void mark_refs(Sel *c, const Decl *d, const char *name) {
+  const AttrVals *a = decl_attr(d, name);
+  for (int i = 0; i < a->n; i++)
+    if (a->vals[i].ref) c->in[a->vals[i].ref->index] = 1;
+}
+
+bool render_refers_in(const unsigned char *in, const Decl *d, const char *name) {
+  const AttrVals *a = decl_attr(d, name);
+  for (int i = 0; i < a->n; i++)
+    if (a->vals[i].ref && in[a->vals[i].ref->index]) return true;
+  return false;
+}
+
+/* Focus: the focus nodes and every outcome or goal with a leads_to path to
+ * one of them, found by walking leads_to backwards from the focus. */
+static void select_focus(Sel *c, const AttrVals *focus) {
+  const Program *p = c->p;
+  int n = c->n;
+  /* Reverse leads_to as compressed rows: who leads to each declaration. */
+  int *start = xcalloc((size_t)n + 1, sizeof *start);
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_OUTCOME) continue;
+    const AttrVals *a = decl_attr(d, "leads_to");
+    for (int k = 0; k < a->n; k++)
+      if (a->vals[k].ref) start[a->vals[k].ref->index + 1]++;
+  }
+  for (int i = 0; i < n; i++) start[i + 1] += start[i];
+  int *from = xmalloc((size_t)(start[n] ? start[n] : 1) * sizeof *from);
+  int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
+  memcpy(fill, start, ((size_t)n + 1) * sizeof *fill);
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_OUTCOME) continue;
+    const AttrVals *a = decl_attr(d, "leads_to");
+    for (int k = 0; k < a->n; k++)
+      if (a->vals[k].ref) from[fill[a->vals[k].ref->index]++] = i;
+  }
+  int *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
+  int top = 0;
+  for (int k = 0; k < focus->n; k++) {
+    const Decl *f = focus->vals[k].ref;
+    if (f && !c->in[f->index]) {
+      c->in[f->index] = 1;
+      stack[top++] = f->index;
+    }
+  }
+  while (top > 0) {
+    int t = stack[--top];
+    for (int k = start[t]; k < start[t + 1]; k++)
+      if (!c->in[from[k]]) {
+        c->in[from[k]] = 1;
+        stack[top++] = from[k];
+      }
+  }
+  free(stack);
+  free(fill);
+  free(from);
+  free(start);
+  /* The activities contributing to any of them, then their people and
+   * metrics. */
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind == D_ACTIVITY && render_refers_in(c->in, d, "contributes_to")) c->in[i] = 2;
+  }
+  for (int i = 0; i < n; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind != D_ACTIVITY || c->in[i] != 2) continue;
+    mark_refs(c, d, "owner");
+    mark_refs(c, d, "community_owner");
+    mark_refs(c, d, "metric");
+  }
+}
+
+static void select_nodes(Sel *c) {
+  const Program *p = c->p;
+  const Decl *vd = c->v->decl;
+  const AttrVals *focus = vd ? decl_attr(vd, "focus") : NULL;
+  if (focus && focus->n > 0) {
+    select_focus(c, focus);
+  } else {
+    for (int i = 0; i < c->n; i++) {
+      const Decl *d = decl_at(p, i);
+      if (d->kind == D_INDICATOR) continue;
+      c->in[i] = 1;
+      if (d->kind == D_ACTIVITY) mark_refs(c, d, "metric");
+    }
+  }
+  for (int i = 0; i < c->n; i++)
+    if (c->in[i] && !drawable(c->v->diagram, decl_at(p, i)->kind)) c->in[i] = 0;
+  if (vd) {
+    const AttrVals *ex = decl_attr(vd, "exclude");
+    for (int k = 0; k < ex->n; k++)
+      if (ex->vals[k].ref) c->in[ex->vals[k].ref->index] = 0;
+  }
+}
+
+unsigned char *render_select(const Program *p, const View *v) {
+  Sel c = {p, v, p->decls.len, xcalloc((size_t)p->decls.len + 1, 1)};
+  select_nodes(&c);
+  return c.in;
+}
+
+/* ---- finding views ---- */
+
+static const char *const BUILTIN[] = {"logic", "pathway", "accountability"};
+
+static Diagram diagram_of(const Decl *d) {
+  const AttrVals *g = decl_attr(d, "diagram");
+  if (!g->n) return DG_LOGIC;
+  for (int i = 0; i < 3; i++)
+    if (strcmp(g->vals[0].str, BUILTIN[i]) == 0) return (Diagram)i;
+  return DG_LOGIC;
+}
+
+bool render_find_view(const Program *p, const char *name, View *out) {
+  const Decl *d = strmap_get(&p->ids, name);
+  if (d && d->kind == D_VIEW) {
+    *out = (View){d->id, d, diagram_of(d)};
+    return true;
+  }
+  for (int i = 0; i < 3; i++)
+    if (strcmp(name, BUILTIN[i]) == 0) {
+      *out = (View){BUILTIN[i], NULL, (Diagram)i};
+      return true;
+    }
+  return false;
+}
+
+int render_view_names(const Program *p, const char **names) {
+  int n = 0;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind == D_VIEW) names[n++] = d->id;
+  }
+  for (int i = 0; i < 3; i++) {
+    const Decl *d = strmap_get(&p->ids, BUILTIN[i]);
+    if (!d || d->kind != D_VIEW) names[n++] = BUILTIN[i];
+  }
+  return n;
+}
