@@ -140,6 +140,22 @@ static const char *format_from_name(const char *file) {
   return NULL;
 }
 
+/* "there is no view 'x'; did you mean 'y'?" and the program's views. */
+static void no_such_view(const Program *p, const char *view) {
+  const char **names = xmalloc(((size_t)p->decls.len + 3) * sizeof *names);
+  int n = render_view_names(p, names);
+  Buf list = {0};
+  for (int i = 0; i < n; i++) buf_printf(&list, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", names[i]);
+  const char *best = suggest_best(view, names, n);
+  if (best)
+    fprintf(stderr, "charter: there is no view '%s'; did you mean '%s'?\n", view, best);
+  else
+    fprintf(stderr, "charter: there is no view '%s'\n", view);
+  fprintf(stderr, "  note: this program's views are %s\n", buf_str(&list));
+  buf_free(&list);
+  free(names);
+}
+
 int cmd_render(int argc, char **argv) {
   static const struct option opts[] = {
       {"view", required_argument, NULL, 'v'},
@@ -188,61 +204,50 @@ int cmd_render(int argc, char **argv) {
 
   LoadOptions lo = {getenv("CHARTER_PATH")};
   Program *p = program_load(argv[optind], &lo);
+  Buf dot = {0}, out = {0};
+  int status = EXIT_OK;
+  View v;
   if (p->entry_unreadable || p->diags.nerrors) {
     diag_sort(&p->diags);
     bool c = color_wanted("auto");
     diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){c, 50});
-    int status = p->entry_unreadable ? EXIT_USAGE : EXIT_FINDINGS;
+    status = p->entry_unreadable ? EXIT_USAGE : EXIT_FINDINGS;
     if (!p->entry_unreadable) {
       diag_print_summary(stderr, &p->diags, c);
       fputs("charter: nothing rendered: fix the errors above first\n", stderr);
     }
-    program_free(p);
-    return status;
+    goto cleanup;
   }
-  View v;
   if (!render_find_view(p, view, &v)) {
-    const char **names = xmalloc(((size_t)p->decls.len + 3) * sizeof *names);
-    int n = render_view_names(p, names);
-    Buf list = {0};
-    for (int i = 0; i < n; i++) buf_printf(&list, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", names[i]);
-    const char *best = suggest_best(view, names, n);
-    if (best)
-      fprintf(stderr, "charter: there is no view '%s'; did you mean '%s'?\n", view, best);
-    else
-      fprintf(stderr, "charter: there is no view '%s'\n", view);
-    fprintf(stderr, "  note: this program's views are %s\n", buf_str(&list));
-    buf_free(&list);
-    free(names);
-    program_free(p);
-    return EXIT_USAGE;
+    no_such_view(p, view);
+    status = EXIT_USAGE;
+    goto cleanup;
   }
   if (output && is_source(p, output)) {
     fprintf(stderr,
             "charter: refusing to write over '%s': it is one of the program's files\n"
-            "  help: name the drawing's own file, as in -o %s\n",
-            output, strcmp(format, "dot") == 0 ? "logic.dot" : strcmp(format, "svg") == 0 ? "logic.svg"
-                                               : strcmp(format, "png") == 0 ? "logic.png" : "logic.pdf");
-    program_free(p);
-    return EXIT_USAGE;
+            "  help: name the drawing's own file, as in -o logic.%s\n",
+            output, format);
+    status = EXIT_USAGE;
+    goto cleanup;
   }
 
-  Buf dot = {0}, out = {0};
   render_dot(p, &v, &dot);
-  int status = EXIT_OK;
   const Buf *result = &dot;
   if (strcmp(format, "dot") != 0) {
     status = layout(buf_str(&dot), format, &out);
     result = &out;
   }
   if (status == EXIT_OK) {
+    const char *data = result->data ? result->data : "";
     if (output) {
-      status = output_replace(output, result->data ? result->data : "", result->len, binary);
-    } else if (fwrite(buf_str((Buf *)result), 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
+      status = output_replace(output, data, result->len, binary);
+    } else if (fwrite(data, 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
       fprintf(stderr, "charter: cannot write the %s to standard output: %s\n", format, strerror(errno));
       status = EXIT_USAGE;
     }
   }
+cleanup:
   buf_free(&dot);
   buf_free(&out);
   program_free(p);
