@@ -68,27 +68,10 @@ golden_case() { # CHARTER CMD INPUT EXPECTED DIR
   return 1
 }
 
-run_golden() { # CHARTER
-  bin=$1
-  for suite in golden/check bad; do
-    d="$top/tests/$suite"
-    [ -d "$d" ] || continue
-    for f in "$d"/*.charter "$d"/*/main.charter; do
-      [ -f "$f" ] || continue
-      rel=${f#"$d"/}
-      case $rel in
-      */main.charter) expected="$d/${rel%/main.charter}.out" ;;
-      *) expected="$d/${rel%.charter}.out" ;;
-      esac
-      golden_case "$bin" check "$rel" "$expected" "$d" || continue
-      # A malformed program must never be accepted.
-      if [ "$suite" = bad ] && tail -n 1 "$expected" | grep -q '^\[exit 0\]$'; then
-        note_fail "$expected: a bad program exits 0"
-      fi
-    done
-  done
-  # render: the DOT of a view (-T dot unless NAME.args says otherwise).
-  d="$top/tests/golden/render"
+# Every NAME.charter or NAME/main.charter of tests/SUITE against NAME.out.
+golden_suite() { # CHARTER SUITE CMD
+  d="$top/tests/$2"
+  [ -d "$d" ] || return 0
   for f in "$d"/*.charter "$d"/*/main.charter; do
     [ -f "$f" ] || continue
     rel=${f#"$d"/}
@@ -96,8 +79,21 @@ run_golden() { # CHARTER
     */main.charter) expected="$d/${rel%/main.charter}.out" ;;
     *) expected="$d/${rel%.charter}.out" ;;
     esac
-    golden_case "$bin" "render -T dot" "$rel" "$expected" "$d"
+    golden_case "$1" "$3" "$rel" "$expected" "$d" || continue
+    # A malformed program must never be accepted.
+    if [ "$2" = bad ] && tail -n 1 "$expected" | grep -q '^\[exit 0\]$'; then
+      note_fail "$expected: a bad program exits 0"
+    fi
   done
+}
+
+run_golden() { # CHARTER
+  bin=$1
+  for suite in golden/check bad; do
+    golden_suite "$bin" "$suite" check
+  done
+  # render: the DOT of a view (-T dot unless NAME.args says otherwise).
+  golden_suite "$bin" golden/render "render -T dot"
   d="$top/tests/golden/fmt"
   for f in "$d"/*.charter; do
     [ -f "$f" ] || continue

@@ -7,31 +7,9 @@
 # jq programs are single-quoted; predicates are called through check.
 # shellcheck disable=SC2016,SC2317
 set -u
-if [ $# -ne 1 ]; then
-  echo "usage: $0 CHARTER_BINARY" >&2
-  exit 2
-fi
-case $1 in
-/*) bin=$1 ;;
-*) bin=$(pwd)/$1 ;;
-esac
 here=$(cd "$(dirname "$0")" && pwd)
-pass=0
-fail=0
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# check DESCRIPTION COMMAND...: the command's exit status decides.
-check() {
-  desc=$1
-  shift
-  if "$@" >/dev/null 2>&1; then ok "$desc"; else not_ok "$desc"; fi
-}
-finish() {
-  echo "$pass passed, $fail failed"
-  [ "$fail" -eq 0 ]
-  exit
-}
+# shellcheck source=tests/checks.sh
+. "$here/checks.sh"
 
 if ! command -v jq >/dev/null 2>&1; then
   not_ok "jq is installed"
