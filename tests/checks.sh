@@ -2,7 +2,7 @@
 # charter binary, made absolute as $bin), $here (tests/), and the ok /
 # not_ok / check / finish helpers that print "ok - ..." or "not ok - ..."
 # and end with "N passed, M failed".
-# shellcheck shell=sh
+# shellcheck shell=sh disable=SC2034
 if [ $# -ne 1 ]; then
   echo "usage: $0 CHARTER_BINARY" >&2
   exit 2
