@@ -23,5 +23,11 @@ int usage_error(const char *command, const char *fmt, ...) __attribute__((format
 int option_error(const char *command, int ch, char **argv);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);
-/* Prints diagnostics of a loaded program in the chosen format. */
+/* For the commands that use a program rather than check it (TOOL.md:
+ * render, import, eval, report, export): when the program could not be
+ * read or has built-in errors, prints the diagnostics (and, for errors,
+ * "nothing WHAT: fix the errors above first") and returns its exit status;
+ * else 0. */
+struct Program;
+int program_refused(struct Program *p, const char *what);
 #endif

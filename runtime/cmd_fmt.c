@@ -5,7 +5,6 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,7 +26,7 @@ static char *read_stdin(size_t *len) {
 
 /* Writes text to a new temporary file in TMPDIR (for diff) and returns its
  * name, or NULL. */
-static char *temp_with(const char *text, size_t len, mode_t mode) {
+static char *temp_with(const char *text, size_t len) {
   Buf name = {0};
   const char *dir = getenv("TMPDIR");
   buf_printf(&name, "%s/charter-fmt-XXXXXX", dir && *dir ? dir : "/tmp");
@@ -38,7 +37,7 @@ static char *temp_with(const char *text, size_t len, mode_t mode) {
     free(tmpl);
     return NULL;
   }
-  bool ok = output_write_all(fd, text, len) && fchmod(fd, mode) == 0 && fsync(fd) == 0;
+  bool ok = output_write_all(fd, text, len); /* mkstemp made it 0600 */
   if (close(fd) != 0) ok = false;
   if (!ok) {
     unlink(tmpl);
@@ -114,8 +113,8 @@ static int fmt_one(const char *path, Mode mode) {
     break;
   case DIFF:
     if (!same) {
-      char *a = temp_with(text, len, 0600);
-      char *b = temp_with(buf_str(&out), out.len, 0600);
+      char *a = temp_with(text, len);
+      char *b = temp_with(buf_str(&out), out.len);
       int rc = a && b ? run_diff(path, a, b) : -1;
       if (a) unlink(a);
       if (b) unlink(b);

@@ -2,7 +2,6 @@
  * libgvc and written whole or not at all. */
 #define _XOPEN_SOURCE 700
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <gvc.h>
 #include <gvplugin.h>
@@ -76,10 +75,9 @@ static bool have_device(GVC_t *gvc, const char *format) {
   return found;
 }
 
-/* Lays out dot and renders it as format into *out; 0 on success, else
- * prints why and returns 2. */
-static int layout(const char *dot, const char *format, Buf *out) {
-  bool cairo = strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0;
+/* Lays out dot and renders it as format into *out (cairo: png or pdf, whose
+ * plugin loads on demand); 0 on success, else prints why and returns 2. */
+static int layout(const char *dot, const char *format, bool cairo, Buf *out) {
   buf_free(&gv_errors);
   agseterr(AGERR); /* warnings (font substitutions) are not the user's concern */
   agusererrf old = agseterrf(gv_error);
@@ -131,13 +129,18 @@ static bool is_source(const Program *p, const char *file) {
   return false;
 }
 
+/* The format a -T value or a file extension names, in any case ("gv" is
+ * DOT's other extension), or NULL. */
+static const char *format_named(const char *name) {
+  static const char *const formats[] = {"svg", "png", "pdf", "dot"};
+  for (int i = 0; i < 4; i++)
+    if (strcasecmp(name, formats[i]) == 0) return formats[i];
+  return strcasecmp(name, "gv") == 0 ? "dot" : NULL;
+}
+
 static const char *format_from_name(const char *file) {
   const char *dot = strrchr(file, '.');
-  if (!dot || strchr(dot, '/')) return NULL;
-  static const char *const exts[] = {"svg", "png", "pdf", "dot", "gv"};
-  for (size_t i = 0; i < sizeof exts / sizeof *exts; i++)
-    if (strcasecmp(dot + 1, exts[i]) == 0) return i == 4 ? "dot" : exts[i];
-  return NULL;
+  return dot && !strchr(dot, '/') ? format_named(dot + 1) : NULL;
 }
 
 /* "there is no view 'x'; did you mean 'y'?" and the program's views. */
@@ -183,11 +186,8 @@ int cmd_render(int argc, char **argv) {
     }
   }
   if (format) {
-    static const char *const formats[] = {"svg", "png", "pdf", "dot"};
     const char *given = format;
-    format = NULL;
-    for (int i = 0; i < 4; i++)
-      if (strcasecmp(given, formats[i]) == 0) format = formats[i];
+    format = format_named(given);
     if (!format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
   }
   if (!format && output && strcmp(output, "-") != 0) format = format_from_name(output);
@@ -207,17 +207,7 @@ int cmd_render(int argc, char **argv) {
   Buf dot = {0}, out = {0};
   int status = EXIT_OK;
   View v;
-  if (p->entry_unreadable || p->diags.nerrors) {
-    diag_sort(&p->diags);
-    bool c = color_wanted("auto");
-    diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){c, 50});
-    status = p->entry_unreadable ? EXIT_USAGE : EXIT_FINDINGS;
-    if (!p->entry_unreadable) {
-      diag_print_summary(stderr, &p->diags, c);
-      fputs("charter: nothing rendered: fix the errors above first\n", stderr);
-    }
-    goto cleanup;
-  }
+  if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
   if (!render_find_view(p, view, &v)) {
     no_such_view(p, view);
     status = EXIT_USAGE;
@@ -235,7 +225,7 @@ int cmd_render(int argc, char **argv) {
   render_dot(p, &v, &dot);
   const Buf *result = &dot;
   if (strcmp(format, "dot") != 0) {
-    status = layout(buf_str(&dot), format, &out);
+    status = layout(buf_str(&dot), format, binary, &out);
     result = &out;
   }
   if (status == EXIT_OK) {

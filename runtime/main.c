@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "program.h"
 #include "suggest.h"
 
 static const struct {
@@ -39,6 +40,17 @@ int option_error(const char *command, int ch, char **argv) {
   if (ch == ':') return usage_error(command, "option '%s' needs a value", word);
   if (optopt && strncmp(word, "--", 2) != 0) return usage_error(command, "unknown option '-%c'", optopt);
   return usage_error(command, "unknown option '%s'", word);
+}
+
+int program_refused(Program *p, const char *what) {
+  if (!p->entry_unreadable && !p->diags.nerrors) return EXIT_OK;
+  diag_sort(&p->diags);
+  bool c = color_wanted("auto");
+  diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){c, 50});
+  if (p->entry_unreadable) return EXIT_USAGE;
+  diag_print_summary(stderr, &p->diags, c);
+  fprintf(stderr, "charter: nothing %s: fix the errors above first\n", what);
+  return EXIT_FINDINGS;
 }
 
 bool color_wanted(const char *mode) {

@@ -1,6 +1,7 @@
-/* Views as DOT. A view's nodes (chosen in view.c) are drawn in labelled bands (the logic model's columns, the pathway's
- * horizons) held in order by a chain of invisible anchors. Everything is
- * emitted in declaration order, so the same program gives the same bytes. */
+/* Views as DOT. A view's nodes (chosen in view.c) are drawn in bands (the
+ * logic model's columns, the pathway's horizons) under headings chained in
+ * order by invisible edges. Everything is emitted in declaration order, so
+ * the same program gives the same bytes. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,17 +41,6 @@
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
-/* A DOT double-quoted string. */
-static void put_quoted(Buf *out, const char *s) {
-  buf_putc(out, '"');
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\') buf_putc(out, '\\');
-    if (*s == '\n') buf_puts(out, "\\n");
-    else buf_putc(out, *s);
-  }
-  buf_putc(out, '"');
-}
-
 /* The title, or the id when the title is empty or only white space. */
 static const char *title_of(const Decl *d) {
   if (d->title && d->title[strspn(d->title, " \t\n\r")]) return d->title;
@@ -70,10 +60,11 @@ static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
 
 /* ---- drawing ---- */
 
-static void put_id(Buf *out, const char *prefix, const char *id) {
+/* A node or graph name: a quoted identifier (letters, digits and '_', so
+ * nothing to escape). */
+static void put_id(Buf *out, const char *id) {
   buf_putc(out, '"');
-  buf_puts(out, prefix);
-  buf_puts(out, id); /* identifiers: letters, digits and '_' */
+  buf_puts(out, id);
   buf_putc(out, '"');
 }
 
@@ -84,7 +75,7 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
   const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, "assumption") : NULL;
   bool table = as && as->n > 0;
   buf_puts(o, "    ");
-  put_id(o, "", d->id);
+  put_id(o, d->id);
   buf_puts(o, " [label=<");
   if (table) buf_puts(o, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"3\"><TR><TD>");
   bool bold = d->kind == D_GOAL;
@@ -204,7 +195,7 @@ static void band_close(Ctx *c, int k, const Vec *members) {
   for (int i = 0; i < members->len; i++) {
     buf_putc(o, ' ');
     const Decl *d = members->items[i];
-    put_id(o, "", d->id);
+    put_id(o, d->id);
     buf_putc(o, ';');
   }
   buf_puts(o, "}\n  }\n");
@@ -213,9 +204,9 @@ static void band_close(Ctx *c, int k, const Vec *members) {
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
   Buf *o = c->out;
   buf_puts(o, "  ");
-  put_id(o, "", a->id);
+  put_id(o, a->id);
   buf_puts(o, " -> ");
-  put_id(o, "", b->id);
+  put_id(o, b->id);
   if (attrs) buf_printf(o, " [%s]", attrs);
   buf_puts(o, ";\n");
 }
@@ -313,7 +304,7 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
 static void put_graph_open(Ctx *c, const char *rankdir) {
   Buf *o = c->out;
   buf_puts(o, "digraph ");
-  put_quoted(o, c->v->name);
+  put_id(o, c->v->name);
   buf_puts(o, " {\n");
   buf_printf(o,
              "  graph [rankdir=%s, fontname=\"" FONT "\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
@@ -352,6 +343,65 @@ static void find_community_owners(Ctx *c) {
     const AttrVals *a = decl_attr(d, "community_owner");
     for (int k = 0; k < a->n; k++)
       if (a->vals[k].ref) c->community[a->vals[k].ref->index] = 1;
+  }
+}
+
+/* A declaration's node with the caption its diagram gives it: a partner's
+ * sectors and roles (filled amber when it community-owns an activity
+ * drawn), an activity's status, dates and budget in the accountability
+ * view (flagged without a community owner), an outcome's kind of change on
+ * the pathway. */
+static void put_decl_node(Ctx *c, const Decl *d) {
+  Buf cap = {0};
+  bool warn = false;
+  const char *extra = NULL;
+  if (d->kind == D_PARTNER) {
+    partner_caption(&cap, d);
+    if (c->community[d->index]) extra = COMMUNITY_NODE;
+  } else if (d->kind == D_ACTIVITY && c->v->diagram == DG_ACCOUNTABILITY) {
+    activity_caption(&cap, d);
+    if (!decl_attr(d, "community_owner")->n) {
+      if (cap.len) buf_putc(&cap, '\n');
+      buf_puts(&cap, "no community owner");
+      warn = true;
+    }
+  } else if (d->kind == D_OUTCOME && c->v->diagram == DG_PATHWAY) {
+    const AttrVals *ch = decl_attr(d, "change");
+    if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
+  }
+  put_node(c, d, buf_str(&cap), warn, extra);
+  buf_free(&cap);
+}
+
+/* The non-empty bands with their members, and their headings: first in a
+ * bottom-up diagram, last in a left-to-right one (see put_headings). */
+static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, bool headings_first) {
+  if (headings_first) put_headings(c, bands, members, nb);
+  for (int k = 0; k < nb; k++) {
+    if (!members[k].len) continue;
+    band_open(c, &bands[k]);
+    for (int i = 0; i < members[k].len; i++) put_decl_node(c, members[k].items[i]);
+    band_close(c, k, &members[k]);
+  }
+  if (!headings_first) put_headings(c, bands, members, nb);
+}
+
+/* Every arrow between two nodes drawn, by its source in declaration order.
+ * A diagram has no node for what it does not draw, so one pass serves all
+ * three: the pathway gets only leads_to, the accountability view only
+ * owners. */
+static void put_edges(Ctx *c) {
+  for (int i = 0; i < c->n; i++) {
+    const Decl *d = decl_at(c->p, i);
+    if (!c->in[i]) continue;
+    if (d->kind == D_ACTIVITY) {
+      ref_edges(c, d, "owner", true, OWNS_EDGE);
+      ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
+      ref_edges(c, d, "metric", false, "color=\"" OUTPUT_LINE "\"");
+      ref_edges(c, d, "contributes_to", false, "color=\"" ACTIVITY_LINE "\"");
+    } else if (d->kind == D_OUTCOME) {
+      ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
+    }
   }
 }
 
@@ -403,40 +453,13 @@ static void draw_logic(Ctx *c) {
                  any_edge(c, D_ACTIVITY, "community_owner")};
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  for (int k = 0; k < NB; k++) {
-    if (!cols[k].len) continue;
-    band_open(c, &bands[k]);
-    for (int i = 0; i < cols[k].len; i++) {
-      const Decl *d = cols[k].items[i];
-      Buf cap = {0};
-      if (d->kind == D_PARTNER) partner_caption(&cap, d);
-      const char *extra = NULL;
-      if (d->kind == D_PARTNER && c->community[d->index])
-        extra = COMMUNITY_NODE;
-      put_node(c, d, buf_str(&cap), false, extra);
-      buf_free(&cap);
-    }
-    band_close(c, k, &cols[k]);
-  }
-  put_headings(c, bands, cols, NB);
-  for (int i = 0; i < c->n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (!c->in[i]) continue;
-    if (d->kind == D_ACTIVITY) {
-      ref_edges(c, d, "owner", true, OWNS_EDGE);
-      ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
-      ref_edges(c, d, "metric", false, "color=\"" OUTPUT_LINE "\"");
-      ref_edges(c, d, "contributes_to", false, "color=\"" ACTIVITY_LINE "\"");
-    } else if (d->kind == D_OUTCOME) {
-      ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
-    }
-  }
-  buf_puts(c->out, "}\n");
+  put_bands(c, bands, cols, NB, false);
+  put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&cols[k]);
 }
 
-/* The pathway of change: horizons from the bottom up to the goals, with
- * each outcome's assumptions beside it. */
+/* The pathway of change: horizons from the bottom up to the goals, each
+ * outcome with its assumptions. */
 static void draw_pathway(Ctx *c) {
   const Program *p = c->p;
   static const Band bands[] = {
@@ -467,25 +490,8 @@ static void draw_pathway(Ctx *c) {
                  any_edge(c, D_OUTCOME, "leads_to")};
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_headings(c, bands, rows, NB);
-  for (int k = 0; k < NB; k++) {
-    if (!rows[k].len) continue;
-    band_open(c, &bands[k]);
-    for (int i = 0; i < rows[k].len; i++) {
-      const Decl *d = rows[k].items[i];
-      const AttrVals *ch = decl_attr(d, "change");
-      Buf cap = {0};
-      if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
-      put_node(c, d, buf_str(&cap), false, NULL);
-      buf_free(&cap);
-    }
-    band_close(c, k, &rows[k]);
-  }
-  for (int i = 0; i < c->n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (c->in[i] && d->kind == D_OUTCOME) ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
-  }
-  buf_puts(c->out, "}\n");
+  put_bands(c, bands, rows, NB, true);
+  put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&rows[k]);
 }
 
@@ -515,38 +521,8 @@ static void draw_accountability(Ctx *c) {
                  any_edge(c, D_ACTIVITY, "community_owner")};
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  for (int k = 0; k < 2; k++) {
-    if (!cols[k].len) continue;
-    band_open(c, &bands[k]);
-    for (int i = 0; i < cols[k].len; i++) {
-      const Decl *d = cols[k].items[i];
-      Buf cap = {0};
-      bool warn = false;
-      const char *extra = NULL;
-      if (d->kind == D_PARTNER) {
-        partner_caption(&cap, d);
-        if (c->community[d->index]) extra = COMMUNITY_NODE;
-      } else {
-        activity_caption(&cap, d);
-        if (!decl_attr(d, "community_owner")->n) {
-          if (cap.len) buf_puts(&cap, "\n");
-          buf_puts(&cap, "no community owner");
-          warn = true;
-        }
-      }
-      put_node(c, d, buf_str(&cap), warn, extra);
-      buf_free(&cap);
-    }
-    band_close(c, k, &cols[k]);
-  }
-  put_headings(c, bands, cols, 2);
-  for (int i = 0; i < c->n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (!c->in[i] || d->kind != D_ACTIVITY) continue;
-    ref_edges(c, d, "owner", true, OWNS_EDGE);
-    ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
-  }
-  buf_puts(c->out, "}\n");
+  put_bands(c, bands, cols, 2, false);
+  put_edges(c);
   vec_free(&cols[0]);
   vec_free(&cols[1]);
 }
@@ -559,6 +535,7 @@ void render_dot(const Program *p, const View *v, Buf *out) {
   case DG_PATHWAY: draw_pathway(&c); break;
   case DG_ACCOUNTABILITY: draw_accountability(&c); break;
   }
+  buf_puts(out, "}\n");
   free(c.in);
   free(c.community);
 }
