@@ -19,10 +19,12 @@ GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
 GVC_PLUG   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
 GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplugin_core -lgvplugin_dot_layout \
              -Wl,-rpath,$(GVC_PLUG)
-INC      := -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS)
+INC       = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
 DEPFLAGS := -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-LIBS      = $(GVC_LIBS) -lm
+SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
+SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
+LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
 
 DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
             libsqlite3-dev sqlite3 diffutils jq libxml2-utils

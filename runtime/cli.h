@@ -12,6 +12,8 @@ enum { EXIT_OK = 0, EXIT_FINDINGS = 1, EXIT_USAGE = 2 };
 int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* Prints the help of a command (NULL: the overview) to out; false if unknown. */

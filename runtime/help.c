@@ -10,8 +10,10 @@ static const char overview[] =
     "\n"
     "Commands:\n"
     "  check    check a program and report every problem found\n"
+    "  eval     evaluate every indicator against its targets, from the store\n"
     "  fmt      lay out .charter files in the canonical format\n"
     "  help     show the help of a command\n"
+    "  import   store CSV measurements in the SQLite measurement store\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "\n"
     "Options:\n"
@@ -21,7 +23,8 @@ static const char overview[] =
     "Run 'charter help COMMAND' for the options of one command.\n"
     "\n"
     "Exit status: 0 success; 1 problems found (errors in the program, files fmt\n"
-    "would change); 2 usage error, unreadable file or internal error.\n"
+    "would change, rows import rejected, statuses eval --fail-on names); 2 usage\n"
+    "error, unreadable file, database failure or internal error.\n"
     "\n"
     "Environment: CHARTER_PATH, a colon-separated list of directories searched for\n"
     "the modules named by `use` before the standard library; NO_COLOR and TERM=dumb\n"
@@ -95,6 +98,50 @@ static const char render_help[] =
     "2 usage error, unknown view, unreadable FILE, unwritable output, or a format\n"
     "this Graphviz installation cannot write.\n";
 
+static const char import_help[] =
+    "Usage: charter import --db DB [--replace] FILE CSV...\n"
+    "Store the measurements of each CSV file in the SQLite database DB (created\n"
+    "when missing), after checking every row against the program whose entry file\n"
+    "is FILE. The program must have no errors.\n"
+    "\n"
+    "A CSV file's first line names its columns, in any order: indicator, period and\n"
+    "value are required; dimension, group, source and note are optional. Leave\n"
+    "dimension and group empty for the whole population. A period is 2027,\n"
+    "2027-Q2, 2027-06 or 2027-06-30; rows whose periods end on the same day are\n"
+    "the same measurement.\n"
+    "\n"
+    "Options:\n"
+    "      --db=DB      the database file (required)\n"
+    "      --replace    overwrite stored values that this import changes\n"
+    "  -h, --help       display this help and exit\n"
+    "\n"
+    "All files are stored in one transaction: one bad row and nothing is written.\n"
+    "Each error is reported as CSV:LINE:COLUMN. A row already stored with the\n"
+    "same value is left as it is; a different value is an error, unless --replace.\n"
+    "On success, prints how many rows were added, replaced and unchanged.\n"
+    "\n"
+    "Exit status: 0 success; 1 errors in the program or rows rejected (nothing\n"
+    "stored); 2 usage error, unreadable file, or a database that cannot be used.\n";
+
+static const char eval_help[] =
+    "Usage: charter eval --db DB [OPTION]... FILE\n"
+    "Evaluate every indicator of the program whose entry file is FILE against the\n"
+    "measurements in DB: latest value, progress, variance, status against the\n"
+    "trajectory from baseline through milestones to target, staleness, a\n"
+    "least-squares projection, the trend, and every equity target. DB is opened\n"
+    "read-only. The program must have no errors.\n"
+    "\n"
+    "Options:\n"
+    "      --db=DB               the database charter import filled (required)\n"
+    "      --as-of=PERIOD        evaluate as of PERIOD's last day (default: today, UTC)\n"
+    "      --format=FORMAT       table (default, for people), json or csv\n"
+    "      --fail-on=STATUS,...  exit 1 when an indicator has one of these statuses:\n"
+    "                            no_target, no_data, met, missed, on_track, off_track\n"
+    "  -h, --help                display this help and exit\n"
+    "\n"
+    "Exit status: 0 success; 1 errors in the program, or a status --fail-on names;\n"
+    "2 usage error, unreadable FILE, or a database that cannot be read.\n";
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -105,6 +152,8 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "check") == 0) text = check_help;
   else if (strcmp(command, "fmt") == 0) text = fmt_help;
   else if (strcmp(command, "render") == 0) text = render_help;
+  else if (strcmp(command, "import") == 0) text = import_help;
+  else if (strcmp(command, "eval") == 0) text = eval_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

@@ -17,6 +17,8 @@ static const struct {
     {"check", cmd_check},
     {"fmt", cmd_fmt},
     {"render", cmd_render},
+    {"import", cmd_import},
+    {"eval", cmd_eval},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

@@ -1,0 +1,681 @@
+/* charter import: CSV measurements, each row checked against the program,
+ * stored in one transaction or not at all. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "cli.h"
+#include "csv.h"
+#include "eval.h"
+#include "program.h"
+#include "store.h"
+#include "suggest.h"
+
+/* The columns a CSV may have (TOOL.md), in the order rows are kept. */
+enum { COL_INDICATOR, COL_DIMENSION, COL_GROUP, COL_PERIOD, COL_VALUE, COL_SOURCE, COL_NOTE, NCOLS };
+static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", "period", "value", "source", "note"};
+static const bool col_required[NCOLS] = {true, false, false, true, true, false, false};
+
+/* One valid row, waiting to be stored. */
+typedef struct Row {
+  const Decl *ind;    /* the indicator */
+  const Decl *dim;    /* the dimension, or NULL for the whole population */
+  const char *grp;    /* the group as the dimension spells it, or "" */
+  const char *source; /* "" when absent */
+  const char *note;   /* "" when absent */
+  double value;       /* finite */
+  int32_t end;        /* the period's last day, in days from 1970-01-01 */
+  Period per;         /* the period as written */
+  uint32_t file;      /* the CSV's index in the import's SrcSet */
+  uint32_t rec_off;   /* where the record starts */
+  uint32_t val_off;   /* the value field */
+  uint32_t val_end;
+} Row;
+
+typedef struct Import {
+  Program *p;         /* the checked program */
+  Arena arena;        /* row strings, messages */
+  SrcSet srcs;        /* the CSV files */
+  DiagList diags;     /* every row error */
+  Row *rows;          /* valid rows, in file order */
+  size_t nrows, cap;  /* used, allocated */
+  uint32_t *slots;    /* hash of row keys: row index + 1, 0 empty */
+  size_t nslots;      /* a power of two */
+  StrMap unknown;     /* unknown indicator names -> suggestion ("" for none) */
+  const char **inds;  /* ids of indicators that take data, for suggestions */
+  int ninds;
+} Import;
+
+/* ---- reading and checking ---- */
+
+static Loc field_loc(uint32_t file, const CsvField *f) {
+  return (Loc){file, f->off, f->end > f->off ? f->end : f->off + 1};
+}
+
+static uint64_t row_hash(const Row *r) {
+  uint64_t h = (uint64_t)(uintptr_t)r->ind * 0x9E3779B97F4A7C15ull;
+  h ^= (uint64_t)(uintptr_t)r->grp * 0xC2B2AE3D27D4EB4Full;
+  h ^= (uint64_t)(uint32_t)r->end * 0x165667B19E3779F9ull;
+  return h ^ (h >> 29);
+}
+
+static bool same_key(const Row *a, const Row *b) {
+  return a->ind == b->ind && a->dim == b->dim && a->grp == b->grp && a->end == b->end;
+}
+
+/* The row already holding r's key, or NULL after adding r (index i). */
+static const Row *key_add(Import *im, size_t i) {
+  if ((im->nrows + 1) * 2 > im->nslots) {
+    size_t n = im->nslots ? im->nslots * 2 : 1024;
+    uint32_t *s = xcalloc(n, sizeof *s);
+    for (size_t k = 0; k < im->nslots; k++) {
+      if (!im->slots[k]) continue;
+      size_t j = row_hash(&im->rows[im->slots[k] - 1]) & (n - 1);
+      while (s[j]) j = (j + 1) & (n - 1);
+      s[j] = im->slots[k];
+    }
+    free(im->slots);
+    im->slots = s;
+    im->nslots = n;
+  }
+  const Row *r = &im->rows[i];
+  size_t j = row_hash(r) & (im->nslots - 1);
+  while (im->slots[j]) {
+    const Row *o = &im->rows[im->slots[j] - 1];
+    if (same_key(o, r)) return o;
+    j = (j + 1) & (im->nslots - 1);
+  }
+  im->slots[j] = (uint32_t)(i + 1);
+  return NULL;
+}
+
+/* "whole population" or "group 'Black' of race_ethnicity", for messages. */
+static const char *who(Arena *a, const Row *r) {
+  if (!r->dim) return "the whole population";
+  return arena_printf(a, "group '%s' of %s", r->grp, r->dim->id);
+}
+
+/* Reads a finite decimal number: an optional sign, digits with an optional
+ * fraction, an optional exponent. Nothing else, not even spaces. */
+static bool parse_value(const char *s, size_t n, double *out, const char **why) {
+  size_t i = 0, digits = 0;
+  *why = NULL;
+  if (n == 0) {
+    *why = "the value is empty: write a number, or leave the row out when nothing was measured";
+    return false;
+  }
+  if (s[i] == '+' || s[i] == '-') i++;
+  while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+  if (i < n && s[i] == '.') {
+    i++;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+  }
+  if (digits && i < n && (s[i] == 'e' || s[i] == 'E')) {
+    size_t j = i + 1, ed = 0;
+    if (j < n && (s[j] == '+' || s[j] == '-')) j++;
+    while (j < n && s[j] >= '0' && s[j] <= '9') j++, ed++;
+    if (ed) i = j;
+  }
+  if (!digits || i != n) return false;
+  errno = 0;
+  double v = strtod(s, NULL);
+  if (!isfinite(v)) {
+    *why = "the value is too large to store: a value is a finite number";
+    return false;
+  }
+  *out = v;
+  return true;
+}
+
+/* Why text is not a number, as a hint for a common slip. */
+static const char *value_hint(const char *s) {
+  const char *t = s;
+  if (*t == '+' || *t == '-') t++;
+  if (!strcasecmp(t, "nan") || !strcasecmp(t, "inf") || !strcasecmp(t, "infinity"))
+    return "a value is a finite number; leave the row out when nothing was measured";
+  if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces: fields are read exactly as written";
+  if (strchr(s, '%')) return "write the number without '%': the unit belongs to the indicator";
+  if (strchr(s, ',')) return "write the number without thousands separators, with '.' for decimals";
+  if (strchr(s, '$') || strstr(s, "\xe2\x82\xac") || strstr(s, "\xc2\xa3"))
+    return "write the number without a currency sign";
+  return "write a number such as 42, -3 or 61.5";
+}
+
+/* The indicator a row names, or NULL after reporting why not. */
+static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
+  Loc loc = field_loc(file, f);
+  if (f->n == 0) {
+    diag_add(&im->diags, SEV_ERROR, loc, NULL, "the indicator is empty: name a declared indicator");
+    return NULL;
+  }
+  const Decl *d = strmap_getn(&im->p->ids, f->s, f->n);
+  if (!d) {
+    const char *hint = strmap_getn(&im->unknown, f->s, f->n);
+    if (!hint) {
+      hint = suggest_best(f->s, im->inds, im->ninds);
+      char *key = arena_strndup(&im->arena, f->s, f->n);
+      strmap_put(&im->unknown, key, (void *)(hint ? hint : ""));
+      if (!hint) hint = "";
+    }
+    if (*hint)
+      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator; did you mean '%s'?", f->s, hint);
+    else
+      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator: the program declares no indicator of that id", f->s);
+    return NULL;
+  }
+  if (d->kind != D_INDICATOR) {
+    diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is %s %s, not an indicator", f->s,
+             ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
+    return NULL;
+  }
+  if (decl_attr(d, "formula")->first) {
+    diag_add(&im->diags, SEV_ERROR, loc, NULL,
+             "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", f->s);
+    return NULL;
+  }
+  return d;
+}
+
+/* Checks dimension and group; sets r->dim and r->grp. */
+static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, const CsvField *gf) {
+  size_t dn = df ? df->n : 0, gn = gf ? gf->n : 0;
+  r->dim = NULL;
+  r->grp = "";
+  if (!dn && !gn) return true;
+  if (!dn) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, gf), NULL,
+             "group '%s' has no dimension: name its dimension in the dimension column, or leave both empty for the whole population",
+             gf->s);
+    return false;
+  }
+  if (!gn) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, df), NULL,
+             "dimension '%s' has no group: name the group in the group column, or leave both empty for the whole population",
+             df->s);
+    return false;
+  }
+  const AttrVals *dis = decl_attr(r->ind, "disaggregate");
+  for (int i = 0; i < dis->n; i++)
+    if (dis->vals[i].ref && strcmp(dis->vals[i].ref->id, df->s) == 0) r->dim = dis->vals[i].ref;
+  if (!r->dim) {
+    const Decl *d = strmap_getn(&im->p->ids, df->s, df->n);
+    Loc loc = field_loc(file, df);
+    if (d && d->kind == D_DIMENSION)
+      diag_add(&im->diags, SEV_ERROR, loc, NULL,
+               "indicator '%s' is not disaggregated by '%s': add it to the indicator's disaggregate list, or leave dimension and group empty",
+               r->ind->id, df->s);
+    else if (dis->n) {
+      const char **names = arena_alloc(&im->arena, (size_t)dis->n * sizeof *names);
+      Buf list = {0};
+      for (int i = 0; i < dis->n; i++) {
+        names[i] = dis->vals[i].ref ? dis->vals[i].ref->id : "";
+        buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
+      }
+      const char *best = suggest_best(df->s, names, dis->n);
+      Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'; did you mean '%s'?", df->s, r->ind->id, best)
+                     : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'", df->s, r->ind->id);
+      diag_note_noloc(&im->diags, g, "'%s' is disaggregated by %s", r->ind->id, buf_str(&list));
+      buf_free(&list);
+    } else
+      diag_add(&im->diags, SEV_ERROR, loc, NULL,
+               "indicator '%s' is not disaggregated: leave dimension and group empty, or add 'disaggregate %s' to it",
+               r->ind->id, df->s);
+    return false;
+  }
+  const AttrVals *groups = decl_attr(r->dim, "groups");
+  for (int i = 0; i < groups->n; i++)
+    if (strcmp(groups->vals[i].str, gf->s) == 0) {
+      r->grp = groups->vals[i].str;
+      return true;
+    }
+  const char **names = arena_alloc(&im->arena, (size_t)(groups->n + 1) * sizeof *names);
+  Buf list = {0};
+  for (int i = 0; i < groups->n; i++) {
+    names[i] = groups->vals[i].str;
+    buf_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
+  }
+  const char *best = suggest_best(gf->s, names, groups->n);
+  if (!best)
+    for (int i = 0; i < groups->n; i++)
+      if (strcasecmp(names[i], gf->s) == 0) best = names[i];
+  Loc loc = field_loc(file, gf);
+  Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s; did you mean '%s'?", gf->s, r->dim->id, best)
+                 : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s", gf->s, r->dim->id);
+  diag_note_noloc(&im->diags, g, "%s's groups are %s", r->dim->id, buf_str(&list));
+  buf_free(&list);
+  return false;
+}
+
+/* Maps the header's names to columns; false (reported) when unusable. */
+static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOLS]) {
+  bool ok = true;
+  for (int c = 0; c < NCOLS; c++) col_of[c] = -1;
+  for (int i = 0; i < rd->nfields; i++) {
+    const CsvField *f = &rd->fields[i];
+    int c = 0;
+    while (c < NCOLS && strcmp(col_names[c], f->s) != 0) c++;
+    Loc loc = field_loc(file, f);
+    if (c == NCOLS) {
+      const char *best = suggest_best(f->s, col_names, NCOLS);
+      if (!best)
+        for (int k = 0; k < NCOLS; k++)
+          if (strcasecmp(col_names[k], f->s) == 0) best = col_names[k];
+      if (!best && strcmp(f->s, "grp") == 0) best = "group";
+      if (f->n == 0)
+        diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
+      else if (best)
+        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", f->s, best);
+      else
+        diag_add(&im->diags, SEV_ERROR, loc, NULL,
+                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source and note",
+                 f->s);
+      ok = false;
+    } else if (col_of[c] >= 0) {
+      Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", f->s);
+      diag_note(&im->diags, g, field_loc(file, &rd->fields[col_of[c]]), "it is first named here");
+      ok = false;
+    } else
+      col_of[c] = i;
+  }
+  for (int c = 0; c < NCOLS; c++)
+    if (col_required[c] && col_of[c] < 0 && ok) {
+      const CsvField *last = &rd->fields[rd->nfields - 1];
+      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
+               "the header has no '%s' column: every file needs indicator, period and value columns", col_names[c]);
+      ok = false;
+    }
+  if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
+             "the header has a 'dimension' column but no 'group' column: they go together");
+    ok = false;
+  }
+  if (ok && col_of[COL_GROUP] >= 0 && col_of[COL_DIMENSION] < 0) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_GROUP]]), NULL,
+             "the header has a 'group' column but no 'dimension' column: they go together");
+    ok = false;
+  }
+  return ok;
+}
+
+static const char *copy_field(Import *im, const CsvReader *rd, int col) {
+  if (col < 0 || rd->fields[col].n == 0) return "";
+  return arena_strndup(&im->arena, rd->fields[col].s, rd->fields[col].n);
+}
+
+/* Reads and checks every row of one file into im->rows. */
+static void read_csv(Import *im, uint32_t file) {
+  Src *src = src_get(&im->srcs, file);
+  CsvReader rd;
+  csv_init(&rd, src->text, src->len);
+  if (rd.err == CSV_TOO_LARGE) {
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 1}, NULL, "%s", csv_error_text(rd.err));
+    csv_free(&rd);
+    return;
+  }
+  if (!csv_next(&rd)) {
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 0}, NULL,
+             "the file is empty: its first line names the columns, as in indicator,period,value");
+    csv_free(&rd);
+    return;
+  }
+  int col_of[NCOLS];
+  if (rd.err != CSV_OK) {
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, rd.err_off, rd.err_off + 1}, NULL, "%s", csv_error_text(rd.err));
+    csv_free(&rd);
+    return;
+  }
+  if (!read_header(im, file, &rd, col_of)) {
+    csv_free(&rd);
+    return;
+  }
+  int ncols = rd.nfields;
+  const Decl *last_ind = NULL;
+  const char *last_name = NULL;
+  while (csv_next(&rd)) {
+    if (rd.err != CSV_OK) {
+      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd.err_off, rd.err_off + 1}, NULL, "%s", csv_error_text(rd.err));
+      continue;
+    }
+    if (rd.nfields != ncols) {
+      const CsvField *last = &rd.fields[rd.nfields - 1];
+      Loc loc = rd.nfields > ncols ? field_loc(file, &rd.fields[ncols]) : (Loc){file, last->end, last->end + 1};
+      diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd.nfields,
+               rd.nfields == 1 ? "" : "s", ncols,
+               rd.nfields > ncols ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
+      continue;
+    }
+    if (im->nrows == im->cap) {
+      im->cap = im->cap ? im->cap * 2 : 4096;
+      im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
+    }
+    Row *r = &im->rows[im->nrows];
+    bool ok = true;
+    const CsvField *fi = &rd.fields[col_of[COL_INDICATOR]];
+    if (last_name && strcmp(last_name, fi->s) == 0)
+      r->ind = last_ind;
+    else {
+      r->ind = row_indicator(im, file, fi);
+      last_ind = r->ind;
+      last_name = r->ind ? r->ind->id : NULL;
+    }
+    if (!r->ind) ok = false;
+    if (r->ind) {
+      const CsvField *df = col_of[COL_DIMENSION] >= 0 ? &rd.fields[col_of[COL_DIMENSION]] : NULL;
+      const CsvField *gf = col_of[COL_GROUP] >= 0 ? &rd.fields[col_of[COL_GROUP]] : NULL;
+      if (!row_group(im, file, r, df, gf)) ok = false;
+    }
+    const CsvField *pf = &rd.fields[col_of[COL_PERIOD]];
+    const char *why;
+    if (pf->n == 0) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
+      ok = false;
+    } else if (!period_parse(pf->s, pf->n, &r->per, &why)) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", pf->s, why);
+      ok = false;
+    } else
+      r->end = period_last_day(r->per);
+    const CsvField *vf = &rd.fields[col_of[COL_VALUE]];
+    if (!parse_value(vf->s, vf->n, &r->value, &why)) {
+      if (why)
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "%s", why);
+      else
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", vf->s, value_hint(vf->s));
+      ok = false;
+    }
+    if (!ok) continue;
+    r->source = copy_field(im, &rd, col_of[COL_SOURCE]);
+    r->note = copy_field(im, &rd, col_of[COL_NOTE]);
+    r->file = file;
+    r->rec_off = rd.rec_off;
+    r->val_off = vf->off;
+    r->val_end = vf->end > vf->off ? vf->end : vf->off + 1;
+    const Row *dup = key_add(im, im->nrows);
+    if (dup) {
+      char pt[16];
+      period_text(r->per, pt);
+      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){file, rd.rec_off, rd.fields[0].end > rd.rec_off ? rd.fields[0].end : rd.rec_off + 1}, NULL,
+                         "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
+                         r->ind->id, who(&im->arena, r), pt);
+      diag_note(&im->diags, g, (Loc){dup->file, dup->rec_off, dup->rec_off + 1},
+                "the first row for it is here (periods ending on the same day are the same period)");
+      continue;
+    }
+    im->nrows++;
+  }
+  csv_free(&rd);
+}
+
+/* ---- storing ---- */
+
+typedef struct Counts {
+  long added, replaced, unchanged;
+} Counts;
+
+static void utc_now(char out[32]) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+typedef struct Stmts {
+  sqlite3_stmt *insert, *find, *update, *new_import, *set_rows, *drop_import;
+} Stmts;
+
+static int prepare_all(sqlite3 *db, Stmts *s) {
+  int rc = sqlite3_prepare_v2(db,
+                              "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
+                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
+                              -1, &s->insert, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT m.value, m.import_id, i.file, i.at FROM measurement m JOIN import i ON i.id = m.import_id "
+                            "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4",
+                            -1, &s->find, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db,
+                            "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9 "
+                            "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5",
+                            -1, &s->update, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)", -1, &s->new_import, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "UPDATE import SET rows = ?2 WHERE id = ?1", -1, &s->set_rows, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "DELETE FROM import WHERE id = ?1", -1, &s->drop_import, NULL);
+  return rc;
+}
+
+static void finalize_all(Stmts *s) {
+  sqlite3_finalize(s->insert);
+  sqlite3_finalize(s->find);
+  sqlite3_finalize(s->update);
+  sqlite3_finalize(s->new_import);
+  sqlite3_finalize(s->set_rows);
+  sqlite3_finalize(s->drop_import);
+}
+
+static int step_done(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+/* Stores one row; an SQLite code. Conflicts become diagnostics. */
+static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id, bool replace, Counts *c) {
+  char pt[16], end[11];
+  period_text(r->per, pt);
+  period_last_day_text(r->per, end);
+  sqlite3_stmt *st = s->insert;
+  sqlite3_bind_text(st, 1, r->ind->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, r->dim ? r->dim->id : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->grp, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, pt, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, end, 10, SQLITE_STATIC);
+  sqlite3_bind_double(st, 6, r->value);
+  sqlite3_bind_text(st, 7, r->source, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, r->note, -1, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, import_id);
+  int rc = step_done(st);
+  if (rc != SQLITE_OK) return rc;
+  if (sqlite3_changes(sqlite3_db_handle(st)) == 1) {
+    c->added++;
+    return SQLITE_OK;
+  }
+  /* the key is stored already */
+  sqlite3_stmt *f = s->find;
+  sqlite3_bind_text(f, 1, r->ind->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 2, r->dim ? r->dim->id : "", -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 3, r->grp, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 4, end, 10, SQLITE_STATIC);
+  rc = sqlite3_step(f);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(f);
+    return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
+  }
+  double old = sqlite3_column_double(f, 0);
+  if (old == r->value) {
+    c->unchanged++;
+    sqlite3_reset(f);
+    return SQLITE_OK;
+  }
+  if (replace) {
+    sqlite3_reset(f);
+    sqlite3_stmt *u = s->update;
+    for (int i = 1; i <= 9; i++) sqlite3_bind_value(u, i, NULL);
+    sqlite3_bind_text(u, 1, r->ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 2, r->dim ? r->dim->id : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 3, r->grp, -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 4, pt, -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 5, end, 10, SQLITE_STATIC);
+    sqlite3_bind_double(u, 6, r->value);
+    sqlite3_bind_text(u, 7, r->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(u, 8, r->note, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(u, 9, import_id);
+    rc = step_done(u);
+    if (rc == SQLITE_OK) c->replaced++;
+    return rc;
+  }
+  char was[40], now[40];
+  eval_num_text(old, was);
+  eval_num_text(r->value, now);
+  const char *file = (const char *)sqlite3_column_text(f, 2);
+  const char *at = (const char *)sqlite3_column_text(f, 3);
+  Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->val_off, r->val_end}, NULL,
+                     "'%s', %s, period %s is already stored as %s, not %s", r->ind->id, who(&im->arena, r), pt, was,
+                     now);
+  diag_note_noloc(&im->diags, g, "it was stored by import %lld of '%s' at %s",
+                  (long long)sqlite3_column_int64(f, 1), file ? file : "?", at ? at : "?");
+  diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
+  sqlite3_reset(f);
+  return SQLITE_OK;
+}
+
+static int store_all(Import *im, sqlite3 *db, char **files, int nfiles, bool replace, Counts *per_file) {
+  Stmts s = {0};
+  char at[32];
+  utc_now(at);
+  int rc = prepare_all(db, &s);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  size_t next = 0;
+  for (int f = 0; f < nfiles && rc == SQLITE_OK; f++) {
+    sqlite3_bind_text(s.new_import, 1, files[f], -1, SQLITE_STATIC);
+    sqlite3_bind_text(s.new_import, 2, at, -1, SQLITE_STATIC);
+    rc = step_done(s.new_import);
+    if (rc != SQLITE_OK) break;
+    sqlite3_int64 id = sqlite3_last_insert_rowid(db);
+    Counts *c = &per_file[f];
+    while (next < im->nrows && im->rows[next].file == (uint32_t)f && rc == SQLITE_OK)
+      rc = store_row(im, &s, &im->rows[next++], id, replace, c);
+    if (rc != SQLITE_OK) break;
+    long stored = c->added + c->replaced;
+    sqlite3_stmt *st = stored ? s.set_rows : s.drop_import;
+    sqlite3_bind_int64(st, 1, id);
+    if (stored) sqlite3_bind_int64(st, 2, stored);
+    rc = step_done(st);
+  }
+  if (rc == SQLITE_OK && im->diags.nerrors == 0) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK || im->diags.nerrors) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+  finalize_all(&s);
+  return rc;
+}
+
+/* ---- the command ---- */
+
+static void print_counts(const char *what, const Counts *c) {
+  printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,
+         c->unchanged);
+}
+
+int cmd_import(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'},
+      {"replace", no_argument, NULL, 'r'},
+      {NULL, 0, NULL, 0},
+  };
+  const char *dbpath = NULL;
+  bool replace = false;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'd': dbpath = optarg; break;
+    case 'r': replace = true; break;
+    default: return option_error("import", ch, argv);
+    }
+  }
+  if (!dbpath) return usage_error("import", "import needs --db, the database to store into, as in --db coalition.db");
+  if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
+  if (optind >= argc)
+    return usage_error("import", "which program? Give the entry file, then the CSV files, as in: charter import --db coalition.db coalition.charter data.csv");
+  if (argc - optind < 2)
+    return usage_error("import", "no CSV file given: name one or more after the program, as in: charter import --db %s %s data.csv",
+                       dbpath, argv[optind]);
+  char **files = argv + optind + 1;
+  int nfiles = argc - optind - 1;
+  for (int f = 0; f < nfiles; f++) {
+    size_t n = strlen(files[f]);
+    if (n >= 8 && strcmp(files[f] + n - 8, ".charter") == 0)
+      return usage_error("import", "'%s' is a program file: import takes one program, then CSV files", files[f]);
+  }
+
+  LoadOptions lo = {getenv("CHARTER_PATH")};
+  Program *p = program_load(argv[optind], &lo);
+  Import im = {.p = p};
+  arena_init(&im.arena);
+  diag_init(&im.diags, &im.arena);
+  strmap_init(&im.unknown);
+  Counts *counts = xcalloc((size_t)nfiles, sizeof *counts);
+  sqlite3 *db = NULL;
+  int status = program_refused(p, "imported");
+  if (status != EXIT_OK) goto cleanup;
+
+  im.inds = xmalloc(((size_t)p->decls.len + 1) * sizeof *im.inds);
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind == D_INDICATOR && !decl_attr(d, "formula")->first) im.inds[im.ninds++] = d->id;
+  }
+  for (int f = 0; f < nfiles; f++) {
+    const char *err = NULL;
+    size_t len = 0;
+    char *text = src_read_file(files[f], &len, &err);
+    if (!text) {
+      fprintf(stderr, "charter: cannot read '%s': %s\n", files[f], err);
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+    uint32_t id = src_add(&im.srcs, files[f], NULL, text, len, true, false);
+    read_csv(&im, id);
+  }
+  bool color = color_wanted("auto");
+  if (im.diags.nerrors == 0) {
+    char err[1024];
+    db = store_open(dbpath, STORE_WRITE, err, sizeof err);
+    if (!db) {
+      fprintf(stderr, "charter: %s\n", err);
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+    int rc = store_all(&im, db, files, nfiles, replace, counts);
+    if (rc != SQLITE_OK) {
+      if ((rc & 0xff) == SQLITE_BUSY)
+        fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
+      else
+        fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, sqlite3_errmsg(db));
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+  }
+  if (im.diags.nerrors) {
+    diag_sort(&im.diags);
+    diag_print_text(stderr, &im.diags, &im.srcs, (DiagStyle){color, 50});
+    diag_print_summary(stderr, &im.diags, color);
+    fprintf(stderr, "charter: nothing imported: fix the rows above; the database is unchanged\n");
+    status = EXIT_FINDINGS;
+    goto cleanup;
+  }
+  Counts total = {0};
+  for (int f = 0; f < nfiles; f++) {
+    print_counts(files[f], &counts[f]);
+    total.added += counts[f].added;
+    total.replaced += counts[f].replaced;
+    total.unchanged += counts[f].unchanged;
+  }
+  if (nfiles > 1) print_counts("in all", &total);
+cleanup:
+  if (db) store_close(db);
+  free(counts);
+  free(im.rows);
+  free(im.slots);
+  free(im.inds);
+  strmap_free(&im.unknown);
+  src_set_free(&im.srcs);
+  diag_free(&im.diags);
+  arena_free(&im.arena);
+  program_free(p);
+  return status;
+}

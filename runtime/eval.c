@@ -1,0 +1,538 @@
+/* Evaluation by the definitions of TOOL.md. Stored indicators are read
+ * through the primary key's index (whole-population series, and each
+ * group's latest value for the equity snapshots), so eval reads only the
+ * rows it needs; formula indicators are computed point by point from the
+ * full tables of the indicators they name. */
+#define _POSIX_C_SOURCE 200809L
+#include "eval.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* One observation. */
+typedef struct Obs {
+  const char *dim, *grp; /* "" for the whole population */
+  const char *period;    /* as written */
+  int32_t t;             /* its last day */
+  double v;
+} Obs;
+
+/* Every observation of an indicator up to the as-of day, sorted by
+ * (dimension, group, t): for formulas and the indicators they name. */
+typedef struct Table {
+  Obs *o;
+  size_t n;
+  bool done;
+} Table;
+
+typedef struct Ctx {
+  const Program *p;
+  sqlite3 *db;
+  Arena *arena;
+  char as_of[11];              /* YYYY-MM-DD */
+  sqlite3_stmt *whole, *glatest, *all;
+  Table *tables;               /* by Decl.index */
+  int rc;                      /* the first SQLite failure */
+} Ctx;
+
+static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",    "missed",
+                                                          "on_track",  "off_track", "not_met"};
+
+const char *eval_status_name(EvalStatus s) { return (unsigned)s < EV_STATUS_COUNT ? status_names[s] : "?"; }
+
+int eval_status_from_name(const char *name, size_t n) {
+  for (int i = 0; i < EV_STATUS_COUNT; i++)
+    if (strlen(status_names[i]) == n && memcmp(status_names[i], name, n) == 0) return i;
+  return -1;
+}
+
+const char *eval_trend_name(Trend t) {
+  static const char *const names[] = {NULL, "improving", "worsening", "flat"};
+  return names[t];
+}
+
+int32_t eval_today(void) {
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  return period_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+void eval_day_text(int32_t day, char out[11]) {
+  /* civil from days, after Howard Hinnant's public-domain algorithm */
+  int64_t z = (int64_t)day + 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
+  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
+  int y = (int)(yoe + era * 400 + (m <= 2));
+  Period p = {.kind = PER_DAY, .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d};
+  period_last_day_text(p, out);
+}
+
+void eval_num_text(double v, char out[40]) {
+  int prec = 1;
+  for (; prec < 17; prec++) {
+    snprintf(out, 40, "%.*g", prec, v);
+    if (strtod(out, NULL) == v) break;
+  }
+  double a = fabs(v);
+  if (a >= 1e-5 && a < 1e17) {
+    /* the same digits without an exponent */
+    int decimals = prec - 1 - (int)floor(log10(a));
+    if (decimals < 0) decimals = 0;
+    snprintf(out, 40, "%.*f", decimals, v);
+    if (strtod(out, NULL) != v) snprintf(out, 40, "%.17g", v);
+  } else
+    snprintf(out, 40, "%.*g", prec, v);
+  if (strcmp(out, "-0") == 0) strcpy(out, "0");
+}
+
+/* YYYY-MM-DD as days; false when the text is not such a date. */
+static bool parse_day(const unsigned char *s, int32_t *t) {
+  Period p;
+  const char *err;
+  if (!s || strlen((const char *)s) != 10 || !period_parse((const char *)s, 10, &p, &err) || p.kind != PER_DAY)
+    return false;
+  *t = period_last_day(p);
+  return true;
+}
+
+static const char *col_text(Ctx *c, sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  return arena_strdup(c->arena, s ? (const char *)s : "");
+}
+
+static void fail(Ctx *c, int rc) {
+  if (c->rc == SQLITE_OK && rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) c->rc = rc;
+}
+
+static bool is_formula(const Decl *d) { return decl_attr(d, "formula")->first != NULL; }
+
+static const Table *table_of(Ctx *c, const Decl *d);
+
+/* ---- formulas ---- */
+
+/* The distinct indicators a formula names, in order of first use. */
+static void operands(const Program *p, const Expr *e, const Decl **ops, int *n, int max) {
+  if (!e) return;
+  if (e->kind == E_NAME) {
+    const Decl *d = strmap_get(&p->ids, e->text);
+    if (!d || d->kind != D_INDICATOR) return;
+    for (int i = 0; i < *n; i++)
+      if (ops[i] == d) return;
+    if (*n < max) ops[(*n)++] = d;
+    return;
+  }
+  operands(p, e->a, ops, n, max);
+  operands(p, e->b, ops, n, max);
+  for (int i = 0; i < e->nitems; i++) operands(p, e->items[i], ops, n, max);
+}
+
+/* The formula at one point; false on a division by zero. */
+static bool formula_value(const Expr *e, const Decl *const *ops, const double *vals, int n, double *out) {
+  double a, b;
+  switch (e->kind) {
+  case E_NUMBER: *out = e->num; return true;
+  case E_PAREN: return formula_value(e->a, ops, vals, n, out);
+  case E_NAME:
+    for (int i = 0; i < n; i++)
+      if (strcmp(ops[i]->id, e->text) == 0) {
+        *out = vals[i];
+        return true;
+      }
+    return false;
+  case E_UNARY:
+    if (!formula_value(e->a, ops, vals, n, &a)) return false;
+    *out = -a;
+    return true;
+  case E_BINARY:
+    if (!formula_value(e->a, ops, vals, n, &a) || !formula_value(e->b, ops, vals, n, &b)) return false;
+    switch (e->op) {
+    case OP_ADD: *out = a + b; break;
+    case OP_SUB: *out = a - b; break;
+    case OP_MUL: *out = a * b; break;
+    case OP_DIV:
+      if (b == 0) return false;
+      *out = a / b;
+      break;
+    default: return false;
+    }
+    return isfinite(*out);
+  default: return false;
+  }
+}
+
+static int obs_cmp(const char *dim, const char *grp, int32_t t, const Obs *o) {
+  int k = strcmp(dim, o->dim);
+  if (!k) k = strcmp(grp, o->grp);
+  if (!k) k = t < o->t ? -1 : t > o->t;
+  return k;
+}
+
+/* The observation of table at (dim, grp, t), or NULL. */
+static const Obs *table_find(const Table *tb, const char *dim, const char *grp, int32_t t) {
+  size_t lo = 0, hi = tb->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int k = obs_cmp(dim, grp, t, &tb->o[mid]);
+    if (!k) return &tb->o[mid];
+    if (k < 0) hi = mid;
+    else lo = mid + 1;
+  }
+  return NULL;
+}
+
+enum { MAX_OPERANDS = 64 };
+
+static void compute_formula(Ctx *c, const Decl *d, Table *out) {
+  const Expr *e = decl_attr(d, "formula")->first->expr;
+  const Decl *ops[MAX_OPERANDS];
+  const Table *tabs[MAX_OPERANDS];
+  double vals[MAX_OPERANDS];
+  int n = 0;
+  operands(c->p, e, ops, &n, MAX_OPERANDS);
+  if (n == 0) return;
+  for (int i = 0; i < n; i++) tabs[i] = table_of(c, ops[i]);
+  size_t cap = tabs[0]->n;
+  out->o = cap ? arena_alloc(c->arena, cap * sizeof *out->o) : NULL;
+  for (size_t k = 0; k < tabs[0]->n; k++) {
+    const Obs *o = &tabs[0]->o[k];
+    bool ok = true;
+    vals[0] = o->v;
+    for (int i = 1; i < n && ok; i++) {
+      const Obs *q = table_find(tabs[i], o->dim, o->grp, o->t);
+      if (q) vals[i] = q->v;
+      else ok = false;
+    }
+    double v;
+    if (ok && formula_value(e, ops, vals, n, &v)) out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, v};
+  }
+}
+
+/* Every observation of d up to the as-of day, read or computed once. */
+static const Table *table_of(Ctx *c, const Decl *d) {
+  Table *tb = &c->tables[d->index];
+  if (tb->done) return tb;
+  tb->done = true;
+  if (is_formula(d)) {
+    compute_formula(c, d, tb);
+    return tb;
+  }
+  sqlite3_stmt *st = c->all;
+  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, c->as_of, 10, SQLITE_STATIC);
+  size_t cap = 0;
+  int rc;
+  const char *dim = "", *grp = "";
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int32_t t;
+    if (!parse_day(sqlite3_column_text(st, 3), &t)) continue;
+    if (tb->n == cap) {
+      cap = cap ? cap * 2 : 64;
+      Obs *o = arena_alloc(c->arena, cap * sizeof *o);
+      if (tb->n) memcpy(o, tb->o, tb->n * sizeof *o);
+      tb->o = o;
+    }
+    const char *sd = (const char *)sqlite3_column_text(st, 0), *sg = (const char *)sqlite3_column_text(st, 1);
+    if (!sd) sd = "";
+    if (!sg) sg = "";
+    if (strcmp(sd, dim) != 0) {
+      dim = arena_strdup(c->arena, sd);
+      grp = arena_strdup(c->arena, sg);
+    } else if (strcmp(sg, grp) != 0)
+      grp = arena_strdup(c->arena, sg);
+    tb->o[tb->n++] = (Obs){dim, grp, col_text(c, st, 2), t, sqlite3_column_double(st, 4)};
+  }
+  fail(c, rc);
+  sqlite3_reset(st);
+  return tb;
+}
+
+/* ---- reading what a definition needs ---- */
+
+/* The whole-population observations of d, oldest first. */
+static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
+  *n = 0;
+  if (is_formula(d)) {
+    const Table *tb = table_of(c, d);
+    size_t k = 0;
+    while (k < tb->n && !*tb->o[k].dim && !*tb->o[k].grp) k++;
+    *n = (int)k;
+    return tb->o;
+  }
+  sqlite3_stmt *st = c->whole;
+  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, c->as_of, 10, SQLITE_STATIC);
+  Obs *o = NULL;
+  int cap = 0, rc;
+  char last_period[64] = ""; /* only the latest's period is kept */
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    int32_t t;
+    if (!parse_day(sqlite3_column_text(st, 1), &t)) continue;
+    if (*n == cap) {
+      cap = cap ? cap * 2 : 32;
+      o = xrealloc(o, (size_t)cap * sizeof *o);
+    }
+    o[(*n)++] = (Obs){"", "", NULL, t, sqlite3_column_double(st, 2)};
+    const unsigned char *per = sqlite3_column_text(st, 0);
+    snprintf(last_period, sizeof last_period, "%s", per ? (const char *)per : "");
+  }
+  fail(c, rc);
+  sqlite3_reset(st);
+  Obs *copy = NULL;
+  if (*n) {
+    copy = arena_alloc(c->arena, (size_t)*n * sizeof *copy);
+    memcpy(copy, o, (size_t)*n * sizeof *copy);
+    copy[*n - 1].period = arena_strdup(c->arena, last_period);
+  }
+  free(o);
+  return copy;
+}
+
+/* The latest observation of one group of dimension dim; false if none. */
+static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp, Obs *out) {
+  if (is_formula(d)) {
+    const Table *tb = table_of(c, d);
+    const Obs *found = NULL;
+    for (size_t k = 0; k < tb->n; k++) /* sorted: the last match is the latest */
+      if (strcmp(tb->o[k].dim, dim) == 0 && strcmp(tb->o[k].grp, grp) == 0) found = &tb->o[k];
+    if (found) *out = *found;
+    return found != NULL;
+  }
+  sqlite3_stmt *st = c->glatest;
+  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, dim, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, grp, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, c->as_of, 10, SQLITE_STATIC);
+  bool found = false;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW && parse_day(sqlite3_column_text(st, 1), &out->t)) {
+    out->dim = dim;
+    out->grp = grp;
+    out->period = col_text(c, st, 0);
+    out->v = sqlite3_column_double(st, 2);
+    found = true;
+  }
+  fail(c, rc);
+  sqlite3_reset(st);
+  return found;
+}
+
+/* ---- the definitions ---- */
+
+static bool meets(double v, double goal, int dir) { return dir < 0 ? v <= goal : v >= goal; }
+
+typedef struct Knot {
+  int32_t t;
+  double v;
+} Knot;
+
+static int knot_cmp(const void *a, const void *b) {
+  const Knot *x = a, *y = b;
+  return x->t < y->t ? -1 : x->t > y->t;
+}
+
+/* The expected value at t: linear through the knots, flat before the first
+ * and after the last. */
+static double expected_at(const Knot *k, int n, int32_t t) {
+  if (t <= k[0].t) return k[0].v;
+  for (int i = 1; i < n; i++)
+    if (t <= k[i].t) return k[i - 1].v + (k[i].v - k[i - 1].v) * (double)(t - k[i - 1].t) / (double)(k[i].t - k[i - 1].t);
+  return k[n - 1].v;
+}
+
+static EvalStatus indicator_status(const Decl *d, EvalIndicator *e, int32_t as_of) {
+  if (!e->has_target) return EV_NO_TARGET;
+  if (!e->has_latest) return EV_NO_DATA;
+  if (meets(e->latest, e->target, e->dir)) return EV_MET;
+  if (as_of > period_last_day(e->target_per)) return EV_MISSED;
+  const AttrVals *ms = decl_attr(d, "milestone");
+  Knot *k = xmalloc(((size_t)ms->n + 2) * sizeof *k);
+  int n = 0;
+  if (e->has_baseline) k[n++] = (Knot){period_last_day(e->baseline_per), e->baseline};
+  for (int i = 0; i < ms->n; i++) k[n++] = (Knot){period_last_day(ms->vals[i].per), ms->vals[i].num};
+  k[n++] = (Knot){period_last_day(e->target_per), e->target};
+  qsort(k, (size_t)n, sizeof *k, knot_cmp);
+  double want = expected_at(k, n, e->latest_t);
+  free(k);
+  return meets(e->latest, want, e->dir) ? EV_ON_TRACK : EV_OFF_TRACK;
+}
+
+/* Ordinary least squares of v against t (t centred on its mean), at t0. */
+static double projection(const Obs *o, int n, int32_t t0) {
+  double tm = 0, vm = 0, sxy = 0, sxx = 0;
+  for (int i = 0; i < n; i++) {
+    tm += o[i].t;
+    vm += o[i].v;
+  }
+  tm /= n;
+  vm /= n;
+  for (int i = 0; i < n; i++) {
+    double dt = o[i].t - tm;
+    sxy += dt * (o[i].v - vm);
+    sxx += dt * dt;
+  }
+  if (sxx == 0) return NAN;
+  return vm + sxy / sxx * ((double)t0 - tm);
+}
+
+static int32_t frequency_days(const char *f) {
+  if (strcmp(f, "weekly") == 0) return 7;
+  if (strcmp(f, "monthly") == 0) return 31;
+  if (strcmp(f, "quarterly") == 0) return 92;
+  return 366;
+}
+
+static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *line, EvalEquity *q, int32_t as_of) {
+  const Decl *dim = line->ref;
+  const AttrVals *groups = decl_attr(dim, "groups");
+  *q = (EvalEquity){.line = line, .gap = NAN, .ratio = NAN, .value = NAN, .nmissing = -1, .met = TRI_NULL};
+  Obs *latest = xmalloc(((size_t)groups->n + 1) * sizeof *latest);
+  bool *has = xcalloc((size_t)groups->n + 1, sizeof *has);
+  bool any = false;
+  for (int g = 0; g < groups->n; g++) {
+    has[g] = group_latest(c, d, dim->id, groups->vals[g].str, &latest[g]);
+    if (has[g] && (!any || latest[g].t > q->snapshot)) q->snapshot = latest[g].t;
+    any |= has[g];
+  }
+  if (any) {
+    q->missing = arena_alloc(c->arena, (size_t)groups->n * sizeof *q->missing);
+    q->nmissing = 0;
+    int observed = 0;
+    double lo = 0, hi = 0;
+    const char *lo_g = NULL, *hi_g = NULL;
+    for (int g = 0; g < groups->n; g++) {
+      const char *name = groups->vals[g].str;
+      if (!has[g] || latest[g].t != q->snapshot) {
+        q->missing[q->nmissing++] = name;
+        continue;
+      }
+      if (!q->period) q->period = latest[g].period;
+      double v = latest[g].v;
+      if (!observed || v < lo) lo = v, lo_g = name;
+      if (!observed || v > hi) hi = v, hi_g = name;
+      observed++;
+      if (line->form == EQ_GROUP && strcmp(line->str, name) == 0) q->value = v;
+    }
+    if (observed >= 2) {
+      q->gap = hi - lo;
+      if (lo > 0) q->ratio = hi / lo;
+      q->best = e->dir < 0 ? lo_g : hi_g;
+      q->worst = e->dir < 0 ? hi_g : lo_g;
+    }
+    double measured = line->form == EQ_GAP ? q->gap : line->form == EQ_RATIO ? q->ratio : q->value;
+    if (!isnan(measured)) {
+      bool ok = line->form == EQ_GROUP ? meets(measured, line->num, e->dir) : measured <= line->num;
+      q->met = ok ? TRI_TRUE : TRI_FALSE;
+    }
+  }
+  if (q->met == TRI_NULL) q->status = EV_NO_DATA;
+  else if (q->met == TRI_TRUE) q->status = EV_MET;
+  else q->status = as_of > period_last_day(line->per) ? EV_MISSED : EV_NOT_MET;
+  free(latest);
+  free(has);
+}
+
+static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_of) {
+  memset(e, 0, sizeof *e);
+  e->decl = d;
+  e->progress = e->variance = e->projected = NAN;
+  e->stale = e->projected_met = TRI_NULL;
+  const AttrVals *dir = decl_attr(d, "direction");
+  if (dir->n) e->dir = strcmp(dir->vals[0].str, "down") == 0 ? -1 : 1;
+  const AttrVals *b = decl_attr(d, "baseline"), *t = decl_attr(d, "target");
+  if (b->n) e->has_baseline = true, e->baseline = b->vals[0].num, e->baseline_per = b->vals[0].per;
+  if (t->n) e->has_target = true, e->target = t->vals[0].num, e->target_per = t->vals[0].per;
+  int n = 0;
+  Obs *o = whole_population(c, d, &n);
+  e->nobs = n;
+  if (n) {
+    e->has_latest = true;
+    e->latest = o[n - 1].v;
+    e->latest_period = o[n - 1].period;
+    e->latest_t = o[n - 1].t;
+  }
+  if (e->has_latest && e->has_baseline && e->has_target && e->target != e->baseline)
+    e->progress = (e->latest - e->baseline) / (e->target - e->baseline);
+  if (e->has_latest && e->has_target && e->target != 0) e->variance = (e->latest - e->target) / fabs(e->target);
+  e->status = indicator_status(d, e, as_of);
+  const AttrVals *f = decl_attr(d, "frequency");
+  if (!f->n) e->stale = TRI_FALSE;
+  else if (e->has_latest) e->stale = (int64_t)as_of - e->latest_t > 2 * (int64_t)frequency_days(f->vals[0].str) ? TRI_TRUE : TRI_FALSE;
+  if (n >= 2 && e->has_target) {
+    e->projected = projection(o, n, period_last_day(e->target_per));
+    if (!isnan(e->projected)) e->projected_met = meets(e->projected, e->target, e->dir) ? TRI_TRUE : TRI_FALSE;
+  }
+  if (n >= 2) {
+    double last = o[n - 1].v, prev = o[n - 2].v;
+    if (last == prev) e->trend = TREND_FLAT;
+    else if (e->dir) e->trend = (last - prev) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
+  }
+  const AttrVals *eq = decl_attr(d, "equity");
+  if (eq->n) {
+    e->equity = arena_alloc(c->arena, (size_t)eq->n * sizeof *e->equity);
+    e->nequity = eq->n;
+    for (int i = 0; i < eq->n; i++) eval_equity(c, d, e, &eq->vals[i], &e->equity[i], as_of);
+  }
+}
+
+int eval_run(const Program *p, sqlite3 *db, int32_t as_of, EvalResult *r) {
+  memset(r, 0, sizeof *r);
+  arena_init(&r->arena);
+  r->as_of = as_of;
+  Ctx c = {.p = p, .db = db, .arena = &r->arena};
+  eval_day_text(as_of, c.as_of);
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = '' "
+                              "AND grp = '' AND period_end <= ?2 ORDER BY period_end",
+                              -1, &c.whole, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
+                            "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1",
+                            -1, &c.glatest, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_prepare_v2(db,
+                            "SELECT dimension, grp, period, period_end, value FROM measurement WHERE indicator = ?1 "
+                            "AND period_end <= ?2 ORDER BY dimension, grp, period_end",
+                            -1, &c.all, NULL);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL); /* one snapshot for every read */
+  if (rc == SQLITE_OK) {
+    int n = 0;
+    for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_INDICATOR;
+    r->inds = arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->inds);
+    c.tables = xcalloc((size_t)p->decls.len + 1, sizeof *c.tables);
+    for (int i = 0; i < p->decls.len && c.rc == SQLITE_OK; i++) {
+      const Decl *d = p->decls.items[i];
+      if (d->kind != D_INDICATOR) continue;
+      EvalIndicator *e = &r->inds[r->n++];
+      eval_indicator(&c, d, e, as_of);
+      r->counts[e->status]++;
+    }
+    free(c.tables);
+    rc = c.rc;
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  }
+  sqlite3_finalize(c.whole);
+  sqlite3_finalize(c.glatest);
+  sqlite3_finalize(c.all);
+  return rc;
+}
+
+void eval_free(EvalResult *r) {
+  arena_free(&r->arena);
+  memset(r, 0, sizeof *r);
+}
+
+const EvalIndicator *eval_find(const EvalResult *r, const Decl *decl) {
+  for (int i = 0; i < r->n; i++)
+    if (r->inds[i].decl == decl) return &r->inds[i];
+  return NULL;
+}

@@ -1,0 +1,175 @@
+/* Opening the measurement store: refusing what is not ours or is newer,
+ * migrating what is older in one transaction, WAL and foreign keys on. */
+#define _POSIX_C_SOURCE 200809L
+#include "store.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* How long an import waits for another one to finish, in milliseconds. */
+#define BUSY_TIMEOUT_MS 60000
+
+/* migrations[v] takes a store from version v to v + 1. */
+static const char *const migrations[STORE_VERSION] = {
+    "CREATE TABLE import (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL,\n"
+    "  at TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE measurement (\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
+    ") STRICT;\n",
+};
+
+/* The first integer column of sql's first row into *out; an SQLite code. */
+static int query_int(sqlite3 *db, const char *sql, int *out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *out = sqlite3_column_int(st, 0);
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      *out = 0;
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Says what an SQLite failure on path means for the user. */
+static void describe(sqlite3 *db, int rc, const char *path, char *err, size_t errlen) {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_NOTADB)
+    snprintf(err, errlen, "'%s' is not a Charter measurement store: it is not an SQLite database; give --db a new file name or a store that charter import made", path);
+  else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    snprintf(err, errlen, "'%s' is locked by another program (an import still running?); try again when it has finished", path);
+  else if (primary == SQLITE_READONLY || primary == SQLITE_PERM)
+    snprintf(err, errlen, "'%s' cannot be written: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  else if (primary == SQLITE_CORRUPT)
+    snprintf(err, errlen, "'%s' is damaged (SQLite says: %s); restore it from a backup", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  else
+    snprintf(err, errlen, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* Checks the version and that a version-0 file is empty. */
+static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
+  int rc = query_int(db, "PRAGMA user_version", version);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    return false;
+  }
+  if (*version > STORE_VERSION) {
+    snprintf(err, errlen,
+             "'%s' was written by a newer charter (store schema %d; this charter knows up to %d): it is left as it is; use a newer charter",
+             path, *version, STORE_VERSION);
+    return false;
+  }
+  if (*version == 0) {
+    int tables = 0;
+    rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
+    if (rc != SQLITE_OK) {
+      describe(db, rc, path, err, errlen);
+      return false;
+    }
+    if (tables > 0) {
+      snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it holds other tables); give --db a new file name", path);
+      return false;
+    }
+    if (mode == STORE_READ) {
+      snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
+      return false;
+    }
+  } else if (*version < STORE_VERSION && mode == STORE_READ) {
+    snprintf(err, errlen, "'%s' has the older store schema %d: run 'charter import' on it once to bring it up to date", path, *version);
+    return false;
+  }
+  return true;
+}
+
+/* Brings the store from its version to STORE_VERSION in one transaction. */
+static bool migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
+  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  int version = 0;
+  if (rc == SQLITE_OK) rc = query_int(db, "PRAGMA user_version", &version); /* another process may have done it */
+  for (int v = version; rc == SQLITE_OK && v < STORE_VERSION; v++) rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+  if (rc == SQLITE_OK && version < STORE_VERSION) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_VERSION);
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+  }
+  return true;
+}
+
+sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
+  struct stat st;
+  if (!*path) {
+    snprintf(err, errlen, "--db needs a file name");
+    return NULL;
+  }
+  if (stat(path, &st) != 0) {
+    if (mode == STORE_READ || errno != ENOENT) {
+      if (errno == ENOENT)
+        snprintf(err, errlen, "there is no database '%s': create it with 'charter import --db %s FILE DATA.csv'", path, path);
+      else
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+      return NULL;
+    }
+  } else if (!S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
+    return NULL;
+  }
+  int flags = (mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+              SQLITE_OPEN_NOMUTEX;
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(path, &db, flags, NULL);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    sqlite3_close(db);
+    return NULL;
+  }
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  int version = 0;
+  if (!check_version(db, path, mode, &version, err, errlen)) {
+    sqlite3_close(db);
+    return NULL;
+  }
+  if (mode == STORE_WRITE) {
+    /* Only now, when the file is known to be ours: WAL rewrites the header. */
+    int wal_rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    if (wal_rc != SQLITE_OK) {
+      describe(db, wal_rc, path, err, errlen);
+      sqlite3_close(db);
+      return NULL;
+    }
+    if (version < STORE_VERSION && !migrate(db, path, err, errlen)) {
+      sqlite3_close(db);
+      return NULL;
+    }
+  }
+  sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  return db;
+}
+
+void store_close(sqlite3 *db) { sqlite3_close(db); }
