@@ -102,6 +102,90 @@ run_golden() { # CHARTER
   done
 }
 
+# Store cases: tests/golden/store/NAME/ holds a program (main.charter and
+# what it imports), CSV files and `cmds`, one charter command line a line
+# (# comments allowed), run in order in a scratch copy of the directory;
+# NAME.out has, per command, "$ charter LINE", its stdout, its stderr and
+# "[exit N]".
+run_store() { # CHARTER
+  bin=$1
+  d="$top/tests/golden/store"
+  [ -d "$d" ] || return 0
+  for c in "$d"/*/cmds; do
+    [ -f "$c" ] || continue
+    case_dir=$(dirname "$c")
+    name=$(basename "$case_dir")
+    expected="$d/$name.out"
+    tmp=$(mktemp -d /tmp/charter-store.XXXXXX)
+    cp -R "$case_dir"/. "$tmp"/
+    actual=$(cd "$tmp" && grep -v -e '^#' -e '^$' cmds | while IFS= read -r line; do
+      printf '$ charter %s\n' "$line"
+      eval "set -- $line"
+      TZ=UTC timeout 20 "$bin" "$@" 2>"$tmp/.stderr"
+      rc=$?
+      cat "$tmp/.stderr"
+      echo "[exit $rc]"
+    done)
+    rm -rf "$tmp"
+    if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
+      printf '%s\n' "$actual" >"$expected"
+    fi
+    if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
+      pass=$((pass + 1))
+    else
+      note_fail "$expected ($bin)"
+      if [ -f "$expected" ]; then
+        printf '%s\n' "$actual" | diff -u "$expected" - | head -30
+      else
+        echo "missing $expected; run UPDATE=1 make test and review it"
+      fi
+    fi
+  done
+}
+
+# Bad CSVs: tests/bad/csv/NAME.csv imported into a store that already holds
+# seed.csv, against main.charter. NAME.out is what import says; it must exit
+# 1 and leave the database byte-identical.
+run_bad_csv() { # CHARTER
+  bin=$1
+  d="$top/tests/bad/csv"
+  [ -d "$d" ] || return 0
+  tmp=$(mktemp -d /tmp/charter-badcsv.XXXXXX)
+  cp -R "$d"/. "$tmp"/
+  if ! (cd "$tmp" && "$bin" import --db seed.db main.charter seed.csv >/dev/null 2>&1); then
+    note_fail "tests/bad/csv: seed.csv does not import into main.charter"
+    rm -rf "$tmp"
+    return
+  fi
+  for f in "$d"/*.csv; do
+    name=$(basename "$f" .csv)
+    [ "$name" = seed ] && continue
+    cp "$tmp/seed.db" "$tmp/test.db"
+    args=""
+    [ -f "$d/$name.args" ] && args=$(cat "$d/$name.args")
+    actual=$(cd "$tmp" && { timeout 20 "$bin" import --db test.db $args main.charter "$name.csv" 2>.stderr; echo "[exit $?]" >.rc; }; cat .stderr .rc)
+    expected="$d/$name.out"
+    if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
+      printf '%s\n' "$actual" >"$expected"
+    fi
+    if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
+      pass=$((pass + 1))
+    else
+      note_fail "$expected ($bin)"
+      [ -f "$expected" ] && printf '%s\n' "$actual" | diff -u "$expected" - | head -30
+    fi
+    if ! tail -n 1 "$expected" 2>/dev/null | grep -q '^\[exit 1\]$'; then
+      note_fail "$expected: a bad CSV must be rejected with exit 1"
+    fi
+    if cmp -s "$tmp/seed.db" "$tmp/test.db" && [ ! -e "$tmp/test.db-wal" ]; then
+      pass=$((pass + 1))
+    else
+      note_fail "tests/bad/csv/$name.csv: the database changed ($bin)"
+    fi
+  done
+  rm -rf "$tmp"
+}
+
 run_examples() { # CHARTER
   for f in "$top"/examples/*/coalition.charter; do
     [ -f "$f" ] || continue
@@ -176,11 +260,14 @@ for build in "$@"; do
   before_p=$pass before_f=$fail
   run_unit "$b"
   run_golden "$b/charter"
+  run_store "$b/charter"
+  run_bad_csv "$b/charter"
   run_examples "$b/charter"
   run_doc_images "$b/charter"
   run_roundtrip "$b"
   run_structural "$b/charter" structural.sh
   run_structural "$b/charter" render.sh
+  run_structural "$b/charter" store.sh
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done

@@ -5,7 +5,9 @@
 # or gen-bench (build/gen/ is the generated parser's directory); programs are
 # generated into BUILD_DIR/bench/SIZE/.
 # Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of),
-# BENCH_RENDER="100 1000" (nodes in the logic view rendered to SVG).
+# BENCH_RENDER="100 1000" (nodes in the logic view rendered to SVG),
+# BENCH_IMPORT=0 (skip import and eval), BENCH_IMPORT_ROWS=1000000 (rows
+# imported for the goals; a tenth of that is timed too, for growth).
 set -u -o pipefail
 
 if [ $# -ne 1 ]; then
@@ -42,10 +44,13 @@ command -v jq >/dev/null 2>&1 && have_jq=1
 
 # best DIR LOG CMD...: runs CMD in DIR $runs times under measure and prints
 # "best-seconds max-MB exit", the exit being the first non-zero one if any.
+# The files named in the array fresh are removed from DIR before each run.
+fresh=()
 best() {
 	local dir=$1 log=$2 r line
 	shift 2
 	for ((r = 0; r < runs; r++)); do
+		if [ ${#fresh[@]} -gt 0 ]; then (cd "$dir" && rm -f -- "${fresh[@]}"); fi
 		line=$(cd "$dir" && "$measure" -o "$log" -- "$@") || line="- - 127"
 		echo "$line"
 	done | awk '
@@ -60,6 +65,17 @@ ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
 		if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"
 		else printf "%.2f\n", a / b }'
+}
+
+# excerpt LOG: LOG indented, cut to its first four lines and its last when long
+excerpt() {
+	if [ "$(wc -l <"$1")" -le 6 ]; then
+		sed 's/^/  | /' "$1"
+	else
+		head -n 4 "$1" | sed 's/^/  | /'
+		echo "  | ..."
+		tail -n 1 "$1" | sed 's/^/  | /'
+	fi
 }
 
 echo "Charter benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sm), best of $runs"
@@ -119,13 +135,7 @@ for n in $sizes; do
 		echo
 		log=$build/bench/$n/check.log
 		echo "check exited $c at size $n; $log says:"
-		if [ "$(wc -l <"$log")" -le 6 ]; then
-			sed 's/^/  | /' "$log"
-		else
-			head -n 4 "$log" | sed 's/^/  | /'
-			echo "  | ..."
-			tail -n 1 "$log" | sed 's/^/  | /'
-		fi
+		excerpt "$log"
 	fi
 done
 
@@ -202,5 +212,266 @@ if [ $have_charter = 1 ] && command -v dot >/dev/null 2>&1; then
 else
 	echo
 	echo "render: skipped (needs charter and Graphviz's dot)"
+fi
+
+# ---- import and eval: the measurement store, against sqlite3 on the same rows ----
+# One program of 2,701 declarations (gen makes 0.37 indicators per declaration:
+# 1,000 indicators, 688 of them with race_ethnicity rows in the CSV) and a CSV
+# of ROWS measurements for it. import: `charter import` into a fresh database
+# against sqlite3's .import into a fresh STRICT table with the CSV's columns.
+# eval: `charter eval --format csv` on the database that import filled against
+# sqlite3 answering "each indicator's latest whole-population value" on it.
+import_rows=${BENCH_IMPORT_ROWS:-1000000}
+import_decls=2701
+as_of=2026-06-30 # the day gen's newest period ends
+peer_table="CREATE TABLE measurement (indicator TEXT, dimension TEXT, grp TEXT,
+  period TEXT, value REAL, source TEXT, note TEXT) STRICT"
+# The store's schema (TOOL.md), for a stand-in database that sqlite3 fills
+# from the peer's table while `charter import` does not exist: eval's peers
+# can then be timed on the same shape of data.
+store_schema="PRAGMA journal_mode = WAL; PRAGMA user_version = 1;
+CREATE TABLE import (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL,
+  at TEXT NOT NULL) STRICT;
+CREATE TABLE measurement (indicator TEXT NOT NULL, dimension TEXT NOT NULL DEFAULT '',
+  grp TEXT NOT NULL DEFAULT '', period TEXT NOT NULL, period_end TEXT NOT NULL,
+  value REAL NOT NULL, source TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '',
+  import_id INTEGER NOT NULL REFERENCES import(id),
+  PRIMARY KEY (indicator, dimension, grp, period_end)) STRICT;"
+standin_fill="ATTACH 'peer.db' AS p;
+INSERT INTO import VALUES (1, 'data.csv', (SELECT count(*) FROM p.measurement), '$as_of');
+INSERT INTO measurement SELECT indicator, dimension, grp, period,
+  CASE length(period) WHEN 4 THEN period || '-12-31' WHEN 10 THEN period
+  ELSE date(substr(period, 1, 5) || CASE substr(period, 6, 1) WHEN 'Q'
+    THEN printf('%02d', substr(period, 7, 1) * 3) ELSE substr(period, 6, 2) END || '-01',
+    '+1 month', '-1 day') END,
+  value, source, note, 1 FROM p.measurement;"
+# The peers of eval: two ways an analyst asks for each indicator's latest
+# whole-population value as of a date. SQLite documents that a bare column
+# beside max() comes from the row holding the max.
+q_group="SELECT indicator, value, period, max(period_end) FROM measurement
+  WHERE dimension = '' AND grp = '' AND period_end <= '$as_of' GROUP BY indicator"
+q_latest="SELECT m.indicator, m.value, m.period FROM measurement m
+  WHERE m.dimension = '' AND m.grp = '' AND m.period_end = (SELECT max(period_end)
+    FROM measurement WHERE indicator = m.indicator AND dimension = '' AND grp = ''
+      AND period_end <= '$as_of')"
+
+# dimension_groups FILE...: "dimension|group" for every group of every
+# dimension the files declare
+dimension_groups() {
+	awk '
+		/^dimension[ \t]/ { dim = $2; ing = 0; next }
+		/^[^ \t]/ { dim = "" }
+		dim != "" {
+			line = $0
+			if (line ~ /^[ \t]*groups[ \t]/) ing = 1
+			else if (line !~ /^[ \t]*"/) ing = 0
+			while (ing && match(line, /"[^"]*"/)) {
+				print dim "|" substr(line, RSTART + 1, RLENGTH - 2)
+				line = substr(line, RSTART + RLENGTH)
+			}
+		}' "$@"
+}
+
+# csv_sanity DIR ROWS: checks DIR/data.csv (already in DIR/peer.db) against
+# the program beside it, printing a note for each thing that is off
+csv_sanity() {
+	local dir=$1 rows=$2 header got bad
+	header=$(head -n 1 "$dir/data.csv" | tr -d '\r')
+	[ "$header" = "indicator,dimension,group,period,value,source,note" ] ||
+		echo "note: $dir/data.csv starts with '$header', not the header charter import reads"
+	got=$(sqlite3 -readonly "$dir/peer.db" "SELECT count(*) FROM measurement" 2>&1)
+	[ "$got" = "$rows" ] || echo "note: sqlite3 .import stored $got rows of $rows; see $dir/peer-import.log"
+	bad=$(LC_ALL=C comm -13 \
+		<(sed -n 's/^indicator \([A-Za-z0-9_]*\) .*/\1/p' "$dir"/*.charter | LC_ALL=C sort -u) \
+		<(sqlite3 -readonly "$dir/peer.db" "SELECT DISTINCT indicator FROM measurement" | LC_ALL=C sort -u) |
+		wc -l)
+	[ "$bad" = 0 ] || echo "note: $dir/data.csv names $bad indicators that the program does not declare"
+	bad=$(LC_ALL=C comm -13 \
+		<(dimension_groups "$srcdir/stdlib/"*.charter "$dir"/*.charter | LC_ALL=C sort -u) \
+		<(sqlite3 -readonly "$dir/peer.db" \
+			"SELECT DISTINCT dimension || '|' || grp FROM measurement WHERE dimension <> '' OR grp <> ''" |
+			LC_ALL=C sort -u))
+	[ -z "$bad" ] || echo "note: $dir/data.csv has groups no dimension declares: $(echo "$bad" | head -n 3 | tr '\n' ' ')"
+}
+
+store_bench() {
+	local n dir prev growth got db r a b c have_import=0 have_eval=0 nind=- nrace=- standin=0 big
+	local -a sizes_i
+	local -A csv_mb im_t im_m im_c pi_t pi_m pi_c ev_t ev_m ev_c pg_t pg_c pl_t pl_c agree
+	case $import_rows in
+	'' | *[!0-9]* | 0*)
+		echo "bench.sh: BENCH_IMPORT_ROWS must be a positive whole number, not '$import_rows'" >&2
+		exit 2
+		;;
+	esac
+	sizes_i=("$import_rows")
+	[ $((import_rows / 10)) -ge 1 ] && sizes_i=("$((import_rows / 10))" "$import_rows")
+	if [ $have_charter = 1 ]; then
+		"$charter" help import >/dev/null 2>&1 && have_import=1
+		"$charter" help eval >/dev/null 2>&1 && have_eval=1
+	fi
+	echo
+	[ $have_import = 1 ] || echo "note: $charter has no import command yet; its columns show -"
+	[ $have_eval = 1 ] || echo "note: $charter has no eval command yet; its columns show -"
+	for n in "${sizes_i[@]}"; do
+		dir=$build/bench/import-$n
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		"$gen" --csv "$n" "$import_decls" "$dir" >/dev/null ||
+			{ echo "bench.sh: gen --csv $n $import_decls failed" >&2; exit 2; }
+		csv_mb[$n]=$(awk -v b="$(wc -c <"$dir/data.csv")" 'BEGIN { printf "%.1f\n", b / 1048576 }')
+		nind=$(grep -c '^indicator ' "$dir"/*.charter | awk -F: '{ n += $NF } END { print n }')
+		im_t[$n]=-; im_m[$n]=-; im_c[$n]=-; ev_t[$n]=-; ev_m[$n]=-; ev_c[$n]=-; agree[$n]=""
+
+		fresh=(peer.db peer.db-journal peer.db-wal peer.db-shm)
+		read -r "pi_t[$n]" "pi_m[$n]" "pi_c[$n]" < <(best "$dir" "$dir/peer-import.log" \
+			sqlite3 peer.db "$peer_table" ".import --csv --skip 1 data.csv measurement")
+		fresh=()
+		csv_sanity "$dir" "$n"
+		nrace=$(sqlite3 -readonly "$dir/peer.db" \
+			"SELECT count(DISTINCT indicator) FROM measurement WHERE dimension = 'race_ethnicity'")
+
+		db=""
+		if [ $have_import = 1 ]; then
+			fresh=(charter.db charter.db-journal charter.db-wal charter.db-shm)
+			read -r "im_t[$n]" "im_m[$n]" "im_c[$n]" < <(best "$dir" "$dir/import.log" \
+				"$charter" import --db charter.db main.charter data.csv)
+			fresh=()
+			if [ "${im_c[$n]}" = 0 ]; then
+				db=charter.db
+				got=$(sqlite3 -readonly "$dir/charter.db" "SELECT count(*) FROM measurement" 2>&1)
+				[ "$got" = "$n" ] || echo "note: charter import stored $got rows of $n"
+			fi
+		fi
+		if [ -z "$db" ]; then
+			(cd "$dir" && sqlite3 standin.db "$store_schema" "$standin_fill" >/dev/null) ||
+				{ echo "bench.sh: could not build the stand-in store in $dir" >&2; exit 2; }
+			db=standin.db
+			standin=1
+		fi
+
+		read -r "pg_t[$n]" _ "pg_c[$n]" < <(best "$dir" /dev/null sqlite3 -readonly "$db" "$q_group")
+		read -r "pl_t[$n]" _ "pl_c[$n]" < <(best "$dir" /dev/null sqlite3 -readonly "$db" "$q_latest")
+		[ "${pg_c[$n]}" = 0 ] || pg_t[$n]=-
+		[ "${pl_c[$n]}" = 0 ] || pl_t[$n]=-
+		if [ $have_eval = 1 ] && [ "$db" = charter.db ]; then
+			(cd "$dir" && "$charter" eval --db charter.db --as-of "$as_of" --format csv main.charter \
+				>eval.csv 2>eval.log)
+			r=$?
+			if [ $r = 0 ]; then
+				read -r "ev_t[$n]" "ev_m[$n]" "ev_c[$n]" < <(best "$dir" /dev/null \
+					"$charter" eval --db charter.db --as-of "$as_of" --format csv main.charter)
+				# the same latest value and period as the peer, indicator by indicator
+				agree[$n]=$(cd "$dir" && sqlite3 :memory: ".import --csv eval.csv e" \
+					"ATTACH 'file:charter.db?mode=ro' AS s" \
+					"SELECT (SELECT count(*) FROM e WHERE latest <> ''), (SELECT count(*) FROM ($q_group)),
+					   (SELECT count(*) FROM e JOIN ($q_group) p ON p.indicator = e.id
+					     WHERE CAST(e.latest AS REAL) = p.value AND e.latest_period = p.period)" 2>&1 |
+					tr '\n' ' ')
+			else
+				ev_c[$n]=$r
+			fi
+		fi
+	done
+
+	row_i() { printf '%-8s %7s %9s %9s %5s %9s %9s %8s %7s\n' "$@"; }
+	echo
+	echo "import: $import_decls declarations, $nind indicators ($nrace with race_ethnicity rows); a fresh database each run"
+	row_i rows "csv MB" "import s" "import MB" exit "sqlite s" "sqlite MB" ratio growth
+	row_i ---- ------ -------- --------- ---- -------- --------- ----- ------
+	prev=""
+	for n in "${sizes_i[@]}"; do
+		growth=-
+		[ -n "$prev" ] && growth=$(ratio "${im_t[$n]}" "${im_t[$prev]}")
+		[ "$growth" = - ] || growth=${growth}x
+		r=$(ratio "${im_t[$n]}" "${pi_t[$n]}")
+		[ "${im_c[$n]}" = - ] || [ "${im_c[$n]}" = 0 ] || r=-
+		row_i "$n" "${csv_mb[$n]}" "${im_t[$n]}" "${im_m[$n]}" "${im_c[$n]}" \
+			"${pi_t[$n]}" "${pi_m[$n]}" "$r" "$growth"
+		prev=$n
+	done
+	echo "(import: charter import --db charter.db main.charter data.csv; sqlite: sqlite3 .import --csv into a STRICT table with the CSV's 7 columns)"
+
+	row_e() { printf '%-8s %7s %8s %5s %8s %9s %8s %7s\n' "$@"; }
+	echo
+	echo "eval --as-of $as_of --format csv on the database import filled"
+	row_e rows "eval s" "eval MB" exit "group s" "latest s" ratio growth
+	row_e ---- ------ ------- ---- ------- -------- ----- ------
+	prev=""
+	for n in "${sizes_i[@]}"; do
+		growth=-
+		[ -n "$prev" ] && growth=$(ratio "${ev_t[$n]}" "${ev_t[$prev]}")
+		[ "$growth" = - ] || growth=${growth}x
+		r=$(ratio "${ev_t[$n]}" "${pg_t[$n]}")
+		[ "${ev_c[$n]}" = - ] || [ "${ev_c[$n]}" = 0 ] || r=-
+		row_e "$n" "${ev_t[$n]}" "${ev_m[$n]}" "${ev_c[$n]}" "${pg_t[$n]}" "${pl_t[$n]}" "$r" "$growth"
+		prev=$n
+	done
+	echo "(group: sqlite3 -readonly, latest value per indicator by GROUP BY indicator with max(period_end);"
+	echo " latest: the same by a correlated max(period_end) subquery; ratio is eval over group)"
+	[ $standin = 0 ] || echo "note: eval's peers ran on a stand-in store that sqlite3 filled with the same rows and the schema of TOOL.md, as charter import did not"
+
+	for n in "${sizes_i[@]}"; do
+		dir=$build/bench/import-$n
+		case ${im_c[$n]} in
+		0 | -) ;;
+		*)
+			echo
+			echo "charter import exited ${im_c[$n]} at $n rows; $dir/import.log says:"
+			excerpt "$dir/import.log"
+			;;
+		esac
+		case ${ev_c[$n]} in
+		0 | -) ;;
+		*)
+			echo
+			echo "charter eval exited ${ev_c[$n]} at $n rows; $dir/eval.log says:"
+			excerpt "$dir/eval.log"
+			;;
+		esac
+		[ "${pg_c[$n]}" = 0 ] || echo "note: the GROUP BY query exited ${pg_c[$n]} at $n rows"
+		[ "${pl_c[$n]}" = 0 ] || echo "note: the subquery exited ${pl_c[$n]} at $n rows"
+		[ "${pi_c[$n]}" = 0 ] || echo "note: sqlite3 .import exited ${pi_c[$n]} at $n rows; see $dir/peer-import.log"
+		if [ -n "${agree[$n]}" ]; then
+			# "indicators eval gives a latest value|the peer's rows|rows that match"
+			IFS='|' read -r a b c <<<"${agree[$n]% }"
+			if ! [[ "$a$b$c" =~ ^[0-9]+$ ]]; then
+				echo "note: eval's CSV at $n rows could not be set beside the peer's answer: ${agree[$n]}"
+			elif [ "$a" = "$b" ] && [ "$a" = "$c" ]; then
+				echo "eval at $n rows: the latest value and period of all $a indicators with data match the peer's"
+			else
+				echo "note: eval at $n rows gives a latest value to $a indicators, the peer to $b; $c agree on value and period"
+			fi
+		fi
+	done
+
+	big=${sizes_i[${#sizes_i[@]} - 1]}
+	echo
+	echo "Goals (QUALITY.md) at $big rows, $nind indicators:"
+	r=$(ratio "${im_t[$big]}" "${pi_t[$big]}")
+	[ "${im_c[$big]}" = - ] || [ "${im_c[$big]}" = 0 ] || r=-
+	if [ $have_import = 1 ]; then
+		printf '  %-44s %-14s %s\n' "import <= 1.3 x sqlite3 .import (STRICT)" "${r} x" "$(verdict "$r" 1.3 le)"
+	else
+		echo "  import <= 1.3 x sqlite3 .import: waits for \`charter import\` (sqlite3 took ${pi_t[$big]} s)"
+	fi
+	r=$(ratio "${ev_t[$big]}" "${pg_t[$big]}")
+	[ "${ev_c[$big]}" = - ] || [ "${ev_c[$big]}" = 0 ] || r=-
+	if [ $have_eval = 1 ] && [ $have_import = 1 ]; then
+		printf '  %-44s %-14s %s\n' "eval <= 1.5 x sqlite3 latest per indicator" "${r} x" "$(verdict "$r" 1.5 le)"
+	else
+		echo "  eval <= 1.5 x sqlite3 latest per indicator: waits for \`charter import\` and \`charter eval\` (the query took ${pg_t[$big]} s)"
+	fi
+}
+
+if [ "${BENCH_IMPORT:-1}" = 0 ]; then
+	echo
+	echo "import and eval: skipped (BENCH_IMPORT=0)"
+elif ! command -v sqlite3 >/dev/null 2>&1; then
+	echo
+	echo "import and eval: skipped (needs sqlite3, the peer; make deps installs it)"
+else
+	srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+	store_bench
 fi
 exit 0
