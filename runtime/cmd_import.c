@@ -434,7 +434,7 @@ static int prepare_all(sqlite3 *db, Stmts *s) {
                               -1, &s->insert, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db,
-                            "SELECT m.value, m.import_id, i.file, i.at FROM measurement m JOIN import i ON i.id = m.import_id "
+                            "SELECT m.value, m.import_id, i.file FROM measurement m JOIN import i ON i.id = m.import_id "
                             "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4",
                             -1, &s->find, NULL);
   if (rc == SQLITE_OK)
@@ -523,12 +523,11 @@ static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id
   eval_num_text(old, was);
   eval_num_text(r->value, now);
   const char *file = (const char *)sqlite3_column_text(f, 2);
-  const char *at = (const char *)sqlite3_column_text(f, 3);
   Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->val_off, r->val_end}, NULL,
                      "'%s', %s, period %s is already stored as %s, not %s", r->ind->id, who(&im->arena, r), pt, was,
                      now);
-  diag_note_noloc(&im->diags, g, "it was stored by import %lld of '%s' at %s",
-                  (long long)sqlite3_column_int64(f, 1), file ? file : "?", at ? at : "?");
+  diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)sqlite3_column_int64(f, 1),
+                  file ? file : "?");
   diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
   sqlite3_reset(f);
   return SQLITE_OK;
