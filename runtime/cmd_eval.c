@@ -22,17 +22,10 @@ static void num_exact(Buf *b, double v) {
   buf_puts(b, s);
 }
 
-/* v with at most two decimals, trailing zeros dropped. */
 static void num_short(Buf *b, double v) {
   char s[48];
-  snprintf(s, sizeof s, "%.2f", v);
-  char *dot = strchr(s, '.');
-  if (dot) {
-    char *e = s + strlen(s) - 1;
-    while (*e == '0') *e-- = '\0';
-    if (*e == '.') *e = '\0';
-  }
-  buf_puts(b, strcmp(s, "-0") == 0 ? "0" : s);
+  eval_num_short(v, s);
+  buf_puts(b, s);
 }
 
 /* ---- json ---- */

@@ -505,7 +505,6 @@ static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id
   if (replace) {
     sqlite3_reset(f);
     sqlite3_stmt *u = s->update;
-    for (int i = 1; i <= 9; i++) sqlite3_bind_value(u, i, NULL);
     sqlite3_bind_text(u, 1, r->ind->id, -1, SQLITE_STATIC);
     sqlite3_bind_text(u, 2, r->dim ? r->dim->id : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(u, 3, r->grp, -1, SQLITE_STATIC);

@@ -12,8 +12,10 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "output.h"
 #include "render.h"
+#include "store.h"
 #include "suggest.h"
 
 /* The plugins linked in: DOT parsing, SVG output and the dot layout. With
@@ -168,7 +170,7 @@ int cmd_render(int argc, char **argv) {
       {"as-of", required_argument, NULL, 'a'},
       {NULL, 0, NULL, 0},
   };
-  const char *view = "logic", *format = NULL, *output = NULL;
+  const char *view = "logic", *format = NULL, *output = NULL, *dbpath = NULL, *as_of_text = NULL;
   optind = 1;
   opterr = 0;
   int ch;
@@ -177,11 +179,8 @@ int cmd_render(int argc, char **argv) {
     case 'v': view = optarg; break;
     case 'T': format = optarg; break;
     case 'o': output = optarg; break;
-    case 'd':
-    case 'a':
-      return usage_error("render", "%s is not available yet: the status overlay needs the measurement store "
-                         "(charter import and eval), which this version does not have",
-                         ch == 'd' ? "--db" : "--as-of");
+    case 'd': dbpath = optarg; break;
+    case 'a': as_of_text = optarg; break;
     default: return option_error("render", ch, argv);
     }
   }
@@ -194,6 +193,17 @@ int cmd_render(int argc, char **argv) {
   if (!format) format = "svg";
   if (output && strcmp(output, "-") == 0) output = NULL;
   if (!*view) return usage_error("render", "--view needs a view name, as in --view pathway");
+  if (as_of_text && !dbpath)
+    return usage_error("render", "--as-of goes with --db: the status overlay is drawn from the measurement store");
+  if (dbpath && !*dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");
+  int32_t as_of = eval_today();
+  if (as_of_text) {
+    Period per;
+    const char *why;
+    if (!period_parse(as_of_text, strlen(as_of_text), &per, &why))
+      return usage_error("render", "--as-of '%s' is not a period: %s", as_of_text, why);
+    as_of = period_last_day(per);
+  }
   if (output && !*output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
   if (optind >= argc)
     return usage_error("render", "which program? Give the entry file, as in: charter render coalition.charter");
@@ -206,6 +216,8 @@ int cmd_render(int argc, char **argv) {
   Program *p = program_load(argv[optind], &lo);
   Buf dot = {0}, out = {0};
   int status = EXIT_OK;
+  sqlite3 *db = NULL;
+  EvalResult ev = {0};
   View v;
   if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
   if (!render_find_view(p, view, &v)) {
@@ -222,7 +234,21 @@ int cmd_render(int argc, char **argv) {
     goto cleanup;
   }
 
-  render_dot(p, &v, &dot);
+  if (dbpath) {
+    char err[1024];
+    db = store_open(dbpath, STORE_READ, err, sizeof err);
+    if (!db) {
+      fprintf(stderr, "charter: %s\n", err);
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+    if (eval_run(p, db, as_of, &ev) != SQLITE_OK) {
+      fprintf(stderr, "charter: cannot read '%s': %s\n", dbpath, sqlite3_errmsg(db));
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+  }
+  render_dot_status(p, &v, dbpath ? &ev : NULL, &dot);
   const Buf *result = &dot;
   if (strcmp(format, "dot") != 0) {
     status = layout(buf_str(&dot), format, binary, &out);
@@ -238,6 +264,8 @@ int cmd_render(int argc, char **argv) {
     }
   }
 cleanup:
+  eval_free(&ev);
+  if (db) store_close(db);
   buf_free(&dot);
   buf_free(&out);
   program_free(p);

@@ -94,6 +94,16 @@ void eval_num_text(double v, char out[40]) {
   if (strcmp(out, "-0") == 0) strcpy(out, "0");
 }
 
+void eval_num_short(double v, char out[48]) {
+  snprintf(out, 48, "%.2f", v);
+  char *e = out + strlen(out) - 1;
+  if (strchr(out, '.')) {
+    while (*e == '0') *e-- = '\0';
+    if (*e == '.') *e = '\0';
+  }
+  if (strcmp(out, "-0") == 0) strcpy(out, "0");
+}
+
 /* YYYY-MM-DD as days; false when the text is not such a date. */
 static bool parse_day(const unsigned char *s, int32_t *t) {
   Period p;

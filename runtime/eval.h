@@ -73,6 +73,8 @@ int32_t eval_today(void);
 /* v in the shortest form that reads back exactly, without an exponent
  * where one is not needed (60, 0.2, 1e-07). */
 void eval_num_text(double v, char out[40]);
+/* v with at most two decimals, trailing zeros dropped (for people). */
+void eval_num_short(double v, char out[48]);
 /* A day as YYYY-MM-DD. */
 void eval_day_text(int32_t day, char out[11]);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
 #include "render.h"
 
 /* ---- the palette: restrained, and legible in greyscale ---- */
@@ -35,6 +36,17 @@
 #define ASSUME_FILL "#FFF9E0"
 #define ASSUME_LINE "#B7950B"
 #define WARN_INK "#B91C1C"
+/* the status overlay (render --db): the word is always in the caption too */
+#define MET_FILL "#D1FAE5"
+#define MET_LINE "#047857"
+#define ON_TRACK_FILL "#ECFCCB"
+#define ON_TRACK_LINE "#4D7C0F"
+#define OFF_TRACK_FILL "#FFEDD5"
+#define OFF_TRACK_LINE "#C2410C"
+#define MISSED_FILL "#FEE2E2"
+#define MISSED_LINE "#B91C1C"
+#define NO_DATA_FILL "#E5E7EB"
+#define NO_DATA_LINE "#6B7280"
 #define OWNS_EDGE "color=\"" OWNS_LINE "\""
 #define COMMUNITY_EDGE "color=\"" COMMUNITY_LINE "\", penwidth=2.2"
 #define COMMUNITY_NODE "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\""
@@ -54,6 +66,8 @@ typedef struct Ctx {
   unsigned char *in;  /* in[d->index]: the view draws d (render_select) */
   unsigned char *community; /* community[d->index]: a partner is community owner of an activity drawn */
   Buf *out;
+  const EvalResult *ev;     /* the status overlay, or NULL */
+  const EvalIndicator **ind; /* ind[d->index]: an indicator's evaluation (with ev) */
 } Ctx;
 
 static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
@@ -263,6 +277,71 @@ static void partner_kinds(const Ctx *c, const Vec *partners, bool *plain, bool *
   }
 }
 
+/* ---- the status overlay ---- */
+
+/* The overlay's statuses, worst first; a node with none of them is grey. */
+enum { OV_MISSED, OV_OFF_TRACK, OV_ON_TRACK, OV_MET, OV_NONE, OV_COUNT };
+static const struct {
+  const char *label, *fill, *line;
+} overlay[OV_COUNT] = {
+    {"missed", MISSED_FILL, MISSED_LINE},       {"off track", OFF_TRACK_FILL, OFF_TRACK_LINE},
+    {"on track", ON_TRACK_FILL, ON_TRACK_LINE}, {"met", MET_FILL, MET_LINE},
+    {"no data", NO_DATA_FILL, NO_DATA_LINE},
+};
+
+static int overlay_of(EvalStatus s) {
+  switch (s) {
+  case EV_MISSED: return OV_MISSED;
+  case EV_OFF_TRACK: return OV_OFF_TRACK;
+  case EV_ON_TRACK: return OV_ON_TRACK;
+  case EV_MET: return OV_MET;
+  default: return OV_NONE;
+  }
+}
+
+/* A goal's or outcome's status: the worst of its indicators'. */
+static int overlay_of_decl(const Ctx *c, const Decl *d) {
+  if (d->kind == D_INDICATOR) return c->ind[d->index] ? overlay_of(c->ind[d->index]->status) : OV_NONE;
+  const AttrVals *a = decl_attr(d, "indicator");
+  int worst = OV_NONE;
+  for (int i = 0; i < a->n; i++) {
+    const Decl *x = a->vals[i].ref;
+    int s = x && c->ind[x->index] ? overlay_of(c->ind[x->index]->status) : OV_NONE;
+    if (s < worst) worst = s;
+  }
+  return worst;
+}
+
+static bool overlaid(const Ctx *c, const Decl *d) {
+  return c->ev && (d->kind == D_INDICATOR || d->kind == D_OUTCOME || d->kind == D_GOAL);
+}
+
+/* "47.5% in 2025-Q2 · target 60% by 2028", then the status word. */
+static void status_caption(const Ctx *c, Buf *b, const Decl *d, int ov) {
+  const EvalIndicator *e = d->kind == D_INDICATOR ? c->ind[d->index] : NULL;
+  if (b->len) buf_putc(b, '\n');
+  if (e) {
+    const AttrVals *u = decl_attr(d, "unit");
+    const char *unit = u->n ? u->vals[0].str : "";
+    const char *space = *unit && strcmp(unit, "%") != 0 ? " " : "";
+    char v[48], pt[16];
+    if (e->has_latest) {
+      eval_num_short(e->latest, v);
+      buf_printf(b, "%s%s%s in %s", v, space, unit, e->latest_period);
+    } else
+      buf_puts(b, "no data");
+    if (e->has_target) {
+      eval_num_short(e->target, v);
+      period_text(e->target_per, pt);
+      buf_printf(b, " \xC2\xB7 target %s%s%s by %s", v, space, unit, pt);
+    }
+    if (ov != OV_NONE) buf_printf(b, "\n%s", overlay[ov].label);
+    else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
+    return;
+  }
+  buf_puts(b, ov == OV_NONE ? "no data" : overlay[ov].label);
+}
+
 /* The title (the view's, else the charter's), the subtitle, and a legend of
  * the keys shown (show[i]: the diagram has what keys[i] marks). */
 static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool *show, int nkeys) {
@@ -278,6 +357,30 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
   buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"12\" COLOR=\"" MUTED "\">");
   render_html_text(o, subtitle, TITLE_WRAP);
   buf_puts(o, "</FONT></TD></TR>\n");
+  /* with the overlay, the statuses drawn replace the kinds they recolour */
+  Key keys2[16];
+  bool show2[16];
+  if (c->ev) {
+    bool used[OV_COUNT] = {0};
+    for (int i = 0; i < c->n; i++) {
+      const Decl *d = decl_at(p, i);
+      if (c->in[i] && overlaid(c, d)) used[overlay_of_decl(c, d)] = true;
+    }
+    int n = 0;
+    for (int i = 0; i < nkeys && n < 10; i++) {
+      const char *l = keys[i].label;
+      if (keys[i].fill && (!strcmp(l, "Outcome") || !strcmp(l, "Goal") || !strcmp(l, "Output"))) continue;
+      keys2[n] = keys[i];
+      show2[n++] = show[i];
+    }
+    for (int s = 0; s < OV_COUNT; s++) {
+      keys2[n] = (Key){overlay[s].label, overlay[s].fill, overlay[s].line};
+      show2[n++] = used[s];
+    }
+    keys = keys2;
+    show = show2;
+    nkeys = n;
+  }
   int shown = 0;
   for (int i = 0; i < nkeys; i++) shown += show[i];
   if (shown == 0) { /* an HTML-like table row may not be empty */
@@ -316,6 +419,11 @@ static void put_graph_open(Ctx *c, const char *rankdir) {
 
 static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   buf_puts(b, what);
+  if (c->ev) {
+    char day[11];
+    eval_day_text(c->ev->as_of, day);
+    buf_printf(b, " \xC2\xB7 status as of %s", day);
+  }
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
   const AttrVals *f = decl_attr(vd, "focus");
@@ -368,6 +476,14 @@ static void put_decl_node(Ctx *c, const Decl *d) {
   } else if (d->kind == D_OUTCOME && c->v->diagram == DG_PATHWAY) {
     const AttrVals *ch = decl_attr(d, "change");
     if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
+  }
+  char colours[160];
+  if (overlaid(c, d)) {
+    int ov = overlay_of_decl(c, d);
+    status_caption(c, &cap, d, ov);
+    snprintf(colours, sizeof colours, "fillcolor=\"%s\", color=\"%s\", fontcolor=\"" INK "\"", overlay[ov].fill,
+             overlay[ov].line);
+    extra = colours;
   }
   put_node(c, d, buf_str(&cap), warn, extra);
   buf_free(&cap);
@@ -527,8 +643,14 @@ static void draw_accountability(Ctx *c) {
   vec_free(&cols[1]);
 }
 
-void render_dot(const Program *p, const View *v, Buf *out) {
-  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc((size_t)p->decls.len + 1, 1), out};
+void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p, v, NULL, out); }
+
+void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc((size_t)p->decls.len + 1, 1), out, ev, NULL};
+  if (ev) {
+    c.ind = xcalloc((size_t)p->decls.len + 1, sizeof *c.ind);
+    for (int i = 0; i < ev->n; i++) c.ind[ev->inds[i].decl->index] = &ev->inds[i];
+  }
   find_community_owners(&c);
   switch (v->diagram) {
   case DG_LOGIC: draw_logic(&c); break;
@@ -538,5 +660,6 @@ void render_dot(const Program *p, const View *v, Buf *out) {
   buf_puts(out, "}\n");
   free(c.in);
   free(c.community);
+  free(c.ind);
 }
 

@@ -30,6 +30,11 @@ unsigned char *render_select(const Program *p, const View *v);
 bool render_refers_in(const unsigned char *in, const Decl *d, const char *name);
 /* The DOT of a view of a checked program (no built-in errors). */
 void render_dot(const Program *p, const View *v, Buf *out);
+/* The same with the status overlay of an evaluation (NULL: none): goals,
+ * outcomes and indicators coloured by status, indicators captioned with
+ * their latest value against the target. */
+struct EvalResult;
+void render_dot_status(const Program *p, const View *v, const struct EvalResult *ev, Buf *out);
 
 /* Appends s as text of an HTML-like label: markup characters become
  * entities, a backslash is doubled (Graphviz expands \N and the like even
