@@ -288,6 +288,11 @@ static void table_print(Buf *b, Table *t, int status_col, bool color) {
   free(w);
 }
 
+static void buf_clear(Buf *b) {
+  b->len = 0;
+  if (b->data) b->data[0] = '\0';
+}
+
 /* "48.5%" or "48.5 people": a value with its unit. */
 static void with_unit(Buf *b, double v, const char *unit) {
   num_short(b, v);
@@ -316,7 +321,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
       buf_printf(&s, " in %s", e->latest_period);
     }
     cell(&t, "%s", buf_str(&s));
-    s.len = 0;
+    buf_clear(&s);
     if (e->has_target) {
       char pt[16];
       period_text(e->target_per, pt);
@@ -324,14 +329,14 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
       buf_printf(&s, " by %s", pt);
     }
     cell(&t, "%s", buf_str(&s));
-    s.len = 0;
+    buf_clear(&s);
     if (isfinite(e->progress)) {
       num_short(&s, e->progress * 100);
       buf_putc(&s, '%');
     }
     cell(&t, "%s", buf_str(&s));
     cell(&t, "%s", e->trend ? eval_trend_name(e->trend) : "");
-    s.len = 0;
+    buf_clear(&s);
     if (isfinite(e->projected)) {
       with_unit(&s, e->projected, unit);
       buf_puts(&s, e->projected_met == TRI_TRUE ? " (meets)" : " (falls short)");
@@ -364,7 +369,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
         cell(&q, "%s", buf_str(&s));
         cell(&q, "%s", eval_status_name(x->status));
         cell(&q, "%s", x->period ? x->period : "");
-        s.len = 0;
+        buf_clear(&s);
         if (x->line->form == EQ_GROUP && isfinite(x->value)) with_unit(&s, x->value, unit_of(e->decl));
         else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
         else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);

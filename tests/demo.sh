@@ -28,8 +28,22 @@ for v in $views; do
 done
 echo "== charter render -o $out/logic.png (for slides)"
 "$bin" render -o "$out/logic.png" "$example/coalition.charter" || rc=1
+csvs=$(ls "$example"/*.csv 2>/dev/null)
+if [ -n "$csvs" ]; then
+  rm -f "$out/measurements.db" "$out/measurements.db-wal" "$out/measurements.db-shm"
+  echo "== charter import --db $out/measurements.db $example/coalition.charter" $csvs
+  # shellcheck disable=SC2086
+  "$bin" import --db "$out/measurements.db" "$example/coalition.charter" $csvs || rc=1
+  echo "== charter eval --db $out/measurements.db $example/coalition.charter"
+  "$bin" eval --db "$out/measurements.db" "$example/coalition.charter" || rc=1
+  "$bin" eval --db "$out/measurements.db" --format json "$example/coalition.charter" >"$out/eval.json" || rc=1
+  echo "== charter render --db $out/measurements.db -o $out/logic-status.svg (the status overlay)"
+  "$bin" render --db "$out/measurements.db" -o "$out/logic-status.svg" "$example/coalition.charter" || rc=1
+  "$bin" render --db "$out/measurements.db" --view pathway -o "$out/pathway-status.svg" "$example/coalition.charter" || rc=1
+  drawn="$drawn logic-status.svg pathway-status.svg"
+fi
 echo
 echo "Outputs are in $out/: check.sarif (for GitHub code scanning),"
 echo "coalition.formatted.charter (the canonical layout), the diagrams"
-echo "$drawn and logic.png."
+echo "$drawn and logic.png${csvs:+, the measurement store measurements.db and eval.json}."
 exit $rc

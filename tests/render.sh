@@ -554,8 +554,11 @@ check "an unknown short option in a cluster is named by its letter" \
 render opt-upper -T SVG titles.charter
 check "-T SVG is -T svg" eval 'clean opt-upper && cmp "$tmp/opt-upper.out" "$tmp/det1-logic.svg.out"'
 render opt-db --db m.db titles.charter
-check "--db says the status overlay is not available yet (exit 2)" \
-  eval 'rc_is opt-db 2 && one_message opt-db && grep -q "not available yet" "$tmp/opt-db.err" && empty "$tmp/opt-db.out"'
+check "--db on a missing store: exit 2, one message, nothing drawn, no store created" \
+  eval 'rc_is opt-db 2 && one_message opt-db && grep -q "there is no database" "$tmp/opt-db.err" && empty "$tmp/opt-db.out" && [ ! -e m.db ]'
+render opt-asof --as-of 2026 titles.charter
+check "--as-of without --db is a usage error (exit 2)" \
+  eval 'rc_is opt-asof 2 && grep -q "goes with --db" "$tmp/opt-asof.err" && empty "$tmp/opt-asof.out"'
 render opt-PNG -o "$tmp/upper.PNG" titles.charter
 check "-o x.PNG writes PNG (extensions in any case)" eval 'clean opt-PNG && is_png "$tmp/upper.PNG"'
 $limit "$bin" check titles.charter --color never >/dev/null 2>"$tmp/check-after.err"
