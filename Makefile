@@ -4,7 +4,7 @@
 #   make test       install, build, run every test, then all again under ASan+UBSan
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
-#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer
+#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 
 CC       ?= cc
@@ -54,10 +54,10 @@ CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 all: $(B)/charter
 
 # ---- generated sources ----
-$(B)/gen/parser.c $(B)/gen/parser.h: lang/parser.y
+$(B)/gen/parser.c $(B)/gen/parser.h &: lang/parser.y
 	@mkdir -p $(@D)
 	bison -Wall -Werror -d -o $(B)/gen/parser.c $<
-$(B)/gen/lexer.c $(B)/gen/lexer.h: lang/lexer.l $(B)/gen/parser.h
+$(B)/gen/lexer.c $(B)/gen/lexer.h &: lang/lexer.l $(B)/gen/parser.h
 	@mkdir -p $(@D)
 	flex -CF --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
@@ -127,12 +127,18 @@ $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) \
 	  $$(pkg-config --libs libcgraph) -lm
+# The CSV reader of import has its own target, seeded with every CSV of the tree.
+$(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.c lang/util.h
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend
-	@mkdir -p $(B)/fuzz/corpus
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv
+	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus
 	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
+	@find tests examples -name '*.csv' -size -64k -exec cp {} $(B)/fuzz/csv-corpus/ \; 2>/dev/null || true
 	cd $(B)/fuzz && ./fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 corpus
+	cd $(B)/fuzz && ./fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536 csv-corpus
 
 # ---- set-up, demo, bench, install ----
 deps:

@@ -76,6 +76,7 @@ bool csv_next(CsvReader *r) {
   size_t len = r->len;
   if (r->err == CSV_TOO_LARGE) return false;
   r->err = CSV_OK;
+  r->err_off = 0;
   r->nfields = 0;
   r->scratch.len = 0;
   while (r->pos < len && blank_line(r)) r->pos += t[r->pos] == '\r' ? 2 : 1;

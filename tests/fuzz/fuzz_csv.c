@@ -185,7 +185,7 @@ static void check_record(const CsvReader *r, const uint8_t *data, size_t size) {
   if (r->err == CSV_OK) {
     CHECK(r->pos == size || r->pos == last->end + 1 || r->pos == last->end + 2);
   } else {
-    CHECK(r->err_off >= r->rec_off && r->err_off <= last->end);
+    CHECK(r->err_off >= r->rec_off && r->err_off <= last->end && r->err_off < size);
     if (r->err == CSV_NUL) CHECK(data[r->err_off] == 0);
     if (r->err == CSV_STRAY_QUOTE || r->err == CSV_UNTERMINATED) CHECK(data[r->err_off] == '"');
     if (r->err == CSV_UNTERMINATED) CHECK(last->end == size && r->pos == size);
