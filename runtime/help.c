@@ -88,6 +88,11 @@ static const char render_help[] =
     "                       of -o chooses (.svg, .png, .pdf, .dot or .gv)\n"
     "  -o, --output=FILE    write to FILE ('-' or none: standard output); FILE is\n"
     "                       replaced whole or left as it was\n"
+    "      --db=DB          the status overlay: colour goals, outcomes and\n"
+    "                       indicators by their evaluation from the store DB\n"
+    "                       (opened read-only); a goal or outcome takes the worst\n"
+    "                       status of its indicators, grey when none has data\n"
+    "      --as-of=PERIOD   evaluate as of PERIOD's last day (default: today, UTC)\n"
     "  -h, --help           display this help and exit\n"
     "\n"
     "The same program gives the same DOT and SVG bytes. SVG text is measured with\n"
@@ -95,8 +100,8 @@ static const char render_help[] =
     "png and pdf are drawn with cairo and the installed fonts.\n"
     "\n"
     "Exit status: 0 success; 1 errors in the program (nothing is drawn);\n"
-    "2 usage error, unknown view, unreadable FILE, unwritable output, or a format\n"
-    "this Graphviz installation cannot write.\n";
+    "2 usage error, unknown view, unreadable FILE, unwritable output, a format\n"
+    "this Graphviz installation cannot write, or a store that cannot be read.\n";
 
 static const char import_help[] =
     "Usage: charter import --db DB [--replace] FILE CSV...\n"
