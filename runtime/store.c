@@ -30,7 +30,7 @@ static const char *const migrations[STORE_VERSION] = {
     "  note TEXT NOT NULL DEFAULT '',\n"
     "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
     "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
-    ") STRICT;\n",
+    ") STRICT, WITHOUT ROWID;\n",
 };
 
 /* The first integer column of sql's first row into *out; an SQLite code. */
@@ -44,6 +44,25 @@ static int query_int(sqlite3 *db, const char *sql, int *out) {
       rc = SQLITE_OK;
     } else if (rc == SQLITE_DONE) {
       *out = 0;
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* The schema version and the number of schema entries, read by one statement
+ * (so in one read transaction): another import creating the same store must
+ * not commit its tables between the two reads. */
+static int query_version(sqlite3 *db, int *version, int *entries) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "SELECT user_version, (SELECT count(*) FROM sqlite_schema) FROM pragma_user_version",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *version = sqlite3_column_int(st, 0);
+      *entries = sqlite3_column_int(st, 1);
       rc = SQLITE_OK;
     }
   }
@@ -68,7 +87,8 @@ static void describe(sqlite3 *db, int rc, const char *path, char *err, size_t er
 
 /* Checks the version and that a version-0 file is empty. */
 static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
-  int rc = query_int(db, "PRAGMA user_version", version);
+  int tables = 0;
+  int rc = query_version(db, version, &tables);
   if (rc != SQLITE_OK) {
     describe(db, rc, path, err, errlen);
     return false;
@@ -80,12 +100,6 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
     return false;
   }
   if (*version == 0) {
-    int tables = 0;
-    rc = query_int(db, "SELECT count(*) FROM sqlite_schema", &tables);
-    if (rc != SQLITE_OK) {
-      describe(db, rc, path, err, errlen);
-      return false;
-    }
     if (tables > 0) {
       snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it holds other tables); give --db a new file name", path);
       return false;
@@ -156,8 +170,16 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
     return NULL;
   }
   if (mode == STORE_WRITE) {
-    /* Only now, when the file is known to be ours: WAL rewrites the header. */
-    int wal_rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    /* Only now, when the file is known to be ours: WAL rewrites the header.
+     * Changing a new file's journal mode does not wait out the busy timeout
+     * (SQLite answers SQLITE_BUSY at once where waiting could deadlock), so
+     * while another import is creating the same store, try again. */
+    int wal_rc, waited = 0;
+    while (((wal_rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) & 0xff) == SQLITE_BUSY &&
+           waited < BUSY_TIMEOUT_MS) {
+      sqlite3_sleep(10);
+      waited += 10;
+    }
     if (wal_rc != SQLITE_OK) {
       describe(db, wal_rc, path, err, errlen);
       sqlite3_close(db);
