@@ -112,6 +112,8 @@ run_golden() { # CHARTER
 run_store() { # CHARTER
   bin=$1
   d="$top/tests/golden/store"
+  wrap=""
+  [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
   [ -d "$d" ] || return 0
   for c in "$d"/*/cmds; do
     [ -f "$c" ] || continue
@@ -123,7 +125,8 @@ run_store() { # CHARTER
     actual=$(cd "$tmp" && grep -v -e '^#' -e '^$' cmds | while IFS= read -r line; do
       printf '$ charter %s\n' "$line"
       eval "set -- $line"
-      TZ=UTC timeout 20 "$bin" "$@" 2>"$tmp/.stderr"
+      # shellcheck disable=SC2086
+      TZ=UTC timeout 60 $wrap "$bin" "$@" 2>"$tmp/.stderr"
       rc=$?
       cat "$tmp/.stderr"
       echo "[exit $rc]"
@@ -165,7 +168,10 @@ run_bad_csv() { # CHARTER
     cp "$tmp/seed.db" "$tmp/test.db"
     args=""
     [ -f "$d/$name.args" ] && args=$(cat "$d/$name.args")
-    actual=$(cd "$tmp" && { timeout 20 "$bin" import --db test.db $args main.charter "$name.csv" 2>.stderr; echo "[exit $?]" >.rc; }; cat .stderr .rc)
+    wrap=""
+    [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+    # shellcheck disable=SC2086
+    actual=$(cd "$tmp" && { timeout 60 $wrap "$bin" import --db test.db $args main.charter "$name.csv" 2>.stderr; echo "[exit $?]" >.rc; }; cat .stderr .rc)
     expected="$d/$name.out"
     if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
       printf '%s\n' "$actual" >"$expected"
