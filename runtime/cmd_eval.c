@@ -249,6 +249,9 @@ static void cell(Table *t, const char *fmt, ...) {
   va_start(ap, fmt);
   buf_vprintf(&b, fmt, ap);
   va_end(ap);
+  /* a line end or tab inside a title or group would break the columns */
+  for (size_t i = 0; i < b.len; i++)
+    if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f) b.data[i] = ' ';
   vec_push(&t->cells, b.data ? b.data : xstrdup(""));
 }
 
@@ -373,6 +376,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
         if (x->line->form == EQ_GROUP && isfinite(x->value)) with_unit(&s, x->value, unit_of(e->decl));
         else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
         else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);
+        else if (x->line->form == EQ_RATIO && x->best) buf_puts(&s, "no ratio (a group at or below 0)");
         if (x->best && x->worst) buf_printf(&s, "%sbest %s, worst %s", s.len ? "; " : "", x->best, x->worst);
         if (x->nmissing > 0) {
           buf_printf(&s, "%sno data for ", s.len ? "; " : "");

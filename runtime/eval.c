@@ -82,15 +82,24 @@ void eval_num_text(double v, char out[40]) {
     snprintf(out, 40, "%.*g", prec, v);
     if (strtod(out, NULL) == v) break;
   }
+  snprintf(out, 40, "%.*g", prec, v); /* the shortest digits, maybe with an exponent */
+  char *e = strchr(out, 'e');
+  if (e) { /* 1e-05 -> 1e-5, 1e+20 -> 1e20 */
+    char *d = e + 1, *q = e + 1;
+    if (*q == '+') q++;
+    else if (*q == '-') *d++ = *q++;
+    while (*q == '0' && q[1]) q++;
+    memmove(d, q, strlen(q) + 1);
+  }
   double a = fabs(v);
   if (a >= 1e-5 && a < 1e17) {
-    /* the same digits without an exponent */
+    /* the same digits without an exponent, unless that is longer */
+    char fixed[40];
     int decimals = prec - 1 - (int)floor(log10(a));
     if (decimals < 0) decimals = 0;
-    snprintf(out, 40, "%.*f", decimals, v);
-    if (strtod(out, NULL) != v) snprintf(out, 40, "%.17g", v);
-  } else
-    snprintf(out, 40, "%.*g", prec, v);
+    snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
+    if (strtod(fixed, NULL) == v && strlen(fixed) <= strlen(out)) strcpy(out, fixed);
+  }
   if (strcmp(out, "-0") == 0) strcpy(out, "0");
 }
 
@@ -199,20 +208,26 @@ static const Obs *table_find(const Table *tb, const char *dim, const char *grp, 
   return NULL;
 }
 
-enum { MAX_OPERANDS = 64 };
+static int count_names(const Expr *e) {
+  if (!e) return 0;
+  int n = e->kind == E_NAME;
+  n += count_names(e->a) + count_names(e->b);
+  for (int i = 0; i < e->nitems; i++) n += count_names(e->items[i]);
+  return n;
+}
 
 static void compute_formula(Ctx *c, const Decl *d, Table *out) {
   const Expr *e = decl_attr(d, "formula")->first->expr;
-  const Decl *ops[MAX_OPERANDS];
-  const Table *tabs[MAX_OPERANDS];
-  double vals[MAX_OPERANDS];
-  int n = 0;
-  operands(c->p, e, ops, &n, MAX_OPERANDS);
-  if (n == 0) return;
+  int max = count_names(e), n = 0;
+  if (max == 0) return;
+  const Decl **ops = xmalloc((size_t)max * sizeof *ops);
+  const Table **tabs = xmalloc((size_t)max * sizeof *tabs);
+  double *vals = xmalloc((size_t)max * sizeof *vals);
+  operands(c->p, e, ops, &n, max);
   for (int i = 0; i < n; i++) tabs[i] = table_of(c, ops[i]);
-  size_t cap = tabs[0]->n;
+  size_t cap = n ? tabs[0]->n : 0;
   out->o = cap ? arena_alloc(c->arena, cap * sizeof *out->o) : NULL;
-  for (size_t k = 0; k < tabs[0]->n; k++) {
+  for (size_t k = 0; k < cap; k++) {
     const Obs *o = &tabs[0]->o[k];
     bool ok = true;
     vals[0] = o->v;
@@ -224,6 +239,9 @@ static void compute_formula(Ctx *c, const Decl *d, Table *out) {
     double v;
     if (ok && formula_value(e, ops, vals, n, &v)) out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, v};
   }
+  free(ops);
+  free(tabs);
+  free(vals);
 }
 
 /* Every observation of d up to the as-of day, read or computed once. */
