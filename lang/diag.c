@@ -192,8 +192,8 @@ void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style) {
   for (int i = 0; i < d->items.len; i++) {
     if (style.max > 0 && shown == style.max) {
       int more = d->items.len - shown;
-      fprintf(out, "charter: %d more diagnostic%s not shown (--format json lists them all)\n", more,
-              more == 1 ? "" : "s");
+      fprintf(out, "charter: %d more diagnostic%s not shown%s%s\n", more, more == 1 ? "" : "s",
+              style.more ? " " : "", style.more ? style.more : "");
       break;
     }
     Diag *g = d->items.items[i];

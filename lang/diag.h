@@ -58,6 +58,7 @@ void diag_sort(DiagList *d);
 typedef struct DiagStyle {
   bool color; /* ANSI colours */
   int max;    /* diagnostics printed before "N more" (0: no limit) */
+  const char *more; /* said after "N more not shown", e.g. where to see them, or NULL */
 } DiagStyle;
 
 void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style);

@@ -59,11 +59,11 @@ int cmd_check(int argc, char **argv) {
 
   if (strcmp(format, "text") == 0) {
     bool c = color_wanted(color);
-    DiagStyle style = {c, 50};
+    DiagStyle style = {c, 50, "(--format json lists them all)"};
     diag_print_text(stderr, &p->diags, &p->srcs, style);
     if (!p->entry_unreadable) diag_print_summary(stderr, &p->diags, c);
   } else if (p->entry_unreadable) {
-    diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){false, 50});
+    diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){false, 50, NULL});
   } else if (strcmp(format, "json") == 0) {
     diag_print_json(stdout, &p->diags, &p->srcs);
   } else if (strcmp(format, "sarif") == 0) {

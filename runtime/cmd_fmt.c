@@ -92,7 +92,7 @@ static int fmt_one(const char *path, Mode mode) {
       }
     }
     diag_sort(&shown);
-    diag_print_text(stderr, &shown, &srcs, (DiagStyle){color_wanted("auto"), 50});
+    diag_print_text(stderr, &shown, &srcs, (DiagStyle){color_wanted("auto"), 50, NULL});
     fprintf(stderr, "charter: '%s' was not formatted because it does not parse\n", is_stdin ? "-" : path);
     diag_free(&shown);
     status = EXIT_USAGE;

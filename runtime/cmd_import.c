@@ -168,13 +168,39 @@ static bool parse_value(const char *s, size_t n, double *out, const char **why) 
     if (ed) i = j;
   }
   if (!digits || i != n) return false;
-  errno = 0;
   double v = strtod(s, NULL);
   if (!isfinite(v)) {
     *why = "the value is too large to store: a value is a finite number";
     return false;
   }
+  if (v == 0 && strpbrk(s, "123456789") && (!strpbrk(s, "eE") || strpbrk(s, "123456789") < strpbrk(s, "eE"))) {
+    *why = "the value is too small to store: it would be stored as 0";
+    return false;
+  }
   *out = v;
+  return true;
+}
+
+/* True when a field starts or ends with white space, which is kept. */
+static bool edge_space(const CsvField *f) {
+  return f->n && (strchr(" \t", f->s[0]) || strchr(" \t", f->s[f->n - 1]));
+}
+
+/* Reports a field with spaces around it; true if it had them. */
+static bool spaced(Import *im, uint32_t file, const CsvField *f, const char *what) {
+  if (!edge_space(f)) return false;
+  diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL,
+           "the %s '%s' has spaces around it: fields are read exactly as written, so remove them", what, f->s);
+  return true;
+}
+
+static bool valid_utf8(const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    int k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+    if (!k) return false;
+    i += (size_t)k;
+  }
   return true;
 }
 
@@ -200,6 +226,7 @@ static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
     return NULL;
   }
   const Decl *d = strmap_getn(&im->p->ids, f->s, f->n);
+  if (!d && spaced(im, file, f, "indicator")) return NULL;
   if (!d) {
     const char *hint = strmap_getn(&im->unknown, f->s, f->n);
     if (!hint) {
@@ -252,6 +279,7 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   if (!r->dim) {
     const Decl *d = strmap_getn(&im->p->ids, df->s, df->n);
     Loc loc = field_loc(file, df);
+    if (spaced(im, file, df, "dimension")) return false;
     if (d && d->kind == D_DIMENSION)
       diag_add(&im->diags, SEV_ERROR, loc, NULL,
                "indicator '%s' is not disaggregated by '%s': add it to the indicator's disaggregate list, or leave dimension and group empty",
@@ -286,6 +314,10 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   for (int i = 0; i < groups->n; i++) {
     names[i] = groups->vals[i].str;
     buf_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
+  }
+  if (spaced(im, file, gf, "group")) {
+    buf_free(&list);
+    return false;
   }
   const char *best = suggest_best(gf->s, names, groups->n);
   if (!best)
@@ -381,6 +413,16 @@ static void read_csv(Import *im, uint32_t file) {
     csv_free(&rd);
     return;
   }
+  for (int i = 0; i < rd.nfields; i++) {
+    const char *cr = memchr(rd.fields[i].s, '\r', rd.fields[i].n);
+    if (cr && !rd.fields[i].quoted) {
+      uint32_t at = rd.fields[i].off + (uint32_t)(cr - rd.fields[i].s);
+      diag_add(&im->diags, SEV_ERROR, (Loc){file, at, at + 1}, NULL,
+               "this file's lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line ends");
+      csv_free(&rd);
+      return;
+    }
+  }
   if (!read_header(im, file, &rd, col_of)) {
     csv_free(&rd);
     return;
@@ -428,7 +470,11 @@ static void read_csv(Import *im, uint32_t file) {
       diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
       ok = false;
     } else if (!period_parse(pf->s, pf->n, &r->per, &why)) {
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", pf->s, why);
+      if (!spaced(im, file, pf, "period")) {
+        if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
+          why = "write the quarter with a capital Q, as in 2027-Q2";
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", pf->s, why);
+      }
       ok = false;
     } else
       r->end = period_last_day(r->per);
@@ -439,6 +485,14 @@ static void read_csv(Import *im, uint32_t file) {
       else
         diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", vf->s, value_hint(vf->s));
       ok = false;
+    }
+    for (int c = COL_SOURCE; c <= COL_NOTE; c++) {
+      const CsvField *tf = col_of[c] >= 0 ? &rd.fields[col_of[c]] : NULL;
+      if (tf && !valid_utf8(tf->s, tf->n)) {
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, tf), NULL,
+                 "the %s is not UTF-8 text: save the file as UTF-8 (in Excel: \"CSV UTF-8\")", col_names[c]);
+        ok = false;
+      }
     }
     if (!ok) continue;
     r->source = field_text(im, src, &rd, col_of[COL_SOURCE], &r->source_len);
@@ -689,6 +743,8 @@ int cmd_import(int argc, char **argv) {
   char **files = argv + optind + 1;
   int nfiles = argc - optind - 1;
   for (int f = 0; f < nfiles; f++) {
+    if (strcmp(files[f], "-") == 0)
+      return usage_error("import", "import reads CSV files, not standard input: save the data to a file and name it");
     size_t n = strlen(files[f]);
     if (n >= 8 && strcmp(files[f] + n - 8, ".charter") == 0)
       return usage_error("import", "'%s' is a program file: import takes one program, then CSV files", files[f]);
@@ -745,7 +801,7 @@ int cmd_import(int argc, char **argv) {
   }
   if (im.diags.nerrors) {
     diag_sort(&im.diags);
-    diag_print_text(stderr, &im.diags, &im.srcs, (DiagStyle){color, 50});
+    diag_print_text(stderr, &im.diags, &im.srcs, (DiagStyle){color, 50, "(fix these and import again to see them)"});
     diag_print_summary(stderr, &im.diags, color);
     fprintf(stderr, "charter: nothing imported: fix the rows above; the database is unchanged\n");
     status = EXIT_FINDINGS;

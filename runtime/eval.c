@@ -93,12 +93,13 @@ void eval_num_text(double v, char out[40]) {
   }
   double a = fabs(v);
   if (a >= 1e-5 && a < 1e17) {
-    /* the same digits without an exponent, unless that is longer */
+    /* the same digits without an exponent */
     char fixed[40];
     int decimals = prec - 1 - (int)floor(log10(a));
     if (decimals < 0) decimals = 0;
     snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
-    if (strtod(fixed, NULL) == v && strlen(fixed) <= strlen(out)) strcpy(out, fixed);
+    /* from 1 up, always (1000, not 1e3); below 1, when no longer */
+    if (strtod(fixed, NULL) == v && (a >= 1 || strlen(fixed) <= strlen(out))) strcpy(out, fixed);
   }
   if (strcmp(out, "-0") == 0) strcpy(out, "0");
 }

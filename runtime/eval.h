@@ -70,8 +70,9 @@ const char *eval_trend_name(Trend t);
 const EvalIndicator *eval_find(const EvalResult *r, const Decl *decl);
 /* Today's date in UTC, as days from 1970-01-01. */
 int32_t eval_today(void);
-/* v in the shortest form that reads back exactly, without an exponent
- * where one is not needed (60, 0.2, 1e-07). */
+/* v in the shortest digits that read back exactly: without an exponent
+ * from 1e-5 up to 1e17 (60, 1000, 0.2), except below 1 where the exponent
+ * form is shorter (1e-5, 5.0000000000061104e-5); 1e17 and up as 1e17. */
 void eval_num_text(double v, char out[40]);
 /* v with at most two decimals, trailing zeros dropped (for people). */
 void eval_num_short(double v, char out[48]);

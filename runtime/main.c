@@ -48,7 +48,7 @@ int program_refused(Program *p, const char *what) {
   if (!p->entry_unreadable && !p->diags.nerrors) return EXIT_OK;
   diag_sort(&p->diags);
   bool c = color_wanted("auto");
-  diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){c, 50});
+  diag_print_text(stderr, &p->diags, &p->srcs, (DiagStyle){c, 50, NULL});
   if (p->entry_unreadable) return EXIT_USAGE;
   diag_print_summary(stderr, &p->diags, c);
   fprintf(stderr, "charter: nothing %s: fix the errors above first\n", what);

@@ -299,17 +299,38 @@ static int overlay_of(EvalStatus s) {
   }
 }
 
-/* A goal's or outcome's status: the worst of its indicators'. */
-static int overlay_of_decl(const Ctx *c, const Decl *d) {
-  if (d->kind == D_INDICATOR) return c->ind[d->index] ? overlay_of(c->ind[d->index]->status) : OV_NONE;
+/* A goal's or outcome's status: the worst of its indicators'. *unrated
+ * (may be NULL) receives how many of its indicators have no status, and
+ * *nind how many it has. */
+static int overlay_count(const Ctx *c, const Decl *d, int *unrated, int *nind, bool *any_data) {
+  if (d->kind == D_INDICATOR) {
+    const EvalIndicator *e = c->ind[d->index];
+    *nind = 1;
+    *any_data = e && e->has_latest;
+    int s = e ? overlay_of(e->status) : OV_NONE;
+    *unrated = s == OV_NONE;
+    return s;
+  }
   const AttrVals *a = decl_attr(d, "indicator");
   int worst = OV_NONE;
+  *unrated = *nind = 0;
+  *any_data = false;
   for (int i = 0; i < a->n; i++) {
     const Decl *x = a->vals[i].ref;
-    int s = x && c->ind[x->index] ? overlay_of(c->ind[x->index]->status) : OV_NONE;
+    const EvalIndicator *e = x ? c->ind[x->index] : NULL;
+    int s = e ? overlay_of(e->status) : OV_NONE;
+    if (e && e->has_latest) *any_data = true;
+    if (s == OV_NONE) ++*unrated;
+    ++*nind;
     if (s < worst) worst = s;
   }
   return worst;
+}
+
+static int overlay_of_decl(const Ctx *c, const Decl *d) {
+  int unrated, nind;
+  bool any_data;
+  return overlay_count(c, d, &unrated, &nind, &any_data);
 }
 
 static bool overlaid(const Ctx *c, const Decl *d) {
@@ -339,7 +360,15 @@ static void status_caption(const Ctx *c, Buf *b, const Decl *d, int ov) {
     else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
     return;
   }
-  buf_puts(b, ov == OV_NONE ? "no data" : overlay[ov].label);
+  int unrated, nind;
+  bool any_data;
+  overlay_count(c, d, &unrated, &nind, &any_data);
+  if (ov != OV_NONE) {
+    buf_puts(b, overlay[ov].label);
+    /* a worst status hides the indicators that have none */
+    if (unrated) buf_printf(b, "\nno status for %d of %d indicators", unrated, nind);
+  } else
+    buf_puts(b, nind == 0 ? "no indicator" : any_data ? "no target" : "no data");
 }
 
 /* The title (the view's, else the charter's), the subtitle, and a legend of

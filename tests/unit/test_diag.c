@@ -305,8 +305,8 @@ static char *render(Fix *f, Format fmt, int max) {
   FILE *m = open_memstream(&out, &len);
   assert_non_null(m);
   switch (fmt) {
-  case TEXT: diag_print_text(m, &f->d, &f->srcs, (DiagStyle){false, max}); break;
-  case TEXT_COLOR: diag_print_text(m, &f->d, &f->srcs, (DiagStyle){true, max}); break;
+  case TEXT: diag_print_text(m, &f->d, &f->srcs, (DiagStyle){false, max, NULL}); break;
+  case TEXT_COLOR: diag_print_text(m, &f->d, &f->srcs, (DiagStyle){true, max, NULL}); break;
   case SUMMARY: diag_print_summary(m, &f->d, false); break;
   case SUMMARY_COLOR: diag_print_summary(m, &f->d, true); break;
   case JSON: diag_print_json(m, &f->d, &f->srcs); break;
