@@ -794,7 +794,8 @@ int cmd_import(int argc, char **argv) {
       if ((rc & 0xff) == SQLITE_BUSY)
         fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
       else
-        fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, sqlite3_errmsg(db));
+        /* sqlite3_errstr: the ROLLBACK in store_all has reset sqlite3_errmsg */
+        fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, sqlite3_errstr(rc));
       status = EXIT_USAGE;
       goto cleanup;
     }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* How long an import waits for another one to finish, in milliseconds. */
 #define BUSY_TIMEOUT_MS 60000
@@ -135,6 +136,43 @@ static bool migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
   return true;
 }
 
+/* Reads the file's header before SQLite opens it, so that a file that is
+ * not a database, or a store of a newer schema, is refused without SQLite
+ * creating a -wal or -shm file beside it. (A newer version still only in
+ * the WAL is caught by check_version.) */
+static bool check_header(const char *path, StoreMode mode, char *err, size_t errlen) {
+  unsigned char h[100];
+  FILE *f = fopen(path, "rb");
+  if (!f) return true; /* a new store, or SQLite will say why */
+  size_t n = fread(h, 1, sizeof h, f);
+  fclose(f);
+  if (n == 0) {
+    if (mode == STORE_READ) {
+      snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
+      return false;
+    }
+    return true;
+  }
+  /* the magic, then what every SQLite 3 header holds: a page size that is a
+   * power of two from 512 to 65536 (1 for 65536), and the fixed payload
+   * fractions 64, 32, 32 */
+  unsigned page = (unsigned)h[16] << 8 | h[17];
+  bool sane = n == sizeof h && memcmp(h, "SQLite format 3", 16) == 0 && (page == 1 || (page >= 512 && !(page & (page - 1)))) &&
+              h[21] == 64 && h[22] == 32 && h[23] == 32;
+  if (!sane) {
+    snprintf(err, errlen, "'%s' is not a Charter measurement store: it is not an SQLite database; give --db a new file name or a store that charter import made", path);
+    return false;
+  }
+  unsigned long version = (unsigned long)h[60] << 24 | (unsigned long)h[61] << 16 | (unsigned long)h[62] << 8 | h[63];
+  if (version > STORE_VERSION) {
+    snprintf(err, errlen,
+             "'%s' was written by a newer charter (store schema %lu; this charter knows up to %d): it is left as it is; use a newer charter",
+             path, version, STORE_VERSION);
+    return false;
+  }
+  return true;
+}
+
 sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
   struct stat st;
   if (!*path) {
@@ -153,7 +191,14 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
     snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
     return NULL;
   }
-  int flags = (mode == STORE_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+  if (!check_header(path, mode, err, errlen)) return NULL;
+  /* Readers are read-only by PRAGMA query_only, and open the file itself
+   * read-write when they may: a read-only connection to a WAL database
+   * leaves SQLite's -wal and -shm files beside it, which the last
+   * read-write connection removes when it closes. */
+  int flags = (mode == STORE_WRITE           ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+               : access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
+                                          : SQLITE_OPEN_READONLY) |
               SQLITE_OPEN_NOMUTEX;
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(path, &db, flags, NULL);
@@ -164,6 +209,7 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  if (mode == STORE_READ) sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
   int version = 0;
   if (!check_version(db, path, mode, &version, err, errlen)) {
     sqlite3_close(db);
