@@ -181,6 +181,31 @@ static bool parse_value(const char *s, size_t n, double *out, const char **why) 
   return true;
 }
 
+/* A field's text for a message: invalid UTF-8 and control characters as
+ * \xNN, and at most 60 characters (a 1 MB field makes no 1 MB message). */
+static const char *shown(Import *im, const CsvField *f) {
+  Buf b = {0};
+  size_t chars = 0;
+  for (size_t i = 0; i < f->n;) {
+    if (++chars > 60) {
+      buf_puts(&b, "\xE2\x80\xA6");
+      break;
+    }
+    uint32_t cp;
+    int k = utf8_decode((const unsigned char *)f->s + i, f->n - i, &cp);
+    if (!k || cp < 0x20 || cp == 0x7f) {
+      buf_printf(&b, "\\x%02X", (unsigned char)f->s[i]);
+      i++;
+    } else {
+      buf_add(&b, f->s + i, (size_t)k);
+      i += (size_t)k;
+    }
+  }
+  const char *out = arena_strdup(&im->arena, buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
 /* True when a field starts or ends with white space, which is kept. */
 static bool edge_space(const CsvField *f) {
   return f->n && (strchr(" \t", f->s[0]) || strchr(" \t", f->s[f->n - 1]));
@@ -190,7 +215,7 @@ static bool edge_space(const CsvField *f) {
 static bool spaced(Import *im, uint32_t file, const CsvField *f, const char *what) {
   if (!edge_space(f)) return false;
   diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL,
-           "the %s '%s' has spaces around it: fields are read exactly as written, so remove them", what, f->s);
+           "the %s '%s' has spaces around it: fields are read exactly as written, so remove them", what, shown(im, f));
   return true;
 }
 
@@ -210,7 +235,7 @@ static const char *value_hint(const char *s) {
   if (*t == '+' || *t == '-') t++;
   if (!strcasecmp(t, "nan") || !strcasecmp(t, "inf") || !strcasecmp(t, "infinity"))
     return "a value is a finite number; leave the row out when nothing was measured";
-  if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces: fields are read exactly as written";
+  if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces (fields are read exactly as written)";
   if (strchr(s, '%')) return "write the number without '%': the unit belongs to the indicator";
   if (strchr(s, ',')) return "write the number without thousands separators, with '.' for decimals";
   if (strchr(s, '$') || strstr(s, "\xe2\x82\xac") || strstr(s, "\xc2\xa3"))
@@ -236,19 +261,19 @@ static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
       if (!hint) hint = "";
     }
     if (*hint)
-      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator; did you mean '%s'?", f->s, hint);
+      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator; did you mean '%s'?", shown(im, f), hint);
     else
-      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator: the program declares no indicator of that id", f->s);
+      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator: the program declares no indicator of that id", shown(im, f));
     return NULL;
   }
   if (d->kind != D_INDICATOR) {
-    diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is %s %s, not an indicator", f->s,
+    diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is %s %s, not an indicator", shown(im, f),
              ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
     return NULL;
   }
   if (decl_attr(d, "formula")->first) {
     diag_add(&im->diags, SEV_ERROR, loc, NULL,
-             "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", f->s);
+             "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", shown(im, f));
     return NULL;
   }
   return d;
@@ -264,13 +289,13 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   if (!dn) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, gf), NULL,
              "group '%s' has no dimension: name its dimension in the dimension column, or leave both empty for the whole population",
-             gf->s);
+             shown(im, gf));
     return false;
   }
   if (!gn) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, df), NULL,
              "dimension '%s' has no group: name the group in the group column, or leave both empty for the whole population",
-             df->s);
+             shown(im, df));
     return false;
   }
   const AttrVals *dis = decl_attr(r->ind, "disaggregate");
@@ -283,7 +308,7 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
     if (d && d->kind == D_DIMENSION)
       diag_add(&im->diags, SEV_ERROR, loc, NULL,
                "indicator '%s' is not disaggregated by '%s': add it to the indicator's disaggregate list, or leave dimension and group empty",
-               r->ind->id, df->s);
+               r->ind->id, shown(im, df));
     else if (dis->n) {
       const char **names = arena_alloc(&im->arena, (size_t)dis->n * sizeof *names);
       Buf list = {0};
@@ -292,14 +317,18 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
         buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
       }
       const char *best = suggest_best(df->s, names, dis->n);
-      Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'; did you mean '%s'?", df->s, r->ind->id, best)
-                     : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'", df->s, r->ind->id);
+      Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'; did you mean '%s'?", shown(im, df), r->ind->id, best)
+                     : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'", shown(im, df), r->ind->id);
       diag_note_noloc(&im->diags, g, "'%s' is disaggregated by %s", r->ind->id, buf_str(&list));
       buf_free(&list);
-    } else
+    } else if (d && d->kind == D_DIMENSION)
       diag_add(&im->diags, SEV_ERROR, loc, NULL,
                "indicator '%s' is not disaggregated: leave dimension and group empty, or add 'disaggregate %s' to it",
-               r->ind->id, df->s);
+               r->ind->id, shown(im, df));
+    else
+      diag_add(&im->diags, SEV_ERROR, loc, NULL,
+               "indicator '%s' is not disaggregated, and the program declares no dimension '%s': leave dimension and group empty",
+               r->ind->id, shown(im, df));
     return false;
   }
   const AttrVals *groups = decl_attr(r->dim, "groups");
@@ -324,8 +353,8 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
     for (int i = 0; i < groups->n; i++)
       if (strcasecmp(names[i], gf->s) == 0) best = names[i];
   Loc loc = field_loc(file, gf);
-  Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s; did you mean '%s'?", gf->s, r->dim->id, best)
-                 : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s", gf->s, r->dim->id);
+  Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s; did you mean '%s'?", shown(im, gf), r->dim->id, best)
+                 : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s", shown(im, gf), r->dim->id);
   diag_note_noloc(&im->diags, g, "%s's groups are %s", r->dim->id, buf_str(&list));
   buf_free(&list);
   return false;
@@ -349,14 +378,14 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
       if (f->n == 0)
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
       else if (best)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", f->s, best);
+        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
       else
         diag_add(&im->diags, SEV_ERROR, loc, NULL,
                  "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source and note",
-                 f->s);
+                 shown(im, f));
       ok = false;
     } else if (col_of[c] >= 0) {
-      Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", f->s);
+      Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", shown(im, f));
       diag_note(&im->diags, g, field_loc(file, &rd->fields[col_of[c]]), "it is first named here");
       ok = false;
     } else
@@ -394,6 +423,12 @@ static const char *field_text(Import *im, const Src *src, const CsvReader *rd, i
 /* Reads and checks every row of one file into im->rows. */
 static void read_csv(Import *im, uint32_t file) {
   Src *src = src_get(&im->srcs, file);
+  const unsigned char *u = (const unsigned char *)src->text;
+  if (src->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 2}, NULL,
+             "this file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")");
+    return;
+  }
   CsvReader rd;
   csv_init(&rd, src->text, src->len);
   if (rd.err == CSV_TOO_LARGE) {
@@ -473,7 +508,7 @@ static void read_csv(Import *im, uint32_t file) {
       if (!spaced(im, file, pf, "period")) {
         if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
           why = "write the quarter with a capital Q, as in 2027-Q2";
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", pf->s, why);
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
       }
       ok = false;
     } else
@@ -483,7 +518,7 @@ static void read_csv(Import *im, uint32_t file) {
       if (why)
         diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "%s", why);
       else
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", vf->s, value_hint(vf->s));
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", shown(im, vf), value_hint(vf->s));
       ok = false;
     }
     for (int c = COL_SOURCE; c <= COL_NOTE; c++) {
