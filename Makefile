@@ -95,10 +95,10 @@ asan: $(B)/asan/charter
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c $(B)/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
 $(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) -O1 -g $(SAN) -o $@ $^ $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) -O1 -g $(SAN) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
 $(B)/tests/roundtrip: tests/roundtrip.c $(B)/libcharter.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)

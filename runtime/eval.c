@@ -79,12 +79,13 @@ void eval_day_text(int32_t day, char out[11]) {
 void eval_num_text(double v, char out[40]) {
   int prec = 1;
   for (; prec < 17; prec++) {
-    snprintf(out, 40, "%.*g", prec, v);
+    snprintf(out, 40, "%.*e", prec - 1, v);
     if (strtod(out, NULL) == v) break;
   }
-  snprintf(out, 40, "%.*g", prec, v); /* the shortest digits, maybe with an exponent */
+  snprintf(out, 40, "%.*e", prec - 1, v); /* the fewest digits, as d.ddde-05 */
   char *e = strchr(out, 'e');
-  if (e) { /* 1e-05 -> 1e-5, 1e+20 -> 1e20 */
+  int exp10 = e ? atoi(e + 1) : 0; /* the decimal exponent, exactly */
+  if (e) { /* 1.5e-05 -> 1.5e-5, 1e+20 -> 1e20 */
     char *d = e + 1, *q = e + 1;
     if (*q == '+') q++;
     else if (*q == '-') *d++ = *q++;
@@ -92,16 +93,19 @@ void eval_num_text(double v, char out[40]) {
     memmove(d, q, strlen(q) + 1);
   }
   double a = fabs(v);
+  if (a == 0) {
+    strcpy(out, "0");
+    return;
+  }
   if (a >= 1e-5 && a < 1e17) {
-    /* the same digits without an exponent */
+    /* the same digits without an exponent: from 1 up always (1000, not
+     * 1e3); below 1 when no longer (0.5, 0.25, but 1e-4) */
     char fixed[40];
-    int decimals = prec - 1 - (int)floor(log10(a));
+    int decimals = prec - 1 - exp10;
     if (decimals < 0) decimals = 0;
     snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
-    /* from 1 up, always (1000, not 1e3); below 1, when no longer */
     if (strtod(fixed, NULL) == v && (a >= 1 || strlen(fixed) <= strlen(out))) strcpy(out, fixed);
   }
-  if (strcmp(out, "-0") == 0) strcpy(out, "0");
 }
 
 void eval_num_short(double v, char out[48]) {

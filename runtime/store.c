@@ -109,7 +109,20 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
       snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
       return false;
     }
-  } else if (*version < STORE_VERSION && mode == STORE_READ) {
+  } else {
+    /* a file of another program's may have set user_version too */
+    int ours = 0;
+    rc = query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('import', 'measurement')", &ours);
+    if (rc != SQLITE_OK) {
+      describe(db, rc, path, err, errlen);
+      return false;
+    }
+    if (ours != 2) {
+      snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it has no measurement and import tables); give --db a new file name", path);
+      return false;
+    }
+  }
+  if (*version > 0 && *version < STORE_VERSION && mode == STORE_READ) {
     snprintf(err, errlen, "'%s' has the older store schema %d: run 'charter import' on it once to bring it up to date", path, *version);
     return false;
   }
@@ -200,8 +213,19 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
                : access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
                                           : SQLITE_OPEN_READONLY) |
               SQLITE_OPEN_NOMUTEX;
+  /* SQLite reads ":memory:" and "file:…" as special names: a relative
+   * path goes to it as "./path" */
+  char *name = NULL;
+  if (path[0] != '/') {
+    name = sqlite3_mprintf("./%s", path);
+    if (!name) {
+      snprintf(err, errlen, "out of memory");
+      return NULL;
+    }
+  }
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2(path, &db, flags, NULL);
+  int rc = sqlite3_open_v2(name ? name : path, &db, flags, NULL);
+  sqlite3_free(name);
   if (rc != SQLITE_OK) {
     describe(db, rc, path, err, errlen);
     sqlite3_close(db);

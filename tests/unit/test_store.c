@@ -1,0 +1,622 @@
+/* Opening the measurement store (runtime/store.c, TOOL.md "The measurement
+ * store"): a new store is created at schema 1 (user_version, WAL, both
+ * tables STRICT with the documented columns, foreign keys on); a store
+ * opens again in either mode; what is not a store, or is a newer one, is
+ * refused with the file left byte for byte as it was and nothing made next
+ * to it; the messages are lower-case, name the path and say what to do.
+ * Each test works in its own mkdtemp directory, removed afterwards. */
+#define _DEFAULT_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scratch.h"
+#include "store.h"
+
+static int setup(void **state) {
+  Scratch *s = calloc(1, sizeof *s);
+  if (!s) return -1;
+  scratch_init(s);
+  *state = s;
+  return 0;
+}
+
+static int teardown(void **state) {
+  Scratch *s = *state;
+  scratch_free(s);
+  free(s);
+  return 0;
+}
+
+/* ---- helpers ---- */
+
+/* The first column of sql's first row as an integer (-999 without a row). */
+static long long q_int(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  long long v = -999;
+  int rc = sqlite3_step(st);
+  if (rc == SQLITE_ROW) v = sqlite3_column_int64(st, 0);
+  else if (rc != SQLITE_DONE) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  sqlite3_finalize(st);
+  return v;
+}
+
+/* The same as text (the caller frees it; NULL without a row). */
+static char *q_text(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *st = NULL;
+  if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) fail_msg("%s: %s", sql, sqlite3_errmsg(db));
+  char *v = NULL;
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char *t = sqlite3_column_text(st, 0);
+    v = strdup(t ? (const char *)t : "");
+  }
+  sqlite3_finalize(st);
+  return v;
+}
+
+static void expect_text(sqlite3 *db, const char *sql, const char *want) {
+  char *got = q_text(db, sql);
+  bool same = got && strcmp(got, want) == 0;
+  if (!same) print_error("%s\n  gives    %s\n  expected %s\n", sql, got ? got : "(no row)", want);
+  free(got);
+  if (!same) fail();
+}
+
+/* The extended result code of running sql. */
+static int exec_rc(sqlite3 *db, const char *sql) {
+  sqlite3_extended_result_codes(db, 1);
+  return sqlite3_exec(db, sql, NULL, NULL, NULL);
+}
+
+/* Makes a database with plain SQLite (rollback journal unless sql says). */
+static void make_db(const char *path, const char *sql) {
+  sqlite3 *db = NULL;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  char *msg = NULL;
+  if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
+  assert_int_equal(sqlite3_close(db), SQLITE_OK);
+}
+
+/* A refusal message: lower-case at the start (or the quoted path), one
+ * line, no full stop, names the path in quotes (when given) and holds
+ * each of the words wanted (NULL-terminated). */
+static void expect_message(const char *err, const char *path, ...) {
+  if (!*err) fail_msg("no message");
+  if (isupper((unsigned char)err[0])) fail_msg("message starts upper-case: %s", err);
+  if (strchr(err, '\n')) fail_msg("message of several lines: %s", err);
+  size_t n = strlen(err);
+  if (err[n - 1] == '.' || err[n - 1] == ' ') fail_msg("message ends with '%c': %s", err[n - 1], err);
+  if (path) {
+    char quoted[PATH_MAX + 3];
+    snprintf(quoted, sizeof quoted, "'%s'", path);
+    if (!strstr(err, quoted)) fail_msg("message does not name %s: %s", quoted, err);
+  }
+  va_list ap;
+  va_start(ap, path);
+  const char *w;
+  while ((w = va_arg(ap, const char *)) != NULL)
+    if (!strstr(err, w)) {
+      va_end(ap);
+      fail_msg("message lacks \"%s\": %s", w, err);
+    }
+  va_end(ap);
+}
+
+/* store_open refuses path in mode, leaving it and its directory exactly as
+ * they were; err gets the message. */
+static void expect_refused(Scratch *s, const char *path, StoreMode mode, char *err, size_t errlen) {
+  size_t n0 = 0, n1 = 0;
+  unsigned char *before = scratch_read(path, &n0);
+  char *list0 = scratch_list(s->dir);
+  memset(err, 'x', errlen);
+  err[errlen - 1] = '\0';
+  sqlite3 *db = store_open(path, mode, err, errlen);
+  if (db) {
+    store_close(db);
+    free(before);
+    free(list0);
+    fail_msg("store_open(%s, %s) succeeded", path, mode == STORE_READ ? "read" : "write");
+  }
+  unsigned char *after = scratch_read(path, &n1);
+  char *list1 = scratch_list(s->dir);
+  bool same_file = (!before && !after) || (before && after && n0 == n1 && memcmp(before, after, n0) == 0);
+  bool same_dir = strcmp(list0, list1) == 0;
+  if (!same_dir) print_error("directory was: %s\n          now: %s\n", list0, list1);
+  free(before);
+  free(after);
+  free(list0);
+  free(list1);
+  if (!same_file) fail_msg("%s changed (%zu bytes, now %zu)", path, n0, n1);
+  if (!same_dir) fail();
+}
+
+/* ---- a new store ---- */
+
+static void test_write_creates_schema_1(void **state) {
+  Scratch *s = *state;
+  const char *path = scratch_path(s, "new.db");
+  char err[512] = "";
+  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_true(S_ISREG(st.st_mode));
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(STORE_VERSION, 1);
+  expect_text(db, "PRAGMA journal_mode", "wal");
+  assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
+  assert_true(q_int(db, "PRAGMA busy_timeout") > 0);
+  /* exactly the two tables, both STRICT */
+  assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
+  assert_int_equal(q_int(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = 'import'"), 1);
+  assert_int_equal(q_int(db, "SELECT strict FROM pragma_table_list WHERE schema = 'main' AND name = 'measurement'"),
+                   1);
+  assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND sql LIKE '%) STRICT%'"), 2);
+  /* the columns: name, type, not null, default, place in the primary key */
+  expect_text(db,
+              "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
+              "', ') FROM (SELECT * FROM pragma_table_info('import') ORDER BY cid)",
+              "id INTEGER 0 - 1, file TEXT 1 - 0, rows INTEGER 1 - 0, at TEXT 1 - 0");
+  expect_text(db,
+              "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
+              "', ') FROM (SELECT * FROM pragma_table_info('measurement') ORDER BY cid)",
+              "indicator TEXT 1 - 1, dimension TEXT 1 '' 2, grp TEXT 1 '' 3, period TEXT 1 - 0, "
+              "period_end TEXT 1 - 4, value REAL 1 - 0, source TEXT 1 '' 0, note TEXT 1 '' 0, "
+              "import_id INTEGER 1 - 0");
+  expect_text(db, "SELECT \"table\" || '(' || \"to\" || ') <- ' || \"from\" FROM pragma_foreign_key_list('measurement')",
+              "import(id) <- import_id");
+  store_close(db);
+  /* the journal mode is kept in the file (once closed): byte 18 and 19 of the header are 2 */
+  size_t n = 0;
+  unsigned char *bytes = scratch_read(path, &n);
+  assert_non_null(bytes);
+  assert_true(n >= 100);
+  assert_memory_equal(bytes, "SQLite format 3", 16);
+  assert_int_equal(bytes[18], 2);
+  assert_int_equal(bytes[19], 2);
+  free(bytes);
+}
+
+/* Foreign keys and STRICT typing are in force on the handle returned. */
+static void test_write_enforces_keys_and_types(void **state) {
+  Scratch *s = *state;
+  char err[512] = "";
+  sqlite3 *db = store_open(scratch_path(s, "k.db"), STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2025', '2025-12-31', 1.5, 1)"),
+                   SQLITE_OK);
+  /* no import 2 */
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2024', '2024-12-31', 1.5, 2)"),
+                   SQLITE_CONSTRAINT_FOREIGNKEY);
+  /* a value that is not a number */
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2023', '2023-12-31', 'many', 1)"),
+                   SQLITE_CONSTRAINT_DATATYPE);
+  /* the same key twice */
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2025-12-31', '2025-12-31', 2, 1)"),
+                   SQLITE_CONSTRAINT_PRIMARYKEY);
+  /* the defaults: '' for the whole population, source and note */
+  expect_text(db, "SELECT dimension || '|' || grp || '|' || source || '|' || note FROM measurement", "|||");
+  store_close(db);
+}
+
+/* A store opens again, in both modes and at the same time, and keeps its
+ * rows; the read handle cannot write. */
+static void test_second_open(void **state) {
+  Scratch *s = *state;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "again.db"));
+  char err[512] = "";
+  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z');"
+                               "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2025', '2025-12-31', 7, 1)"),
+                   SQLITE_OK);
+  store_close(db);
+
+  sqlite3 *w = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!w) fail_msg("second write open: %s", err);
+  sqlite3 *r = store_open(path, STORE_READ, err, sizeof err);
+  if (!r) fail_msg("read open beside a write open: %s", err);
+  sqlite3 *w2 = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!w2) fail_msg("third open: %s", err);
+  for (int k = 0; k < 3; k++) {
+    sqlite3 *h = k == 0 ? w : k == 1 ? r : w2;
+    assert_int_equal(q_int(h, "PRAGMA user_version"), 1);
+    assert_int_equal(q_int(h, "SELECT count(*) FROM measurement"), 1);
+    assert_int_equal(q_int(h, "SELECT value FROM measurement"), 7);
+    assert_int_equal(q_int(h, "PRAGMA foreign_keys"), 1);
+    assert_int_equal(q_int(h, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
+  }
+  expect_text(r, "PRAGMA journal_mode", "wal");
+  assert_int_equal(exec_rc(r, "DELETE FROM measurement") & 0xff, SQLITE_READONLY);
+  /* a row written by one write handle is seen by the others */
+  assert_int_equal(exec_rc(w, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                              "VALUES ('i', '2026', '2026-12-31', 8, 1)"),
+                   SQLITE_OK);
+  assert_int_equal(q_int(r, "SELECT count(*) FROM measurement"), 2);
+  assert_int_equal(q_int(w2, "SELECT count(*) FROM measurement"), 2);
+  store_close(w);
+  store_close(r);
+  store_close(w2);
+}
+
+/* An empty file, and a version-0 database with no tables, become stores. */
+static void test_write_adopts_empty_files(void **state) {
+  Scratch *s = *state;
+  char err[512] = "";
+  const char *path = scratch_path(s, "zero.db");
+  scratch_write(path, "", 0);
+  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("empty file: %s", err);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
+  store_close(db);
+
+  path = scratch_path(s, "dropped.db");
+  make_db(path, "CREATE TABLE t (a); DROP TABLE t;");
+  db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("version-0 database without tables: %s", err);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  expect_text(db, "PRAGMA journal_mode", "wal");
+  store_close(db);
+}
+
+/* ---- refusals ---- */
+
+static void test_read_missing_is_not_created(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  const char *path = scratch_path(s, "missing.db");
+  expect_refused(s, path, STORE_READ, err, sizeof err);
+  expect_message(err, path, "there is no database", "charter import", NULL);
+  struct stat st;
+  assert_int_not_equal(stat(path, &st), 0);
+  assert_int_equal(errno, ENOENT);
+  char *list = scratch_list(s->dir);
+  assert_string_equal(list, "");
+  free(list);
+}
+
+/* A new store in a directory that does not exist: refused, nothing made. */
+static void test_write_in_missing_directory(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "no/such/dir.db"));
+  expect_refused(s, path, STORE_WRITE, err, sizeof err);
+  expect_message(err, path, "cannot open", NULL);
+  char *list = scratch_list(s->dir);
+  assert_string_equal(list, "");
+  free(list);
+}
+
+/* Read-only on an empty store (no tables yet): there is nothing to read. */
+static void test_read_version_0(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "empty.db"));
+  scratch_write(path, "", 0);
+  expect_refused(s, path, STORE_READ, err, sizeof err);
+  expect_message(err, path, "holds no measurements yet", "charter import", NULL);
+
+  snprintf(path, sizeof path, "%s", scratch_path(s, "dropped.db"));
+  make_db(path, "CREATE TABLE t (a); DROP TABLE t;");
+  expect_refused(s, path, STORE_READ, err, sizeof err);
+  expect_message(err, path, "holds no measurements yet", "charter import", NULL);
+}
+
+/* A store of a newer schema, in either journal mode: refused in both
+ * modes, byte for byte as it was. */
+static void test_newer_version_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  static const char *const schema =
+      "CREATE TABLE import (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL) STRICT;"
+      "CREATE TABLE measurement (indicator TEXT NOT NULL, period_end TEXT NOT NULL, value REAL NOT NULL) STRICT;"
+      "INSERT INTO measurement VALUES ('i', '2025-12-31', 3);"
+      "PRAGMA user_version = 2;";
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v2.db"));
+  make_db(path, schema);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "newer charter", "store schema 2", "left as it is", NULL);
+  }
+  /* still a rollback-journal database: WAL was not switched on */
+  size_t n = 0;
+  unsigned char *bytes = scratch_read(path, &n);
+  assert_int_equal(bytes[18], 1);
+  free(bytes);
+
+  /* user_version 2 on a database with no tables at all */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v2bare.db"));
+  make_db(path, "PRAGMA user_version = 2;");
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "newer charter", NULL);
+  }
+
+  /* a newer store in WAL mode: refused untouched, and no -wal or -shm
+   * file made beside it */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v2wal.db"));
+  make_db(path, "PRAGMA journal_mode = WAL;" /* then */ "CREATE TABLE x (a); PRAGMA user_version = 7;");
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "store schema 7", "newer charter", NULL);
+  }
+}
+
+/* A newer version still only in the WAL (another program has the store
+ * open and has not checkpointed): the file's header says 1, SQLite says 2. */
+static void test_newer_version_in_wal_refused(void **state) {
+  Scratch *s = *state;
+  char err[512] = "";
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "walv2.db"));
+  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  store_close(db);
+  sqlite3 *holder = NULL;
+  assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
+  assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 2;"), SQLITE_OK);
+  size_t n0 = 0, n1 = 0;
+  unsigned char *before = scratch_read(path, &n0);
+  assert_non_null(before);
+  assert_int_equal(before[63], 1); /* the header still says 1 */
+  for (int mode = 0; mode < 2; mode++) {
+    sqlite3 *h = store_open(path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    if (h) {
+      store_close(h);
+      sqlite3_close(holder);
+      free(before);
+      fail_msg("a store of schema 2 (in the WAL) opened in %s mode", mode ? "write" : "read");
+    }
+    expect_message(err, path, "store schema 2", "newer charter", NULL);
+  }
+  unsigned char *after = scratch_read(path, &n1);
+  assert_int_equal(n0, n1);
+  assert_memory_equal(before, after, n0);
+  free(before);
+  free(after);
+  assert_int_equal(sqlite3_close(holder), SQLITE_OK);
+}
+
+/* Files that are not SQLite databases, in both modes. */
+static void test_not_a_database_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "data.csv"));
+  static const char csv[] = "indicator,period,value\nemployment_rate,2025-Q2,47.5\n";
+  scratch_write(path, csv, sizeof csv - 1);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "not an SQLite database", "new file name", NULL);
+  }
+
+  /* random bytes of several lengths (seeded, so the same every run) */
+  static const size_t sizes[] = {1, 2, 15, 16, 100, 512, 4096, 10000};
+  unsigned long long x = 0x9E3779B97F4A7C15ull;
+  for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
+    unsigned char *b = malloc(sizes[k]);
+    assert_non_null(b);
+    for (size_t i = 0; i < sizes[k]; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      b[i] = (unsigned char)(x >> 24);
+    }
+    snprintf(path, sizeof path, "%s/random%zu.db", s->dir, sizes[k]);
+    scratch_write(path, b, sizes[k]);
+    free(b);
+    for (int mode = 0; mode < 2; mode++) {
+      expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+      expect_message(err, path, NULL);
+    }
+  }
+
+  /* SQLite's magic, then garbage: refused as not a database or damaged */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "magic.db"));
+  unsigned char page[4096];
+  for (size_t i = 0; i < sizeof page; i++) page[i] = (unsigned char)(i * 37 + 11);
+  memcpy(page, "SQLite format 3", 16);
+  scratch_write(path, page, sizeof page);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, NULL);
+    if (!strstr(err, "not an SQLite database") && !strstr(err, "damaged")) fail_msg("message: %s", err);
+  }
+}
+
+/* Another program's database: refused, with its tables and mode kept. */
+static void test_other_tables_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "people.db"));
+  make_db(path, "CREATE TABLE people (name TEXT); INSERT INTO people VALUES ('Ada');");
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "not a Charter measurement store", "other tables", "new file name", NULL);
+  }
+  /* only an index, a view or a trigger is still something of someone's */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "view.db"));
+  make_db(path, "CREATE VIEW v AS SELECT 1;");
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "other tables", NULL);
+  }
+}
+
+static void test_directory_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "adir"));
+  assert_int_equal(mkdir(path, 0700), 0);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "not a regular file", "--db", NULL);
+  }
+  char *inside = scratch_list(path);
+  assert_string_equal(inside, "");
+  free(inside);
+}
+
+static void test_empty_path_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, "", mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, NULL, "--db", "file name", NULL);
+  }
+}
+
+/* A short buffer gets a truncated message, always terminated (ASan checks
+ * that nothing is written past it). */
+static void test_message_truncated(void **state) {
+  Scratch *s = *state;
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "missing.db"));
+  for (size_t len = 1; len <= 24; len++) {
+    char *err = malloc(len);
+    assert_non_null(err);
+    memset(err, 'x', len);
+    assert_null(store_open(path, STORE_READ, err, len));
+    assert_true(strlen(err) == len - 1);
+    assert_null(store_open("", STORE_READ, err, len));
+    assert_true(strlen(err) <= len - 1);
+    free(err);
+  }
+}
+
+/* SQLite reports a one-byte file as empty (os_unix.c, ticket #3260): it
+ * must still be refused, not made into a store. */
+static void test_one_byte_file_refused(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "note.txt"));
+  scratch_write(path, "\n", 1);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "not an SQLite database", NULL);
+  }
+}
+
+/* A reader of a store in WAL mode leaves nothing beside it once closed
+ * (SQLite's -wal and -shm files are removed), and cannot write. */
+static void test_reader_leaves_no_files(void **state) {
+  Scratch *s = *state;
+  char err[512] = "";
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "r.db"));
+  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  store_close(db);
+  char *list = scratch_list(s->dir);
+  assert_string_equal(list, "r.db");
+  free(list);
+  size_t n0 = 0, n1 = 0;
+  unsigned char *before = scratch_read(path, &n0);
+  for (int k = 0; k < 2; k++) {
+    sqlite3 *r = store_open(path, STORE_READ, err, sizeof err);
+    if (!r) fail_msg("read open: %s", err);
+    assert_int_equal(q_int(r, "SELECT count(*) FROM import"), 1);
+    assert_int_equal(exec_rc(r, "INSERT INTO import VALUES (2, 'b.csv', 1, '2025-01-01T00:00:00Z')") & 0xff,
+                     SQLITE_READONLY);
+    store_close(r);
+  }
+  list = scratch_list(s->dir);
+  assert_string_equal(list, "r.db");
+  free(list);
+  unsigned char *after = scratch_read(path, &n1);
+  assert_int_equal(n0, n1);
+  assert_memory_equal(before, after, n0);
+  free(before);
+  free(after);
+}
+
+/* ---- regressions: each was a bug found by these tests ---- */
+
+/* Another program's database that sets user_version 1 (as many do) was
+ * taken for a store: a write open switched it to WAL (rewriting its
+ * header), and eval and import then failed on a missing table. */
+static void test_regression_foreign_version_1(void **state) {
+  Scratch *s = *state;
+  char err[512];
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "app.db"));
+  make_db(path, "CREATE TABLE people (name TEXT); PRAGMA user_version = 1;");
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "not a Charter measurement store", NULL);
+  }
+}
+
+/* SQLite (built with SQLITE_USE_URI, as Debian's is) reads ":memory:" and
+ * "file:..." as special names: import --db :memory: "succeeded" into a
+ * database that vanished, and --db file:x.db wrote x.db. Now the file named
+ * is made. */
+static void test_regression_special_names(void **state) {
+  Scratch *s = *state;
+  char cwd[PATH_MAX];
+  assert_non_null(getcwd(cwd, sizeof cwd));
+  assert_int_equal(chdir(s->dir), 0);
+  static const char *const names[] = {":memory:", "file:x.db", "file:y.db?mode=memory"};
+  bool ok = true;
+  for (int i = 0; i < 3; i++) {
+    char err[512] = "";
+    sqlite3 *db = store_open(names[i], STORE_WRITE, err, sizeof err);
+    struct stat st;
+    if (db && stat(names[i], &st) != 0) {
+      print_error("store_open(\"%s\") succeeded without making that file\n", names[i]);
+      ok = false;
+    }
+    if (db) store_close(db);
+  }
+  assert_int_equal(chdir(cwd), 0);
+  if (!ok) fail();
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_write_creates_schema_1, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_enforces_keys_and_types, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_second_open, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_adopts_empty_files, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_read_missing_is_not_created, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_in_missing_directory, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_read_version_0, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_newer_version_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_newer_version_in_wal_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_not_a_database_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_other_tables_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_directory_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_path_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_message_truncated, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_one_byte_file_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reader_leaves_no_files, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_regression_foreign_version_1, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_regression_special_names, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
