@@ -23,6 +23,10 @@ int usage_error(const char *command, const char *fmt, ...) __attribute__((format
 /* The usage error for what getopt_long (with an optstring starting with
  * ':') returned as ch: '?' an unknown option, ':' a missing value. */
 int option_error(const char *command, int ch, char **argv);
+/* --as-of PERIOD of eval and render into *day (days from 1970-01-01; NULL
+ * text: today, UTC); 0, or a usage error's status. */
+#include <stdint.h>
+int parse_as_of(const char *command, const char *text, int32_t *day);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);
 /* For the commands that use a program rather than check it (TOOL.md:

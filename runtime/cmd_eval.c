@@ -187,12 +187,21 @@ static void ctri(Buf *b, Tri t) {
   if (t != TRI_NULL) buf_puts(b, t == TRI_TRUE ? "true" : "false");
 }
 
+/* "VALUE,PERIOD," or ",," */
+static void cvalue_period(Buf *b, bool has, double v, Period per) {
+  char pt[16] = "";
+  if (has) {
+    cnum(b, v);
+    period_text(per, pt);
+  }
+  buf_printf(b, ",%s,", pt);
+}
+
 static void print_csv(Buf *b, const EvalResult *r) {
   buf_puts(b, "id,title,unit,direction,baseline,baseline_period,target,target_period,latest,latest_period,"
               "progress,variance,status,stale,projected,projected_met,trend\r\n");
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
-    char pt[16];
     cstr(b, e->decl->id);
     buf_putc(b, ',');
     cstr(b, e->decl->title);
@@ -201,18 +210,8 @@ static void print_csv(Buf *b, const EvalResult *r) {
     buf_putc(b, ',');
     cstr(b, direction_name(e->dir));
     buf_putc(b, ',');
-    if (e->has_baseline) {
-      cnum(b, e->baseline);
-      period_text(e->baseline_per, pt);
-      buf_printf(b, ",%s,", pt);
-    } else
-      buf_puts(b, ",,");
-    if (e->has_target) {
-      cnum(b, e->target);
-      period_text(e->target_per, pt);
-      buf_printf(b, ",%s,", pt);
-    } else
-      buf_puts(b, ",,");
+    cvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    cvalue_period(b, e->has_target, e->target, e->target_per);
     if (e->has_latest) {
       cnum(b, e->latest);
       buf_putc(b, ',');
@@ -460,14 +459,9 @@ int cmd_eval(int argc, char **argv) {
   if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
     return usage_error("eval", "unknown format '%s': use table, json or csv", format);
   if (!dbpath) return usage_error("eval", "eval needs --db, the database charter import filled, as in --db coalition.db");
-  int32_t as_of = eval_today();
-  if (as_of_text) {
-    Period per;
-    const char *why;
-    if (!period_parse(as_of_text, strlen(as_of_text), &per, &why))
-      return usage_error("eval", "--as-of '%s' is not a period: %s", as_of_text, why);
-    as_of = period_last_day(per);
-  }
+  int32_t as_of;
+  int bad = parse_as_of("eval", as_of_text, &as_of);
+  if (bad) return bad;
   if (optind >= argc)
     return usage_error("eval", "which program? Give the entry file, as in: charter eval --db coalition.db coalition.charter");
   if (argc - optind > 1) return usage_error("eval", "eval takes one entry file; imported files are read with it");

@@ -196,14 +196,9 @@ int cmd_render(int argc, char **argv) {
   if (as_of_text && !dbpath)
     return usage_error("render", "--as-of goes with --db: the status overlay is drawn from the measurement store");
   if (dbpath && !*dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");
-  int32_t as_of = eval_today();
-  if (as_of_text) {
-    Period per;
-    const char *why;
-    if (!period_parse(as_of_text, strlen(as_of_text), &per, &why))
-      return usage_error("render", "--as-of '%s' is not a period: %s", as_of_text, why);
-    as_of = period_last_day(per);
-  }
+  int32_t as_of;
+  int bad = parse_as_of("render", as_of_text, &as_of);
+  if (bad) return bad;
   if (output && !*output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
   if (optind >= argc)
     return usage_error("render", "which program? Give the entry file, as in: charter render coalition.charter");

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "eval.h"
 #include "program.h"
 #include "suggest.h"
 
@@ -53,6 +54,17 @@ int program_refused(Program *p, const char *what) {
   diag_print_summary(stderr, &p->diags, c);
   fprintf(stderr, "charter: nothing %s: fix the errors above first\n", what);
   return EXIT_FINDINGS;
+}
+
+int parse_as_of(const char *command, const char *text, int32_t *day) {
+  *day = eval_today();
+  if (!text) return EXIT_OK;
+  Period per;
+  const char *why;
+  if (!period_parse(text, strlen(text), &per, &why))
+    return usage_error(command, "--as-of '%s' is not a period: %s", text, why);
+  *day = period_last_day(per);
+  return EXIT_OK;
 }
 
 bool color_wanted(const char *mode) {

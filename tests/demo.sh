@@ -31,7 +31,7 @@ echo "== charter render -o $out/logic.png (for slides)"
 csvs=$(ls "$example"/*.csv 2>/dev/null)
 if [ -n "$csvs" ]; then
   rm -f "$out/measurements.db" "$out/measurements.db-wal" "$out/measurements.db-shm"
-  echo "== charter import --db $out/measurements.db $example/coalition.charter" $csvs
+  echo "== charter import --db $out/measurements.db $example/coalition.charter $csvs"
   # shellcheck disable=SC2086
   "$bin" import --db "$out/measurements.db" "$example/coalition.charter" $csvs || rc=1
   echo "== charter eval --db $out/measurements.db $example/coalition.charter"

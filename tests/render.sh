@@ -16,29 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/checks.sh
 . "$here/checks.sh"
 
-for tool in xmllint dot od cmp; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    not_ok "$tool is installed"
-    finish
-  fi
-done
-if [ ! -x "$bin" ]; then
-  not_ok "$bin is an executable"
-  finish
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-render.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-unset NO_COLOR CHARTER_PATH
-export TERM=dumb
-export LC_ALL=C
-# Leaks inside Graphviz and the libraries cairo pulls in are not charter's
-# (tests/lsan.supp says which); run.sh sets this too.
-export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:fast_unwind_on_malloc=0"
-limit=""
-command -v timeout >/dev/null 2>&1 && limit="timeout 60"
+scratch_setup render xmllint dot od cmp
 
 # Work on copies: a bug that wrote over a program's own file must not reach
 # the repository.

@@ -12,6 +12,31 @@ failures=""
 note_fail() { fail=$((fail + 1)); failures="$failures
   $1"; }
 
+# The valgrind prefix of make leakcheck (VALGRIND=1), or nothing.
+valgrind_wrap() {
+  [ "${VALGRIND:-0}" = 1 ] && echo "valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+}
+
+# expect_output BIN ACTUAL EXPECTED_FILE: one pass when they match, else a
+# failure with the diff; UPDATE=1 first rewrites EXPECTED_FILE from the
+# plain build.
+expect_output() {
+  if [ "${UPDATE:-0}" = 1 ] && [ "$1" = "$top/build/charter" ]; then
+    printf '%s\n' "$2" >"$3"
+  fi
+  if [ -f "$3" ] && [ "$(cat "$3")" = "$2" ]; then
+    pass=$((pass + 1))
+    return 0
+  fi
+  note_fail "$3 ($1)"
+  if [ -f "$3" ]; then
+    printf '%s\n' "$2" | diff -u "$3" - | head -30
+  else
+    echo "missing $3; run UPDATE=1 make test and review it"
+  fi
+  return 1
+}
+
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
@@ -48,24 +73,11 @@ golden_case() { # CHARTER CMD INPUT EXPECTED DIR
   [ -f "$base.args" ] && args=$(cat "$base.args")
   envs=""
   [ -f "$base.env" ] && envs=$(cat "$base.env")
-  wrap=""
-  [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+  wrap=$(valgrind_wrap)
+  # shellcheck disable=SC2086
   actual=$(cd "$dir" && { env $envs timeout 20 $wrap "$bin" $cmd $args "$input" 2>/tmp/charter-stderr.$$; echo "[exit $?]" >/tmp/charter-rc.$$; } ; cat /tmp/charter-stderr.$$ /tmp/charter-rc.$$)
   rm -f /tmp/charter-stderr.$$ /tmp/charter-rc.$$
-  if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
-    printf '%s\n' "$actual" >"$expected"
-  fi
-  if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
-    pass=$((pass + 1))
-    return 0
-  fi
-  note_fail "$expected ($bin)"
-  if [ -f "$expected" ]; then
-    printf '%s\n' "$actual" | diff -u "$expected" - | head -30
-  else
-    echo "missing $expected; run UPDATE=1 make test and review it"
-  fi
-  return 1
+  expect_output "$bin" "$actual" "$expected"
 }
 
 # Every NAME.charter or NAME/main.charter of tests/SUITE against NAME.out.
@@ -112,8 +124,7 @@ run_golden() { # CHARTER
 run_store() { # CHARTER
   bin=$1
   d="$top/tests/golden/store"
-  wrap=""
-  [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+  wrap=$(valgrind_wrap)
   [ -d "$d" ] || return 0
   for c in "$d"/*/cmds; do
     [ -f "$c" ] || continue
@@ -132,19 +143,7 @@ run_store() { # CHARTER
       echo "[exit $rc]"
     done)
     rm -rf "$tmp"
-    if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
-      printf '%s\n' "$actual" >"$expected"
-    fi
-    if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
-      pass=$((pass + 1))
-    else
-      note_fail "$expected ($bin)"
-      if [ -f "$expected" ]; then
-        printf '%s\n' "$actual" | diff -u "$expected" - | head -30
-      else
-        echo "missing $expected; run UPDATE=1 make test and review it"
-      fi
-    fi
+    expect_output "$bin" "$actual" "$expected"
   done
 }
 
@@ -168,20 +167,11 @@ run_bad_csv() { # CHARTER
     cp "$tmp/seed.db" "$tmp/test.db"
     args=""
     [ -f "$d/$name.args" ] && args=$(cat "$d/$name.args")
-    wrap=""
-    [ "${VALGRIND:-0}" = 1 ] && wrap="valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=98"
+    wrap=$(valgrind_wrap)
     # shellcheck disable=SC2086
     actual=$(cd "$tmp" && { timeout 60 $wrap "$bin" import --db test.db $args main.charter "$name.csv" 2>.stderr; echo "[exit $?]" >.rc; }; cat .stderr .rc)
     expected="$d/$name.out"
-    if [ "${UPDATE:-0}" = 1 ] && [ "$bin" = "$top/build/charter" ]; then
-      printf '%s\n' "$actual" >"$expected"
-    fi
-    if [ -f "$expected" ] && [ "$(cat "$expected")" = "$actual" ]; then
-      pass=$((pass + 1))
-    else
-      note_fail "$expected ($bin)"
-      [ -f "$expected" ] && printf '%s\n' "$actual" | diff -u "$expected" - | head -30
-    fi
+    expect_output "$bin" "$actual" "$expected"
     if ! tail -n 1 "$expected" 2>/dev/null | grep -q '^\[exit 1\]$'; then
       note_fail "$expected: a bad CSV must be rejected with exit 1"
     fi

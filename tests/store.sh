@@ -16,28 +16,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/checks.sh
 . "$here/checks.sh"
 
-for tool in sqlite3 awk cmp od; do
-  if ! command -v "$tool" >/dev/null 2>&1; then
-    not_ok "$tool is installed"
-    finish
-  fi
-done
-if [ ! -x "$bin" ]; then
-  not_ok "$bin is an executable"
-  finish
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-store.XXXXXX") || exit 2
-trap '[ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-unset NO_COLOR CHARTER_PATH
-export TERM=dumb
-export LC_ALL=C
-export LSAN_OPTIONS="suppressions=$here/lsan.supp:print_suppressions=0"
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}:fast_unwind_on_malloc=0"
-limit=""
-command -v timeout >/dev/null 2>&1 && limit="timeout 60"
-cd "$tmp" || exit 2
+scratch_setup store sqlite3 awk cmp od
 
 # ---- helpers ----
 # run KEY ARG...: runs charter ARG...; stdout, stderr and the exit status go
