@@ -122,11 +122,11 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c $(GEN_SRC)
+FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/eval.c $(GEN_SRC)
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) \
-	  $$(pkg-config --libs libcgraph) -lm
+	  $$(pkg-config --libs libcgraph) $(SQLITE_LIBS) -lm
 # The CSV reader of import has its own target, seeded with every CSV of the tree.
 $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.c lang/util.h
 	@mkdir -p $(@D)
