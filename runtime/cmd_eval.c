@@ -275,8 +275,12 @@ static void table_print(Buf *b, Table *t, int status_col, bool color) {
     for (int c = 0; c < t->ncols; c++) {
       const char *s = t->cells.items[r * t->ncols + c];
       size_t n = utf8_count(s, strlen(s));
-      const char *col = color && r > 0 && c == status_col ? status_color(s) : NULL;
-      if (col) buf_printf(&line, "%s%s\033[0m", col, s);
+      /* the status word is coloured, not what follows it ("(stale)") */
+      size_t word = strcspn(s, " ");
+      char first[16] = "";
+      if (word < sizeof first) memcpy(first, s, word), first[word] = '\0';
+      const char *col = color && r > 0 && c == status_col ? status_color(first) : NULL;
+      if (col) buf_printf(&line, "%s%.*s\033[0m%s", col, (int)word, s, s + word);
       else buf_puts(&line, s);
       if (c + 1 < t->ncols)
         for (size_t k = n; k < w[c] + 2; k++) buf_putc(&line, ' ');

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -377,6 +378,10 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
       if (!best && strcmp(f->s, "grp") == 0) best = "group";
       if (f->n == 0)
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
+      else if (strchr(f->s, ';') || strchr(f->s, '\t'))
+        diag_add(&im->diags, SEV_ERROR, loc, NULL,
+                 "unknown column '%s': the columns are separated by %s, but a CSV file separates them by commas (save it as \"CSV (comma delimited)\")",
+                 shown(im, f), strchr(f->s, ';') ? "semicolons" : "tabs");
       else if (best)
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
       else
@@ -592,7 +597,7 @@ static int prepare_all(sqlite3 *db, Stmts *s) {
                               -1, &s->insert, NULL);
   if (rc == SQLITE_OK)
     rc = sqlite3_prepare_v2(db,
-                            "SELECT m.value, m.import_id, i.file FROM measurement m JOIN import i ON i.id = m.import_id "
+                            "SELECT m.value, m.import_id, i.file, m.period FROM measurement m JOIN import i ON i.id = m.import_id "
                             "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4",
                             -1, &s->find, NULL);
   if (rc == SQLITE_OK)
@@ -697,9 +702,12 @@ static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id
   const char *file = (const char *)sqlite3_column_text(f, 2);
   char pt[16];
   period_text(r->per, pt);
+  const char *stored_period = (const char *)sqlite3_column_text(f, 3);
   Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->val_off, r->val_end}, NULL,
                      "'%s', %s, period %s is already stored as %s, not %s", r->ind->id, who(&im->arena, r), pt, was,
                      now);
+  if (stored_period && strcmp(stored_period, pt) != 0)
+    diag_note_noloc(&im->diags, g, "it is stored for period %s, which ends on the same day", stored_period);
   diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)sqlite3_column_int64(f, 1),
                   file ? file : "?");
   diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
@@ -745,6 +753,12 @@ static int store_all(Import *im, sqlite3 *db, char **files, int nfiles, bool rep
 
 /* ---- the command ---- */
 
+/* True when a and b name the same existing file. */
+static bool same_file(const char *a, const char *b) {
+  struct stat x, y;
+  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 static void print_counts(const char *what, const Counts *c) {
   printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,
          c->unchanged);
@@ -772,12 +786,20 @@ int cmd_import(int argc, char **argv) {
   if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
   if (optind >= argc)
     return usage_error("import", "which program? Give the entry file, then the CSV files, as in: charter import --db coalition.db coalition.charter data.csv");
+  const char *prog = argv[optind];
+  size_t plen = strlen(prog);
+  if (plen < 8 || strcmp(prog + plen - 8, ".charter") != 0)
+    return usage_error("import", "'%s' is not a program file: name the program's .charter file first, then the CSV files, as in: charter import --db %s coalition.charter %s",
+                       prog, dbpath, prog);
   if (argc - optind < 2)
     return usage_error("import", "no CSV file given: name one or more after the program, as in: charter import --db %s %s data.csv",
                        dbpath, argv[optind]);
   char **files = argv + optind + 1;
   int nfiles = argc - optind - 1;
   for (int f = 0; f < nfiles; f++) {
+    for (int g = 0; g < f; g++)
+      if (strcmp(files[f], files[g]) == 0 || same_file(files[f], files[g]))
+        return usage_error("import", "'%s' is given twice: name each CSV file once", files[f]);
     if (strcmp(files[f], "-") == 0)
       return usage_error("import", "import reads CSV files, not standard input: save the data to a file and name it");
     size_t n = strlen(files[f]);
@@ -839,7 +861,7 @@ int cmd_import(int argc, char **argv) {
     diag_sort(&im.diags);
     diag_print_text(stderr, &im.diags, &im.srcs, (DiagStyle){color, 50, "(fix these and import again to see them)"});
     diag_print_summary(stderr, &im.diags, color);
-    fprintf(stderr, "charter: nothing imported: fix the rows above; the database is unchanged\n");
+    fprintf(stderr, "charter: nothing imported: fix the errors above; the database is unchanged\n");
     status = EXIT_FINDINGS;
     goto cleanup;
   }
@@ -851,6 +873,10 @@ int cmd_import(int argc, char **argv) {
     total.unchanged += counts[f].unchanged;
   }
   if (nfiles > 1) print_counts("in all", &total);
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fprintf(stderr, "charter: the measurements were stored, but the summary could not be written: %s\n", strerror(errno));
+    status = EXIT_USAGE;
+  }
 cleanup:
   if (db) store_close(db);
   free(counts);

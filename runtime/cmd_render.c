@@ -120,6 +120,12 @@ static int layout(const char *dot, const char *format, bool cairo, Buf *out) {
   return status;
 }
 
+/* True when a and b name the same existing file. */
+static bool same_file(const char *a, const char *b) {
+  struct stat x, y;
+  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* True when file names one of the program's own files. */
 static bool is_source(const Program *p, const char *file) {
   struct stat a, b;
@@ -217,6 +223,14 @@ int cmd_render(int argc, char **argv) {
   if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
   if (!render_find_view(p, view, &v)) {
     no_such_view(p, view);
+    status = EXIT_USAGE;
+    goto cleanup;
+  }
+  if (output && dbpath && same_file(output, dbpath)) {
+    fprintf(stderr,
+            "charter: refusing to write over '%s': it is the measurement store given to --db\n"
+            "  help: name the drawing's own file, as in -o logic.%s\n",
+            output, format);
     status = EXIT_USAGE;
     goto cleanup;
   }

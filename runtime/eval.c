@@ -501,6 +501,7 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   else if (e->has_latest) e->stale = (int64_t)as_of - e->latest_t > 2 * (int64_t)frequency_days(f->vals[0].str) ? TRI_TRUE : TRI_FALSE;
   if (n >= 2 && e->has_target) {
     e->projected = projection(o, n, period_last_day(e->target_per));
+    if (!isfinite(e->projected)) e->projected = NAN;
     if (!isnan(e->projected)) e->projected_met = meets(e->projected, e->target, e->dir) ? TRI_TRUE : TRI_FALSE;
   }
   if (n >= 2) {

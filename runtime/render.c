@@ -286,7 +286,7 @@ static const struct {
 } overlay[OV_COUNT] = {
     {"missed", MISSED_FILL, MISSED_LINE},       {"off track", OFF_TRACK_FILL, OFF_TRACK_LINE},
     {"on track", ON_TRACK_FILL, ON_TRACK_LINE}, {"met", MET_FILL, MET_LINE},
-    {"no data", NO_DATA_FILL, NO_DATA_LINE},
+    {"no status", NO_DATA_FILL, NO_DATA_LINE}, /* no data, no target or no indicator: the caption says which */
 };
 
 static int overlay_of(EvalStatus s) {

@@ -223,6 +223,10 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
       return NULL;
     }
   }
+  char *wal = sqlite3_mprintf("%s-wal", path);
+  struct stat ws;
+  bool wal_before = wal && stat(wal, &ws) == 0 && ws.st_size > 0;
+  sqlite3_free(wal);
   sqlite3 *db = NULL;
   int rc = sqlite3_open_v2(name ? name : path, &db, flags, NULL);
   sqlite3_free(name);
@@ -233,6 +237,11 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
   }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  /* Until the store is known to be ours, closing must not checkpoint a WAL
+   * that was there before into the file (a newer store's version may be
+   * only in its WAL). A WAL that SQLite made just now holds nothing, and
+   * closing removes it. */
+  if (wal_before) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
   if (mode == STORE_READ) sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
   int version = 0;
   if (!check_version(db, path, mode, &version, err, errlen)) {
@@ -261,6 +270,7 @@ sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen) 
     }
   }
   sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
   return db;
 }
 

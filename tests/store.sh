@@ -274,6 +274,18 @@ newer_store v2wal.orig wal
 check "a store of schema 2 in WAL mode: sqlite3 left no file beside it" no_side_files v2wal.orig
 cp v2wal.orig v2wal.db
 refused_untouched v2wal v2wal.db v2wal.orig "newer charter.*schema 2" "a store of schema 2 (WAL)"
+# A newer version only in the WAL (a newer charter stopped before a
+# checkpoint): refused, and closing must not checkpoint it into the file.
+"$bin" import --db walonly.db prog.charter s1.csv >/dev/null 2>&1
+sqlite3 walonly.db ".dbconfig no_ckpt_on_close on" "PRAGMA user_version = 2;" >/dev/null
+check "a store whose schema 2 is only in its WAL: the WAL is there" test -s walonly.db-wal
+cp walonly.db walonly.orig
+cp walonly.db-wal walonly.orig-wal
+for c in import eval; do
+  if [ $c = import ]; then run walonly-$c import --db walonly.db prog.charter s1.csv; else run walonly-$c eval --db walonly.db prog.charter; fi
+  check "a store whose schema 2 is only in its WAL: $c is refused and the file and its WAL are left as they were" \
+    eval 'refused walonly-$c "newer charter.*schema 2" && cmp -s walonly.db walonly.orig && cmp -s walonly.db-wal walonly.orig-wal'
+done
 
 # ---- (d) files that are not SQLite databases -------------------------------------------
 printf 'indicator,period,value\na,2025,40\n' >text.orig

@@ -252,7 +252,7 @@ static void test_legend_and_subtitle(void **state) {
   assert_non_null(strstr(dot, ">Logic model " DOT " status as of 2025-12-31<"));
   /* every status is drawn; the kinds the overlay recolours leave the legend */
   char *legend = legend_of(dot);
-  assert_string_equal(legend, "Partner, Activity, owns, missed, off track, on track, met, no data");
+  assert_string_equal(legend, "Partner, Activity, owns, missed, off track, on track, met, no status");
   free(legend);
   free(dot);
 
@@ -269,7 +269,7 @@ static void test_legend_and_subtitle(void **state) {
   dot = dot_of(e->p, "pathway", &e->r);
   assert_non_null(strstr(dot, ">Pathway of change " DOT " status as of 2025-12-31<"));
   legend = legend_of(dot);
-  assert_string_equal(legend, "leads to, missed, off track, on track, met, no data");
+  assert_string_equal(legend, "leads to, missed, off track, on track, met, no status");
   free(legend);
   free(dot);
 
@@ -282,7 +282,7 @@ static void test_legend_and_subtitle(void **state) {
   free(dot);
   env_free(e);
 
-  /* Only met and no data drawn: only they are listed. */
+  /* Only met and grey (no status) drawn: only they are listed. */
   e = env_new("charter \"C\" { vision \"v\" }\n"
               "goal g1 \"G1\" { indicator a }\n"
               "goal g2 \"G2\" { indicator b }\n"
@@ -292,14 +292,14 @@ static void test_legend_and_subtitle(void **state) {
   run_at(e, "2024-06-30"); /* before the row: both without data */
   dot = dot_of(e->p, "logic", &e->r);
   legend = legend_of(dot);
-  assert_string_equal(legend, "no data");
+  assert_string_equal(legend, "no status");
   assert_non_null(strstr(dot, "status as of 2024-06-30<"));
   free(legend);
   free(dot);
   run_at(e, "2024-12-31");
   dot = dot_of(e->p, "logic", &e->r);
   legend = legend_of(dot);
-  assert_string_equal(legend, "met, no data");
+  assert_string_equal(legend, "met, no status");
   expect_node(dot, "g1", MET, "met", "met");
   expect_node(dot, "g2", NO_DATA, "no data", "no data");
   free(legend);
