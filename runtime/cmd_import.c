@@ -115,30 +115,39 @@ static uint64_t row_key(const Import *im, const Row *r, int g) {
   return (uint64_t)im->ind_rank[r->ind->index] << 40 | pair << 22 | (uint64_t)(r->end + 719528);
 }
 
-/* A stable LSD radix sort of the rows' indices by key. */
+/* A stable LSD radix sort of the rows' indices by key, on (key, index)
+ * pairs so that every pass reads memory in order. */
+typedef struct KeyIdx {
+  uint64_t key;
+  uint32_t idx;
+} KeyIdx;
+
 static void sort_rows(Import *im) {
   size_t n = im->nrows;
-  uint32_t *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
-  for (size_t i = 0; i < n; i++) a[i] = (uint32_t)i;
+  KeyIdx *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
+  for (size_t i = 0; i < n; i++) a[i] = (KeyIdx){im->rows[i].key, (uint32_t)i};
   size_t *count = xmalloc(65536 * sizeof *count);
   for (int shift = 0; shift < 64; shift += 16) {
     memset(count, 0, 65536 * sizeof *count);
-    for (size_t i = 0; i < n; i++) count[(im->rows[a[i]].key >> shift) & 0xFFFF]++;
+    for (size_t i = 0; i < n; i++) count[(a[i].key >> shift) & 0xFFFF]++;
+    if (count[(n ? a[0].key >> shift : 0) & 0xFFFF] == n) continue; /* one bucket: nothing moves */
     size_t sum = 0;
     for (size_t k = 0; k < 65536; k++) {
       size_t c = count[k];
       count[k] = sum;
       sum += c;
     }
-    for (size_t i = 0; i < n; i++) b[count[(im->rows[a[i]].key >> shift) & 0xFFFF]++] = a[i];
-    uint32_t *t = a;
+    for (size_t i = 0; i < n; i++) b[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
+    KeyIdx *t = a;
     a = b;
     b = t;
   }
   free(count);
   free(b);
-  im->order = a;
+  im->order = xmalloc((n + 1) * sizeof *im->order);
+  for (size_t i = 0; i < n; i++) im->order[i] = a[i].idx;
   im->norder = n;
+  free(a);
 }
 
 /* "whole population" or "group 'Black' of race_ethnicity", for messages. */
@@ -150,25 +159,37 @@ static const char *who(Arena *a, const Row *r) {
 /* Reads a finite decimal number: an optional sign, digits with an optional
  * fraction, an optional exponent. Nothing else, not even spaces. */
 static bool parse_value(const char *s, size_t n, double *out, const char **why) {
-  size_t i = 0, digits = 0;
+  size_t i = 0, digits = 0, frac = 0;
+  uint64_t mant = 0;
+  bool exp = false;
   *why = NULL;
   if (n == 0) {
     *why = "the value is empty: write a number, or leave the row out when nothing was measured";
     return false;
   }
   if (s[i] == '+' || s[i] == '-') i++;
-  while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
+    if (digits < 19) mant = mant * 10 + (uint64_t)(s[i] - '0');
   if (i < n && s[i] == '.') {
-    i++;
-    while (i < n && s[i] >= '0' && s[i] <= '9') i++, digits++;
+    for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, frac++)
+      if (digits < 19) mant = mant * 10 + (uint64_t)(s[i] - '0');
   }
   if (digits && i < n && (s[i] == 'e' || s[i] == 'E')) {
     size_t j = i + 1, ed = 0;
     if (j < n && (s[j] == '+' || s[j] == '-')) j++;
     while (j < n && s[j] >= '0' && s[j] <= '9') j++, ed++;
-    if (ed) i = j;
+    if (ed) i = j, exp = true;
   }
   if (!digits || i != n) return false;
+  /* Clinger's fast path: an integer below 2^53 divided by an exact power
+   * of ten is rounded once, correctly, as strtod would */
+  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (!exp && digits < 19 && mant < (1ull << 53) && frac <= 22) {
+    double v = (double)mant / pow10[frac];
+    *out = s[0] == '-' ? -v : v;
+    return true;
+  }
   double v = strtod(s, NULL);
   if (!isfinite(v)) {
     *why = "the value is too large to store: a value is a finite number";
@@ -221,7 +242,9 @@ static bool spaced(Import *im, uint32_t file, const CsvField *f, const char *wha
 }
 
 static bool valid_utf8(const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
+  size_t i = 0;
+  while (i < n && !((unsigned char)s[i] & 0x80)) i++; /* ASCII, the usual case */
+  while (i < n) {
     uint32_t cp;
     int k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
     if (!k) return false;
@@ -334,7 +357,7 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   }
   const AttrVals *groups = decl_attr(r->dim, "groups");
   for (int i = 0; i < groups->n; i++)
-    if (strcmp(groups->vals[i].str, gf->s) == 0) {
+    if (groups->vals[i].str[0] == gf->s[0] && strcmp(groups->vals[i].str, gf->s) == 0) {
       r->grp = groups->vals[i].str;
       *g_out = i;
       return true;

@@ -37,6 +37,9 @@ const char *csv_error_text(CsvError e) {
   return "?";
 }
 
+/* The bytes that end or complicate an unquoted field. */
+static const unsigned char special[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, ['\0'] = 1};
+
 static void fail(CsvReader *r, CsvError e, size_t off) {
   if (r->err == CSV_OK) {
     r->err = e;
@@ -117,10 +120,12 @@ bool csv_next(CsvReader *r) {
       }
     } else {
       size_t start = p;
-      while (p < len && t[p] != ',' && t[p] != '\n' && !(t[p] == '\r' && p + 1 < len && t[p + 1] == '\n')) {
+      for (;;) {
+        while (p < len && !special[(unsigned char)t[p]]) p++; /* plain text, one test a byte */
+        if (p >= len || t[p] == ',' || t[p] == '\n' || (t[p] == '\r' && p + 1 < len && t[p + 1] == '\n')) break;
         if (t[p] == '"') fail(r, CSV_STRAY_QUOTE, p);
         else if (t[p] == '\0') fail(r, CSV_NUL, p);
-        p++;
+        p++; /* a quote, a NUL or a lone CR: kept as data */
       }
       buf_add(&r->scratch, t + start, p - start);
     }
