@@ -82,6 +82,7 @@ echo "Charter benchmark: $(date -u '+%Y-%m-%d %H:%M UTC'), $(uname -sm), best of
 [ $have_charter = 1 ] || echo "note: $charter is not built yet; only the generator is timed"
 echo
 
+declare -A pk_t
 declare -A ck_t ck_m ck_c fm_t fm_m fm_c jq_t gen_t
 for n in $sizes; do
 	dir=$build/bench/$n
@@ -226,6 +227,11 @@ import_decls=2701
 as_of=2026-06-30 # the day gen's newest period ends
 peer_table="CREATE TABLE measurement (indicator TEXT, dimension TEXT, grp TEXT,
   period TEXT, value REAL, source TEXT, note TEXT) STRICT"
+# The same columns keyed as the store is (without its two computed
+# columns), for context: what sqlite3 itself takes when the key is kept.
+keyed_table="CREATE TABLE measurement (indicator TEXT NOT NULL, dimension TEXT NOT NULL, grp TEXT NOT NULL,
+  period TEXT NOT NULL, value REAL NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL,
+  PRIMARY KEY (indicator, dimension, grp, period)) STRICT, WITHOUT ROWID;"
 # The store's schema (TOOL.md), for a stand-in database that sqlite3 fills
 # from the peer's table while `charter import` does not exist: eval's peers
 # can then be timed on the same shape of data.
@@ -328,6 +334,10 @@ store_bench() {
 		fresh=(peer.db peer.db-journal peer.db-wal peer.db-shm)
 		read -r "pi_t[$n]" "pi_m[$n]" "pi_c[$n]" < <(best "$dir" "$dir/peer-import.log" \
 			sqlite3 peer.db "$peer_table" ".import --csv --skip 1 data.csv measurement")
+		# For context: sqlite3 into a table keyed as the store is, in WAL mode
+		fresh=(keyed.db keyed.db-journal keyed.db-wal keyed.db-shm)
+		read -r "pk_t[$n]" _ _ < <(best "$dir" "$dir/keyed-import.log" \
+			sqlite3 keyed.db "PRAGMA journal_mode = WAL;" "$keyed_table" ".import --csv --skip 1 data.csv measurement")
 		fresh=()
 		csv_sanity "$dir" "$n"
 		nrace=$(sqlite3 -readonly "$dir/peer.db" \
@@ -376,10 +386,10 @@ store_bench() {
 		fi
 	done
 
-	row_i() { printf '%-8s %7s %9s %9s %5s %9s %9s %8s %7s\n' "$@"; }
+	row_i() { printf '%-8s %7s %9s %9s %5s %9s %9s %8s %7s %8s %7s\n' "$@"; }
 	echo "import: $import_decls declarations, $nind indicators ($nrace with race_ethnicity rows); a fresh database each run"
-	row_i rows "csv MB" "import s" "import MB" exit "sqlite s" "sqlite MB" ratio growth
-	row_i ---- ------ -------- --------- ---- -------- --------- ----- ------
+	row_i rows "csv MB" "import s" "import MB" exit "sqlite s" "sqlite MB" ratio growth "keyed s" "/keyed"
+	row_i ---- ------ -------- --------- ---- -------- --------- ----- ------ ------- ------
 	prev=""
 	for n in "${sizes_i[@]}"; do
 		growth=-
@@ -388,10 +398,11 @@ store_bench() {
 		r=$(ratio "${im_t[$n]}" "${pi_t[$n]}")
 		[ "${im_c[$n]}" = - ] || [ "${im_c[$n]}" = 0 ] || r=-
 		row_i "$n" "${csv_mb[$n]}" "${im_t[$n]}" "${im_m[$n]}" "${im_c[$n]}" \
-			"${pi_t[$n]}" "${pi_m[$n]}" "$r" "$growth"
+			"${pi_t[$n]}" "${pi_m[$n]}" "$r" "$growth" "${pk_t[$n]:--}" "$(ratio "${im_t[$n]}" "${pk_t[$n]:--}")"
 		prev=$n
 	done
-	echo "(import: charter import --db charter.db main.charter data.csv; sqlite: sqlite3 .import --csv into a STRICT table with the CSV's 7 columns)"
+	echo "(import: charter import --db charter.db main.charter data.csv; sqlite: sqlite3 .import --csv into a STRICT table with the CSV's 7 columns;"
+	echo " keyed: the same into a WAL table with the store's primary key, for context: the goal's peer keeps no key and writes each page once)"
 
 	row_e() { printf '%-8s %7s %8s %5s %8s %9s %8s %7s\n' "$@"; }
 	echo
