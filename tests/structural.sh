@@ -11,21 +11,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/checks.sh
 . "$here/checks.sh"
 
-if ! command -v jq >/dev/null 2>&1; then
-  not_ok "jq is installed"
-  finish
-fi
-if [ ! -x "$bin" ]; then
-  not_ok "$bin is an executable"
-  finish
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/charter-structural.XXXXXX") || exit 2
-trap 'rm -rf "$tmp"' EXIT
-trap 'exit 2' HUP INT TERM
-unset NO_COLOR CHARTER_PATH
-export TERM=dumb
-export LC_ALL=C
+origin=$(pwd)
+scratch_setup structural jq
+cd "$origin" || exit 2
 esc=$(printf '\033')
 # Work on a copy in which the file sub_dir/café_plan.charter stands at a path
 # with spaces (tests/run.sh splits paths at white space, so the repository
