@@ -1,0 +1,2 @@
+" Vim filetype detection for Charter (*.charter).
+autocmd BufNewFile,BufRead *.charter setfiletype charter
