@@ -33,7 +33,7 @@ DEPS_PKGS ?= $(DEB_PKGS)
 
 LANG_SRC := $(wildcard lang/*.c)
 RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
-GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c
+GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c $(B)/gen/new_files.c
 LIB_SRC  := $(LANG_SRC) $(RT_SRC) $(GEN_SRC)
 STDLIB   := $(sort $(wildcard stdlib/*.charter))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -63,6 +63,12 @@ $(B)/gen/lexer.c $(B)/gen/lexer.h &: lang/lexer.l $(B)/gen/parser.h
 $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ $(STDLIB)
+# What `charter new` writes (DEST=SRC pairs).
+NEW_FILES := coalition.charter=runtime/new/coalition.charter measurements.csv=runtime/new/measurements.csv \
+             README.md=runtime/new/README.md .github/workflows/charter.yml=runtime/new/github-workflow.yml
+$(B)/gen/new_files.c: runtime/new/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
+	@mkdir -p $(@D)
+	sh runtime/new/embed.sh $@ $(NEW_FILES)
 
 # Everything that includes the generated headers waits for them.
 $(LIB_OBJ) $(LIB_AOBJ) $(OBJ)/runtime/main.o $(AOBJ)/runtime/main.o: | $(B)/gen/parser.h $(B)/gen/lexer.h

@@ -14,6 +14,14 @@ int cmd_fmt(int argc, char **argv);
 int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
+int cmd_new(int argc, char **argv);
+
+/* A file `charter new` writes: its path in the new directory and its text. */
+typedef struct NewFile {
+  const char *path;
+  const char *text;
+} NewFile;
+extern const NewFile charter_new_files[]; /* ends with {NULL, NULL} */
 int cmd_help(int argc, char **argv);
 
 /* Prints the help of a command (NULL: the overview) to out; false if unknown. */

@@ -14,6 +14,7 @@ static const char overview[] =
     "  fmt      lay out .charter files in the canonical format\n"
     "  help     show the help of a command\n"
     "  import   store CSV measurements in the SQLite measurement store\n"
+    "  new      write a starter coalition: a charter, its data, a README, a CI workflow\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "\n"
     "Options:\n"
@@ -147,6 +148,21 @@ static const char eval_help[] =
     "Exit status: 0 success; 1 errors in the program, or a status --fail-on names;\n"
     "2 usage error, unreadable FILE, or a database that cannot be read.\n";
 
+static const char new_help[] =
+    "Usage: charter new DIR\n"
+    "Write a starter coalition into DIR (made when missing): coalition.charter, a\n"
+    "charter that checks clean with every standard module; measurements.csv,\n"
+    "illustrative data for it; README.md, the next steps; and\n"
+    ".github/workflows/charter.yml, a GitHub Actions workflow that runs charter fmt\n"
+    "--check and charter check --format sarif (uploaded to code scanning) and keeps\n"
+    "the logic model as an artifact. It builds charter from its source: set the\n"
+    "repository variable CHARTER_SOURCE to the address of Charter's repository.\n"
+    "\n"
+    "new never overwrites a file: when any of them exists, nothing is written.\n"
+    "\n"
+    "Exit status: 0 success; 2 usage error, a file in the way, or a file that\n"
+    "cannot be written (then nothing is left written).\n";
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -159,6 +175,7 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "render") == 0) text = render_help;
   else if (strcmp(command, "import") == 0) text = import_help;
   else if (strcmp(command, "eval") == 0) text = eval_help;
+  else if (strcmp(command, "new") == 0) text = new_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

@@ -20,6 +20,7 @@ static const struct {
     {"render", cmd_render},
     {"import", cmd_import},
     {"eval", cmd_eval},
+    {"new", cmd_new},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
