@@ -27,7 +27,7 @@ SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
 
 DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
-            libsqlite3-dev sqlite3 diffutils jq libxml2-utils
+            libsqlite3-dev sqlite3 diffutils jq libxml2-utils groff-base
 # make deps installs DEPS_PKGS; leakcheck and fuzz add what they need.
 DEPS_PKGS ?= $(DEB_PKGS)
 
@@ -179,11 +179,13 @@ bench: deps
 	@bash tests/bench/bench.sh $(B)
 
 install: $(B)/charter
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/charter/stdlib
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/charter/stdlib $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/charter $(DESTDIR)$(PREFIX)/bin/charter
 	install -m 644 $(STDLIB) $(DESTDIR)$(PREFIX)/share/charter/stdlib/
+	install -m 644 docs/charter.1 $(DESTDIR)$(PREFIX)/share/man/man1/charter.1
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/charter
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/charter.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/charter
 
 clean:

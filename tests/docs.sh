@@ -1,0 +1,103 @@
+#!/bin/sh
+# Structural checks of the documentation: every fenced code block marked
+# ```charter in README.md and docs/*.md is written to a file and given to
+# `charter check`, and the man page docs/charter.1 is checked with
+# `groff -man -ww -z` when groff is installed.
+#
+# The marker convention, on the fence line itself:
+#   ```charter           a whole program: `charter check` must exit 0
+#   ```charter bad       a deliberate counter-example: check must exit 1
+#                        (errors found), never 0 or 2
+#   ```charter fragment  a piece of a program (no charter block, names
+#                        declared elsewhere): not checked
+# Blocks with another info string (```sh, ```yaml, or none) are not read.
+# Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
+# exits 1 if any check failed. Usage: tests/docs.sh CHARTER_BINARY
+# (KEEP=1 keeps the scratch directory.) Needs awk.
+# shellcheck disable=SC2154
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+# shellcheck source=tests/checks.sh
+. "$here/checks.sh"
+
+scratch_setup docs awk
+
+# Extract the blocks: each becomes blocks/N.charter, and index.txt gets
+# "N KIND FILE:LINE" (KIND: whole, bad, fragment, or unknown:MARKER).
+mkdir blocks
+for md in "$top/README.md" "$top"/docs/*.md; do
+  [ -f "$md" ] || continue
+  rel=${md#"$top"/}
+  awk -v rel="$rel" -v dir=blocks '
+    BEGIN { n = 0; while ((getline l < (dir "/count")) > 0) n = l + 0; inb = 0 }
+    !inb && /^```charter([ \t].*)?$/ {
+      kind = $0; sub(/^```charter[ \t]*/, "", kind); sub(/[ \t]+$/, "", kind)
+      if (kind == "") kind = "whole"
+      else if (kind != "bad" && kind != "fragment") kind = "unknown:" kind
+      n++; inb = 1; out = dir "/" n ".charter"
+      printf "" > out
+      print n, kind, rel ":" NR >> (dir "/index.txt")
+      next
+    }
+    inb && /^```[ \t]*$/ { inb = 0; close(out); next }
+    inb { print >> out }
+    END {
+      if (inb) print n, "unclosed", rel ":" NR >> (dir "/index.txt")
+      print n > (dir "/count")
+    }' "$md"
+done
+[ -f blocks/index.txt ] || : >blocks/index.txt
+total=$(wc -l <blocks/index.txt | tr -d ' ')
+fence='```charter'
+check "the documentation has $fence blocks to check ($total found)" test "$total" -gt 0
+
+while read -r n kind where; do
+  f=blocks/$n.charter
+  case $kind in
+  fragment)
+    ok "$where: a fragment # SKIP"
+    ;;
+  whole | bad)
+    # shellcheck disable=SC2086
+    $limit "$bin" check "$f" >"blocks/$n.out" 2>"blocks/$n.err"
+    rc=$?
+    if [ "$kind" = whole ]; then
+      if [ "$rc" -eq 0 ]; then
+        ok "$where: the program checks (exit 0)"
+      else
+        not_ok "$where: the program checks (exit 0, got $rc)"
+        sed 's/^/  # /' "blocks/$n.err" | head -20
+      fi
+    else
+      if [ "$rc" -eq 1 ]; then
+        ok "$where: the counter-example has errors (exit 1)"
+      else
+        not_ok "$where: the counter-example has errors (exit 1, got $rc)"
+        sed 's/^/  # /' "blocks/$n.err" | head -20
+      fi
+    fi
+    ;;
+  unclosed)
+    not_ok "$where: the $fence block is closed"
+    ;;
+  *)
+    not_ok "$where: a known marker after $fence (none, bad or fragment), not '${kind#unknown:}'"
+    ;;
+  esac
+done <blocks/index.txt
+
+if command -v groff >/dev/null 2>&1; then
+  groff -man -ww -z "$top/docs/charter.1" >groff.out 2>&1
+  rc=$?
+  if [ "$rc" -eq 0 ] && [ ! -s groff.out ]; then
+    ok "docs/charter.1: groff -man -ww -z prints no warning"
+  else
+    not_ok "docs/charter.1: groff -man -ww -z prints no warning"
+    sed 's/^/  # /' groff.out | head -20
+  fi
+else
+  ok "docs/charter.1: groff -man -ww -z # SKIP groff is not installed"
+fi
+
+finish
