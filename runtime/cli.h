@@ -37,6 +37,10 @@ int option_error(const char *command, int ch, char **argv);
 int parse_as_of(const char *command, const char *text, int32_t *day);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);
+/* The same for another descriptor (eval's table colours standard output). */
+bool color_wanted_on(const char *mode, int fd);
+/* True when a and b name the same existing file. */
+bool same_file(const char *a, const char *b);
 /* For the commands that use a program rather than check it (TOOL.md:
  * render, import, eval, report, export): when the program could not be
  * read or has built-in errors, prints the diagnostics (and, for errors,

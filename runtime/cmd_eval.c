@@ -429,13 +429,6 @@ static int parse_fail_on(const char *list, bool want[EV_STATUS_COUNT]) {
   }
 }
 
-static bool stdout_color(void) {
-  const char *no = getenv("NO_COLOR");
-  const char *term = getenv("TERM");
-  if ((no && *no) || (term && strcmp(term, "dumb") == 0)) return false;
-  return isatty(STDOUT_FILENO);
-}
-
 int cmd_eval(int argc, char **argv) {
   static const struct option opts[] = {
       {"db", required_argument, NULL, 'd'},
@@ -492,7 +485,7 @@ int cmd_eval(int argc, char **argv) {
   }
   if (!strcmp(format, "json")) print_json(&out, &r);
   else if (!strcmp(format, "csv")) print_csv(&out, &r);
-  else print_table(&out, &r, stdout_color());
+  else print_table(&out, &r, color_wanted_on("auto", STDOUT_FILENO));
   if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
     fprintf(stderr, "charter: cannot write to standard output: %s\n", strerror(errno));
     status = EXIT_USAGE;

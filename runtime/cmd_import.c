@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
 
 #include "cli.h"
@@ -776,11 +775,6 @@ static int store_all(Import *im, sqlite3 *db, char **files, int nfiles, bool rep
 
 /* ---- the command ---- */
 
-/* True when a and b name the same existing file. */
-static bool same_file(const char *a, const char *b) {
-  struct stat x, y;
-  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
 
 static void print_counts(const char *what, const Counts *c) {
   printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,

@@ -120,11 +120,6 @@ static int layout(const char *dot, const char *format, bool cairo, Buf *out) {
   return status;
 }
 
-/* True when a and b name the same existing file. */
-static bool same_file(const char *a, const char *b) {
-  struct stat x, y;
-  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
-}
 
 /* True when file names one of the program's own files. */
 static bool is_source(const Program *p, const char *file) {

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -68,14 +69,21 @@ int parse_as_of(const char *command, const char *text, int32_t *day) {
   return EXIT_OK;
 }
 
-bool color_wanted(const char *mode) {
+bool color_wanted_on(const char *mode, int fd) {
   if (strcmp(mode, "always") == 0) return true;
   if (strcmp(mode, "never") == 0) return false;
   const char *no = getenv("NO_COLOR");
   const char *term = getenv("TERM");
   if (no && *no) return false;
   if (term && strcmp(term, "dumb") == 0) return false;
-  return isatty(STDERR_FILENO);
+  return isatty(fd);
+}
+
+bool color_wanted(const char *mode) { return color_wanted_on(mode, STDERR_FILENO); }
+
+bool same_file(const char *a, const char *b) {
+  struct stat x, y;
+  return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
 
 int cmd_help(int argc, char **argv) {
