@@ -492,4 +492,18 @@ printf 'indicator b "B" { unit "people" }\n' >broken.charter
 run fail5 import --db fail.db broken.charter s1.csv
 check "a program with errors: exit 1, no database file" eval 'rc_is fail5 1 && no_db fail.db'
 
+# eval's table colours the status words on a terminal, not what follows them
+if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/dev/null 2>&1; then
+  "$bin" import --db colour.db prog.charter s1.csv >/dev/null 2>&1
+  CHARTER_STORE_BIN=$bin $limit script -qec "TERM=xterm exec \"\$CHARTER_STORE_BIN\" eval --db colour.db --as-of 2100 prog.charter" /dev/null </dev/null >colour.out 2>&1
+  esc=$(printf '\033')
+  check "eval on a terminal colours status words" grep -q "${esc}\[3[123]m[a-z_]*${esc}\[0m" colour.out
+  NO_COLOR=1 CHARTER_STORE_BIN=$bin $limit script -qec "TERM=xterm exec \"\$CHARTER_STORE_BIN\" eval --db colour.db --as-of 2100 prog.charter" /dev/null </dev/null >plain.out 2>&1
+  check "eval with NO_COLOR: no colour" eval '! grep -q "$esc" plain.out'
+  "$bin" eval --db colour.db --as-of 2100 prog.charter >piped.out 2>&1
+  check "eval into a pipe: no colour" eval '! grep -q "$esc" piped.out'
+else
+  ok "eval on a terminal colours status words # skip: no script(1)"
+fi
+
 finish
