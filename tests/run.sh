@@ -193,6 +193,19 @@ run_examples() { # CHARTER
       note_fail "example $f does not check clean with --werror"
       printf '%s\n' "$out" | head -20
     fi
+    # It is a multi-file program that uses every standard module.
+    dir=$(dirname "$f")
+    missing=""
+    grep -q '^import "' "$f" || missing="$missing an import;"
+    for m in "$top"/stdlib/*.charter; do
+      m=$(basename "$m" .charter)
+      grep -q "^use $m\$" "$dir"/*.charter || missing="$missing use $m;"
+    done
+    if [ -z "$missing" ]; then
+      pass=$((pass + 1))
+    else
+      note_fail "example $f lacks:$missing (every example imports its other files and uses every standard module)"
+    fi
     # Its measurements import into a fresh store and evaluate.
     csvs=$(ls "$(dirname "$f")"/*.csv 2>/dev/null)
     if [ -n "$csvs" ]; then
