@@ -50,7 +50,7 @@ TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck fuzz
+.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck fuzz FORCE
 all: $(B)/charter
 
 # ---- generated sources ----
@@ -69,6 +69,18 @@ NEW_FILES := coalition.charter=runtime/new/coalition.charter measurements.csv=ru
 $(B)/gen/new_files.c: runtime/new/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
 	@mkdir -p $(@D)
 	sh runtime/new/embed.sh $@ $(NEW_FILES)
+
+# Where `charter new` tells the starter's workflow to clone charter from:
+# make CHARTER_SOURCE=https://... (or the environment), else this checkout's
+# origin; kept only when it is an https:// address (see runtime/new/source.sh).
+CHARTER_SOURCE ?= $(shell git config --get remote.origin.url 2>/dev/null)
+CHARTER_SOURCE := $(CHARTER_SOURCE)
+$(B)/gen/source.h: FORCE
+	@mkdir -p $(@D)
+	@sh runtime/new/source.sh $@ "$$CHARTER_SOURCE_VALUE"
+$(B)/gen/source.h: export CHARTER_SOURCE_VALUE = $(CHARTER_SOURCE)
+$(OBJ)/runtime/cmd_new.o $(AOBJ)/runtime/cmd_new.o: $(B)/gen/source.h
+FORCE:
 
 # Everything that includes the generated headers waits for them.
 $(LIB_OBJ) $(LIB_AOBJ) $(OBJ)/runtime/main.o $(AOBJ)/runtime/main.o: | $(B)/gen/parser.h $(B)/gen/lexer.h

@@ -48,4 +48,8 @@ bool same_file(const char *a, const char *b);
  * else 0. */
 struct Program;
 int program_refused(struct Program *p, const char *what);
+/* The https:// address of charter's source that charter new writes into the
+ * starter's workflow when --source is not given (build time: make's
+ * CHARTER_SOURCE, else the checkout's origin), or "" when none is known. */
+const char *new_default_source(void);
 #endif

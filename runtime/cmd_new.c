@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,50 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "source.h"
 #include "util.h"
+
+/* The mark in the workflow template where the address of charter's source
+ * goes, as a fallback after the repository variable CHARTER_SOURCE. */
+#define SOURCE_MARK "@CHARTER_SOURCE_FALLBACK@"
+
+/* NULL when url can be written into the workflow as the address the CI
+ * runner clones charter from, else what is wrong with it. */
+static const char *source_problem(const char *url) {
+  if (strncmp(url, "https://", 8) != 0)
+    return "the CI runner clones charter over the network with no keys, so the address must start with https://, "
+           "as in https://github.com/OWNER/charter.git";
+  const char *host = url + 8;
+  size_t hlen = strcspn(host, "/");
+  if (memchr(host, '@', hlen))
+    return "the address holds a user name or token, which would be written into the workflow for anyone to read: "
+           "give the address without it (a private repository needs the workflow edited by hand)";
+  if (hlen == 0) return "the address has no host name, as in https://github.com/OWNER/charter.git";
+  for (const char *c = url; *c; c++) {
+    bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr(".-_~/:+=", *c);
+    if (!plain)
+      return "the address may hold only letters, digits and . - _ ~ / : + = (no spaces, quotes, ? or #)";
+  }
+  return NULL;
+}
+
+const char *new_default_source(void) {
+  const char *s = CHARTER_DEFAULT_SOURCE;
+  return *s && !source_problem(s) ? s : "";
+}
+
+/* text with SOURCE_MARK replaced by " || 'url'" (or by nothing when url is
+ * empty); a new string. */
+static char *with_source(const char *text, const char *url) {
+  const char *mark = strstr(text, SOURCE_MARK);
+  if (!mark) return xstrdup(text);
+  size_t head = (size_t)(mark - text), tail = strlen(mark + strlen(SOURCE_MARK));
+  size_t len = head + (*url ? strlen(url) + 7 : 0) + tail + 1;
+  char *out = xmalloc(len);
+  snprintf(out, len, "%.*s%s%s%s%s", (int)head, text, *url ? " || '" : "", url, *url ? "'" : "",
+           mark + strlen(SOURCE_MARK));
+  return out;
+}
 
 /* Makes every directory of path's parent (like mkdir -p). */
 static int make_parents(const char *path) {
@@ -54,10 +98,31 @@ static int write_new(const char *path, const char *text) {
 }
 
 int cmd_new(int argc, char **argv) {
-  if (argc < 2) return usage_error("new", "new needs a directory, as in: charter new our-coalition");
-  if (argc > 2) return usage_error("new", "new takes one directory");
-  const char *dir = argv[1];
-  if (dir[0] == '-') return usage_error("new", "unknown option '%s'", dir);
+  static const struct option opts[] = {
+      {"source", required_argument, NULL, 's'},
+      {NULL, 0, NULL, 0},
+  };
+  const char *source = NULL;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 's': source = optarg; break;
+    default: return option_error("new", ch, argv);
+    }
+  }
+  if (source && !*source)
+    return usage_error("new", "--source needs an address, as in --source https://github.com/OWNER/charter.git");
+  if (source) {
+    const char *why = source_problem(source);
+    if (why) return usage_error("new", "--source '%s': %s", source, why);
+  } else {
+    source = new_default_source();
+  }
+  if (optind >= argc) return usage_error("new", "new needs a directory, as in: charter new our-coalition");
+  if (argc - optind > 1) return usage_error("new", "new takes one directory");
+  const char *dir = argv[optind];
   if (!*dir) return usage_error("new", "new needs a directory name");
   struct stat st;
   if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
@@ -86,8 +151,12 @@ int cmd_new(int argc, char **argv) {
   int written = 0;
   for (; written < n; written++) {
     const char *path = paths[written];
-    if (make_parents(path) != 0 || write_new(path, charter_new_files[written].text) != 0) {
-      fprintf(stderr, "charter: cannot write '%s': %s\n", path, strerror(errno));
+    char *text = with_source(charter_new_files[written].text, source);
+    int failed = make_parents(path) != 0 || write_new(path, text) != 0;
+    int e = errno;
+    free(text);
+    if (failed) {
+      fprintf(stderr, "charter: cannot write '%s': %s\n", path, strerror(e));
       break;
     }
   }
@@ -99,9 +168,16 @@ int cmd_new(int argc, char **argv) {
   }
   printf("Created a starter coalition in %s/:\n", dir);
   for (int i = 0; i < n; i++) printf("  %s\n", charter_new_files[i].path);
-  printf("Next: edit %s/coalition.charter, then run\n  charter check %s/coalition.charter\n"
-         "%s/README.md says how to draw and measure it, and how its GitHub workflow finds charter.\n",
-         dir, dir, dir);
+  printf("Next: edit %s/coalition.charter, then run\n  charter check %s/coalition.charter\n", dir, dir);
+  if (*source)
+    printf("Its GitHub workflow builds charter from %s\n"
+           "(or from the repository variable CHARTER_SOURCE, when you set one).\n",
+           source);
+  else
+    printf("Before the first push: its GitHub workflow must know where to clone charter from.\n"
+           "Set the repository variable CHARTER_SOURCE to the https:// address of Charter's\n"
+           "source (%s/README.md says where), or run charter new --source URL.\n",
+           dir);
 cleanup:
   for (int i = 0; i < n; i++) free(paths[i]);
   free(paths);

@@ -149,14 +149,22 @@ static const char eval_help[] =
     "2 usage error, unreadable FILE, or a database that cannot be read.\n";
 
 static const char new_help[] =
-    "Usage: charter new DIR\n"
+    "Usage: charter new [--source URL] DIR\n"
     "Write a starter coalition into DIR (made when missing): coalition.charter, a\n"
     "charter that checks clean with every standard module; measurements.csv,\n"
     "illustrative data for it; README.md, the next steps; and\n"
     ".github/workflows/charter.yml, a GitHub Actions workflow that runs charter fmt\n"
     "--check and charter check --format sarif (uploaded to code scanning) and keeps\n"
-    "the logic model as an artifact. It builds charter from its source: set the\n"
-    "repository variable CHARTER_SOURCE to the address of Charter's repository.\n"
+    "the logic model as an artifact.\n"
+    "\n"
+    "The workflow builds charter from its source, cloned from the repository\n"
+    "variable CHARTER_SOURCE when it is set, else from the address written in it:\n"
+    "URL, or the https:// address this charter was built from (the checkout's\n"
+    "origin, or make CHARTER_SOURCE=URL), if any.\n"
+    "\n"
+    "Options:\n"
+    "      --source=URL  the https:// address of Charter's source repository\n"
+    "  -h, --help        display this help and exit\n"
     "\n"
     "new never overwrites a file: when any of them exists, nothing is written.\n"
     "\n"
@@ -179,5 +187,12 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);
+  if (text == new_help) {
+    const char *src = new_default_source();
+    if (*src)
+      fprintf(out, "\nThis charter was built from %s.\n", src);
+    else
+      fputs("\nThis charter knows no https:// address of its source: use --source or the\nrepository variable.\n", out);
+  }
   return true;
 }

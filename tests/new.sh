@@ -34,6 +34,57 @@ check "the workflow keeps the logic model as an artifact" \
   eval 'grep -q "charter render -o logic.svg" "$wf" && grep -q "actions/upload-artifact" "$wf"'
 check "the workflow and the README name CHARTER_SOURCE" \
   eval 'grep -q CHARTER_SOURCE "$wf" && grep -q CHARTER_SOURCE starter/README.md'
+check "the workflow's upload may fail only where code scanning cannot take it" \
+  grep -q "continue-on-error: \${{ github.event.repository.private || github.event.pull_request.head.repo.fork || false }}" "$wf"
+# The address of charter's source: the one charter was built from, if any.
+if "$bin" help new | grep -q "^This charter was built from https://"; then
+  built=$("$bin" help new | sed -n 's/^This charter was built from \(https:.*\)\.$/\1/p')
+  check "without --source, the workflow clones the address charter was built from" \
+    grep -qF "CHARTER_SOURCE: \${{ vars.CHARTER_SOURCE || '$built' }}" "$wf"
+else
+  check "without --source or a built-in address, the workflow reads the repository variable only" \
+    grep -qF 'CHARTER_SOURCE: ${{ vars.CHARTER_SOURCE }}' "$wf"
+  check "without --source or a built-in address, new says to set CHARTER_SOURCE before the first push" \
+    eval 'grep -q "Before the first push" new.out && grep -q "CHARTER_SOURCE" new.out'
+fi
+$limit "$bin" new --source https://example.org/org/charter.git sourced >sourced.out 2>sourced.err
+check "new --source URL: exit 0" test $? -eq 0
+check "new --source URL: the workflow clones URL unless the repository variable is set" \
+  grep -qF "CHARTER_SOURCE: \${{ vars.CHARTER_SOURCE || 'https://example.org/org/charter.git' }}" sourced/.github/workflows/charter.yml
+check "new --source URL: says where the workflow builds charter from" grep -q "builds charter from https://example.org/org/charter.git" sourced.out
+check "new --source URL: only the workflow's address line differs" \
+  eval 'diff starter/.github/workflows/charter.yml sourced/.github/workflows/charter.yml | grep -c "^[<>]" | grep -qx 2 && cmp -s starter/coalition.charter sourced/coalition.charter && cmp -s starter/README.md sourced/README.md'
+n=0
+for bad in http://example.org/charter.git git@github.com:org/charter.git https://user:token@github.com/org/charter.git \
+  "https://example.org/a b" "https://example.org/it's" https:// ""; do
+  n=$((n + 1))
+  $limit "$bin" new --source "$bad" "bad$n" >"bad$n.out" 2>"bad$n.err"
+  rc=$?
+  check "new --source '$bad': exit 2, a reason, nothing written" \
+    eval '[ "$rc" -eq 2 ] && grep -q "address" "bad$n.err" && test ! -e "bad$n"'
+done
+check "new --source with a token: the message says why" grep -q "token" bad3.err
+# The workflow's steps after the build, run here as a runner would, pass.
+mkdir runnerbin
+ln -s "$bin" runnerbin/charter
+sed -n "s/^        run: \\([^|].*\\)$/\\1/p" "$wf" >steps.txt
+check "the workflow has its three one-line steps (layout, check, draw)" test "$(wc -l <steps.txt | tr -d ' ')" -eq 3
+(
+  cd starter || exit 1
+  PATH=../runnerbin:$PATH
+  while IFS= read -r step; do
+    bash -e -c "$step" || { echo "step failed: $step"; exit 1; }
+  done <../steps.txt
+) >steps.out 2>&1
+check "the workflow's layout, check and draw steps pass on the starter" test $? -eq 0
+check "the check step writes SARIF" eval 'jq -e ".version == \"2.1.0\"" starter/charter.sarif >/dev/null'
+rm -f starter/charter.sarif starter/logic.svg
+if python3 -c 'import yaml' 2>/dev/null; then
+  check "the workflow is YAML with its seven steps" \
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); assert len(w["jobs"]["charter"]["steps"]) == 7' "$wf"
+else
+  ok "the workflow is YAML # SKIP python3-yaml is not installed"
+fi
 check "the workflow has no tab (YAML forbids them)" eval '! grep -q "	" "$wf"'
 
 # Never overwrite: again into the same directory, or with one file in the way.
@@ -60,5 +111,5 @@ $limit "$bin" new >/dev/null 2>none.err
 rc=$?
 check "new without DIR: exit 2" test "$rc" -eq 2
 check "charter help lists new" eval '"$bin" --help | grep -q "^  new "'
-check "charter help new describes it" eval '"$bin" help new | grep -q "never overwrites"'
+check "charter help new describes it" eval '"$bin" help new | grep -q "never overwrites" && "$bin" help new | grep -q -- "--source=URL"'
 finish
