@@ -288,4 +288,23 @@ check "fmt -w: the file keeps its mode" test "$(stat -c %a "$tmp/fmtw/good.chart
 check "fmt -w: no temporary file is left" test "$(ls -A "$tmp/fmtw" | wc -l)" -eq 5
 check "fmt --check: the rewritten file is canonical" "$bin" fmt --check "$tmp/fmtw/good.charter"
 
+# The command reference (docs/commands.md) and the man page describe every
+# command and option charter has, and no option it lacks.
+top=$(cd "$here/.." && pwd)
+cmds=$("$bin" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
+check "charter --help lists the seven commands" test "$(echo $cmds)" = "check eval fmt help import new render"
+for c in $cmds; do
+  check "docs/commands.md has a section on charter $c" grep -q "^## charter $c" "$top/docs/commands.md"
+  check "docs/charter.1 describes charter $c" grep -q "^\.B $c\$" "$top/docs/charter.1"
+  [ "$c" = help ] && continue
+  for o in $("$bin" help "$c" | grep -o -- '--[a-z][a-z-]*' | grep -v '^--help$' | sort -u); do
+    man=$(printf '%s' "$o" | sed 's/-/\\\\-/g')
+    check "charter $c $o is in docs/commands.md and docs/charter.1" \
+      eval 'sed -n "/^## charter $c/,/^## /p" "$top/docs/commands.md" | grep -q -- "$o" && grep -q -- "$man" "$top/docs/charter.1"'
+  done
+  for o in $(sed -n "s/^## charter $c\( .*\)/\1/p" "$top/docs/commands.md" | grep -o -- '--[a-z][a-z-]*' | grep -v '^--help$' | sort -u); do
+    check "docs/commands.md's charter $c $o exists (charter help $c)" eval '"$bin" help "$c" | grep -q -- "$o"'
+  done
+done
+
 finish
