@@ -10,6 +10,8 @@
 #                        (errors found), never 0 or 2
 #   ```charter fragment  a piece of a program (no charter block, names
 #                        declared elsewhere): not checked
+# Words KEY=VALUE after the marker (file=NAME session=NAME, read by
+# tests/transcripts.sh) are allowed and ignored here.
 # Blocks with another info string (```sh, ```yaml, or none) are not read.
 # Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/docs.sh CHARTER_BINARY
@@ -32,7 +34,10 @@ for md in "$top/README.md" "$top"/docs/*.md; do
   awk -v rel="$rel" -v dir=blocks '
     BEGIN { n = 0; while ((getline l < (dir "/count")) > 0) n = l + 0; inb = 0 }
     !inb && /^```charter([ \t].*)?$/ {
-      kind = $0; sub(/^```charter[ \t]*/, "", kind); sub(/[ \t]+$/, "", kind)
+      # key=value words (file=, session=: tests/transcripts.sh) are not markers
+      nw = split(substr($0, 11), w, /[ \t]+/); kind = ""
+      for (i = 1; i <= nw; i++)
+        if (w[i] != "" && w[i] !~ /^[a-z_]+=/) kind = kind (kind == "" ? "" : ",") w[i]
       if (kind == "") kind = "whole"
       else if (kind != "bad" && kind != "fragment") kind = "unknown:" kind
       n++; inb = 1; out = dir "/" n ".charter"

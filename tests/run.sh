@@ -296,6 +296,7 @@ for build in "$@"; do
   run_structural "$b/charter" editors.sh
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
+  run_structural "$b/charter" transcripts.sh
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done
