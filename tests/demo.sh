@@ -43,7 +43,11 @@ if [ -n "$csvs" ]; then
   drawn="$drawn logic-status.svg pathway-status.svg"
 fi
 echo
-echo "Outputs are in $out/: check.sarif (for GitHub code scanning),"
-echo "coalition.formatted.charter (the canonical layout), the diagrams"
-echo "$drawn and logic.png${csvs:+, the measurement store measurements.db and eval.json}."
+echo "Outputs are in $out/:"
+echo "  diagrams:       ${drawn# } logic.png"
+echo "  check.sarif     the findings, for GitHub code scanning"
+echo "  coalition.formatted.charter  the canonical layout of the entry file"
+if [ -n "$csvs" ]; then
+  echo "  measurements.db the measurement store (SQLite); eval.json, its evaluation"
+fi
 exit $rc
