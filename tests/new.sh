@@ -85,6 +85,12 @@ if python3 -c 'import yaml' 2>/dev/null; then
 else
   ok "the workflow is YAML # SKIP python3-yaml is not installed"
 fi
+# GitHub removed Node 20 from its runners in 2026: every action must be a
+# major that runs on Node 24 (checkout v5, upload-artifact v6, CodeQL v4).
+check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6)" \
+  eval 'test "$(grep -c "uses: " "$wf")" -eq 3 && grep -q "uses: actions/checkout@v5\$" "$wf" && grep -q "uses: github/codeql-action/upload-sarif@v4\$" "$wf" && grep -q "uses: actions/upload-artifact@v6\$" "$wf"'
+check "docs/ci.md uses the same actions as the starter's workflow" \
+  eval '! grep "uses: " "$here/../docs/ci.md" | grep -v -e "actions/checkout@v5\$" -e "github/codeql-action/upload-sarif@v4\$" -e "actions/upload-artifact@v6\$" | grep -q .'
 check "the workflow has no tab (YAML forbids them)" eval '! grep -q "	" "$wf"'
 
 # Never overwrite: again into the same directory, or with one file in the way.
