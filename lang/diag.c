@@ -108,6 +108,16 @@ static const char *sev_color(const char *sev) {
 }
 
 /* Prints "path:line:col: sev: msg [rule]", then the source line and carets. */
+/* User text in a message may hold control characters: never let them reach
+ * the terminal raw, and keep each diagnostic on its line. */
+static void put_text(FILE *out, const char *text) {
+  for (const unsigned char *m = (const unsigned char *)text; *m; m++) {
+    if (*m == '\n') fputs("\\n", out);
+    else if (*m < 0x20 || *m == 0x7f) fprintf(out, "\\x%02X", *m);
+    else fputc(*m, out);
+  }
+}
+
 static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char *sev,
                       const char *msg, const char *rule, bool color) {
   Src *s = has_loc ? src_get(srcs, loc.file) : NULL;
@@ -119,13 +129,7 @@ static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char
     fprintf(out, "%scharter:%s ", color ? C_BOLD : "", color ? C_RESET : "");
   }
   fprintf(out, "%s%s:%s ", color ? sev_color(sev) : "", sev, color ? C_RESET : "");
-  /* User text in a message may hold control characters: never let them reach
-   * the terminal raw, and keep each diagnostic on its line. */
-  for (const unsigned char *m = (const unsigned char *)msg; *m; m++) {
-    if (*m == '\n') fputs("\\n", out);
-    else if (*m < 0x20 || *m == 0x7f) fprintf(out, "\\x%02X", *m);
-    else fputc(*m, out);
-  }
+  put_text(out, msg);
   if (rule) fprintf(out, " [%s]", rule);
   fputc('\n', out);
   if (!s) return;
@@ -200,6 +204,11 @@ void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style) {
     print_one(out, srcs, g->loc, true, sev_name(g->sev), g->msg, g->rule, style.color);
     for (DiagNote *n = g->notes; n; n = n->next)
       print_one(out, srcs, n->loc, n->has_loc, "note", n->msg, NULL, style.color);
+    if (g->help) {
+      fprintf(out, "      = %shelp:%s ", style.color ? C_BOLD : "", style.color ? C_RESET : "");
+      put_text(out, g->help);
+      fputc('\n', out);
+    }
     shown++;
   }
 }
@@ -445,6 +454,10 @@ void diag_print_github(FILE *out, DiagList *d, SrcSet *srcs) {
       }
       buf_puts(&m, "note: ");
       buf_puts(&m, n->msg);
+    }
+    if (g->help) {
+      buf_puts(&m, "\nhelp: ");
+      buf_puts(&m, g->help);
     }
     gh_escape(out, buf_str(&m), false);
     buf_free(&m);

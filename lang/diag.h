@@ -23,6 +23,7 @@ typedef struct Diag {
   const char *rule; /* check or rule id, e.g. "unresolved" */
   const char *msg;  /* message, starting lower-case */
   DiagNote *notes;  /* extra places, in order */
+  const char *help; /* how to fix it (a rule's `help`), or NULL; text and github output */
   int seq;          /* order of creation, breaks sort ties */
 } Diag;
 

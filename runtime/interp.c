@@ -775,6 +775,8 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   message(I, r, elem, &m);
   Diag *g = diag_add(&I->p->diags, (Severity)r->sev, loc, r->decl->id, "%s", buf_str(&m));
   buf_free(&m);
+  const AttrVals *help = decl_attr(r->decl, "help");
+  if (help->n) g->help = help->vals[0].str;
   if (div0) diag_note(&I->p->diags, g, div0_loc, "a division by zero here gave none");
   st->findings++;
 }
