@@ -35,7 +35,7 @@ static const AttrSpec charter_specs[] = {
     {"problem", F_TEXT, 0, NULL, 0, "problem \"…\""},
     {"region", F_STRING, 0, NULL, 0, "region \"Norfolk, Virginia\""},
     {"period", F_RANGE, 0, NULL, 0, "period 2024 to 2030"},
-    {"champion", F_REF, 0, NULL, K(D_PARTNER), "champion city_norfolk"},
+    {"champion", F_REF, 0, NULL, K(D_PARTNER), "champion workforce_office"},
     {"urgency", F_TEXT, 0, NULL, 0, "urgency \"…\""},
     NOTE, WAIVE};
 static const AttrSpec partner_specs[] = {
@@ -46,8 +46,8 @@ static const AttrSpec partner_specs[] = {
     {"website", F_STRING, 0, NULL, 0, "website \"https://example.org\""},
     NOTE, WAIVE};
 static const AttrSpec council_specs[] = {
-    {"members", F_REF, A_LIST | A_REQUIRED, NULL, K(D_PARTNER), "members caretrek, city_norfolk"},
-    {"chairs", F_REF, A_LIST, NULL, K(D_PARTNER), "chairs caretrek"},
+    {"members", F_REF, A_LIST | A_REQUIRED, NULL, K(D_PARTNER), "members lantern, workforce_office"},
+    {"chairs", F_REF, A_LIST, NULL, K(D_PARTNER), "chairs lantern"},
     {"decides", F_SYMBOL, A_LIST, DECIDES, 0, "decides agenda, resources"},
     {"meets", F_SYMBOL, 0, MEETS, 0, "meets monthly"},
     NOTE, WAIVE};
@@ -71,7 +71,7 @@ static const AttrSpec indicator_specs[] = {
     {"target", F_NUM_BY, 0, NULL, 0, "target 60 by 2028"},
     {"milestone", F_NUM_BY, A_REPEAT, NULL, 0, "milestone 50 by 2026"},
     {"source", F_TEXT, 0, NULL, 0, "source \"Virginia Employment Commission\""},
-    {"reported_by", F_REF, A_LIST, NULL, K(D_PARTNER), "reported_by caretrek"},
+    {"reported_by", F_REF, A_LIST, NULL, K(D_PARTNER), "reported_by lantern"},
     {"frequency", F_SYMBOL, 0, FREQUENCIES, 0, "frequency quarterly"},
     {"disaggregate", F_REF, A_LIST, NULL, K(D_DIMENSION), "disaggregate race_ethnicity"},
     {"equity", F_EQUITY, A_REPEAT, NULL, 0, "equity race_ethnicity gap 5 by 2028"},
@@ -79,14 +79,14 @@ static const AttrSpec indicator_specs[] = {
     {"measures", F_SYMBOL, 0, MEASURES, 0, "measures better_off"},
     NOTE, WAIVE};
 static const AttrSpec activity_specs[] = {
-    {"owner", F_REF, A_LIST, NULL, K(D_PARTNER), "owner caretrek"},
+    {"owner", F_REF, A_LIST, NULL, K(D_PARTNER), "owner lantern"},
     {"community_owner", F_REF, A_LIST, NULL, K(D_PARTNER), "community_owner ebony_heights"},
     {"contributes_to", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "contributes_to job_ready"},
     {"metric", F_REF, A_LIST, NULL, K(D_INDICATOR), "metric people_coached"},
     {"start", F_PERIOD, 0, NULL, 0, "start 2024-03"},
     {"end", F_PERIOD, 0, NULL, 0, "end 2027-12"},
     {"budget", F_BUDGET, 0, NULL, 0, "budget 250000 USD"},
-    {"funded_by", F_REF, A_LIST, NULL, K(D_PARTNER), "funded_by city_norfolk"},
+    {"funded_by", F_REF, A_LIST, NULL, K(D_PARTNER), "funded_by workforce_office"},
     {"status", F_SYMBOL, 0, STATUSES, 0, "status active"},
     NOTE, WAIVE};
 static const AttrSpec rule_specs[] = {

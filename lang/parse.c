@@ -515,7 +515,7 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
                     line_of(ctx, outer));
     diag_note(ctx->diags, g, outer, "the block still open");
   } else if (is_brace && has(exp, n, "string")) {
-    parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner caretrek \"CareTrek Support Group\" {");
+    parse_error(ctx, loc, "expected a title in quotes before '{', as in: partner lantern \"Lantern Peer Recovery Alliance\" {");
   } else if (is_eof && ctx->brace_depth > 0) {
     Loc open = innermost(ctx, '{');
     g = parse_error(ctx, loc, "the file ends inside a block: expected '}' to close the '{' on line %d", line_of(ctx, open));

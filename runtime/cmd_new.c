@@ -174,9 +174,10 @@ int cmd_new(int argc, char **argv) {
            "(or from the repository variable CHARTER_SOURCE, when you set one).\n",
            source);
   else
-    printf("Before the first push: its GitHub workflow must know where to clone charter from.\n"
-           "Set the repository variable CHARTER_SOURCE to the https:// address of Charter's\n"
-           "source (%s/README.md says where), or run charter new --source URL.\n",
+    printf("Before the first push, tell its GitHub workflow where to clone charter from:\n"
+           "set the repository variable CHARTER_SOURCE to the https:// address of the Git\n"
+           "repository charter came from (%s/README.md says how). Next time, charter new\n"
+           "--source URL writes it into the workflow.\n",
            dir);
 cleanup:
   for (int i = 0; i < n; i++) free(paths[i]);

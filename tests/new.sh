@@ -27,7 +27,8 @@ check "the starter's data evaluates" eval '$limit "$bin" eval --db starter.db --
 check "the starter's data says it is illustrative" grep -q "Illustrative figures (not real data)" starter/measurements.csv
 check "the starter renders its logic model" eval '$limit "$bin" render -o logic.svg starter/coalition.charter && test -s logic.svg'
 wf=starter/.github/workflows/charter.yml
-check "the workflow runs fmt --check" grep -q "charter fmt --check" "$wf"
+check "the workflow shows the layout changes (fmt --diff) and says to run fmt -w" \
+  eval 'grep -q "charter fmt --diff \*.charter" "$wf" && grep -q "run .charter fmt -w FILE" "$wf"' 
 check "the workflow runs check --format sarif and uploads it" \
   eval 'grep -q "charter check --format sarif" "$wf" && grep -q "github/codeql-action/upload-sarif" "$wf" && grep -q "security-events: write" "$wf"'
 check "the workflow keeps the logic model as an artifact" \
@@ -64,24 +65,53 @@ for bad in http://example.org/charter.git git@github.com:org/charter.git https:/
     eval '[ "$rc" -eq 2 ] && grep -q "address" "bad$n.err" && test ! -e "bad$n"'
 done
 check "new --source with a token: the message says why" grep -q "token" bad3.err
-# The workflow's steps after the build, run here as a runner would, pass.
-mkdir runnerbin
+# The workflow's steps after the build, run here as a runner would (bash -e
+# in the repository's top directory, charter on PATH): each `run:` of the
+# workflow but the build's becomes steps/N.sh.
+mkdir runnerbin steps
 ln -s "$bin" runnerbin/charter
-sed -n "s/^        run: \\([^|].*\\)$/\\1/p" "$wf" >steps.txt
-check "the workflow has its three one-line steps (layout, check, draw)" test "$(wc -l <steps.txt | tr -d ' ')" -eq 3
-(
-  cd starter || exit 1
-  PATH=../runnerbin:$PATH
-  while IFS= read -r step; do
-    bash -e -c "$step" || { echo "step failed: $step"; exit 1; }
-  done <../steps.txt
-) >steps.out 2>&1
-check "the workflow's layout, check and draw steps pass on the starter" test $? -eq 0
-check "the check step writes SARIF" eval 'jq -e ".version == \"2.1.0\"" starter/charter.sarif >/dev/null'
+awk '
+  /^      - name: / { name = substr($0, 15) }
+  /^        run: \|$/ { if (name != "Build and install charter") { n++; out = "steps/" n ".sh"; block = 1 }; next }
+  /^        run: / { if (name != "Build and install charter") { n++; print substr($0, 14) > ("steps/" n ".sh"); close("steps/" n ".sh") }; block = 0; next }
+  block && /^          / { print substr($0, 11) > out; next }
+  { if (block) close(out); block = 0 }
+' "$wf"
+check "the workflow has its four steps after the build (layout, check, findings, draw)" test "$(ls steps | wc -l)" -eq 4
+# run_steps DIR: runs every step in DIR (a copy of a starter); prints their
+# output; fails at the first step that fails.
+run_steps() {
+  (
+    cd "$1" || exit 1
+    PATH=$(cd ../runnerbin && pwd):$PATH
+    for s in ../steps/*.sh; do
+      bash -e "$s" || { echo "step failed: $(cat "$s")"; exit 1; }
+    done
+  )
+}
+run_steps starter >steps.out 2>&1
+check "the workflow's steps pass on the starter" test $? -eq 0
+check "the findings step writes SARIF" eval 'jq -e ".version == \"2.1.0\"" starter/charter.sarif >/dev/null'
+check "the draw step draws the logic model" test -s starter/logic.svg
 rm -f starter/charter.sarif starter/logic.svg
+# With an error, the check step fails and says where, for the log and the
+# annotations; with a file out of layout, the layout step fails and says how
+# to fix it.
+cp -R starter broken
+sed 's/^  contributes_to \(.*\)$/  contributes_to \1_typo/' starter/coalition.charter >broken/coalition.charter
+(cd broken && PATH=$(cd ../runnerbin && pwd):$PATH bash -e ../steps/2.sh) >broken.out 2>&1
+rc=$?
+check "the check step fails on an error and prints it located (file, line, col)" \
+  eval '[ "$rc" -ne 0 ] && grep -q "^::error file=coalition.charter,line=[0-9]*,col=[0-9]*,.*is not declared" broken.out'
+cp -R starter unlaid
+printf 'partner extra "Extra Partner" { sector business }\n' >>unlaid/coalition.charter
+(cd unlaid && PATH=$(cd ../runnerbin && pwd):$PATH bash -e ../steps/1.sh) >unlaid.out 2>&1
+rc=$?
+check "the layout step fails on a file out of layout, shows the diff and says to run fmt -w" \
+  eval '[ "$rc" -eq 1 ] && grep -q "^+  sector business" unlaid.out && grep -q "^::error::.*charter fmt -w FILE" unlaid.out'
 if python3 -c 'import yaml' 2>/dev/null; then
-  check "the workflow is YAML with its seven steps" \
-    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); assert len(w["jobs"]["charter"]["steps"]) == 7' "$wf"
+  check "the workflow is YAML with its eight steps" \
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); assert len(w["jobs"]["charter"]["steps"]) == 8' "$wf"
 else
   ok "the workflow is YAML # SKIP python3-yaml is not installed"
 fi
