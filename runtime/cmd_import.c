@@ -402,8 +402,9 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
       else if (strchr(f->s, ';') || strchr(f->s, '\t'))
         diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "unknown column '%s': the columns are separated by %s, but a CSV file separates them by commas (save it as \"CSV (comma delimited)\")",
-                 shown(im, f), strchr(f->s, ';') ? "semicolons" : "tabs");
+                 "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
+                 "or replace each %s between columns with a comma",
+                 strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
       else if (best)
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
       else
