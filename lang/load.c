@@ -100,7 +100,7 @@ static void load_file(Loader *L, const char *display, bool has_loc, Loc loc, boo
       diag_add(&p->diags, SEV_ERROR, loc, "import", "cannot import '%s': %s", display, err);
     } else {
       Loc none = {0, 0, 0};
-      diag_add(&p->diags, SEV_ERROR, none, "import", "cannot read '%s': %s", display, err);
+      diag_add(&p->diags, SEV_ERROR, none, NULL, "cannot read '%s': %s", display, err);
       p->entry_unreadable = true;
     }
     return;
