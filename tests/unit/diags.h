@@ -6,11 +6,17 @@
 
 #include "diag.h"
 
+/* Whether a diagnostic's check is rule (NULL: a diagnostic of no check,
+ * such as an unreadable entry file). */
+static inline int diags_same_rule(const char *a, const char *rule) {
+  return a == rule || (a && rule && strcmp(a, rule) == 0);
+}
+
 /* The first diagnostic of this check whose message contains text. */
 static inline const Diag *diags_find(const DiagList *d, const char *rule, const char *text) {
   for (int i = 0; i < d->items.len; i++) {
     const Diag *g = d->items.items[i];
-    if (strcmp(g->rule, rule) == 0 && strstr(g->msg, text)) return g;
+    if (diags_same_rule(g->rule, rule) && strstr(g->msg, text)) return g;
   }
   return NULL;
 }
@@ -19,7 +25,7 @@ static inline const Diag *diags_find(const DiagList *d, const char *rule, const 
 static inline int diags_count(const DiagList *d, const char *rule) {
   int n = 0;
   for (int i = 0; i < d->items.len; i++)
-    if (strcmp(((const Diag *)d->items.items[i])->rule, rule) == 0) n++;
+    if (diags_same_rule(((const Diag *)d->items.items[i])->rule, rule)) n++;
   return n;
 }
 
