@@ -62,13 +62,13 @@ $(B)/gen/lexer.c $(B)/gen/lexer.h &: lang/lexer.l $(B)/gen/parser.h
 	flex -CF --header-file=$(B)/gen/lexer.h -o $(B)/gen/lexer.c $<
 $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	@mkdir -p $(@D)
-	sh stdlib/embed.sh $@ $(STDLIB)
+	sh stdlib/embed.sh $@ program.h StdlibFile charter_stdlib $(foreach f,$(STDLIB),$(basename $(notdir $(f)))=$(f))
 # What `charter new` writes (DEST=SRC pairs).
 NEW_FILES := coalition.charter=runtime/new/coalition.charter measurements.csv=runtime/new/measurements.csv \
              README.md=runtime/new/README.md .github/workflows/charter.yml=runtime/new/github-workflow.yml
-$(B)/gen/new_files.c: runtime/new/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
+$(B)/gen/new_files.c: stdlib/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
 	@mkdir -p $(@D)
-	sh runtime/new/embed.sh $@ $(NEW_FILES)
+	sh stdlib/embed.sh $@ cli.h NewFile charter_new_files $(NEW_FILES)
 
 # Where `charter new` tells the starter's workflow to clone charter from:
 # make CHARTER_SOURCE=https://... (or the environment), else this checkout's

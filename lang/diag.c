@@ -107,7 +107,6 @@ static const char *sev_color(const char *sev) {
   return C_CYAN;
 }
 
-/* Prints "path:line:col: sev: msg [rule]", then the source line and carets. */
 /* User text in a message may hold control characters: never let them reach
  * the terminal raw, and keep each diagnostic on its line. */
 static void put_text(FILE *out, const char *text) {
@@ -118,6 +117,7 @@ static void put_text(FILE *out, const char *text) {
   }
 }
 
+/* Prints "path:line:col: sev: msg [rule]", then the source line and carets. */
 static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char *sev,
                       const char *msg, const char *rule, bool color) {
   Src *s = has_loc ? src_get(srcs, loc.file) : NULL;

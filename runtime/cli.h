@@ -3,6 +3,7 @@
 #define CHARTER_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #define CHARTER_VERSION "0.1.0"
@@ -15,14 +16,15 @@ int cmd_render(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_new(int argc, char **argv);
+int cmd_help(int argc, char **argv);
 
-/* A file `charter new` writes: its path in the new directory and its text. */
+/* A file `charter new` writes: its path in the new directory and its text
+ * (build/gen/new_files.c, made by stdlib/embed.sh from runtime/new/). */
 typedef struct NewFile {
   const char *path;
   const char *text;
 } NewFile;
 extern const NewFile charter_new_files[]; /* ends with {NULL, NULL} */
-int cmd_help(int argc, char **argv);
 
 /* Prints the help of a command (NULL: the overview) to out; false if unknown. */
 bool help_print(FILE *out, const char *command);
@@ -33,7 +35,6 @@ int usage_error(const char *command, const char *fmt, ...) __attribute__((format
 int option_error(const char *command, int ch, char **argv);
 /* --as-of PERIOD of eval and render into *day (days from 1970-01-01; NULL
  * text: today, UTC); 0, or a usage error's status. */
-#include <stdint.h>
 int parse_as_of(const char *command, const char *text, int32_t *day);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);

@@ -361,15 +361,12 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
       *g_out = i;
       return true;
     }
+  if (spaced(im, file, gf, "group")) return false;
   const char **names = arena_alloc(&im->arena, (size_t)(groups->n + 1) * sizeof *names);
   Buf list = {0};
   for (int i = 0; i < groups->n; i++) {
     names[i] = groups->vals[i].str;
     buf_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
-  }
-  if (spaced(im, file, gf, "group")) {
-    buf_free(&list);
-    return false;
   }
   const char *best = suggest_best(gf->s, names, groups->n);
   if (!best)
@@ -650,25 +647,6 @@ static int step_done(sqlite3_stmt *st) {
   return rc == SQLITE_DONE ? SQLITE_OK : rc;
 }
 
-/* The period's last day as YYYY-MM-DD, without printf (a million rows). */
-static void end_text(Period p, char out[11]) {
-  int y = p.year, m = 12, d = 31;
-  if (p.kind == PER_QUARTER) m = p.quarter * 3, d = period_days_in_month(y, m);
-  else if (p.kind == PER_MONTH) m = p.month, d = period_days_in_month(y, m);
-  else if (p.kind == PER_DAY) m = p.month, d = p.day;
-  out[0] = (char)('0' + y / 1000);
-  out[1] = (char)('0' + y / 100 % 10);
-  out[2] = (char)('0' + y / 10 % 10);
-  out[3] = (char)('0' + y % 10);
-  out[4] = '-';
-  out[5] = (char)('0' + m / 10);
-  out[6] = (char)('0' + m % 10);
-  out[7] = '-';
-  out[8] = (char)('0' + d / 10);
-  out[9] = (char)('0' + d % 10);
-  out[10] = '\0';
-}
-
 /* Binds a row's columns to an insert or update (?1..?9 as in prepare_all). */
 static void bind_row(sqlite3_stmt *st, const Row *r, const char *end, sqlite3_int64 import_id) {
   const char *dim = r->dim ? r->dim->id : "";
@@ -686,7 +664,7 @@ static void bind_row(sqlite3_stmt *st, const Row *r, const char *end, sqlite3_in
 /* Stores one row; an SQLite code. Conflicts become diagnostics. */
 static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id, bool replace, Counts *c) {
   char end[11];
-  end_text(r->per, end);
+  period_last_day_text(r->per, end);
   sqlite3_stmt *st = s->insert;
   bind_row(st, r, end, import_id);
   int rc = step_done(st);
@@ -775,7 +753,6 @@ static int store_all(Import *im, sqlite3 *db, char **files, int nfiles, bool rep
 }
 
 /* ---- the command ---- */
-
 
 static void print_counts(const char *what, const Counts *c) {
   printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,

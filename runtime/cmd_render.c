@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -120,14 +119,11 @@ static int layout(const char *dot, const char *format, bool cairo, Buf *out) {
   return status;
 }
 
-
 /* True when file names one of the program's own files. */
 static bool is_source(const Program *p, const char *file) {
-  struct stat a, b;
-  if (stat(file, &a) != 0) return false;
   for (int i = 0; i < p->srcs.len; i++) {
     const Src *s = p->srcs.files[i];
-    if (!s->is_stdlib && stat(s->path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) return true;
+    if (!s->is_stdlib && same_file(file, s->path)) return true;
   }
   return false;
 }

@@ -77,12 +77,12 @@ void eval_day_text(int32_t day, char out[11]) {
 }
 
 void eval_num_text(double v, char out[40]) {
+  /* the fewest digits that read back, as d.ddde-05 (17 always do) */
   int prec = 1;
-  for (; prec < 17; prec++) {
+  for (; prec <= 17; prec++) {
     snprintf(out, 40, "%.*e", prec - 1, v);
     if (strtod(out, NULL) == v) break;
   }
-  snprintf(out, 40, "%.*e", prec - 1, v); /* the fewest digits, as d.ddde-05 */
   char *e = strchr(out, 'e');
   int exp10 = e ? atoi(e + 1) : 0; /* the decimal exponent, exactly */
   if (e) { /* 1.5e-05 -> 1.5e-5, 1e+20 -> 1e20 */

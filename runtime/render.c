@@ -299,9 +299,9 @@ static int overlay_of(EvalStatus s) {
   }
 }
 
-/* A goal's or outcome's status: the worst of its indicators'. *unrated
- * (may be NULL) receives how many of its indicators have no status, and
- * *nind how many it has. */
+/* A goal's or outcome's status: the worst of its indicators' (an
+ * indicator's: its own). *unrated receives how many of its indicators have
+ * no status, *nind how many it has, *any_data whether one has a value. */
 static int overlay_count(const Ctx *c, const Decl *d, int *unrated, int *nind, bool *any_data) {
   if (d->kind == D_INDICATOR) {
     const EvalIndicator *e = c->ind[d->index];
@@ -337,8 +337,12 @@ static bool overlaid(const Ctx *c, const Decl *d) {
   return c->ev && (d->kind == D_INDICATOR || d->kind == D_OUTCOME || d->kind == D_GOAL);
 }
 
-/* "47.5% in 2025-Q2 · target 60% by 2028", then the status word. */
-static void status_caption(const Ctx *c, Buf *b, const Decl *d, int ov) {
+/* "47.5% in 2025-Q2 · target 60% by 2028", then the status word; returns
+ * the status drawn. */
+static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
+  int unrated, nind;
+  bool any_data;
+  int ov = overlay_count(c, d, &unrated, &nind, &any_data);
   const EvalIndicator *e = d->kind == D_INDICATOR ? c->ind[d->index] : NULL;
   if (b->len) buf_putc(b, '\n');
   if (e) {
@@ -358,17 +362,15 @@ static void status_caption(const Ctx *c, Buf *b, const Decl *d, int ov) {
     }
     if (ov != OV_NONE) buf_printf(b, "\n%s", overlay[ov].label);
     else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
-    return;
+    return ov;
   }
-  int unrated, nind;
-  bool any_data;
-  overlay_count(c, d, &unrated, &nind, &any_data);
   if (ov != OV_NONE) {
     buf_puts(b, overlay[ov].label);
     /* a worst status hides the indicators that have none */
     if (unrated) buf_printf(b, "\nno status for %d of %d indicators", unrated, nind);
   } else
     buf_puts(b, nind == 0 ? "no indicator" : any_data ? "no target" : "no data");
+  return ov;
 }
 
 /* The title (the view's, else the charter's), the subtitle, and a legend of
@@ -508,8 +510,7 @@ static void put_decl_node(Ctx *c, const Decl *d) {
   }
   char colours[160];
   if (overlaid(c, d)) {
-    int ov = overlay_of_decl(c, d);
-    status_caption(c, &cap, d, ov);
+    int ov = status_caption(c, &cap, d);
     snprintf(colours, sizeof colours, "fillcolor=\"%s\", color=\"%s\", fontcolor=\"" INK "\"", overlay[ov].fill,
              overlay[ov].line);
     extra = colours;

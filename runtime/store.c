@@ -52,18 +52,26 @@ static int query_int(sqlite3 *db, const char *sql, int *out) {
   return rc;
 }
 
-/* The schema version and the number of schema entries, read by one statement
- * (so in one read transaction): another import creating the same store must
- * not commit its tables between the two reads. */
-static int query_version(sqlite3 *db, int *version, int *entries) {
+/* What the file holds, read by one statement (so in one read transaction:
+ * another import creating the same store must not commit its tables
+ * between two reads). */
+typedef struct Schema {
+  int version; /* PRAGMA user_version */
+  int entries; /* rows of sqlite_schema */
+  int ours;    /* of them, the tables import and measurement */
+} Schema;
+
+static int query_schema(sqlite3 *db, Schema *out) {
   sqlite3_stmt *st = NULL;
-  int rc = sqlite3_prepare_v2(db, "SELECT user_version, (SELECT count(*) FROM sqlite_schema) FROM pragma_user_version",
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT user_version, (SELECT count(*) FROM sqlite_schema), "
+                              "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('import', 'measurement')) "
+                              "FROM pragma_user_version",
                               -1, &st, NULL);
   if (rc == SQLITE_OK) {
     rc = sqlite3_step(st);
     if (rc == SQLITE_ROW) {
-      *version = sqlite3_column_int(st, 0);
-      *entries = sqlite3_column_int(st, 1);
+      *out = (Schema){sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)};
       rc = SQLITE_OK;
     }
   }
@@ -88,12 +96,13 @@ static void describe(sqlite3 *db, int rc, const char *path, char *err, size_t er
 
 /* Checks the version and that a version-0 file is empty. */
 static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
-  int tables = 0;
-  int rc = query_version(db, version, &tables);
+  Schema sc = {0, 0, 0};
+  int rc = query_schema(db, &sc);
   if (rc != SQLITE_OK) {
     describe(db, rc, path, err, errlen);
     return false;
   }
+  *version = sc.version;
   if (*version > STORE_VERSION) {
     snprintf(err, errlen,
              "'%s' was written by a newer charter (store schema %d; this charter knows up to %d): it is left as it is; use a newer charter",
@@ -101,7 +110,7 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
     return false;
   }
   if (*version == 0) {
-    if (tables > 0) {
+    if (sc.entries > 0) {
       snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it holds other tables); give --db a new file name", path);
       return false;
     }
@@ -109,18 +118,9 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
       snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
       return false;
     }
-  } else {
-    /* a file of another program's may have set user_version too */
-    int ours = 0;
-    rc = query_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('import', 'measurement')", &ours);
-    if (rc != SQLITE_OK) {
-      describe(db, rc, path, err, errlen);
-      return false;
-    }
-    if (ours != 2) {
-      snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it has no measurement and import tables); give --db a new file name", path);
-      return false;
-    }
+  } else if (sc.ours != 2) { /* a file of another program's may have set user_version too */
+    snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it has no measurement and import tables); give --db a new file name", path);
+    return false;
   }
   if (*version > 0 && *version < STORE_VERSION && mode == STORE_READ) {
     snprintf(err, errlen, "'%s' has the older store schema %d: run 'charter import' on it once to bring it up to date", path, *version);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dot_lines.h"
 #include "eval_fixture.h"
 #include "render.h"
 
@@ -92,17 +93,6 @@ static char *dot_of(const Program *p, const char *view, const EvalResult *ev) {
   char *r = strdup(buf_str(&b));
   buf_free(&b);
   return r;
-}
-
-/* The node line of id (the caller frees it), or NULL. */
-static char *node_line(const char *dot, const char *id) {
-  char pat[300];
-  snprintf(pat, sizeof pat, "\n    \"%s\" [label=<", id);
-  const char *s = strstr(dot, pat);
-  if (!s) return NULL;
-  s++;
-  const char *e = strchr(s, '\n');
-  return strndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
 /* A node's caption: the text of its small-type line, with its line breaks

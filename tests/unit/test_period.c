@@ -209,6 +209,16 @@ static void test_last_day(void **state) {
   expect_last_day("2027-06-15", "2027-06-15");
   expect_last_day("9999", "9999-12-31");
   expect_last_day("0001-01", "0001-01-31");
+  expect_last_day("0000", "0000-12-31");
+  /* every month of every year, written without printf, as printf writes it */
+  for (int y = 0; y <= 9999; y++)
+    for (int m = 1; m <= 12; m++) {
+      char text[16], want[16], out[11];
+      snprintf(text, sizeof text, "%04d-%02d", y, m);
+      snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, period_days_in_month(y, m));
+      period_last_day_text(must_parse(text), out);
+      if (strcmp(out, want) != 0) fail_msg("%s ends on %s, not %s", text, out, want);
+    }
 
   assert_int_equal(period_last_day(must_parse("1970-01-01")), 0);
   assert_int_equal(period_last_day(must_parse("1970")), 364);

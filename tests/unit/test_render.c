@@ -22,6 +22,7 @@
 
 #include "render.h"
 #include "rules_eval.h"
+#include "dot_lines.h"
 
 /* ---- UTF-8 and columns, independent of lang/util.c ---- */
 
@@ -602,17 +603,6 @@ static char *dot_edges(const char *dot) {
     words_add(&ws, tmp, (size_t)n);
   }
   return words_join(&ws);
-}
-
-/* The node line of id (the caller frees it), or NULL. */
-static char *node_line(const char *dot, const char *id) {
-  char pat[300];
-  snprintf(pat, sizeof pat, "\n    \"%s\" [label=<", id);
-  const char *s = strstr(dot, pat);
-  if (!s) return NULL;
-  s++;
-  const char *e = strchr(s, '\n');
-  return strndup(s, e ? (size_t)(e - s) : strlen(s));
 }
 
 /* The edge line a -> b (the caller frees it), or NULL. */
