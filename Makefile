@@ -14,12 +14,20 @@ B        := build
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 GENWARN  := -std=c11 -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare
-# libgvc with the two Graphviz plugins charter links in (see runtime/cmd_render.c).
+# libgvc with the two Graphviz plugins charter links in (see runtime/cli/cmd_render.c).
 GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
 GVC_PLUG   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
 GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplugin_core -lgvplugin_dot_layout \
              -Wl,-rpath,$(GVC_PLUG)
-INC       = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
+# Each layer sees only its own headers and those below it (docs/HACKING.md):
+# lang/ the front end and the model, runtime/ the engine, runtime/cli/ the
+# command line. tests/layers.sh checks the same of the #include lines.
+LANG_INC  = -Ilang -I$(B)/gen
+RT_INC    = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
+CLI_INC   = -Ilang -Iruntime -Iruntime/cli -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
+INC       = $(CLI_INC)
+# The include path of one source file, by its layer.
+inc_for   = $(if $(filter lang/% $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c,$1),$(LANG_INC),$(if $(filter runtime/cli/% $(B)/gen/new_files.c,$1),$(CLI_INC),$(RT_INC)))
 DEPFLAGS := -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
@@ -32,8 +40,10 @@ DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphvi
 DEPS_PKGS ?= $(DEB_PKGS)
 
 LANG_SRC := $(wildcard lang/*.c)
-RT_SRC   := $(filter-out runtime/main.c,$(wildcard runtime/*.c))
-GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c $(B)/gen/new_files.c
+RT_SRC   := $(wildcard runtime/*.c)
+CLI_SRC  := $(wildcard runtime/cli/*.c) $(B)/gen/new_files.c
+GEN_SRC  := $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c
+# libcharter.a is the front end and the engine; the command line links on top.
 LIB_SRC  := $(LANG_SRC) $(RT_SRC) $(GEN_SRC)
 STDLIB   := $(sort $(wildcard stdlib/*.charter))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -43,6 +53,8 @@ OBJ      := $(B)/obj
 AOBJ     := $(B)/asan/obj
 LIB_OBJ  := $(LIB_SRC:%.c=$(OBJ)/%.o)
 LIB_AOBJ := $(LIB_SRC:%.c=$(AOBJ)/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(OBJ)/%.o)
+CLI_AOBJ := $(CLI_SRC:%.c=$(AOBJ)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ABIN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
@@ -64,65 +76,65 @@ $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ program.h StdlibFile charter_stdlib $(foreach f,$(STDLIB),$(basename $(notdir $(f)))=$(f))
 # What `charter new` writes (DEST=SRC pairs).
-NEW_FILES := coalition.charter=runtime/new/coalition.charter measurements.csv=runtime/new/measurements.csv \
-             README.md=runtime/new/README.md .github/workflows/charter.yml=runtime/new/github-workflow.yml
+NEW_FILES := coalition.charter=runtime/cli/new/coalition.charter measurements.csv=runtime/cli/new/measurements.csv \
+             README.md=runtime/cli/new/README.md .github/workflows/charter.yml=runtime/cli/new/github-workflow.yml
 $(B)/gen/new_files.c: stdlib/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ cli.h NewFile charter_new_files $(NEW_FILES)
 
 # Where `charter new` tells the starter's workflow to clone charter from:
 # make CHARTER_SOURCE=https://... (or the environment), else this checkout's
-# origin; kept only when it is an https:// address (see runtime/new/source.sh).
+# origin; kept only when it is an https:// address (see runtime/cli/new/source.sh).
 CHARTER_SOURCE ?= $(shell git config --get remote.origin.url 2>/dev/null)
 CHARTER_SOURCE := $(CHARTER_SOURCE)
 $(B)/gen/source.h: FORCE
 	@mkdir -p $(@D)
-	@sh runtime/new/source.sh $@ "$$CHARTER_SOURCE_VALUE"
+	@sh runtime/cli/new/source.sh $@ "$$CHARTER_SOURCE_VALUE"
 $(B)/gen/source.h: export CHARTER_SOURCE_VALUE = $(CHARTER_SOURCE)
-$(OBJ)/runtime/cmd_new.o $(AOBJ)/runtime/cmd_new.o: $(B)/gen/source.h
+$(OBJ)/runtime/cli/cmd_new.o $(AOBJ)/runtime/cli/cmd_new.o: $(B)/gen/source.h
 FORCE:
 
 # Everything that includes the generated headers waits for them.
-$(LIB_OBJ) $(LIB_AOBJ) $(OBJ)/runtime/main.o $(AOBJ)/runtime/main.o: | $(B)/gen/parser.h $(B)/gen/lexer.h
+$(LIB_OBJ) $(LIB_AOBJ) $(CLI_OBJ) $(CLI_AOBJ): | $(B)/gen/parser.h $(B)/gen/lexer.h
 
 # ---- objects ----
 $(OBJ)/$(B)/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(GENWARN) $(INC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(GENWARN) $(call inc_for,$<) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(call inc_for,$<) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(AOBJ)/$(B)/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(GENWARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(GENWARN) $(call inc_for,$<) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
 $(AOBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(call inc_for,$<) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
 
 $(B)/libcharter.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 $(B)/asan/libcharter.a: $(LIB_AOBJ)
 	$(AR) rcs $@ $^
 
-$(B)/charter: $(OBJ)/runtime/main.o $(B)/libcharter.a
+$(B)/charter: $(CLI_OBJ) $(B)/libcharter.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
-$(B)/asan/charter: $(AOBJ)/runtime/main.o $(B)/asan/libcharter.a
+$(B)/asan/charter: $(CLI_AOBJ) $(B)/asan/libcharter.a
 	$(CC) -g $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS)
 asan: $(B)/asan/charter
 
 # ---- tests ----
 $(B)/tests/%: tests/unit/%.c $(B)/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(WARN) $(RT_INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
 $(B)/asan/tests/%: tests/unit/%.c $(B)/asan/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) -O1 -g $(SAN) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
+	$(CC) $(WARN) $(RT_INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) -O1 -g $(SAN) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
 $(B)/tests/roundtrip: tests/roundtrip.c $(B)/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(WARN) $(RT_INC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LIBS)
 $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(INC) $(CPPFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
+	$(CC) $(WARN) $(RT_INC) $(CPPFLAGS) -O1 -g $(SAN) -o $@ $^ $(LIBS)
 
 test: deps
 	@$(MAKE) --no-print-directory test-run

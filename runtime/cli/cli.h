@@ -19,7 +19,7 @@ int cmd_new(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* A file `charter new` writes: its path in the new directory and its text
- * (build/gen/new_files.c, made by stdlib/embed.sh from runtime/new/). */
+ * (build/gen/new_files.c, made by stdlib/embed.sh from runtime/cli/new/). */
 typedef struct NewFile {
   const char *path;
   const char *text;
