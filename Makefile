@@ -4,6 +4,7 @@
 #   make test       install, build, run every test, then all again under ASan+UBSan
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
+#   make bench-compare BASE=REV  the same workloads beside REV's charter, in one run
 #   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 
@@ -62,7 +63,7 @@ TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test test-run demo bench install uninstall clean asan leakcheck fuzz FORCE
+.PHONY: all deps test test-run demo bench bench-compare install uninstall clean asan leakcheck fuzz FORCE
 all: $(B)/charter
 
 # ---- generated sources ----
@@ -201,6 +202,18 @@ $(B)/measure: tests/bench/measure.c
 bench: deps
 	@$(MAKE) --no-print-directory $(B)/charter $(B)/gen-bench $(B)/measure
 	@bash tests/bench/bench.sh $(B)
+
+# The same workloads timed beside an earlier revision's charter, in one run:
+# make bench-compare BASE=REV (default: the last commit before this branch's
+# work, origin/main or HEAD~1). REV is built from a clean export in build/base/.
+BASE ?= HEAD~1
+bench-compare: deps
+	@$(MAKE) --no-print-directory $(B)/charter $(B)/gen-bench $(B)/measure
+	@rm -rf $(B)/base && mkdir -p $(B)/base/src
+	git archive --format=tar $(BASE) | tar -x -C $(B)/base/src
+	@$(MAKE) --no-print-directory -C $(B)/base/src build/charter CHARTER_SOURCE= >$(B)/base/build.log 2>&1 || \
+	  { echo "bench-compare: building $(BASE) failed; see $(B)/base/build.log" >&2; exit 1; }
+	@bash tests/bench/compare.sh $(B) $(CURDIR)/$(B)/base/src/build/charter
 
 install: $(B)/charter
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/charter/stdlib $(DESTDIR)$(PREFIX)/share/man/man1
