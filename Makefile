@@ -91,7 +91,7 @@ $(B)/gen/source.h: FORCE
 	@mkdir -p $(@D)
 	@sh runtime/cli/new/source.sh $@ "$$CHARTER_SOURCE_VALUE"
 $(B)/gen/source.h: export CHARTER_SOURCE_VALUE = $(CHARTER_SOURCE)
-$(OBJ)/runtime/cli/cmd_new.o $(AOBJ)/runtime/cli/cmd_new.o: $(B)/gen/source.h
+$(OBJ)/runtime/cli/new_source.o $(AOBJ)/runtime/cli/new_source.o: $(B)/gen/source.h
 FORCE:
 
 # Everything that includes the generated headers waits for them.
