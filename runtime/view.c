@@ -13,7 +13,7 @@ typedef struct Sel {
   unsigned char *in; /* in[d->index]: drawn (2 while selecting: an activity the focus reaches) */
 } Sel;
 
-static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
+Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
 
 /* What a diagram can draw at all. */
 static bool drawable(Diagram g, DeclKind k) {
