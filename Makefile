@@ -14,7 +14,7 @@ B        := build
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 GENWARN  := -std=c11 -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare
-# libgvc with the two Graphviz plugins charter links in (see runtime/cli/cmd_render.c).
+# libgvc with the two Graphviz plugins charter links in (see runtime/draw.c).
 GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
 GVC_PLUG   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
 GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplugin_core -lgvplugin_dot_layout \
