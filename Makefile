@@ -15,7 +15,7 @@ B        := build
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 GENWARN  := -std=c11 -Wno-unused-function -Wno-unused-parameter -Wno-sign-compare
-# libgvc with the two Graphviz plugins charter links in (see runtime/cli/cmd_render.c).
+# libgvc with the two Graphviz plugins charter links in (see runtime/draw.c).
 GVC_CFLAGS = $(shell pkg-config --cflags libgvc 2>/dev/null)
 GVC_PLUG   = $(shell pkg-config --variable=libdir libgvc 2>/dev/null)/graphviz
 GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplugin_core -lgvplugin_dot_layout \
@@ -92,7 +92,7 @@ $(B)/gen/source.h: FORCE
 	@mkdir -p $(@D)
 	@sh runtime/cli/new/source.sh $@ "$$CHARTER_SOURCE_VALUE"
 $(B)/gen/source.h: export CHARTER_SOURCE_VALUE = $(CHARTER_SOURCE)
-$(OBJ)/runtime/cli/cmd_new.o $(AOBJ)/runtime/cli/cmd_new.o: $(B)/gen/source.h
+$(OBJ)/runtime/cli/new_source.o $(AOBJ)/runtime/cli/new_source.o: $(B)/gen/source.h
 FORCE:
 
 # Everything that includes the generated headers waits for them.

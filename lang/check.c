@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "modules.h"
 #include "program.h"
 #include "suggest.h"
 
@@ -905,5 +906,4 @@ void chk_run(Program *p) {
     Item *it = p->waivers.items[i];
     check_waiver(&c, it->name, it->name_loc);
   }
-  rules_check(p);
 }

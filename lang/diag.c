@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json.h"
+
 void diag_init(DiagList *d, Arena *arena) {
   memset(d, 0, sizeof *d);
   d->arena = arena;
@@ -222,27 +224,6 @@ void diag_print_summary(FILE *out, DiagList *d, bool color) {
   fputc('\n', out);
 }
 
-void json_escape(Buf *b, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '"': buf_puts(b, "\\\""); break;
-    case '\\': buf_puts(b, "\\\\"); break;
-    case '\n': buf_puts(b, "\\n"); break;
-    case '\r': buf_puts(b, "\\r"); break;
-    case '\t': buf_puts(b, "\\t"); break;
-    default:
-      if (*p < 0x20 || *p == 0x7f) buf_printf(b, "\\u%04x", *p);
-      else buf_putc(b, (char)*p);
-    }
-  }
-}
-
-static void jstr(Buf *b, const char *s) {
-  buf_putc(b, '"');
-  json_escape(b, s ? s : "");
-  buf_putc(b, '"');
-}
-
 typedef struct Pos {
   const char *path;
   int line, col, end_line, end_col;
@@ -267,15 +248,15 @@ void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
     Pos p = pos_of(srcs, g->loc);
     buf_puts(&b, i ? ",\n  " : "\n  ");
     buf_puts(&b, "{\"file\": ");
-    jstr(&b, p.path);
+    json_str_or_empty(&b, p.path);
     buf_printf(&b, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d", p.line,
                p.col, p.end_line, p.end_col);
     buf_puts(&b, ", \"severity\": ");
-    jstr(&b, sev_name(g->sev));
+    json_str_or_empty(&b, sev_name(g->sev));
     buf_puts(&b, ", \"rule\": ");
-    jstr(&b, g->rule);
+    json_str_or_empty(&b, g->rule);
     buf_puts(&b, ", \"message\": ");
-    jstr(&b, g->msg);
+    json_str_or_empty(&b, g->msg);
     buf_puts(&b, ", \"notes\": [");
     int k = 0;
     for (DiagNote *n = g->notes; n; n = n->next, k++) {
@@ -284,12 +265,12 @@ void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
       if (n->has_loc) {
         Pos q = pos_of(srcs, n->loc);
         buf_puts(&b, "\"file\": ");
-        jstr(&b, q.path);
+        json_str_or_empty(&b, q.path);
         buf_printf(&b, ", \"line\": %d, \"column\": %d, \"end_line\": %d, \"end_column\": %d, ",
                    q.line, q.col, q.end_line, q.end_col);
       }
       buf_puts(&b, "\"message\": ");
-      jstr(&b, n->msg);
+      json_str_or_empty(&b, n->msg);
       buf_puts(&b, "}");
     }
     buf_puts(&b, "]}");
@@ -348,13 +329,13 @@ static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg, const
   Buf uri = {0};
   sarif_uri(&uri, p.path, cwd);
   buf_puts(b, "{\"physicalLocation\": {\"artifactLocation\": {\"uri\": ");
-  jstr(b, buf_str(&uri));
+  json_str_or_empty(b, buf_str(&uri));
   buf_puts(b, "}, ");
   sarif_region(b, p);
   buf_puts(b, "}");
   if (msg) {
     buf_puts(b, ", \"message\": {\"text\": ");
-    jstr(b, msg);
+    json_str_or_empty(b, msg);
     buf_puts(b, "}");
   }
   buf_puts(b, "}");
@@ -370,22 +351,22 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
   buf_puts(&b, "{\n  \"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",\n");
   buf_puts(&b, "  \"version\": \"2.1.0\",\n  \"runs\": [{\n    \"tool\": {\"driver\": {");
   buf_puts(&b, "\"name\": \"charter\", \"version\": ");
-  jstr(&b, version);
+  json_str_or_empty(&b, version);
   buf_puts(&b, ", \"semanticVersion\": ");
-  jstr(&b, version);
+  json_str_or_empty(&b, version);
   buf_puts(&b, ", \"rules\": [");
   for (int i = 0; i < nrules; i++) {
     buf_puts(&b, i ? ",\n      " : "\n      ");
     buf_puts(&b, "{\"id\": ");
-    jstr(&b, rules[i].id);
+    json_str_or_empty(&b, rules[i].id);
     buf_puts(&b, ", \"name\": ");
-    jstr(&b, rules[i].id);
+    json_str_or_empty(&b, rules[i].id);
     buf_puts(&b, ", \"shortDescription\": {\"text\": ");
-    jstr(&b, rules[i].title);
+    json_str_or_empty(&b, rules[i].title);
     buf_puts(&b, "}, \"fullDescription\": {\"text\": ");
-    jstr(&b, rules[i].full);
+    json_str_or_empty(&b, rules[i].full);
     buf_puts(&b, "}, \"help\": {\"text\": ");
-    jstr(&b, rules[i].help);
+    json_str_or_empty(&b, rules[i].help);
     buf_puts(&b, "}}");
   }
   buf_puts(&b, "]}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
@@ -396,12 +377,12 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
       if (strcmp(rules[r].id, g->rule) == 0) index = r;
     buf_puts(&b, i ? ",\n      " : "\n      ");
     buf_puts(&b, "{\"ruleId\": ");
-    jstr(&b, g->rule);
+    json_str_or_empty(&b, g->rule);
     if (index >= 0) buf_printf(&b, ", \"ruleIndex\": %d", index);
     buf_puts(&b, ", \"level\": ");
-    jstr(&b, g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "note");
+    json_str_or_empty(&b, g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "note");
     buf_puts(&b, ", \"message\": {\"text\": ");
-    jstr(&b, g->msg);
+    json_str_or_empty(&b, g->msg);
     buf_puts(&b, "}, \"locations\": [");
     sarif_location(&b, srcs, g->loc, NULL, cwd);
     buf_puts(&b, "]");

@@ -69,7 +69,4 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
                       const char *version);
 void diag_print_github(FILE *out, DiagList *d, SrcSet *srcs);
 
-/* Appends s as the body of a JSON string (no quotes). */
-void json_escape(Buf *b, const char *s);
-
 #endif

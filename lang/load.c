@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "modules.h"
 #include "program.h"
 #include "suggest.h"
 
@@ -117,12 +118,6 @@ static void load_file(Loader *L, const char *display, bool has_loc, Loc loc, boo
   L->stack_display.len--;
 }
 
-static const StdlibFile *find_stdlib(const char *name) {
-  for (const StdlibFile *m = charter_stdlib; m->name; m++)
-    if (strcmp(m->name, name) == 0) return m;
-  return NULL;
-}
-
 static bool valid_module_name(const char *name) {
   for (const char *c = name; *c; c++)
     if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '_')) return false;
@@ -153,7 +148,7 @@ static void load_module(Loader *L, const char *name, Loc loc) {
     }
     free(paths);
   }
-  const StdlibFile *m = find_stdlib(name);
+  const StdlibFile *m = stdlib_find(name);
   if (!m) {
     const char *names[64];
     int n = 0;
@@ -232,7 +227,12 @@ static void finish(Loader *L) {
   vec_free(&L->stack_display);
   strmap_free(&L->loaded);
   strmap_free(&L->modules);
-  if (!L->p->entry_unreadable) chk_run(L->p);
+  /* The built-in checks first: the rules' type checker reads the ids and
+   * the checked values they leave. */
+  if (!L->p->entry_unreadable) {
+    chk_run(L->p);
+    rules_check(L->p);
+  }
   diag_sort(&L->p->diags);
 }
 
@@ -279,38 +279,4 @@ void program_free(Program *p) {
   src_set_free(&p->srcs);
   arena_free(&p->arena);
   free(p);
-}
-
-const char *stdlib_module_declaring(const char *id) {
-  for (const StdlibFile *m = charter_stdlib; m->name; m++) {
-    /* Modules are small: a textual scan for "KIND id " finds the
-     * declaration without building a second program. */
-    const char *t = m->text;
-    size_t n = strlen(id);
-    for (const char *q = strstr(t, id); q; q = strstr(q + 1, id)) {
-      if ((q == t || q[-1] == ' ') && (q[n] == ' ' || q[n] == '\t')) {
-        const char *line = q;
-        while (line > t && line[-1] != '\n') line--;
-        while (*line == ' ') line++;
-        const char *sp = strchr(line, ' ');
-        if (sp && sp + 1 == q) {
-          char kw[16];
-          size_t kl = (size_t)(sp - line);
-          if (kl < sizeof kw) {
-            memcpy(kw, line, kl);
-            kw[kl] = '\0';
-            if (ast_kind_from_name(kw) >= 0) return m->name;
-          }
-        }
-      }
-    }
-  }
-  return NULL;
-}
-
-const char *program_unused_module_declaring(const Program *p, const char *id) {
-  const char *module = stdlib_module_declaring(id);
-  for (int i = 0; module && i < p->modules.len; i++)
-    if (strcmp(p->modules.items[i], module) == 0) return NULL;
-  return module;
 }

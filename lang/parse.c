@@ -11,33 +11,6 @@
 #include "lexer.h"
 #include "suggest.h"
 
-/* The functions below are called from the generated scanner and parser. */
-int chx_keyword(const char *s, size_t n);
-void chx_restore(yyscan_t scanner);
-const char *chx_intern(ParseCtx *ctx, const char *s, size_t n);
-int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
-int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
-int chx_open(ParseCtx *ctx, int tok, Loc loc);
-int chx_close(ParseCtx *ctx, int tok, Loc loc);
-bool chx_newline_ends(int last_tok);
-void chx_comment(ParseCtx *ctx, const char *s, size_t n, Loc loc);
-void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc);
-void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title);
-void chx_end_decl(ParseCtx *ctx, Loc loc);
-void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name);
-void chx_end_stmt(ParseCtx *ctx, Loc loc);
-void chx_add_atom(ParseCtx *ctx, Atom *a);
-void chx_end_phrase(ParseCtx *ctx);
-void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason);
-void chx_item_error(ParseCtx *ctx);
-void chx_stmt_error(ParseCtx *ctx);
-void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **expected, int n);
-Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc);
-Expr *chx_binary(ParseCtx *ctx, Op op, Expr *a, Expr *b, Loc loc);
-Expr *chx_literal(ParseCtx *ctx, ExprKind kind, Atom *a);
-ExprList *chx_list(ParseCtx *ctx, ExprList *list, Expr *e);
-void chx_list_set(Expr *e, ExprList *list);
-
 static const struct {
   const char *word;
   int tok;

@@ -58,7 +58,66 @@ typedef struct ParseCtx {
   Expr *expr;          /* ast_parse_expr: the expression parsed */
 } ParseCtx;
 
+/* A list of expressions while the grammar collects it (call arguments,
+ * list literals). */
+typedef struct ExprList {
+  Expr **items; /* elements, in the arena */
+  int n;        /* used */
+  int cap;      /* allocated */
+} ExprList;
+
 /* Reports a syntax error; returns it (NULL once the scanner gave up). */
 Diag *parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* ---- called by the generated scanner (lexer.l), defined in parse.c ---- */
+
+/* The keyword token of s[0..n), or 0 for a plain name. */
+int chx_keyword(const char *s, size_t n);
+/* The one copy of the name s[0..n) in this file. */
+const char *chx_intern(ParseCtx *ctx, const char *s, size_t n);
+/* Decodes the escapes of a string or text block into *out; its token. */
+int chx_string(ParseCtx *ctx, const char *s, size_t n, Loc loc, bool text_block, const char **out);
+/* Reads a number (with _ separators) into a; its token. */
+int chx_number(ParseCtx *ctx, const char *s, size_t n, Loc loc, Atom *a);
+/* An opening or closing bracket: nesting and NEWLINE suppression; its token. */
+int chx_open(ParseCtx *ctx, int tok, Loc loc);
+int chx_close(ParseCtx *ctx, int tok, Loc loc);
+/* Whether a line end after last_tok ends a statement. */
+bool chx_newline_ends(int last_tok);
+/* Keeps a comment for the formatter. */
+void chx_comment(ParseCtx *ctx, const char *s, size_t n, Loc loc);
+/* Reports a character that starts no token. */
+void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc);
+
+/* ---- defined in lexer.l, called by parse.c ---- */
+
+/* Puts back the byte flex holds when a parse stops mid-buffer (scanner is
+ * the yyscan_t). */
+void chx_restore(void *scanner);
+
+/* ---- called by the grammar's actions (parser.y), defined in parse.c ---- */
+
+/* A declaration, its statements and their phrases of atoms. */
+void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title);
+void chx_end_decl(ParseCtx *ctx, Loc loc);
+void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name);
+void chx_end_stmt(ParseCtx *ctx, Loc loc);
+void chx_add_atom(ParseCtx *ctx, Atom *a);
+void chx_end_phrase(ParseCtx *ctx);
+/* A top-level import, use or waive. */
+void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason);
+/* Error recovery at item and statement level. */
+void chx_item_error(ParseCtx *ctx);
+void chx_stmt_error(ParseCtx *ctx);
+/* The message of a syntax error: what came, and the n tokens expected. */
+void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **expected, int n);
+/* Expression nodes in the arena. */
+Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc);
+Expr *chx_binary(ParseCtx *ctx, Op op, Expr *a, Expr *b, Loc loc);
+Expr *chx_literal(ParseCtx *ctx, ExprKind kind, Atom *a);
+/* Appends e to list (NULL: a new list); the list. */
+ExprList *chx_list(ParseCtx *ctx, ExprList *list, Expr *e);
+/* Gives a call or list literal e its elements. */
+void chx_list_set(Expr *e, ExprList *list);
 
 #endif

@@ -19,11 +19,6 @@
       (Cur).start = (Cur).end = YYRHSLOC(Rhs, 0).end; \
     }                                               \
   } while (0)
-typedef struct ExprList {
-  Expr **items; /* elements, in the arena */
-  int n;        /* used */
-  int cap;      /* allocated */
-} ExprList;
 }
 
 %code provides {
@@ -35,22 +30,6 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx);
 
 static int yylex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) { return chx_lex(lval, lloc, ctx); }
 static void yyerror(Loc *loc, ParseCtx *ctx, const char *msg);
-
-void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title);
-void chx_end_decl(ParseCtx *ctx, Loc loc);
-void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name);
-void chx_end_stmt(ParseCtx *ctx, Loc loc);
-void chx_add_atom(ParseCtx *ctx, Atom *a);
-void chx_end_phrase(ParseCtx *ctx);
-void chx_add_item(ParseCtx *ctx, ItemKind kind, Loc loc, Atom *name, Atom *reason);
-void chx_item_error(ParseCtx *ctx);
-void chx_stmt_error(ParseCtx *ctx);
-void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **expected, int n);
-Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc);
-Expr *chx_binary(ParseCtx *ctx, Op op, Expr *a, Expr *b, Loc loc);
-Expr *chx_literal(ParseCtx *ctx, ExprKind kind, Atom *a);
-ExprList *chx_list(ParseCtx *ctx, ExprList *list, Expr *e);
-void chx_list_set(Expr *e, ExprList *list);
 }
 
 %define api.pure full

@@ -23,7 +23,9 @@ static bool digits(const char *s, size_t n, int *out) {
   return n > 0;
 }
 
-/* Reads the parts as plain ints; period_parse packs them into the Period. */
+/* Reads the parts as plain ints; period_parse packs them into the Period.
+ * On failure *err is a constant reason, or NULL when the day is outside its
+ * month (period_parse writes that one, which names the month). */
 static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *month, int *day, Period *p,
                         const char **err) {
   *p = (Period){.kind = PER_YEAR};
@@ -57,25 +59,41 @@ static bool parse_parts(const char *s, size_t n, int *year, int *quarter, int *m
     return false;
   }
   if (*day < 1 || *day > period_days_in_month(*year, *month)) {
-    static char buf[96];
-    static const char *names[] = {"January", "February", "March",     "April",   "May",      "June",
-                                  "July",    "August",   "September", "October", "November", "December"};
-    int days = period_days_in_month(*year, *month);
-    snprintf(buf, sizeof buf, "%s %d has %d days, so a day is 01 to %d", names[*month - 1], *year, days, days);
-    *err = buf;
+    *err = NULL;
     return false;
   }
   return true;
 }
 
-bool period_parse(const char *s, size_t n, Period *p, const char **err) {
+bool period_parse(const char *s, size_t n, Period *p, char why[PERIOD_WHY_MAX]) {
   int year = 0, quarter = 0, month = 0, day = 0;
-  bool ok = parse_parts(s, n, &year, &quarter, &month, &day, p, err);
+  const char *err = NULL;
+  bool ok = parse_parts(s, n, &year, &quarter, &month, &day, p, &err);
   p->year = (int16_t)year;
   p->quarter = (uint8_t)quarter;
   p->month = (uint8_t)month;
   p->day = (uint8_t)day;
-  return ok;
+  if (ok) return true;
+  if (err) {
+    snprintf(why, PERIOD_WHY_MAX, "%s", err);
+  } else {
+    static const char *const names[] = {"January", "February", "March",     "April",   "May",      "June",
+                                        "July",    "August",   "September", "October", "November", "December"};
+    int days = period_days_in_month(year, month);
+    snprintf(why, PERIOD_WHY_MAX, "%s %d has %d days, so a day is 01 to %d", names[month - 1], year, days, days);
+  }
+  return false;
+}
+
+bool period_read_token(const char *s, size_t n, Period *p, Buf *why) {
+  if (n > 5 && s[5] == 'q') { /* the scanner's period shape allows it, for this hint */
+    buf_printf(why, "write the quarter with a capital Q, as in %.4s-Q%.*s", s, (int)(n - 6), s + 6);
+    return false;
+  }
+  char w[PERIOD_WHY_MAX];
+  if (period_parse(s, n, p, w)) return true;
+  buf_puts(why, w);
+  return false;
 }
 
 int32_t period_days_from_civil(int y, int m, int d) {

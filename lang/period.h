@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "util.h"
+
 typedef enum PeriodKind { PER_YEAR, PER_QUARTER, PER_MONTH, PER_DAY } PeriodKind;
 
 typedef struct Period {
@@ -17,9 +19,17 @@ typedef struct Period {
   int16_t year;    /* 0000–9999 */
 } Period;
 
-/* Parses and validates text[0..n). On failure returns false and sets *err to
- * a message saying what is wrong, e.g. "month 13 does not exist". */
-bool period_parse(const char *text, size_t n, Period *p, const char **err);
+/* Room for the reason period_parse gives. */
+enum { PERIOD_WHY_MAX = 96 };
+
+/* Parses and validates text[0..n). On failure returns false and writes into
+ * why a message saying what is wrong, e.g. "a month is 01 to 12". */
+bool period_parse(const char *text, size_t n, Period *p, char why[PERIOD_WHY_MAX]);
+/* What a period-shaped token of the language means (the scanner reads four
+ * digits, a dash and the rest without deciding: 2027-06, 2027-06-30,
+ * 2027-Q2, 2027-q2, 2024-25). On failure returns false and appends the
+ * reason to *why; the message around it is the scanner's. */
+bool period_read_token(const char *text, size_t n, Period *p, Buf *why);
 bool period_is_leap(int year);
 int period_days_in_month(int year, int month);
 /* Days from 1970-01-01 to the period's last day. */

@@ -85,12 +85,8 @@ extern const RuleInfo chk_builtin_rules[];
 extern const int chk_builtin_count;
 bool chk_is_builtin(const char *id);
 
-/* Internal: run by program_load after loading. */
+/* Internal: the built-in checks, run by program_load after loading and
+ * before rules_check (lang/modules.h has the module look-ups they use). */
 void chk_run(Program *p);
-/* Internal: the module among charter_stdlib that declares id, or NULL. */
-const char *stdlib_module_declaring(const char *id);
-/* The same, only when the program does not `use` that module (a module of
- * that name on CHARTER_PATH counts as used): for "add `use M`" hints. */
-const char *program_unused_module_declaring(const Program *p, const char *id);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "modules.h"
 #include "program.h"
 #include "suggest.h"
 

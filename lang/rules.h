@@ -85,7 +85,7 @@ typedef struct Rule {
 struct Program;
 /* Compiles and type-checks every rule and the messages of the program into
  * p->rules; errors go to p->diags as `type` and `syntax` diagnostics. Called
- * by chk_run after the built-in checks. */
+ * by program_load after the built-in checks (chk_run). */
 void rules_check(struct Program *p);
 
 #endif

@@ -121,8 +121,8 @@ void eval_num_short(double v, char out[48]) {
 /* YYYY-MM-DD as days; false when the text is not such a date. */
 static bool parse_day(const unsigned char *s, int32_t *t) {
   Period p;
-  const char *err;
-  if (!s || strlen((const char *)s) != 10 || !period_parse((const char *)s, 10, &p, &err) || p.kind != PER_DAY)
+  char why[PERIOD_WHY_MAX];
+  if (!s || strlen((const char *)s) != 10 || !period_parse((const char *)s, 10, &p, why) || p.kind != PER_DAY)
     return false;
   *t = period_last_day(p);
   return true;

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "refs.h"
+
 /* ---- values ---- */
 
 typedef enum VTag { V_NONE, V_NUM, V_STR, V_BOOL, V_PER, V_ENT, V_REC, V_LIST } VTag;
@@ -155,7 +157,8 @@ static const AttrVals *attr_at(const Decl *d, int spec) {
   return spec >= 0 && d->vals ? &d->vals[spec] : &empty;
 }
 
-/* Source kinds whose attributes (one or two) name the related entity. */
+/* Source kinds whose attributes (one or two) name the related entity
+ * (lang/refs.c builds the index; here its entities become values). */
 static void build_rel(Interp *I, Rel rel) {
   static const struct {
     DeclKind k1, k2;
@@ -168,55 +171,13 @@ static void build_rel(Interp *I, Rel rel) {
       [REL_MEASURES_OF] = {D_GOAL, D_OUTCOME, "indicator", NULL},
       [REL_METRIC_OF] = {D_ACTIVITY, D_ACTIVITY, "metric", NULL},
   };
-  int n = I->n;
-  DeclKind kinds[2] = {how[rel].k1, how[rel].k2};
-  int nk = how[rel].k1 == how[rel].k2 ? 1 : 2;
-  int spec[2][2]; /* by source kind, the schema index of each attribute (-1: none) */
-  for (int c = 0; c < 2; c++) {
-    spec[c][0] = chk_spec_index(kinds[c], how[rel].a1);
-    spec[c][1] = how[rel].a2 ? chk_spec_index(kinds[c], how[rel].a2) : -1;
-  }
-  int *count = xcalloc((size_t)n + 1, sizeof(int));
-  int *last = xmalloc(((size_t)n + 1) * sizeof(int)); /* last source added, to add each once */
-  for (int pass = 0; pass < 2; pass++) {
-    for (int i = 0; i <= n; i++) last[i] = -1;
-    /* Sources in declaration order: merge the (at most two) collections. */
-    int at[2] = {0, 0};
-    for (;;) {
-      int pick = -1;
-      for (int c = 0; c < nk; c++)
-        if (at[c] < I->ncolls[kinds[c]] &&
-            (pick < 0 || I->colls[kinds[c]][at[c]].ent->index < I->colls[kinds[pick]][at[pick]].ent->index))
-          pick = c;
-      if (pick < 0) break;
-      const Decl *src = I->colls[kinds[pick]][at[pick]++].ent;
-      int i = src->index;
-      for (int a = 0; a < 2; a++) {
-        const AttrVals *av = attr_at(src, spec[pick][a]);
-        for (int j = 0; j < av->n; j++) {
-          Decl *dst = av->vals[j].ref;
-          if (!dst || last[dst->index] == i) continue;
-          last[dst->index] = i;
-          if (pass == 0) count[dst->index]++;
-          else I->rel[rel].items[I->rel[rel].start[dst->index] + count[dst->index]++] = vent(src);
-        }
-      }
-    }
-    if (pass == 0) {
-      int *start = xmalloc(((size_t)n + 1) * sizeof(int));
-      int total = 0;
-      for (int i = 0; i < n; i++) {
-        start[i] = total;
-        total += count[i];
-        count[i] = 0;
-      }
-      start[n] = total;
-      I->rel[rel].start = start;
-      I->rel[rel].items = xmalloc((size_t)(total ? total : 1) * sizeof(Val));
-    }
-  }
-  free(count);
-  free(last);
+  RefIndex x;
+  refs_build(&x, I->p, how[rel].k1, how[rel].k2, how[rel].a1, how[rel].a2);
+  int total = x.start[I->n];
+  I->rel[rel].items = xmalloc((size_t)(total ? total : 1) * sizeof(Val));
+  for (int k = 0; k < total; k++) I->rel[rel].items[k] = vent(x.from[k]);
+  I->rel[rel].start = x.start; /* the index's offsets serve as they are */
+  free(x.from);
 }
 
 static Val related(Interp *I, Rel rel, const Decl *d) {

@@ -70,8 +70,6 @@ typedef struct Ctx {
   const EvalIndicator **ind; /* ind[d->index]: an indicator's evaluation (with ev) */
 } Ctx;
 
-static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
-
 /* ---- drawing ---- */
 
 /* A node or graph name: a quoted identifier (letters, digits and '_', so

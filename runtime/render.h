@@ -26,6 +26,8 @@ int render_view_names(const Program *p, const char **names);
 /* in[d->index] nonzero for each declaration the view draws (calloc'd, n+1
  * bytes; the caller frees it). */
 unsigned char *render_select(const Program *p, const View *v);
+/* The declaration at index i of p (declaration order). */
+Decl *decl_at(const Program *p, int i);
 /* Whether attribute name of d refers to a declaration marked in in. */
 bool render_refers_in(const unsigned char *in, const Decl *d, const char *name);
 /* The DOT of a view of a checked program (no built-in errors). */

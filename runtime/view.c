@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "refs.h"
 #include "render.h"
 
 typedef struct Sel {
@@ -12,7 +13,7 @@ typedef struct Sel {
   unsigned char *in; /* in[d->index]: drawn (2 while selecting: an activity the focus reaches) */
 } Sel;
 
-static Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
+Decl *decl_at(const Program *p, int i) { return p->decls.items[i]; }
 
 /* What a diagram can draw at all. */
 static bool drawable(Diagram g, DeclKind k) {
@@ -42,26 +43,9 @@ bool render_refers_in(const unsigned char *in, const Decl *d, const char *name) 
 static void select_focus(Sel *c, const AttrVals *focus) {
   const Program *p = c->p;
   int n = c->n;
-  /* Reverse leads_to as compressed rows: who leads to each declaration. */
-  int *start = xcalloc((size_t)n + 1, sizeof *start);
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = decl_attr(d, "leads_to");
-    for (int k = 0; k < a->n; k++)
-      if (a->vals[k].ref) start[a->vals[k].ref->index + 1]++;
-  }
-  for (int i = 0; i < n; i++) start[i + 1] += start[i];
-  int *from = xmalloc((size_t)(start[n] ? start[n] : 1) * sizeof *from);
-  int *fill = xmalloc(((size_t)n + 1) * sizeof *fill);
-  memcpy(fill, start, ((size_t)n + 1) * sizeof *fill);
-  for (int i = 0; i < n; i++) {
-    const Decl *d = decl_at(p, i);
-    if (d->kind != D_OUTCOME) continue;
-    const AttrVals *a = decl_attr(d, "leads_to");
-    for (int k = 0; k < a->n; k++)
-      if (a->vals[k].ref) from[fill[a->vals[k].ref->index]++] = i;
-  }
+  /* Who leads to each declaration. */
+  RefIndex led;
+  refs_build(&led, p, D_OUTCOME, D_OUTCOME, "leads_to", NULL);
   int *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
   int top = 0;
   for (int k = 0; k < focus->n; k++) {
@@ -73,16 +57,14 @@ static void select_focus(Sel *c, const AttrVals *focus) {
   }
   while (top > 0) {
     int t = stack[--top];
-    for (int k = start[t]; k < start[t + 1]; k++)
-      if (!c->in[from[k]]) {
-        c->in[from[k]] = 1;
-        stack[top++] = from[k];
+    for (int k = led.start[t]; k < led.start[t + 1]; k++)
+      if (!c->in[led.from[k]->index]) {
+        c->in[led.from[k]->index] = 1;
+        stack[top++] = led.from[k]->index;
       }
   }
   free(stack);
-  free(fill);
-  free(from);
-  free(start);
+  refs_free(&led);
   /* The activities contributing to any of them, then their people and
    * metrics. */
   for (int i = 0; i < n; i++) {

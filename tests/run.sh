@@ -1,6 +1,7 @@
 #!/bin/sh
-# Runs every test against one or more builds and ends with one line
-# "N passed, N failed". Usage: tests/run.sh BUILD_DIR [BUILD_DIR...]
+# Runs every test against one or more builds, then tests/layers.sh once
+# against the first, and ends with one line "N passed, N failed".
+# Usage: tests/run.sh BUILD_DIR [BUILD_DIR...]
 # Each BUILD_DIR holds charter and tests/ (unit tests, roundtrip).
 # UPDATE=1 rewrites the expected files of golden tests (review the diff).
 # VALGRIND=1 runs the golden tests under valgrind (make leakcheck).
@@ -300,6 +301,14 @@ for build in "$@"; do
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done
+
+# The layers, once: the #include lines, and the first build's libcharter.a.
+if [ $# -gt 0 ]; then
+  echo "== layers (tests/layers.sh $1)"
+  before_p=$pass before_f=$fail
+  run_structural "$(cd "$1" && pwd)" layers.sh
+  echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
+fi
 
 if [ "$fail" -ne 0 ]; then
   echo "failed:$failures"

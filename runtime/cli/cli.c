@@ -49,8 +49,8 @@ int parse_as_of(const char *command, const char *text, int32_t *day) {
   *day = eval_today();
   if (!text) return EXIT_OK;
   Period per;
-  const char *why;
-  if (!period_parse(text, strlen(text), &per, &why))
+  char why[PERIOD_WHY_MAX];
+  if (!period_parse(text, strlen(text), &per, why))
     return usage_error(command, "--as-of '%s' is not a period: %s", text, why);
   *day = period_last_day(per);
   return EXIT_OK;

@@ -53,4 +53,7 @@ int program_refused(struct Program *p, const char *what);
  * starter's workflow when --source is not given (build time: make's
  * CHARTER_SOURCE, else the checkout's origin), or "" when none is known. */
 const char *new_default_source(void);
+/* NULL when url can be written into the workflow as the address the CI
+ * runner clones charter from, else what is wrong with it. */
+const char *new_source_problem(const char *url);
 #endif

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "eval.h"
+#include "json.h"
 #include "store.h"
 #include "suggest.h"
 
@@ -30,34 +31,19 @@ static void num_short(Buf *b, double v) {
 
 /* ---- json ---- */
 
-static void jstr(Buf *b, const char *s) {
-  if (!s) {
-    buf_puts(b, "null");
-    return;
-  }
-  buf_putc(b, '"');
-  json_escape(b, s);
-  buf_putc(b, '"');
-}
-
-static void jnum(Buf *b, double v) {
-  if (isfinite(v)) num_exact(b, v);
-  else buf_puts(b, "null");
-}
-
 static void jtri(Buf *b, Tri t) { buf_puts(b, t == TRI_NULL ? "null" : t == TRI_TRUE ? "true" : "false"); }
 
 static void jvalue_period(Buf *b, bool has, double v, Period per) {
   if (!has) {
-    buf_puts(b, "null");
+    json_null(b);
     return;
   }
   char pt[16];
   period_text(per, pt);
   buf_puts(b, "{\"value\": ");
-  jnum(b, v);
+  json_number(b, v, eval_num_text);
   buf_puts(b, ", \"period\": ");
-  jstr(b, pt);
+  json_str_or_null(b, pt);
   buf_putc(b, '}');
 }
 
@@ -77,13 +63,13 @@ static void print_json(Buf *b, const EvalResult *r) {
     const EvalIndicator *e = &r->inds[i];
     buf_puts(b, i ? ",\n    {" : "\n    {");
     buf_puts(b, "\"id\": ");
-    jstr(b, e->decl->id);
+    json_str_or_null(b, e->decl->id);
     buf_puts(b, ", \"title\": ");
-    jstr(b, e->decl->title);
+    json_str_or_null(b, e->decl->title);
     buf_puts(b, ", \"unit\": ");
-    jstr(b, unit_of(e->decl));
+    json_str_or_null(b, unit_of(e->decl));
     buf_puts(b, ", \"direction\": ");
-    jstr(b, direction_name(e->dir));
+    json_str_or_null(b, direction_name(e->dir));
     buf_puts(b, ",\n     \"baseline\": ");
     jvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
     buf_puts(b, ", \"target\": ");
@@ -91,26 +77,26 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, ", \"latest\": ");
     if (e->has_latest) {
       buf_puts(b, "{\"value\": ");
-      jnum(b, e->latest);
+      json_number(b, e->latest, eval_num_text);
       buf_puts(b, ", \"period\": ");
-      jstr(b, e->latest_period);
+      json_str_or_null(b, e->latest_period);
       buf_putc(b, '}');
     } else
-      buf_puts(b, "null");
+      json_null(b);
     buf_puts(b, ",\n     \"progress\": ");
-    jnum(b, e->progress);
+    json_number(b, e->progress, eval_num_text);
     buf_puts(b, ", \"variance\": ");
-    jnum(b, e->variance);
+    json_number(b, e->variance, eval_num_text);
     buf_puts(b, ", \"status\": ");
-    jstr(b, eval_status_name(e->status));
+    json_str_or_null(b, eval_status_name(e->status));
     buf_puts(b, ", \"stale\": ");
     jtri(b, e->stale);
     buf_puts(b, ", \"projected\": ");
-    jnum(b, e->projected);
+    json_number(b, e->projected, eval_num_text);
     buf_puts(b, ", \"projected_met\": ");
     jtri(b, e->projected_met);
     buf_puts(b, ", \"trend\": ");
-    jstr(b, eval_trend_name(e->trend));
+    json_str_or_null(b, eval_trend_name(e->trend));
     buf_puts(b, ",\n     \"equity\": [");
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
@@ -118,42 +104,42 @@ static void print_json(Buf *b, const EvalResult *r) {
       period_text(q->line->per, by);
       buf_puts(b, k ? ",\n       {" : "\n       {");
       buf_puts(b, "\"dimension\": ");
-      jstr(b, q->line->ref->id);
+      json_str_or_null(b, q->line->ref->id);
       buf_puts(b, ", \"form\": ");
-      jstr(b, form_name(q->line->form));
+      json_str_or_null(b, form_name(q->line->form));
       buf_puts(b, ", \"group\": ");
-      jstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
+      json_str_or_null(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
       buf_puts(b, ", \"limit\": ");
-      jnum(b, q->line->num);
+      json_number(b, q->line->num, eval_num_text);
       buf_puts(b, ", \"by\": ");
-      jstr(b, by);
+      json_str_or_null(b, by);
       buf_puts(b, ", \"period\": ");
-      jstr(b, q->period);
+      json_str_or_null(b, q->period);
       buf_puts(b, ",\n        \"gap\": ");
-      jnum(b, q->gap);
+      json_number(b, q->gap, eval_num_text);
       buf_puts(b, ", \"ratio\": ");
-      jnum(b, q->ratio);
+      json_number(b, q->ratio, eval_num_text);
       buf_puts(b, ", \"value\": ");
-      jnum(b, q->value);
+      json_number(b, q->value, eval_num_text);
       buf_puts(b, ", \"best_group\": ");
-      jstr(b, q->best);
+      json_str_or_null(b, q->best);
       buf_puts(b, ", \"worst_group\": ");
-      jstr(b, q->worst);
+      json_str_or_null(b, q->worst);
       buf_puts(b, ", \"missing_groups\": ");
       if (q->nmissing < 0)
-        buf_puts(b, "null");
+        json_null(b);
       else {
         buf_putc(b, '[');
         for (int m = 0; m < q->nmissing; m++) {
           if (m) buf_puts(b, ", ");
-          jstr(b, q->missing[m]);
+          json_str_or_null(b, q->missing[m]);
         }
         buf_putc(b, ']');
       }
       buf_puts(b, ", \"met\": ");
       jtri(b, q->met);
       buf_puts(b, ", \"status\": ");
-      jstr(b, eval_status_name(q->status));
+      json_str_or_null(b, eval_status_name(q->status));
       buf_putc(b, '}');
     }
     buf_puts(b, e->nequity ? "\n     ]}" : "]}");

@@ -525,11 +525,12 @@ static void read_csv(Import *im, uint32_t file) {
       if (!row_group(im, file, r, df, gf, &grp_index)) ok = false;
     }
     const CsvField *pf = &rd.fields[col_of[COL_PERIOD]];
-    const char *why;
+    char why_text[PERIOD_WHY_MAX];
+    const char *why = why_text;
     if (pf->n == 0) {
       diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
       ok = false;
-    } else if (!period_parse(pf->s, pf->n, &r->per, &why)) {
+    } else if (!period_parse(pf->s, pf->n, &r->per, why_text)) {
       if (!spaced(im, file, pf, "period")) {
         if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
           why = "write the quarter with a capital Q, as in 2027-Q2";

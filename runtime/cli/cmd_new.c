@@ -12,37 +12,11 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "source.h"
 #include "util.h"
 
 /* The mark in the workflow template where the address of charter's source
  * goes, as a fallback after the repository variable CHARTER_SOURCE. */
 #define SOURCE_MARK "@CHARTER_SOURCE_FALLBACK@"
-
-/* NULL when url can be written into the workflow as the address the CI
- * runner clones charter from, else what is wrong with it. */
-static const char *source_problem(const char *url) {
-  if (strncmp(url, "https://", 8) != 0)
-    return "the CI runner clones charter over the network with no keys, so the address must start with https://, "
-           "as in https://github.com/OWNER/charter.git";
-  const char *host = url + 8;
-  size_t hlen = strcspn(host, "/");
-  if (memchr(host, '@', hlen))
-    return "the address holds a user name or token, which would be written into the workflow for anyone to read: "
-           "give the address without it (a private repository needs the workflow edited by hand)";
-  if (hlen == 0) return "the address has no host name, as in https://github.com/OWNER/charter.git";
-  for (const char *c = url; *c; c++) {
-    bool plain = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || strchr(".-_~/:+=", *c);
-    if (!plain)
-      return "the address may hold only letters, digits and . - _ ~ / : + = (no spaces, quotes, ? or #)";
-  }
-  return NULL;
-}
-
-const char *new_default_source(void) {
-  const char *s = CHARTER_DEFAULT_SOURCE;
-  return *s && !source_problem(s) ? s : "";
-}
 
 /* text with SOURCE_MARK replaced by " || 'url'" (or by nothing when url is
  * empty); a new string. */
@@ -115,7 +89,7 @@ int cmd_new(int argc, char **argv) {
   if (source && !*source)
     return usage_error("new", "--source needs an address, as in --source https://github.com/OWNER/charter.git");
   if (source) {
-    const char *why = source_problem(source);
+    const char *why = new_source_problem(source);
     if (why) return usage_error("new", "--source '%s': %s", source, why);
   } else {
     source = new_default_source();

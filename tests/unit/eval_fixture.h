@@ -38,8 +38,8 @@ static Env *live_envs[MAX_LIVE_ENVS];
  * 2025-06-30). */
 static inline int32_t day_of(const char *period) {
   Period p;
-  const char *err = NULL;
-  if (!period_parse(period, strlen(period), &p, &err)) fail_msg("bad period %s: %s", period, err);
+  char err[PERIOD_WHY_MAX] = "";
+  if (!period_parse(period, strlen(period), &p, err)) fail_msg("bad period %s: %s", period, err);
   return period_last_day(p);
 }
 
@@ -74,8 +74,8 @@ static inline Env *env_new(const char *text) {
 static inline void add_group(Env *e, const char *ind, const char *dim, const char *grp, const char *period, double v) {
   char end[11];
   Period per;
-  const char *perr = NULL;
-  if (!period_parse(period, strlen(period), &per, &perr)) fail_msg("bad period %s: %s", period, perr);
+  char perr[PERIOD_WHY_MAX] = "";
+  if (!period_parse(period, strlen(period), &per, perr)) fail_msg("bad period %s: %s", period, perr);
   period_last_day_text(per, end);
   sqlite3_bind_text(e->ins, 1, ind, -1, SQLITE_STATIC);
   sqlite3_bind_text(e->ins, 2, dim ? dim : "", -1, SQLITE_STATIC);

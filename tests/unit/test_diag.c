@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "json.h"
 
 /* ---- a small JSON reader ---- */
 

@@ -1,0 +1,22 @@
+/* Writing JSON text into a Buf: strings (escaped the one way charter has
+ * always escaped them), numbers and null. The caller says what a NULL
+ * string becomes: check's JSON and SARIF write "", eval's JSON writes null. */
+#ifndef CHARTER_JSON_H
+#define CHARTER_JSON_H
+
+#include "util.h"
+
+/* Appends s as the body of a JSON string (no quotes): " \ and control
+ * characters escaped (\n \r \t, else \u00XX), everything else as it is. */
+void json_escape(Buf *b, const char *s);
+/* s as a quoted JSON string; NULL writes "". */
+void json_str_or_empty(Buf *b, const char *s);
+/* s as a quoted JSON string; NULL writes null. */
+void json_str_or_null(Buf *b, const char *s);
+/* null. */
+void json_null(Buf *b);
+/* v written by text (which fills a 40-byte buffer, as eval_num_text does);
+ * NaN and the infinities, which JSON cannot hold, write null. */
+void json_number(Buf *b, double v, void (*text)(double v, char out[40]));
+
+#endif
