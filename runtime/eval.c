@@ -5,6 +5,7 @@
  * full tables of the indicators they name. */
 #define _POSIX_C_SOURCE 200809L
 #include "eval.h"
+#include "present.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -30,12 +31,11 @@ typedef struct Table {
 
 typedef struct Ctx {
   const Program *p;
-  sqlite3 *db;
+  Store *store;                /* read in one read transaction */
   Arena *arena;
   char as_of[11];              /* YYYY-MM-DD */
-  sqlite3_stmt *whole, *glatest, *all;
   Table *tables;               /* by Decl.index */
-  int rc;                      /* the first SQLite failure */
+  StoreRc rc;                  /* the first failure */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",    "missed",
@@ -61,80 +61,18 @@ int32_t eval_today(void) {
   return period_days_from_civil(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
 }
 
-void eval_day_text(int32_t day, char out[11]) {
-  /* civil from days, after Howard Hinnant's public-domain algorithm */
-  int64_t z = (int64_t)day + 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = (int)(doy - (153 * mp + 2) / 5 + 1);
-  int m = (int)(mp < 10 ? mp + 3 : mp - 9);
-  int y = (int)(yoe + era * 400 + (m <= 2));
-  Period p = {.kind = PER_DAY, .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d};
-  period_last_day_text(p, out);
-}
-
-void eval_num_text(double v, char out[40]) {
-  /* the fewest digits that read back, as d.ddde-05 (17 always do) */
-  int prec = 1;
-  for (; prec <= 17; prec++) {
-    snprintf(out, 40, "%.*e", prec - 1, v);
-    if (strtod(out, NULL) == v) break;
-  }
-  char *e = strchr(out, 'e');
-  int exp10 = e ? atoi(e + 1) : 0; /* the decimal exponent, exactly */
-  if (e) { /* 1.5e-05 -> 1.5e-5, 1e+20 -> 1e20 */
-    char *d = e + 1, *q = e + 1;
-    if (*q == '+') q++;
-    else if (*q == '-') *d++ = *q++;
-    while (*q == '0' && q[1]) q++;
-    memmove(d, q, strlen(q) + 1);
-  }
-  double a = fabs(v);
-  if (a == 0) {
-    strcpy(out, "0");
-    return;
-  }
-  if (a >= 1e-5 && a < 1e17) {
-    /* the same digits without an exponent: from 1 up always (1000, not
-     * 1e3); below 1 when no longer (0.5, 0.25, but 1e-4) */
-    char fixed[40];
-    int decimals = prec - 1 - exp10;
-    if (decimals < 0) decimals = 0;
-    snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
-    if (strtod(fixed, NULL) == v && (a >= 1 || strlen(fixed) <= strlen(out))) strcpy(out, fixed);
-  }
-}
-
-void eval_num_short(double v, char out[48]) {
-  snprintf(out, 48, "%.2f", v);
-  char *e = out + strlen(out) - 1;
-  if (strchr(out, '.')) {
-    while (*e == '0') *e-- = '\0';
-    if (*e == '.') *e = '\0';
-  }
-  if (strcmp(out, "-0") == 0) strcpy(out, "0");
-}
-
 /* YYYY-MM-DD as days; false when the text is not such a date. */
-static bool parse_day(const unsigned char *s, int32_t *t) {
+static bool parse_day(const char *s, int32_t *t) {
   Period p;
   char why[PERIOD_WHY_MAX];
-  if (!s || strlen((const char *)s) != 10 || !period_parse((const char *)s, 10, &p, why) || p.kind != PER_DAY)
+  if (!s || strlen(s) != 10 || !period_parse(s, 10, &p, why) || p.kind != PER_DAY)
     return false;
   *t = period_last_day(p);
   return true;
 }
 
-static const char *col_text(Ctx *c, sqlite3_stmt *st, int col) {
-  const unsigned char *s = sqlite3_column_text(st, col);
-  return arena_strdup(c->arena, s ? (const char *)s : "");
-}
-
-static void fail(Ctx *c, int rc) {
-  if (c->rc == SQLITE_OK && rc != SQLITE_OK && rc != SQLITE_DONE && rc != SQLITE_ROW) c->rc = rc;
+static void fail(Ctx *c, StoreRc rc) {
+  if (c->rc == STORE_OK) c->rc = rc;
 }
 
 static bool is_formula(const Decl *d) { return decl_attr(d, "formula")->first != NULL; }
@@ -249,6 +187,33 @@ static void compute_formula(Ctx *c, const Decl *d, Table *out) {
   free(vals);
 }
 
+/* A table being read: the store's series callback appends to it. */
+typedef struct TableFill {
+  Ctx *c;               /* the evaluation */
+  Table *tb;            /* the table */
+  size_t cap;           /* observations allocated */
+  const char *dim, *grp; /* the last dimension and group, copied once each */
+} TableFill;
+
+static void table_add(void *ctx, const StoreObs *so) {
+  TableFill *f = ctx;
+  Table *tb = f->tb;
+  int32_t t;
+  if (!parse_day(so->period_end, &t)) return;
+  if (tb->n == f->cap) {
+    f->cap = f->cap ? f->cap * 2 : 64;
+    Obs *o = arena_alloc(f->c->arena, f->cap * sizeof *o);
+    if (tb->n) memcpy(o, tb->o, tb->n * sizeof *o);
+    tb->o = o;
+  }
+  if (strcmp(so->dimension, f->dim) != 0) {
+    f->dim = arena_strdup(f->c->arena, so->dimension);
+    f->grp = arena_strdup(f->c->arena, so->group);
+  } else if (strcmp(so->group, f->grp) != 0)
+    f->grp = arena_strdup(f->c->arena, so->group);
+  tb->o[tb->n++] = (Obs){f->dim, f->grp, arena_strdup(f->c->arena, so->period), t, so->value};
+}
+
 /* Every observation of d up to the as-of day, read or computed once. */
 static const Table *table_of(Ctx *c, const Decl *d) {
   Table *tb = &c->tables[d->index];
@@ -258,37 +223,31 @@ static const Table *table_of(Ctx *c, const Decl *d) {
     compute_formula(c, d, tb);
     return tb;
   }
-  sqlite3_stmt *st = c->all;
-  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, c->as_of, 10, SQLITE_STATIC);
-  size_t cap = 0;
-  int rc;
-  const char *dim = "", *grp = "";
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int32_t t;
-    if (!parse_day(sqlite3_column_text(st, 3), &t)) continue;
-    if (tb->n == cap) {
-      cap = cap ? cap * 2 : 64;
-      Obs *o = arena_alloc(c->arena, cap * sizeof *o);
-      if (tb->n) memcpy(o, tb->o, tb->n * sizeof *o);
-      tb->o = o;
-    }
-    const char *sd = (const char *)sqlite3_column_text(st, 0), *sg = (const char *)sqlite3_column_text(st, 1);
-    if (!sd) sd = "";
-    if (!sg) sg = "";
-    if (strcmp(sd, dim) != 0) {
-      dim = arena_strdup(c->arena, sd);
-      grp = arena_strdup(c->arena, sg);
-    } else if (strcmp(sg, grp) != 0)
-      grp = arena_strdup(c->arena, sg);
-    tb->o[tb->n++] = (Obs){dim, grp, col_text(c, st, 2), t, sqlite3_column_double(st, 4)};
-  }
-  fail(c, rc);
-  sqlite3_reset(st);
+  TableFill f = {c, tb, 0, "", ""};
+  fail(c, c->store->m->series(c->store, d->id, false, c->as_of, table_add, &f));
   return tb;
 }
 
 /* ---- reading what a definition needs ---- */
+
+/* Whole-population observations being read (a series callback). */
+typedef struct WholeFill {
+  Obs *o;                /* the observations (malloc'd) */
+  int n, cap;            /* used, allocated */
+  char last_period[64];  /* only the latest's period is kept */
+} WholeFill;
+
+static void whole_add(void *ctx, const StoreObs *so) {
+  WholeFill *f = ctx;
+  int32_t t;
+  if (!parse_day(so->period_end, &t)) return;
+  if (f->n == f->cap) {
+    f->cap = f->cap ? f->cap * 2 : 32;
+    f->o = xrealloc(f->o, (size_t)f->cap * sizeof *f->o);
+  }
+  f->o[f->n++] = (Obs){"", "", NULL, t, so->value};
+  snprintf(f->last_period, sizeof f->last_period, "%s", so->period);
+}
 
 /* The whole-population observations of d, oldest first. */
 static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
@@ -300,32 +259,16 @@ static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
     *n = (int)k;
     return tb->o;
   }
-  sqlite3_stmt *st = c->whole;
-  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, c->as_of, 10, SQLITE_STATIC);
-  Obs *o = NULL;
-  int cap = 0, rc;
-  char last_period[64] = ""; /* only the latest's period is kept */
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    int32_t t;
-    if (!parse_day(sqlite3_column_text(st, 1), &t)) continue;
-    if (*n == cap) {
-      cap = cap ? cap * 2 : 32;
-      o = xrealloc(o, (size_t)cap * sizeof *o);
-    }
-    o[(*n)++] = (Obs){"", "", NULL, t, sqlite3_column_double(st, 2)};
-    const unsigned char *per = sqlite3_column_text(st, 0);
-    snprintf(last_period, sizeof last_period, "%s", per ? (const char *)per : "");
-  }
-  fail(c, rc);
-  sqlite3_reset(st);
+  WholeFill f = {.o = NULL};
+  fail(c, c->store->m->series(c->store, d->id, true, c->as_of, whole_add, &f));
+  *n = f.n;
   Obs *copy = NULL;
   if (*n) {
     copy = arena_alloc(c->arena, (size_t)*n * sizeof *copy);
-    memcpy(copy, o, (size_t)*n * sizeof *copy);
-    copy[*n - 1].period = arena_strdup(c->arena, last_period);
+    memcpy(copy, f.o, (size_t)*n * sizeof *copy);
+    copy[*n - 1].period = arena_strdup(c->arena, f.last_period);
   }
-  free(o);
+  free(f.o);
   return copy;
 }
 
@@ -339,23 +282,15 @@ static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp
     if (found) *out = *found;
     return found != NULL;
   }
-  sqlite3_stmt *st = c->glatest;
-  sqlite3_bind_text(st, 1, d->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, dim, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, grp, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, c->as_of, 10, SQLITE_STATIC);
+  StoreObs so;
   bool found = false;
-  int rc = sqlite3_step(st);
-  if (rc == SQLITE_ROW && parse_day(sqlite3_column_text(st, 1), &out->t)) {
-    out->dim = dim;
-    out->grp = grp;
-    out->period = col_text(c, st, 0);
-    out->v = sqlite3_column_double(st, 2);
-    found = true;
-  }
-  fail(c, rc);
-  sqlite3_reset(st);
-  return found;
+  fail(c, c->store->m->latest(c->store, d->id, dim, grp, c->as_of, &so, &found));
+  if (!found || !parse_day(so.period_end, &out->t)) return false;
+  out->dim = dim;
+  out->grp = grp;
+  out->period = arena_strdup(c->arena, so.period);
+  out->v = so.value;
+  return true;
 }
 
 /* ---- the definitions ---- */
@@ -517,47 +452,38 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   }
 }
 
-int eval_run(const Program *p, sqlite3 *db, int32_t as_of, EvalResult *r) {
+StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
   memset(r, 0, sizeof *r);
   arena_init(&r->arena);
   r->as_of = as_of;
-  Ctx c = {.p = p, .db = db, .arena = &r->arena};
-  eval_day_text(as_of, c.as_of);
-  int rc = sqlite3_prepare_v2(db,
-                              "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                              "AND grp = '' AND period_end <= ?2 ORDER BY period_end",
-                              -1, &c.whole, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db,
-                            "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                            "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1",
-                            -1, &c.glatest, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db,
-                            "SELECT dimension, grp, period, period_end, value FROM measurement WHERE indicator = ?1 "
-                            "AND period_end <= ?2 ORDER BY dimension, grp, period_end",
-                            -1, &c.all, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN", NULL, NULL, NULL); /* one snapshot for every read */
-  if (rc == SQLITE_OK) {
-    int n = 0;
-    for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_INDICATOR;
-    r->inds = arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->inds);
-    c.tables = xcalloc((size_t)p->decls.len + 1, sizeof *c.tables);
-    for (int i = 0; i < p->decls.len && c.rc == SQLITE_OK; i++) {
-      const Decl *d = p->decls.items[i];
-      if (d->kind != D_INDICATOR) continue;
-      EvalIndicator *e = &r->inds[r->n++];
-      eval_indicator(&c, d, e, as_of);
-      r->counts[e->status]++;
-    }
-    free(c.tables);
-    rc = c.rc;
-    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  Ctx c = {.p = p, .store = store, .arena = &r->arena};
+  present_day_text(as_of, c.as_of);
+  StoreRc rc = store->m->begin(store, false); /* one snapshot for every read */
+  if (rc != STORE_OK) return rc;
+  int n = 0;
+  for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_INDICATOR;
+  r->inds = arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->inds);
+  c.tables = xcalloc((size_t)p->decls.len + 1, sizeof *c.tables);
+  for (int i = 0; i < p->decls.len && c.rc == STORE_OK; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind != D_INDICATOR) continue;
+    EvalIndicator *e = &r->inds[r->n++];
+    eval_indicator(&c, d, e, as_of);
+    r->counts[e->status]++;
   }
-  sqlite3_finalize(c.whole);
-  sqlite3_finalize(c.glatest);
-  sqlite3_finalize(c.all);
-  return rc;
+  free(c.tables);
+  store->m->commit(store);
+  return c.rc;
+}
+
+bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, EvalResult *r, char *err, size_t errlen) {
+  memset(r, 0, sizeof *r);
+  Store *store = store_open(db_path, STORE_READ, err, errlen);
+  if (!store) return false;
+  bool ok = eval_run(p, store, as_of, r) == STORE_OK;
+  if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));
+  store_close(store);
+  return ok;
 }
 
 void eval_free(EvalResult *r) {

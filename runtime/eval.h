@@ -4,11 +4,12 @@
 #ifndef CHARTER_EVAL_H
 #define CHARTER_EVAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "program.h"
+#include "store.h"
 
 typedef enum EvalStatus {
   EV_NO_TARGET, EV_NO_DATA, EV_MET, EV_MISSED, EV_ON_TRACK, EV_OFF_TRACK,
@@ -58,9 +59,17 @@ typedef struct EvalResult {
   int counts[EV_STATUS_COUNT]; /* indicators per status */
 } EvalResult;
 
-/* Evaluates every indicator of p. Returns an SQLite code (SQLITE_OK);
+/* Evaluates every indicator of p against store, in one read transaction.
+ * Returns STORE_OK, or the first failure (store's last_error says why);
  * result is always initialised and must be freed. */
-int eval_run(const Program *p, sqlite3 *db, int32_t as_of, EvalResult *result);
+StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *result);
+/* Opens the store at db_path for reading, evaluates p as of a day, closes
+ * it: the one entry of eval and render --db. On failure returns false with
+ * the message (without "charter: ") in err[0..errlen); result is always
+ * initialised and must be freed. */
+bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, EvalResult *result, char *err,
+                       size_t errlen);
+/* Frees what a result owns. */
 void eval_free(EvalResult *result);
 /* "met", "on_track"…; the status for a name, or -1. */
 const char *eval_status_name(EvalStatus s);
@@ -70,13 +79,5 @@ const char *eval_trend_name(Trend t);
 const EvalIndicator *eval_find(const EvalResult *r, const Decl *decl);
 /* Today's date in UTC, as days from 1970-01-01. */
 int32_t eval_today(void);
-/* v in the shortest digits that read back exactly: without an exponent
- * from 1e-5 up to 1e17 (60, 1000, 0.2), except below 1 where the exponent
- * form is shorter (1e-5, 5.0000000000061104e-5); 1e17 and up as 1e17. */
-void eval_num_text(double v, char out[40]);
-/* v with at most two decimals, trailing zeros dropped (for people). */
-void eval_num_short(double v, char out[48]);
-/* A day as YYYY-MM-DD. */
-void eval_day_text(int32_t day, char out[11]);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "present.h"
 #include "render.h"
 
 /* ---- the palette: restrained, and legible in greyscale ---- */
@@ -277,58 +278,35 @@ static void partner_kinds(const Ctx *c, const Vec *partners, bool *plain, bool *
 
 /* ---- the status overlay ---- */
 
-/* The overlay's statuses, worst first; a node with none of them is grey. */
-enum { OV_MISSED, OV_OFF_TRACK, OV_ON_TRACK, OV_MET, OV_NONE, OV_COUNT };
+/* The overlay's colours by level (present.h: worst first); a node with
+ * none of the statuses is grey. */
 static const struct {
-  const char *label, *fill, *line;
-} overlay[OV_COUNT] = {
-    {"missed", MISSED_FILL, MISSED_LINE},       {"off track", OFF_TRACK_FILL, OFF_TRACK_LINE},
-    {"on track", ON_TRACK_FILL, ON_TRACK_LINE}, {"met", MET_FILL, MET_LINE},
-    {"no status", NO_DATA_FILL, NO_DATA_LINE}, /* no data, no target or no indicator: the caption says which */
+  const char *fill, *line;
+} overlay[PRESENT_LEVELS] = {
+    {MISSED_FILL, MISSED_LINE},   {OFF_TRACK_FILL, OFF_TRACK_LINE}, {ON_TRACK_FILL, ON_TRACK_LINE},
+    {MET_FILL, MET_LINE},         {NO_DATA_FILL, NO_DATA_LINE}, /* no data, no target or no indicator: the caption says which */
 };
 
-static int overlay_of(EvalStatus s) {
-  switch (s) {
-  case EV_MISSED: return OV_MISSED;
-  case EV_OFF_TRACK: return OV_OFF_TRACK;
-  case EV_ON_TRACK: return OV_ON_TRACK;
-  case EV_MET: return OV_MET;
-  default: return OV_NONE;
-  }
-}
-
 /* A goal's or outcome's status: the worst of its indicators' (an
- * indicator's: its own). *unrated receives how many of its indicators have
- * no status, *nind how many it has, *any_data whether one has a value. */
-static int overlay_count(const Ctx *c, const Decl *d, int *unrated, int *nind, bool *any_data) {
+ * indicator's: its own), with how many have none and whether one has a
+ * value (into *ru). */
+static int overlay_count(const Ctx *c, const Decl *d, PresentRollup *ru) {
+  present_rollup_init(ru);
   if (d->kind == D_INDICATOR) {
-    const EvalIndicator *e = c->ind[d->index];
-    *nind = 1;
-    *any_data = e && e->has_latest;
-    int s = e ? overlay_of(e->status) : OV_NONE;
-    *unrated = s == OV_NONE;
-    return s;
+    present_rollup_add(ru, c->ind[d->index]);
+    return (int)ru->worst;
   }
   const AttrVals *a = decl_attr(d, "indicator");
-  int worst = OV_NONE;
-  *unrated = *nind = 0;
-  *any_data = false;
   for (int i = 0; i < a->n; i++) {
     const Decl *x = a->vals[i].ref;
-    const EvalIndicator *e = x ? c->ind[x->index] : NULL;
-    int s = e ? overlay_of(e->status) : OV_NONE;
-    if (e && e->has_latest) *any_data = true;
-    if (s == OV_NONE) ++*unrated;
-    ++*nind;
-    if (s < worst) worst = s;
+    present_rollup_add(ru, x ? c->ind[x->index] : NULL);
   }
-  return worst;
+  return (int)ru->worst;
 }
 
 static int overlay_of_decl(const Ctx *c, const Decl *d) {
-  int unrated, nind;
-  bool any_data;
-  return overlay_count(c, d, &unrated, &nind, &any_data);
+  PresentRollup ru;
+  return overlay_count(c, d, &ru);
 }
 
 static bool overlaid(const Ctx *c, const Decl *d) {
@@ -338,36 +316,35 @@ static bool overlaid(const Ctx *c, const Decl *d) {
 /* "47.5% in 2025-Q2 · target 60% by 2028", then the status word; returns
  * the status drawn. */
 static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
-  int unrated, nind;
-  bool any_data;
-  int ov = overlay_count(c, d, &unrated, &nind, &any_data);
+  PresentRollup ru;
+  int ov = overlay_count(c, d, &ru);
   const EvalIndicator *e = d->kind == D_INDICATOR ? c->ind[d->index] : NULL;
   if (b->len) buf_putc(b, '\n');
   if (e) {
     const AttrVals *u = decl_attr(d, "unit");
     const char *unit = u->n ? u->vals[0].str : "";
-    const char *space = *unit && strcmp(unit, "%") != 0 ? " " : "";
-    char v[48], pt[16];
+    char pt[16];
     if (e->has_latest) {
-      eval_num_short(e->latest, v);
-      buf_printf(b, "%s%s%s in %s", v, space, unit, e->latest_period);
+      present_num_unit(b, e->latest, unit);
+      buf_printf(b, " in %s", e->latest_period);
     } else
       buf_puts(b, "no data");
     if (e->has_target) {
-      eval_num_short(e->target, v);
       period_text(e->target_per, pt);
-      buf_printf(b, " \xC2\xB7 target %s%s%s by %s", v, space, unit, pt);
+      buf_puts(b, " \xC2\xB7 target ");
+      present_num_unit(b, e->target, unit);
+      buf_printf(b, " by %s", pt);
     }
-    if (ov != OV_NONE) buf_printf(b, "\n%s", overlay[ov].label);
+    if (ov != PRESENT_NONE) buf_printf(b, "\n%s", present_level_label(ov));
     else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
     return ov;
   }
-  if (ov != OV_NONE) {
-    buf_puts(b, overlay[ov].label);
+  if (ov != PRESENT_NONE) {
+    buf_puts(b, present_level_label(ov));
     /* a worst status hides the indicators that have none */
-    if (unrated) buf_printf(b, "\nno status for %d of %d indicators", unrated, nind);
+    if (ru.unrated) buf_printf(b, "\nno status for %d of %d indicators", ru.unrated, ru.n);
   } else
-    buf_puts(b, nind == 0 ? "no indicator" : any_data ? "no target" : "no data");
+    buf_puts(b, ru.n == 0 ? "no indicator" : ru.any_data ? "no target" : "no data");
   return ov;
 }
 
@@ -390,7 +367,7 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
   Key keys2[16];
   bool show2[16];
   if (c->ev) {
-    bool used[OV_COUNT] = {0};
+    bool used[PRESENT_LEVELS] = {0};
     for (int i = 0; i < c->n; i++) {
       const Decl *d = decl_at(p, i);
       if (c->in[i] && overlaid(c, d)) used[overlay_of_decl(c, d)] = true;
@@ -402,8 +379,8 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
       keys2[n] = keys[i];
       show2[n++] = show[i];
     }
-    for (int s = 0; s < OV_COUNT; s++) {
-      keys2[n] = (Key){overlay[s].label, overlay[s].fill, overlay[s].line};
+    for (int s = 0; s < PRESENT_LEVELS; s++) {
+      keys2[n] = (Key){present_level_label(s), overlay[s].fill, overlay[s].line};
       show2[n++] = used[s];
     }
     keys = keys2;
@@ -450,7 +427,7 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   buf_puts(b, what);
   if (c->ev) {
     char day[11];
-    eval_day_text(c->ev->as_of, day);
+    present_day_text(c->ev->as_of, day);
     buf_printf(b, " \xC2\xB7 status as of %s", day);
   }
   const Decl *vd = c->v->decl;

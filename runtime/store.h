@@ -1,11 +1,14 @@
-/* The measurement store: one SQLite database per coalition, schema version
- * STORE_VERSION in PRAGMA user_version (TOOL.md, "The measurement store"). */
+/* The measurement store: one database per coalition, schema version
+ * STORE_VERSION (TOOL.md, "The measurement store"). A Store is a handle
+ * whose first member points at its engine's method table, in the manner of
+ * SQLite's VFS: eval, import and the status overlay call the methods and
+ * know no SQL. SQLite is the one engine (store_sqlite.c). */
 #ifndef CHARTER_STORE_H
 #define CHARTER_STORE_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define STORE_VERSION 1
 
@@ -14,10 +17,113 @@ typedef enum StoreMode {
   STORE_WRITE  /* import: created when missing, migrated when older */
 } StoreMode;
 
-/* Opens path. On failure returns NULL and writes a message (lower-case,
- * saying what is wrong and what to do) into err[0..errlen). A database
- * from a newer schema, or a file that is not one, is refused untouched. */
-sqlite3 *store_open(const char *path, StoreMode mode, char *err, size_t errlen);
-void store_close(sqlite3 *db);
+/* What a method returns. */
+typedef enum StoreRc {
+  STORE_OK = 0, /* done */
+  STORE_FAILED, /* failed: last_error says why */
+  STORE_BUSY    /* another writer held the store past the busy timeout */
+} StoreRc;
+
+/* What putting a row did. */
+typedef enum StorePut {
+  STORE_ADDED,     /* the key was new */
+  STORE_REPLACED,  /* the key held another value, and replace was asked */
+  STORE_UNCHANGED, /* the key held the same value */
+  STORE_CONFLICT   /* the key held another value; the row was not stored */
+} StorePut;
+
+/* One measurement row to store. Texts need not be NUL-terminated where a
+ * length is given. */
+typedef struct StoreRow {
+  const char *indicator;  /* the indicator's id */
+  const char *dimension;  /* the dimension's id, "" for the whole population */
+  const char *group;      /* the group, "" for the whole population */
+  const char *period;     /* the period as written */
+  size_t period_len;      /* its length */
+  const char *period_end; /* its last day, YYYY-MM-DD (10 characters) */
+  double value;           /* finite */
+  const char *source;     /* "" when absent */
+  size_t source_len;      /* its length */
+  const char *note;       /* "" when absent */
+  size_t note_len;        /* its length */
+} StoreRow;
+
+/* What a key held before a put that did not add it. Texts are valid until
+ * the next call on the store. */
+typedef struct StoreStored {
+  double value;       /* the stored value */
+  int64_t import_id;  /* the import that stored it */
+  const char *file;   /* that import's file name */
+  const char *period; /* the period as it was written then */
+} StoreStored;
+
+/* One stored observation. Texts are valid until the next call on the
+ * store (during a series callback: until it returns); never NULL. */
+typedef struct StoreObs {
+  const char *dimension;  /* "" for the whole population */
+  const char *group;      /* "" for the whole population */
+  const char *period;     /* as written */
+  const char *period_end; /* its last day, YYYY-MM-DD */
+  double value;           /* the value */
+} StoreObs;
+
+/* Called for each observation of a series, in order. */
+typedef void (*StoreEach)(void *ctx, const StoreObs *obs);
+
+typedef struct Store Store;
+
+/* An engine's methods. Every method but name, close and last_error
+ * returns a StoreRc. */
+typedef struct StoreMethods {
+  const char *name; /* the engine: "sqlite" */
+  /* Starts a transaction: write takes the write lock at once (import);
+   * a read transaction is one snapshot for every read (eval). */
+  StoreRc (*begin)(Store *s, bool write);
+  StoreRc (*commit)(Store *s);
+  /* Undoes the open transaction; keeps last_error as it was. */
+  StoreRc (*rollback)(Store *s);
+  /* Records an import of file at time at (ISO 8601 UTC); *id is its id. */
+  StoreRc (*record_import)(Store *s, const char *file, const char *at, int64_t *id);
+  /* Sets the rows an import stored; with rows 0 the import is dropped (a
+   * file that stored nothing leaves no trace). */
+  StoreRc (*finish_import)(Store *s, int64_t id, long rows);
+  /* Stores row under import id: *put says what happened; *old receives
+   * the stored value, unless the key was new. Replaces a different value
+   * only when replace. */
+  StoreRc (*put)(Store *s, const StoreRow *row, int64_t import_id, bool replace, StorePut *put, StoreStored *old);
+  /* The observations of indicator up to the day as_of (YYYY-MM-DD), in
+   * (dimension, group, period end) order: of the whole population only
+   * when whole, else of every dimension and group. */
+  StoreRc (*series)(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx);
+  /* The latest observation of one group up to as_of into *out; *found
+   * false when there is none. */
+  StoreRc (*latest)(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+                    StoreObs *out, bool *found);
+  /* Checks that the store is ours and usable in mode; *version receives
+   * its schema version. On refusal writes why into err. */
+  StoreRc (*verify)(Store *s, const char *path, StoreMode mode, int *version, char *err, size_t errlen);
+  /* Brings the store to STORE_VERSION in one transaction. */
+  StoreRc (*migrate)(Store *s, const char *path, char *err, size_t errlen);
+  /* Closes the store and frees the handle. */
+  void (*close)(Store *s);
+  /* The engine's message for the last failure. */
+  const char *(*last_error)(const Store *s);
+} StoreMethods;
+
+/* A store handle: an engine's own handle starts with one. */
+struct Store {
+  const StoreMethods *m; /* the engine */
+};
+
+/* Opens path with the SQLite engine. On failure returns NULL and writes a
+ * message (lower-case, saying what is wrong and what to do) into
+ * err[0..errlen). A database from a newer schema, or a file that is not
+ * one, is refused untouched. */
+Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen);
+/* Closes s (NULL is allowed). */
+void store_close(Store *s);
+
+/* The SQLite engine's own connection, for tests that craft databases. */
+struct sqlite3 *store_sqlite_db(Store *s);
 
 #endif

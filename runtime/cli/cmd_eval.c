@@ -12,20 +12,20 @@
 #include "cli.h"
 #include "eval.h"
 #include "json.h"
-#include "store.h"
+#include "present.h"
 #include "suggest.h"
 
 /* ---- numbers ---- */
 
 static void num_exact(Buf *b, double v) {
   char s[40];
-  eval_num_text(v, s);
+  present_num_text(v, s);
   buf_puts(b, s);
 }
 
 static void num_short(Buf *b, double v) {
   char s[48];
-  eval_num_short(v, s);
+  present_num_short(v, s);
   buf_puts(b, s);
 }
 
@@ -35,13 +35,13 @@ static void jtri(Buf *b, Tri t) { buf_puts(b, t == TRI_NULL ? "null" : t == TRI_
 
 static void jvalue_period(Buf *b, bool has, double v, Period per) {
   if (!has) {
-    json_null(b);
+    buf_puts(b, "null");
     return;
   }
   char pt[16];
   period_text(per, pt);
   buf_puts(b, "{\"value\": ");
-  json_number(b, v, eval_num_text);
+  json_number(b, v, present_num_text);
   buf_puts(b, ", \"period\": ");
   json_str_or_null(b, pt);
   buf_putc(b, '}');
@@ -55,9 +55,53 @@ static const char *unit_of(const Decl *d) {
   return u->n ? u->vals[0].str : NULL;
 }
 
+/* One equity line as a JSON object's members and closing brace. */
+static void json_equity(Buf *b, const EvalEquity *q) {
+  char by[16];
+  period_text(q->line->per, by);
+  buf_puts(b, "\"dimension\": ");
+  json_str_or_null(b, q->line->ref->id);
+  buf_puts(b, ", \"form\": ");
+  json_str_or_null(b, form_name(q->line->form));
+  buf_puts(b, ", \"group\": ");
+  json_str_or_null(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
+  buf_puts(b, ", \"limit\": ");
+  json_number(b, q->line->num, present_num_text);
+  buf_puts(b, ", \"by\": ");
+  json_str_or_null(b, by);
+  buf_puts(b, ", \"period\": ");
+  json_str_or_null(b, q->period);
+  buf_puts(b, ",\n        \"gap\": ");
+  json_number(b, q->gap, present_num_text);
+  buf_puts(b, ", \"ratio\": ");
+  json_number(b, q->ratio, present_num_text);
+  buf_puts(b, ", \"value\": ");
+  json_number(b, q->value, present_num_text);
+  buf_puts(b, ", \"best_group\": ");
+  json_str_or_null(b, q->best);
+  buf_puts(b, ", \"worst_group\": ");
+  json_str_or_null(b, q->worst);
+  buf_puts(b, ", \"missing_groups\": ");
+  if (q->nmissing < 0)
+    buf_puts(b, "null");
+  else {
+    buf_putc(b, '[');
+    for (int m = 0; m < q->nmissing; m++) {
+      if (m) buf_puts(b, ", ");
+      json_str_or_null(b, q->missing[m]);
+    }
+    buf_putc(b, ']');
+  }
+  buf_puts(b, ", \"met\": ");
+  jtri(b, q->met);
+  buf_puts(b, ", \"status\": ");
+  json_str_or_null(b, eval_status_name(q->status));
+  buf_putc(b, '}');
+}
+
 static void print_json(Buf *b, const EvalResult *r) {
   char day[11];
-  eval_day_text(r->as_of, day);
+  present_day_text(r->as_of, day);
   buf_printf(b, "{\n  \"as_of\": \"%s\",\n  \"indicators\": [", day);
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
@@ -77,70 +121,30 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, ", \"latest\": ");
     if (e->has_latest) {
       buf_puts(b, "{\"value\": ");
-      json_number(b, e->latest, eval_num_text);
+      json_number(b, e->latest, present_num_text);
       buf_puts(b, ", \"period\": ");
       json_str_or_null(b, e->latest_period);
       buf_putc(b, '}');
     } else
-      json_null(b);
+      buf_puts(b, "null");
     buf_puts(b, ",\n     \"progress\": ");
-    json_number(b, e->progress, eval_num_text);
+    json_number(b, e->progress, present_num_text);
     buf_puts(b, ", \"variance\": ");
-    json_number(b, e->variance, eval_num_text);
+    json_number(b, e->variance, present_num_text);
     buf_puts(b, ", \"status\": ");
     json_str_or_null(b, eval_status_name(e->status));
     buf_puts(b, ", \"stale\": ");
     jtri(b, e->stale);
     buf_puts(b, ", \"projected\": ");
-    json_number(b, e->projected, eval_num_text);
+    json_number(b, e->projected, present_num_text);
     buf_puts(b, ", \"projected_met\": ");
     jtri(b, e->projected_met);
     buf_puts(b, ", \"trend\": ");
     json_str_or_null(b, eval_trend_name(e->trend));
     buf_puts(b, ",\n     \"equity\": [");
     for (int k = 0; k < e->nequity; k++) {
-      const EvalEquity *q = &e->equity[k];
-      char by[16];
-      period_text(q->line->per, by);
       buf_puts(b, k ? ",\n       {" : "\n       {");
-      buf_puts(b, "\"dimension\": ");
-      json_str_or_null(b, q->line->ref->id);
-      buf_puts(b, ", \"form\": ");
-      json_str_or_null(b, form_name(q->line->form));
-      buf_puts(b, ", \"group\": ");
-      json_str_or_null(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
-      buf_puts(b, ", \"limit\": ");
-      json_number(b, q->line->num, eval_num_text);
-      buf_puts(b, ", \"by\": ");
-      json_str_or_null(b, by);
-      buf_puts(b, ", \"period\": ");
-      json_str_or_null(b, q->period);
-      buf_puts(b, ",\n        \"gap\": ");
-      json_number(b, q->gap, eval_num_text);
-      buf_puts(b, ", \"ratio\": ");
-      json_number(b, q->ratio, eval_num_text);
-      buf_puts(b, ", \"value\": ");
-      json_number(b, q->value, eval_num_text);
-      buf_puts(b, ", \"best_group\": ");
-      json_str_or_null(b, q->best);
-      buf_puts(b, ", \"worst_group\": ");
-      json_str_or_null(b, q->worst);
-      buf_puts(b, ", \"missing_groups\": ");
-      if (q->nmissing < 0)
-        json_null(b);
-      else {
-        buf_putc(b, '[');
-        for (int m = 0; m < q->nmissing; m++) {
-          if (m) buf_puts(b, ", ");
-          json_str_or_null(b, q->missing[m]);
-        }
-        buf_putc(b, ']');
-      }
-      buf_puts(b, ", \"met\": ");
-      jtri(b, q->met);
-      buf_puts(b, ", \"status\": ");
-      json_str_or_null(b, eval_status_name(q->status));
-      buf_putc(b, '}');
+      json_equity(b, &e->equity[k]);
     }
     buf_puts(b, e->nequity ? "\n     ]}" : "]}");
   }
@@ -285,17 +289,44 @@ static void buf_clear(Buf *b) {
   if (b->data) b->data[0] = '\0';
 }
 
-/* "48.5%" or "48.5 people": a value with its unit. */
-static void with_unit(Buf *b, double v, const char *unit) {
-  num_short(b, v);
-  if (!unit || !*unit) return;
-  if (strcmp(unit, "%") != 0) buf_putc(b, ' ');
-  buf_puts(b, unit);
+/* The equity table's rows of one indicator. */
+static void equity_rows(Table *q, const EvalIndicator *e) {
+  for (int k = 0; k < e->nequity; k++) {
+    const EvalEquity *x = &e->equity[k];
+    char by[16];
+    Buf s = {0};
+    period_text(x->line->per, by);
+    cell(q, "%s", k ? "" : e->decl->id);
+    if (x->line->form == EQ_GROUP) {
+      buf_printf(&s, "%s \"%s\" ", x->line->ref->id, x->line->str);
+      present_num_unit(&s, x->line->num, unit_of(e->decl));
+    } else {
+      buf_printf(&s, "%s %s <= ", x->line->ref->id, form_name(x->line->form));
+      num_short(&s, x->line->num);
+    }
+    buf_printf(&s, " by %s", by);
+    cell(q, "%s", buf_str(&s));
+    cell(q, "%s", eval_status_name(x->status));
+    cell(q, "%s", x->period ? x->period : "");
+    buf_clear(&s);
+    if (x->line->form == EQ_GROUP && isfinite(x->value)) present_num_unit(&s, x->value, unit_of(e->decl));
+    else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
+    else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);
+    else if (x->line->form == EQ_RATIO && x->best) buf_puts(&s, "no ratio (a group at or below 0)");
+    if (x->best && x->worst) buf_printf(&s, "%sbest %s, worst %s", s.len ? "; " : "", x->best, x->worst);
+    if (x->nmissing > 0) {
+      buf_printf(&s, "%sno data for ", s.len ? "; " : "");
+      for (int m = 0; m < x->nmissing; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->missing[m]);
+    }
+    if (x->nmissing < 0) buf_puts(&s, "no data");
+    cell(q, "%s", buf_str(&s));
+    buf_free(&s);
+  }
 }
 
 static void print_table(Buf *b, const EvalResult *r, bool color) {
   char day[11];
-  eval_day_text(r->as_of, day);
+  present_day_text(r->as_of, day);
   buf_printf(b, "as of %s\n\n", day);
   Table t = {.ncols = 7};
   const char *head[] = {"indicator", "status", "latest", "target", "progress", "trend", "projected"};
@@ -309,7 +340,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
     cell(&t, "%s", e->decl->id);
     cell(&t, "%s%s", eval_status_name(e->status), e->stale == TRI_TRUE ? " (stale)" : "");
     if (e->has_latest) {
-      with_unit(&s, e->latest, unit);
+      present_num_unit(&s, e->latest, unit);
       buf_printf(&s, " in %s", e->latest_period);
     }
     cell(&t, "%s", buf_str(&s));
@@ -317,7 +348,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
     if (e->has_target) {
       char pt[16];
       period_text(e->target_per, pt);
-      with_unit(&s, e->target, unit);
+      present_num_unit(&s, e->target, unit);
       buf_printf(&s, " by %s", pt);
     }
     cell(&t, "%s", buf_str(&s));
@@ -330,7 +361,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
     cell(&t, "%s", e->trend ? eval_trend_name(e->trend) : "");
     buf_clear(&s);
     if (isfinite(e->projected)) {
-      with_unit(&s, e->projected, unit);
+      present_num_unit(&s, e->projected, unit);
       buf_puts(&s, e->projected_met == TRI_TRUE ? " (meets)" : " (falls short)");
     }
     cell(&t, "%s", buf_str(&s));
@@ -344,37 +375,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
     for (int c = 0; c < 5; c++) cell(&q, "%s", qhead[c]);
     for (int i = 0; i < r->n; i++) {
       const EvalIndicator *e = &r->inds[i];
-      for (int k = 0; k < e->nequity; k++) {
-        const EvalEquity *x = &e->equity[k];
-        char by[16];
-        Buf s = {0};
-        period_text(x->line->per, by);
-        cell(&q, "%s", k ? "" : e->decl->id);
-        if (x->line->form == EQ_GROUP) {
-          buf_printf(&s, "%s \"%s\" ", x->line->ref->id, x->line->str);
-          with_unit(&s, x->line->num, unit_of(e->decl));
-        } else {
-          buf_printf(&s, "%s %s <= ", x->line->ref->id, form_name(x->line->form));
-          num_short(&s, x->line->num);
-        }
-        buf_printf(&s, " by %s", by);
-        cell(&q, "%s", buf_str(&s));
-        cell(&q, "%s", eval_status_name(x->status));
-        cell(&q, "%s", x->period ? x->period : "");
-        buf_clear(&s);
-        if (x->line->form == EQ_GROUP && isfinite(x->value)) with_unit(&s, x->value, unit_of(e->decl));
-        else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
-        else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);
-        else if (x->line->form == EQ_RATIO && x->best) buf_puts(&s, "no ratio (a group at or below 0)");
-        if (x->best && x->worst) buf_printf(&s, "%sbest %s, worst %s", s.len ? "; " : "", x->best, x->worst);
-        if (x->nmissing > 0) {
-          buf_printf(&s, "%sno data for ", s.len ? "; " : "");
-          for (int m = 0; m < x->nmissing; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->missing[m]);
-        }
-        if (x->nmissing < 0) buf_puts(&s, "no data");
-        cell(&q, "%s", buf_str(&s));
-        buf_free(&s);
-      }
+      equity_rows(&q, e);
     }
     table_print(b, &q, 2, color);
   }
@@ -451,21 +452,13 @@ int cmd_eval(int argc, char **argv) {
 
   LoadOptions lo = {getenv("CHARTER_PATH")};
   Program *p = program_load(argv[optind], &lo);
-  sqlite3 *db = NULL;
   EvalResult r = {0};
   Buf out = {0};
   int status = program_refused(p, "evaluated");
   if (status != EXIT_OK) goto cleanup;
   char err[1024];
-  db = store_open(dbpath, STORE_READ, err, sizeof err);
-  if (!db) {
+  if (!eval_open_and_run(p, dbpath, as_of, &r, err, sizeof err)) {
     fprintf(stderr, "charter: %s\n", err);
-    status = EXIT_USAGE;
-    goto cleanup;
-  }
-  rc = eval_run(p, db, as_of, &r);
-  if (rc != SQLITE_OK) {
-    fprintf(stderr, "charter: cannot read '%s': %s\n", dbpath, sqlite3_errmsg(db));
     status = EXIT_USAGE;
     goto cleanup;
   }
@@ -482,7 +475,6 @@ int cmd_eval(int argc, char **argv) {
 cleanup:
   buf_free(&out);
   eval_free(&r);
-  if (db) store_close(db);
   program_free(p);
   return status;
 }

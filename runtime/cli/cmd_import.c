@@ -1,785 +1,27 @@
-/* charter import: CSV measurements, each row checked against the program,
- * stored in one transaction or not at all. */
+/* charter import: the arguments, then the import engine (runtime/import.c)
+ * checks every row against the program and stores all files in one
+ * transaction or none; this prints what it found or did. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
 
 #include "cli.h"
-#include "csv.h"
-#include "eval.h"
+#include "import.h"
 #include "program.h"
 #include "store.h"
-#include "suggest.h"
-
-/* The columns a CSV may have (TOOL.md), in the order rows are kept. */
-enum { COL_INDICATOR, COL_DIMENSION, COL_GROUP, COL_PERIOD, COL_VALUE, COL_SOURCE, COL_NOTE, NCOLS };
-static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", "period", "value", "source", "note"};
-static const bool col_required[NCOLS] = {true, false, false, true, true, false, false};
-
-/* One valid row, waiting to be stored. Its texts point into the CSV's
- * bytes (or the arena, for quoted fields) and are not NUL-terminated. */
-typedef struct Row {
-  const Decl *ind;    /* the indicator */
-  const Decl *dim;    /* the dimension, or NULL for the whole population */
-  const char *grp;    /* the group as the dimension spells it, or "" */
-  const char *period; /* as written */
-  const char *source; /* "" when absent */
-  const char *note;   /* "" when absent */
-  uint64_t key;       /* indicator, dimension and group, period end: sorts as the primary key does */
-  double value;       /* finite */
-  uint32_t period_len, source_len, note_len;
-  int32_t end;        /* the period's last day, in days from 1970-01-01 */
-  Period per;         /* the period */
-  uint32_t file;      /* the CSV's index in the import's SrcSet */
-  uint32_t rec_off;   /* where the record starts */
-  uint32_t rec_end;   /* where its first field ends (at least rec_off + 1) */
-  uint32_t val_off;   /* the value field */
-  uint32_t val_end;
-} Row;
-
-typedef struct Import {
-  Program *p;         /* the checked program */
-  Arena arena;        /* row strings, messages */
-  SrcSet srcs;        /* the CSV files */
-  DiagList diags;     /* every row error */
-  Row *rows;          /* valid rows, in file order */
-  size_t nrows, cap;  /* used, allocated */
-  uint32_t *order;    /* row indices in key order, duplicates left out */
-  size_t norder;      /* how many */
-  uint32_t *ind_rank; /* by Decl.index: an indicator's place among the ids, sorted */
-  uint32_t **grp_rank; /* by Decl.index: a dimension's groups' places among (id, group) pairs, sorted (from 1) */
-  StrMap unknown;     /* unknown indicator names -> suggestion ("" for none) */
-  const char **inds;  /* ids of indicators that take data, for suggestions */
-  int ninds;
-} Import;
-
-/* ---- reading and checking ---- */
-
-static Loc field_loc(uint32_t file, const CsvField *f) {
-  return (Loc){file, f->off, f->end > f->off ? f->end : f->off + 1};
-}
-
-/* The ranks that make a row's key sort as SQLite's primary key (indicator,
- * dimension, grp, period_end) does, so that rows go into the B-tree in
- * order and a duplicate is its neighbour. */
-static int cmp_decl_id(const void *a, const void *b) {
-  return strcmp((*(const Decl *const *)a)->id, (*(const Decl *const *)b)->id);
-}
-typedef struct Pair {
-  const Decl *dim;
-  int g;
-} Pair;
-static int cmp_pair(const void *a, const void *b) {
-  const Pair *x = a, *y = b;
-  int k = strcmp(x->dim->id, y->dim->id);
-  return k ? k : strcmp(decl_attr(x->dim, "groups")->vals[x->g].str, decl_attr(y->dim, "groups")->vals[y->g].str);
-}
-
-static void make_ranks(Import *im) {
-  const Program *p = im->p;
-  size_t n = (size_t)p->decls.len + 1;
-  const Decl **inds = xmalloc(n * sizeof *inds);
-  Pair *pairs = NULL;
-  size_t ni = 0, np = 0, cap = 0;
-  im->ind_rank = xcalloc(n, sizeof *im->ind_rank);
-  im->grp_rank = xcalloc(n, sizeof *im->grp_rank);
-  for (int i = 0; i < p->decls.len; i++) {
-    const Decl *d = p->decls.items[i];
-    if (d->kind == D_INDICATOR) inds[ni++] = d;
-    if (d->kind != D_DIMENSION) continue;
-    const AttrVals *g = decl_attr(d, "groups");
-    im->grp_rank[d->index] = xcalloc((size_t)g->n + 1, sizeof **im->grp_rank);
-    for (int k = 0; k < g->n; k++) {
-      if (np == cap) pairs = xrealloc(pairs, (cap = cap ? cap * 2 : 64) * sizeof *pairs);
-      pairs[np++] = (Pair){d, k};
-    }
-  }
-  qsort(inds, ni, sizeof *inds, cmp_decl_id);
-  for (size_t i = 0; i < ni; i++) im->ind_rank[inds[i]->index] = (uint32_t)i;
-  if (np) qsort(pairs, np, sizeof *pairs, cmp_pair);
-  for (size_t i = 0; i < np; i++) im->grp_rank[pairs[i].dim->index][pairs[i].g] = (uint32_t)(i + 1);
-  free(inds);
-  free(pairs);
-}
-
-/* 24 bits of indicator, 18 of dimension and group, 22 of day (0000-01-01
- * to 9999-12-31 is 0 to 3,652,424 after the offset). */
-static uint64_t row_key(const Import *im, const Row *r, int g) {
-  uint64_t pair = r->dim ? im->grp_rank[r->dim->index][g] : 0;
-  return (uint64_t)im->ind_rank[r->ind->index] << 40 | pair << 22 | (uint64_t)(r->end + 719528);
-}
-
-/* A stable LSD radix sort of the rows' indices by key, on (key, index)
- * pairs so that every pass reads memory in order. */
-typedef struct KeyIdx {
-  uint64_t key;
-  uint32_t idx;
-} KeyIdx;
-
-static void sort_rows(Import *im) {
-  size_t n = im->nrows;
-  KeyIdx *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
-  for (size_t i = 0; i < n; i++) a[i] = (KeyIdx){im->rows[i].key, (uint32_t)i};
-  size_t *count = xmalloc(65536 * sizeof *count);
-  for (int shift = 0; shift < 64; shift += 16) {
-    memset(count, 0, 65536 * sizeof *count);
-    for (size_t i = 0; i < n; i++) count[(a[i].key >> shift) & 0xFFFF]++;
-    if (count[(n ? a[0].key >> shift : 0) & 0xFFFF] == n) continue; /* one bucket: nothing moves */
-    size_t sum = 0;
-    for (size_t k = 0; k < 65536; k++) {
-      size_t c = count[k];
-      count[k] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) b[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
-    KeyIdx *t = a;
-    a = b;
-    b = t;
-  }
-  free(count);
-  free(b);
-  im->order = xmalloc((n + 1) * sizeof *im->order);
-  for (size_t i = 0; i < n; i++) im->order[i] = a[i].idx;
-  im->norder = n;
-  free(a);
-}
-
-/* "whole population" or "group 'Black' of race_ethnicity", for messages. */
-static const char *who(Arena *a, const Row *r) {
-  if (!r->dim) return "the whole population";
-  return arena_printf(a, "group '%s' of %s", r->grp, r->dim->id);
-}
-
-/* Reads a finite decimal number: an optional sign, digits with an optional
- * fraction, an optional exponent. Nothing else, not even spaces. */
-static bool parse_value(const char *s, size_t n, double *out, const char **why) {
-  size_t i = 0, digits = 0, frac = 0;
-  uint64_t mant = 0;
-  bool exp = false;
-  *why = NULL;
-  if (n == 0) {
-    *why = "the value is empty: write a number, or leave the row out when nothing was measured";
-    return false;
-  }
-  if (s[i] == '+' || s[i] == '-') i++;
-  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++)
-    if (digits < 19) mant = mant * 10 + (uint64_t)(s[i] - '0');
-  if (i < n && s[i] == '.') {
-    for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++, digits++, frac++)
-      if (digits < 19) mant = mant * 10 + (uint64_t)(s[i] - '0');
-  }
-  if (digits && i < n && (s[i] == 'e' || s[i] == 'E')) {
-    size_t j = i + 1, ed = 0;
-    if (j < n && (s[j] == '+' || s[j] == '-')) j++;
-    while (j < n && s[j] >= '0' && s[j] <= '9') j++, ed++;
-    if (ed) i = j, exp = true;
-  }
-  if (!digits || i != n) return false;
-  /* Clinger's fast path: an integer below 2^53 divided by an exact power
-   * of ten is rounded once, correctly, as strtod would */
-  static const double pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                                 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-  if (!exp && digits < 19 && mant < (1ull << 53) && frac <= 22) {
-    double v = (double)mant / pow10[frac];
-    *out = s[0] == '-' ? -v : v;
-    return true;
-  }
-  double v = strtod(s, NULL);
-  if (!isfinite(v)) {
-    *why = "the value is too large to store: a value is a finite number";
-    return false;
-  }
-  if (v == 0 && strpbrk(s, "123456789") && (!strpbrk(s, "eE") || strpbrk(s, "123456789") < strpbrk(s, "eE"))) {
-    *why = "the value is too small to store: it would be stored as 0";
-    return false;
-  }
-  *out = v;
-  return true;
-}
-
-/* A field's text for a message: invalid UTF-8 and control characters as
- * \xNN, and at most 60 characters (a 1 MB field makes no 1 MB message). */
-static const char *shown(Import *im, const CsvField *f) {
-  Buf b = {0};
-  size_t chars = 0;
-  for (size_t i = 0; i < f->n;) {
-    if (++chars > 60) {
-      buf_puts(&b, "\xE2\x80\xA6");
-      break;
-    }
-    uint32_t cp;
-    int k = utf8_decode((const unsigned char *)f->s + i, f->n - i, &cp);
-    if (!k || cp < 0x20 || cp == 0x7f) {
-      buf_printf(&b, "\\x%02X", (unsigned char)f->s[i]);
-      i++;
-    } else {
-      buf_add(&b, f->s + i, (size_t)k);
-      i += (size_t)k;
-    }
-  }
-  const char *out = arena_strdup(&im->arena, buf_str(&b));
-  buf_free(&b);
-  return out;
-}
-
-/* True when a field starts or ends with white space, which is kept. */
-static bool edge_space(const CsvField *f) {
-  return f->n && (strchr(" \t", f->s[0]) || strchr(" \t", f->s[f->n - 1]));
-}
-
-/* Reports a field with spaces around it; true if it had them. */
-static bool spaced(Import *im, uint32_t file, const CsvField *f, const char *what) {
-  if (!edge_space(f)) return false;
-  diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL,
-           "the %s '%s' has spaces around it: fields are read exactly as written, so remove them", what, shown(im, f));
-  return true;
-}
-
-static bool valid_utf8(const char *s, size_t n) {
-  size_t i = 0;
-  while (i < n && !((unsigned char)s[i] & 0x80)) i++; /* ASCII, the usual case */
-  while (i < n) {
-    uint32_t cp;
-    int k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
-    if (!k) return false;
-    i += (size_t)k;
-  }
-  return true;
-}
-
-/* Why text is not a number, as a hint for a common slip. */
-static const char *value_hint(const char *s) {
-  const char *t = s;
-  if (*t == '+' || *t == '-') t++;
-  if (!strcasecmp(t, "nan") || !strcasecmp(t, "inf") || !strcasecmp(t, "infinity"))
-    return "a value is a finite number; leave the row out when nothing was measured";
-  if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces (fields are read exactly as written)";
-  if (strchr(s, '%')) return "write the number without '%': the unit belongs to the indicator";
-  if (strchr(s, ',')) return "write the number without thousands separators, with '.' for decimals";
-  if (strchr(s, '$') || strstr(s, "\xe2\x82\xac") || strstr(s, "\xc2\xa3"))
-    return "write the number without a currency sign";
-  return "write a number such as 42, -3 or 61.5";
-}
-
-/* The indicator a row names, or NULL after reporting why not. */
-static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
-  Loc loc = field_loc(file, f);
-  if (f->n == 0) {
-    diag_add(&im->diags, SEV_ERROR, loc, NULL, "the indicator is empty: name a declared indicator");
-    return NULL;
-  }
-  const Decl *d = strmap_getn(&im->p->ids, f->s, f->n);
-  if (!d && spaced(im, file, f, "indicator")) return NULL;
-  if (!d) {
-    const char *hint = strmap_getn(&im->unknown, f->s, f->n);
-    if (!hint) {
-      hint = suggest_best(f->s, im->inds, im->ninds);
-      char *key = arena_strndup(&im->arena, f->s, f->n);
-      strmap_put(&im->unknown, key, (void *)(hint ? hint : ""));
-      if (!hint) hint = "";
-    }
-    if (*hint)
-      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator; did you mean '%s'?", shown(im, f), hint);
-    else
-      diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a declared indicator: the program declares no indicator of that id", shown(im, f));
-    return NULL;
-  }
-  if (d->kind != D_INDICATOR) {
-    diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is %s %s, not an indicator", shown(im, f),
-             ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
-    return NULL;
-  }
-  if (decl_attr(d, "formula")->first) {
-    diag_add(&im->diags, SEV_ERROR, loc, NULL,
-             "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", shown(im, f));
-    return NULL;
-  }
-  return d;
-}
-
-/* Checks dimension and group; sets r->dim and r->grp. */
-static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, const CsvField *gf, int *g_out) {
-  *g_out = -1;
-  size_t dn = df ? df->n : 0, gn = gf ? gf->n : 0;
-  r->dim = NULL;
-  r->grp = "";
-  if (!dn && !gn) return true;
-  if (!dn) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, gf), NULL,
-             "group '%s' has no dimension: name its dimension in the dimension column, or leave both empty for the whole population",
-             shown(im, gf));
-    return false;
-  }
-  if (!gn) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, df), NULL,
-             "dimension '%s' has no group: name the group in the group column, or leave both empty for the whole population",
-             shown(im, df));
-    return false;
-  }
-  const AttrVals *dis = decl_attr(r->ind, "disaggregate");
-  for (int i = 0; i < dis->n; i++)
-    if (dis->vals[i].ref && strcmp(dis->vals[i].ref->id, df->s) == 0) r->dim = dis->vals[i].ref;
-  if (!r->dim) {
-    const Decl *d = strmap_getn(&im->p->ids, df->s, df->n);
-    Loc loc = field_loc(file, df);
-    if (spaced(im, file, df, "dimension")) return false;
-    if (d && d->kind == D_DIMENSION)
-      diag_add(&im->diags, SEV_ERROR, loc, NULL,
-               "indicator '%s' is not disaggregated by '%s': add it to the indicator's disaggregate list, or leave dimension and group empty",
-               r->ind->id, shown(im, df));
-    else if (dis->n) {
-      const char **names = arena_alloc(&im->arena, (size_t)dis->n * sizeof *names);
-      Buf list = {0};
-      for (int i = 0; i < dis->n; i++) {
-        names[i] = dis->vals[i].ref ? dis->vals[i].ref->id : "";
-        buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
-      }
-      const char *best = suggest_best(df->s, names, dis->n);
-      Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'; did you mean '%s'?", shown(im, df), r->ind->id, best)
-                     : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a dimension of indicator '%s'", shown(im, df), r->ind->id);
-      diag_note_noloc(&im->diags, g, "'%s' is disaggregated by %s", r->ind->id, buf_str(&list));
-      buf_free(&list);
-    } else if (d && d->kind == D_DIMENSION)
-      diag_add(&im->diags, SEV_ERROR, loc, NULL,
-               "indicator '%s' is not disaggregated: leave dimension and group empty, or add 'disaggregate %s' to it",
-               r->ind->id, shown(im, df));
-    else
-      diag_add(&im->diags, SEV_ERROR, loc, NULL,
-               "indicator '%s' is not disaggregated, and the program declares no dimension '%s': leave dimension and group empty",
-               r->ind->id, shown(im, df));
-    return false;
-  }
-  const AttrVals *groups = decl_attr(r->dim, "groups");
-  for (int i = 0; i < groups->n; i++)
-    if (groups->vals[i].str[0] == gf->s[0] && strcmp(groups->vals[i].str, gf->s) == 0) {
-      r->grp = groups->vals[i].str;
-      *g_out = i;
-      return true;
-    }
-  if (spaced(im, file, gf, "group")) return false;
-  const char **names = arena_alloc(&im->arena, (size_t)(groups->n + 1) * sizeof *names);
-  Buf list = {0};
-  for (int i = 0; i < groups->n; i++) {
-    names[i] = groups->vals[i].str;
-    buf_printf(&list, "%s'%s'", i ? ", " : "", names[i]);
-  }
-  const char *best = suggest_best(gf->s, names, groups->n);
-  if (!best)
-    for (int i = 0; i < groups->n; i++)
-      if (strcasecmp(names[i], gf->s) == 0) best = names[i];
-  Loc loc = field_loc(file, gf);
-  Diag *g = best ? diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s; did you mean '%s'?", shown(im, gf), r->dim->id, best)
-                 : diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a group of %s", shown(im, gf), r->dim->id);
-  diag_note_noloc(&im->diags, g, "%s's groups are %s", r->dim->id, buf_str(&list));
-  buf_free(&list);
-  return false;
-}
-
-/* Maps the header's names to columns; false (reported) when unusable. */
-static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOLS]) {
-  bool ok = true;
-  for (int c = 0; c < NCOLS; c++) col_of[c] = -1;
-  for (int i = 0; i < rd->nfields; i++) {
-    const CsvField *f = &rd->fields[i];
-    int c = 0;
-    while (c < NCOLS && strcmp(col_names[c], f->s) != 0) c++;
-    Loc loc = field_loc(file, f);
-    if (c == NCOLS) {
-      const char *best = suggest_best(f->s, col_names, NCOLS);
-      if (!best)
-        for (int k = 0; k < NCOLS; k++)
-          if (strcasecmp(col_names[k], f->s) == 0) best = col_names[k];
-      if (!best && strcmp(f->s, "grp") == 0) best = "group";
-      if (f->n == 0)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
-      else if (strchr(f->s, ';') || strchr(f->s, '\t'))
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
-                 "or replace each %s between columns with a comma",
-                 strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
-      else if (best)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
-      else
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source and note",
-                 shown(im, f));
-      ok = false;
-    } else if (col_of[c] >= 0) {
-      Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", shown(im, f));
-      diag_note(&im->diags, g, field_loc(file, &rd->fields[col_of[c]]), "it is first named here");
-      ok = false;
-    } else
-      col_of[c] = i;
-  }
-  for (int c = 0; c < NCOLS; c++)
-    if (col_required[c] && col_of[c] < 0 && ok) {
-      const CsvField *last = &rd->fields[rd->nfields - 1];
-      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
-               "the header has no '%s' column: every file needs indicator, period and value columns", col_names[c]);
-      ok = false;
-    }
-  if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
-             "the header has a 'dimension' column but no 'group' column: they go together");
-    ok = false;
-  }
-  if (ok && col_of[COL_GROUP] >= 0 && col_of[COL_DIMENSION] < 0) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_GROUP]]), NULL,
-             "the header has a 'group' column but no 'dimension' column: they go together");
-    ok = false;
-  }
-  return ok;
-}
-
-/* A field's text: in the file's bytes when unquoted, else a copy. */
-static const char *field_text(Import *im, const Src *src, const CsvReader *rd, int col, uint32_t *len) {
-  *len = 0;
-  if (col < 0 || rd->fields[col].n == 0) return "";
-  const CsvField *f = &rd->fields[col];
-  *len = (uint32_t)f->n;
-  return f->quoted ? arena_strndup(&im->arena, f->s, f->n) : src->text + f->off;
-}
-
-/* Reads and checks every row of one file into im->rows. */
-static void read_csv(Import *im, uint32_t file) {
-  Src *src = src_get(&im->srcs, file);
-  const unsigned char *u = (const unsigned char *)src->text;
-  if (src->len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
-    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 2}, NULL,
-             "this file is UTF-16 text: save it as UTF-8 (in Excel: \"CSV UTF-8\")");
-    return;
-  }
-  CsvReader rd;
-  csv_init(&rd, src->text, src->len);
-  if (rd.err == CSV_TOO_LARGE) {
-    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 1}, NULL, "%s", csv_error_text(rd.err));
-    csv_free(&rd);
-    return;
-  }
-  if (!csv_next(&rd)) {
-    diag_add(&im->diags, SEV_ERROR, (Loc){file, 0, 0}, NULL,
-             "the file is empty: its first line names the columns, as in indicator,period,value");
-    csv_free(&rd);
-    return;
-  }
-  int col_of[NCOLS];
-  if (rd.err != CSV_OK) {
-    diag_add(&im->diags, SEV_ERROR, (Loc){file, rd.err_off, rd.err_off + 1}, NULL, "%s", csv_error_text(rd.err));
-    csv_free(&rd);
-    return;
-  }
-  for (int i = 0; i < rd.nfields; i++) {
-    const char *cr = memchr(rd.fields[i].s, '\r', rd.fields[i].n);
-    if (cr && !rd.fields[i].quoted) {
-      uint32_t at = rd.fields[i].off + (uint32_t)(cr - rd.fields[i].s);
-      diag_add(&im->diags, SEV_ERROR, (Loc){file, at, at + 1}, NULL,
-               "this file's lines end in a carriage return alone (an old Mac format): save it with LF or CRLF line ends");
-      csv_free(&rd);
-      return;
-    }
-  }
-  if (!read_header(im, file, &rd, col_of)) {
-    csv_free(&rd);
-    return;
-  }
-  int ncols = rd.nfields;
-  const Decl *last_ind = NULL;
-  const char *last_name = NULL;
-  while (csv_next(&rd)) {
-    if (rd.err != CSV_OK) {
-      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd.err_off, rd.err_off + 1}, NULL, "%s", csv_error_text(rd.err));
-      continue;
-    }
-    if (rd.nfields != ncols) {
-      const CsvField *last = &rd.fields[rd.nfields - 1];
-      Loc loc = rd.nfields > ncols ? field_loc(file, &rd.fields[ncols]) : (Loc){file, last->end, last->end + 1};
-      diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd.nfields,
-               rd.nfields == 1 ? "" : "s", ncols,
-               rd.nfields > ncols ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
-      continue;
-    }
-    if (im->nrows == im->cap) {
-      im->cap = im->cap ? im->cap * 2 : 4096;
-      im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
-    }
-    Row *r = &im->rows[im->nrows];
-    bool ok = true;
-    int grp_index = -1;
-    const CsvField *fi = &rd.fields[col_of[COL_INDICATOR]];
-    if (last_name && strcmp(last_name, fi->s) == 0)
-      r->ind = last_ind;
-    else {
-      r->ind = row_indicator(im, file, fi);
-      last_ind = r->ind;
-      last_name = r->ind ? r->ind->id : NULL;
-    }
-    if (!r->ind) ok = false;
-    if (r->ind) {
-      const CsvField *df = col_of[COL_DIMENSION] >= 0 ? &rd.fields[col_of[COL_DIMENSION]] : NULL;
-      const CsvField *gf = col_of[COL_GROUP] >= 0 ? &rd.fields[col_of[COL_GROUP]] : NULL;
-      if (!row_group(im, file, r, df, gf, &grp_index)) ok = false;
-    }
-    const CsvField *pf = &rd.fields[col_of[COL_PERIOD]];
-    char why_text[PERIOD_WHY_MAX];
-    const char *why = why_text;
-    if (pf->n == 0) {
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
-      ok = false;
-    } else if (!period_parse(pf->s, pf->n, &r->per, why_text)) {
-      if (!spaced(im, file, pf, "period")) {
-        if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
-          why = "write the quarter with a capital Q, as in 2027-Q2";
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
-      }
-      ok = false;
-    } else
-      r->end = period_last_day(r->per);
-    const CsvField *vf = &rd.fields[col_of[COL_VALUE]];
-    if (!parse_value(vf->s, vf->n, &r->value, &why)) {
-      if (why)
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "%s", why);
-      else
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", shown(im, vf), value_hint(vf->s));
-      ok = false;
-    }
-    for (int c = COL_SOURCE; c <= COL_NOTE; c++) {
-      const CsvField *tf = col_of[c] >= 0 ? &rd.fields[col_of[c]] : NULL;
-      if (tf && !valid_utf8(tf->s, tf->n)) {
-        diag_add(&im->diags, SEV_ERROR, field_loc(file, tf), NULL,
-                 "the %s is not UTF-8 text: save the file as UTF-8 (in Excel: \"CSV UTF-8\")", col_names[c]);
-        ok = false;
-      }
-    }
-    if (!ok) continue;
-    r->source = field_text(im, src, &rd, col_of[COL_SOURCE], &r->source_len);
-    r->note = field_text(im, src, &rd, col_of[COL_NOTE], &r->note_len);
-    r->period = field_text(im, src, &rd, col_of[COL_PERIOD], &r->period_len);
-    r->file = file;
-    r->rec_off = rd.rec_off;
-    r->rec_end = rd.fields[0].end > rd.rec_off ? rd.fields[0].end : rd.rec_off + 1;
-    r->val_off = vf->off;
-    r->val_end = vf->end > vf->off ? vf->end : vf->off + 1;
-    r->key = row_key(im, r, grp_index);
-    im->nrows++;
-  }
-  csv_free(&rd);
-}
-
-/* Sorts the rows by key; a row whose key an earlier row of this import
- * has is an error, and is left out. */
-static void find_duplicates(Import *im) {
-  sort_rows(im);
-  size_t kept = 0, first = 0;
-  for (size_t i = 0; i < im->norder; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    if (i > 0 && r->key == im->rows[im->order[first]].key) {
-      const Row *dup = &im->rows[im->order[first]];
-      char pt[16];
-      period_text(r->per, pt);
-      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
-                         "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
-                         r->ind->id, who(&im->arena, r), pt);
-      diag_note(&im->diags, g, (Loc){dup->file, dup->rec_off, dup->rec_off + 1},
-                "the first row for it is here (periods ending on the same day are the same period)");
-      continue;
-    }
-    first = i;
-    im->order[kept++] = im->order[i];
-  }
-  im->norder = kept;
-}
-
-/* ---- storing ---- */
-
-typedef struct Counts {
-  long added, replaced, unchanged;
-} Counts;
-
-static void utc_now(char out[32]) {
-  time_t now = time(NULL);
-  struct tm tm;
-  gmtime_r(&now, &tm);
-  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-typedef struct Stmts {
-  sqlite3_stmt *insert, *find, *update, *new_import, *set_rows, *drop_import;
-} Stmts;
-
-static int prepare_all(sqlite3 *db, Stmts *s) {
-  int rc = sqlite3_prepare_v2(db,
-                              "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
-                              "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
-                              -1, &s->insert, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db,
-                            "SELECT m.value, m.import_id, i.file, m.period FROM measurement m JOIN import i ON i.id = m.import_id "
-                            "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4",
-                            -1, &s->find, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db,
-                            "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9 "
-                            "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5",
-                            -1, &s->update, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_prepare_v2(db, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)", -1, &s->new_import, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "UPDATE import SET rows = ?2 WHERE id = ?1", -1, &s->set_rows, NULL);
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, "DELETE FROM import WHERE id = ?1", -1, &s->drop_import, NULL);
-  return rc;
-}
-
-static void finalize_all(Stmts *s) {
-  sqlite3_finalize(s->insert);
-  sqlite3_finalize(s->find);
-  sqlite3_finalize(s->update);
-  sqlite3_finalize(s->new_import);
-  sqlite3_finalize(s->set_rows);
-  sqlite3_finalize(s->drop_import);
-}
-
-static int step_done(sqlite3_stmt *st) {
-  int rc = sqlite3_step(st);
-  sqlite3_reset(st);
-  return rc == SQLITE_DONE ? SQLITE_OK : rc;
-}
-
-/* Binds a row's columns to an insert or update (?1..?9 as in prepare_all). */
-static void bind_row(sqlite3_stmt *st, const Row *r, const char *end, sqlite3_int64 import_id) {
-  const char *dim = r->dim ? r->dim->id : "";
-  sqlite3_bind_text(st, 1, r->ind->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 2, dim, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 3, r->grp, -1, SQLITE_STATIC);
-  sqlite3_bind_text(st, 4, r->period, (int)r->period_len, SQLITE_STATIC);
-  sqlite3_bind_text(st, 5, end, 10, SQLITE_STATIC);
-  sqlite3_bind_double(st, 6, r->value);
-  sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
-  sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
-  sqlite3_bind_int64(st, 9, import_id);
-}
-
-/* Stores one row; an SQLite code. Conflicts become diagnostics. */
-static int store_row(Import *im, Stmts *s, const Row *r, sqlite3_int64 import_id, bool replace, Counts *c) {
-  char end[11];
-  period_last_day_text(r->per, end);
-  sqlite3_stmt *st = s->insert;
-  bind_row(st, r, end, import_id);
-  int rc = step_done(st);
-  if (rc != SQLITE_OK) return rc;
-  if (sqlite3_changes(sqlite3_db_handle(st)) == 1) {
-    c->added++;
-    return SQLITE_OK;
-  }
-  /* the key is stored already */
-  sqlite3_stmt *f = s->find;
-  sqlite3_bind_text(f, 1, r->ind->id, -1, SQLITE_STATIC);
-  sqlite3_bind_text(f, 2, r->dim ? r->dim->id : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(f, 3, r->grp, -1, SQLITE_STATIC);
-  sqlite3_bind_text(f, 4, end, 10, SQLITE_STATIC);
-  rc = sqlite3_step(f);
-  if (rc != SQLITE_ROW) {
-    sqlite3_reset(f);
-    return rc == SQLITE_DONE ? SQLITE_CORRUPT : rc;
-  }
-  double old = sqlite3_column_double(f, 0);
-  if (old == r->value) {
-    c->unchanged++;
-    sqlite3_reset(f);
-    return SQLITE_OK;
-  }
-  if (replace) {
-    sqlite3_reset(f);
-    bind_row(s->update, r, end, import_id);
-    rc = step_done(s->update);
-    if (rc == SQLITE_OK) c->replaced++;
-    return rc;
-  }
-  char was[40], now[40];
-  eval_num_text(old, was);
-  eval_num_text(r->value, now);
-  const char *file = (const char *)sqlite3_column_text(f, 2);
-  char pt[16];
-  period_text(r->per, pt);
-  const char *stored_period = (const char *)sqlite3_column_text(f, 3);
-  Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->val_off, r->val_end}, NULL,
-                     "'%s', %s, period %s is already stored as %s, not %s", r->ind->id, who(&im->arena, r), pt, was,
-                     now);
-  if (stored_period && strcmp(stored_period, pt) != 0)
-    diag_note_noloc(&im->diags, g, "it is stored for period %s, which ends on the same day", stored_period);
-  diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)sqlite3_column_int64(f, 1),
-                  file ? file : "?");
-  diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
-  sqlite3_reset(f);
-  return SQLITE_OK;
-}
-
-static int store_all(Import *im, sqlite3 *db, char **files, int nfiles, bool replace, Counts *per_file) {
-  Stmts s = {0};
-  char at[32];
-  utc_now(at);
-  /* Rows go in in key order, so a page once filled is not touched again;
-   * a 32 MB cache (SQLite's default is 2 MB) keeps the pages near the
-   * insertion points. */
-  int rc = sqlite3_exec(db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
-  if (rc == SQLITE_OK) rc = prepare_all(db, &s);
-  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
-  sqlite3_int64 *ids = xcalloc((size_t)nfiles, sizeof *ids);
-  for (int f = 0; f < nfiles && rc == SQLITE_OK; f++) {
-    sqlite3_bind_text(s.new_import, 1, files[f], -1, SQLITE_STATIC);
-    sqlite3_bind_text(s.new_import, 2, at, -1, SQLITE_STATIC);
-    rc = step_done(s.new_import);
-    ids[f] = sqlite3_last_insert_rowid(db);
-  }
-  for (size_t i = 0; i < im->norder && rc == SQLITE_OK; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    rc = store_row(im, &s, r, ids[r->file], replace, &per_file[r->file]);
-  }
-  /* a file that stored nothing leaves no trace */
-  for (int f = 0; f < nfiles && rc == SQLITE_OK; f++) {
-    long stored = per_file[f].added + per_file[f].replaced;
-    sqlite3_stmt *st = stored ? s.set_rows : s.drop_import;
-    sqlite3_bind_int64(st, 1, ids[f]);
-    if (stored) sqlite3_bind_int64(st, 2, stored);
-    rc = step_done(st);
-  }
-  free(ids);
-  if (rc == SQLITE_OK && im->diags.nerrors == 0) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-  if (rc != SQLITE_OK || im->diags.nerrors) sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-  finalize_all(&s);
-  return rc;
-}
 
 /* ---- the command ---- */
 
-static void print_counts(const char *what, const Counts *c) {
+static void print_counts(const char *what, const ImportCounts *c) {
   printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,
          c->unchanged);
 }
 
-int cmd_import(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"db", required_argument, NULL, 'd'},
-      {"replace", no_argument, NULL, 'r'},
-      {NULL, 0, NULL, 0},
-  };
-  const char *dbpath = NULL;
-  bool replace = false;
-  optind = 1;
-  opterr = 0;
-  int ch;
-  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
-    switch (ch) {
-    case 'd': dbpath = optarg; break;
-    case 'r': replace = true; break;
-    default: return option_error("import", ch, argv);
-    }
-  }
-  if (!dbpath) return usage_error("import", "import needs --db, the database to store into, as in --db coalition.db");
-  if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
+/* Checks the program and CSV file arguments (from optind on): EXIT_OK or
+ * a usage error. */
+static int check_args(const char *dbpath, int argc, char **argv) {
   if (optind >= argc)
     return usage_error("import", "which program? Give the entry file, then the CSV files, as in: charter import --db coalition.db coalition.charter data.csv");
   const char *prog = argv[optind];
@@ -802,66 +44,30 @@ int cmd_import(int argc, char **argv) {
     if (n >= 8 && strcmp(files[f] + n - 8, ".charter") == 0)
       return usage_error("import", "'%s' is a program file: import takes one program, then CSV files", files[f]);
   }
+  return EXIT_OK;
+}
 
-  LoadOptions lo = {getenv("CHARTER_PATH")};
-  Program *p = program_load(argv[optind], &lo);
-  Import im = {.p = p};
-  arena_init(&im.arena);
-  diag_init(&im.diags, &im.arena);
-  strmap_init(&im.unknown);
-  Counts *counts = xcalloc((size_t)nfiles, sizeof *counts);
-  sqlite3 *db = NULL;
-  int status = program_refused(p, "imported");
-  if (status != EXIT_OK) goto cleanup;
+/* Stores the checked rows into dbpath; EXIT_OK, or EXIT_USAGE after
+ * saying why not. */
+static int store_checked(Import *im, const char *dbpath, bool replace, ImportCounts *counts) {
+  char err[1024];
+  Store *db = store_open(dbpath, STORE_WRITE, err, sizeof err);
+  if (!db) {
+    fprintf(stderr, "charter: %s\n", err);
+    return EXIT_USAGE;
+  }
+  StoreRc rc = import_store(im, db, replace, counts);
+  if (rc == STORE_BUSY)
+    fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
+  else if (rc != STORE_OK)
+    fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, db->m->last_error(db));
+  store_close(db);
+  return rc == STORE_OK ? EXIT_OK : EXIT_USAGE;
+}
 
-  im.inds = xmalloc(((size_t)p->decls.len + 1) * sizeof *im.inds);
-  for (int i = 0; i < p->decls.len; i++) {
-    const Decl *d = p->decls.items[i];
-    if (d->kind == D_INDICATOR && !decl_attr(d, "formula")->first) im.inds[im.ninds++] = d->id;
-  }
-  make_ranks(&im);
-  for (int f = 0; f < nfiles; f++) {
-    const char *err = NULL;
-    size_t len = 0;
-    char *text = src_read_file(files[f], &len, &err);
-    if (!text) {
-      fprintf(stderr, "charter: cannot read '%s': %s\n", files[f], err);
-      status = EXIT_USAGE;
-      goto cleanup;
-    }
-    uint32_t id = src_add(&im.srcs, files[f], NULL, text, len, true, false);
-    read_csv(&im, id);
-  }
-  find_duplicates(&im);
-  bool color = color_wanted("auto");
-  if (im.diags.nerrors == 0) {
-    char err[1024];
-    db = store_open(dbpath, STORE_WRITE, err, sizeof err);
-    if (!db) {
-      fprintf(stderr, "charter: %s\n", err);
-      status = EXIT_USAGE;
-      goto cleanup;
-    }
-    int rc = store_all(&im, db, files, nfiles, replace, counts);
-    if (rc != SQLITE_OK) {
-      if ((rc & 0xff) == SQLITE_BUSY)
-        fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
-      else
-        /* sqlite3_errstr: the ROLLBACK in store_all has reset sqlite3_errmsg */
-        fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, sqlite3_errstr(rc));
-      status = EXIT_USAGE;
-      goto cleanup;
-    }
-  }
-  if (im.diags.nerrors) {
-    diag_sort(&im.diags);
-    diag_print_text(stderr, &im.diags, &im.srcs, (DiagStyle){color, 50, "(fix these and import again to see them)"});
-    diag_print_summary(stderr, &im.diags, color);
-    fprintf(stderr, "charter: nothing imported: fix the errors above; the database is unchanged\n");
-    status = EXIT_FINDINGS;
-    goto cleanup;
-  }
-  Counts total = {0};
+/* Prints each file's counts, and the total of several. */
+static int print_summary(char **files, int nfiles, const ImportCounts *counts) {
+  ImportCounts total = {0};
   for (int f = 0; f < nfiles; f++) {
     print_counts(files[f], &counts[f]);
     total.added += counts[f].added;
@@ -871,22 +77,67 @@ int cmd_import(int argc, char **argv) {
   if (nfiles > 1) print_counts("in all", &total);
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "charter: the measurements were stored, but the summary could not be written: %s\n", strerror(errno));
-    status = EXIT_USAGE;
+    return EXIT_USAGE;
   }
+  return EXIT_OK;
+}
+
+/* Loads the program, checks the files, stores them, prints what happened:
+ * the exit status. */
+static int import_files(const char *dbpath, const char *prog, char **files, int nfiles, bool replace) {
+  LoadOptions lo = {getenv("CHARTER_PATH")};
+  Program *p = program_load(prog, &lo);
+  Import *im = NULL;
+  ImportCounts *counts = xcalloc((size_t)nfiles, sizeof *counts);
+  int status = program_refused(p, "imported");
+  if (status != EXIT_OK) goto cleanup;
+  im = import_new(p);
+  char err[1024];
+  if (!import_check(im, files, nfiles, err, sizeof err)) {
+    fprintf(stderr, "charter: %s\n", err);
+    status = EXIT_USAGE;
+    goto cleanup;
+  }
+  DiagList *diags = import_diags(im);
+  bool color = color_wanted("auto");
+  if (diags->nerrors == 0 && (status = store_checked(im, dbpath, replace, counts)) != EXIT_OK) goto cleanup;
+  if (diags->nerrors) {
+    diag_sort(diags);
+    diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});
+    diag_print_summary(stderr, diags, color);
+    fprintf(stderr, "charter: nothing imported: fix the errors above; the database is unchanged\n");
+    status = EXIT_FINDINGS;
+    goto cleanup;
+  }
+  status = print_summary(files, nfiles, counts);
 cleanup:
-  if (db) store_close(db);
   free(counts);
-  free(im.rows);
-  free(im.order);
-  free(im.ind_rank);
-  if (im.grp_rank)
-    for (int i = 0; i < p->decls.len + 1; i++) free(im.grp_rank[i]);
-  free(im.grp_rank);
-  free(im.inds);
-  strmap_free(&im.unknown);
-  src_set_free(&im.srcs);
-  diag_free(&im.diags);
-  arena_free(&im.arena);
+  import_free(im);
   program_free(p);
   return status;
+}
+
+int cmd_import(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"db", required_argument, NULL, 'd'},
+      {"replace", no_argument, NULL, 'r'},
+      {NULL, 0, NULL, 0},
+  };
+  const char *dbpath = NULL;
+  bool replace = false;
+  optind = 1;
+  opterr = 0;
+  int ch;
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
+    switch (ch) {
+    case 'd': dbpath = optarg; break;
+    case 'r': replace = true; break;
+    default: return option_error("import", ch, argv);
+    }
+  }
+  if (!dbpath) return usage_error("import", "import needs --db, the database to store into, as in --db coalition.db");
+  if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
+  int bad = check_args(dbpath, argc, argv);
+  if (bad) return bad;
+  return import_files(dbpath, argv[optind], argv + optind + 1, argc - optind - 1, replace);
 }

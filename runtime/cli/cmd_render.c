@@ -14,7 +14,6 @@
 #include "eval.h"
 #include "output.h"
 #include "render.h"
-#include "store.h"
 #include "suggest.h"
 
 /* Lays out dot and renders it as format into *out (runtime/draw.c; cairo:
@@ -71,6 +70,36 @@ static void no_such_view(const Program *p, const char *view) {
   free(names);
 }
 
+/* Whether output is the store or one of the program's files (saying so). */
+static bool refused_output(const Program *p, const char *output, const char *dbpath, const char *format) {
+  if (dbpath && same_file(output, dbpath)) {
+    fprintf(stderr,
+            "charter: refusing to write over '%s': it is the measurement store given to --db\n"
+            "  help: name the drawing's own file, as in -o logic.%s\n",
+            output, format);
+    return true;
+  }
+  if (is_source(p, output)) {
+    fprintf(stderr,
+            "charter: refusing to write over '%s': it is one of the program's files\n"
+            "  help: name the drawing's own file, as in -o logic.%s\n",
+            output, format);
+    return true;
+  }
+  return false;
+}
+
+/* Writes the drawing to output (NULL: standard output); the exit status. */
+static int write_drawing(const Buf *result, const char *output, const char *format, bool binary) {
+  const char *data = result->data ? result->data : "";
+  if (output) return output_replace(output, data, result->len, binary);
+  if (fwrite(data, 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
+    fprintf(stderr, "charter: cannot write the %s to standard output: %s\n", format, strerror(errno));
+    return EXIT_USAGE;
+  }
+  return EXIT_OK;
+}
+
 int cmd_render(int argc, char **argv) {
   static const struct option opts[] = {
       {"view", required_argument, NULL, 'v'},
@@ -121,7 +150,6 @@ int cmd_render(int argc, char **argv) {
   Program *p = program_load(argv[optind], &lo);
   Buf dot = {0}, out = {0};
   int status = EXIT_OK;
-  sqlite3 *db = NULL;
   EvalResult ev = {0};
   View v;
   if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
@@ -130,33 +158,15 @@ int cmd_render(int argc, char **argv) {
     status = EXIT_USAGE;
     goto cleanup;
   }
-  if (output && dbpath && same_file(output, dbpath)) {
-    fprintf(stderr,
-            "charter: refusing to write over '%s': it is the measurement store given to --db\n"
-            "  help: name the drawing's own file, as in -o logic.%s\n",
-            output, format);
-    status = EXIT_USAGE;
-    goto cleanup;
-  }
-  if (output && is_source(p, output)) {
-    fprintf(stderr,
-            "charter: refusing to write over '%s': it is one of the program's files\n"
-            "  help: name the drawing's own file, as in -o logic.%s\n",
-            output, format);
+  if (output && refused_output(p, output, dbpath, format)) {
     status = EXIT_USAGE;
     goto cleanup;
   }
 
   if (dbpath) {
     char err[1024];
-    db = store_open(dbpath, STORE_READ, err, sizeof err);
-    if (!db) {
+    if (!eval_open_and_run(p, dbpath, as_of, &ev, err, sizeof err)) {
       fprintf(stderr, "charter: %s\n", err);
-      status = EXIT_USAGE;
-      goto cleanup;
-    }
-    if (eval_run(p, db, as_of, &ev) != SQLITE_OK) {
-      fprintf(stderr, "charter: cannot read '%s': %s\n", dbpath, sqlite3_errmsg(db));
       status = EXIT_USAGE;
       goto cleanup;
     }
@@ -167,18 +177,9 @@ int cmd_render(int argc, char **argv) {
     status = layout(buf_str(&dot), format, binary, &out);
     result = &out;
   }
-  if (status == EXIT_OK) {
-    const char *data = result->data ? result->data : "";
-    if (output) {
-      status = output_replace(output, data, result->len, binary);
-    } else if (fwrite(data, 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
-      fprintf(stderr, "charter: cannot write the %s to standard output: %s\n", format, strerror(errno));
-      status = EXIT_USAGE;
-    }
-  }
+  if (status == EXIT_OK) status = write_drawing(result, output, format, binary);
 cleanup:
   eval_free(&ev);
-  if (db) store_close(db);
   buf_free(&dot);
   buf_free(&out);
   program_free(p);

@@ -1,7 +1,8 @@
 /* A program and a measurement store for tests of evaluation and of the
  * status overlay: the program is loaded from text (it must have no errors),
  * the store made with store_open(STORE_WRITE) in a scratch directory, one
- * import row written, then measurement rows inserted with SQL. Evaluation
+ * import recorded, then measurement rows put through the store interface
+ * (in one write transaction, committed before each evaluation). Evaluation
  * results are read through describe_ind / describe_equity, which print
  * every field in one line (numbers in their shortest exact form, "-" for
  * NAN or absent), so that a test compares whole lines written by hand.
@@ -23,8 +24,8 @@
 typedef struct Env {
   Scratch s;
   Program *p;
-  sqlite3 *db;
-  sqlite3_stmt *ins;
+  Store *db;
+  bool writing; /* a write transaction is open */
   EvalResult r;
   bool has_r;
 } Env;
@@ -59,14 +60,11 @@ static inline Env *env_new(const char *text) {
   char err[1024] = "";
   e->db = store_open(scratch_path(&e->s, "m.db"), STORE_WRITE, err, sizeof err);
   if (!e->db) fail_msg("store_open: %s", err);
-  if (sqlite3_exec(e->db, "INSERT INTO import (id, file, rows, at) VALUES (1, 'data.csv', 0, '2025-01-01T00:00:00Z')",
-                   NULL, NULL, NULL) != SQLITE_OK)
-    fail_msg("insert import: %s", sqlite3_errmsg(e->db));
-  if (sqlite3_prepare_v2(e->db,
-                         "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, import_id) "
-                         "VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1)",
-                         -1, &e->ins, NULL) != SQLITE_OK)
-    fail_msg("prepare: %s", sqlite3_errmsg(e->db));
+  int64_t id = 0;
+  if (e->db->m->begin(e->db, true) != STORE_OK || e->db->m->record_import(e->db, "data.csv", "2025-01-01T00:00:00Z", &id) != STORE_OK)
+    fail_msg("record import: %s", e->db->m->last_error(e->db));
+  assert_int_equal(id, 1);
+  e->writing = true;
   return e;
 }
 
@@ -77,14 +75,13 @@ static inline void add_group(Env *e, const char *ind, const char *dim, const cha
   char perr[PERIOD_WHY_MAX] = "";
   if (!period_parse(period, strlen(period), &per, perr)) fail_msg("bad period %s: %s", period, perr);
   period_last_day_text(per, end);
-  sqlite3_bind_text(e->ins, 1, ind, -1, SQLITE_STATIC);
-  sqlite3_bind_text(e->ins, 2, dim ? dim : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(e->ins, 3, grp ? grp : "", -1, SQLITE_STATIC);
-  sqlite3_bind_text(e->ins, 4, period, -1, SQLITE_STATIC);
-  sqlite3_bind_text(e->ins, 5, end, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_double(e->ins, 6, v);
-  if (sqlite3_step(e->ins) != SQLITE_DONE) fail_msg("insert %s %s: %s", ind, period, sqlite3_errmsg(e->db));
-  sqlite3_reset(e->ins);
+  if (!e->writing && e->db->m->begin(e->db, true) != STORE_OK) fail_msg("begin: %s", e->db->m->last_error(e->db));
+  e->writing = true;
+  StoreRow row = {ind, dim ? dim : "", grp ? grp : "", period, strlen(period), end, v, "", 0, "", 0};
+  StorePut put;
+  StoreStored old;
+  if (e->db->m->put(e->db, &row, 1, false, &put, &old) != STORE_OK) fail_msg("put %s %s: %s", ind, period, e->db->m->last_error(e->db));
+  if (put != STORE_ADDED) fail_msg("put %s %s: the key is stored already", ind, period);
 }
 
 static inline void add(Env *e, const char *ind, const char *period, double v) { add_group(e, ind, NULL, NULL, period, v); }
@@ -92,9 +89,11 @@ static inline void add(Env *e, const char *ind, const char *period, double v) { 
 /* Evaluates as of the last day of a period (replacing the last result). */
 static inline const EvalResult *run_at(Env *e, const char *as_of) {
   if (e->has_r) eval_free(&e->r);
-  int rc = eval_run(e->p, e->db, day_of(as_of), &e->r);
+  if (e->writing && e->db->m->commit(e->db) != STORE_OK) fail_msg("commit: %s", e->db->m->last_error(e->db));
+  e->writing = false;
+  StoreRc rc = eval_run(e->p, e->db, day_of(as_of), &e->r);
   e->has_r = true;
-  if (rc != SQLITE_OK) fail_msg("eval_run: %s", sqlite3_errstr(rc));
+  if (rc != STORE_OK) fail_msg("eval_run: %s", e->db->m->last_error(e->db));
   return &e->r;
 }
 
@@ -102,8 +101,8 @@ static inline void env_free(Env *e) {
   for (int i = 0; i < MAX_LIVE_ENVS; i++)
     if (live_envs[i] == e) live_envs[i] = NULL;
   if (e->has_r) eval_free(&e->r);
-  sqlite3_finalize(e->ins);
-  if (e->db) store_close(e->db);
+  if (e->db && e->writing) e->db->m->rollback(e->db);
+  store_close(e->db);
   if (e->p) program_free(e->p);
   if (e->s.dir[0]) scratch_free(&e->s);
   free(e);
@@ -129,7 +128,7 @@ static inline const EvalIndicator *ind_of(Env *e, const char *id) {
 
 /* ---- describing results ---- */
 
-/* A day as YYYY-MM-DD by the C library (independent of eval_day_text). */
+/* A day as YYYY-MM-DD by the C library (independent of present_day_text). */
 static inline void tday(int32_t day, char out[11]) {
   time_t t = (time_t)day * 86400;
   struct tm tm;
@@ -142,7 +141,7 @@ static inline void tday(int32_t day, char out[11]) {
 
 /* The shortest digits that read back exactly, written as Python's repr
  * writes them (no exponent from 1e-4 to 1e16), "-" for NAN; independent of
- * eval_num_text. */
+ * present_num_text. */
 static inline void tnum(double v, char out[40]) {
   if (isnan(v)) {
     strcpy(out, "-");

@@ -1,9 +1,9 @@
 /* Evaluation (runtime/eval.c, TOOL.md "Evaluation") on small programs and
- * stores made here: rows are inserted with SQL, eval_run is run as of
+ * stores made here: rows are put through the store interface, eval_run is run as of
  * chosen days, and every field of each indicator (and of each equity line)
  * is compared with a line computed by hand (eval_fixture.h prints them;
- * the comments give the arithmetic). Then the formatting helpers:
- * eval_num_text, eval_num_short, eval_day_text, the status names.
+ * the comments give the arithmetic). Then the formatting helpers of
+ * runtime/present.c: present_num_text, present_num_short, present_day_text, the status names.
  *
  * Day counts used below: 2023-12-31 to 2024-12-31 is 366 days (2024 is a
  * leap year); 2024-12-31 to 2025-12-31 and 2025-12-31 to 2026-12-31 are
@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "eval_fixture.h"
+#include "present.h"
 
 #define C0 "charter \"T\" { vision \"v\" }\n"
 
@@ -724,16 +725,52 @@ static void test_counts_and_order(void **state) {
   expect_line("counts", describe_counts(r), "no_target=1 no_data=1 met=2 missed=1 on_track=1 off_track=1 not_met=0");
   /* a declaration that is not an indicator */
   assert_null(eval_find(r, strmap_get(&e->p->ids, "g")));
-  /* eval_run leaves no transaction open */
-  assert_int_equal(sqlite3_get_autocommit(e->db), 1);
+  /* eval_run leaves no transaction open: another can begin */
+  assert_int_equal(e->db->m->begin(e->db, false), STORE_OK);
+  assert_int_equal(e->db->m->commit(e->db), STORE_OK);
   /* before every row */
   r = run_at(e, "2020-01-01");
   expect_line("counts", describe_counts(r), "no_target=1 no_data=6 met=0 missed=0 on_track=0 off_track=0 not_met=0");
   env_free(e);
 }
 
-/* A program without indicators; a database without the tables (the
- * result is initialised all the same and freed). */
+/* An engine for failures: begin answers begin_rc, every read fails. */
+typedef struct FailingStore {
+  Store base;     /* the methods */
+  StoreRc begin_rc; /* what begin answers */
+  int open;       /* transactions begun and not ended */
+} FailingStore;
+
+static StoreRc failing_begin(Store *s, bool write) {
+  (void)write;
+  FailingStore *f = (FailingStore *)s;
+  if (f->begin_rc == STORE_OK) f->open++;
+  return f->begin_rc;
+}
+static StoreRc failing_end(Store *s) {
+  ((FailingStore *)s)->open--;
+  return STORE_OK;
+}
+static StoreRc failing_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+  (void)s, (void)indicator, (void)whole, (void)as_of, (void)each, (void)ctx;
+  return STORE_FAILED;
+}
+static StoreRc failing_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+                              StoreObs *out, bool *found) {
+  (void)s, (void)indicator, (void)dimension, (void)group, (void)as_of, (void)out;
+  *found = false;
+  return STORE_FAILED;
+}
+static const char *failing_error(const Store *s) {
+  (void)s;
+  return "fails by design";
+}
+static const StoreMethods failing_methods = {.name = "failing", .begin = failing_begin, .commit = failing_end,
+                                             .rollback = failing_end, .series = failing_series,
+                                             .latest = failing_latest, .last_error = failing_error};
+
+/* A program without indicators; a store that fails (the result is
+ * initialised all the same and freed). */
 static void test_empty_and_failing(void **state) {
   (void)state;
   Env *e = env_new(C0 "goal g \"G\" {}\n");
@@ -742,19 +779,24 @@ static void test_empty_and_failing(void **state) {
   expect_line("counts", describe_counts(r), "no_target=0 no_data=0 met=0 missed=0 on_track=0 off_track=0 not_met=0");
   env_free(e);
 
+  /* an engine whose transaction cannot begin, then one whose reads fail:
+   * the first failure is returned, the result initialised, and a
+   * transaction begun is ended */
   Program *p = re_load(ALL_PROGRAM);
   assert_int_equal(p->diags.nerrors, 0);
-  sqlite3 *db = NULL;
-  assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
-  EvalResult res;
-  memset(&res, 0x5A, sizeof res);
-  int rc = eval_run(p, db, day_of("2025"), &res);
-  assert_int_not_equal(rc, SQLITE_OK);
-  assert_int_equal(res.n, 0);
-  for (int s = 0; s < EV_STATUS_COUNT; s++) assert_int_equal(res.counts[s], 0);
-  eval_free(&res);
-  assert_int_equal(sqlite3_get_autocommit(db), 1);
-  sqlite3_close(db);
+  for (int reads_fail = 0; reads_fail < 2; reads_fail++) {
+    FailingStore fs = {.base.m = &failing_methods, .begin_rc = reads_fail ? STORE_OK : STORE_BUSY};
+    EvalResult res;
+    memset(&res, 0x5A, sizeof res);
+    StoreRc rc = eval_run(p, &fs.base, day_of("2025"), &res);
+    assert_int_equal(rc, reads_fail ? STORE_FAILED : STORE_BUSY);
+    assert_int_equal(res.n, reads_fail ? 1 : 0);
+    int counted = 0; /* reading stops after the indicator that failed */
+    for (int s = 0; s < EV_STATUS_COUNT; s++) counted += res.counts[s];
+    assert_int_equal(counted, res.n);
+    assert_int_equal(fs.open, 0);
+    eval_free(&res);
+  }
   program_free(p);
 }
 
@@ -763,8 +805,8 @@ static void test_empty_and_failing(void **state) {
 static void expect_num_text(double v, const char *want) {
   char out[40];
   memset(out, 'x', sizeof out);
-  eval_num_text(v, out);
-  if (strcmp(out, want) != 0) fail_msg("eval_num_text(%.17g) gives \"%s\", expected \"%s\"", v, out, want);
+  present_num_text(v, out);
+  if (strcmp(out, want) != 0) fail_msg("present_num_text(%.17g) gives \"%s\", expected \"%s\"", v, out, want);
 }
 
 /* docs/measurement.md: the fewest digits that read back exactly; from
@@ -809,7 +851,7 @@ static void test_num_text(void **state) {
   expect_num_text(DBL_MAX, "1.7976931348623157e308");
   expect_num_text(-DBL_MAX, "-1.7976931348623157e308");
   char out[40];
-  eval_num_text(1.0 / 3, out);
+  present_num_text(1.0 / 3, out);
   assert_true(strtod(out, NULL) == 1.0 / 3);
 }
 
@@ -847,12 +889,12 @@ static void fixed_form(double v, int digits, char out[400]) {
   snprintf(out, 400, "%.*f", digits - 1 - x > 0 ? digits - 1 - x : 0, v);
 }
 
-/* eval_num_text(v) by the rule above: it is the exponent form or the
+/* present_num_text(v) by the rule above: it is the exponent form or the
  * fixed form of the fewest digits. From 1e-5 to 1 it is the shorter of the
  * two (strict), or at least no longer than the fixed form. */
 static void check_num_text_as(double v, bool strict) {
   char out[40];
-  eval_num_text(v, out);
+  present_num_text(v, out);
   if (strtod(out, NULL) != v) fail_msg("%.17g gives \"%s\", which reads back as %.17g", v, out, strtod(out, NULL));
   if (v == 0) {
     if (strcmp(out, "0") != 0) fail_msg("%.17g gives \"%s\"", v, out);
@@ -907,8 +949,8 @@ static void test_num_text_properties(void **state) {
 static void expect_num_short(double v, const char *want) {
   char out[48];
   memset(out, 'x', sizeof out);
-  eval_num_short(v, out);
-  if (strcmp(out, want) != 0) fail_msg("eval_num_short(%.17g) gives \"%s\", expected \"%s\"", v, out, want);
+  present_num_short(v, out);
+  if (strcmp(out, want) != 0) fail_msg("present_num_short(%.17g) gives \"%s\", expected \"%s\"", v, out, want);
 }
 
 static void test_num_short(void **state) {
@@ -935,13 +977,13 @@ static void test_num_short(void **state) {
 static void test_day_text(void **state) {
   (void)state;
   char out[11];
-  eval_day_text(0, out);
+  present_day_text(0, out);
   assert_string_equal(out, "1970-01-01");
-  eval_day_text(-1, out);
+  present_day_text(-1, out);
   assert_string_equal(out, "1969-12-31");
-  eval_day_text(19723, out);
+  present_day_text(19723, out);
   assert_string_equal(out, "2024-01-01");
-  eval_day_text(11016, out);
+  present_day_text(11016, out);
   assert_string_equal(out, "2000-02-29");
   assert_int_equal(period_days_from_civil(1600, 1, 1), -135140);
   assert_int_equal(period_days_from_civil(2400, 12, 31), 157419);
@@ -956,7 +998,7 @@ static void test_day_text(void **state) {
         char want[48];
         snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, d);
         memset(out, 'x', sizeof out);
-        eval_day_text(t, out);
+        present_day_text(t, out);
         if (memcmp(out, want, 11) != 0) fail_msg("day %d gives \"%.11s\", expected %s", t, out, want);
         prev = t;
         n++;
@@ -966,7 +1008,7 @@ static void test_day_text(void **state) {
   for (int32_t t = -135140; t <= 157419; t += 7) {
     char want[11];
     tday(t, want);
-    eval_day_text(t, out);
+    present_day_text(t, out);
     if (strcmp(out, want) != 0) fail_msg("day %d gives %s, gmtime %s", t, out, want);
   }
 }

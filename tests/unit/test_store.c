@@ -1,10 +1,13 @@
-/* Opening the measurement store (runtime/store.c, TOOL.md "The measurement
- * store"): a new store is created at schema 1 (user_version, WAL, both
- * tables STRICT with the documented columns, foreign keys on); a store
- * opens again in either mode; what is not a store, or is a newer one, is
- * refused with the file left byte for byte as it was and nothing made next
- * to it; the messages are lower-case, name the path and say what to do.
- * Each test works in its own mkdtemp directory, removed afterwards. */
+/* Opening the measurement store (runtime/store_sqlite.c, TOOL.md "The
+ * measurement store"): a new store is created at schema 1 (user_version,
+ * WAL, both tables STRICT with the documented columns, foreign keys on); a
+ * store opens again in either mode; what is not a store, or is a newer
+ * one, is refused with the file left byte for byte as it was and nothing
+ * made next to it; the messages are lower-case, name the path and say what
+ * to do. Then the methods of store.h: a rolled-back transaction leaves
+ * nothing, rows put come back, verify refuses what is no longer ours. The
+ * tests craft databases through the engine's SQLite connection. Each test
+ * works in its own mkdtemp directory, removed afterwards. */
 #define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -20,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include <sqlite3.h>
 
 #include "scratch.h"
 #include "store.h"
@@ -40,6 +45,33 @@ static int teardown(void **state) {
 }
 
 /* ---- helpers ---- */
+
+/* The stores open_db opened, to close by their connection. */
+static Store *opened[8];
+
+/* store_open, giving the store's SQLite connection (NULL when refused). */
+static sqlite3 *open_db(const char *path, StoreMode mode, char *err, size_t errlen) {
+  Store *st = store_open(path, mode, err, errlen);
+  if (!st) return NULL;
+  for (size_t i = 0; i < sizeof opened / sizeof *opened; i++)
+    if (!opened[i]) {
+      opened[i] = st;
+      return store_sqlite_db(st);
+    }
+  fail_msg("too many stores open");
+  return NULL;
+}
+
+/* Closes the store whose connection db is. */
+static void close_db(sqlite3 *db) {
+  for (size_t i = 0; i < sizeof opened / sizeof *opened; i++)
+    if (opened[i] && store_sqlite_db(opened[i]) == db) {
+      store_close(opened[i]);
+      opened[i] = NULL;
+      return;
+    }
+  fail_msg("close_db: not a store's connection");
+}
 
 /* The first column of sql's first row as an integer (-999 without a row). */
 static long long q_int(sqlite3 *db, const char *sql) {
@@ -122,9 +154,9 @@ static void expect_refused(Scratch *s, const char *path, StoreMode mode, char *e
   char *list0 = scratch_list(s->dir);
   memset(err, 'x', errlen);
   err[errlen - 1] = '\0';
-  sqlite3 *db = store_open(path, mode, err, errlen);
+  sqlite3 *db = open_db(path, mode, err, errlen);
   if (db) {
-    store_close(db);
+    close_db(db);
     free(before);
     free(list0);
     fail_msg("store_open(%s, %s) succeeded", path, mode == STORE_READ ? "read" : "write");
@@ -148,7 +180,7 @@ static void test_write_creates_schema_1(void **state) {
   Scratch *s = *state;
   const char *path = scratch_path(s, "new.db");
   char err[512] = "";
-  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
   struct stat st;
   assert_int_equal(stat(path, &st), 0);
@@ -177,7 +209,7 @@ static void test_write_creates_schema_1(void **state) {
               "import_id INTEGER 1 - 0");
   expect_text(db, "SELECT \"table\" || '(' || \"to\" || ') <- ' || \"from\" FROM pragma_foreign_key_list('measurement')",
               "import(id) <- import_id");
-  store_close(db);
+  close_db(db);
   /* the journal mode is kept in the file (once closed): byte 18 and 19 of the header are 2 */
   size_t n = 0;
   unsigned char *bytes = scratch_read(path, &n);
@@ -193,7 +225,7 @@ static void test_write_creates_schema_1(void **state) {
 static void test_write_enforces_keys_and_types(void **state) {
   Scratch *s = *state;
   char err[512] = "";
-  sqlite3 *db = store_open(scratch_path(s, "k.db"), STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(scratch_path(s, "k.db"), STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
   assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
   assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
@@ -213,7 +245,7 @@ static void test_write_enforces_keys_and_types(void **state) {
                    SQLITE_CONSTRAINT_PRIMARYKEY);
   /* the defaults: '' for the whole population, source and note */
   expect_text(db, "SELECT dimension || '|' || grp || '|' || source || '|' || note FROM measurement", "|||");
-  store_close(db);
+  close_db(db);
 }
 
 /* A store opens again, in both modes and at the same time, and keeps its
@@ -223,19 +255,19 @@ static void test_second_open(void **state) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", scratch_path(s, "again.db"));
   char err[512] = "";
-  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
   assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z');"
                                "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
                                "VALUES ('i', '2025', '2025-12-31', 7, 1)"),
                    SQLITE_OK);
-  store_close(db);
+  close_db(db);
 
-  sqlite3 *w = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *w = open_db(path, STORE_WRITE, err, sizeof err);
   if (!w) fail_msg("second write open: %s", err);
-  sqlite3 *r = store_open(path, STORE_READ, err, sizeof err);
+  sqlite3 *r = open_db(path, STORE_READ, err, sizeof err);
   if (!r) fail_msg("read open beside a write open: %s", err);
-  sqlite3 *w2 = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *w2 = open_db(path, STORE_WRITE, err, sizeof err);
   if (!w2) fail_msg("third open: %s", err);
   for (int k = 0; k < 3; k++) {
     sqlite3 *h = k == 0 ? w : k == 1 ? r : w2;
@@ -253,9 +285,9 @@ static void test_second_open(void **state) {
                    SQLITE_OK);
   assert_int_equal(q_int(r, "SELECT count(*) FROM measurement"), 2);
   assert_int_equal(q_int(w2, "SELECT count(*) FROM measurement"), 2);
-  store_close(w);
-  store_close(r);
-  store_close(w2);
+  close_db(w);
+  close_db(r);
+  close_db(w2);
 }
 
 /* An empty file, and a version-0 database with no tables, become stores. */
@@ -264,19 +296,19 @@ static void test_write_adopts_empty_files(void **state) {
   char err[512] = "";
   const char *path = scratch_path(s, "zero.db");
   scratch_write(path, "", 0);
-  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("empty file: %s", err);
   assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
   assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
-  store_close(db);
+  close_db(db);
 
   path = scratch_path(s, "dropped.db");
   make_db(path, "CREATE TABLE t (a); DROP TABLE t;");
-  db = store_open(path, STORE_WRITE, err, sizeof err);
+  db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("version-0 database without tables: %s", err);
   assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
   expect_text(db, "PRAGMA journal_mode", "wal");
-  store_close(db);
+  close_db(db);
 }
 
 /* ---- refusals ---- */
@@ -372,9 +404,9 @@ static void test_newer_version_in_wal_refused(void **state) {
   char err[512] = "";
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", scratch_path(s, "walv2.db"));
-  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  store_close(db);
+  close_db(db);
   sqlite3 *holder = NULL;
   assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
   assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 2;"), SQLITE_OK);
@@ -383,9 +415,9 @@ static void test_newer_version_in_wal_refused(void **state) {
   assert_non_null(before);
   assert_int_equal(before[63], 1); /* the header still says 1 */
   for (int mode = 0; mode < 2; mode++) {
-    sqlite3 *h = store_open(path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    sqlite3 *h = open_db(path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
     if (h) {
-      store_close(h);
+      close_db(h);
       sqlite3_close(holder);
       free(before);
       fail_msg("a store of schema 2 (in the WAL) opened in %s mode", mode ? "write" : "read");
@@ -499,9 +531,9 @@ static void test_message_truncated(void **state) {
     char *err = malloc(len);
     assert_non_null(err);
     memset(err, 'x', len);
-    assert_null(store_open(path, STORE_READ, err, len));
+    assert_null(open_db(path, STORE_READ, err, len));
     assert_true(strlen(err) == len - 1);
-    assert_null(store_open("", STORE_READ, err, len));
+    assert_null(open_db("", STORE_READ, err, len));
     assert_true(strlen(err) <= len - 1);
     free(err);
   }
@@ -528,22 +560,22 @@ static void test_reader_leaves_no_files(void **state) {
   char err[512] = "";
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s", scratch_path(s, "r.db"));
-  sqlite3 *db = store_open(path, STORE_WRITE, err, sizeof err);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
   assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
-  store_close(db);
+  close_db(db);
   char *list = scratch_list(s->dir);
   assert_string_equal(list, "r.db");
   free(list);
   size_t n0 = 0, n1 = 0;
   unsigned char *before = scratch_read(path, &n0);
   for (int k = 0; k < 2; k++) {
-    sqlite3 *r = store_open(path, STORE_READ, err, sizeof err);
+    sqlite3 *r = open_db(path, STORE_READ, err, sizeof err);
     if (!r) fail_msg("read open: %s", err);
     assert_int_equal(q_int(r, "SELECT count(*) FROM import"), 1);
     assert_int_equal(exec_rc(r, "INSERT INTO import VALUES (2, 'b.csv', 1, '2025-01-01T00:00:00Z')") & 0xff,
                      SQLITE_READONLY);
-    store_close(r);
+    close_db(r);
   }
   list = scratch_list(s->dir);
   assert_string_equal(list, "r.db");
@@ -585,16 +617,164 @@ static void test_regression_special_names(void **state) {
   bool ok = true;
   for (int i = 0; i < 3; i++) {
     char err[512] = "";
-    sqlite3 *db = store_open(names[i], STORE_WRITE, err, sizeof err);
+    sqlite3 *db = open_db(names[i], STORE_WRITE, err, sizeof err);
     struct stat st;
     if (db && stat(names[i], &st) != 0) {
       print_error("store_open(\"%s\") succeeded without making that file\n", names[i]);
       ok = false;
     }
-    if (db) store_close(db);
+    if (db) close_db(db);
   }
   assert_int_equal(chdir(cwd), 0);
   if (!ok) fail();
+}
+
+/* ---- the interface (store.h's methods, on the SQLite engine) ---- */
+
+/* A store opened for writing in the scratch directory. */
+static Store *open_store(Scratch *s, const char *name) {
+  char err[512] = "";
+  Store *st = store_open(scratch_path(s, name), STORE_WRITE, err, sizeof err);
+  if (!st) fail_msg("store_open: %s", err);
+  assert_string_equal(st->m->name, "sqlite");
+  assert_non_null(store_sqlite_db(st));
+  return st;
+}
+
+/* The observations a series gives, as "dim/group/period/end=value ...". */
+typedef struct Got {
+  char text[512]; /* the observations so far */
+} Got;
+
+static void got_add(void *ctx, const StoreObs *o) {
+  Got *g = ctx;
+  size_t n = strlen(g->text);
+  snprintf(g->text + n, sizeof g->text - n, "%s%s/%s/%s/%s=%g", n ? " " : "", o->dimension, o->group, o->period,
+           o->period_end, o->value);
+}
+
+static const char *series(Store *st, const char *ind, bool whole, const char *as_of, Got *g) {
+  g->text[0] = '\0';
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  assert_int_equal(st->m->series(st, ind, whole, as_of, got_add, g), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  return g->text;
+}
+
+/* A row of the whole population (dim NULL) or of a group. */
+static StoreRow row(const char *ind, const char *dim, const char *grp, const char *period, const char *end, double v) {
+  return (StoreRow){ind, dim ? dim : "", grp ? grp : "", period, strlen(period), end, v, "", 0, "", 0};
+}
+
+/* What a transaction rolled back leaves: nothing, not even its import. */
+static void test_interface_rollback_leaves_nothing(void **state) {
+  Scratch *s = *state;
+  Store *st = open_store(s, "r.db");
+  int64_t id = 0;
+  StorePut put;
+  StoreStored old;
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  StoreRow r = row("i", NULL, NULL, "2025", "2025-12-31", 7);
+  assert_int_equal(st->m->put(st, &r, id, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_ADDED);
+  assert_int_equal(st->m->rollback(st), STORE_OK);
+  Got g;
+  assert_string_equal(series(st, "i", false, "9999-12-31", &g), "");
+  sqlite3 *db = store_sqlite_db(st);
+  assert_int_equal(q_int(db, "SELECT count(*) FROM import"), 0);
+  assert_int_equal(q_int(db, "SELECT count(*) FROM measurement"), 0);
+  store_close(st);
+}
+
+/* Rows put come back from series and latest; a key put again is
+ * unchanged, a conflict (with the stored value, its import and file), or
+ * replaced; an import that stored nothing is dropped. */
+static void test_interface_put_and_read(void **state) {
+  Scratch *s = *state;
+  Store *st = open_store(s, "p.db");
+  int64_t id = 0, id2 = 0;
+  StorePut put;
+  StoreStored old;
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  assert_int_equal(id, 1);
+  StoreRow rows[] = {row("i", NULL, NULL, "2025", "2025-12-31", 7), row("i", NULL, NULL, "2024-Q4", "2024-12-31", 5),
+                     row("i", "race", "Black", "2025-Q2", "2025-06-30", 3), row("j", NULL, NULL, "2025", "2025-12-31", 1)};
+  rows[1].period_len = 4; /* "2024", not NUL-terminated there */
+  for (int k = 0; k < 4; k++) {
+    assert_int_equal(st->m->put(st, &rows[k], id, false, &put, &old), STORE_OK);
+    assert_int_equal(put, STORE_ADDED);
+  }
+  assert_int_equal(st->m->finish_import(st, id, 4), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  Got g;
+  assert_string_equal(series(st, "i", true, "9999-12-31", &g), "//2024/2024-12-31=5 //2025/2025-12-31=7");
+  assert_string_equal(series(st, "i", false, "9999-12-31", &g),
+                      "//2024/2024-12-31=5 //2025/2025-12-31=7 race/Black/2025-Q2/2025-06-30=3");
+  assert_string_equal(series(st, "i", false, "2025-06-29", &g), "//2024/2024-12-31=5");
+  StoreObs o;
+  bool found = false;
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  assert_int_equal(st->m->latest(st, "i", "race", "Black", "2025-12-31", &o, &found), STORE_OK);
+  assert_true(found);
+  assert_string_equal(o.period, "2025-Q2");
+  assert_string_equal(o.period_end, "2025-06-30");
+  assert_true(o.value == 3);
+  assert_int_equal(st->m->latest(st, "i", "race", "White", "2025-12-31", &o, &found), STORE_OK);
+  assert_false(found);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "b.csv", "2025-02-01T00:00:00Z", &id2), STORE_OK);
+  assert_int_equal(st->m->put(st, &rows[0], id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_UNCHANGED);
+  StoreRow other = row("i", NULL, NULL, "2025-Q4", "2025-12-31", 8);
+  assert_int_equal(st->m->put(st, &other, id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_CONFLICT);
+  assert_true(old.value == 7);
+  assert_int_equal(old.import_id, 1);
+  assert_string_equal(old.file, "a.csv");
+  assert_string_equal(old.period, "2025");
+  assert_int_equal(st->m->finish_import(st, id2, 0), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  sqlite3 *db = store_sqlite_db(st);
+  expect_text(db, "SELECT group_concat(id || ':' || file || ':' || rows, ' ') FROM import", "1:a.csv:4");
+  assert_string_equal(series(st, "i", true, "9999-12-31", &g), "//2024/2024-12-31=5 //2025/2025-12-31=7");
+
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "c.csv", "2025-03-01T00:00:00Z", &id2), STORE_OK);
+  assert_int_equal(st->m->put(st, &other, id2, true, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_REPLACED);
+  assert_true(old.value == 7);
+  assert_int_equal(st->m->finish_import(st, id2, 1), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  assert_string_equal(series(st, "i", true, "9999-12-31", &g), "//2024/2024-12-31=5 //2025-Q4/2025-12-31=8");
+  expect_text(db, "SELECT group_concat(id || ':' || file || ':' || rows, ' ') FROM import", "1:a.csv:4 2:c.csv:1");
+  store_close(st);
+}
+
+/* verify takes the store as it is now: another program's tables, or ours
+ * gone, are refused; migrate on a current store changes nothing. */
+static void test_interface_verify_and_migrate(void **state) {
+  Scratch *s = *state;
+  Store *st = open_store(s, "v.db");
+  char err[512] = "";
+  int version = -1;
+  assert_int_equal(st->m->verify(st, "v.db", STORE_WRITE, &version, err, sizeof err), STORE_OK);
+  assert_int_equal(version, 1);
+  assert_int_equal(st->m->migrate(st, "v.db", err, sizeof err), STORE_OK);
+  sqlite3 *db = store_sqlite_db(st);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(exec_rc(db, "PRAGMA foreign_keys = OFF; DROP TABLE measurement"), SQLITE_OK);
+  assert_int_equal(st->m->verify(st, "v.db", STORE_READ, &version, err, sizeof err), STORE_FAILED);
+  assert_string_equal(err, "'v.db' is an SQLite database but not a Charter measurement store (it has no measurement and "
+                           "import tables); give --db a new file name");
+  assert_int_equal(exec_rc(db, "PRAGMA user_version = 0"), SQLITE_OK);
+  assert_int_equal(st->m->verify(st, "v.db", STORE_WRITE, &version, err, sizeof err), STORE_FAILED);
+  assert_string_equal(err, "'v.db' is an SQLite database but not a Charter measurement store (it holds other tables); "
+                           "give --db a new file name");
+  store_close(st);
 }
 
 int main(void) {
@@ -617,6 +797,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_reader_leaves_no_files, setup, teardown),
       cmocka_unit_test_setup_teardown(test_regression_foreign_version_1, setup, teardown),
       cmocka_unit_test_setup_teardown(test_regression_special_names, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_interface_rollback_leaves_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_interface_put_and_read, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_interface_verify_and_migrate, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

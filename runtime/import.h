@@ -1,0 +1,44 @@
+/* The import engine: a set of CSV files checked against a program, every
+ * row error a diagnostic (file.csv:LINE:COL), then stored through the store
+ * interface in one transaction, or not at all (TOOL.md, "charter import"). */
+#ifndef CHARTER_IMPORT_H
+#define CHARTER_IMPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "program.h"
+#include "store.h"
+
+/* What an import did to one file's rows. */
+typedef struct ImportCounts {
+  long added;     /* rows whose key was new */
+  long replaced;  /* rows that replaced another value (with replace) */
+  long unchanged; /* rows the store held with the same value */
+} ImportCounts;
+
+/* One import: the program, the files read, the rows checked, the
+ * diagnostics. */
+typedef struct Import Import;
+
+/* Starts an import against p, a program loaded without errors (it must
+ * outlive the import). */
+Import *import_new(const Program *p);
+/* Reads and checks files[0..nfiles) (kept by the import, not copied): row
+ * errors go to import_diags, a row whose key an earlier one has is
+ * reported and left out. Returns false, with the message in err, when a
+ * file cannot be read. */
+bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen);
+/* Stores the checked rows in one transaction: per_file[f] (zeroed by the
+ * caller) receives file f's counts. A conflict without replace becomes a
+ * diagnostic naming the stored value; with any diagnostic the transaction
+ * is rolled back. Returns STORE_OK, or the store's failure (its
+ * last_error says why). */
+StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file);
+/* The diagnostics so far, and the files they point into. */
+DiagList *import_diags(Import *im);
+SrcSet *import_srcs(Import *im);
+/* Frees im (NULL is allowed). */
+void import_free(Import *im);
+
+#endif

@@ -1,0 +1,550 @@
+/* The SQLite engine of the measurement store. Opening: refusing what is
+ * not ours or is newer, migrating what is older in one transaction, WAL
+ * and foreign keys on. Then the methods of store.h, each over statements
+ * prepared once per connection. */
+#define _POSIX_C_SOURCE 200809L
+#include "store.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* How long an import waits for another one to finish, in milliseconds. */
+#define BUSY_TIMEOUT_MS 60000
+
+/* migrations[v] takes a store from version v to v + 1. */
+static const char *const migrations[STORE_VERSION] = {
+    "CREATE TABLE import (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL,\n"
+    "  at TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE measurement (\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
+    ") STRICT, WITHOUT ROWID;\n",
+};
+
+/* The first integer column of sql's first row into *out; an SQLite code. */
+static int query_int(sqlite3 *db, const char *sql, int *out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *out = sqlite3_column_int(st, 0);
+      rc = SQLITE_OK;
+    } else if (rc == SQLITE_DONE) {
+      *out = 0;
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* What the file holds, read by one statement (so in one read transaction:
+ * another import creating the same store must not commit its tables
+ * between two reads). */
+typedef struct Schema {
+  int version; /* PRAGMA user_version */
+  int entries; /* rows of sqlite_schema */
+  int ours;    /* of them, the tables import and measurement */
+} Schema;
+
+static int query_schema(sqlite3 *db, Schema *out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db,
+                              "SELECT user_version, (SELECT count(*) FROM sqlite_schema), "
+                              "(SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('import', 'measurement')) "
+                              "FROM pragma_user_version",
+                              -1, &st, NULL);
+  if (rc == SQLITE_OK) {
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+      *out = (Schema){sqlite3_column_int(st, 0), sqlite3_column_int(st, 1), sqlite3_column_int(st, 2)};
+      rc = SQLITE_OK;
+    }
+  }
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* Says what an SQLite failure on path means for the user. */
+static void describe(sqlite3 *db, int rc, const char *path, char *err, size_t errlen) {
+  int primary = rc & 0xff;
+  if (primary == SQLITE_NOTADB)
+    snprintf(err, errlen, "'%s' is not a Charter measurement store: it is not an SQLite database; give --db a new file name or a store that charter import made", path);
+  else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+    snprintf(err, errlen, "'%s' is locked by another program (an import still running?); try again when it has finished", path);
+  else if (primary == SQLITE_READONLY || primary == SQLITE_PERM)
+    snprintf(err, errlen, "'%s' cannot be written: %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  else if (primary == SQLITE_CORRUPT)
+    snprintf(err, errlen, "'%s' is damaged (SQLite says: %s); restore it from a backup", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+  else
+    snprintf(err, errlen, "cannot open '%s': %s", path, db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+}
+
+/* Checks the version and that a version-0 file is empty. */
+static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
+  Schema sc = {0, 0, 0};
+  int rc = query_schema(db, &sc);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    return false;
+  }
+  *version = sc.version;
+  if (*version > STORE_VERSION) {
+    snprintf(err, errlen,
+             "'%s' was written by a newer charter (store schema %d; this charter knows up to %d): it is left as it is; use a newer charter",
+             path, *version, STORE_VERSION);
+    return false;
+  }
+  if (*version == 0) {
+    if (sc.entries > 0) {
+      snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it holds other tables); give --db a new file name", path);
+      return false;
+    }
+    if (mode == STORE_READ) {
+      snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
+      return false;
+    }
+  } else if (sc.ours != 2) { /* a file of another program's may have set user_version too */
+    snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it has no measurement and import tables); give --db a new file name", path);
+    return false;
+  }
+  if (*version > 0 && *version < STORE_VERSION && mode == STORE_READ) {
+    snprintf(err, errlen, "'%s' has the older store schema %d: run 'charter import' on it once to bring it up to date", path, *version);
+    return false;
+  }
+  return true;
+}
+
+/* Brings the store from its version to STORE_VERSION in one transaction. */
+static bool migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
+  int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  int version = 0;
+  if (rc == SQLITE_OK) rc = query_int(db, "PRAGMA user_version", &version); /* another process may have done it */
+  for (int v = version; rc == SQLITE_OK && v < STORE_VERSION; v++) rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+  if (rc == SQLITE_OK && version < STORE_VERSION) {
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_VERSION);
+    rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+  }
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+  }
+  return true;
+}
+
+/* Reads the file's header before SQLite opens it, so that a file that is
+ * not a database, or a store of a newer schema, is refused without SQLite
+ * creating a -wal or -shm file beside it. (A newer version still only in
+ * the WAL is caught by check_version.) */
+static bool check_header(const char *path, StoreMode mode, char *err, size_t errlen) {
+  unsigned char h[100];
+  FILE *f = fopen(path, "rb");
+  if (!f) return true; /* a new store, or SQLite will say why */
+  size_t n = fread(h, 1, sizeof h, f);
+  fclose(f);
+  if (n == 0) {
+    if (mode == STORE_READ) {
+      snprintf(err, errlen, "'%s' holds no measurements yet: run 'charter import --db %s FILE DATA.csv' first", path, path);
+      return false;
+    }
+    return true;
+  }
+  /* the magic, then what every SQLite 3 header holds: a page size that is a
+   * power of two from 512 to 65536 (1 for 65536), and the fixed payload
+   * fractions 64, 32, 32 */
+  unsigned page = (unsigned)h[16] << 8 | h[17];
+  bool sane = n == sizeof h && memcmp(h, "SQLite format 3", 16) == 0 && (page == 1 || (page >= 512 && !(page & (page - 1)))) &&
+              h[21] == 64 && h[22] == 32 && h[23] == 32;
+  if (!sane) {
+    snprintf(err, errlen, "'%s' is not a Charter measurement store: it is not an SQLite database; give --db a new file name or a store that charter import made", path);
+    return false;
+  }
+  unsigned long version = (unsigned long)h[60] << 24 | (unsigned long)h[61] << 16 | (unsigned long)h[62] << 8 | h[63];
+  if (version > STORE_VERSION) {
+    snprintf(err, errlen,
+             "'%s' was written by a newer charter (store schema %lu; this charter knows up to %d): it is left as it is; use a newer charter",
+             path, version, STORE_VERSION);
+    return false;
+  }
+  return true;
+}
+
+/* ---- the methods ---- */
+
+/* A text kept by the handle until the next call that uses the same one. */
+typedef struct Held {
+  char *s;    /* the text */
+  size_t cap; /* bytes allocated */
+} Held;
+
+/* The engine's handle. */
+typedef struct SqlStore {
+  Store base;                                 /* the method table: first */
+  sqlite3 *db;                                /* the connection */
+  sqlite3_stmt *whole, *glatest, *all;        /* eval's reads, prepared by the first read transaction */
+  sqlite3_stmt *insert, *find, *update;       /* import's rows, prepared by the first write transaction */
+  sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
+  Held period, period_end, file;              /* the texts latest and put hand back */
+  char err[512];                              /* the message of the last failure */
+} SqlStore;
+
+/* Copies s (NULL as "") into h; returns the copy. */
+static const char *hold(Held *h, const unsigned char *s) {
+  size_t n = s ? strlen((const char *)s) : 0;
+  if (n + 1 > h->cap) {
+    h->cap = n + 64;
+    h->s = xrealloc(h->s, h->cap);
+  }
+  if (n) memcpy(h->s, s, n);
+  h->s[n] = '\0';
+  return h->s;
+}
+
+/* STORE_OK for an SQLite success; else records the failure's message
+ * (SQLite's own when it is this failure's, else the code's). */
+static StoreRc result(SqlStore *q, int rc) {
+  if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
+  snprintf(q->err, sizeof q->err, "%s", sqlite3_extended_errcode(q->db) == rc ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
+  return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : STORE_FAILED;
+}
+
+static int prepare(SqlStore *q, sqlite3_stmt **st, const char *sql) {
+  return *st ? SQLITE_OK : sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
+}
+
+static int prepare_reads(SqlStore *q) {
+  int rc = prepare(q, &q->whole,
+                   "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = '' "
+                   "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
+  if (rc == SQLITE_OK)
+    rc = prepare(q, &q->glatest,
+                 "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
+                 "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
+  if (rc == SQLITE_OK)
+    rc = prepare(q, &q->all,
+                 "SELECT dimension, grp, period, period_end, value FROM measurement WHERE indicator = ?1 "
+                 "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
+  return rc;
+}
+
+static int prepare_writes(SqlStore *q) {
+  int rc = prepare(q, &q->insert,
+                   "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
+                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
+  if (rc == SQLITE_OK)
+    rc = prepare(q, &q->find,
+                 "SELECT m.value, m.import_id, i.file, m.period FROM measurement m JOIN import i ON i.id = m.import_id "
+                 "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
+  if (rc == SQLITE_OK)
+    rc = prepare(q, &q->update,
+                 "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9 "
+                 "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
+  if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)");
+  if (rc == SQLITE_OK) rc = prepare(q, &q->set_rows, "UPDATE import SET rows = ?2 WHERE id = ?1");
+  if (rc == SQLITE_OK) rc = prepare(q, &q->drop_import, "DELETE FROM import WHERE id = ?1");
+  return rc;
+}
+
+static StoreRc sqlite_begin(Store *s, bool write) {
+  SqlStore *q = (SqlStore *)s;
+  if (!write) {
+    int rc = prepare_reads(q);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL); /* one snapshot for every read */
+    return result(q, rc);
+  }
+  /* Rows go in in key order, so a page once filled is not touched again;
+   * a 32 MB cache (SQLite's default is 2 MB) keeps the pages near the
+   * insertion points. */
+  int rc = sqlite3_exec(q->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = prepare_writes(q);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+  return result(q, rc);
+}
+
+static StoreRc sqlite_commit(Store *s) {
+  SqlStore *q = (SqlStore *)s;
+  return result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
+}
+
+static StoreRc sqlite_rollback(Store *s) {
+  SqlStore *q = (SqlStore *)s;
+  return sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : STORE_FAILED;
+}
+
+static int step_done(sqlite3_stmt *st) {
+  int rc = sqlite3_step(st);
+  sqlite3_reset(st);
+  return rc == SQLITE_DONE ? SQLITE_OK : rc;
+}
+
+static StoreRc sqlite_record_import(Store *s, const char *file, const char *at, int64_t *id) {
+  SqlStore *q = (SqlStore *)s;
+  sqlite3_bind_text(q->new_import, 1, file, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q->new_import, 2, at, -1, SQLITE_STATIC);
+  int rc = step_done(q->new_import);
+  *id = sqlite3_last_insert_rowid(q->db);
+  return result(q, rc);
+}
+
+static StoreRc sqlite_finish_import(Store *s, int64_t id, long rows) {
+  SqlStore *q = (SqlStore *)s;
+  sqlite3_stmt *st = rows ? q->set_rows : q->drop_import;
+  sqlite3_bind_int64(st, 1, id);
+  if (rows) sqlite3_bind_int64(st, 2, rows);
+  return result(q, step_done(st));
+}
+
+/* Binds a row's columns to an insert or update (?1..?9 as prepared). */
+static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
+  sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, r->period, (int)r->period_len, SQLITE_STATIC);
+  sqlite3_bind_text(st, 5, r->period_end, 10, SQLITE_STATIC);
+  sqlite3_bind_double(st, 6, r->value);
+  sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
+  sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
+  sqlite3_bind_int64(st, 9, import_id);
+}
+
+static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool replace, StorePut *put, StoreStored *old) {
+  SqlStore *q = (SqlStore *)s;
+  bind_row(q->insert, r, import_id);
+  int rc = step_done(q->insert);
+  if (rc != SQLITE_OK) return result(q, rc);
+  if (sqlite3_changes(q->db) == 1) {
+    *put = STORE_ADDED;
+    return STORE_OK;
+  }
+  /* the key is stored already */
+  sqlite3_stmt *f = q->find;
+  sqlite3_bind_text(f, 1, r->indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 2, r->dimension, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 3, r->group, -1, SQLITE_STATIC);
+  sqlite3_bind_text(f, 4, r->period_end, 10, SQLITE_STATIC);
+  rc = sqlite3_step(f);
+  if (rc != SQLITE_ROW) {
+    sqlite3_reset(f);
+    return result(q, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
+  }
+  old->value = sqlite3_column_double(f, 0);
+  old->import_id = sqlite3_column_int64(f, 1);
+  const unsigned char *file = sqlite3_column_text(f, 2), *period = sqlite3_column_text(f, 3);
+  old->file = file ? hold(&q->file, file) : NULL;
+  old->period = period ? hold(&q->period, period) : NULL;
+  sqlite3_reset(f);
+  if (old->value == r->value) {
+    *put = STORE_UNCHANGED;
+    return STORE_OK;
+  }
+  if (!replace) {
+    *put = STORE_CONFLICT;
+    return STORE_OK;
+  }
+  bind_row(q->update, r, import_id);
+  rc = step_done(q->update);
+  if (rc == SQLITE_OK) *put = STORE_REPLACED;
+  return result(q, rc);
+}
+
+static const char *col_text(sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  return s ? (const char *)s : "";
+}
+
+static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+  SqlStore *q = (SqlStore *)s;
+  sqlite3_stmt *st = whole ? q->whole : q->all;
+  sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, as_of, 10, SQLITE_STATIC);
+  int rc, c = whole ? 0 : 2; /* the column of period */
+  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    StoreObs o = {"", "", col_text(st, c), col_text(st, c + 1), sqlite3_column_double(st, c + 2)};
+    if (!whole) o.dimension = col_text(st, 0), o.group = col_text(st, 1);
+    each(ctx, &o);
+  }
+  StoreRc out = result(q, rc);
+  sqlite3_reset(st);
+  return out;
+}
+
+static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+                             StoreObs *out, bool *found) {
+  SqlStore *q = (SqlStore *)s;
+  sqlite3_stmt *st = q->glatest;
+  sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 2, dimension, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 4, as_of, 10, SQLITE_STATIC);
+  int rc = sqlite3_step(st);
+  *found = rc == SQLITE_ROW;
+  if (*found)
+    *out = (StoreObs){dimension, group, hold(&q->period, sqlite3_column_text(st, 0)),
+                      hold(&q->period_end, sqlite3_column_text(st, 1)), sqlite3_column_double(st, 2)};
+  StoreRc r = result(q, rc);
+  sqlite3_reset(st);
+  return r;
+}
+
+static StoreRc sqlite_verify(Store *s, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
+  return check_version(((SqlStore *)s)->db, path, mode, version, err, errlen) ? STORE_OK : STORE_FAILED;
+}
+
+static StoreRc sqlite_migrate(Store *s, const char *path, char *err, size_t errlen) {
+  return migrate(((SqlStore *)s)->db, path, err, errlen) ? STORE_OK : STORE_FAILED;
+}
+
+static void sqlite_close(Store *s) {
+  SqlStore *q = (SqlStore *)s;
+  sqlite3_stmt *all[] = {q->whole, q->glatest, q->all, q->insert, q->find, q->update, q->new_import, q->set_rows, q->drop_import};
+  for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
+  sqlite3_close(q->db);
+  free(q->period.s);
+  free(q->period_end.s);
+  free(q->file.s);
+  free(q);
+}
+
+static const char *sqlite_last_error(const Store *s) { return ((const SqlStore *)s)->err; }
+
+static const StoreMethods sqlite_methods = {
+    .name = "sqlite",
+    .begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .record_import = sqlite_record_import,
+    .finish_import = sqlite_finish_import,
+    .put = sqlite_put,
+    .series = sqlite_series,
+    .latest = sqlite_latest,
+    .verify = sqlite_verify,
+    .migrate = sqlite_migrate,
+    .close = sqlite_close,
+    .last_error = sqlite_last_error,
+};
+
+/* Makes a connection just opened ready for mode: busy timeout, query_only
+ * for readers, the version verified, WAL and migrations for writers. */
+static bool store_ready(SqlStore *q, const char *path, StoreMode mode, bool wal_before, char *err, size_t errlen) {
+  sqlite3 *db = q->db;
+  sqlite3_extended_result_codes(db, 1);
+  sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  /* Until the store is known to be ours, closing must not checkpoint a WAL
+   * that was there before into the file (a newer store's version may be
+   * only in its WAL). A WAL that SQLite made just now holds nothing, and
+   * closing removes it. */
+  if (wal_before) sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, NULL);
+  if (mode == STORE_READ) sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
+  int version = 0;
+  if (q->base.m->verify(&q->base, path, mode, &version, err, errlen) != STORE_OK) return false;
+  if (mode == STORE_WRITE) {
+    /* Only now, when the file is known to be ours: WAL rewrites the header.
+     * Changing a new file's journal mode does not wait out the busy timeout
+     * (SQLite answers SQLITE_BUSY at once where waiting could deadlock), so
+     * while another import is creating the same store, try again. */
+    int wal_rc, waited = 0;
+    while (((wal_rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL)) & 0xff) == SQLITE_BUSY &&
+           waited < BUSY_TIMEOUT_MS) {
+      sqlite3_sleep(10);
+      waited += 10;
+    }
+    if (wal_rc != SQLITE_OK) {
+      describe(db, wal_rc, path, err, errlen);
+      return false;
+    }
+    if (version < STORE_VERSION && q->base.m->migrate(&q->base, path, err, errlen) != STORE_OK) return false;
+  }
+  sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
+  return true;
+}
+
+Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
+  struct stat st;
+  if (!*path) {
+    snprintf(err, errlen, "--db needs a file name");
+    return NULL;
+  }
+  if (stat(path, &st) != 0) {
+    if (mode == STORE_READ || errno != ENOENT) {
+      if (errno == ENOENT)
+        snprintf(err, errlen, "there is no database '%s': create it with 'charter import --db %s FILE DATA.csv'", path, path);
+      else
+        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
+      return NULL;
+    }
+  } else if (!S_ISREG(st.st_mode)) {
+    snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
+    return NULL;
+  }
+  if (!check_header(path, mode, err, errlen)) return NULL;
+  /* Readers are read-only by PRAGMA query_only, and open the file itself
+   * read-write when they may: a read-only connection to a WAL database
+   * leaves SQLite's -wal and -shm files beside it, which the last
+   * read-write connection removes when it closes. */
+  int flags = (mode == STORE_WRITE           ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+               : access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
+                                          : SQLITE_OPEN_READONLY) |
+              SQLITE_OPEN_NOMUTEX;
+  /* SQLite reads ":memory:" and "file:…" as special names: a relative
+   * path goes to it as "./path" */
+  char *name = NULL;
+  if (path[0] != '/') {
+    name = sqlite3_mprintf("./%s", path);
+    if (!name) {
+      snprintf(err, errlen, "out of memory");
+      return NULL;
+    }
+  }
+  char *wal = sqlite3_mprintf("%s-wal", path);
+  struct stat ws;
+  bool wal_before = wal && stat(wal, &ws) == 0 && ws.st_size > 0;
+  sqlite3_free(wal);
+  sqlite3 *db = NULL;
+  int rc = sqlite3_open_v2(name ? name : path, &db, flags, NULL);
+  sqlite3_free(name);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    sqlite3_close(db);
+    return NULL;
+  }
+  SqlStore *q = xcalloc(1, sizeof *q);
+  q->base.m = &sqlite_methods;
+  q->db = db;
+  if (!store_ready(q, path, mode, wal_before, err, errlen)) {
+    sqlite_close(&q->base);
+    return NULL;
+  }
+  return &q->base;
+}
+
+void store_close(Store *s) {
+  if (s) s->m->close(s);
+}
+
+struct sqlite3 *store_sqlite_db(Store *s) {
+  return s && s->m == &sqlite_methods ? ((SqlStore *)s)->db : NULL;
+}

@@ -1,0 +1,230 @@
+/* The import engine (runtime/import.c) without the command line: a set of
+ * CSV files is checked against a program into diagnostics, then stored
+ * through the store interface in one transaction. A good set gives its
+ * counts per file; a bad row a diagnostic at its line and column, and
+ * nothing stored; importing the same file again leaves every row
+ * unchanged; a different value is a conflict naming the stored value, or
+ * with replace is replaced. Each test works in its own scratch directory. */
+#define _DEFAULT_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diags.h"
+#include "import.h"
+#include "rules_eval.h"
+#include "scratch.h"
+#include "store.h"
+
+#define PROGRAM                                                                              \
+  "charter \"T\" { vision \"v\" }\n"                                                         \
+  "dimension race \"Race\" { groups \"Black\", \"White\" }\n"                                \
+  "indicator rate \"Rate\" { unit \"%\"; direction up; target 60 by 2028; disaggregate race }\n" \
+  "indicator hires \"Hires\" { direction up }\n"
+
+/* A program, a scratch directory and a store in it. */
+typedef struct Fix {
+  Scratch s;
+  Program *p;
+  Store *store;
+  char *files[4]; /* CSV paths written by put_file */
+  int nfiles;
+} Fix;
+
+static int setup(void **state) {
+  Fix *f = calloc(1, sizeof *f);
+  if (!f) return -1;
+  scratch_init(&f->s);
+  f->p = re_load(PROGRAM);
+  if (f->p->diags.nerrors) {
+    re_dump(f->p);
+    return -1;
+  }
+  char err[1024];
+  f->store = store_open(scratch_path(&f->s, "m.db"), STORE_WRITE, err, sizeof err);
+  if (!f->store) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  Fix *f = *state;
+  store_close(f->store);
+  program_free(f->p);
+  for (int i = 0; i < f->nfiles; i++) free(f->files[i]);
+  scratch_free(&f->s);
+  free(f);
+  return 0;
+}
+
+/* Writes a CSV file name with text into the scratch directory; returns its
+ * path (kept in f->files). */
+static char *put_file(Fix *f, const char *name, const char *text) {
+  const char *path = scratch_path(&f->s, name);
+  FILE *out = fopen(path, "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(text, 1, strlen(text), out), strlen(text));
+  assert_int_equal(fclose(out), 0);
+  assert_true(f->nfiles < 4);
+  return f->files[f->nfiles++] = strdup(path);
+}
+
+/* Checks files and, when told, stores them; per_file receives the counts.
+ * Returns the import, for its diagnostics (the caller frees it). */
+static Import *run(Fix *f, char **files, int nfiles, bool store, bool replace, ImportCounts *per_file) {
+  Import *im = import_new(f->p);
+  char err[1024] = "";
+  if (!import_check(im, files, nfiles, err, sizeof err)) fail_msg("import_check: %s", err);
+  memset(per_file, 0, (size_t)nfiles * sizeof *per_file);
+  if (store) assert_int_equal(import_store(im, f->store, replace, per_file), STORE_OK);
+  return im;
+}
+
+/* The stored observations of one series, as "dim/group/period=value ...". */
+typedef struct Seen {
+  char text[512]; /* the observations so far */
+} Seen;
+
+static void seen_add(void *ctx, const StoreObs *o) {
+  Seen *s = ctx;
+  size_t n = strlen(s->text);
+  snprintf(s->text + n, sizeof s->text - n, "%s%s/%s/%s=%g", n ? " " : "", o->dimension, o->group, o->period, o->value);
+}
+
+static const char *stored(Fix *f, const char *indicator, Seen *seen) {
+  seen->text[0] = '\0';
+  Store *s = f->store;
+  assert_int_equal(s->m->begin(s, false), STORE_OK);
+  assert_int_equal(s->m->series(s, indicator, false, "9999-12-31", seen_add, seen), STORE_OK);
+  assert_int_equal(s->m->commit(s), STORE_OK);
+  return seen->text;
+}
+
+/* The line and column where a diagnostic starts. */
+static void diag_at(Import *im, const Diag *g, int line, int col) {
+  int l = 0, c = 0;
+  src_linecol(src_get(import_srcs(im), g->loc.file), g->loc.start, &l, &c);
+  if (l != line || c != col) fail_msg("\"%s\" at %d:%d, expected %d:%d", g->msg, l, c, line, col);
+}
+
+/* ---- tests ---- */
+
+static const char *const GOOD_A = "indicator,dimension,group,period,value\n"
+                                  "rate,,,2025-Q1,47.5\n"
+                                  "rate,race,Black,2025-Q1,41\n"
+                                  "rate,race,White,2025-Q1,52\n";
+static const char *const GOOD_B = "indicator,period,value,source\n"
+                                  "hires,2025,12,HR\n"
+                                  "hires,2024,9,HR\n";
+
+static void test_good_set_counts(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "a.csv", GOOD_A), put_file(f, "b.csv", GOOD_B)};
+  ImportCounts c[2];
+  Import *im = run(f, files, 2, true, false, c);
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  assert_int_equal(c[0].added, 3);
+  assert_int_equal(c[0].replaced + c[0].unchanged, 0);
+  assert_int_equal(c[1].added, 2);
+  assert_int_equal(c[1].replaced + c[1].unchanged, 0);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "rate", &seen), "//2025-Q1=47.5 race/Black/2025-Q1=41 race/White/2025-Q1=52");
+  assert_string_equal(stored(f, "hires", &seen), "//2024=9 //2025=12");
+}
+
+static void test_bad_row_stores_nothing(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "bad.csv",
+                            "indicator,period,value\n"
+                            "hires,2024,9\n"
+                            "hires,2025,12 people\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, false, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 1);
+  const Diag *g = diags_find(d, NULL, "'12 people' is not a number");
+  assert_non_null(g);
+  diag_at(im, g, 3, 12);
+  /* even asked to, the engine stores nothing while there are errors */
+  assert_int_equal(import_store(im, f->store, false, c), STORE_OK);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "");
+}
+
+static void test_reimport_unchanged(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "a.csv", GOOD_A)};
+  ImportCounts c[1];
+  import_free(run(f, files, 1, true, false, c));
+  assert_int_equal(c[0].added, 3);
+  Import *im = run(f, files, 1, true, false, c);
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  assert_int_equal(c[0].added, 0);
+  assert_int_equal(c[0].replaced, 0);
+  assert_int_equal(c[0].unchanged, 3);
+  import_free(im);
+}
+
+static void test_conflict_names_stored_value(void **state) {
+  Fix *f = *state;
+  char *first[] = {put_file(f, "a.csv", GOOD_A)};
+  ImportCounts c[1];
+  import_free(run(f, first, 1, true, false, c));
+  char *second[] = {put_file(f, "fix.csv",
+                             "indicator,dimension,group,period,value\n"
+                             "rate,race,Black,2025-Q1,43\n"
+                             "rate,race,White,2025-Q1,52\n")};
+  Import *im = run(f, second, 1, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 1);
+  const Diag *g = diags_find(d, NULL, "'rate', group 'Black' of race, period 2025-Q1 is already stored as 41, not 43");
+  assert_non_null(g);
+  diag_at(im, g, 2, 25);
+  assert_non_null(g->notes);
+  assert_non_null(strstr(g->notes->msg, "it was stored by import 1, of '"));
+  assert_non_null(strstr(g->notes->msg, "a.csv'"));
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "rate", &seen), "//2025-Q1=47.5 race/Black/2025-Q1=41 race/White/2025-Q1=52");
+
+  /* with replace */
+  im = run(f, second, 1, true, true, c);
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  assert_int_equal(c[0].added, 0);
+  assert_int_equal(c[0].replaced, 1);
+  assert_int_equal(c[0].unchanged, 1);
+  import_free(im);
+  assert_string_equal(stored(f, "rate", &seen), "//2025-Q1=47.5 race/Black/2025-Q1=43 race/White/2025-Q1=52");
+}
+
+/* An unreadable file is no diagnostic but a message. */
+static void test_unreadable_file(void **state) {
+  Fix *f = *state;
+  char *files[] = {(char *)scratch_path(&f->s, "absent.csv")};
+  Import *im = import_new(f->p);
+  char err[1024] = "";
+  assert_false(import_check(im, files, 1, err, sizeof err));
+  assert_non_null(strstr(err, "cannot read '"));
+  assert_non_null(strstr(err, "absent.csv'"));
+  import_free(im);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_good_set_counts, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bad_row_stores_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reimport_unchanged, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_conflict_names_stored_value, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unreadable_file, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
