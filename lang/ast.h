@@ -96,7 +96,7 @@ typedef struct Value {
   double num;         /* number: baseline, target, budget, equity limit */
   Period per;         /* period; range start; baseline/target/milestone period */
   Period per2;        /* range end */
-  int form;           /* equity form (EQ_GAP, EQ_RATIO, EQ_GROUP) */
+  int form;           /* equity form (EQ_GAP…); symbol: its enumerator (program.h) */
   const char *reason; /* waive: the reason */
 } Value;
 
@@ -122,6 +122,7 @@ typedef struct Decl {
   bool broken;       /* the block had syntax errors: skip completeness checks */
   int index;         /* position in declaration order, after loading */
   AttrVals *vals;    /* checked values, indexed by the kind's attribute table */
+  const void *view;  /* the typed view of lang/model.h for its kind, or NULL */
 } Decl;
 
 typedef enum ItemKind { IT_IMPORT, IT_USE, IT_DECL, IT_WAIVE } ItemKind;

@@ -11,99 +11,25 @@
 
 /* ---- the schema ---- */
 
-static const char *const SECTORS[] = {"government", "nonprofit", "business", "philanthropy", "education",
-                                      "health", "faith", "community", "academic", "media", NULL};
-static const char *const ROLES[] = {"backbone", "funder", "champion", "evaluator", "data", NULL};
-static const char *const FUNCTIONS[] = {"vision_strategy", "aligned_activities", "shared_measurement",
-                                        "public_will", "policy", "funding", NULL};
-static const char *const DECIDES[] = {"agenda", "resources", "priorities", "evaluation", "policy", NULL};
-static const char *const MEETS[] = {"weekly", "biweekly", "monthly", "quarterly", "annually", NULL};
-static const char *const HORIZONS[] = {"short", "intermediate", "long", NULL};
-static const char *const CHANGES[] = {"individual", "community", "systems", "policy", NULL};
-static const char *const DIRECTIONS[] = {"up", "down", NULL};
-static const char *const FREQUENCIES[] = {"weekly", "monthly", "quarterly", "annually", NULL};
-static const char *const MEASURES[] = {"how_much", "how_well", "better_off", NULL};
-static const char *const STATUSES[] = {"planned", "active", "paused", "done", NULL};
-static const char *const SEVERITIES[] = {"error", "warning", "info", NULL};
-static const char *const DIAGRAMS[] = {"logic", "pathway", "accountability", NULL};
+/* The symbol sets and every kind's attribute specs, generated from the one
+ * table of lang/schema.def. */
+#define SYMSET(S, T) const char *const schema_##S[] = {
+#define SYM(S, E, W) W,
+#define END_SYMSET(S, T) NULL};
+#define KIND(K, n) static const AttrSpec n##_specs[] = {
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) {NAME, FORM, FLAGS, schema_##SYMS, REFS, EX},
+#define END_KIND(K, n) };
+#define schema_NOSYMS NULL
+#include "schema.def"
+#undef SYMSET
+#undef SYM
+#undef END_SYMSET
+#undef KIND
+#undef ATTR
+#undef END_KIND
+#undef schema_NOSYMS
 
 #define K(k) (1u << (k))
-#define NOTE {"note", F_TEXT, 0, NULL, 0, "note \"…\""}
-#define WAIVE {"waive", F_WAIVE, A_REPEAT, NULL, 0, "waive ci_funder \"reason\""}
-
-static const AttrSpec charter_specs[] = {
-    {"vision", F_TEXT, 0, NULL, 0, "vision \"Every resident has a path to work\""},
-    {"problem", F_TEXT, 0, NULL, 0, "problem \"…\""},
-    {"region", F_STRING, 0, NULL, 0, "region \"Norfolk, Virginia\""},
-    {"period", F_RANGE, 0, NULL, 0, "period 2024 to 2030"},
-    {"champion", F_REF, 0, NULL, K(D_PARTNER), "champion workforce_office"},
-    {"urgency", F_TEXT, 0, NULL, 0, "urgency \"…\""},
-    NOTE, WAIVE};
-static const AttrSpec partner_specs[] = {
-    {"sector", F_SYMBOL, A_LIST | A_REQUIRED, SECTORS, 0, "sector nonprofit"},
-    {"role", F_SYMBOL, A_LIST, ROLES, 0, "role backbone, funder"},
-    {"backbone_functions", F_SYMBOL, A_LIST, FUNCTIONS, 0, "backbone_functions vision_strategy, policy"},
-    {"contact", F_STRING, 0, NULL, 0, "contact \"name@example.org\""},
-    {"website", F_STRING, 0, NULL, 0, "website \"https://example.org\""},
-    NOTE, WAIVE};
-static const AttrSpec council_specs[] = {
-    {"members", F_REF, A_LIST | A_REQUIRED, NULL, K(D_PARTNER), "members lantern, workforce_office"},
-    {"chairs", F_REF, A_LIST, NULL, K(D_PARTNER), "chairs lantern"},
-    {"decides", F_SYMBOL, A_LIST, DECIDES, 0, "decides agenda, resources"},
-    {"meets", F_SYMBOL, 0, MEETS, 0, "meets monthly"},
-    NOTE, WAIVE};
-static const AttrSpec dimension_specs[] = {
-    {"groups", F_STRING, A_LIST | A_REQUIRED, NULL, 0, "groups \"Renters\", \"Owners\""},
-    NOTE, WAIVE};
-static const AttrSpec goal_specs[] = {
-    {"indicator", F_REF, A_LIST, NULL, K(D_INDICATOR), "indicator employment_rate"},
-    NOTE, WAIVE};
-static const AttrSpec outcome_specs[] = {
-    {"horizon", F_SYMBOL, A_REQUIRED, HORIZONS, 0, "horizon short"},
-    {"change", F_SYMBOL, 0, CHANGES, 0, "change systems"},
-    {"leads_to", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "leads_to employed"},
-    {"indicator", F_REF, A_LIST, NULL, K(D_INDICATOR), "indicator completion_rate"},
-    {"assumption", F_TEXT, A_REPEAT, NULL, 0, "assumption \"Employers take part\""},
-    NOTE, WAIVE};
-static const AttrSpec indicator_specs[] = {
-    {"unit", F_STRING, 0, NULL, 0, "unit \"%\""},
-    {"direction", F_SYMBOL, 0, DIRECTIONS, 0, "direction up"},
-    {"baseline", F_NUM_IN, 0, NULL, 0, "baseline 41 in 2023"},
-    {"target", F_NUM_BY, 0, NULL, 0, "target 60 by 2028"},
-    {"milestone", F_NUM_BY, A_REPEAT, NULL, 0, "milestone 50 by 2026"},
-    {"source", F_TEXT, 0, NULL, 0, "source \"Virginia Employment Commission\""},
-    {"reported_by", F_REF, A_LIST, NULL, K(D_PARTNER), "reported_by lantern"},
-    {"frequency", F_SYMBOL, 0, FREQUENCIES, 0, "frequency quarterly"},
-    {"disaggregate", F_REF, A_LIST, NULL, K(D_DIMENSION), "disaggregate race_ethnicity"},
-    {"equity", F_EQUITY, A_REPEAT, NULL, 0, "equity race_ethnicity gap 5 by 2028"},
-    {"formula", F_EXPR, 0, NULL, 0, "formula hired / enrolled * 100"},
-    {"measures", F_SYMBOL, 0, MEASURES, 0, "measures better_off"},
-    NOTE, WAIVE};
-static const AttrSpec activity_specs[] = {
-    {"owner", F_REF, A_LIST, NULL, K(D_PARTNER), "owner lantern"},
-    {"community_owner", F_REF, A_LIST, NULL, K(D_PARTNER), "community_owner ebony_heights"},
-    {"contributes_to", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "contributes_to job_ready"},
-    {"metric", F_REF, A_LIST, NULL, K(D_INDICATOR), "metric people_coached"},
-    {"start", F_PERIOD, 0, NULL, 0, "start 2024-03"},
-    {"end", F_PERIOD, 0, NULL, 0, "end 2027-12"},
-    {"budget", F_BUDGET, 0, NULL, 0, "budget 250000 USD"},
-    {"funded_by", F_REF, A_LIST, NULL, K(D_PARTNER), "funded_by workforce_office"},
-    {"status", F_SYMBOL, 0, STATUSES, 0, "status active"},
-    NOTE, WAIVE};
-static const AttrSpec rule_specs[] = {
-    {"severity", F_SYMBOL, 0, SEVERITIES, 0, "severity warning"},
-    {"for", F_EXPR, 0, NULL, 0, "for a in activities"},
-    {"where", F_EXPR, 0, NULL, 0, "where a.status != \"done\""},
-    {"require", F_EXPR, A_REQUIRED, NULL, 0, "require exists(a.metric)"},
-    {"message", F_STRING, 0, NULL, 0, "message \"activity '{a.id}' has no metric\""},
-    {"help", F_TEXT, 0, NULL, 0, "help \"Name the indicator that shows the activity worked.\""},
-    NOTE};
-static const AttrSpec view_specs[] = {
-    {"diagram", F_SYMBOL, 0, DIAGRAMS, 0, "diagram logic"},
-    {"focus", F_REF, A_LIST, NULL, K(D_OUTCOME) | K(D_GOAL), "focus employed"},
-    {"exclude", F_REF, A_LIST, NULL,
-     K(D_PARTNER) | K(D_COUNCIL) | K(D_GOAL) | K(D_OUTCOME) | K(D_INDICATOR) | K(D_ACTIVITY), "exclude coaching"},
-    NOTE};
 
 #define SPECS(a) a, (int)(sizeof a / sizeof *a)
 static const struct {
@@ -126,11 +52,15 @@ int chk_spec_index(DeclKind kind, const char *name) {
   return -1;
 }
 
-const AttrVals *decl_attr(const Decl *d, const char *name) {
-  static const AttrVals empty = {NULL, NULL, 0};
-  int i = chk_spec_index(d->kind, name);
-  if (i < 0 || !d->vals) return &empty;
-  return &d->vals[i];
+const AttrVals attr_absent = {NULL, NULL, 0};
+
+const AttrVals *decl_waivers(const Decl *d) {
+  static const AttrId waive[D_KIND_COUNT] = {
+      [D_CHARTER] = AT_CHARTER_WAIVE,     [D_PARTNER] = AT_PARTNER_WAIVE, [D_COUNCIL] = AT_COUNCIL_WAIVE,
+      [D_DIMENSION] = AT_DIMENSION_WAIVE, [D_GOAL] = AT_GOAL_WAIVE,       [D_OUTCOME] = AT_OUTCOME_WAIVE,
+      [D_INDICATOR] = AT_INDICATOR_WAIVE, [D_ACTIVITY] = AT_ACTIVITY_WAIVE, [D_RULE] = AT_NONE_,
+      [D_VIEW] = AT_NONE_};
+  return waive[d->kind] == AT_NONE_ ? &attr_absent : decl_attr(d, waive[d->kind]);
 }
 
 const RuleInfo chk_builtin_rules[] = {
@@ -343,6 +273,7 @@ static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value 
       for (int i = 0; s->symbols[i]; i++)
         if (strcmp(s->symbols[i], a[0].text) == 0) {
           v->str = s->symbols[i];
+          v->form = i;
           return true;
         }
       int nsym = 0;
@@ -530,15 +461,16 @@ static void check_attrs(Checker *c, Decl *d) {
   }
 }
 
-static bool has_symbol(const AttrVals *av, const char *sym) {
+/* Whether a symbol attribute holds the word numbered sym in its set. */
+static bool has_symbol(const AttrVals *av, int sym) {
   for (int i = 0; i < av->n; i++)
-    if (av->vals[i].str && strcmp(av->vals[i].str, sym) == 0) return true;
+    if (av->vals[i].form == sym) return true;
   return false;
 }
 
 static void check_council(Checker *c, Decl *d) {
-  const AttrVals *members = decl_attr(d, "members");
-  const AttrVals *chairs = decl_attr(d, "chairs");
+  const AttrVals *members = decl_attr(d, AT_COUNCIL_MEMBERS);
+  const AttrVals *chairs = decl_attr(d, AT_COUNCIL_CHAIRS);
   for (int i = 0; i < chairs->n; i++) {
     bool found = false;
     for (int j = 0; j < members->n; j++)
@@ -550,7 +482,7 @@ static void check_council(Checker *c, Decl *d) {
 }
 
 static void check_dimension(Checker *c, Decl *d) {
-  const AttrVals *groups = decl_attr(d, "groups");
+  const AttrVals *groups = decl_attr(d, AT_DIMENSION_GROUPS);
   for (int i = 0; i < groups->n; i++)
     for (int j = 0; j < i; j++)
       if (strcmp(groups->vals[i].str, groups->vals[j].str) == 0) {
@@ -563,12 +495,12 @@ static void check_dimension(Checker *c, Decl *d) {
 }
 
 static void check_indicator(Checker *c, Decl *d) {
-  const AttrVals *dir = decl_attr(d, "direction");
-  const AttrVals *base = decl_attr(d, "baseline");
-  const AttrVals *target = decl_attr(d, "target");
-  const AttrVals *ms = decl_attr(d, "milestone");
-  const AttrVals *eq = decl_attr(d, "equity");
-  const AttrVals *dis = decl_attr(d, "disaggregate");
+  const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
+  const AttrVals *base = decl_attr(d, AT_INDICATOR_BASELINE);
+  const AttrVals *target = decl_attr(d, AT_INDICATOR_TARGET);
+  const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
+  const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
+  const AttrVals *dis = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
     const char *what = target->first ? "a target" : ms->first ? "a milestone" : "an equity target";
     err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
@@ -595,7 +527,7 @@ static void check_indicator(Checker *c, Decl *d) {
       }
   }
   if (dir->n && base->n && target->n) {
-    bool up = strcmp(dir->vals[0].str, "up") == 0;
+    bool up = dir->vals[0].form == DIRECTION_UP;
     double b = base->vals[0].num, t = target->vals[0].num;
     if ((up && t < b) || (!up && t > b)) {
       Diag *g = diag_add(c->d, SEV_WARNING, target->vals[0].loc, "direction",
@@ -615,7 +547,7 @@ static void check_indicator(Checker *c, Decl *d) {
       continue;
     }
     if (e->form == EQ_GROUP) {
-      const AttrVals *groups = decl_attr(e->ref, "groups");
+      const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
       bool ok = false;
       Suggest s;
       suggest_init(&s, e->str);
@@ -632,15 +564,15 @@ static void check_indicator(Checker *c, Decl *d) {
 }
 
 static void check_activity(Checker *c, Decl *d) {
-  const AttrVals *co = decl_attr(d, "community_owner");
+  const AttrVals *co = decl_attr(d, AT_ACTIVITY_COMMUNITY_OWNER);
   for (int i = 0; i < co->n; i++) {
     Decl *p = co->vals[i].ref;
-    if (!p || has_symbol(decl_attr(p, "sector"), "community")) continue;
+    if (!p || has_symbol(decl_attr(p, AT_PARTNER_SECTOR), SECTOR_COMMUNITY)) continue;
     Diag *g = err(c, co->vals[i].loc, "community",
                   "community owner '%s' is not a community partner (its sector does not include community)", p->id);
     diag_note(c->d, g, p->id_loc, "'%s' is declared here; if it is resident-led, add community to its sector", p->id);
   }
-  const AttrVals *start = decl_attr(d, "start"), *end = decl_attr(d, "end");
+  const AttrVals *start = decl_attr(d, AT_ACTIVITY_START), *end = decl_attr(d, AT_ACTIVITY_END);
   if (start->n && end->n && period_cmp(end->vals[0].per, start->vals[0].per) < 0) {
     Diag *g = err(c, end->vals[0].loc, "period", "activity '%s' ends before it starts", d->id);
     diag_note(c->d, g, start->vals[0].loc, "it starts here");
@@ -698,7 +630,7 @@ static void formula_names(Program *p, Expr *e, Vec *out) {
 static void edges_of(CycleWalk *w, Decl *d, Vec *out) {
   out->len = 0;
   if (strcmp(w->attr, "leads_to") == 0) {
-    const AttrVals *lt = decl_attr(d, "leads_to");
+    const AttrVals *lt = decl_attr(d, AT_OUTCOME_LEADS_TO);
     for (int i = 0; i < lt->n; i++) {
       Edge *e = arena_alloc(&w->c->p->arena, sizeof *e);
       e->to = lt->vals[i].ref;
@@ -706,7 +638,7 @@ static void edges_of(CycleWalk *w, Decl *d, Vec *out) {
       vec_push(out, e);
     }
   } else {
-    const AttrVals *f = decl_attr(d, "formula");
+    const AttrVals *f = decl_attr(d, AT_INDICATOR_FORMULA);
     if (f->first) formula_names(w->c->p, f->first->expr, out);
   }
 }
@@ -881,7 +813,7 @@ void chk_run(Program *p) {
     case D_DIMENSION: check_dimension(&c, d); break;
     case D_INDICATOR: {
       check_indicator(&c, d);
-      const AttrVals *f = decl_attr(d, "formula");
+      const AttrVals *f = decl_attr(d, AT_INDICATOR_FORMULA);
       if (f->first) check_formula_expr(&c, d, f->first->expr);
       break;
     }
@@ -893,7 +825,7 @@ void chk_run(Program *p) {
       break;
     default: break;
     }
-    const AttrVals *w = decl_attr(d, "waive");
+    const AttrVals *w = decl_waivers(d);
     for (int j = 0; j < w->n; j++) {
       Loc at = w->vals[j].loc; /* the rule id, without the reason */
       at.end = at.start + (uint32_t)strlen(w->vals[j].str);

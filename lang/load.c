@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "model.h"
 #include "modules.h"
 #include "program.h"
 #include "suggest.h"
@@ -231,6 +232,7 @@ static void finish(Loader *L) {
    * the checked values they leave. */
   if (!L->p->entry_unreadable) {
     chk_run(L->p);
+    model_build(L->p);
     rules_check(L->p);
   }
   diag_sort(&L->p->diags);

@@ -73,12 +73,85 @@ typedef struct AttrSpec {
   const char *example;          /* how it is written, for messages and docs */
 } AttrSpec;
 
+/* Masks of kinds, for F_REF specs. */
+#define KB_CHARTER (1u << D_CHARTER)
+#define KB_PARTNER (1u << D_PARTNER)
+#define KB_COUNCIL (1u << D_COUNCIL)
+#define KB_DIMENSION (1u << D_DIMENSION)
+#define KB_GOAL (1u << D_GOAL)
+#define KB_OUTCOME (1u << D_OUTCOME)
+#define KB_INDICATOR (1u << D_INDICATOR)
+#define KB_ACTIVITY (1u << D_ACTIVITY)
+#define KB_RULE (1u << D_RULE)
+#define KB_VIEW (1u << D_VIEW)
+
+/* An enum per symbol set (Direction: DIRECTION_UP, DIRECTION_DOWN…), in the
+ * order of lang/schema.def; a checked F_SYMBOL value holds its word's
+ * enumerator in Value.form, and schema_<SET>[enumerator] is the word
+ * (schema_DIRECTIONS[DIRECTION_DOWN] is "down"; NULL-terminated). */
+#define SYMSET(S, T) extern const char *const schema_##S[]; typedef enum T {
+#define SYM(S, E, W) E,
+#define END_SYMSET(S, T) } T;
+#define KIND(K, n)
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF)
+#define END_KIND(K, n)
+#include "schema.def"
+#undef ATTR
+
+/* Each kind's attributes numbered from 0 in table order… */
+#undef KIND
+#undef END_KIND
+#undef SYMSET
+#undef SYM
+#undef END_SYMSET
+#define SYMSET(S, T)
+#define SYM(S, E, W)
+#define END_SYMSET(S, T)
+#define KIND(K, n) enum {
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) ATI_##K##_##ID,
+#define END_KIND(K, n) ATI_##K##_COUNT_ };
+#include "schema.def"
+#undef KIND
+#undef ATTR
+#undef END_KIND
+
+/* …and an id for each (kind, attribute): AT_INDICATOR_TARGET. The kind is in
+ * the high bits, the slot of the kind's table in the low ones. */
+#define KIND(K, n)
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) AT_##K##_##ID = (D_##K << 8) | ATI_##K##_##ID,
+#define END_KIND(K, n)
+typedef enum AttrId {
+#include "schema.def"
+  AT_NONE_ = -1
+} AttrId;
+#undef SYMSET
+#undef SYM
+#undef END_SYMSET
+#undef KIND
+#undef ATTR
+#undef END_KIND
+
+/* The kind an attribute id belongs to, and its slot in the kind's table. */
+#define ATTR_KIND(id) ((DeclKind)((unsigned)(id) >> 8))
+#define ATTR_SLOT(id) ((int)((unsigned)(id) & 0xffu))
+
+extern const AttrVals attr_absent;
+
+/* The checked values of an attribute (never NULL; n is 0 and first NULL when
+ * absent, and when d is not of the attribute's kind, so that a walk over
+ * declarations of several kinds can ask each the same). */
+static inline const AttrVals *decl_attr(const Decl *d, AttrId id) {
+  if (ATTR_KIND(id) != d->kind || !d->vals) return &attr_absent;
+  return &d->vals[ATTR_SLOT(id)];
+}
+
+/* Its waive attribute (rules and views have none: n is 0). */
+const AttrVals *decl_waivers(const Decl *d);
+
 /* The attributes of a kind; *n receives how many. */
 const AttrSpec *chk_specs(DeclKind kind, int *n);
 /* Index of attribute name in kind's table, or -1. */
 int chk_spec_index(DeclKind kind, const char *name);
-/* The checked values of an attribute (never NULL; n is 0 when absent). */
-const AttrVals *decl_attr(const Decl *d, const char *name);
 
 /* The built-in checks, for SARIF and help. */
 extern const RuleInfo chk_builtin_rules[];

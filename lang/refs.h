@@ -11,10 +11,11 @@ typedef struct RefIndex {
   Decl **from; /* the declarations referring to each, in declaration order */
 } RefIndex;
 
-/* The declarations of kind k1 or k2 whose attribute a1 or a2 (NULL: a1
- * only) names each declaration; a declaration naming one twice counts
- * once. The caller frees it with refs_free. */
-void refs_build(RefIndex *x, const Program *p, DeclKind k1, DeclKind k2, const char *a1, const char *a2);
+/* The declarations whose attribute a1 or a2 (AT_NONE_: a1 only) names each
+ * declaration (each attribute id carries its kind: AT_GOAL_INDICATOR and
+ * AT_OUTCOME_INDICATOR read goals and outcomes); a declaration naming one
+ * twice counts once. The caller frees it with refs_free. */
+void refs_build(RefIndex *x, const Program *p, AttrId a1, AttrId a2);
 void refs_free(RefIndex *x);
 
 #endif

@@ -53,48 +53,58 @@ static const Type TY_CHARTER = {T_ENT, 0, KB(D_CHARTER), NULL};
 
 /* ---- fields ---- */
 
+/* The fields of each kind, generated from lang/schema.def: the common ones,
+ * then per attribute its field (FPLAIN), its own fields (FOWN: OWN_<tag>
+ * below) or none (FNONE), then the fields derived from other declarations
+ * (DERIVED_<kind> below). */
 #define COMMON                                                                   \
-  {"id", FD_ID, &TY_STR, NULL, NULL}, {"title", FD_TITLE, &TY_STR, NULL, NULL}, {"kind", FD_KIND, &TY_STR, NULL, NULL}
-#define A(name, type) {name, FD_ATTR, &(type), NULL, NULL}
-#define NOTE_F A("note", TY_STR)
+  {"id", FD_ID, &TY_STR, NULL, NULL}, {"title", FD_TITLE, &TY_STR, NULL, NULL}, {"kind", FD_KIND, &TY_STR, NULL, NULL},
+#define OWN_baseline \
+  {"baseline", FD_BASELINE, &TY_NUM, NULL, "baseline"}, {"baseline_period", FD_BASELINE_PERIOD, &TY_PER, NULL, "baseline"},
+#define OWN_target \
+  {"target", FD_TARGET, &TY_NUM, NULL, "target"}, {"target_by", FD_TARGET_BY, &TY_PER, NULL, "target"},
+#define OWN_milestone {"milestones", FD_MILESTONES, &TY_L_MILESTONE, NULL, "milestone"},
+#define OWN_equity {"equity", FD_EQUITY, &TY_L_EQUITY, NULL, "equity"},
+#define OWN_budget \
+  {"budget", FD_BUDGET, &TY_NUM, NULL, "budget"}, {"currency", FD_CURRENCY, &TY_STR, NULL, "budget"},
+#define DERIVED_charter \
+  {"period_start", FD_PERIOD_START, &TY_PER, NULL, "period"}, {"period_end", FD_PERIOD_END, &TY_PER, NULL, "period"}
+#define DERIVED_partner                                                                                             \
+  {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"councils", FD_COUNCILS, &TY_L_COUNCIL, NULL, NULL}, \
+      {"is_community", FD_IS_COMMUNITY, &TY_BOOL, NULL, "sector"}
+#define DERIVED_council
+#define DERIVED_dimension
+#define DERIVED_goal \
+  {"outcomes", FD_OUTCOMES, &TY_L_OUTCOME, NULL, NULL}, {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}
+#define DERIVED_outcome \
+  {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"preceded_by", FD_PRECEDED_BY, &TY_L_OUTCOME, NULL, NULL}
+#define DERIVED_indicator                                                                            \
+  {"measures_of", FD_MEASURES_OF, &TY_L_OUT_GOAL, NULL, NULL},                                       \
+      {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL, "target"}
+#define DERIVED_activity
+#define DERIVED_rule
+#define DERIVED_view
 
-static const Field charter_fields[] = {
-    COMMON, A("vision", TY_STR), A("problem", TY_STR), A("region", TY_STR), A("champion", TY_PARTNER),
-    A("urgency", TY_STR), NOTE_F, {"period_start", FD_PERIOD_START, &TY_PER, NULL, "period"},
-    {"period_end", FD_PERIOD_END, &TY_PER, NULL, "period"}};
-static const Field partner_fields[] = {
-    COMMON, A("sector", TY_L_STR), A("role", TY_L_STR), A("backbone_functions", TY_L_STR),
-    A("contact", TY_STR), A("website", TY_STR), NOTE_F,
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"councils", FD_COUNCILS, &TY_L_COUNCIL, NULL, NULL},
-    {"is_community", FD_IS_COMMUNITY, &TY_BOOL, NULL, "sector"}};
-static const Field council_fields[] = {
-    COMMON, A("members", TY_L_PARTNER), A("chairs", TY_L_PARTNER), A("decides", TY_L_STR),
-    A("meets", TY_STR), NOTE_F};
-static const Field dimension_fields[] = {COMMON, A("groups", TY_L_STR), NOTE_F};
-static const Field goal_fields[] = {
-    COMMON, A("indicator", TY_L_INDICATOR), NOTE_F, {"outcomes", FD_OUTCOMES, &TY_L_OUTCOME, NULL, NULL},
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}};
-static const Field outcome_fields[] = {
-    COMMON, A("horizon", TY_STR), {"change", FD_ATTR, &TY_STR, "individual", NULL},
-    A("leads_to", TY_L_OUT_GOAL), A("indicator", TY_L_INDICATOR), A("assumption", TY_L_STR), NOTE_F,
-    {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"preceded_by", FD_PRECEDED_BY, &TY_L_OUTCOME, NULL, NULL}};
-static const Field indicator_fields[] = {
-    COMMON, A("unit", TY_STR), A("direction", TY_STR),
-    {"baseline", FD_BASELINE, &TY_NUM, NULL, "baseline"}, {"baseline_period", FD_BASELINE_PERIOD, &TY_PER, NULL, "baseline"},
-    {"target", FD_TARGET, &TY_NUM, NULL, "target"}, {"target_by", FD_TARGET_BY, &TY_PER, NULL, "target"},
-    {"milestones", FD_MILESTONES, &TY_L_MILESTONE, NULL, "milestone"}, A("source", TY_STR),
-    A("reported_by", TY_L_PARTNER), A("frequency", TY_STR), A("disaggregate", TY_L_DIMENSION),
-    {"equity", FD_EQUITY, &TY_L_EQUITY, NULL, "equity"}, A("measures", TY_STR), NOTE_F,
-    {"measures_of", FD_MEASURES_OF, &TY_L_OUT_GOAL, NULL, NULL}, {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL},
-    {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL, "target"}};
-static const Field activity_fields[] = {
-    COMMON, A("owner", TY_L_PARTNER), A("community_owner", TY_L_PARTNER), A("contributes_to", TY_L_OUT_GOAL),
-    A("metric", TY_L_INDICATOR), A("start", TY_PER), A("end", TY_PER), {"budget", FD_BUDGET, &TY_NUM, NULL, "budget"},
-    {"currency", FD_CURRENCY, &TY_STR, NULL, "budget"}, A("funded_by", TY_L_PARTNER), A("status", TY_STR), NOTE_F};
-static const Field rule_fields[] = {
-    COMMON, {"severity", FD_ATTR, &TY_STR, "error", NULL}, A("message", TY_STR), A("help", TY_STR), NOTE_F};
-static const Field view_fields[] = {
-    COMMON, {"diagram", FD_ATTR, &TY_STR, "logic", NULL}, A("focus", TY_L_OUT_GOAL), A("exclude", TY_L_DRAWN), NOTE_F};
+#define FPLAIN(name, type, dflt) {name, FD_ATTR, &type, dflt, NULL},
+#define FOWN(name, tag, dflt) OWN_##tag
+#define FNONE(name, tag, dflt)
+#define SYMSET(S, T)
+#define SYM(S, E, W)
+#define END_SYMSET(S, T)
+#define KIND(K, n) static const Field n##_fields[] = {COMMON
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) FIELD(NAME, FTYPE, FDEF)
+#define END_KIND(K, n) DERIVED_##n};
+#include "schema.def"
+#undef SYMSET
+#undef SYM
+#undef END_SYMSET
+#undef KIND
+#undef ATTR
+#undef END_KIND
+#undef FPLAIN
+#undef FOWN
+#undef FNONE
+
 static const Field milestone_fields[] = {{"value", FD_REC_VALUE, &TY_NUM, NULL, NULL}, {"by", FD_REC_BY, &TY_PER, NULL, NULL}};
 static const Field equity_fields[] = {
     {"dimension", FD_REC_DIMENSION, &TY_DIMENSION, NULL, NULL}, {"form", FD_REC_FORM, &TY_STR, NULL, NULL},
@@ -723,11 +733,11 @@ static bool compile_message(TC *t, const Value *v) {
 static Rule *compile_rule(Program *p, Decl *d) {
   Rule *r = arena_alloc(&p->arena, sizeof *r);
   r->decl = d;
-  const AttrVals *sev = decl_attr(d, "severity");
+  const AttrVals *sev = decl_attr(d, AT_RULE_SEVERITY);
   r->sev = SEV_ERROR;
   if (sev->n && strcmp(sev->vals[0].str, "warning") == 0) r->sev = SEV_WARNING;
   if (sev->n && strcmp(sev->vals[0].str, "info") == 0) r->sev = SEV_INFO;
-  const AttrVals *f = decl_attr(d, "for"), *w = decl_attr(d, "where"), *q = decl_attr(d, "require");
+  const AttrVals *f = decl_attr(d, AT_RULE_FOR), *w = decl_attr(d, AT_RULE_WHERE), *q = decl_attr(d, AT_RULE_REQUIRE);
   if (f->first) {
     r->var = f->first->var;
     r->over = f->first->expr;
@@ -759,7 +769,7 @@ static Rule *compile_rule(Program *p, Decl *d) {
   }
   Type ty = tc(t, r->require);
   need_bool(t, r->require, &ty, "'require'");
-  const AttrVals *m = decl_attr(d, "message");
+  const AttrVals *m = decl_attr(d, AT_RULE_MESSAGE);
   bool msg_ok = !m->n || compile_message(t, &m->vals[0]);
   r->ok = msg_ok && p->diags.nerrors == before;
   buf_free(&t->names[0]);

@@ -5,6 +5,7 @@
  * full tables of the indicators they name. */
 #define _POSIX_C_SOURCE 200809L
 #include "eval.h"
+#include "model.h"
 #include "present.h"
 
 #include <math.h>
@@ -75,7 +76,7 @@ static void fail(Ctx *c, StoreRc rc) {
   if (c->rc == STORE_OK) c->rc = rc;
 }
 
-static bool is_formula(const Decl *d) { return decl_attr(d, "formula")->first != NULL; }
+static bool is_formula(const Decl *d) { return indicator_view(d)->formula != NULL; }
 
 static const Table *table_of(Ctx *c, const Decl *d);
 
@@ -160,7 +161,7 @@ static int count_names(const Expr *e) {
 }
 
 static void compute_formula(Ctx *c, const Decl *d, Table *out) {
-  const Expr *e = decl_attr(d, "formula")->first->expr;
+  const Expr *e = indicator_view(d)->formula;
   int max = count_names(e), n = 0;
   if (max == 0) return;
   const Decl **ops = xmalloc((size_t)max * sizeof *ops);
@@ -321,11 +322,11 @@ static EvalStatus indicator_status(const Decl *d, EvalIndicator *e, int32_t as_o
   if (!e->has_latest) return EV_NO_DATA;
   if (meets(e->latest, e->target, e->dir)) return EV_MET;
   if (as_of > period_last_day(e->target_per)) return EV_MISSED;
-  const AttrVals *ms = decl_attr(d, "milestone");
-  Knot *k = xmalloc(((size_t)ms->n + 2) * sizeof *k);
+  const IndicatorView *v = indicator_view(d);
+  Knot *k = xmalloc(((size_t)v->nmilestones + 2) * sizeof *k);
   int n = 0;
   if (e->has_baseline) k[n++] = (Knot){period_last_day(e->baseline_per), e->baseline};
-  for (int i = 0; i < ms->n; i++) k[n++] = (Knot){period_last_day(ms->vals[i].per), ms->vals[i].num};
+  for (int i = 0; i < v->nmilestones; i++) k[n++] = (Knot){period_last_day(v->milestones[i].per), v->milestones[i].num};
   k[n++] = (Knot){period_last_day(e->target_per), e->target};
   qsort(k, (size_t)n, sizeof *k, knot_cmp);
   double want = expected_at(k, n, e->latest_t);
@@ -351,16 +352,18 @@ static double projection(const Obs *o, int n, int32_t t0) {
   return vm + sxy / sxx * ((double)t0 - tm);
 }
 
-static int32_t frequency_days(const char *f) {
-  if (strcmp(f, "weekly") == 0) return 7;
-  if (strcmp(f, "monthly") == 0) return 31;
-  if (strcmp(f, "quarterly") == 0) return 92;
-  return 366;
+static int32_t frequency_days(Frequency f) {
+  switch (f) {
+  case FREQUENCY_WEEKLY: return 7;
+  case FREQUENCY_MONTHLY: return 31;
+  case FREQUENCY_QUARTERLY: return 92;
+  default: return 366;
+  }
 }
 
 static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *line, EvalEquity *q, int32_t as_of) {
   const Decl *dim = line->ref;
-  const AttrVals *groups = decl_attr(dim, "groups");
+  const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
   *q = (EvalEquity){.line = line, .gap = NAN, .ratio = NAN, .value = NAN, .nmissing = -1, .met = TRI_NULL};
   Obs *latest = xmalloc(((size_t)groups->n + 1) * sizeof *latest);
   bool *has = xcalloc((size_t)groups->n + 1, sizeof *has);
@@ -413,11 +416,10 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   e->decl = d;
   e->progress = e->variance = e->projected = NAN;
   e->stale = e->projected_met = TRI_NULL;
-  const AttrVals *dir = decl_attr(d, "direction");
-  if (dir->n) e->dir = strcmp(dir->vals[0].str, "down") == 0 ? -1 : 1;
-  const AttrVals *b = decl_attr(d, "baseline"), *t = decl_attr(d, "target");
-  if (b->n) e->has_baseline = true, e->baseline = b->vals[0].num, e->baseline_per = b->vals[0].per;
-  if (t->n) e->has_target = true, e->target = t->vals[0].num, e->target_per = t->vals[0].per;
+  const IndicatorView *v = indicator_view(d);
+  e->dir = v->dir;
+  e->has_baseline = v->has_baseline, e->baseline = v->baseline, e->baseline_per = v->baseline_per;
+  e->has_target = v->has_target, e->target = v->target, e->target_per = v->target_by;
   int n = 0;
   Obs *o = whole_population(c, d, &n);
   e->nobs = n;
@@ -431,9 +433,8 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     e->progress = (e->latest - e->baseline) / (e->target - e->baseline);
   if (e->has_latest && e->has_target && e->target != 0) e->variance = (e->latest - e->target) / fabs(e->target);
   e->status = indicator_status(d, e, as_of);
-  const AttrVals *f = decl_attr(d, "frequency");
-  if (!f->n) e->stale = TRI_FALSE;
-  else if (e->has_latest) e->stale = (int64_t)as_of - e->latest_t > 2 * (int64_t)frequency_days(f->vals[0].str) ? TRI_TRUE : TRI_FALSE;
+  if (!v->has_frequency) e->stale = TRI_FALSE;
+  else if (e->has_latest) e->stale = (int64_t)as_of - e->latest_t > 2 * (int64_t)frequency_days(v->frequency) ? TRI_TRUE : TRI_FALSE;
   if (n >= 2 && e->has_target) {
     e->projected = projection(o, n, period_last_day(e->target_per));
     if (!isfinite(e->projected)) e->projected = NAN;
@@ -444,11 +445,10 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     if (last == prev) e->trend = TREND_FLAT;
     else if (e->dir) e->trend = (last - prev) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
   }
-  const AttrVals *eq = decl_attr(d, "equity");
-  if (eq->n) {
-    e->equity = arena_alloc(c->arena, (size_t)eq->n * sizeof *e->equity);
-    e->nequity = eq->n;
-    for (int i = 0; i < eq->n; i++) eval_equity(c, d, e, &eq->vals[i], &e->equity[i], as_of);
+  if (v->nequity) {
+    e->equity = arena_alloc(c->arena, (size_t)v->nequity * sizeof *e->equity);
+    e->nequity = v->nequity;
+    for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of);
   }
 }
 

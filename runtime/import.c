@@ -3,6 +3,7 @@
  * transaction or not at all. */
 #define _POSIX_C_SOURCE 200809L
 #include "import.h"
+#include "model.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -78,7 +79,7 @@ typedef struct Pair {
 static int cmp_pair(const void *a, const void *b) {
   const Pair *x = a, *y = b;
   int k = strcmp(x->dim->id, y->dim->id);
-  return k ? k : strcmp(decl_attr(x->dim, "groups")->vals[x->g].str, decl_attr(y->dim, "groups")->vals[y->g].str);
+  return k ? k : strcmp(decl_attr(x->dim, AT_DIMENSION_GROUPS)->vals[x->g].str, decl_attr(y->dim, AT_DIMENSION_GROUPS)->vals[y->g].str);
 }
 
 static void make_ranks(Import *im) {
@@ -93,7 +94,7 @@ static void make_ranks(Import *im) {
     const Decl *d = p->decls.items[i];
     if (d->kind == D_INDICATOR) inds[ni++] = d;
     if (d->kind != D_DIMENSION) continue;
-    const AttrVals *g = decl_attr(d, "groups");
+    const AttrVals *g = decl_attr(d, AT_DIMENSION_GROUPS);
     im->grp_rank[d->index] = xcalloc((size_t)g->n + 1, sizeof **im->grp_rank);
     for (int k = 0; k < g->n; k++) {
       if (np == cap) pairs = xrealloc(pairs, (cap = cap ? cap * 2 : 64) * sizeof *pairs);
@@ -295,7 +296,7 @@ static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
              ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
     return NULL;
   }
-  if (decl_attr(d, "formula")->first) {
+  if (indicator_view(d)->formula) {
     diag_add(&im->diags, SEV_ERROR, loc, NULL,
              "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", shown(im, f));
     return NULL;
@@ -322,7 +323,7 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
              shown(im, df));
     return false;
   }
-  const AttrVals *dis = decl_attr(r->ind, "disaggregate");
+  const AttrVals *dis = indicator_view(r->ind)->disaggregate;
   for (int i = 0; i < dis->n; i++)
     if (dis->vals[i].ref && strcmp(dis->vals[i].ref->id, df->s) == 0) r->dim = dis->vals[i].ref;
   if (!r->dim) {
@@ -355,7 +356,7 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
                r->ind->id, shown(im, df));
     return false;
   }
-  const AttrVals *groups = decl_attr(r->dim, "groups");
+  const AttrVals *groups = decl_attr(r->dim, AT_DIMENSION_GROUPS);
   for (int i = 0; i < groups->n; i++)
     if (groups->vals[i].str[0] == gf->s[0] && strcmp(groups->vals[i].str, gf->s) == 0) {
       r->grp = groups->vals[i].str;
@@ -691,7 +692,7 @@ Import *import_new(const Program *p) {
   im->inds = xmalloc(((size_t)p->decls.len + 1) * sizeof *im->inds);
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
-    if (d->kind == D_INDICATOR && !decl_attr(d, "formula")->first) im->inds[im->ninds++] = d->id;
+    if (d->kind == D_INDICATOR && !indicator_view(d)->formula) im->inds[im->ninds++] = d->id;
   }
   make_ranks(im);
   return im;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "refs.h"
 
 /* ---- values ---- */
@@ -161,18 +162,17 @@ static const AttrVals *attr_at(const Decl *d, int spec) {
  * (lang/refs.c builds the index; here its entities become values). */
 static void build_rel(Interp *I, Rel rel) {
   static const struct {
-    DeclKind k1, k2;
-    const char *a1, *a2;
+    AttrId a1, a2;
   } how[REL_COUNT] = {
-      [REL_PARTNER_ACTIVITIES] = {D_ACTIVITY, D_ACTIVITY, "owner", "community_owner"},
-      [REL_PARTNER_COUNCILS] = {D_COUNCIL, D_COUNCIL, "members", NULL},
-      [REL_LED_FROM] = {D_OUTCOME, D_OUTCOME, "leads_to", NULL},
-      [REL_CONTRIBUTORS] = {D_ACTIVITY, D_ACTIVITY, "contributes_to", NULL},
-      [REL_MEASURES_OF] = {D_GOAL, D_OUTCOME, "indicator", NULL},
-      [REL_METRIC_OF] = {D_ACTIVITY, D_ACTIVITY, "metric", NULL},
+      [REL_PARTNER_ACTIVITIES] = {AT_ACTIVITY_OWNER, AT_ACTIVITY_COMMUNITY_OWNER},
+      [REL_PARTNER_COUNCILS] = {AT_COUNCIL_MEMBERS, AT_NONE_},
+      [REL_LED_FROM] = {AT_OUTCOME_LEADS_TO, AT_NONE_},
+      [REL_CONTRIBUTORS] = {AT_ACTIVITY_CONTRIBUTES_TO, AT_NONE_},
+      [REL_MEASURES_OF] = {AT_GOAL_INDICATOR, AT_OUTCOME_INDICATOR},
+      [REL_METRIC_OF] = {AT_ACTIVITY_METRIC, AT_NONE_},
   };
   RefIndex x;
-  refs_build(&x, I->p, how[rel].k1, how[rel].k2, how[rel].a1, how[rel].a2);
+  refs_build(&x, I->p, how[rel].a1, how[rel].a2);
   int total = x.start[I->n];
   I->rel[rel].items = xmalloc((size_t)(total ? total : 1) * sizeof(Val));
   for (int k = 0; k < total; k++) I->rel[rel].items[k] = vent(x.from[k]);
@@ -247,10 +247,7 @@ static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
   case FD_HAS_TARGET: return vbool(av->n > 0);
   case FD_MILESTONES: return records(I, d, av, REC_MILESTONE);
   case FD_EQUITY: return records(I, d, av, REC_EQUITY);
-  case FD_IS_COMMUNITY:
-    for (int i = 0; i < av->n; i++)
-      if (strcmp(av->vals[i].str, "community") == 0) return vbool(true);
-    return vbool(false);
+  case FD_IS_COMMUNITY: return vbool(partner_view(d)->is_community);
   default: break;
   }
   if (!av->n) return NONE;
@@ -625,20 +622,18 @@ static void interp_init(Interp *I, Program *p) {
   I->slots = xcalloc((size_t)maxslots, sizeof(Val));
   I->stamp = xcalloc((size_t)I->n + 1, sizeof(int));
   /* Waivers inside declarations, by declaration. */
-  int waive_spec[D_KIND_COUNT];
-  for (int k = 0; k < D_KIND_COUNT; k++) waive_spec[k] = chk_spec_index((DeclKind)k, "waive");
   I->wstart = xcalloc((size_t)I->n + 1, sizeof(int));
   int total = 0;
   for (int i = 0; i < I->n; i++) {
     const Decl *d = p->decls.items[i];
     I->wstart[i] = total;
-    total += attr_at(d, waive_spec[d->kind])->n;
+    total += decl_waivers(d)->n;
   }
   I->wstart[I->n] = total;
   I->dw = xcalloc((size_t)(total ? total : 1), sizeof(DeclWaiver));
   for (int i = 0; i < I->n; i++) {
     const Decl *d = p->decls.items[i];
-    const AttrVals *w = attr_at(d, waive_spec[d->kind]);
+    const AttrVals *w = decl_waivers(d);
     for (int j = 0; j < w->n; j++) {
       I->dw[I->wstart[i] + j].rule = w->vals[j].str;
       Loc at = w->vals[j].loc; /* the rule id, without the reason */
@@ -736,7 +731,7 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   message(I, r, elem, &m);
   Diag *g = diag_add(&I->p->diags, (Severity)r->sev, loc, r->decl->id, "%s", buf_str(&m));
   buf_free(&m);
-  const AttrVals *help = decl_attr(r->decl, "help");
+  const AttrVals *help = decl_attr(r->decl, AT_RULE_HELP);
   if (help->n) g->help = help->vals[0].str;
   if (div0) diag_note(&I->p->diags, g, div0_loc, "a division by zero here gave none");
   st->findings++;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "model.h"
 #include "present.h"
 #include "render.h"
 
@@ -85,7 +86,7 @@ static void put_id(Buf *out, const char *id) {
  * on the pathway its assumptions in a tinted footer. */
 static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
   Buf *o = c->out;
-  const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, "assumption") : NULL;
+  const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, AT_OUTCOME_ASSUMPTION) : NULL;
   bool table = as && as->n > 0;
   buf_puts(o, "    ");
   put_id(o, d->id);
@@ -116,7 +117,8 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
 
 /* "nonprofit, government · backbone, funder" */
 static void partner_caption(Buf *b, const Decl *d) {
-  const AttrVals *s = decl_attr(d, "sector"), *r = decl_attr(d, "role");
+  /* the words as written, in their order: the view's masks would sort them */
+  const AttrVals *s = decl_attr(d, AT_PARTNER_SECTOR), *r = decl_attr(d, AT_PARTNER_ROLE);
   for (int i = 0; i < s->n; i++) buf_printf(b, "%s%s", i ? ", " : "", s->vals[i].str);
   for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
 }
@@ -147,7 +149,7 @@ static void put_budget(Buf *b, double x, const char *cur) {
 
 /* "active · 2024-03 to 2027-12 · 250,000 USD" */
 static void activity_caption(Buf *b, const Decl *d) {
-  const AttrVals *st = decl_attr(d, "status"), *s = decl_attr(d, "start"), *e = decl_attr(d, "end"), *bu = decl_attr(d, "budget");
+  const AttrVals *st = decl_attr(d, AT_ACTIVITY_STATUS), *s = decl_attr(d, AT_ACTIVITY_START), *e = decl_attr(d, AT_ACTIVITY_END), *bu = decl_attr(d, AT_ACTIVITY_BUDGET);
   const char *sep = "";
   if (st->n) {
     buf_puts(b, st->vals[0].str);
@@ -225,11 +227,7 @@ static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
 }
 
 /* 0 short, 1 intermediate, 2 long. */
-static int horizon_of(const Decl *outcome) {
-  const AttrVals *h = decl_attr(outcome, "horizon");
-  const char *hz = h->n ? h->vals[0].str : "short";
-  return strcmp(hz, "long") == 0 ? 2 : strcmp(hz, "intermediate") == 0 ? 1 : 0;
-}
+static int horizon_of(const Decl *outcome) { return (int)outcome_view(outcome)->horizon; }
 
 /* Whether vals[i] repeats an earlier reference of the same list. */
 static bool repeats(const AttrVals *a, int i) {
@@ -240,7 +238,7 @@ static bool repeats(const AttrVals *a, int i) {
 
 /* Edges from d's references in attribute name to the nodes drawn, one per
  * node however often the list names it. */
-static void ref_edges(Ctx *c, const Decl *d, const char *name, bool reverse, const char *attrs) {
+static void ref_edges(Ctx *c, const Decl *d, AttrId name, bool reverse, const char *attrs) {
   const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++) {
     const Decl *r = a->vals[i].ref;
@@ -258,11 +256,11 @@ typedef struct Key {
   const char *line;  /* outline or line colour */
 } Key;
 
-/* Whether the view draws an edge from a node of kind through attribute name. */
-static bool any_edge(const Ctx *c, DeclKind kind, const char *name) {
+/* Whether the view draws an edge through attribute a (of its kind's nodes). */
+static bool any_edge(const Ctx *c, AttrId a) {
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(c->p, i);
-    if (c->in[i] && d->kind == kind && render_refers_in(c->in, d, name)) return true;
+    if (c->in[i] && render_refers_in(c->in, d, a)) return true;
   }
   return false;
 }
@@ -296,7 +294,7 @@ static int overlay_count(const Ctx *c, const Decl *d, PresentRollup *ru) {
     present_rollup_add(ru, c->ind[d->index]);
     return (int)ru->worst;
   }
-  const AttrVals *a = decl_attr(d, "indicator");
+  const AttrVals *a = decl_attr(d, d->kind == D_GOAL ? AT_GOAL_INDICATOR : AT_OUTCOME_INDICATOR);
   for (int i = 0; i < a->n; i++) {
     const Decl *x = a->vals[i].ref;
     present_rollup_add(ru, x ? c->ind[x->index] : NULL);
@@ -321,8 +319,7 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
   const EvalIndicator *e = d->kind == D_INDICATOR ? c->ind[d->index] : NULL;
   if (b->len) buf_putc(b, '\n');
   if (e) {
-    const AttrVals *u = decl_attr(d, "unit");
-    const char *unit = u->n ? u->vals[0].str : "";
+    const char *unit = indicator_view(d)->unit ? indicator_view(d)->unit : "";
     char pt[16];
     if (e->has_latest) {
       present_num_unit(b, e->latest, unit);
@@ -432,7 +429,7 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   }
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
-  const AttrVals *f = decl_attr(vd, "focus");
+  const AttrVals *f = decl_attr(vd, AT_VIEW_FOCUS);
   if (f->n) {
     buf_puts(b, " \xC2\xB7 focus: ");
     bool first = true;
@@ -454,7 +451,7 @@ static void find_community_owners(Ctx *c) {
   for (int i = 0; i < c->n; i++) {
     const Decl *d = decl_at(c->p, i);
     if (d->kind != D_ACTIVITY || !c->in[i]) continue;
-    const AttrVals *a = decl_attr(d, "community_owner");
+    const AttrVals *a = activity_view(d)->community_owners;
     for (int k = 0; k < a->n; k++)
       if (a->vals[k].ref) c->community[a->vals[k].ref->index] = 1;
   }
@@ -474,14 +471,14 @@ static void put_decl_node(Ctx *c, const Decl *d) {
     if (c->community[d->index]) extra = COMMUNITY_NODE;
   } else if (d->kind == D_ACTIVITY && c->v->diagram == DG_ACCOUNTABILITY) {
     activity_caption(&cap, d);
-    if (!decl_attr(d, "community_owner")->n) {
+    if (!activity_view(d)->community_owners->n) {
       if (cap.len) buf_putc(&cap, '\n');
       buf_puts(&cap, "no community owner");
       warn = true;
     }
   } else if (d->kind == D_OUTCOME && c->v->diagram == DG_PATHWAY) {
-    const AttrVals *ch = decl_attr(d, "change");
-    if (ch->n) buf_printf(&cap, "%s change", ch->vals[0].str);
+    const OutcomeView *ov = outcome_view(d);
+    if (ov->has_change) buf_printf(&cap, "%s change", schema_CHANGES[ov->change]);
   }
   char colours[160];
   if (overlaid(c, d)) {
@@ -516,12 +513,12 @@ static void put_edges(Ctx *c) {
     const Decl *d = decl_at(c->p, i);
     if (!c->in[i]) continue;
     if (d->kind == D_ACTIVITY) {
-      ref_edges(c, d, "owner", true, OWNS_EDGE);
-      ref_edges(c, d, "community_owner", true, COMMUNITY_EDGE);
-      ref_edges(c, d, "metric", false, "color=\"" OUTPUT_LINE "\"");
-      ref_edges(c, d, "contributes_to", false, "color=\"" ACTIVITY_LINE "\"");
+      ref_edges(c, d, AT_ACTIVITY_OWNER, true, OWNS_EDGE);
+      ref_edges(c, d, AT_ACTIVITY_COMMUNITY_OWNER, true, COMMUNITY_EDGE);
+      ref_edges(c, d, AT_ACTIVITY_METRIC, false, "color=\"" OUTPUT_LINE "\"");
+      ref_edges(c, d, AT_ACTIVITY_CONTRIBUTES_TO, false, "color=\"" ACTIVITY_LINE "\"");
     } else if (d->kind == D_OUTCOME) {
-      ref_edges(c, d, "leads_to", false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
+      ref_edges(c, d, AT_OUTCOME_LEADS_TO, false, "color=\"" OUTCOME_LINE "\", penwidth=1.4");
     }
   }
 }
@@ -570,8 +567,8 @@ static void draw_logic(Ctx *c) {
                  cols[2].len > 0,
                  cols[3].len + cols[4].len + cols[5].len > 0,
                  cols[6].len > 0,
-                 any_edge(c, D_ACTIVITY, "owner"),
-                 any_edge(c, D_ACTIVITY, "community_owner")};
+                 any_edge(c, AT_ACTIVITY_OWNER),
+                 any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   put_bands(c, bands, cols, NB, false);
@@ -606,9 +603,9 @@ static void draw_pathway(Ctx *c) {
   };
   bool assumes = false;
   for (int k = 0; k < 3; k++)
-    for (int i = 0; i < rows[k].len; i++) assumes |= decl_attr(rows[k].items[i], "assumption")->n > 0;
+    for (int i = 0; i < rows[k].len; i++) assumes |= decl_attr(rows[k].items[i], AT_OUTCOME_ASSUMPTION)->n > 0;
   bool show[] = {rows[0].len + rows[1].len + rows[2].len > 0, rows[3].len > 0, assumes,
-                 any_edge(c, D_OUTCOME, "leads_to")};
+                 any_edge(c, AT_OUTCOME_LEADS_TO)};
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   put_bands(c, bands, rows, NB, true);
@@ -638,8 +635,8 @@ static void draw_accountability(Ctx *c) {
   };
   bool plain, community;
   partner_kinds(c, &cols[0], &plain, &community);
-  bool show[] = {plain, community, cols[1].len > 0, any_edge(c, D_ACTIVITY, "owner"),
-                 any_edge(c, D_ACTIVITY, "community_owner")};
+  bool show[] = {plain, community, cols[1].len > 0, any_edge(c, AT_ACTIVITY_OWNER),
+                 any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   put_bands(c, bands, cols, 2, false);

@@ -8,7 +8,6 @@
 
 #include "program.h"
 
-typedef enum Diagram { DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY } Diagram;
 
 typedef struct View {
   const char *name;  /* "logic", "pathway", "accountability" or a view's id */
@@ -29,7 +28,7 @@ unsigned char *render_select(const Program *p, const View *v);
 /* The declaration at index i of p (declaration order). */
 Decl *decl_at(const Program *p, int i);
 /* Whether attribute name of d refers to a declaration marked in in. */
-bool render_refers_in(const unsigned char *in, const Decl *d, const char *name);
+bool render_refers_in(const unsigned char *in, const Decl *d, AttrId a);
 /* The DOT of a view of a checked program (no built-in errors). */
 void render_dot(const Program *p, const View *v, Buf *out);
 /* The same with the status overlay of an evaluation (NULL: none): goals,

@@ -25,13 +25,13 @@ static bool drawable(Diagram g, DeclKind k) {
   return false;
 }
 
-static void mark_refs(Sel *c, const Decl *d, const char *name) {
+static void mark_refs(Sel *c, const Decl *d, AttrId name) {
   const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++)
     if (a->vals[i].ref) c->in[a->vals[i].ref->index] = 1;
 }
 
-bool render_refers_in(const unsigned char *in, const Decl *d, const char *name) {
+bool render_refers_in(const unsigned char *in, const Decl *d, AttrId name) {
   const AttrVals *a = decl_attr(d, name);
   for (int i = 0; i < a->n; i++)
     if (a->vals[i].ref && in[a->vals[i].ref->index]) return true;
@@ -45,7 +45,7 @@ static void select_focus(Sel *c, const AttrVals *focus) {
   int n = c->n;
   /* Who leads to each declaration. */
   RefIndex led;
-  refs_build(&led, p, D_OUTCOME, D_OUTCOME, "leads_to", NULL);
+  refs_build(&led, p, AT_OUTCOME_LEADS_TO, AT_NONE_);
   int *stack = xmalloc(((size_t)n + 1) * sizeof *stack);
   int top = 0;
   for (int k = 0; k < focus->n; k++) {
@@ -69,21 +69,21 @@ static void select_focus(Sel *c, const AttrVals *focus) {
    * metrics. */
   for (int i = 0; i < n; i++) {
     const Decl *d = decl_at(p, i);
-    if (d->kind == D_ACTIVITY && render_refers_in(c->in, d, "contributes_to")) c->in[i] = 2;
+    if (d->kind == D_ACTIVITY && render_refers_in(c->in, d, AT_ACTIVITY_CONTRIBUTES_TO)) c->in[i] = 2;
   }
   for (int i = 0; i < n; i++) {
     const Decl *d = decl_at(p, i);
     if (d->kind != D_ACTIVITY || c->in[i] != 2) continue;
-    mark_refs(c, d, "owner");
-    mark_refs(c, d, "community_owner");
-    mark_refs(c, d, "metric");
+    mark_refs(c, d, AT_ACTIVITY_OWNER);
+    mark_refs(c, d, AT_ACTIVITY_COMMUNITY_OWNER);
+    mark_refs(c, d, AT_ACTIVITY_METRIC);
   }
 }
 
 static void select_nodes(Sel *c) {
   const Program *p = c->p;
   const Decl *vd = c->v->decl;
-  const AttrVals *focus = vd ? decl_attr(vd, "focus") : NULL;
+  const AttrVals *focus = vd ? decl_attr(vd, AT_VIEW_FOCUS) : NULL;
   if (focus && focus->n > 0) {
     select_focus(c, focus);
   } else {
@@ -91,13 +91,13 @@ static void select_nodes(Sel *c) {
       const Decl *d = decl_at(p, i);
       if (d->kind == D_INDICATOR) continue;
       c->in[i] = 1;
-      if (d->kind == D_ACTIVITY) mark_refs(c, d, "metric");
+      if (d->kind == D_ACTIVITY) mark_refs(c, d, AT_ACTIVITY_METRIC);
     }
   }
   for (int i = 0; i < c->n; i++)
     if (c->in[i] && !drawable(c->v->diagram, decl_at(p, i)->kind)) c->in[i] = 0;
   if (vd) {
-    const AttrVals *ex = decl_attr(vd, "exclude");
+    const AttrVals *ex = decl_attr(vd, AT_VIEW_EXCLUDE);
     for (int k = 0; k < ex->n; k++)
       if (ex->vals[k].ref) c->in[ex->vals[k].ref->index] = 0;
   }
@@ -114,11 +114,8 @@ unsigned char *render_select(const Program *p, const View *v) {
 static const char *const BUILTIN[] = {"logic", "pathway", "accountability"};
 
 static Diagram diagram_of(const Decl *d) {
-  const AttrVals *g = decl_attr(d, "diagram");
-  if (!g->n) return DG_LOGIC;
-  for (int i = 0; i < 3; i++)
-    if (strcmp(g->vals[0].str, BUILTIN[i]) == 0) return (Diagram)i;
-  return DG_LOGIC;
+  const AttrVals *g = decl_attr(d, AT_VIEW_DIAGRAM);
+  return g->n ? (Diagram)g->vals[0].form : DG_LOGIC;
 }
 
 bool render_find_view(const Program *p, const char *name, View *out) {

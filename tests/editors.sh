@@ -1,8 +1,8 @@
 #!/bin/sh
 # Structural checks of the editor support in editors/: every reserved word
 # (the keywords table of lang/parse.c), every attribute name (the schema
-# rows of lang/check.c) and every symbol value (the symbol tables of
-# lang/check.c) appears as a whole word in each of the three grammars (Vim
+# rows of lang/schema.def) and every symbol value (the SYM rows of
+# lang/schema.def) appears as a whole word in each of the three grammars (Vim
 # syntax, Emacs mode, TextMate grammar); the VS Code files are valid JSON;
 # where Vim is installed, ':compiler charter' and ':make' read charter
 # check's diagnostics into the quickfix list; where Emacs is installed,
@@ -28,15 +28,12 @@ grammars="$vim_syntax $emacs_mode $textmate"
 # Reserved words: the rows {"word", KW_...} of the keywords table in parse.c.
 sed -n '/keywords\[\] = {/,/^};/p' "$root/lang/parse.c" |
   grep -o '{"[A-Za-z_][A-Za-z0-9_]*", *KW_' | sed 's/^{"//; s/".*//' | sort -u >reserved.txt
-# Attribute names: the schema rows {"name", F_..., ...} of check.c (NOTE and
-# WAIVE included: they are macros holding such rows).
-grep -o '{"[A-Za-z_][A-Za-z0-9_]*", *F_[A-Z_]*' "$root/lang/check.c" |
-  sed 's/^{"//; s/".*//' | sort -u >attributes.txt
-# Symbol values: the NULL-terminated tables static const char *const NAME[]
-# of check.c, which may span lines.
-sed -n '/^static const char \*const [A-Z_]*\[\] = {/,/NULL};/p' "$root/lang/check.c" |
-  sed 's/^static const char \*const [A-Z_]*\[\] = //' |
-  grep -o '"[A-Za-z_][A-Za-z0-9_]*"' | tr -d '"' | sort -u >symbols.txt
+# Attribute names: the ATTR rows of the schema table, lang/schema.def.
+grep -o '^ATTR([A-Z_]*, [A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" |
+  sed 's/.*, "//; s/"$//' | sort -u >attributes.txt
+# Symbol values: the SYM rows of the same table.
+grep -o '^SYM([A-Z_]*, [A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" |
+  sed 's/.*, "//; s/"$//' | sort -u >symbols.txt
 
 nres=$(wc -l <reserved.txt | tr -d ' ')
 nattr=$(wc -l <attributes.txt | tr -d ' ')

@@ -11,7 +11,7 @@
 ;; reserved words, declaration kinds, attribute names and symbol values;
 ;; `#' comments; indentation of 2 spaces per level of braces.
 ;;
-;; The words follow lang/parse.c (reserved words) and lang/check.c
+;; The words follow lang/parse.c (reserved words) and lang/schema.def
 ;; (attribute names, symbol values); tests/editors.sh checks that none is
 ;; missing.
 ;;

@@ -13,7 +13,7 @@
  * the full description, its help (or how to waive it) as the help. */
 static void rule_info(Program *p, const Rule *r, RuleInfo *out) {
   const Decl *d = r->decl;
-  const AttrVals *note = decl_attr(d, "note"), *help = decl_attr(d, "help");
+  const AttrVals *note = decl_attr(d, AT_RULE_NOTE), *help = decl_attr(d, AT_RULE_HELP);
   out->id = d->id;
   out->title = d->title;
   out->full = note->n ? note->vals[0].str : d->title;

@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "eval.h"
+#include "model.h"
 #include "json.h"
 #include "present.h"
 #include "suggest.h"
@@ -50,10 +51,7 @@ static void jvalue_period(Buf *b, bool has, double v, Period per) {
 static const char *direction_name(int dir) { return dir > 0 ? "up" : dir < 0 ? "down" : NULL; }
 static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form == EQ_RATIO ? "ratio" : "group"; }
 
-static const char *unit_of(const Decl *d) {
-  const AttrVals *u = decl_attr(d, "unit");
-  return u->n ? u->vals[0].str : NULL;
-}
+static const char *unit_of(const Decl *d) { return indicator_view(d)->unit; }
 
 /* One equity line as a JSON object's members and closing brace. */
 static void json_equity(Buf *b, const EvalEquity *q) {

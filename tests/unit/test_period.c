@@ -273,7 +273,7 @@ static void test_periods_in_the_checker(void **state) {
   /* A four-digit number is a year where a period is expected. */
   const Decl *b = strmap_get(&p->ids, "b");
   assert_non_null(b);
-  const AttrVals *end = decl_attr(b, "end");
+  const AttrVals *end = decl_attr(b, AT_ACTIVITY_END);
   assert_int_equal(end->n, 1);
   assert_int_equal(end->vals[0].per.kind, PER_YEAR);
   assert_int_equal(end->vals[0].per.year, 2027);

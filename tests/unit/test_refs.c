@@ -39,12 +39,12 @@ static void test_leads_to(void **state) {
   assert_int_equal(p->diags.nerrors, 0);
   RefIndex x;
   char out[64];
-  refs_build(&x, p, D_OUTCOME, D_OUTCOME, "leads_to", NULL);
+  refs_build(&x, p, AT_OUTCOME_LEADS_TO, AT_NONE_);
   assert_string_equal(ids(&x, p, "g", out), "a c");
   assert_string_equal(ids(&x, p, "c", out), "a b");
   assert_string_equal(ids(&x, p, "a", out), "");
   refs_free(&x);
-  refs_build(&x, p, D_ACTIVITY, D_ACTIVITY, "owner", "community_owner");
+  refs_build(&x, p, AT_ACTIVITY_OWNER, AT_ACTIVITY_COMMUNITY_OWNER);
   assert_string_equal(ids(&x, p, "p", out), "x");
   assert_string_equal(ids(&x, p, "q", out), "x");
   refs_free(&x);

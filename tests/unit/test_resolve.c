@@ -162,35 +162,35 @@ static void test_language_example_resolves(void **state) {
   assert_int_equal(p->charter->kind, D_CHARTER);
 
   const Decl *coaching = decl(p, "coaching");
-  const AttrVals *owner = decl_attr(coaching, "owner");
+  const AttrVals *owner = decl_attr(coaching, AT_ACTIVITY_OWNER);
   assert_int_equal(owner->n, 1);
   assert_ptr_equal(owner->vals[0].ref, decl(p, "caretrek"));
-  assert_ptr_equal(decl_attr(coaching, "community_owner")->vals[0].ref, decl(p, "ebony_heights"));
-  assert_ptr_equal(decl_attr(coaching, "contributes_to")->vals[0].ref, decl(p, "job_ready"));
-  const AttrVals *budget = decl_attr(coaching, "budget");
+  assert_ptr_equal(decl_attr(coaching, AT_ACTIVITY_COMMUNITY_OWNER)->vals[0].ref, decl(p, "ebony_heights"));
+  assert_ptr_equal(decl_attr(coaching, AT_ACTIVITY_CONTRIBUTES_TO)->vals[0].ref, decl(p, "job_ready"));
+  const AttrVals *budget = decl_attr(coaching, AT_ACTIVITY_BUDGET);
   assert_true(budget->vals[0].num == 250000.0);
   assert_string_equal(budget->vals[0].str, "USD");
-  assert_string_equal(decl_attr(coaching, "status")->vals[0].str, "active");
-  assert_int_equal(decl_attr(coaching, "start")->vals[0].per.month, 3);
+  assert_string_equal(decl_attr(coaching, AT_ACTIVITY_STATUS)->vals[0].str, "active");
+  assert_int_equal(decl_attr(coaching, AT_ACTIVITY_START)->vals[0].per.month, 3);
 
   /* leads_to reaches an outcome and a goal. */
-  assert_ptr_equal(decl_attr(decl(p, "job_ready"), "leads_to")->vals[0].ref, decl(p, "hired"));
-  assert_int_equal(decl_attr(decl(p, "hired"), "leads_to")->vals[0].ref->kind, D_GOAL);
+  assert_ptr_equal(decl_attr(decl(p, "job_ready"), AT_OUTCOME_LEADS_TO)->vals[0].ref, decl(p, "hired"));
+  assert_int_equal(decl_attr(decl(p, "hired"), AT_OUTCOME_LEADS_TO)->vals[0].ref->kind, D_GOAL);
 
   /* A list attribute spread over two lines. */
-  const AttrVals *fn = decl_attr(decl(p, "caretrek"), "backbone_functions");
+  const AttrVals *fn = decl_attr(decl(p, "caretrek"), AT_PARTNER_BACKBONE_FUNCTIONS);
   assert_int_equal(fn->n, 6);
   assert_string_equal(fn->vals[5].str, "funding");
-  assert_int_equal(decl_attr(decl(p, "steering"), "members")->n, 3);
-  assert_int_equal(decl_attr(decl(p, "city_norfolk"), "role")->n, 2);
+  assert_int_equal(decl_attr(decl(p, "steering"), AT_COUNCIL_MEMBERS)->n, 3);
+  assert_int_equal(decl_attr(decl(p, "city_norfolk"), AT_PARTNER_ROLE)->n, 2);
 
   /* The dimension comes from the standard library. */
   const Decl *race = decl(p, "race_ethnicity");
   assert_int_equal(race->kind, D_DIMENSION);
   assert_true(src_get(&p->srcs, race->id_loc.file)->is_stdlib);
   assert_string_equal(src_get(&p->srcs, race->id_loc.file)->path, "<stdlib>/dimensions.charter");
-  assert_int_equal(decl_attr(race, "groups")->n, 7);
-  const AttrVals *eq = decl_attr(decl(p, "employment_rate"), "equity");
+  assert_int_equal(decl_attr(race, AT_DIMENSION_GROUPS)->n, 7);
+  const AttrVals *eq = decl_attr(decl(p, "employment_rate"), AT_INDICATOR_EQUITY);
   assert_int_equal(eq->n, 1);
   assert_int_equal(eq->vals[0].form, EQ_GAP);
   assert_true(eq->vals[0].num == 5.0);
@@ -198,11 +198,11 @@ static void test_language_example_resolves(void **state) {
   assert_int_equal(eq->vals[0].per.year, 2028);
 
   /* The charter's range and its champion. */
-  const AttrVals *period = decl_attr(p->charter, "period");
+  const AttrVals *period = decl_attr(p->charter, AT_CHARTER_PERIOD);
   assert_int_equal(period->vals[0].per.year, 2024);
   assert_int_equal(period->vals[0].per2.year, 2030);
-  assert_ptr_equal(decl_attr(p->charter, "champion")->vals[0].ref, decl(p, "city_norfolk"));
-  assert_string_equal(decl_attr(p->charter, "problem")->vals[0].str,
+  assert_ptr_equal(decl_attr(p->charter, AT_CHARTER_CHAMPION)->vals[0].ref, decl(p, "city_norfolk"));
+  assert_string_equal(decl_attr(p->charter, AT_CHARTER_PROBLEM)->vals[0].str,
                       "Substance use disorder pushes people out of work.");
   program_free(p);
 }
@@ -214,7 +214,7 @@ static void test_forward_references(void **state) {
                     "goal g \"G\" {}\n"
                     "partner later \"Later\" { sector media }\n");
   expect_no_errors(p);
-  assert_ptr_equal(decl_attr(decl(p, "a"), "owner")->vals[0].ref, decl(p, "later"));
+  assert_ptr_equal(decl_attr(decl(p, "a"), AT_ACTIVITY_OWNER)->vals[0].ref, decl(p, "later"));
   program_free(p);
 }
 
@@ -255,7 +255,7 @@ static void test_unresolved_did_you_mean(void **state) {
   assert_null(strstr(g->msg, "did you mean"));
   assert_non_null(strstr(g->msg, "a partner"));
   assert_int_equal(count_rule(p, "unresolved"), 2);
-  assert_int_equal(decl_attr(decl(p, "a"), "owner")->n, 0);
+  assert_int_equal(decl_attr(decl(p, "a"), AT_ACTIVITY_OWNER)->n, 0);
   program_free(p);
 }
 
@@ -334,12 +334,12 @@ static void test_attribute_errors(void **state) {
   expect_diag(p, "attribute", "'meets' takes one value", 10, 46);
   assert_int_equal(count_rule(p, "attribute"), 4);
   /* A list attribute written twice appends. */
-  const AttrVals *role = decl_attr(decl(p, "pa"), "role");
+  const AttrVals *role = decl_attr(decl(p, "pa"), AT_PARTNER_ROLE);
   assert_int_equal(role->n, 2);
   assert_string_equal(role->vals[0].str, "funder");
   assert_string_equal(role->vals[1].str, "data");
   /* The good symbol of a partly bad list is kept. */
-  const AttrVals *sector = decl_attr(decl(p, "pa"), "sector");
+  const AttrVals *sector = decl_attr(decl(p, "pa"), AT_PARTNER_SECTOR);
   assert_int_equal(sector->n, 1);
   assert_string_equal(sector->vals[0].str, "community");
   program_free(p);
@@ -435,7 +435,7 @@ static void test_use_dimensions_hint(void **state) {
 
   p = load("use dimensions\ncharter \"C\" {}\nindicator i \"I\" { disaggregate race_ethnicity, gender }\n");
   expect_no_errors(p);
-  assert_int_equal(decl_attr(decl(p, "i"), "disaggregate")->n, 2);
+  assert_int_equal(decl_attr(decl(p, "i"), AT_INDICATOR_DISAGGREGATE)->n, 2);
   assert_int_equal(p->modules.len, 1);
   assert_string_equal(p->modules.items[0], "dimensions");
   program_free(p);
@@ -797,7 +797,7 @@ static void test_program_load_text_imports(void **state) {
   Program *p = program_load_text(main_path, text, strlen(text), NULL);
   expect_no_errors(p);
   assert_int_equal(p->srcs.len, 2);
-  assert_ptr_equal(decl_attr(p->charter, "champion")->vals[0].ref, decl(p, "lib"));
+  assert_ptr_equal(decl_attr(p->charter, AT_CHARTER_CHAMPION)->vals[0].ref, decl(p, "lib"));
   program_free(p);
   free(main_path);
   tmp_free(&t);

@@ -1,5 +1,5 @@
 " Vim syntax file for Charter, the language of coalitions' theories of change.
-" The words follow lang/parse.c (reserved words) and lang/check.c (attribute
+" The words follow lang/parse.c (reserved words) and lang/schema.def (attribute
 " names and symbol values); tests/editors.sh checks that none is missing.
 if exists('b:current_syntax')
   finish

@@ -1,0 +1,76 @@
+/* The typed views of lang/model.h, read from the checked values once. */
+#include "model.h"
+
+static unsigned symbol_mask(const AttrVals *av) {
+  unsigned m = 0;
+  for (int i = 0; i < av->n; i++) m |= 1u << av->vals[i].form;
+  return m;
+}
+
+static IndicatorView *indicator(Arena *a, const Decl *d) {
+  IndicatorView *v = arena_alloc(a, sizeof *v);
+  const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
+  const AttrVals *freq = decl_attr(d, AT_INDICATOR_FREQUENCY), *meas = decl_attr(d, AT_INDICATOR_MEASURES);
+  const AttrVals *base = decl_attr(d, AT_INDICATOR_BASELINE), *target = decl_attr(d, AT_INDICATOR_TARGET);
+  const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE), *eq = decl_attr(d, AT_INDICATOR_EQUITY);
+  const AttrVals *formula = decl_attr(d, AT_INDICATOR_FORMULA);
+  v->unit = unit->n ? unit->vals[0].str : NULL;
+  if (dir->n) v->dir = dir->vals[0].form == DIRECTION_DOWN ? -1 : 1;
+  if ((v->has_frequency = freq->n > 0)) v->frequency = (Frequency)freq->vals[0].form;
+  if ((v->has_measures = meas->n > 0)) v->measures = (Measures)meas->vals[0].form;
+  if ((v->has_baseline = base->n > 0)) v->baseline = base->vals[0].num, v->baseline_per = base->vals[0].per;
+  if ((v->has_target = target->n > 0)) v->target = target->vals[0].num, v->target_by = target->vals[0].per;
+  v->milestones = ms->vals;
+  v->nmilestones = ms->n;
+  v->equity = eq->vals;
+  v->nequity = eq->n;
+  v->disaggregate = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
+  v->formula = formula->first ? formula->first->expr : NULL;
+  return v;
+}
+
+static ActivityView *activity(Arena *a, const Decl *d) {
+  ActivityView *v = arena_alloc(a, sizeof *v);
+  const AttrVals *st = decl_attr(d, AT_ACTIVITY_STATUS), *start = decl_attr(d, AT_ACTIVITY_START);
+  const AttrVals *end = decl_attr(d, AT_ACTIVITY_END), *budget = decl_attr(d, AT_ACTIVITY_BUDGET);
+  v->owners = decl_attr(d, AT_ACTIVITY_OWNER);
+  v->community_owners = decl_attr(d, AT_ACTIVITY_COMMUNITY_OWNER);
+  v->metrics = decl_attr(d, AT_ACTIVITY_METRIC);
+  v->contributes_to = decl_attr(d, AT_ACTIVITY_CONTRIBUTES_TO);
+  v->funded_by = decl_attr(d, AT_ACTIVITY_FUNDED_BY);
+  if ((v->has_status = st->n > 0)) v->status = (Status)st->vals[0].form;
+  if ((v->has_start = start->n > 0)) v->start = start->vals[0].per;
+  if ((v->has_end = end->n > 0)) v->end = end->vals[0].per;
+  if ((v->has_budget = budget->n > 0)) v->budget = budget->vals[0].num, v->currency = budget->vals[0].str;
+  return v;
+}
+
+static PartnerView *partner(Arena *a, const Decl *d) {
+  PartnerView *v = arena_alloc(a, sizeof *v);
+  v->sectors = symbol_mask(decl_attr(d, AT_PARTNER_SECTOR));
+  v->roles = symbol_mask(decl_attr(d, AT_PARTNER_ROLE));
+  v->is_community = (v->sectors >> SECTOR_COMMUNITY) & 1u;
+  return v;
+}
+
+static OutcomeView *outcome(Arena *a, const Decl *d) {
+  OutcomeView *v = arena_alloc(a, sizeof *v);
+  const AttrVals *h = decl_attr(d, AT_OUTCOME_HORIZON), *ch = decl_attr(d, AT_OUTCOME_CHANGE);
+  v->horizon = h->n ? (Horizon)h->vals[0].form : HORIZON_SHORT;
+  v->has_change = ch->n > 0;
+  v->change = ch->n ? (Change)ch->vals[0].form : CHANGE_INDIVIDUAL;
+  return v;
+}
+
+void model_build(Program *p) {
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    switch (d->kind) {
+    case D_INDICATOR: d->view = indicator(&p->arena, d); break;
+    case D_ACTIVITY: d->view = activity(&p->arena, d); break;
+    case D_PARTNER: d->view = partner(&p->arena, d); break;
+    case D_OUTCOME: d->view = outcome(&p->arena, d); break;
+    default: break;
+    }
+  }
+}

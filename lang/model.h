@@ -1,0 +1,61 @@
+/* Typed views of the checked model: what an indicator, an activity, a
+ * partner or an outcome means, read once from its checked values after the
+ * built-in checks (program_load builds them), for the consumers that
+ * interpret meaning (evaluation, drawing, rules, and later the report and
+ * the export). fmt and generic walks of the schema keep reading the values
+ * through decl_attr. A view describes what was written: it is built even
+ * when the program has errors, from the values that checked. */
+#ifndef CHARTER_MODEL_H
+#define CHARTER_MODEL_H
+
+#include "program.h"
+
+typedef struct IndicatorView {
+  const char *unit;                /* NULL: none */
+  int dir;                         /* +1 up, -1 down, 0 no direction */
+  bool has_frequency;              /* frequency given */
+  Frequency frequency;             /* then: how often it is reported */
+  Measures measures;               /* RBA: how_much, how_well, better_off… */
+  bool has_measures;               /* …when given */
+  bool has_baseline, has_target;   /* given */
+  double baseline, target;         /* the values, with their periods: */
+  Period baseline_per, target_by;
+  const Value *milestones;         /* num by per, in the order written */
+  int nmilestones;
+  const Value *equity;             /* the equity lines (form, ref, str, num, per) */
+  int nequity;
+  const AttrVals *disaggregate;    /* the dimensions (refs) */
+  const Expr *formula;             /* computed from others; NULL: measured */
+} IndicatorView;
+
+typedef struct ActivityView {
+  const AttrVals *owners, *community_owners, *metrics, *contributes_to, *funded_by;
+  bool has_status, has_start, has_end, has_budget;
+  Status status;
+  Period start, end;
+  double budget;
+  const char *currency; /* with the budget */
+} ActivityView;
+
+typedef struct PartnerView {
+  unsigned sectors;   /* 1u << Sector for each sector given */
+  unsigned roles;     /* 1u << Role for each role given */
+  bool is_community;  /* sector community: a resident-led partner */
+} PartnerView;
+
+typedef struct OutcomeView {
+  Horizon horizon;    /* short when absent (only after an error) */
+  Change change;      /* individual when absent */
+  bool has_change;    /* change given */
+} OutcomeView;
+
+/* Builds the views of every declaration of p (program_load calls it). */
+void model_build(Program *p);
+
+/* The view of d, which must be of the kind named. */
+static inline const IndicatorView *indicator_view(const Decl *d) { return (const IndicatorView *)d->view; }
+static inline const ActivityView *activity_view(const Decl *d) { return (const ActivityView *)d->view; }
+static inline const PartnerView *partner_view(const Decl *d) { return (const PartnerView *)d->view; }
+static inline const OutcomeView *outcome_view(const Decl *d) { return (const OutcomeView *)d->view; }
+
+#endif
