@@ -29,6 +29,22 @@
 #undef END_KIND
 #undef schema_NOSYMS
 
+/* No kind has more attributes than check_attrs keeps counts for. */
+#define MAX_ATTRS 32
+#define SYMSET(S, T)
+#define SYM(S, E, W)
+#define END_SYMSET(S, T)
+#define KIND(K, n)
+#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF)
+#define END_KIND(K, n) _Static_assert((int)ATI_##K##_COUNT_ <= MAX_ATTRS, #n " has more attributes than MAX_ATTRS");
+#include "schema.def"
+#undef SYMSET
+#undef SYM
+#undef END_SYMSET
+#undef KIND
+#undef ATTR
+#undef END_KIND
+
 #define K(k) (1u << (k))
 
 #define SPECS(a) a, (int)(sizeof a / sizeof *a)
@@ -116,6 +132,8 @@ typedef struct Checker {
   Program *p;     /* the program */
   DiagList *d;    /* its diagnostics */
   int suggestions; /* unresolved names given a suggestion so far (capped) */
+  int *which;      /* check_attrs: the slot of each statement of a block, */
+  int nwhich;      /* reused from block to block (room for nwhich) */
 } Checker;
 
 static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -247,196 +265,220 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
 
 /* ---- matching one phrase against its form ---- */
 
-static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v) {
+/* The matchers of the forms with more to check than their shape: 1 when
+ * the phrase matched, 0 after reporting why it cannot, -1 when it does not
+ * have the form's shape (match_phrase then says how the form is written). */
+enum { MATCH_NO_SHAPE = -1, MATCH_REPORTED = 0, MATCH_OK = 1 };
+
+static int match_symbol(Checker *c, const AttrSpec *s, const Atom *a, Value *v) {
+  for (int i = 0; s->symbols[i]; i++)
+    if (strcmp(s->symbols[i], a->text) == 0) {
+      v->str = s->symbols[i];
+      v->form = i;
+      return MATCH_OK;
+    }
+  int nsym = 0;
+  while (s->symbols[nsym]) nsym++;
+  const char *best = suggest_best(a->text, s->symbols, nsym);
+  Buf b = {0};
+  symbols_text(&b, s->symbols);
+  if (best)
+    err(c, a->loc, "attribute", "unknown %s '%s'; did you mean '%s'? (%s takes %s)", s->name, a->text, best, s->name,
+        buf_str(&b));
+  else
+    err(c, a->loc, "attribute", "unknown %s '%s': %s takes %s", s->name, a->text, s->name, buf_str(&b));
+  buf_free(&b);
+  return MATCH_REPORTED;
+}
+
+static int match_equity(Checker *c, const Atom *a, Value *v) {
+  if (is_word(&a[1], "gap")) v->form = EQ_GAP;
+  else if (is_word(&a[1], "ratio")) v->form = EQ_RATIO;
+  else if (a[1].kind == ATOM_STRING) {
+    v->form = EQ_GROUP;
+    v->str = a[1].text;
+  } else return MATCH_NO_SHAPE;
+  v->num = a[2].num;
+  if (a[4].bad) return MATCH_REPORTED;
+  v->ref = resolve(c, &a[0], K(D_DIMENSION), "equity");
+  if (!v->ref) return MATCH_REPORTED;
+  if (v->form == EQ_GAP && v->num < 0) {
+    err(c, a[2].loc, "equity", "a gap limit cannot be negative");
+    return MATCH_REPORTED;
+  }
+  if (v->form == EQ_RATIO && v->num < 1) {
+    err(c, a[2].loc, "equity", "a ratio limit is at least 1 (the largest group divided by the smallest)");
+    return MATCH_REPORTED;
+  }
+  return MATCH_OK;
+}
+
+static int match_budget(Checker *c, const Atom *a, Value *v) {
+  v->num = a[0].num;
+  v->str = a[1].text;
+  const char *cur = a[1].text;
+  if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
+    err(c, a[1].loc, "attribute", "'%s' is not a currency code: write three capital letters, such as USD or EUR", cur);
+    return MATCH_REPORTED;
+  }
+  if (a[0].neg) {
+    err(c, a[0].loc, "attribute", "a budget cannot be negative");
+    return MATCH_REPORTED;
+  }
+  return MATCH_OK;
+}
+
+static int match_range(Checker *c, const Phrase *ph, Value *v) {
+  const Atom *a = ph->atoms;
+  if (!(atom_period(&a[0], &v->per) && is_word(&a[1], "to") && atom_period(&a[2], &v->per2))) return MATCH_NO_SHAPE;
+  if (a[0].bad || a[2].bad) return MATCH_REPORTED;
+  if (period_cmp(v->per, v->per2) > 0) {
+    err(c, ph->loc, "period", "the period ends (%s) before it starts (%s)", a[2].text, a[0].text);
+    return MATCH_REPORTED;
+  }
+  return MATCH_OK;
+}
+
+/* Matches one phrase against the form of its attribute: MATCH_OK with v
+ * filled in, or a reported error. */
+static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v) {
   const Atom *a = ph->atoms;
   int n = ph->n;
-  /* A string with a bad escape was reported where it stands: its value
-   * would only produce a second, misleading error. */
-  for (int i = 0; i < n; i++)
-    if (a[i].bad && a[i].kind != ATOM_PERIOD) return false;
-  v->loc = ph->loc;
   switch (s->form) {
   case F_TEXT:
-    if (n == 1 && (a[0].kind == ATOM_STRING || a[0].kind == ATOM_TEXT)) {
-      v->str = a[0].text;
-      return true;
-    }
-    break;
+    if (n != 1 || (a[0].kind != ATOM_STRING && a[0].kind != ATOM_TEXT)) break;
+    v->str = a[0].text;
+    return MATCH_OK;
   case F_STRING:
-    if (n == 1 && a[0].kind == ATOM_STRING) {
-      v->str = a[0].text;
-      return true;
-    }
-    break;
+    if (n != 1 || a[0].kind != ATOM_STRING) break;
+    v->str = a[0].text;
+    return MATCH_OK;
   case F_SYMBOL:
-    if (n == 1 && a[0].kind == ATOM_IDENT) {
-      for (int i = 0; s->symbols[i]; i++)
-        if (strcmp(s->symbols[i], a[0].text) == 0) {
-          v->str = s->symbols[i];
-          v->form = i;
-          return true;
-        }
-      int nsym = 0;
-      while (s->symbols[nsym]) nsym++;
-      const char *best = suggest_best(a[0].text, s->symbols, nsym);
-      Buf b = {0};
-      symbols_text(&b, s->symbols);
-      if (best)
-        err(c, a[0].loc, "attribute", "unknown %s '%s'; did you mean '%s'? (%s takes %s)", s->name, a[0].text, best,
-            s->name, buf_str(&b));
-      else
-        err(c, a[0].loc, "attribute", "unknown %s '%s': %s takes %s", s->name, a[0].text, s->name, buf_str(&b));
-      buf_free(&b);
-      return false;
-    }
+    if (n == 1 && a[0].kind == ATOM_IDENT) return match_symbol(c, s, &a[0], v);
     break;
   case F_REF:
-    if (n == 1 && a[0].kind == ATOM_IDENT) {
-      v->str = a[0].text;
-      v->ref = resolve(c, &a[0], s->kinds, s->name);
-      return v->ref != NULL;
-    }
-    break;
+    if (n != 1 || a[0].kind != ATOM_IDENT) break;
+    v->str = a[0].text;
+    v->ref = resolve(c, &a[0], s->kinds, s->name);
+    return v->ref ? MATCH_OK : MATCH_REPORTED;
   case F_PERIOD:
-    if (n == 1 && atom_period(&a[0], &v->per)) return !a[0].bad;
+    if (n == 1 && atom_period(&a[0], &v->per)) return a[0].bad ? MATCH_REPORTED : MATCH_OK;
     break;
   case F_RANGE:
-    if (n == 3 && atom_period(&a[0], &v->per) && is_word(&a[1], "to") && atom_period(&a[2], &v->per2)) {
-      if (a[0].bad || a[2].bad) return false;
-      if (period_cmp(v->per, v->per2) > 0) {
-        err(c, ph->loc, "period", "the period ends (%s) before it starts (%s)", a[2].text, a[0].text);
-        return false;
-      }
-      return true;
-    }
+    if (n == 3) return match_range(c, ph, v);
     break;
   case F_NUM_IN:
   case F_NUM_BY:
-    if (n == 3 && a[0].kind == ATOM_NUMBER &&
-        (s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")) && atom_period(&a[2], &v->per)) {
-      v->num = a[0].num;
-      return !a[2].bad;
-    }
-    break;
+    if (n != 3 || a[0].kind != ATOM_NUMBER || !(s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")) ||
+        !atom_period(&a[2], &v->per))
+      break;
+    v->num = a[0].num;
+    return a[2].bad ? MATCH_REPORTED : MATCH_OK;
   case F_EQUITY:
     if (n == 5 && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER && is_word(&a[3], "by") &&
-        atom_period(&a[4], &v->per)) {
-      if (is_word(&a[1], "gap")) v->form = EQ_GAP;
-      else if (is_word(&a[1], "ratio")) v->form = EQ_RATIO;
-      else if (a[1].kind == ATOM_STRING) {
-        v->form = EQ_GROUP;
-        v->str = a[1].text;
-      } else break;
-      v->num = a[2].num;
-      if (a[4].bad) return false;
-      v->ref = resolve(c, &a[0], K(D_DIMENSION), "equity");
-      if (!v->ref) return false;
-      if (v->form == EQ_GAP && v->num < 0) {
-        err(c, a[2].loc, "equity", "a gap limit cannot be negative");
-        return false;
-      }
-      if (v->form == EQ_RATIO && v->num < 1) {
-        err(c, a[2].loc, "equity", "a ratio limit is at least 1 (the largest group divided by the smallest)");
-        return false;
-      }
-      return true;
-    }
+        atom_period(&a[4], &v->per))
+      return match_equity(c, a, v);
     break;
   case F_BUDGET:
-    if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) {
-      v->num = a[0].num;
-      v->str = a[1].text;
-      const char *cur = a[1].text;
-      if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3) {
-        err(c, a[1].loc, "attribute", "'%s' is not a currency code: write three capital letters, such as USD or EUR", cur);
-        return false;
-      }
-      if (a[0].neg) {
-        err(c, a[0].loc, "attribute", "a budget cannot be negative");
-        return false;
-      }
-      return true;
-    }
+    if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) return match_budget(c, a, v);
     break;
   case F_WAIVE:
-    if (n == 2 && a[0].kind == ATOM_IDENT && a[1].kind == ATOM_STRING) {
-      v->str = a[0].text;
-      v->reason = a[1].text;
-      return true;
-    }
-    break;
-  case F_EXPR:
-    break;
+    if (n != 2 || a[0].kind != ATOM_IDENT || a[1].kind != ATOM_STRING) break;
+    v->str = a[0].text;
+    v->reason = a[1].text;
+    return MATCH_OK;
+  case F_EXPR: break;
   }
-  form_error(c, s, ph);
-  return false;
+  return MATCH_NO_SHAPE;
+}
+
+static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v) {
+  /* A string with a bad escape was reported where it stands: its value
+   * would only produce a second, misleading error. */
+  for (int i = 0; i < ph->n; i++)
+    if (ph->atoms[i].bad && ph->atoms[i].kind != ATOM_PERIOD) return false;
+  v->loc = ph->loc;
+  int m = match_form(c, s, ph, v);
+  if (m == MATCH_NO_SHAPE) form_error(c, s, ph);
+  return m == MATCH_OK;
 }
 
 /* ---- per declaration ---- */
+
+/* An attribute name the kind does not have: the nearest name (marked in
+ * suggested so that it is not also reported missing), or the list. */
+static void unknown_attr(Checker *c, const Decl *d, const Attr *a, bool *suggested) {
+  int nspecs;
+  const AttrSpec *specs = chk_specs(d->kind, &nspecs);
+  const char *names[MAX_ATTRS];
+  for (int j = 0; j < nspecs; j++) names[j] = specs[j].name;
+  const char *best = suggest_best(a->name, names, nspecs);
+  const char *kind = ast_kind_name(d->kind);
+  if (best) {
+    suggested[chk_spec_index(d->kind, best)] = true;
+    err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?", ast_article(kind), kind,
+        a->name, best);
+  } else if (a->kind != ST_ATTR || strcmp(a->name, "waive") == 0) {
+    err(c, a->name_loc, "attribute", "'%s' does not belong in %s %s", a->name, ast_article(kind), kind);
+  } else {
+    Buf b = {0};
+    for (int j = 0; j < nspecs; j++) buf_printf(&b, "%s%s", j ? ", " : "", names[j]);
+    err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; its attributes are %s", ast_article(kind), kind,
+        a->name, buf_str(&b));
+    buf_free(&b);
+  }
+}
+
+/* Whether statement a may give values to attribute spec s (slot k of d):
+ * written in the attribute's form, not repeated unless it repeats, with a
+ * value, one unless it is a list. Reports why not. */
+static bool admit_attr(Checker *c, Decl *d, const Attr *a, int k) {
+  const AttrSpec *s = &chk_specs(d->kind, &(int){0})[k];
+  bool expr_form = s->form == F_EXPR;
+  if (expr_form != (a->kind != ST_ATTR)) {
+    /* e.g. "for" written without "in", which the parser read as words. */
+    err(c, a->loc, "attribute", "'%s' is written as: %s", s->name, s->example);
+    return false;
+  }
+  AttrVals *av = &d->vals[k];
+  if (av->first && !(s->flags & (A_LIST | A_REPEAT))) {
+    Diag *g = err(c, a->name_loc, "attribute", "'%s' is given twice in %s '%s'; it takes one value", a->name,
+                  ast_kind_name(d->kind), decl_name(d));
+    diag_note(c->d, g, av->first->name_loc, "first given here");
+    return false;
+  }
+  if (!av->first) av->first = (Attr *)a;
+  if (expr_form) return true;
+  if (a->nphrases == 0) {
+    err(c, a->name_loc, "attribute", "'%s' needs a value, as in: %s", a->name, s->example);
+    return false;
+  }
+  if (a->nphrases > 1 && !(s->flags & A_LIST)) {
+    err(c, a->phrases[1].loc, "attribute", "'%s' takes one value; a comma starts a second one", a->name);
+    return false;
+  }
+  return true;
+}
 
 static void check_attrs(Checker *c, Decl *d) {
   int nspecs;
   const AttrSpec *specs = chk_specs(d->kind, &nspecs);
   d->vals = arena_alloc(&c->p->arena, (size_t)nspecs * sizeof *d->vals);
-  int counts[32] = {0};
-  bool suggested[32] = {false}; /* a misspelt name already pointed at it */
-  int *which = arena_alloc(&c->p->arena, (size_t)(d->nattrs ? d->nattrs : 1) * sizeof *which);
+  int counts[MAX_ATTRS] = {0};
+  bool suggested[MAX_ATTRS] = {false}; /* a misspelt name already pointed at it */
+  if (d->nattrs > c->nwhich) {
+    c->nwhich = d->nattrs * 2;
+    c->which = xrealloc(c->which, (size_t)c->nwhich * sizeof *c->which);
+  }
+  int *which = c->which;
   /* First pass: names, repetition, and how many values each gets. */
   for (int i = 0; i < d->nattrs; i++) {
     Attr *a = d->attrs[i];
     int k = chk_spec_index(d->kind, a->name);
     which[i] = k;
-    if (k < 0) {
-      const char *names[32];
-      for (int j = 0; j < nspecs; j++) names[j] = specs[j].name;
-      const char *best = suggest_best(a->name, names, nspecs);
-      if (best) suggested[chk_spec_index(d->kind, best)] = true;
-      bool is_expr = a->kind != ST_ATTR;
-      if (best)
-        err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?",
-            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, best);
-      else if (is_expr || strcmp(a->name, "waive") == 0)
-        err(c, a->name_loc, "attribute", "'%s' does not belong in %s %s", a->name,
-            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind));
-      else {
-        Buf b = {0};
-        for (int j = 0; j < nspecs; j++) buf_printf(&b, "%s%s", j ? ", " : "", names[j]);
-        err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; its attributes are %s",
-            ast_article(ast_kind_name(d->kind)), ast_kind_name(d->kind), a->name, buf_str(&b));
-        buf_free(&b);
-      }
-      continue;
-    }
-    const AttrSpec *s = &specs[k];
-    bool expr_form = s->form == F_EXPR;
-    if (expr_form != (a->kind != ST_ATTR)) {
-      /* e.g. "for" written without "in", which the parser read as words. */
-      err(c, a->loc, "attribute", "'%s' is written as: %s", s->name, s->example);
-      which[i] = -1;
-      continue;
-    }
-    AttrVals *av = &d->vals[k];
-    if (av->first && !(s->flags & (A_LIST | A_REPEAT))) {
-      Diag *g = err(c, a->name_loc, "attribute", "'%s' is given twice in %s '%s'; it takes one value", a->name,
-                    ast_kind_name(d->kind), decl_name(d));
-      diag_note(c->d, g, av->first->name_loc, "first given here");
-      which[i] = -1;
-      continue;
-    }
-    if (!av->first) av->first = a;
-    if (!expr_form) {
-      if (a->nphrases == 0) {
-        err(c, a->name_loc, "attribute", "'%s' needs a value, as in: %s", a->name, s->example);
-        which[i] = -1;
-        continue;
-      }
-      if (a->nphrases > 1 && !(s->flags & A_LIST)) {
-        err(c, a->phrases[1].loc, "attribute", "'%s' takes one value; a comma starts a second one", a->name);
-        which[i] = -1;
-        continue;
-      }
-      counts[k] += a->nphrases;
-    }
+    if (k < 0) unknown_attr(c, d, a, suggested);
+    else if (!admit_attr(c, d, a, k)) which[i] = -1;
+    else if (specs[k].form != F_EXPR) counts[k] += a->nphrases;
   }
   for (int k = 0; k < nspecs; k++)
     if (counts[k]) d->vals[k].vals = arena_alloc(&c->p->arena, (size_t)counts[k] * sizeof(Value));
@@ -771,7 +813,7 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
-  Checker c = {p, &p->diags, 0};
+  Checker c = {p, &p->diags, 0, NULL, 0};
   /* Ids, duplicates and the charter. */
   Decl *first_charter = NULL;
   for (int i = 0; i < p->decls.len; i++) {
@@ -805,6 +847,7 @@ void chk_run(Program *p) {
   }
   /* Attributes and references. */
   for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
+  free(c.which);
   /* Kind-specific checks. */
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];

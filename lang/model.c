@@ -37,7 +37,6 @@ static ActivityView *activity(Arena *a, const Decl *d) {
   v->community_owners = decl_attr(d, AT_ACTIVITY_COMMUNITY_OWNER);
   v->metrics = decl_attr(d, AT_ACTIVITY_METRIC);
   v->contributes_to = decl_attr(d, AT_ACTIVITY_CONTRIBUTES_TO);
-  v->funded_by = decl_attr(d, AT_ACTIVITY_FUNDED_BY);
   if ((v->has_status = st->n > 0)) v->status = (Status)st->vals[0].form;
   if ((v->has_start = start->n > 0)) v->start = start->vals[0].per;
   if ((v->has_end = end->n > 0)) v->end = end->vals[0].per;

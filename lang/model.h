@@ -29,7 +29,7 @@ typedef struct IndicatorView {
 } IndicatorView;
 
 typedef struct ActivityView {
-  const AttrVals *owners, *community_owners, *metrics, *contributes_to, *funded_by;
+  const AttrVals *owners, *community_owners, *metrics, *contributes_to; /* refs */
   bool has_status, has_start, has_end, has_budget;
   Status status;
   Period start, end;

@@ -71,6 +71,44 @@ static int write_new(const char *path, const char *text) {
   return 0;
 }
 
+/* Writes the n starter files at paths, all or none (what was written is
+ * taken back after a failure, which is reported). */
+static bool write_all(char **paths, int n, const char *source) {
+  int written = 0;
+  for (; written < n; written++) {
+    const char *path = paths[written];
+    char *text = with_source(charter_new_files[written].text, source);
+    int failed = make_parents(path) != 0 || write_new(path, text) != 0;
+    int e = errno;
+    free(text);
+    if (failed) {
+      fprintf(stderr, "charter: cannot write '%s': %s\n", path, strerror(e));
+      break;
+    }
+  }
+  if (written == n) return true;
+  for (int i = 0; i < written; i++) unlink(paths[i]);
+  fprintf(stderr, "charter: nothing written\n");
+  return false;
+}
+
+/* What was written, and what to do next. */
+static void print_next(const char *dir, int n, const char *source) {
+  printf("Created a starter coalition in %s/:\n", dir);
+  for (int i = 0; i < n; i++) printf("  %s\n", charter_new_files[i].path);
+  printf("Next: edit %s/coalition.charter, then run\n  charter check %s/coalition.charter\n", dir, dir);
+  if (*source)
+    printf("Its GitHub workflow builds charter from %s\n"
+           "(or from the repository variable CHARTER_SOURCE, when you set one).\n",
+           source);
+  else
+    printf("Before the first push, tell its GitHub workflow where to clone charter from:\n"
+           "set the repository variable CHARTER_SOURCE to the https:// address of the Git\n"
+           "repository charter came from (%s/README.md says how). Next time, charter new\n"
+           "--source URL writes it into the workflow.\n",
+           dir);
+}
+
 int cmd_new(int argc, char **argv) {
   static const struct option opts[] = {
       {"source", required_argument, NULL, 's'},
@@ -122,37 +160,11 @@ int cmd_new(int argc, char **argv) {
     status = EXIT_USAGE;
     goto cleanup;
   }
-  int written = 0;
-  for (; written < n; written++) {
-    const char *path = paths[written];
-    char *text = with_source(charter_new_files[written].text, source);
-    int failed = make_parents(path) != 0 || write_new(path, text) != 0;
-    int e = errno;
-    free(text);
-    if (failed) {
-      fprintf(stderr, "charter: cannot write '%s': %s\n", path, strerror(e));
-      break;
-    }
-  }
-  if (written < n) { /* all or nothing: take back what was written */
-    for (int i = 0; i < written; i++) unlink(paths[i]);
-    fprintf(stderr, "charter: nothing written\n");
+  if (!write_all(paths, n, source)) {
     status = EXIT_USAGE;
     goto cleanup;
   }
-  printf("Created a starter coalition in %s/:\n", dir);
-  for (int i = 0; i < n; i++) printf("  %s\n", charter_new_files[i].path);
-  printf("Next: edit %s/coalition.charter, then run\n  charter check %s/coalition.charter\n", dir, dir);
-  if (*source)
-    printf("Its GitHub workflow builds charter from %s\n"
-           "(or from the repository variable CHARTER_SOURCE, when you set one).\n",
-           source);
-  else
-    printf("Before the first push, tell its GitHub workflow where to clone charter from:\n"
-           "set the repository variable CHARTER_SOURCE to the https:// address of the Git\n"
-           "repository charter came from (%s/README.md says how). Next time, charter new\n"
-           "--source URL writes it into the workflow.\n",
-           dir);
+  print_next(dir, n, source);
 cleanup:
   for (int i = 0; i < n; i++) free(paths[i]);
   free(paths);

@@ -100,7 +100,16 @@ static int write_drawing(const Buf *result, const char *output, const char *form
   return EXIT_OK;
 }
 
-int cmd_render(int argc, char **argv) {
+/* render's arguments, checked. */
+typedef struct RenderArgs {
+  const char *view, *format, *output, *dbpath, *as_of_text, *entry;
+  int32_t as_of; /* with dbpath: the day the overlay shows */
+  bool binary;   /* png or pdf */
+} RenderArgs;
+
+/* Reads and checks the arguments; EXIT_OK, or the status of a usage error
+ * already printed. */
+static int render_args(int argc, char **argv, RenderArgs *ra) {
   static const struct option opts[] = {
       {"view", required_argument, NULL, 'v'},
       {"format", required_argument, NULL, 'T'},
@@ -109,75 +118,80 @@ int cmd_render(int argc, char **argv) {
       {"as-of", required_argument, NULL, 'a'},
       {NULL, 0, NULL, 0},
   };
-  const char *view = "logic", *format = NULL, *output = NULL, *dbpath = NULL, *as_of_text = NULL;
+  *ra = (RenderArgs){.view = "logic"};
   optind = 1;
   opterr = 0;
   int ch;
   while ((ch = getopt_long(argc, argv, ":T:o:", opts, NULL)) != -1) {
     switch (ch) {
-    case 'v': view = optarg; break;
-    case 'T': format = optarg; break;
-    case 'o': output = optarg; break;
-    case 'd': dbpath = optarg; break;
-    case 'a': as_of_text = optarg; break;
+    case 'v': ra->view = optarg; break;
+    case 'T': ra->format = optarg; break;
+    case 'o': ra->output = optarg; break;
+    case 'd': ra->dbpath = optarg; break;
+    case 'a': ra->as_of_text = optarg; break;
     default: return option_error("render", ch, argv);
     }
   }
-  if (format) {
-    const char *given = format;
-    format = format_named(given);
-    if (!format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
+  if (ra->format) {
+    const char *given = ra->format;
+    ra->format = format_named(given);
+    if (!ra->format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
   }
-  if (!format && output && strcmp(output, "-") != 0) format = format_from_name(output);
-  if (!format) format = "svg";
-  if (output && strcmp(output, "-") == 0) output = NULL;
-  if (!*view) return usage_error("render", "--view needs a view name, as in --view pathway");
-  if (as_of_text && !dbpath)
+  if (!ra->format && ra->output && strcmp(ra->output, "-") != 0) ra->format = format_from_name(ra->output);
+  if (!ra->format) ra->format = "svg";
+  if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
+  if (!*ra->view) return usage_error("render", "--view needs a view name, as in --view pathway");
+  if (ra->as_of_text && !ra->dbpath)
     return usage_error("render", "--as-of goes with --db: the status overlay is drawn from the measurement store");
-  if (dbpath && !*dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");
-  int32_t as_of;
-  int bad = parse_as_of("render", as_of_text, &as_of);
+  if (ra->dbpath && !*ra->dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");
+  int bad = parse_as_of("render", ra->as_of_text, &ra->as_of);
   if (bad) return bad;
-  if (output && !*output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
+  if (ra->output && !*ra->output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
   if (optind >= argc)
     return usage_error("render", "which program? Give the entry file, as in: charter render coalition.charter");
   if (argc - optind > 1) return usage_error("render", "render takes one entry file; imported files are read with it");
-  bool binary = strcmp(format, "png") == 0 || strcmp(format, "pdf") == 0;
-  if (!output && binary && isatty(STDOUT_FILENO))
-    return usage_error("render", "%s is binary and standard output is a terminal; write it to a file with -o", format);
+  ra->entry = argv[optind];
+  ra->binary = strcmp(ra->format, "png") == 0 || strcmp(ra->format, "pdf") == 0;
+  if (!ra->output && ra->binary && isatty(STDOUT_FILENO))
+    return usage_error("render", "%s is binary and standard output is a terminal; write it to a file with -o",
+                       ra->format);
+  return EXIT_OK;
+}
 
+int cmd_render(int argc, char **argv) {
+  RenderArgs ra;
+  int status = render_args(argc, argv, &ra);
+  if (status != EXIT_OK) return status;
   LoadOptions lo = {getenv("CHARTER_PATH")};
-  Program *p = program_load(argv[optind], &lo);
+  Program *p = program_load(ra.entry, &lo);
   Buf dot = {0}, out = {0};
-  int status = EXIT_OK;
   EvalResult ev = {0};
   View v;
   if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
-  if (!render_find_view(p, view, &v)) {
-    no_such_view(p, view);
+  if (!render_find_view(p, ra.view, &v)) {
+    no_such_view(p, ra.view);
     status = EXIT_USAGE;
     goto cleanup;
   }
-  if (output && refused_output(p, output, dbpath, format)) {
+  if (ra.output && refused_output(p, ra.output, ra.dbpath, ra.format)) {
     status = EXIT_USAGE;
     goto cleanup;
   }
-
-  if (dbpath) {
+  if (ra.dbpath) {
     char err[1024];
-    if (!eval_open_and_run(p, dbpath, as_of, &ev, err, sizeof err)) {
+    if (!eval_open_and_run(p, ra.dbpath, ra.as_of, &ev, err, sizeof err)) {
       fprintf(stderr, "charter: %s\n", err);
       status = EXIT_USAGE;
       goto cleanup;
     }
   }
-  render_dot_status(p, &v, dbpath ? &ev : NULL, &dot);
+  render_dot_status(p, &v, ra.dbpath ? &ev : NULL, &dot);
   const Buf *result = &dot;
-  if (strcmp(format, "dot") != 0) {
-    status = layout(buf_str(&dot), format, binary, &out);
+  if (strcmp(ra.format, "dot") != 0) {
+    status = layout(buf_str(&dot), ra.format, ra.binary, &out);
     result = &out;
   }
-  if (status == EXIT_OK) status = write_drawing(result, output, format, binary);
+  if (status == EXIT_OK) status = write_drawing(result, ra.output, ra.format, ra.binary);
 cleanup:
   eval_free(&ev);
   buf_free(&dot);
