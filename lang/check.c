@@ -21,29 +21,12 @@
 #define END_KIND(K, n) };
 #define schema_NOSYMS NULL
 #include "schema.def"
-#undef SYMSET
-#undef SYM
-#undef END_SYMSET
-#undef KIND
-#undef ATTR
-#undef END_KIND
 #undef schema_NOSYMS
 
 /* No kind has more attributes than check_attrs keeps counts for. */
 #define MAX_ATTRS 32
-#define SYMSET(S, T)
-#define SYM(S, E, W)
-#define END_SYMSET(S, T)
-#define KIND(K, n)
-#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF)
 #define END_KIND(K, n) _Static_assert((int)ATI_##K##_COUNT_ <= MAX_ATTRS, #n " has more attributes than MAX_ATTRS");
 #include "schema.def"
-#undef SYMSET
-#undef SYM
-#undef END_SYMSET
-#undef KIND
-#undef ATTR
-#undef END_KIND
 
 #define K(k) (1u << (k))
 

@@ -92,44 +92,21 @@ typedef struct AttrSpec {
 #define SYMSET(S, T) extern const char *const schema_##S[]; typedef enum T {
 #define SYM(S, E, W) E,
 #define END_SYMSET(S, T) } T;
-#define KIND(K, n)
-#define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF)
-#define END_KIND(K, n)
 #include "schema.def"
-#undef ATTR
 
 /* Each kind's attributes numbered from 0 in table order… */
-#undef KIND
-#undef END_KIND
-#undef SYMSET
-#undef SYM
-#undef END_SYMSET
-#define SYMSET(S, T)
-#define SYM(S, E, W)
-#define END_SYMSET(S, T)
 #define KIND(K, n) enum {
 #define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) ATI_##K##_##ID,
 #define END_KIND(K, n) ATI_##K##_COUNT_ };
 #include "schema.def"
-#undef KIND
-#undef ATTR
-#undef END_KIND
 
 /* …and an id for each (kind, attribute): AT_INDICATOR_TARGET. The kind is in
  * the high bits, the slot of the kind's table in the low ones. */
-#define KIND(K, n)
 #define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) AT_##K##_##ID = (D_##K << 8) | ATI_##K##_##ID,
-#define END_KIND(K, n)
 typedef enum AttrId {
 #include "schema.def"
   AT_NONE_ = -1
 } AttrId;
-#undef SYMSET
-#undef SYM
-#undef END_SYMSET
-#undef KIND
-#undef ATTR
-#undef END_KIND
 
 /* The kind an attribute id belongs to, and its slot in the kind's table. */
 #define ATTR_KIND(id) ((DeclKind)((unsigned)(id) >> 8))

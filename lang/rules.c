@@ -88,19 +88,10 @@ static const Type TY_CHARTER = {T_ENT, 0, KB(D_CHARTER), NULL};
 #define FPLAIN(name, type, dflt) {name, FD_ATTR, &type, dflt, NULL},
 #define FOWN(name, tag, dflt) OWN_##tag
 #define FNONE(name, tag, dflt)
-#define SYMSET(S, T)
-#define SYM(S, E, W)
-#define END_SYMSET(S, T)
 #define KIND(K, n) static const Field n##_fields[] = {COMMON
 #define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) FIELD(NAME, FTYPE, FDEF)
 #define END_KIND(K, n) DERIVED_##n};
 #include "schema.def"
-#undef SYMSET
-#undef SYM
-#undef END_SYMSET
-#undef KIND
-#undef ATTR
-#undef END_KIND
 #undef FPLAIN
 #undef FOWN
 #undef FNONE

@@ -19,14 +19,8 @@ static const struct {
   DeclKind kind;
   const char *name;
 } ids[] = {
-#define SYMSET(S, T)
-#define SYM(S, E, W)
-#define END_SYMSET(S, T)
-#define KIND(K, n)
 #define ATTR(K, ID, NAME, FORM, FLAGS, SYMS, REFS, EX, FIELD, FTYPE, FDEF) {AT_##K##_##ID, D_##K, NAME},
-#define END_KIND(K, n)
 #include "schema.def"
-#undef ATTR
 };
 
 static void test_ids_name_their_slots(void **state) {
