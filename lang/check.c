@@ -1,6 +1,7 @@
-/* The built-in checks of LANGUAGE.md section 9: each attribute matched
- * against its form, references resolved, and the structural rules (periods,
- * cycles, community owners, equity lines, directions, the charter). */
+/* The built-in checks (docs/language.md, "Built-in checks"): each attribute
+ * matched against its form, references resolved, and the structural rules
+ * (periods, cycles, community owners, equity lines, directions, the
+ * charter). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>

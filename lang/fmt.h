@@ -1,4 +1,4 @@
-/* The canonical layout of a Charter file (TOOL.md, fmt). */
+/* The canonical layout of a Charter file (docs/commands.md, "charter fmt"). */
 #ifndef CHARTER_FMT_H
 #define CHARTER_FMT_H
 

@@ -1,6 +1,6 @@
-/* The Charter grammar (LANGUAGE.md sections 2-6). Actions only build the
- * tree; errors recover at statement level inside blocks and at item level
- * (skipping the item's block) at the top. */
+/* The Charter grammar (docs/language.md, from "Files and lexical structure"
+ * to Rules). Actions only build the tree; errors recover at statement level
+ * inside blocks and at item level (skipping the item's block) at the top. */
 %code top {
 #define _POSIX_C_SOURCE 200809L
 }

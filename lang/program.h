@@ -41,7 +41,7 @@ Program *program_load(const char *path, const LoadOptions *opt);
 Program *program_load_text(const char *path, const char *text, size_t len, const LoadOptions *opt);
 void program_free(Program *p);
 
-/* ---- the attribute schema (LANGUAGE.md section 4) ---- */
+/* ---- the attribute schema (docs/language.md, "How to read the tables") ---- */
 
 typedef enum ValueForm {
   F_TEXT,    /* string or text block */

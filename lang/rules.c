@@ -1,6 +1,6 @@
 /* The rule checker: every rule's `for`, `where`, `require` and message
- * interpolations are type-checked when the program loads (LANGUAGE.md
- * section 5), and their names, fields and calls resolved once, so that the
+ * interpolations are type-checked when the program loads (docs/language.md,
+ * Rules), and their names, fields and calls resolved once, so that the
  * interpreter only evaluates. A rule that passes cannot fail at run time
  * except through data. */
 #include <stdarg.h>
@@ -512,7 +512,7 @@ static Type tc_call(TC *t, Expr *e) {
 }
 
 /* A whole number from 1000 to 9999 compared with a period: the user meant a
- * year, which an expression writes as a period (LANGUAGE.md section 2). */
+ * year, which an expression writes as a period (docs/language.md, Periods). */
 static const Expr *year_like(const Expr *e) {
   while (e->kind == E_PAREN) e = e->a;
   if (e->kind != E_NUMBER || e->num < 1000 || e->num > 9999 || e->num != (double)(int)e->num ||

@@ -1,4 +1,4 @@
-/* Rules written in Charter (LANGUAGE.md sections 5 and 6): the static types
+/* Rules written in Charter (docs/language.md, Rules): the static types
  * of expressions, the fields each kind of entity offers, and the compiled
  * form of a rule that the interpreter (runtime/interp.c) runs. The checker
  * (rules.c) type-checks every rule when a program loads and annotates its

@@ -1,8 +1,9 @@
-/* Evaluation by the definitions of TOOL.md. Stored indicators are read
- * through the primary key's index (whole-population series, and each
- * group's latest value for the equity snapshots), so eval reads only the
- * rows it needs; formula indicators are computed point by point from the
- * full tables of the indicators they name. */
+/* Evaluation by the definitions of docs/measurement.md ("What eval
+ * computes"). Stored indicators are read through the primary key's index
+ * (whole-population series, and each group's latest value for the equity
+ * snapshots), so eval reads only the rows it needs; formula indicators are
+ * computed point by point from the full tables of the indicators they
+ * name. */
 #define _POSIX_C_SOURCE 200809L
 #include "eval.h"
 #include "model.h"

@@ -1,6 +1,7 @@
 /* Evaluation: every indicator of a checked program against the store, as of
- * a day, by the definitions of TOOL.md ("Evaluation"). A number that a
- * definition leaves undefined is NAN; a three-valued flag is TRI_NULL. */
+ * a day, by the definitions of docs/measurement.md ("What eval computes").
+ * A number that a definition leaves undefined is NAN; a three-valued flag
+ * is TRI_NULL. */
 #ifndef CHARTER_EVAL_H
 #define CHARTER_EVAL_H
 

@@ -16,7 +16,8 @@
 #include "present.h"
 #include "suggest.h"
 
-/* The columns a CSV may have (TOOL.md), in the order rows are kept. */
+/* The columns a CSV may have (docs/measurement.md, "Columns"), in the order
+ * rows are kept. */
 enum { COL_INDICATOR, COL_DIMENSION, COL_GROUP, COL_PERIOD, COL_VALUE, COL_SOURCE, COL_NOTE, NCOLS };
 static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", "period", "value", "source", "note"};
 static const bool col_required[NCOLS] = {true, false, false, true, true, false, false};

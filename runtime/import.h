@@ -1,6 +1,7 @@
 /* The import engine: a set of CSV files checked against a program, every
  * row error a diagnostic (file.csv:LINE:COL), then stored through the store
- * interface in one transaction, or not at all (TOOL.md, "charter import"). */
+ * interface in one transaction, or not at all (docs/measurement.md, "The CSV
+ * files"; docs/commands.md, "charter import"). */
 #ifndef CHARTER_IMPORT_H
 #define CHARTER_IMPORT_H
 

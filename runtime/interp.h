@@ -1,6 +1,6 @@
 /* The rule interpreter: evaluates the type-checked expressions of rules
  * over the checked model and reports, per failing element, one diagnostic
- * tagged with the rule id (LANGUAGE.md sections 5 and 6). */
+ * tagged with the rule id (docs/language.md, Rules and Waivers). */
 #ifndef CHARTER_INTERP_H
 #define CHARTER_INTERP_H
 

@@ -1,6 +1,7 @@
-/* Views (LANGUAGE.md section 8): which declarations a view draws, and the
- * DOT that charter lays out with libgvc. The DOT is plain text so that
- * `render -T dot` shows exactly what is laid out, and tests can compare it. */
+/* Views (docs/language.md, Views; docs/render.md): which declarations a
+ * view draws, and the DOT that charter lays out with libgvc. The DOT is
+ * plain text so that `render -T dot` shows exactly what is laid out, and
+ * tests can compare it. */
 #ifndef CHARTER_RENDER_H
 #define CHARTER_RENDER_H
 

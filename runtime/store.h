@@ -1,5 +1,5 @@
 /* The measurement store: one database per coalition, schema version
- * STORE_VERSION (TOOL.md, "The measurement store"). A Store is a handle
+ * STORE_VERSION (docs/measurement.md, "The store"). A Store is a handle
  * whose first member points at its engine's method table, in the manner of
  * SQLite's VFS: eval, import and the status overlay call the methods and
  * know no SQL. SQLite is the one engine (store_sqlite.c). */

@@ -1,5 +1,6 @@
-/* Which declarations a view draws (LANGUAGE.md section 8), and finding a
- * view by name. Relations are walked once: no stage is quadratic. */
+/* Which declarations a view draws (docs/language.md, Views; docs/render.md),
+ * and finding a view by name. Relations are walked once: no stage is
+ * quadratic. */
 #include <stdlib.h>
 #include <string.h>
 

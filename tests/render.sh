@@ -1,7 +1,7 @@
 #!/bin/sh
-# Structural checks of `charter render` against TOOL.md's "Rendering" and
-# LANGUAGE.md section 8: well-formed SVG, the titles each view draws, PNG and
-# PDF signatures, determinism, the format an extension chooses, escaping of
+# Structural checks of `charter render` against docs/render.md and
+# docs/language.md (Views): well-formed SVG, the titles each view draws,
+# PNG and PDF signatures, determinism, the format an extension chooses, escaping of
 # hostile titles, usage errors and errors in the program, and how the output
 # file is written (whole, keeping its mode, through links, to devices). The
 # programs live in tests/golden/render_files/ (see its README).

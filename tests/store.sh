@@ -1,11 +1,11 @@
 #!/bin/sh
-# Structural checks of the measurement store (TOOL.md, "The measurement
-# store" and "CSV import"; QUALITY.md, "Robustness"): an import killed while
-# it writes leaves the store as it was; two imports at once both finish;
-# stores from a newer schema, files that are not SQLite databases and
-# databases that are not stores are refused and left byte for byte; eval
-# never creates or changes a store; the schema; re-imports and --replace;
-# a failed import leaves no database behind.
+# Structural checks of the measurement store (docs/measurement.md: "The
+# store", "The CSV files", "All or nothing", "How charter opens it"): an
+# import killed while it writes leaves the store as it was; two imports at
+# once both finish; stores from a newer schema, files that are not SQLite
+# databases and databases that are not stores are refused and left byte for
+# byte; eval never creates or changes a store; the schema; re-imports and
+# --replace; a failed import leaves no database behind.
 # Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/store.sh CHARTER_BINARY
 # (KEEP=1 keeps the scratch directory.) Needs sqlite3 (the command-line
@@ -399,7 +399,8 @@ check "schema: exactly the tables import and measurement, no other index, view o
   eval '[ "$(q "$tables")" = "import measurement" ] && [ "$(q "$others")" = 0 ]'
 strict="SELECT name || ':' || strict FROM pragma_table_list WHERE schema = 'main' AND name NOT LIKE 'sqlite%' ORDER BY name"
 check "schema: both tables are STRICT" eval '[ "$(q "$strict")" = "import:1 measurement:1" ]'
-# name|type|notnull|default|pk, one column a line, as TOOL.md declares them
+# name|type|notnull|default|pk, one column a line, as docs/measurement.md
+# ("The schema") declares them
 cols() { sql schema.db "SELECT name, type, \"notnull\", coalesce(dflt_value, '-'), pk FROM pragma_table_info('$1') ORDER BY cid"; }
 cat >import.cols <<'EOF'
 id|INTEGER|0|-|1
@@ -418,8 +419,8 @@ source|TEXT|1|''|0
 note|TEXT|1|''|0
 import_id|INTEGER|1|-|0
 EOF
-check "schema: the import table's columns are TOOL.md's" eval 'cols import | cmp -s - import.cols'
-check "schema: the measurement table's columns are TOOL.md's, primary key (indicator, dimension, grp, period_end)" \
+check "schema: the import table's columns are the documented ones" eval 'cols import | cmp -s - import.cols'
+check "schema: the measurement table's columns are the documented ones, primary key (indicator, dimension, grp, period_end)" \
   eval 'cols measurement | cmp -s - measurement.cols'
 fkeys="SELECT \"table\" || ' ' || \"from\" || ' ' || \"to\" FROM pragma_foreign_key_list('measurement')"
 check "schema: measurement.import_id references import(id)" eval '[ "$(q "$fkeys")" = "import import_id id" ]'

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Structural checks of `charter check`: the machine formats (json, sarif,
-# github) checked with jq against TOOL.md's "Diagnostics" section, exit codes
-# and colour. The programs live in tests/golden/structural/ (see its README).
+# github) checked with jq against docs/commands.md ("charter check"), exit
+# codes and colour. The programs live in tests/golden/structural/ (see its README).
 # Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/structural.sh CHARTER_BINARY
 # jq programs are single-quoted; predicates are called through check.

@@ -60,7 +60,7 @@
     "budget" "funded_by" "status" "waive"
     "severity" "for" "where" "require" "message" "help"
     "diagram" "focus" "exclude")
-  "Charter's attribute names (LANGUAGE.md section 4).")
+  "Charter's attribute names (docs/language.md, each declaration's table).")
 
 (defconst charter-connectives
   '("to" "by" "gap" "ratio")

@@ -42,11 +42,10 @@ bool color_wanted(const char *mode);
 bool color_wanted_on(const char *mode, int fd);
 /* True when a and b name the same existing file. */
 bool same_file(const char *a, const char *b);
-/* For the commands that use a program rather than check it (TOOL.md:
- * render, import, eval, report, export): when the program could not be
- * read or has built-in errors, prints the diagnostics (and, for errors,
- * "nothing WHAT: fix the errors above first") and returns its exit status;
- * else 0. */
+/* For the commands that use a program rather than check it (render, import
+ * and eval; docs/commands.md): when the program could not be read or has
+ * built-in errors, prints the diagnostics (and, for errors, "nothing WHAT:
+ * fix the errors above first") and returns its exit status; else 0. */
 struct Program;
 int program_refused(struct Program *p, const char *what);
 /* The https:// address of charter's source that charter new writes into the

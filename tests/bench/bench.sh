@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # bench.sh BUILD_DIR: times `charter check` and `charter fmt` on generated
 # programs that grow 10x at a time, and sets the results beside the goals of
-# QUALITY.md. BUILD_DIR holds charter, measure and the generator, named gen
-# or gen-bench (build/gen/ is the generated parser's directory); programs are
-# generated into BUILD_DIR/bench/SIZE/.
+# docs/HACKING.md ("Benchmarks", "Goals"). BUILD_DIR holds charter, measure
+# and the generator, named gen or gen-bench (build/gen/ is the generated
+# parser's directory); programs are generated into BUILD_DIR/bench/SIZE/.
 # Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of),
 # BENCH_RENDER="100 1000" (nodes in the logic view rendered to SVG),
 # BENCH_IMPORT=0 (skip import and eval), BENCH_IMPORT_ROWS=1000000 (rows
@@ -150,7 +150,7 @@ verdict() {
 
 big=${sizes##* }
 echo
-echo "Goals (QUALITY.md) at the largest size, $big declarations:"
+echo "Goals (docs/HACKING.md) at the largest size, $big declarations:"
 case ${ck_c[$big]} in
 0 | -) ;;
 *) echo "  (check exited ${ck_c[$big]} there, so its times are not those of a full check)" ;;
@@ -232,9 +232,9 @@ peer_table="CREATE TABLE measurement (indicator TEXT, dimension TEXT, grp TEXT,
 keyed_table="CREATE TABLE measurement (indicator TEXT NOT NULL, dimension TEXT NOT NULL, grp TEXT NOT NULL,
   period TEXT NOT NULL, value REAL NOT NULL, source TEXT NOT NULL, note TEXT NOT NULL,
   PRIMARY KEY (indicator, dimension, grp, period)) STRICT, WITHOUT ROWID;"
-# The store's schema (TOOL.md), for a stand-in database that sqlite3 fills
-# from the peer's table while `charter import` does not exist: eval's peers
-# can then be timed on the same shape of data.
+# The store's schema (docs/measurement.md, "The schema"), for a stand-in
+# database that sqlite3 fills from the peer's table while `charter import`
+# does not exist: eval's peers can then be timed on the same shape of data.
 store_schema="PRAGMA journal_mode = WAL; PRAGMA user_version = 1;
 CREATE TABLE import (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL,
   at TEXT NOT NULL) STRICT;
@@ -421,7 +421,7 @@ store_bench() {
 	done
 	echo "(group: sqlite3 -readonly, latest value per indicator by GROUP BY indicator with max(period_end);"
 	echo " latest: the same by a correlated max(period_end) subquery; ratio is eval over group)"
-	[ $standin = 0 ] || echo "note: eval's peers ran on a stand-in store that sqlite3 filled with the same rows and the schema of TOOL.md, as charter import did not"
+	[ $standin = 0 ] || echo "note: eval's peers ran on a stand-in store that sqlite3 filled with the same rows and the schema of docs/measurement.md, as charter import did not"
 
 	for n in "${sizes_i[@]}"; do
 		dir=$build/bench/import-$n
@@ -459,7 +459,7 @@ store_bench() {
 
 	big=${sizes_i[${#sizes_i[@]} - 1]}
 	echo
-	echo "Goals (QUALITY.md) at $big rows, $nind indicators:"
+	echo "Goals (docs/HACKING.md) at $big rows, $nind indicators:"
 	r=$(ratio "${im_t[$big]}" "${pi_t[$big]}")
 	[ "${im_c[$big]}" = - ] || [ "${im_c[$big]}" = 0 ] || r=-
 	if [ $have_import = 1 ]; then

@@ -1,7 +1,7 @@
 /* Diagnostics (lang/diag.c): GCC-style text with the source line and a
  * caret, notes, the 50-diagnostic cap, colour, the summary line, and the
- * machine formats JSON, SARIF 2.1.0 and GitHub annotations (TOOL.md,
- * "Diagnostics"). The machine formats are read back with a small JSON
+ * machine formats JSON, SARIF 2.1.0 and GitHub annotations (docs/commands.md,
+ * "charter check"). The machine formats are read back with a small JSON
  * parser, so the tests check content, not spacing. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>

@@ -1,9 +1,10 @@
-/* Evaluation (runtime/eval.c, TOOL.md "Evaluation") on small programs and
- * stores made here: rows are put through the store interface, eval_run is run as of
- * chosen days, and every field of each indicator (and of each equity line)
- * is compared with a line computed by hand (eval_fixture.h prints them;
- * the comments give the arithmetic). Then the formatting helpers of
- * runtime/present.c: present_num_text, present_num_short, present_day_text, the status names.
+/* Evaluation (runtime/eval.c, docs/measurement.md "What eval computes") on
+ * small programs and stores made here: rows are put through the store
+ * interface, eval_run is run as of chosen days, and every field of each
+ * indicator (and of each equity line) is compared with a line computed by hand
+ * (eval_fixture.h prints them; the comments give the arithmetic). Then the
+ * formatting helpers of runtime/present.c: present_num_text, present_num_short,
+ * present_day_text, the status names.
  *
  * Day counts used below: 2023-12-31 to 2024-12-31 is 366 days (2024 is a
  * leap year); 2024-12-31 to 2025-12-31 and 2025-12-31 to 2026-12-31 are

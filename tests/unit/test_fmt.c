@@ -1,7 +1,7 @@
-/* The formatter (lang/fmt.c): the canonical layout of TOOL.md "fmt". Every
- * case also checks that the output is a fixed point of fmt, has LF line
- * ends, one final newline and no trailing white space, and parses to the
- * same program. */
+/* The formatter (lang/fmt.c): the canonical layout of docs/commands.md,
+ * "charter fmt". Every case also checks that the output is a fixed point of
+ * fmt, has LF line ends, one final newline and no trailing white space, and
+ * parses to the same program. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -165,9 +165,10 @@ static void test_comment_between_items_of_different_kinds(void **state) {
    * between top-level items unless the previous item is a declaration:
    * "use a\n# about p\npartner p ..." stays without a blank line after
    * `use a`, and two waivers separated by a comment stay together, while
-   * without the comment fmt separates them. TOOL.md: top-level items are
-   * separated by one blank line (only consecutive import and use lines are
-   * kept together). The case after a declaration already works. */
+   * without the comment fmt separates them. docs/commands.md ("charter
+   * fmt"): top-level items are separated by one blank line (only
+   * consecutive import and use lines are kept together). The case after a
+   * declaration already works. */
   expect_fmt("use a\n# about p\npartner p \"P\" {}\n", "use a\n\n# about p\npartner p \"P\" {}\n");
   expect_fmt("waive x \"y\"\nwaive z \"w\"\n", "waive x \"y\"\n\nwaive z \"w\"\n");
   expect_fmt("waive x \"y\"\n# c\nwaive z \"w\"\n", "waive x \"y\"\n\n# c\nwaive z \"w\"\n");
@@ -202,7 +203,7 @@ static void test_blank_lines(void **state) {
 
 static void test_list_fill(void **state) {
   (void)state;
-  /* The example of LANGUAGE.md section 1. */
+  /* The backbone_functions line of docs/language.md's whole program. */
   expect_fmt("partner caretrek \"CareTrek Support Group\" { backbone_functions vision_strategy, aligned_activities, "
              "shared_measurement, public_will, policy, funding }\n",
              "partner caretrek \"CareTrek Support Group\" {\n"
@@ -362,12 +363,12 @@ static void test_text_block_values_survive(void **state) {
 
 static void test_text_block_trailing_spaces(void **state) {
   (void)state;
-  /* Regression (fixed): a text block whose value has a line ending in spaces is printed
-   * with those spaces at the end of the output line, so fmt's output has
-   * trailing white space (TOOL.md: "no trailing white space"). Here the
-   * value is "a   \nb" and fmt prints the line "    a   ". Escaping the
-   * trailing spaces (as fmt already does for lines of spaces only) would
-   * keep the value. */
+  /* Regression (fixed): a text block whose value has a line ending in spaces is
+   * printed with those spaces at the end of the output line, so fmt's output
+   * has trailing white space (docs/commands.md, "charter fmt": "no trailing
+   * white space"). Here the value is "a   \nb" and fmt prints the line
+   * "    a   ". Escaping the trailing spaces (as fmt already does for lines
+   * of spaces only) would keep the value. */
   static const char in[] = "charter \"C\" {\n  problem \"\"\"\n    a   \n    b\n    \"\"\"\n}\n";
   Parsed *a = parse(in);
   assert_string_equal(only_text(a), "a   \nb");
@@ -385,12 +386,12 @@ static void test_text_block_trailing_spaces(void **state) {
 
 static void test_nul_escape_not_dropped(void **state) {
   (void)state;
-  /* Regression (fixed): "\u{0}" names a Unicode scalar value, so the scanner accepts it
-   * (LANGUAGE.md section 2 rejects only surrogates and values above
-   * 10FFFF), but strings are NUL-terminated: "a\u{0}b" silently becomes
-   * "a", and fmt rewrites the line as `note "a"`, deleting text the user
-   * wrote. Either the escape must be an error (NUL bytes are errors in
-   * files) or the value must keep all of its characters. */
+  /* Regression (fixed): "\u{0}" names a Unicode scalar value, so the scanner
+   * accepts it (it rejects only surrogates and values above 10FFFF), but
+   * strings are NUL-terminated: "a\u{0}b" silently becomes "a", and fmt
+   * rewrites the line as `note "a"`, deleting text the user wrote. Either the
+   * escape must be an error (NUL bytes are errors in files) or the value must
+   * keep all of its characters. */
   static const char in[] = "partner p \"P\" { note \"a\\u{0}b\" }\n";
   Arena arena;
   arena_init(&arena);

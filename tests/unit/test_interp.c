@@ -1,8 +1,9 @@
 /* The rule checker and interpreter (lang/rules.c, runtime/interp.c) on small
- * programs (LANGUAGE.md sections 5 and 6). An expression's value is read
- * from the message of a failing rule, `require false` with message
- * "{EXPR}"; a condition from whether `require COND` reports anything; type
- * errors from the `type` diagnostics made at load, with their places.
+ * programs (docs/language.md, Rules and Waivers; docs/rules.md). An
+ * expression's value is read from the message of a failing rule, `require
+ * false` with message "{EXPR}"; a condition from whether `require COND` reports
+ * anything; type errors from the `type` diagnostics made at load, with their
+ * places.
  * expect_msg(BODY, "a}|{b", WANT) reads the message "{a}|{b}" (the helper
  * adds the outer braces), so one program load checks several values.
  *
@@ -87,8 +88,8 @@ static void test_logic_three_valued_with_none(void **state) {
 }
 
 /* Literal none is not a condition: and, or and not take conditions only
- * (LANGUAGE.md section 5); the three-valued logic above is for conditions
- * that turn out none at run time. */
+ * (docs/rules.md, "Operators, loosest first"); the three-valued logic
+ * above is for conditions that turn out none at run time. */
 static void test_literal_none_is_not_a_condition(void **state) {
   (void)state;
   expect_load_error(C0 "rule t \"T\" {\n  require none and false\n}\n", "type",
@@ -349,7 +350,7 @@ static void test_exists(void **state) {
              "false|false|true|false|true|false|true|true|true|false|true");
 }
 
-/* LANGUAGE.md: len counts code points. */
+/* docs/rules.md (Functions): len counts code points. */
 static void test_len_code_points(void **state) {
   (void)state;
   const char *body = C0 "partner pe \"Caf\xc3\xa9 \xf0\x9f\x98\x80\" { sector community }\n"
@@ -650,8 +651,9 @@ static void test_format_numbers(void **state) {
 /* Regression: before the fix, a number with trailing zeros prints in exponent form: 100 gives
  * "1e+02", 60 "6e+01", 250000 "2.5e+05" (put_number in interp.c tries
  * "%.*g" with growing precision, and %g switches to exponents when the
- * precision is below the number of integer digits). LANGUAGE.md asks for
- * "numbers in their shortest exact form"; docs/rules.md shows `12`. */
+ * precision is below the number of integer digits). docs/rules.md
+ * ("Messages") asks for a number "in its shortest exact form" and shows
+ * `12`. */
 static void test_format_numbers_with_trailing_zeros(void **state) {
   (void)state;
   expect_msg(C0, "10}|{60}|{100}|{120}|{1_000}|{250000}|{2 * 50}|{-300}|{1000000",
@@ -760,7 +762,7 @@ static void test_type_mixed_comparison(void **state) {
                     "'<' compares values of one type, but this compares a text with a number", 4, 20);
   expect_load_error(RULE_AT_4("charter.period_start < 2"), "type",
                     "'<' compares values of one type, but this compares a period with a number", 4, 11);
-  /* In an expression a bare year is a number (LANGUAGE.md section 2). */
+  /* In an expression a bare year is a number (docs/language.md, Periods). */
   expect_load_error(RULE_AT_4("2024 == 2024-12"), "type",
                     "'==' compares values of one type, but this compares a number with a period", 4, 11);
   expect_load_error(RULE_AT_4("pa < pa"), "type", "'<' orders numbers, texts or periods, but a partner has no order",
@@ -1103,8 +1105,8 @@ static void test_waiver_of_unknown_rule_and_builtin(void **state) {
 /* Regression: before the fix, a finding about a milestone stands inside its indicator (at the
  * milestone), yet a waiver in that indicator does not suppress it, and the
  * waiver is then reported as suppressing nothing ("rule 'm' reports nothing
- * at 'i'") although the rule did report at 'i'. LANGUAGE.md section 6: a
- * waiver inside a declaration turns the rule off "for that declaration";
+ * at 'i'") although the rule did report at 'i'. docs/language.md (Waivers):
+ * a waiver inside a declaration turns the rule off "for that declaration";
  * interp.c check_element passes no declaration to waived() for records. */
 static void test_waiver_covers_record_findings_in_its_declaration(void **state) {
   (void)state;

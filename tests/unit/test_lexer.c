@@ -1,6 +1,7 @@
 /* The scanner (lang/lexer.l and the token decoding in lang/parse.c), observed
  * through ast_parse: tokens become atoms and items; NEWLINE is emitted only
- * where LANGUAGE.md section 2 says a statement can end. */
+ * where docs/language.md ("Statements and line ends") says a statement can
+ * end. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
@@ -517,9 +518,10 @@ static void test_number_with_many_leading_zeros(void **state) {
   /* Regression (fixed): chx_number copies the digits into a 64-byte buffer before strtod
    * and silently drops the rest, so a number with few significant digits
    * but more than 63 characters gets a wrong value: 70 zeros then 1 is
-   * read as 0 (no diagnostic), as is 0.<70 zeros>1. LANGUAGE.md section 2
-   * limits significant digits only (leading zeros are not significant, and
-   * the scanner itself counts 1 significant digit here). */
+   * read as 0 (no diagnostic), as is 0.<70 zeros>1. docs/language.md
+   * (Files and lexical structure, Details) limits significant digits only
+   * (leading zeros are not significant, and the scanner itself counts 1
+   * significant digit here). */
   Buf b = {0};
   for (int i = 0; i < 70; i++) buf_putc(&b, '0');
   buf_puts(&b, "12.5");
@@ -702,8 +704,8 @@ static void test_bom_not_counted_in_columns(void **state) {
   /* Regression (fixed): the skipped byte-order mark is counted as a character, so the first
    * column after it is reported as 2 (and the caret is drawn one place to
    * the right of the token in terminals, which do not show the BOM).
-   * LANGUAGE.md section 2: a leading BOM is skipped; columns count the
-   * characters of the line from 1. */
+   * docs/language.md (Files and lexical structure, Details): a leading BOM
+   * is skipped; columns count the characters of the line from 1. */
   Parsed *p = parse("\xEF\xBB\xBF@ partner p \"P\" {}\n");
   expect_diag_at(p, "syntax", "'@'", 1, 1);
   done(p);

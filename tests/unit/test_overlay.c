@@ -1,7 +1,7 @@
-/* The status overlay of render --db (runtime/render.c, TOOL.md
- * "Rendering", docs/measurement.md), on an evaluation made with eval_run:
- * goals and outcomes take the worst status of their indicators (missed,
- * off_track, on_track, met) and say how many have none; grey when none
+/* The status overlay of render --db (runtime/render.c; docs/render.md and
+ * docs/measurement.md, "The status overlay"), on an evaluation made with
+ * eval_run: goals and outcomes take the worst status of their indicators
+ * (missed, off_track, on_track, met) and say how many have none; grey when none
  * has one, captioned "no data", "no target" (data but no target) or "no
  * indicator"; indicators are captioned with
  * latest against target and their status word; the legend lists only the

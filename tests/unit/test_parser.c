@@ -273,7 +273,8 @@ static void test_kind_names(void **state) {
   }
   assert_int_equal(ast_kind_from_name("partnr"), -1);
   assert_int_equal(ast_kind_from_name("waive"), -1);
-  /* The reserved words of LANGUAGE.md section 2, and some that are not. */
+  /* The reserved words of docs/language.md ("Reserved words"), and some that
+   * are not. */
   static const char *const reserved[] = {"charter", "import", "use", "partner", "council", "dimension", "goal",
                                          "outcome", "indicator", "activity", "rule", "view", "waive", "for",
                                          "where", "require", "formula", "and", "or", "not", "in", "none",
@@ -487,9 +488,9 @@ static void test_charter_is_a_name_in_expressions(void **state) {
   (void)state;
   /* Regression (fixed): `charter` is a reserved word and the grammar's primary takes only
    * IDENT, so `require exists(charter.vision)` is a syntax error
-   * ("unexpected 'charter'"). LANGUAGE.md section 5 lists `charter` among
-   * the names an expression may use (with fields period_start and
-   * period_end), and section 6 has rules about the charter. */
+   * ("unexpected 'charter'"). docs/language.md (Expressions) lists `charter`
+   * among the names an expression may use (with fields period_start and
+   * period_end), and docs/rules.md has standard rules about the charter. */
   expect_tree("charter.period_end", "(. charter period_end)");
   expect_tree("exists(charter.vision)", "(call exists (. charter vision))");
 }

@@ -1,6 +1,6 @@
 /* Periods (lang/period.c): parsing and validation of every form, the
- * proleptic Gregorian calendar, and comparison by last day (LANGUAGE.md
- * section 2). */
+ * proleptic Gregorian calendar, and comparison by last day
+ * (docs/language.md, Periods). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,4 +1,4 @@
-/* Views (runtime/render.c, LANGUAGE.md section 8, TOOL.md "Rendering"):
+/* Views (runtime/render.c; docs/language.md, Views; docs/render.md):
  * label text (render_html_text: escaping, line ends, control characters,
  * wrapping by columns), finding views by name, and which nodes and edges
  * render_dot draws for each diagram with and without focus and exclude.

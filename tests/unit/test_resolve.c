@@ -530,7 +530,8 @@ static void test_waivers(void **state) {
 
 static void test_messages_start_lower_case(void **state) {
   (void)state;
-  /* TOOL.md: messages start with a lower-case letter. */
+  /* docs/commands.md ("charter check"): charter's own messages start with a
+   * lower-case letter. */
   static const char *const programs[] = {
       "partner p \"P\" { sectr x; sector nonprofitt; contact \"a\"; contact \"b\" }\n",
       "charter \"A\" {}\ncharter \"B\" {}\ngoal g \"G\" {}\ngoal g \"H\" {}\n",

@@ -1,5 +1,5 @@
-/* Opening the measurement store (runtime/store_sqlite.c, TOOL.md "The
- * measurement store"): a new store is created at schema 1 (user_version,
+/* Opening the measurement store (runtime/store_sqlite.c, docs/measurement.md
+ * "The store"): a new store is created at schema 1 (user_version,
  * WAL, both tables STRICT with the documented columns, foreign keys on); a
  * store opens again in either mode; what is not a store, or is a newer
  * one, is refused with the file left byte for byte as it was and nothing

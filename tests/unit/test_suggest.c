@@ -1,6 +1,6 @@
 /* "Did you mean" (lang/suggest.c): Levenshtein distance, the budget of
  * max(1, length / 3) edits, ties to the earlier candidate, and never the
- * word itself (LANGUAGE.md section 5). */
+ * word itself (docs/HACKING.md, Layout: suggest.*). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>

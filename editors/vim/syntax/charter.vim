@@ -31,7 +31,7 @@ syn match   charterPeriod /\%(\<\%(in\|by\|to\|period\|start\|end\)\s\+\)\@<=\d\
 " A currency code after a budget amount.
 syn match   charterCurrency /\%(\d\s\+\)\@<=\<[A-Z]\{3}\>/
 
-" Reserved words (LANGUAGE.md section 2).
+" Reserved words (docs/language.md, "Reserved words").
 syn keyword charterKind      charter partner council dimension goal outcome
       \ indicator activity rule view
 syn keyword charterInclude   import use
@@ -40,7 +40,8 @@ syn keyword charterKeyword   for where require formula
 syn keyword charterOperator  and or not in
 syn keyword charterConstant  none true false
 
-" Attribute names, as the first word of a statement (LANGUAGE.md section 4).
+" Attribute names, as the first word of a statement (docs/language.md: each
+" declaration's table of attributes).
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
 
 " Words inside attribute values: to, by, gap, ratio, and the symbols.
