@@ -298,6 +298,10 @@ for build in "$@"; do
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
   run_structural "$b/charter" transcripts.sh
+  # Hostile inputs, a script per threat (docs/security.md).
+  for h in "$top"/tests/hostile/*.sh; do
+    [ -f "$h" ] && run_structural "$b/charter" "hostile/${h##*/}"
+  done
   echo "   $((pass - before_p)) passed, $((fail - before_f)) failed"
   # The sanitized build repeats the suite; UPDATE applies to the plain one only.
 done
