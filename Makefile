@@ -162,14 +162,22 @@ $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.c lang/util.h
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
+# The import engine, the store and eval on what it stored, one CSV file per
+# input, seeded with every CSV of the tree.
+FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/eval.c runtime/present.c $(GEN_SRC)
+$(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus
 	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
 	@find tests examples -name '*.csv' -size -64k -exec cp {} $(B)/fuzz/csv-corpus/ \; 2>/dev/null || true
 	cd $(B)/fuzz && ./fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 corpus
 	cd $(B)/fuzz && ./fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536 csv-corpus
+	@mkdir -p $(B)/fuzz/import-corpus && cp tests/fuzz/import-seeds/*.csv $(B)/fuzz/csv-corpus/* $(B)/fuzz/import-corpus/ 2>/dev/null || true
+	cd $(B)/fuzz && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 import-corpus
 
 # ---- set-up, demo, bench, install ----
 deps:
