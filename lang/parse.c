@@ -47,6 +47,11 @@ const char *ast_op_text(Op op) {
   return text[op];
 }
 
+_Noreturn void chx_fatal(const char *msg) {
+  fprintf(stderr, "charter: internal error in the scanner: %s\n", msg);
+  abort();
+}
+
 int chx_keyword(const char *s, size_t n) {
   if (n < 2 || n > 9) return 0;
   for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)

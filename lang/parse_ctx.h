@@ -72,6 +72,8 @@ Diag *parse_error(ParseCtx *ctx, Loc loc, const char *fmt, ...) __attribute__((f
 /* ---- called by the generated scanner (lexer.l), defined in parse.c ---- */
 
 /* The keyword token of s[0..n), or 0 for a plain name. */
+/* The scanner's fatal error: a message on stderr, then abort(). */
+_Noreturn void chx_fatal(const char *msg);
 int chx_keyword(const char *s, size_t n);
 /* The one copy of the name s[0..n) in this file. */
 const char *chx_intern(ParseCtx *ctx, const char *s, size_t n);

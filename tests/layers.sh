@@ -149,4 +149,11 @@ if [ ! -s "$tmp/system" ]; then
 elif [ "$bad" = 0 ]; then
   ok "libcharter.a needs only itself and the system libraries ($(wc -l <"$tmp/external" | tr -d ' ') uses of outside symbols)"
 fi
+# Not even the generated scanner may end the process with a status.
+exits=$(awk '$1 == "exit" || $1 == "_exit" || $1 == "_Exit" || $1 == "quick_exit" { print $2 ": " $1 }' "$tmp/external" | tr '\n' ' ')
+if [ -n "$exits" ]; then
+  not_ok "libcharter.a calls exit, which only the command line decides: $exits"
+else
+  ok "libcharter.a calls no exit(), _exit() or quick_exit()"
+fi
 finish
