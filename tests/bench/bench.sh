@@ -272,7 +272,7 @@ curve_row() {
 	printf '%-24s %7s %7s %8s %9s %9s %5s\n' "$label" "$nodes" "$edges" "$kb" "$t" "$m" "$c"
 }
 budget_bench() {
-	local want dir decls n e lim_n lim_e a o
+	local want dir decls n lim_n lim_e a o
 	read -r lim_n lim_e < <(budget_limits)
 	echo
 	echo "render time against size (logic view, -T svg; limits: $lim_n nodes, $lim_e arrows)"
