@@ -8,7 +8,7 @@
 # its arrows, and one inside the limits is laid out in bounded time.
 # The programs are generated here. Prints "ok - ..." or "not ok - ..." per
 # check, then "N passed, M failed". Usage: tests/hostile/render.sh CHARTER
-# shellcheck disable=SC2016,SC2154,SC2012
+# shellcheck disable=SC2016,SC2154,SC2012,SC2317
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/checks.sh
