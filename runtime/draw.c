@@ -82,6 +82,35 @@ static DrawStatus render_laid_out(GVC_t *gvc, Agraph_t *g, const char *format, B
   return status;
 }
 
+/* Graphviz's own iteration limits for the dot layout, set on the graph
+ * before layout (so `render -T dot` shows the DOT as charter wrote it):
+ * network simplex runs at most nslimit1 (ranking) and nslimit (x
+ * coordinates) times the number of nodes iterations, each searching at most
+ * searchsize edges (Graphviz's default, written down), and mclimit scales
+ * the crossing minimiser's passes. None of them changes the drawing of a
+ * view within the node limit of render.h; they bound the rest. A value the
+ * DOT sets itself is kept. */
+static void bound_layout(Agraph_t *g) {
+  static const struct {
+    const char *name, *value;
+  } limits[] = {
+      {"nslimit", "4"},
+      {"nslimit1", "4"},
+      {"mclimit", "1"},
+      {"searchsize", "30"},
+  };
+  for (size_t i = 0; i < sizeof limits / sizeof *limits; i++) {
+    const char *set = agget(g, (char *)limits[i].name);
+    if (!set || !*set) agattr(g, AGRAPH, (char *)limits[i].name, (char *)limits[i].value);
+  }
+}
+
+/* Lays g out with dot within the limits above; false when that failed. */
+static bool laid_out(GVC_t *gvc, Agraph_t *g) {
+  bound_layout(g);
+  return gvLayout(gvc, g, "dot") == 0;
+}
+
 DrawStatus draw_dot(const char *dot, const char *format, bool cairo, Buf *out, Buf *why) {
   buf_free(&gv_errors);
   agseterr(AGERR); /* warnings (font substitutions) are not the user's concern */
@@ -96,7 +125,7 @@ DrawStatus draw_dot(const char *dot, const char *format, bool cairo, Buf *out, B
     buf_puts(why, "internal error: Graphviz could not read the generated DOT: ");
     gv_said(why);
     status = DRAW_BAD_DOT;
-  } else if (gvLayout(gvc, g, "dot") != 0) {
+  } else if (!laid_out(gvc, g)) {
     buf_puts(why, "Graphviz could not lay out the view: ");
     gv_said(why);
     status = DRAW_NO_LAYOUT;

@@ -70,6 +70,9 @@ typedef struct Ctx {
   Buf *out;
   const EvalResult *ev;     /* the status overlay, or NULL */
   const EvalIndicator **ind; /* ind[d->index]: an indicator's evaluation (with ev) */
+  unsigned *seen;     /* seen[d->index] == stamp: named earlier in the list at hand */
+  unsigned stamp;     /* one per list walked (first_refs) */
+  long edges;         /* with out NULL: the arrows counted (render_size) */
 } Ctx;
 
 /* ---- drawing ---- */
@@ -218,6 +221,10 @@ static void band_close(Ctx *c, int k, const Vec *members) {
 
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
   Buf *o = c->out;
+  if (!o) { /* counting (render_size) */
+    c->edges++;
+    return;
+  }
   buf_puts(o, "  ");
   put_id(o, a->id);
   buf_puts(o, " -> ");
@@ -229,20 +236,31 @@ static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
 /* 0 short, 1 intermediate, 2 long. */
 static int horizon_of(const Decl *outcome) { return (int)outcome_view(outcome)->horizon; }
 
-/* Whether vals[i] repeats an earlier reference of the same list. */
-static bool repeats(const AttrVals *a, int i) {
-  for (int k = 0; k < i; k++)
-    if (a->vals[k].ref == a->vals[i].ref) return true;
-  return false;
+/* Starts a walk of one reference list: first_ref then says whether a
+ * reference is the first of that list to name its declaration. A stamp per
+ * declaration, not a pairwise test, so a list of any length is walked in
+ * linear time. */
+static void first_refs(Ctx *c) {
+  if (++c->stamp == 0) { /* wrapped: clear and start again */
+    memset(c->seen, 0, ((size_t)c->n + 1) * sizeof *c->seen);
+    c->stamp = 1;
+  }
+}
+
+static bool first_ref(Ctx *c, const Decl *r) {
+  if (c->seen[r->index] == c->stamp) return false;
+  c->seen[r->index] = c->stamp;
+  return true;
 }
 
 /* Edges from d's references in attribute name to the nodes drawn, one per
  * node however often the list names it. */
 static void ref_edges(Ctx *c, const Decl *d, AttrId name, bool reverse, const char *attrs) {
   const AttrVals *a = decl_attr(d, name);
+  first_refs(c);
   for (int i = 0; i < a->n; i++) {
     const Decl *r = a->vals[i].ref;
-    if (!r || !c->in[r->index] || repeats(a, i)) continue;
+    if (!r || !c->in[r->index] || !first_ref(c, r)) continue;
     if (reverse) put_edge(c, r, d, attrs);
     else put_edge(c, d, r, attrs);
   }
@@ -433,8 +451,9 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   if (f->n) {
     buf_puts(b, " \xC2\xB7 focus: ");
     bool first = true;
+    first_refs(c);
     for (int i = 0; i < f->n; i++) {
-      if (!f->vals[i].ref || repeats(f, i)) continue;
+      if (!f->vals[i].ref || !first_ref(c, f->vals[i].ref)) continue;
       buf_puts(b, first ? "" : "; ");
       buf_puts(b, title_of(f->vals[i].ref));
       first = false;
@@ -647,8 +666,22 @@ static void draw_accountability(Ctx *c) {
 
 void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p, v, NULL, out); }
 
+/* A context for drawing v (out: the DOT; NULL to count only). */
+static Ctx ctx_open(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
+  size_t n = (size_t)p->decls.len + 1;
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0};
+  return c;
+}
+
+static void ctx_close(Ctx *c) {
+  free(c->in);
+  free(c->community);
+  free(c->ind);
+  free(c->seen);
+}
+
 void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
-  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc((size_t)p->decls.len + 1, 1), out, ev, NULL};
+  Ctx c = ctx_open(p, v, ev, out);
   if (ev) {
     c.ind = xcalloc((size_t)p->decls.len + 1, sizeof *c.ind);
     for (int i = 0; i < ev->n; i++) c.ind[ev->inds[i].decl->index] = &ev->inds[i];
@@ -660,8 +693,25 @@ void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Bu
   case DG_ACCOUNTABILITY: draw_accountability(&c); break;
   }
   buf_puts(out, "}\n");
-  free(c.in);
-  free(c.community);
-  free(c.ind);
+  ctx_close(&c);
 }
 
+RenderSize render_size(const Program *p, const View *v) {
+  Ctx c = ctx_open(p, v, NULL, NULL);
+  RenderSize size = {0, 0};
+  for (int i = 0; i < c.n; i++) size.nodes += c.in[i] != 0;
+  put_edges(&c); /* counts, with no output */
+  size.edges = c.edges;
+  ctx_close(&c);
+  return size;
+}
+
+const char *render_focus_example(const Program *p) {
+  const Decl *outcome = NULL;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = decl_at(p, i);
+    if (d->kind == D_GOAL) return d->id;
+    if (d->kind == D_OUTCOME && !outcome) outcome = d;
+  }
+  return outcome ? outcome->id : NULL;
+}

@@ -38,6 +38,24 @@ void render_dot(const Program *p, const View *v, Buf *out);
 struct EvalResult;
 void render_dot_status(const Program *p, const View *v, const struct EvalResult *ev, Buf *out);
 
+/* The size of a view as laid out: the declarations it draws (nodes) and
+ * the arrows between them (edges), headings and legend aside. Counted
+ * from the model, without writing the DOT, in time linear in the program. */
+typedef struct RenderSize {
+  long nodes, edges;
+} RenderSize;
+RenderSize render_size(const Program *p, const View *v);
+/* The layout budget (docs/render.md, "How big a view may be"; the front
+ * end enforces it): the largest view laid out unless the user raises the
+ * limits. Chosen by measurement (make bench, "render time against size"):
+ * the benchmark's generated programs draw about 2.3 arrows per node, so
+ * its 2,000-node logic model (4,645 arrows) is inside, and lays out in
+ * seconds, as do the worst shapes at the limits. */
+enum { RENDER_MAX_NODES = 2000, RENDER_MAX_EDGES = 5000 };
+/* The id of a goal (else an outcome) of p, for a message's example of a
+ * view with focus, or NULL when p has neither. */
+const char *render_focus_example(const Program *p);
+
 /* Appends s as text of an HTML-like label: markup characters become
  * entities, a backslash is doubled (Graphviz expands \N and the like even
  * there), a line end becomes <BR/>, other control characters a space, and

@@ -103,9 +103,61 @@ static int write_drawing(const Buf *result, const char *output, const char *form
 /* render's arguments, checked. */
 typedef struct RenderArgs {
   const char *view, *format, *output, *dbpath, *as_of_text, *entry;
-  int32_t as_of; /* with dbpath: the day the overlay shows */
-  bool binary;   /* png or pdf */
+  int32_t as_of;             /* with dbpath: the day the overlay shows */
+  bool binary;               /* png or pdf */
+  long max_nodes, max_edges; /* the layout budget; 0: no limit */
 } RenderArgs;
+
+/* --max-nodes or --max-edges N into *limit: a whole number, 0 for none. */
+static int parse_limit(const char *option, const char *text, long *limit) {
+  errno = 0;
+  long v = *text && !text[strspn(text, "0123456789")] ? strtol(text, NULL, 10) : -1;
+  if (v < 0 || errno)
+    return usage_error("render", "%s needs a whole number (0: no limit), as in %s 5000, not '%s'", option, option,
+                       text);
+  *limit = v;
+  return EXIT_OK;
+}
+
+/* n with thousands separators: 12,345. */
+static const char *count_text(long n, char out[32]) {
+  char digits[24];
+  int len = snprintf(digits, sizeof digits, "%ld", n), k = 0;
+  for (int i = 0; i < len; i++) {
+    if (i > 0 && (len - i) % 3 == 0) out[k++] = ',';
+    out[k++] = digits[i];
+  }
+  out[k] = '\0';
+  return out;
+}
+
+/* Whether view v is bigger than the layout budget allows (saying so, with
+ * the way to draw a part of it and the way to raise the limit). */
+static bool over_budget(const Program *p, const View *v, const RenderArgs *ra) {
+  RenderSize size = render_size(p, v);
+  bool nodes = ra->max_nodes && size.nodes > ra->max_nodes;
+  bool edges = ra->max_edges && size.edges > ra->max_edges;
+  if (!nodes && !edges) return false;
+  char a[32], b[32], c[32], d[32];
+  fprintf(stderr, "charter: the view '%s' is too big to lay out: %s nodes and %s arrows; the limit is ", v->name,
+          count_text(size.nodes, a), count_text(size.edges, b));
+  if (ra->max_nodes && ra->max_edges)
+    fprintf(stderr, "%s nodes and %s arrows\n", count_text(ra->max_nodes, c), count_text(ra->max_edges, d));
+  else if (ra->max_nodes)
+    fprintf(stderr, "%s nodes\n", count_text(ra->max_nodes, c));
+  else
+    fprintf(stderr, "%s arrows\n", count_text(ra->max_edges, d));
+  const char *focus = render_focus_example(p);
+  fprintf(stderr,
+          "  help: draw a part of it: declare a view with focus, as in 'view strand \"One strand\" { focus %s }', "
+          "and give --view strand\n",
+          focus ? focus : "a_goal");
+  fputs("  help: or raise the limit (a large layout can take minutes):", stderr);
+  if (nodes) fprintf(stderr, " --max-nodes %ld", size.nodes);
+  if (edges) fprintf(stderr, " --max-edges %ld", size.edges);
+  fputs("\n", stderr);
+  return true;
+}
 
 /* Reads and checks the arguments; EXIT_OK, or the status of a usage error
  * already printed. */
@@ -116,9 +168,12 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       {"output", required_argument, NULL, 'o'},
       {"db", required_argument, NULL, 'd'},
       {"as-of", required_argument, NULL, 'a'},
+      {"max-nodes", required_argument, NULL, 'N'},
+      {"max-edges", required_argument, NULL, 'E'},
       {NULL, 0, NULL, 0},
   };
-  *ra = (RenderArgs){.view = "logic"};
+  *ra = (RenderArgs){.view = "logic", .max_nodes = RENDER_MAX_NODES, .max_edges = RENDER_MAX_EDGES};
+  int bad;
   optind = 1;
   opterr = 0;
   int ch;
@@ -129,6 +184,12 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     case 'o': ra->output = optarg; break;
     case 'd': ra->dbpath = optarg; break;
     case 'a': ra->as_of_text = optarg; break;
+    case 'N':
+      if ((bad = parse_limit("--max-nodes", optarg, &ra->max_nodes))) return bad;
+      break;
+    case 'E':
+      if ((bad = parse_limit("--max-edges", optarg, &ra->max_edges))) return bad;
+      break;
     default: return option_error("render", ch, argv);
     }
   }
@@ -144,7 +205,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
   if (ra->as_of_text && !ra->dbpath)
     return usage_error("render", "--as-of goes with --db: the status overlay is drawn from the measurement store");
   if (ra->dbpath && !*ra->dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");
-  int bad = parse_as_of("render", ra->as_of_text, &ra->as_of);
+  bad = parse_as_of("render", ra->as_of_text, &ra->as_of);
   if (bad) return bad;
   if (ra->output && !*ra->output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
   if (optind >= argc)
@@ -174,6 +235,10 @@ int cmd_render(int argc, char **argv) {
     goto cleanup;
   }
   if (ra.output && refused_output(p, ra.output, ra.dbpath, ra.format)) {
+    status = EXIT_USAGE;
+    goto cleanup;
+  }
+  if (strcmp(ra.format, "dot") != 0 && over_budget(p, &v, &ra)) { /* DOT is not laid out */
     status = EXIT_USAGE;
     goto cleanup;
   }

@@ -94,6 +94,11 @@ static const char render_help[] =
     "                       (opened read-only); a goal or outcome takes the worst\n"
     "                       status of its indicators, grey when none has data\n"
     "      --as-of=PERIOD   evaluate as of PERIOD's last day (default: today, UTC)\n"
+    "      --max-nodes=N    lay out a view of at most N nodes (default 2000;\n"
+    "                       0: no limit); a bigger one is refused before layout\n"
+    "                       (-T dot is not limited: it does no layout)\n"
+    "      --max-edges=N    lay out a view of at most N arrows (default 5000;\n"
+    "                       0: no limit)\n"
     "  -h, --help           display this help and exit\n"
     "\n"
     "The same program gives the same DOT and SVG bytes. SVG text is measured with\n"
@@ -102,7 +107,8 @@ static const char render_help[] =
     "\n"
     "Exit status: 0 success; 1 errors in the program (nothing is drawn);\n"
     "2 usage error, unknown view, unreadable FILE, unwritable output, a format\n"
-    "this Graphviz installation cannot write, or a store that cannot be read.\n";
+    "this Graphviz installation cannot write, a view above --max-nodes or\n"
+    "--max-edges, or a store that cannot be read.\n";
 
 static const char import_help[] =
     "Usage: charter import --db DB [--replace] FILE CSV...\n"

@@ -6,6 +6,8 @@
 # parser's directory); programs are generated into BUILD_DIR/bench/SIZE/.
 # Optional: BENCH_SIZES="1000 10000 100000", BENCH_RUNS=3 (best of),
 # BENCH_RENDER="100 1000" (nodes in the logic view rendered to SVG),
+# BENCH_RENDER_CURVE="250 500 1000 2000 4000" (nodes of the render time
+# curve, laid out whatever the limits), BENCH_BUDGET=0 (skip that curve),
 # BENCH_IMPORT=0 (skip import and eval), BENCH_IMPORT_ROWS=1000000 (rows
 # imported for the goals; a tenth of that is timed too, for growth).
 set -u -o pipefail
@@ -213,6 +215,104 @@ if [ $have_charter = 1 ] && command -v dot >/dev/null 2>&1; then
 else
 	echo
 	echo "render: skipped (needs charter and Graphviz's dot)"
+fi
+
+# ---- the layout budget: render time against size, worst cases, refusals ----
+# The logic view of generated programs of about NODES nodes, the limits
+# lifted (--max-nodes 0 --max-edges 0) so every size is laid out; then the
+# worst shapes inside the default limits (docs/render.md, "How big a view
+# may be"): a star of as many nodes as the limit allows and a dense program
+# of as many arrows; then how fast a view above the limits is refused.
+curve_sizes=${BENCH_RENDER_CURVE:-250 500 1000 2000 4000}
+# budget_limits: "NODES EDGES", the defaults charter's help states
+budget_limits() {
+	"$charter" help render | awk '
+		/--max-nodes/ { if (match($0, /default [0-9]+/)) n = substr($0, RSTART + 8, RLENGTH - 8) }
+		/--max-edges/ { if (match($0, /default [0-9]+/)) e = substr($0, RSTART + 8, RLENGTH - 8) }
+		END { print (n == "" ? "-" : n), (e == "" ? "-" : e) }'
+}
+# dot_size DOT: "NODES ARROWS" of the declarations drawn (headings aside)
+dot_size() {
+	awk '/^    "[A-Za-z0-9_]*" \[label=</ { n++ } /^  "[A-Za-z0-9_]*" -> "/ { e++ }
+		END { print n + 0, e + 0 }' "$1"
+}
+# star_program N DIR: N short-term outcomes leading to one goal (N + 1 nodes)
+star_program() {
+	mkdir -p "$2"
+	awk -v n="$1" 'BEGIN {
+		print "charter \"Star\" { vision \"Many small steps\" }"
+		print "goal g \"The goal\" {}"
+		for (i = 1; i <= n; i++) printf "outcome o%d \"Outcome %d\" { horizon short; leads_to g }\n", i, i
+	}' >"$2/main.charter"
+}
+# dense_program A O DIR: A activities owned by one partner, each contributing
+# to all O outcomes (A + O + 1 nodes, A * (O + 1) arrows)
+dense_program() {
+	mkdir -p "$3"
+	awk -v a="$1" -v o="$2" 'BEGIN {
+		print "charter \"Dense\" { vision \"Everything feeds everything\" }"
+		print "partner p \"The partner\" { sector nonprofit }"
+		for (j = 1; j <= o; j++) printf "outcome o%d \"Outcome %d\" { horizon short }\n", j, j
+		for (i = 1; i <= a; i++) {
+			printf "activity a%d \"Activity %d\" {\n  owner p\n  contributes_to o1", i, i
+			for (j = 2; j <= o; j++) printf ", o%d", j
+			print "\n}"
+		}
+	}' >"$3/main.charter"
+}
+# curve_row LABEL DIR ARG...: renders DIR/main.charter (-T svg, ARG...) and
+# prints a row of the table
+curve_row() {
+	local label=$1 dir=$2 nodes edges t m c kb
+	shift 2
+	(cd "$dir" && "$charter" render -T dot main.charter >logic.dot 2>/dev/null)
+	read -r nodes edges < <(dot_size "$dir/logic.dot")
+	kb=$(($(cat "$dir"/*.charter | wc -c) / 1024))
+	read -r t m c < <(best "$dir" "$dir/render.log" "$charter" render -T svg -o out.svg "$@" main.charter)
+	printf '%-24s %7s %7s %8s %9s %9s %5s\n' "$label" "$nodes" "$edges" "$kb" "$t" "$m" "$c"
+}
+budget_bench() {
+	local want dir decls n lim_n lim_e a o
+	read -r lim_n lim_e < <(budget_limits)
+	echo
+	echo "render time against size (logic view, -T svg; limits: $lim_n nodes, $lim_e arrows)"
+	printf '%-24s %7s %7s %8s %9s %9s %5s\n' program nodes arrows "src KB" "render s" "render MB" exit
+	printf '%-24s %7s %7s %8s %9s %9s %5s\n' ------- ----- ------ ------ -------- --------- ----
+	for want in $curve_sizes; do
+		dir=$build/bench/curve-$want
+		rm -rf "$dir"
+		mkdir -p "$dir"
+		decls=$((want * 118 / 100))
+		"$gen" "$decls" "$dir" >/dev/null || { echo "bench.sh: gen $decls failed" >&2; exit 2; }
+		curve_row "generated, ~$want nodes" "$dir" --max-nodes 0 --max-edges 0
+	done
+	if [ "$lim_n" != - ] && [ "$lim_e" != - ]; then
+		dir=$build/bench/budget-star
+		rm -rf "$dir"
+		star_program "$((lim_n - 1))" "$dir"
+		curve_row "star at the node limit" "$dir"
+		# the most arrows within the limit: a outcomes and o = 49 outcomes per activity
+		o=49
+		a=$((lim_e / (o + 1)))
+		dir=$build/bench/budget-dense
+		rm -rf "$dir"
+		dense_program "$a" "$o" "$dir"
+		curve_row "dense at the arrow limit" "$dir"
+		dir=$build/bench/budget-dense-over
+		rm -rf "$dir"
+		dense_program "$((a * 3))" "$((o * 3))" "$dir"
+		curve_row "dense, refused" "$dir"
+	fi
+	for n in $sizes; do
+		[ -f "$build/bench/$n/main.charter" ] || continue
+		curve_row "generated, $n decls" "$build/bench/$n"
+	done
+	echo "(best of $runs; the generated programs of the first table drawn with the default limits last: exit 2"
+	echo " is a refusal before layout; src KB: the program's .charter files)"
+}
+
+if [ $have_charter = 1 ] && [ "${BENCH_BUDGET:-1}" != 0 ]; then
+	budget_bench
 fi
 
 # ---- import and eval: the measurement store, against sqlite3 on the same rows ----

@@ -1279,6 +1279,68 @@ static void test_titles_in_labels(void **state) {
   program_free(p);
 }
 
+/* ---- the layout budget's count (render_size) ---- */
+
+/* How many words a space-separated list has. */
+static long count_words(const char *s) {
+  long n = 0;
+  while (*s) {
+    while (*s == ' ') s++;
+    if (!*s) break;
+    n++;
+    while (*s && *s != ' ') s++;
+  }
+  return n;
+}
+
+/* render_size counts the node and edge lines render_dot writes. */
+static void expect_size_of_dot(const Program *p, const char *view) {
+  View v;
+  assert_true(render_find_view(p, view, &v));
+  char *dot = dot_view(p, view);
+  char *n = dot_nodes(dot), *e = dot_edges(dot);
+  RenderSize size = render_size(p, &v);
+  if (size.nodes != count_words(n) || size.edges != count_words(e))
+    print_error("%s: render_size %ld nodes, %ld edges; the DOT %ld, %ld\n", view, size.nodes, size.edges,
+                count_words(n), count_words(e));
+  bool same = size.nodes == count_words(n) && size.edges == count_words(e);
+  free(dot);
+  free(n);
+  free(e);
+  if (!same) fail();
+}
+
+static void test_render_size_matches_dot(void **state) {
+  (void)state;
+  Program *p = load_ok(MODEL "view fl \"F\" { focus g1; exclude pb }\n"
+                             "view fp \"F\" { diagram pathway; focus g1, g2 }\n"
+                             "view fa \"F\" { diagram accountability; exclude a3 }\n"
+                             "view fx \"F\" { exclude o2, pa }\n");
+  static const char *const views[] = {"logic", "pathway", "accountability", "fl", "fp", "fa", "fx"};
+  for (size_t i = 0; i < sizeof views / sizeof *views; i++) expect_size_of_dot(p, views[i]);
+  View v;
+  assert_true(render_find_view(p, "logic", &v));
+  RenderSize size = render_size(p, &v);
+  assert_int_equal(size.nodes, count_words(ALL_LOGIC));
+  assert_int_equal(size.edges, count_words(ALL_LOGIC_EDGES));
+  program_free(p);
+}
+
+/* A list naming a declaration again draws one arrow, and the count agrees. */
+static void test_render_size_repeated_references(void **state) {
+  (void)state;
+  const char *text = MODEL "activity a4 \"A4\" { owner pa, pd, pa; contributes_to o1, o2, o1, o1, o2; metric m1, m1 }\n"
+                           "view fr \"F\" { focus g1, g1, o2, g1 }\n";
+  expect_view_of(text, "logic", ALL_LOGIC " a4", ALL_LOGIC_EDGES " pa>a4 pd>a4 a4>o1 a4>o2 a4>m1");
+  Program *p = load_ok(text);
+  expect_size_of_dot(p, "logic");
+  expect_size_of_dot(p, "fr");
+  char *dot = dot_view(p, "fr");
+  assert_non_null(strstr(dot, "focus: G1; O2<"));
+  free(dot);
+  program_free(p);
+}
+
 /* ---- determinism ---- */
 
 static void test_render_deterministic(void **state) {
@@ -1363,6 +1425,8 @@ int main(void) {
       cmocka_unit_test(test_activity_caption),
       cmocka_unit_test(test_activity_caption_budget_decimals),
       cmocka_unit_test(test_titles_in_labels),
+      cmocka_unit_test(test_render_size_matches_dot),
+      cmocka_unit_test(test_render_size_repeated_references),
       cmocka_unit_test(test_render_deterministic),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
