@@ -473,15 +473,18 @@ StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
     r->counts[e->status]++;
   }
   free(c.tables);
-  store->m->commit(store);
-  return c.rc;
+  /* the commit says whether what was read was one snapshot */
+  StoreRc done = store->m->commit(store);
+  return c.rc != STORE_OK ? c.rc : done;
 }
 
 bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, EvalResult *r, char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
   Store *store = store_open(db_path, STORE_READ, err, errlen);
   if (!store) return false;
-  bool ok = eval_run(p, store, as_of, r) == STORE_OK;
+  StoreRc rc = eval_run(p, store, as_of, r);
+  r->corrupt = rc == STORE_CORRUPT;
+  bool ok = rc == STORE_OK;
   if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));
   store_close(store);
   return ok;
