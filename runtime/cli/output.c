@@ -87,6 +87,9 @@ static char *resolved(const char *path, int depth) {
   char *real = realpath(path, NULL);
   if (real || errno != ENOENT) return real;
   struct stat st;
+  /* a file the kernel reaches but realpath cannot name (/dev/stdout on a
+   * pipe, through /proc/self/fd/1): the path itself */
+  if (stat(path, &st) == 0) return xstrdup(path);
   if (depth < 40 && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
     char to[PATH_MAX];
     ssize_t n = readlink(path, to, sizeof to - 1);
