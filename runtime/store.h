@@ -71,6 +71,7 @@ typedef struct StoreObs {
   const char *period;     /* as written */
   const char *period_end; /* its last day, YYYY-MM-DD */
   double value;           /* the value */
+  int32_t day;            /* that last day, in days from 1970-01-01 */
 } StoreObs;
 
 /* Called for each observation of a series, in order. */

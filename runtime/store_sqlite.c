@@ -342,6 +342,7 @@ typedef struct SqlStore {
   sqlite3_stmt *insert, *find, *update;       /* import's rows, prepared by the first write transaction */
   sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
   Held period, period_end, file;              /* the texts latest and put hand back */
+  Held dim, grp;                              /* the last dimension and group checked */
   char err[512];                              /* the message of the last failure */
   char *path;                                 /* an immutable reader's file (else NULL) */
   struct stat seen;                           /* that file when it was opened */
@@ -469,41 +470,59 @@ static StoreRc sqlite_finish_import(Store *s, int64_t id, long rows) {
   return result(q, step_done(st));
 }
 
+static const char *col_text(sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  return s ? (const char *)s : "";
+}
+
 /* ---- the rows, checked as they are read ---- */
 
-/* Why the value at column c cannot be used, or NULL. */
-static const char *value_problem(sqlite3_stmt *st, int c) {
+/* Why the value at column c cannot be used, or NULL; *v receives it. */
+static const char *value_problem(sqlite3_stmt *st, int c, double *v) {
   int type = sqlite3_column_type(st, c);
   if (type == SQLITE_NULL) return "its value is missing (NULL, which is also how SQLite stores a NaN)";
   if (type == SQLITE_BLOB) return "its value is a blob, not a number";
   if (type == SQLITE_TEXT) return "its value is text, not a number";
-  if (type == SQLITE_FLOAT && !isfinite(sqlite3_column_double(st, c))) return "its value is not a finite number";
-  return NULL;
+  *v = sqlite3_column_double(st, c);
+  return isfinite(*v) ? NULL : "its value is not a finite number";
 }
 
-/* Why the period at column c and its last day at column c + 1 cannot be
- * used, or NULL. */
-static const char *period_problem(sqlite3_stmt *st, int c) {
+/* True when the date s is YYYY-MM-DD and the last day of p; *day
+ * receives it. */
+static bool ends_on(const char *s, Period p, int32_t *day) {
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned v[10];
+  for (int i = 0; i < 10; i++) {
+    if (!u[i]) return false;
+    v[i] = (unsigned)u[i] - '0';
+  }
+  if (v[0] > 9 || v[1] > 9 || v[2] > 9 || v[3] > 9 || u[4] != '-' || v[5] > 9 || v[6] > 9 || u[7] != '-' ||
+      v[8] > 9 || v[9] > 9 || u[10] != '\0')
+    return false;
+  int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]), m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
+  int last_m = p.kind == PER_YEAR ? 12 : p.kind == PER_QUARTER ? p.quarter * 3 : p.month;
+  if (y != p.year || m != last_m) return false;
+  if (d != (p.kind == PER_DAY ? p.day : period_days_in_month(y, m))) return false;
+  *day = period_last_day(p);
+  return true;
+}
+
+/* Why the period and its last day cannot be used, or NULL; *day receives
+ * that last day. */
+static const char *period_problem(const char *period, const char *end, int32_t *day) {
   Period p;
-  char why[PERIOD_WHY_MAX], last[11];
-  if (sqlite3_column_type(st, c) != SQLITE_TEXT || sqlite3_column_type(st, c + 1) != SQLITE_TEXT)
-    return "its period is not text";
-  const char *text = (const char *)sqlite3_column_text(st, c);
-  if (!period_parse(text, (size_t)sqlite3_column_bytes(st, c), &p, why)) return "its period is not a period";
-  period_last_day_text(p, last);
-  if (sqlite3_column_bytes(st, c + 1) != 10 || memcmp(sqlite3_column_text(st, c + 1), last, 10) != 0)
-    return "its period's last day is stored wrong";
-  return NULL;
+  char why[PERIOD_WHY_MAX];
+  if (!period_parse(period, strlen(period), &p, why)) return "its period is not a period";
+  return ends_on(end, p, day) ? NULL : "its period's last day is stored wrong";
 }
 
-/* True when the column holds text in UTF-8 without control characters. */
-static bool clean_text(sqlite3_stmt *st, int c) {
-  if (sqlite3_column_type(st, c) != SQLITE_TEXT) return false;
-  const unsigned char *s = sqlite3_column_text(st, c);
-  size_t n = (size_t)sqlite3_column_bytes(st, c);
+/* True when s is UTF-8 without control characters. */
+static bool clean_text(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = strlen(s);
   for (size_t i = 0; i < n;) {
     uint32_t cp;
-    int k = utf8_decode(s + i, n - i, &cp);
+    int k = u[i] >= 0x20 && u[i] < 0x7f ? (cp = u[i], 1) : utf8_decode(u + i, n - i, &cp);
     if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false;
     i += (size_t)k;
   }
@@ -532,13 +551,22 @@ static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int
   return STORE_CORRUPT;
 }
 
-/* Checks the row st stands on (period at column pc, then period_end, then
- * value; dimension and group at columns 0 and 1 when groups): STORE_OK, or
- * STORE_CORRUPT with last_error naming the indicator and period. */
-static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups) {
-  const char *why = value_problem(st, pc + 2);
-  if (!why) why = period_problem(st, pc);
-  if (!why && groups && (!clean_text(st, 0) || !clean_text(st, 1))) why = "its dimension or group is not plain text";
+/* Reads the row st stands on (period at column pc, then period_end, then
+ * value; dimension and group at columns 0 and 1 when groups) into *o,
+ * checked: STORE_OK, or STORE_CORRUPT with last_error naming the
+ * indicator and period. The dimension and group are checked when they
+ * differ from the last ones checked (held in q). */
+static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, StoreObs *o) {
+  *o = (StoreObs){"", "", col_text(st, pc), col_text(st, pc + 1), 0, 0};
+  const char *why = value_problem(st, pc + 2, &o->value);
+  if (!why) why = period_problem(o->period, o->period_end, &o->day);
+  if (!why && groups) {
+    o->dimension = col_text(st, 0), o->group = col_text(st, 1);
+    if (!q->dim.s || strcmp(o->dimension, q->dim.s) != 0 || strcmp(o->group, q->grp.s) != 0) {
+      if (!clean_text(o->dimension) || !clean_text(o->group)) why = "its dimension or group is not plain text";
+      else hold(&q->dim, (const unsigned char *)o->dimension), hold(&q->grp, (const unsigned char *)o->group);
+    }
+  }
   return why ? corrupt(q, st, indicator, pc, groups, why, "nothing was evaluated") : STORE_OK;
 }
 
@@ -578,10 +606,9 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   /* a corrupt stored row is only ever replaced */
   Period per;
   char pwhy[PERIOD_WHY_MAX];
-  const char *why = value_problem(f, 0);
-  if (!why && (sqlite3_column_type(f, 3) != SQLITE_TEXT ||
-               !period_parse((const char *)sqlite3_column_text(f, 3), (size_t)sqlite3_column_bytes(f, 3), &per, pwhy)))
-    why = "its period is not a period";
+  double stored = 0;
+  const char *why = value_problem(f, 0, &stored), *ptext = col_text(f, 3);
+  if (!why && !period_parse(ptext, strlen(ptext), &per, pwhy)) why = "its period is not a period";
   if (why && !replace) {
     corrupt(q, f, r->indicator, 3, false, why, "nothing was imported");
     sqlite3_reset(f);
@@ -607,11 +634,6 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   return result(q, rc);
 }
 
-static const char *col_text(sqlite3_stmt *st, int col) {
-  const unsigned char *s = sqlite3_column_text(st, col);
-  return s ? (const char *)s : "";
-}
-
 static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = whole ? q->whole : q->all;
@@ -620,9 +642,8 @@ static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const 
   int rc, c = whole ? 0 : 2; /* the column of period */
   StoreRc bad = STORE_OK;
   while (bad == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-    if ((bad = check_row(q, st, indicator, c, !whole)) != STORE_OK) break;
-    StoreObs o = {"", "", col_text(st, c), col_text(st, c + 1), sqlite3_column_double(st, c + 2)};
-    if (!whole) o.dimension = col_text(st, 0), o.group = col_text(st, 1);
+    StoreObs o;
+    if ((bad = check_row(q, st, indicator, c, !whole, &o)) != STORE_OK) break;
     each(ctx, &o);
   }
   StoreRc out = bad != STORE_OK ? bad : result(q, rc);
@@ -640,11 +661,12 @@ static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimens
   sqlite3_bind_text(st, 4, as_of, 10, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;
-  StoreRc bad = *found ? check_row(q, st, indicator, 0, false) : STORE_OK;
+  StoreObs o;
+  StoreRc bad = *found ? check_row(q, st, indicator, 0, false, &o) : STORE_OK;
   if (bad != STORE_OK) *found = false;
   if (*found)
-    *out = (StoreObs){dimension, group, hold(&q->period, sqlite3_column_text(st, 0)),
-                      hold(&q->period_end, sqlite3_column_text(st, 1)), sqlite3_column_double(st, 2)};
+    *out = (StoreObs){dimension, group, hold(&q->period, (const unsigned char *)o.period),
+                      hold(&q->period_end, (const unsigned char *)o.period_end), o.value, o.day};
   StoreRc r = bad != STORE_OK ? bad : result(q, rc);
   sqlite3_reset(st);
   return r;
@@ -669,6 +691,8 @@ static void sqlite_close(Store *s) {
   free(q->period.s);
   free(q->period_end.s);
   free(q->file.s);
+  free(q->dim.s);
+  free(q->grp.s);
   free(q->path);
   free(q);
 }
