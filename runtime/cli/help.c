@@ -104,9 +104,11 @@ static const char render_help[] =
     "Graphviz's own font tables, so it does not depend on the fonts installed;\n"
     "png and pdf are drawn with cairo and the installed fonts.\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program (nothing is drawn);\n"
-    "2 usage error, unknown view, unreadable FILE, unwritable output, a format\n"
-    "this Graphviz installation cannot write, or a store that cannot be read.\n";
+    "Exit status: 0 success; 1 errors in the program (nothing is drawn), or a\n"
+    "corrupt row in the store; 2 usage error, unknown view, unreadable FILE,\n"
+    "unwritable output (a link out of the project without --follow-symlinks), a\n"
+    "format this Graphviz installation cannot write, or a store that cannot be\n"
+    "read or verified.\n";
 
 static const char import_help[] =
     "Usage: charter import --db DB [--replace] FILE CSV...\n"
@@ -130,8 +132,9 @@ static const char import_help[] =
     "same value is left as it is; a different value is an error, unless --replace.\n"
     "On success, prints how many rows were added, replaced and unchanged.\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program or rows rejected (nothing\n"
-    "stored); 2 usage error, unreadable file, or a database that cannot be used.\n";
+    "Exit status: 0 success; 1 errors in the program, rows rejected or a corrupt\n"
+    "stored row met (nothing stored); 2 usage error, unreadable file, or a\n"
+    "database that cannot be used or verified.\n";
 
 static const char eval_help[] =
     "Usage: charter eval --db DB [OPTION]... FILE\n"
@@ -149,8 +152,9 @@ static const char eval_help[] =
     "                            no_target, no_data, met, missed, on_track, off_track\n"
     "  -h, --help                display this help and exit\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program, or a status --fail-on names;\n"
-    "2 usage error, unreadable FILE, or a database that cannot be read.\n";
+    "Exit status: 0 success; 1 errors in the program, a status --fail-on names, or\n"
+    "a corrupt row in the store (named, nothing evaluated); 2 usage error,\n"
+    "unreadable FILE, or a database that cannot be read or verified.\n";
 
 static const char new_help[] =
     "Usage: charter new [--source URL] DIR\n"
