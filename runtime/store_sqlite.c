@@ -343,7 +343,7 @@ typedef struct SqlStore {
   sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
   Held period, period_end, file;              /* the texts latest and put hand back */
   Held dim, grp;                              /* the last dimension and group checked */
-  char err[512];                              /* the message of the last failure */
+  char err[1024];                             /* the message of the last failure */
   char *path;                                 /* an immutable reader's file (else NULL) */
   struct stat seen;                           /* that file when it was opened */
 } SqlStore;
@@ -534,11 +534,11 @@ static bool clean_text(const char *s) {
  * then what follows. Returns STORE_CORRUPT. */
 static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, const char *why,
                        const char *then) {
-  char period[200], at[440] = "";
+  char period[168], at[368] = ""; /* quote_safe writes at most 161 bytes */
   const unsigned char *ptext = sqlite3_column_text(st, pc);
   quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
   if (groups) {
-    char dim[200], grp[200];
+    char dim[168], grp[168];
     const unsigned char *d = sqlite3_column_text(st, 0), *g = sqlite3_column_text(st, 1);
     quote_safe(d ? (const char *)d : "", dim, sizeof dim);
     quote_safe(g ? (const char *)g : "", grp, sizeof grp);
