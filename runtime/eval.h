@@ -58,6 +58,8 @@ typedef struct EvalResult {
   EvalIndicator *inds;       /* every indicator, in declaration order */
   int n;                     /* how many */
   int counts[EV_STATUS_COUNT]; /* indicators per status */
+  bool corrupt;              /* eval_open_and_run failed on a stored row
+                              * that is not one charter stores */
 } EvalResult;
 
 /* Evaluates every indicator of p against store, in one read transaction.

@@ -21,7 +21,10 @@ typedef enum StoreMode {
 typedef enum StoreRc {
   STORE_OK = 0, /* done */
   STORE_FAILED, /* failed: last_error says why */
-  STORE_BUSY    /* another writer held the store past the busy timeout */
+  STORE_BUSY,   /* another writer held the store past the busy timeout */
+  STORE_CORRUPT /* a stored row is not one charter stores (a value that is
+                 * not a finite number, a period that does not parse):
+                 * last_error names its indicator and period */
 } StoreRc;
 
 /* What putting a row did. */
@@ -58,13 +61,17 @@ typedef struct StoreStored {
 } StoreStored;
 
 /* One stored observation. Texts are valid until the next call on the
- * store (during a series callback: until it returns); never NULL. */
+ * store (during a series callback: until it returns); never NULL. The
+ * engine hands back only rows it has checked: value finite, period a
+ * period whose last day is period_end, dimension and group UTF-8 text;
+ * any other row stops the read with STORE_CORRUPT. */
 typedef struct StoreObs {
   const char *dimension;  /* "" for the whole population */
   const char *group;      /* "" for the whole population */
   const char *period;     /* as written */
   const char *period_end; /* its last day, YYYY-MM-DD */
   double value;           /* the value */
+  int32_t day;            /* that last day, in days from 1970-01-01 */
 } StoreObs;
 
 /* Called for each observation of a series, in order. */

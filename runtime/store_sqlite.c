@@ -6,6 +6,7 @@
 #include "store.h"
 
 #include <errno.h>
+#include <math.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "period.h"
 #include "util.h"
 
 /* How long an import waits for another one to finish, in milliseconds. */
@@ -135,6 +137,138 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
   return true;
 }
 
+
+/* ---- the schema, verified ---- */
+
+/* One entry of sqlite_schema. */
+typedef struct Entry {
+  char *type, *name, *sql; /* sql with its blanks run together; "" when NULL */
+} Entry;
+
+typedef struct Entries {
+  Entry *e;
+  int n;
+} Entries;
+
+/* s with every run of blanks made one space, none at the ends; a new string. */
+static char *normalised(const unsigned char *s) {
+  size_t n = s ? strlen((const char *)s) : 0, k = 0;
+  char *out = xmalloc(n + 1);
+  for (size_t i = 0; i < n; i++) {
+    bool blank = s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v';
+    if (!blank) out[k++] = (char)s[i];
+    else if (k && out[k - 1] != ' ') out[k++] = ' ';
+  }
+  if (k && out[k - 1] == ' ') k--;
+  out[k] = '\0';
+  return out;
+}
+
+static void entries_free(Entries *es) {
+  for (int i = 0; i < es->n; i++) free(es->e[i].type), free(es->e[i].name), free(es->e[i].sql);
+  free(es->e);
+  es->e = NULL;
+  es->n = 0;
+}
+
+/* Every entry of db's sqlite_schema, by name; an SQLite code. */
+static int read_entries(sqlite3 *db, Entries *out) {
+  sqlite3_stmt *st = NULL;
+  int rc = sqlite3_prepare_v2(db, "SELECT type, name, sql FROM main.sqlite_schema ORDER BY name", -1, &st, NULL);
+  int cap = 0;
+  while (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    rc = SQLITE_OK;
+    if (out->n == cap) {
+      cap = cap ? cap * 2 : 8;
+      out->e = xrealloc(out->e, (size_t)cap * sizeof *out->e);
+    }
+    const char *type = (const char *)sqlite3_column_text(st, 0), *name = (const char *)sqlite3_column_text(st, 1);
+    out->e[out->n++] = (Entry){xstrdup(type ? type : ""), xstrdup(name ? name : ""), normalised(sqlite3_column_text(st, 2))};
+  }
+  if (rc == SQLITE_DONE) rc = SQLITE_OK;
+  sqlite3_finalize(st);
+  return rc;
+}
+
+/* The entries the migrations up to version make, in a database in memory. */
+static int expected_entries(int version, Entries *out) {
+  sqlite3 *mem = NULL;
+  int rc = sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, NULL);
+  for (int v = 0; rc == SQLITE_OK && v < version; v++) rc = sqlite3_exec(mem, migrations[v], NULL, NULL, NULL);
+  if (rc == SQLITE_OK) rc = read_entries(mem, out);
+  sqlite3_close(mem);
+  return rc;
+}
+
+static const Entry *entry_named(const Entries *es, const char *name) {
+  for (int i = 0; i < es->n; i++)
+    if (strcmp(es->e[i].name, name) == 0) return &es->e[i];
+  return NULL;
+}
+
+/* A name from a hostile file, quoted for a message: printable ASCII kept,
+ * other bytes as \xHH, at most 40 characters. */
+static void quote_safe(const char *s, char *out, size_t size) {
+  size_t k = 0;
+  for (size_t i = 0; s[i] && k + 5 < size && i < 40; i++) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x20 && c < 0x7f && c != '\\') out[k++] = (char)c;
+    else k += (size_t)snprintf(out + k, size - k, "\\x%02X", c);
+  }
+  out[k] = '\0';
+}
+
+/* What differs between the store's schema and the one charter makes at
+ * version, into why; false when they differ. */
+static bool same_schema(const Entries *have, const Entries *want, char *why, size_t size) {
+  char name[200];
+  for (int i = 0; i < have->n; i++) {
+    const Entry *h = &have->e[i], *w = entry_named(want, h->name);
+    quote_safe(h->name, name, sizeof name);
+    if (!w || strcmp(w->type, h->type) != 0) {
+      const char *kind = h->type;
+      snprintf(why, size, "it has %s %s '%s', which charter never makes", strcmp(kind, "index") == 0 ? "an" : "a",
+               kind, name);
+      return false;
+    }
+    if (strcmp(w->sql, h->sql) != 0) {
+      bool strict = strstr(h->sql, ") STRICT") != NULL;
+      snprintf(why, size, "its %s '%s' is not defined as charter defines it%s", h->type, name,
+               strcmp(h->type, "table") == 0 && !strict ? " (it is not STRICT)" : "");
+      return false;
+    }
+  }
+  for (int i = 0; i < want->n; i++)
+    if (!entry_named(have, want->e[i].name)) {
+      snprintf(why, size, "it lacks the %s '%s'", want->e[i].type, want->e[i].name);
+      return false;
+    }
+  return true;
+}
+
+/* Compares the store's schema with what charter makes at version: any
+ * table, index, view or trigger more or less, or defined otherwise, is
+ * refused, naming it. */
+static bool check_schema(sqlite3 *db, int version, const char *path, char *err, size_t errlen) {
+  Entries have = {0}, want = {0};
+  int rc = expected_entries(version, &want);
+  if (rc == SQLITE_OK) rc = read_entries(db, &have);
+  char why[320];
+  bool same = rc == SQLITE_OK && same_schema(&have, &want, why, sizeof why);
+  entries_free(&have);
+  entries_free(&want);
+  if (rc != SQLITE_OK) {
+    describe(db, rc, path, err, errlen);
+    return false;
+  }
+  if (!same)
+    snprintf(err, errlen,
+             "'%s' is not a measurement store as charter makes it: %s; charter uses no store it cannot verify: "
+             "restore it from a backup, or import the CSV files into a new store",
+             path, why);
+  return same;
+}
+
 /* Brings the store from its version to STORE_VERSION in one transaction. */
 static bool migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -208,8 +342,24 @@ typedef struct SqlStore {
   sqlite3_stmt *insert, *find, *update;       /* import's rows, prepared by the first write transaction */
   sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
   Held period, period_end, file;              /* the texts latest and put hand back */
-  char err[512];                              /* the message of the last failure */
+  Held dim, grp;                              /* the last dimension and group checked */
+  char err[1024];                             /* the message of the last failure */
+  char *path;                                 /* an immutable reader's file (else NULL) */
+  struct stat seen;                           /* that file when it was opened */
 } SqlStore;
+
+/* True when an immutable reader's file is no longer the one it opened (an
+ * import checkpointed into it meanwhile), saying so in last_error. */
+static bool changed_underneath(SqlStore *q) {
+  struct stat now;
+  if (!q->path) return false;
+  if (stat(q->path, &now) == 0 && now.st_ino == q->seen.st_ino && now.st_size == q->seen.st_size &&
+      now.st_mtim.tv_sec == q->seen.st_mtim.tv_sec && now.st_mtim.tv_nsec == q->seen.st_mtim.tv_nsec &&
+      now.st_ctim.tv_sec == q->seen.st_ctim.tv_sec && now.st_ctim.tv_nsec == q->seen.st_ctim.tv_nsec)
+    return false;
+  snprintf(q->err, sizeof q->err, "the store changed while it was being read (an import finished meanwhile); run the command again");
+  return true;
+}
 
 /* Copies s (NULL as "") into h; returns the copy. */
 static const char *hold(Held *h, const unsigned char *s) {
@@ -227,6 +377,7 @@ static const char *hold(Held *h, const unsigned char *s) {
  * (SQLite's own when it is this failure's, else the code's). */
 static StoreRc result(SqlStore *q, int rc) {
   if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return STORE_OK;
+  if (changed_underneath(q)) return STORE_BUSY;
   snprintf(q->err, sizeof q->err, "%s", sqlite3_extended_errcode(q->db) == rc ? sqlite3_errmsg(q->db) : sqlite3_errstr(rc));
   return (rc & 0xff) == SQLITE_BUSY ? STORE_BUSY : STORE_FAILED;
 }
@@ -286,7 +437,9 @@ static StoreRc sqlite_begin(Store *s, bool write) {
 
 static StoreRc sqlite_commit(Store *s) {
   SqlStore *q = (SqlStore *)s;
-  return result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
+  StoreRc rc = result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
+  /* what an immutable reader read is one snapshot only if nothing wrote the file meanwhile */
+  return rc == STORE_OK && changed_underneath(q) ? STORE_BUSY : rc;
 }
 
 static StoreRc sqlite_rollback(Store *s) {
@@ -315,6 +468,106 @@ static StoreRc sqlite_finish_import(Store *s, int64_t id, long rows) {
   sqlite3_bind_int64(st, 1, id);
   if (rows) sqlite3_bind_int64(st, 2, rows);
   return result(q, step_done(st));
+}
+
+static const char *col_text(sqlite3_stmt *st, int col) {
+  const unsigned char *s = sqlite3_column_text(st, col);
+  return s ? (const char *)s : "";
+}
+
+/* ---- the rows, checked as they are read ---- */
+
+/* Why the value at column c cannot be used, or NULL; *v receives it. */
+static const char *value_problem(sqlite3_stmt *st, int c, double *v) {
+  int type = sqlite3_column_type(st, c);
+  if (type == SQLITE_NULL) return "its value is missing (NULL, which is also how SQLite stores a NaN)";
+  if (type == SQLITE_BLOB) return "its value is a blob, not a number";
+  if (type == SQLITE_TEXT) return "its value is text, not a number";
+  *v = sqlite3_column_double(st, c);
+  return isfinite(*v) ? NULL : "its value is not a finite number";
+}
+
+/* True when the date s is YYYY-MM-DD and the last day of p; *day
+ * receives it. */
+static bool ends_on(const char *s, Period p, int32_t *day) {
+  const unsigned char *u = (const unsigned char *)s;
+  unsigned v[10];
+  for (int i = 0; i < 10; i++) {
+    if (!u[i]) return false;
+    v[i] = (unsigned)u[i] - '0';
+  }
+  if (v[0] > 9 || v[1] > 9 || v[2] > 9 || v[3] > 9 || u[4] != '-' || v[5] > 9 || v[6] > 9 || u[7] != '-' ||
+      v[8] > 9 || v[9] > 9 || u[10] != '\0')
+    return false;
+  int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]), m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
+  int last_m = p.kind == PER_YEAR ? 12 : p.kind == PER_QUARTER ? p.quarter * 3 : p.month;
+  if (y != p.year || m != last_m) return false;
+  if (d != (p.kind == PER_DAY ? p.day : period_days_in_month(y, m))) return false;
+  *day = period_last_day(p);
+  return true;
+}
+
+/* Why the period and its last day cannot be used, or NULL; *day receives
+ * that last day. */
+static const char *period_problem(const char *period, const char *end, int32_t *day) {
+  Period p;
+  char why[PERIOD_WHY_MAX];
+  if (!period_parse(period, strlen(period), &p, why)) return "its period is not a period";
+  return ends_on(end, p, day) ? NULL : "its period's last day is stored wrong";
+}
+
+/* True when s is UTF-8 without control characters. */
+static bool clean_text(const char *s) {
+  const unsigned char *u = (const unsigned char *)s;
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    int k = u[i] >= 0x20 && u[i] < 0x7f ? (cp = u[i], 1) : utf8_decode(u + i, n - i, &cp);
+    if (k == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false;
+    i += (size_t)k;
+  }
+  return true;
+}
+
+/* Records in last_error that the row st stands on (period at column pc;
+ * dimension and group at columns 0 and 1 when groups) is corrupt for why;
+ * then what follows. Returns STORE_CORRUPT. */
+static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, const char *why,
+                       const char *then) {
+  char period[168], at[368] = ""; /* quote_safe writes at most 161 bytes */
+  const unsigned char *ptext = sqlite3_column_text(st, pc);
+  quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
+  if (groups) {
+    char dim[168], grp[168];
+    const unsigned char *d = sqlite3_column_text(st, 0), *g = sqlite3_column_text(st, 1);
+    quote_safe(d ? (const char *)d : "", dim, sizeof dim);
+    quote_safe(g ? (const char *)g : "", grp, sizeof grp);
+    if (*dim || *grp) snprintf(at, sizeof at, ", dimension '%s', group '%s'", dim, grp);
+  }
+  snprintf(q->err, sizeof q->err,
+           "the stored row of indicator '%s' for period '%s'%s is corrupt: %s; %s: "
+           "import that row again with --replace, or restore the store from a backup",
+           indicator, period, at, why, then);
+  return STORE_CORRUPT;
+}
+
+/* Reads the row st stands on (period at column pc, then period_end, then
+ * value; dimension and group at columns 0 and 1 when groups) into *o,
+ * checked: STORE_OK, or STORE_CORRUPT with last_error naming the
+ * indicator and period. The dimension and group are checked when they
+ * differ from the last ones checked (held in q). */
+static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, StoreObs *o) {
+  *o = (StoreObs){"", "", col_text(st, pc), col_text(st, pc + 1), 0, 0};
+  const char *why = value_problem(st, pc + 2, &o->value);
+  if (!why) why = period_problem(o->period, o->period_end, &o->day);
+  if (!why && groups) {
+    o->dimension = col_text(st, 0), o->group = col_text(st, 1);
+    if (!q->dim.s || strcmp(o->dimension, q->dim.s) != 0 || strcmp(o->group, q->grp.s) != 0) {
+      if (!clean_text(o->dimension) || !clean_text(o->group)) why = "its dimension or group is not plain text";
+      else hold(&q->dim, (const unsigned char *)o->dimension), hold(&q->grp, (const unsigned char *)o->group);
+    }
+  }
+  return why ? corrupt(q, st, indicator, pc, groups, why, "nothing was evaluated") : STORE_OK;
 }
 
 /* Binds a row's columns to an insert or update (?1..?9 as prepared). */
@@ -350,13 +603,24 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
     sqlite3_reset(f);
     return result(q, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc);
   }
+  /* a corrupt stored row is only ever replaced */
+  Period per;
+  char pwhy[PERIOD_WHY_MAX];
+  double stored = 0;
+  const char *why = value_problem(f, 0, &stored), *ptext = col_text(f, 3);
+  if (!why && !period_parse(ptext, strlen(ptext), &per, pwhy)) why = "its period is not a period";
+  if (why && !replace) {
+    corrupt(q, f, r->indicator, 3, false, why, "nothing was imported");
+    sqlite3_reset(f);
+    return STORE_CORRUPT;
+  }
   old->value = sqlite3_column_double(f, 0);
   old->import_id = sqlite3_column_int64(f, 1);
   const unsigned char *file = sqlite3_column_text(f, 2), *period = sqlite3_column_text(f, 3);
   old->file = file ? hold(&q->file, file) : NULL;
   old->period = period ? hold(&q->period, period) : NULL;
   sqlite3_reset(f);
-  if (old->value == r->value) {
+  if (!why && old->value == r->value) {
     *put = STORE_UNCHANGED;
     return STORE_OK;
   }
@@ -370,23 +634,19 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   return result(q, rc);
 }
 
-static const char *col_text(sqlite3_stmt *st, int col) {
-  const unsigned char *s = sqlite3_column_text(st, col);
-  return s ? (const char *)s : "";
-}
-
 static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = whole ? q->whole : q->all;
   sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, as_of, 10, SQLITE_STATIC);
   int rc, c = whole ? 0 : 2; /* the column of period */
-  while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-    StoreObs o = {"", "", col_text(st, c), col_text(st, c + 1), sqlite3_column_double(st, c + 2)};
-    if (!whole) o.dimension = col_text(st, 0), o.group = col_text(st, 1);
+  StoreRc bad = STORE_OK;
+  while (bad == STORE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+    StoreObs o;
+    if ((bad = check_row(q, st, indicator, c, !whole, &o)) != STORE_OK) break;
     each(ctx, &o);
   }
-  StoreRc out = result(q, rc);
+  StoreRc out = bad != STORE_OK ? bad : result(q, rc);
   sqlite3_reset(st);
   return out;
 }
@@ -401,16 +661,22 @@ static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimens
   sqlite3_bind_text(st, 4, as_of, 10, SQLITE_STATIC);
   int rc = sqlite3_step(st);
   *found = rc == SQLITE_ROW;
+  StoreObs o;
+  StoreRc bad = *found ? check_row(q, st, indicator, 0, false, &o) : STORE_OK;
+  if (bad != STORE_OK) *found = false;
   if (*found)
-    *out = (StoreObs){dimension, group, hold(&q->period, sqlite3_column_text(st, 0)),
-                      hold(&q->period_end, sqlite3_column_text(st, 1)), sqlite3_column_double(st, 2)};
-  StoreRc r = result(q, rc);
+    *out = (StoreObs){dimension, group, hold(&q->period, (const unsigned char *)o.period),
+                      hold(&q->period_end, (const unsigned char *)o.period_end), o.value, o.day};
+  StoreRc r = bad != STORE_OK ? bad : result(q, rc);
   sqlite3_reset(st);
   return r;
 }
 
 static StoreRc sqlite_verify(Store *s, const char *path, StoreMode mode, int *version, char *err, size_t errlen) {
-  return check_version(((SqlStore *)s)->db, path, mode, version, err, errlen) ? STORE_OK : STORE_FAILED;
+  sqlite3 *db = ((SqlStore *)s)->db;
+  bool ok = check_version(db, path, mode, version, err, errlen) &&
+            (*version == 0 || check_schema(db, *version, path, err, errlen));
+  return ok ? STORE_OK : STORE_FAILED;
 }
 
 static StoreRc sqlite_migrate(Store *s, const char *path, char *err, size_t errlen) {
@@ -425,6 +691,9 @@ static void sqlite_close(Store *s) {
   free(q->period.s);
   free(q->period_end.s);
   free(q->file.s);
+  free(q->dim.s);
+  free(q->grp.s);
+  free(q->path);
   free(q);
 }
 
@@ -452,6 +721,13 @@ static bool store_ready(SqlStore *q, const char *path, StoreMode mode, bool wal_
   sqlite3 *db = q->db;
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  /* A store may come from someone else: no writing to the schema, no
+   * functions run from it, and triggers and views never used even if the
+   * verification below missed one. */
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
   /* Until the store is known to be ours, closing must not checkpoint a WAL
    * that was there before into the file (a newer store's version may be
    * only in its WAL). A WAL that SQLite made just now holds nothing, and
@@ -482,49 +758,93 @@ static bool store_ready(SqlStore *q, const char *path, StoreMode mode, bool wal_
   return true;
 }
 
-Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
-  struct stat st;
+/* Checks what path names before anything opens it: a regular file, or for
+ * a writer nothing yet (and not a link to nothing, which would make the
+ * new store wherever the link points). *st receives the file's status. */
+static bool check_path(const char *path, StoreMode mode, struct stat *st, char *err, size_t errlen) {
   if (!*path) {
     snprintf(err, errlen, "--db needs a file name");
-    return NULL;
+    return false;
   }
-  if (stat(path, &st) != 0) {
-    if (mode == STORE_READ || errno != ENOENT) {
-      if (errno == ENOENT)
-        snprintf(err, errlen, "there is no database '%s': create it with 'charter import --db %s FILE DATA.csv'", path, path);
-      else
-        snprintf(err, errlen, "cannot open '%s': %s", path, strerror(errno));
-      return NULL;
-    }
-  } else if (!S_ISREG(st.st_mode)) {
+  if (stat(path, st) == 0) {
+    if (S_ISREG(st->st_mode)) return true;
     snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
+    return false;
+  }
+  int e = errno;
+  struct stat lst;
+  if (e == ENOENT && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+    snprintf(err, errlen,
+             "'%s' is a symbolic link to a file that does not exist: charter makes a new store only at a path that "
+             "is not a link; give --db the path of the store itself",
+             path);
+    return false;
+  }
+  if (mode == STORE_WRITE && e == ENOENT) {
+    memset(st, 0, sizeof *st);
+    return true;
+  }
+  if (e == ENOENT)
+    snprintf(err, errlen, "there is no database '%s': create it with 'charter import --db %s FILE DATA.csv'", path, path);
+  else
+    snprintf(err, errlen, "cannot open '%s': %s", path, strerror(e));
+  return false;
+}
+
+/* True when path followed by suffix names an existing file; with nonempty,
+ * a file holding something. */
+static bool side_file(const char *path, const char *suffix, bool nonempty) {
+  char *name = sqlite3_mprintf("%s%s", path, suffix);
+  struct stat st;
+  bool there = name && stat(name, &st) == 0 && (!nonempty || st.st_size > 0);
+  sqlite3_free(name);
+  return there;
+}
+
+/* The name SQLite gets for path (sqlite3_free it): an immutable reader's
+ * as a URI, with every byte but [A-Za-z0-9/._~-] %-escaped; a relative
+ * path as "./path", since SQLite reads ":memory:" and "file:…" as special
+ * names. NULL when out of memory. */
+static char *sqlite_name(const char *path, bool immutable) {
+  if (!immutable) return path[0] == '/' ? sqlite3_mprintf("%s", path) : sqlite3_mprintf("./%s", path);
+  size_t n = strlen(path);
+  char *esc = xmalloc(3 * n + 1), *o = esc;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)path[i];
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || strchr("/._~-", c))
+      *o++ = (char)c;
+    else
+      o += sprintf(o, "%%%02X", c);
+  }
+  *o = '\0';
+  char *uri = sqlite3_mprintf("file:%s%s?immutable=1", path[0] == '/' ? "" : "./", esc);
+  free(esc);
+  return uri;
+}
+
+Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
+  struct stat st;
+  if (!check_path(path, mode, &st, err, errlen) || !check_header(path, mode, err, errlen)) return NULL;
+  /* A reader opens the file read-only. While no import is under way (no
+   * -wal or -shm file beside it), it opens it immutable: SQLite then makes
+   * no -wal or -shm file, which, made by a reader, another user could not
+   * write, and takes no lock; what it read is checked to be one snapshot
+   * when it commits (changed_underneath). Otherwise it uses the files
+   * there, read-write when it may, so that closing the last connection
+   * removes them. */
+  bool immutable = mode == STORE_READ && !side_file(path, "-wal", false) && !side_file(path, "-shm", false);
+  int flags = (mode == STORE_WRITE                ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+               : !immutable && access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
+                                                      : SQLITE_OPEN_READONLY) |
+              SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0);
+  char *name = sqlite_name(path, immutable);
+  if (!name) {
+    snprintf(err, errlen, "out of memory");
     return NULL;
   }
-  if (!check_header(path, mode, err, errlen)) return NULL;
-  /* Readers are read-only by PRAGMA query_only, and open the file itself
-   * read-write when they may: a read-only connection to a WAL database
-   * leaves SQLite's -wal and -shm files beside it, which the last
-   * read-write connection removes when it closes. */
-  int flags = (mode == STORE_WRITE           ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
-               : access(path, W_OK) == 0 ? SQLITE_OPEN_READWRITE
-                                          : SQLITE_OPEN_READONLY) |
-              SQLITE_OPEN_NOMUTEX;
-  /* SQLite reads ":memory:" and "file:…" as special names: a relative
-   * path goes to it as "./path" */
-  char *name = NULL;
-  if (path[0] != '/') {
-    name = sqlite3_mprintf("./%s", path);
-    if (!name) {
-      snprintf(err, errlen, "out of memory");
-      return NULL;
-    }
-  }
-  char *wal = sqlite3_mprintf("%s-wal", path);
-  struct stat ws;
-  bool wal_before = wal && stat(wal, &ws) == 0 && ws.st_size > 0;
-  sqlite3_free(wal);
+  bool wal_before = side_file(path, "-wal", true);
   sqlite3 *db = NULL;
-  int rc = sqlite3_open_v2(name ? name : path, &db, flags, NULL);
+  int rc = sqlite3_open_v2(name, &db, flags, NULL);
   sqlite3_free(name);
   if (rc != SQLITE_OK) {
     describe(db, rc, path, err, errlen);
@@ -534,6 +854,10 @@ Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
   SqlStore *q = xcalloc(1, sizeof *q);
   q->base.m = &sqlite_methods;
   q->db = db;
+  if (immutable) {
+    q->path = xstrdup(path);
+    q->seen = st;
+  }
   if (!store_ready(q, path, mode, wal_before, err, errlen)) {
     sqlite_close(&q->base);
     return NULL;

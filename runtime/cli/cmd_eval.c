@@ -457,7 +457,7 @@ int cmd_eval(int argc, char **argv) {
   char err[1024];
   if (!eval_open_and_run(p, dbpath, as_of, &r, err, sizeof err)) {
     fprintf(stderr, "charter: %s\n", err);
-    status = EXIT_USAGE;
+    status = r.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
     goto cleanup;
   }
   if (!strcmp(format, "json")) print_json(&out, &r);

@@ -61,8 +61,10 @@ static int run_diff(const char *label, const char *a, const char *b) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* Formats one file; returns an exit status for it. */
-static int fmt_one(const char *path, Mode mode) {
+/* Formats one file; returns an exit status for it. With -w, a symbolic
+ * link in the file's own directory that leads out of it is not written
+ * through unless follow. */
+static int fmt_one(const char *path, Mode mode, bool follow) {
   bool is_stdin = strcmp(path, "-") == 0;
   size_t len = 0;
   const char *err = NULL;
@@ -132,7 +134,9 @@ static int fmt_one(const char *path, Mode mode) {
     if (is_stdin) {
       fwrite(buf_str(&out), 1, out.len, stdout);
     } else if (!same) {
-      status = output_replace(path, buf_str(&out), out.len, false);
+      char *root = follow ? NULL : output_root(path);
+      status = output_replace(path, buf_str(&out), out.len, false, root, OUTPUT_FOLLOW_HELP);
+      free(root);
     }
     break;
   }
@@ -149,9 +153,11 @@ int cmd_fmt(int argc, char **argv) {
       {"check", no_argument, NULL, 'c'},
       {"diff", no_argument, NULL, 'd'},
       {"write", no_argument, NULL, 'w'},
+      {"follow-symlinks", no_argument, NULL, 'F'},
       {NULL, 0, NULL, 0},
   };
   Mode mode = PRINT;
+  bool follow = false;
   int modes = 0;
   optind = 1;
   opterr = 0;
@@ -161,14 +167,16 @@ int cmd_fmt(int argc, char **argv) {
     case 'c': mode = CHECK; modes++; break;
     case 'd': mode = DIFF; modes++; break;
     case 'w': mode = WRITE; modes++; break;
+    case 'F': follow = true; break;
     default: return option_error("fmt", ch, argv);
     }
   }
   if (modes > 1) return usage_error("fmt", "--check, --diff and -w exclude each other; give one");
+  if (follow && mode != WRITE) return usage_error("fmt", "--follow-symlinks goes with -w: only -w writes files");
   if (optind >= argc) return usage_error("fmt", "which files? As in: charter fmt -w coalition.charter");
   int status = EXIT_OK;
   for (int i = optind; i < argc; i++) {
-    int s = fmt_one(argv[i], mode);
+    int s = fmt_one(argv[i], mode, follow);
     if (s > status) status = s;
   }
   if (fflush(stdout) != 0) status = EXIT_USAGE;

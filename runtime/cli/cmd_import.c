@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "cli.h"
 #include "import.h"
+#include "output.h"
 #include "program.h"
 #include "store.h"
 
@@ -47,10 +50,20 @@ static int check_args(const char *dbpath, int argc, char **argv) {
   return EXIT_OK;
 }
 
-/* Stores the checked rows into dbpath; EXIT_OK, or EXIT_USAGE after
- * saying why not. */
-static int store_checked(Import *im, const char *dbpath, bool replace, ImportCounts *counts) {
+/* Stores the checked rows into dbpath (a new store never through a link
+ * out of entry's directory); EXIT_OK, or after saying why not EXIT_USAGE,
+ * or EXIT_FINDINGS for a corrupt stored row. */
+static int store_checked(Import *im, const char *dbpath, const char *entry, bool replace, ImportCounts *counts) {
   char err[1024];
+  /* A new store is made inside the project unless --db says where outside:
+   * never through a link the project holds. */
+  struct stat st;
+  if (stat(dbpath, &st) != 0) {
+    char *root = output_root(entry);
+    int refused = output_refuse_link(dbpath, root, "give --db the path of the store itself");
+    free(root);
+    if (refused != EXIT_OK) return refused;
+  }
   Store *db = store_open(dbpath, STORE_WRITE, err, sizeof err);
   if (!db) {
     fprintf(stderr, "charter: %s\n", err);
@@ -59,10 +72,12 @@ static int store_checked(Import *im, const char *dbpath, bool replace, ImportCou
   StoreRc rc = import_store(im, db, replace, counts);
   if (rc == STORE_BUSY)
     fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
+  else if (rc == STORE_CORRUPT)
+    fprintf(stderr, "charter: '%s': %s\n", dbpath, db->m->last_error(db));
   else if (rc != STORE_OK)
     fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, db->m->last_error(db));
   store_close(db);
-  return rc == STORE_OK ? EXIT_OK : EXIT_USAGE;
+  return rc == STORE_OK ? EXIT_OK : rc == STORE_CORRUPT ? EXIT_FINDINGS : EXIT_USAGE;
 }
 
 /* Prints each file's counts, and the total of several. */
@@ -100,7 +115,7 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
   }
   DiagList *diags = import_diags(im);
   bool color = color_wanted("auto");
-  if (diags->nerrors == 0 && (status = store_checked(im, dbpath, replace, counts)) != EXIT_OK) goto cleanup;
+  if (diags->nerrors == 0 && (status = store_checked(im, dbpath, prog, replace, counts)) != EXIT_OK) goto cleanup;
   if (diags->nerrors) {
     diag_sort(diags);
     diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});

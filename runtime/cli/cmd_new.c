@@ -31,14 +31,16 @@ static char *with_source(const char *text, const char *url) {
   return out;
 }
 
-/* Makes every directory of path's parent (like mkdir -p). */
-static int make_parents(const char *path) {
+/* Makes every directory of path's parent (like mkdir -p), adding each one
+ * it made to made (new strings, outermost first); 0 or -1 (errno set). */
+static int make_parents(const char *path, Vec *made) {
   char *p = xstrdup(path);
   int rc = 0;
   for (char *s = p + 1; *s && rc == 0; s++) {
-    if (*s != '/') continue;
+    if (*s != '/' || s[-1] == '/') continue;
     *s = '\0';
-    if (mkdir(p, 0777) != 0 && errno != EEXIST) rc = -1;
+    if (mkdir(p, 0777) == 0) vec_push(made, xstrdup(p));
+    else if (errno != EEXIST) rc = -1;
     *s = '/';
   }
   free(p);
@@ -71,14 +73,16 @@ static int write_new(const char *path, const char *text) {
   return 0;
 }
 
-/* Writes the n starter files at paths, all or none (what was written is
- * taken back after a failure, which is reported). */
+/* Writes the n starter files at paths, all or none (what was written, and
+ * the directories made for it, are taken back after a failure, which is
+ * reported). */
 static bool write_all(char **paths, int n, const char *source) {
   int written = 0;
+  Vec made = {0};
   for (; written < n; written++) {
     const char *path = paths[written];
     char *text = with_source(charter_new_files[written].text, source);
-    int failed = make_parents(path) != 0 || write_new(path, text) != 0;
+    int failed = make_parents(path, &made) != 0 || write_new(path, text) != 0;
     int e = errno;
     free(text);
     if (failed) {
@@ -86,10 +90,16 @@ static bool write_all(char **paths, int n, const char *source) {
       break;
     }
   }
-  if (written == n) return true;
-  for (int i = 0; i < written; i++) unlink(paths[i]);
-  fprintf(stderr, "charter: nothing written\n");
-  return false;
+  bool ok = written == n;
+  if (!ok) {
+    for (int i = 0; i < written; i++) unlink(paths[i]);
+    /* innermost first; a directory something else was put in stays */
+    for (int i = made.len - 1; i >= 0; i--) rmdir(made.items[i]);
+    fprintf(stderr, "charter: nothing written\n");
+  }
+  for (int i = 0; i < made.len; i++) free(made.items[i]);
+  vec_free(&made);
+  return ok;
 }
 
 /* What was written, and what to do next. */

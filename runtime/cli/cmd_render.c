@@ -89,10 +89,11 @@ static bool refused_output(const Program *p, const char *output, const char *dbp
   return false;
 }
 
-/* Writes the drawing to output (NULL: standard output); the exit status. */
-static int write_drawing(const Buf *result, const char *output, const char *format, bool binary) {
+/* Writes the drawing to output (NULL: standard output), confined to root
+ * unless it is NULL; the exit status. */
+static int write_drawing(const Buf *result, const char *output, const char *format, bool binary, const char *root) {
   const char *data = result->data ? result->data : "";
-  if (output) return output_replace(output, data, result->len, binary);
+  if (output) return output_replace(output, data, result->len, binary, root, OUTPUT_FOLLOW_HELP);
   if (fwrite(data, 1, result->len, stdout) != result->len || fflush(stdout) != 0) {
     fprintf(stderr, "charter: cannot write the %s to standard output: %s\n", format, strerror(errno));
     return EXIT_USAGE;
@@ -105,6 +106,7 @@ typedef struct RenderArgs {
   const char *view, *format, *output, *dbpath, *as_of_text, *entry;
   int32_t as_of;             /* with dbpath: the day the overlay shows */
   bool binary;               /* png or pdf */
+  bool follow_symlinks;      /* -o may lead out of the project through a link */
   long max_nodes, max_edges; /* the layout budget; 0: no limit */
 } RenderArgs;
 
@@ -170,6 +172,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       {"as-of", required_argument, NULL, 'a'},
       {"max-nodes", required_argument, NULL, 'N'},
       {"max-edges", required_argument, NULL, 'E'},
+      {"follow-symlinks", no_argument, NULL, 'F'},
       {NULL, 0, NULL, 0},
   };
   *ra = (RenderArgs){.view = "logic", .max_nodes = RENDER_MAX_NODES, .max_edges = RENDER_MAX_EDGES};
@@ -190,6 +193,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     case 'E':
       if ((bad = parse_limit("--max-edges", optarg, &ra->max_edges))) return bad;
       break;
+    case 'F': ra->follow_symlinks = true; break;
     default: return option_error("render", ch, argv);
     }
   }
@@ -208,6 +212,8 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
   bad = parse_as_of("render", ra->as_of_text, &ra->as_of);
   if (bad) return bad;
   if (ra->output && !*ra->output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
+  if (ra->follow_symlinks && !ra->output)
+    return usage_error("render", "--follow-symlinks goes with -o: it lets -o write through a symbolic link");
   if (optind >= argc)
     return usage_error("render", "which program? Give the entry file, as in: charter render coalition.charter");
   if (argc - optind > 1) return usage_error("render", "render takes one entry file; imported files are read with it");
@@ -228,6 +234,9 @@ int cmd_render(int argc, char **argv) {
   Buf dot = {0}, out = {0};
   EvalResult ev = {0};
   View v;
+  /* The project root: the entry file's directory; -o may not leave it
+   * through a link the project holds. */
+  char *root = ra.output && !ra.follow_symlinks ? output_root(ra.entry) : NULL;
   if ((status = program_refused(p, "rendered")) != EXIT_OK) goto cleanup;
   if (!render_find_view(p, ra.view, &v)) {
     no_such_view(p, ra.view);
@@ -238,6 +247,7 @@ int cmd_render(int argc, char **argv) {
     status = EXIT_USAGE;
     goto cleanup;
   }
+  if (ra.output && (status = output_refuse_link(ra.output, root, OUTPUT_FOLLOW_HELP)) != EXIT_OK) goto cleanup;
   if (strcmp(ra.format, "dot") != 0 && over_budget(p, &v, &ra)) { /* DOT is not laid out */
     status = EXIT_USAGE;
     goto cleanup;
@@ -246,7 +256,7 @@ int cmd_render(int argc, char **argv) {
     char err[1024];
     if (!eval_open_and_run(p, ra.dbpath, ra.as_of, &ev, err, sizeof err)) {
       fprintf(stderr, "charter: %s\n", err);
-      status = EXIT_USAGE;
+      status = ev.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
       goto cleanup;
     }
   }
@@ -256,8 +266,9 @@ int cmd_render(int argc, char **argv) {
     status = layout(buf_str(&dot), ra.format, ra.binary, &out);
     result = &out;
   }
-  if (status == EXIT_OK) status = write_drawing(result, ra.output, ra.format, ra.binary);
+  if (status == EXIT_OK) status = write_drawing(result, ra.output, ra.format, ra.binary, root);
 cleanup:
+  free(root);
   eval_free(&ev);
   buf_free(&dot);
   buf_free(&out);

@@ -63,6 +63,8 @@ static const char fmt_help[] =
     "      --check  list the files that are not formatted; change nothing\n"
     "      --diff   print a unified diff of the changes; change nothing\n"
     "  -w, --write  rewrite the files in place (atomically)\n"
+    "      --follow-symlinks  with -w, also write through a symbolic link that\n"
+    "               leads out of the file's own directory (refused otherwise)\n"
     "  -h, --help   display this help and exit\n"
     "\n"
     "Without an option the formatted text is printed on standard output.\n"
@@ -94,6 +96,8 @@ static const char render_help[] =
     "                       (opened read-only); a goal or outcome takes the worst\n"
     "                       status of its indicators, grey when none has data\n"
     "      --as-of=PERIOD   evaluate as of PERIOD's last day (default: today, UTC)\n"
+    "      --follow-symlinks  let -o write through a symbolic link in FILE's\n"
+    "                       directory that leads out of it (refused otherwise)\n"
     "      --max-nodes=N    lay out a view of at most N nodes (default 2000;\n"
     "                       0: no limit); a bigger one is refused before layout\n"
     "                       (-T dot is not limited: it does no layout)\n"
@@ -105,10 +109,11 @@ static const char render_help[] =
     "Graphviz's own font tables, so it does not depend on the fonts installed;\n"
     "png and pdf are drawn with cairo and the installed fonts.\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program (nothing is drawn);\n"
-    "2 usage error, unknown view, unreadable FILE, unwritable output, a format\n"
-    "this Graphviz installation cannot write, a view above --max-nodes or\n"
-    "--max-edges, or a store that cannot be read.\n";
+    "Exit status: 0 success; 1 errors in the program (nothing is drawn), or a\n"
+    "corrupt row in the store; 2 usage error, unknown view, unreadable FILE,\n"
+    "unwritable output (a link out of the project without --follow-symlinks), a\n"
+    "format this Graphviz installation cannot write, a view above --max-nodes or\n"
+    "--max-edges, or a store that cannot be read or verified.\n";
 
 static const char import_help[] =
     "Usage: charter import --db DB [--replace] FILE CSV...\n"
@@ -132,8 +137,9 @@ static const char import_help[] =
     "same value is left as it is; a different value is an error, unless --replace.\n"
     "On success, prints how many rows were added, replaced and unchanged.\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program or rows rejected (nothing\n"
-    "stored); 2 usage error, unreadable file, or a database that cannot be used.\n";
+    "Exit status: 0 success; 1 errors in the program, rows rejected or a corrupt\n"
+    "stored row met (nothing stored); 2 usage error, unreadable file, or a\n"
+    "database that cannot be used or verified.\n";
 
 static const char eval_help[] =
     "Usage: charter eval --db DB [OPTION]... FILE\n"
@@ -151,8 +157,9 @@ static const char eval_help[] =
     "                            no_target, no_data, met, missed, on_track, off_track\n"
     "  -h, --help                display this help and exit\n"
     "\n"
-    "Exit status: 0 success; 1 errors in the program, or a status --fail-on names;\n"
-    "2 usage error, unreadable FILE, or a database that cannot be read.\n";
+    "Exit status: 0 success; 1 errors in the program, a status --fail-on names, or\n"
+    "a corrupt row in the store (named, nothing evaluated); 2 usage error,\n"
+    "unreadable FILE, or a database that cannot be read or verified.\n";
 
 static const char new_help[] =
     "Usage: charter new [--source URL] DIR\n"

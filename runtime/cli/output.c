@@ -67,22 +67,119 @@ static int write_in_place(const char *file, const struct stat *st, const char *d
   return status;
 }
 
-/* The file a symbolic link names, even when it does not exist yet; NULL
- * with errno set when it cannot be read. */
-static char *link_target(const char *link) {
-  char *real = realpath(link, NULL);
+/* The directory part of path ("." when it has none, "/" for "/x"); a new
+ * string. */
+static char *dir_of(const char *path) {
+  const char *slash = strrchr(path, '/');
+  if (!slash) return xstrdup(".");
+  if (slash == path) return xstrdup("/");
+  size_t n = (size_t)(slash - path);
+  char *dir = xmalloc(n + 1);
+  memcpy(dir, path, n);
+  dir[n] = '\0';
+  return dir;
+}
+
+/* The file path names, with every symbolic link resolved, even when the
+ * file (or a chain of links to it) does not exist yet; NULL with errno set
+ * when it cannot be resolved (its directory missing, a loop). */
+static char *resolved(const char *path, int depth) {
+  char *real = realpath(path, NULL);
   if (real || errno != ENOENT) return real;
-  char to[PATH_MAX];
-  ssize_t n = readlink(link, to, sizeof to - 1);
-  if (n < 0) return NULL;
-  to[n] = '\0';
-  const char *slash = strrchr(link, '/');
-  if (to[0] == '/' || !slash) return xstrdup(to);
-  size_t dir = (size_t)(slash - link) + 1;
-  char *joined = xmalloc(dir + (size_t)n + 1);
-  memcpy(joined, link, dir);
-  memcpy(joined + dir, to, (size_t)n + 1);
-  return joined;
+  struct stat st;
+  /* a file the kernel reaches but realpath cannot name (/dev/stdout on a
+   * pipe, through /proc/self/fd/1): the path itself */
+  if (stat(path, &st) == 0) return xstrdup(path);
+  if (depth < 40 && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+    char to[PATH_MAX];
+    ssize_t n = readlink(path, to, sizeof to - 1);
+    if (n < 0) return NULL;
+    to[n] = '\0';
+    if (to[0] == '/') return resolved(to, depth + 1);
+    char *dir = dir_of(path);
+    size_t len = strlen(dir) + (size_t)n + 2;
+    char *joined = xmalloc(len);
+    snprintf(joined, len, "%s/%s", dir, to);
+    free(dir);
+    char *out = resolved(joined, depth + 1);
+    free(joined);
+    return out;
+  }
+  if (depth >= 40) {
+    errno = ELOOP;
+    return NULL;
+  }
+  /* a plain name that does not exist: its directory, resolved, and the name */
+  char *dir = dir_of(path), *rdir = realpath(dir, NULL);
+  free(dir);
+  if (!rdir) return NULL;
+  const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+  size_t len = strlen(rdir) + strlen(base) + 2;
+  char *out = xmalloc(len);
+  snprintf(out, len, "%s%s%s", rdir, strcmp(rdir, "/") == 0 ? "" : "/", base);
+  free(rdir);
+  return out;
+}
+
+/* True when path (resolved) is root or lies under it. */
+static bool within(const char *path, const char *root) {
+  size_t n = strlen(root);
+  if (n == 1 && root[0] == '/') return true;
+  return strncmp(path, root, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+char *output_root(const char *file) {
+  char *dir = dir_of(file), *root = realpath(dir, NULL);
+  free(dir);
+  return root;
+}
+
+/* The first symbolic link on file's way (each of its leading parts, then
+ * the file itself) that lies inside root and leads out of it: its part of
+ * file into *link and where it leads into *to (NULL when that cannot be
+ * resolved), both new strings; false when there is none. */
+static bool link_out_of(const char *file, const char *root, char **link, char **to) {
+  char *p = xstrdup(file);
+  size_t n = strlen(p);
+  bool found = false;
+  for (size_t i = 1; i <= n && !found; i++) {
+    if ((i < n && p[i] != '/') || p[i - 1] == '/') continue;
+    char keep = p[i];
+    p[i] = '\0';
+    struct stat st;
+    if (lstat(p, &st) == 0 && S_ISLNK(st.st_mode)) {
+      char *dir = dir_of(p), *rdir = realpath(dir, NULL);
+      free(dir);
+      if (rdir && within(rdir, root)) {
+        char *r = resolved(p, 0);
+        if (!r || !within(r, root)) {
+          *link = xstrdup(p);
+          *to = r;
+          found = true;
+        } else {
+          free(r);
+        }
+      }
+      free(rdir);
+    }
+    p[i] = keep;
+  }
+  free(p);
+  return found;
+}
+
+int output_refuse_link(const char *file, const char *root, const char *help) {
+  char *link = NULL, *to = NULL;
+  if (!root || !link_out_of(file, root, &link, &to)) return EXIT_OK;
+  if (to)
+    fprintf(stderr, "charter: refusing to write '%s': '%s' is a symbolic link to '%s', outside the project '%s'\n", file,
+            link, to, root);
+  else
+    fprintf(stderr, "charter: refusing to write '%s': '%s' is a symbolic link that cannot be followed\n", file, link);
+  fprintf(stderr, "  help: %s\n", help);
+  free(link);
+  free(to);
+  return EXIT_USAGE;
 }
 
 /* Writes a regular file through a temporary file beside it and a rename. */
@@ -115,7 +212,9 @@ static int replace_regular(const char *file, const char *target, const struct st
   } else {
     mode_t mask = umask(0);
     umask(mask);
-    bool ok = fchmod(fd, old ? old->st_mode & 0777 : 0666 & ~mask) == 0;
+    /* Never an execute or set-id bit: what charter writes is a drawing or
+     * a program's text, not something to run. */
+    bool ok = fchmod(fd, old ? old->st_mode & 0666 : 0666 & ~mask) == 0;
     /* The old owner where that is allowed (root); otherwise the file is ours. */
     int owned = ok && old ? fchown(fd, old->st_uid, old->st_gid) : 0;
     (void)owned;
@@ -139,12 +238,14 @@ static int replace_regular(const char *file, const char *target, const struct st
   return status;
 }
 
-int output_replace(const char *file, const char *data, size_t len, bool binary) {
+int output_replace(const char *file, const char *data, size_t len, bool binary, const char *root, const char *help) {
+  int refused = output_refuse_link(file, root, help);
+  if (refused != EXIT_OK) return refused;
   struct stat st, lst;
   char *real = NULL;
   const char *target = file;
   if (lstat(file, &lst) == 0 && S_ISLNK(lst.st_mode)) {
-    real = link_target(file);
+    real = resolved(file, 0);
     if (!real) return cannot(file, strerror(errno));
     target = real;
   }

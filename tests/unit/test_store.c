@@ -777,6 +777,179 @@ static void test_interface_verify_and_migrate(void **state) {
   store_close(st);
 }
 
+/* ---- verification (docs/security.md, "The shared store") ---- */
+
+/* A store charter made at path, then changed with plain SQLite by sql
+ * (defensive mode off, so that sql may write the schema). */
+static void make_changed_store(const char *path, const char *sql) {
+  char err[512] = "";
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  close_db(db);
+  sqlite3 *raw = NULL;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 0, NULL);
+  char *msg = NULL;
+  if (sqlite3_exec(raw, sql, NULL, NULL, &msg) != SQLITE_OK) fail_msg("%s: %s", sql, msg);
+  assert_int_equal(sqlite3_close(raw), SQLITE_OK);
+}
+
+/* Each difference from the schema charter makes is refused in both modes,
+ * naming it, with the file and its directory left as they were. */
+static void test_schema_differences_refused(void **state) {
+  Scratch *s = *state;
+  static const struct {
+    const char *sql, *words;
+  } cases[] = {
+      {"CREATE TRIGGER rewrite AFTER INSERT ON measurement BEGIN UPDATE measurement SET value = 999; END;",
+       "it has a trigger 'rewrite', which charter never makes"},
+      {"CREATE VIEW v AS SELECT 1;", "it has a view 'v'"},
+      {"CREATE TABLE extra (x INTEGER) STRICT;", "it has a table 'extra'"},
+      {"CREATE INDEX by_value ON measurement (value);", "it has an index 'by_value'"},
+      {"PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, ') STRICT, WITHOUT ROWID', "
+       "') WITHOUT ROWID') WHERE name = 'measurement';",
+       "its table 'measurement' is not defined as charter defines it (it is not STRICT)"},
+      {"PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, 'file TEXT NOT NULL', "
+       "'file TEXT NOT NULL COLLATE NOCASE') WHERE name = 'import';",
+       "its table 'import' is not defined as charter defines it"},
+      {"CREATE TABLE \"x\x1b[31m\" (y INTEGER);", "it has a table 'x\\x1B[31m'"},
+  };
+  char err[512], path[PATH_MAX], name[32];
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    snprintf(name, sizeof name, "c%zu.db", k);
+    snprintf(path, sizeof path, "%s", scratch_path(s, name));
+    make_changed_store(path, cases[k].sql);
+    for (int mode = 0; mode < 2; mode++) {
+      expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+      expect_message(err, path, "not a measurement store as charter makes it", cases[k].words,
+                     "restore it from a backup", NULL);
+      if (strchr(err, '\x1b')) fail_msg("a raw escape in: %s", err);
+    }
+  }
+}
+
+/* Blanks are not a difference: a schema laid out otherwise is accepted. */
+static void test_schema_blanks_accepted(void **state) {
+  Scratch *s = *state;
+  char err[512] = "", path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "blanks.db"));
+  make_changed_store(path, "PRAGMA writable_schema = ON; UPDATE sqlite_schema SET sql = replace(sql, char(10) || '  ', "
+                           "char(10) || char(9)) WHERE name = 'import';");
+  sqlite3 *db = open_db(path, STORE_READ, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  close_db(db);
+}
+
+/* The rows put for the corruption tests: i's whole population in 2024 and
+ * 2025, and its group race/Black in 2025-Q2. */
+static Store *store_with_rows(Scratch *s, const char *name) {
+  Store *st = open_store(s, name);
+  int64_t id = 0;
+  StorePut put;
+  StoreStored old;
+  StoreRow rows[] = {row("i", NULL, NULL, "2024", "2024-12-31", 5), row("i", NULL, NULL, "2025", "2025-12-31", 7),
+                     row("i", "race", "Black", "2025-Q2", "2025-06-30", 3)};
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  for (int k = 0; k < 3; k++) assert_int_equal(st->m->put(st, &rows[k], id, false, &put, &old), STORE_OK);
+  assert_int_equal(st->m->finish_import(st, id, 3), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  return st;
+}
+
+/* series of i (whole or every group) after sql changed the store: its
+ * result, and last_error into err. */
+static StoreRc series_after(Store *st, const char *sql, bool whole, char *err, size_t errlen) {
+  if (sql) assert_int_equal(exec_rc(store_sqlite_db(st), sql), SQLITE_OK);
+  Got g = {""};
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  StoreRc rc = st->m->series(st, "i", whole, "9999-12-31", got_add, &g);
+  st->m->commit(st);
+  snprintf(err, errlen, "%s", rc == STORE_OK ? "" : st->m->last_error(st));
+  return rc;
+}
+
+/* A value that is not a finite number, or a period that does not parse or
+ * ends on another day, or a group that is not clean text, is reported as
+ * corrupt naming the indicator and period; never handed to the caller. */
+static void test_corrupt_rows_reported(void **state) {
+  Scratch *s = *state;
+  static const struct {
+    const char *sql, *words;
+    bool whole;
+  } cases[] = {
+      {"UPDATE measurement SET value = 9e999 WHERE period = '2025'",
+       "indicator 'i' for period '2025' is corrupt: its value is not a finite number", true},
+      {"UPDATE measurement SET value = -9e999 WHERE period = '2025'", "its value is not a finite number", true},
+      {"UPDATE measurement SET period = '2025-13' WHERE period = '2025'",
+       "for period '2025-13' is corrupt: its period is not a period", true},
+      {"UPDATE measurement SET period = CAST(x'1b5b326a' AS TEXT) WHERE period = '2025'",
+       "for period '\\x1B[2j' is corrupt", true},
+      {"UPDATE measurement SET period_end = '2025-12-30' WHERE period = '2025'", "last day is stored wrong", true},
+      {"UPDATE measurement SET grp = CAST(x'ff' AS TEXT) WHERE grp = 'Black'",
+       "dimension 'race', group '\\xFF' is corrupt: its dimension or group is not plain text", false},
+  };
+  char err[512], name[32];
+  for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+    snprintf(name, sizeof name, "k%zu.db", k);
+    Store *st = store_with_rows(s, name);
+    assert_int_equal(series_after(st, NULL, cases[k].whole, err, sizeof err), STORE_OK);
+    assert_int_equal(series_after(st, cases[k].sql, cases[k].whole, err, sizeof err), STORE_CORRUPT);
+    if (!strstr(err, cases[k].words)) fail_msg("message lacks \"%s\": %s", cases[k].words, err);
+    if (!strstr(err, "import that row again with --replace")) fail_msg("no advice: %s", err);
+    if (strchr(err, '\x1b')) fail_msg("a raw escape in: %s", err);
+    store_close(st);
+  }
+}
+
+/* latest reports a corrupt row too; put compares with none (a conflict
+ * would quote it) but overwrites it when replacing. */
+static void test_corrupt_latest_and_put(void **state) {
+  Scratch *s = *state;
+  Store *st = store_with_rows(s, "lp.db");
+  sqlite3 *db = store_sqlite_db(st);
+  assert_int_equal(exec_rc(db, "UPDATE measurement SET value = 9e999 WHERE grp = 'Black'"), SQLITE_OK);
+  StoreObs o;
+  bool found = true;
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  assert_int_equal(st->m->latest(st, "i", "race", "Black", "9999-12-31", &o, &found), STORE_CORRUPT);
+  assert_false(found);
+  assert_non_null(strstr(st->m->last_error(st), "indicator 'i' for period '2025-Q2' is corrupt"));
+  st->m->commit(st);
+  int64_t id = 0;
+  StorePut put;
+  StoreStored old;
+  StoreRow r = row("i", "race", "Black", "2025-Q2", "2025-06-30", 4);
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "b.csv", "2025-02-01T00:00:00Z", &id), STORE_OK);
+  assert_int_equal(st->m->put(st, &r, id, false, &put, &old), STORE_CORRUPT);
+  assert_non_null(strstr(st->m->last_error(st), "nothing was imported"));
+  assert_int_equal(st->m->put(st, &r, id, true, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_REPLACED);
+  assert_int_equal(st->m->finish_import(st, id, 1), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  assert_int_equal(st->m->latest(st, "i", "race", "Black", "9999-12-31", &o, &found), STORE_OK);
+  assert_true(found && o.value == 4);
+  st->m->commit(st);
+  store_close(st);
+}
+
+/* A dangling symbolic link is not a place to make a store. */
+static void test_dangling_link_refused(void **state) {
+  Scratch *s = *state;
+  char err[512], path[PATH_MAX], target[PATH_MAX];
+  snprintf(target, sizeof target, "%s", scratch_path(s, "elsewhere.db"));
+  snprintf(path, sizeof path, "%s", scratch_path(s, "link.db"));
+  assert_int_equal(symlink(target, path), 0);
+  for (int mode = 0; mode < 2; mode++) {
+    expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
+    expect_message(err, path, "symbolic link to a file that does not exist", NULL);
+  }
+  struct stat st;
+  assert_int_not_equal(lstat(target, &st), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_write_creates_schema_1, setup, teardown),
@@ -800,6 +973,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_interface_rollback_leaves_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_interface_put_and_read, setup, teardown),
       cmocka_unit_test_setup_teardown(test_interface_verify_and_migrate, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_schema_differences_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_schema_blanks_accepted, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_corrupt_rows_reported, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_corrupt_latest_and_put, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dangling_link_refused, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
