@@ -104,7 +104,7 @@ void esc_github(Buf *b, const char *s, bool property) {
       i++;
     } else {
       size_t used;
-      esc_term_one(b, s + i, n - i, 0, &used);
+      esc_term_one(b, s + i, n - i, ESC_KEEP_TAB, &used);
       i += used;
     }
   }

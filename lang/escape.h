@@ -37,8 +37,8 @@ void esc_term_put(FILE *out, const char *s);
 size_t esc_term_one(Buf *b, const char *s, size_t n, unsigned keep, size_t *used);
 
 /* A GitHub workflow command's data (property false: % CR LF become %25
- * %0D %0A) or property value (also : and , as %3A %2C); every other control
- * as esc_term, so no raw ESC reaches the log. */
+ * %0D %0A) or property value (also : and , as %3A %2C); a tab kept, every
+ * other control as esc_term, so no raw ESC reaches the log. */
 void esc_github(Buf *b, const char *s, bool property);
 
 /* The body of a JSON string: " and \ escaped, \n \r \t, other C0 controls,

@@ -88,6 +88,7 @@ static void test_github(void **state) {
   assert_string_equal(gh(name, true), "x\\x1B[31m%0A%3A%3Aerror file=a%3A%3AINJ.charter");
   assert_string_equal(gh(name, false), "x\\x1B[31m%0A::error file=a::INJ.charter");
   assert_string_equal(gh(CSI_C1 RLO "\xff", false), "\\u009B\\u202E\\xFF");
+  assert_string_equal(gh("a\tb" ESC, false), "a\tb\\x1B"); /* a tab is harmless */
 }
 
 static char *json(const char *s) {
