@@ -6,7 +6,7 @@
 # neutralised; json, sarif and github output is bounded; fmt - ends on
 # endless input. Prints "ok - ..." or "not ok - ...", then "N passed, M
 # failed". Usage: tests/hostile/text.sh CHARTER_BINARY
-# shellcheck disable=SC2016
+# shellcheck disable=SC2016,SC2317
 set -u
 here=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=tests/checks.sh
@@ -21,7 +21,7 @@ bad=$(printf '\377')     # invalid UTF-8
 nl='
 '
 # The file name of issue 14: ESC, a newline and a workflow command.
-inj="x$esc[31m$nl::error file=a::INJ.charter"
+inj="x${esc}[31m$nl::error file=a::INJ.charter"
 
 # clean FILE: no raw ESC, C1 or bidi control, and valid UTF-8.
 clean() {
@@ -56,12 +56,12 @@ content_is() { [ "$(cat "$2")" = "$1" ]; }
 # The program: titles and groups with ESC, C1 and bidi controls, a line
 # that fmt changes, and an unknown reference (one error to report).
 cat >"$inj" <<EOF
-charter "Hostile $esc[2J $c1 $rlo" {
+charter "Hostile ${esc}[2J $c1 $rlo" {
   vision "v $lri"
 }
 dimension place "Place" { groups "=North", "So${rlo}uth", "=North" }
-indicator  i "Title $esc]0;pwned$esc\\\\ $c1" {
-  unit "-u$esc[1m"
+indicator  i "Title ${esc}]0;pwned$esc\\\\ $c1" {
+  unit "-u${esc}[1m"
   direction up
 }
 activity a "A" { owner nobody }
@@ -135,7 +135,7 @@ charter "Eval" {
 }
 dimension place "Place" { groups "=North", "-South", "@East$rlo" }
 indicator f1 "=HYPERLINK(\"http://x\",\"y\")" {
-  unit "+cmd$esc[31m"
+  unit "+cmd${esc}[31m"
   direction up
   baseline 0 in 2024
   target 10 by 2026
@@ -149,7 +149,7 @@ indicator neg "@SUM(A1) $c1" {
   target -10 by 2026
 }
 EOF
-csvname="data$esc[2J$rlo.csv"
+csvname="data${esc}[2J$rlo.csv"
 cat >"$csvname" <<EOF
 indicator,dimension,group,period,value
 f1,,,2025,-5
