@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "json.h"
 
 void diag_init(DiagList *d, Arena *arena) {
@@ -109,29 +110,52 @@ static const char *sev_color(const char *sev) {
   return C_CYAN;
 }
 
-/* User text in a message may hold control characters: never let them reach
- * the terminal raw, and keep each diagnostic on its line. */
-static void put_text(FILE *out, const char *text) {
-  for (const unsigned char *m = (const unsigned char *)text; *m; m++) {
-    if (*m == '\n') fputs("\\n", out);
-    else if (*m < 0x20 || *m == 0x7f) fprintf(out, "\\x%02X", *m);
-    else fputc(*m, out);
+/* Prints the source line from[0..len) (escaped as terminal text, tabs
+ * kept), then carets under the bytes [c0, c1), aligned whatever the line
+ * holds: each escaped character pads as many columns as it shows. */
+static void print_source(FILE *out, int line, const char *from, size_t len, size_t c0, size_t c1,
+                         bool color) {
+  Buf text = {0}, pad = {0};
+  size_t width = 0;
+  for (size_t i = 0; i < len;) {
+    size_t used;
+    size_t w = esc_term_one(&text, from + i, len - i, ESC_KEEP_TAB, &used);
+    if (i < c0) {
+      if (from[i] == '\t') buf_putc(&pad, '\t');
+      else
+        for (size_t k = 0; k < w; k++) buf_putc(&pad, ' ');
+    } else if (i < c1) {
+      width += w;
+    }
+    i += used;
   }
+  fprintf(out, "%5d | %s\n      | %s", line, buf_str(&text), buf_str(&pad));
+  if (width == 0) width = 1;
+  if (color) fputs(C_GREEN, out);
+  fputc('^', out);
+  for (size_t i = 1; i < width; i++) fputc('~', out);
+  if (color) fputs(C_RESET, out);
+  fputc('\n', out);
+  buf_free(&text);
+  buf_free(&pad);
 }
 
-/* Prints "path:line:col: sev: msg [rule]", then the source line and carets. */
+/* Prints "path:line:col: sev: msg [rule]", then the source line and carets.
+ * The path and the message are terminal text (escape.h). */
 static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char *sev,
                       const char *msg, const char *rule, bool color) {
   Src *s = has_loc ? src_get(srcs, loc.file) : NULL;
   int line = 0, col = 0;
   if (s) {
     src_linecol(s, loc.start, &line, &col);
-    fprintf(out, "%s%s:%d:%d:%s ", color ? C_BOLD : "", s->path, line, col, color ? C_RESET : "");
+    fputs(color ? C_BOLD : "", out);
+    esc_term_put(out, s->path);
+    fprintf(out, ":%d:%d:%s ", line, col, color ? C_RESET : "");
   } else {
     fprintf(out, "%scharter:%s ", color ? C_BOLD : "", color ? C_RESET : "");
   }
   fprintf(out, "%s%s:%s ", color ? sev_color(sev) : "", sev, color ? C_RESET : "");
-  put_text(out, msg);
+  esc_term_put(out, msg);
   if (rule) fprintf(out, " [%s]", rule);
   fputc('\n', out);
   if (!s) return;
@@ -152,45 +176,12 @@ static void print_one(FILE *out, SrcSet *srcs, Loc loc, bool has_loc, const char
     while (len < left && len > 0 && (((unsigned char)from[len]) & 0xC0) == 0x80) len--;
     caret -= lead;
   }
-  fprintf(out, "%5d | ", line);
-  for (size_t i = 0; i < len;) {
-    unsigned char c = (unsigned char)from[i];
-    uint32_t cp;
-    int n = c < 0x80 ? 1 : utf8_decode((const unsigned char *)from + i, len - i, &cp);
-    /* Control and invalid bytes would garble the terminal: show them as '?'. */
-    if (n == 0 || (c < 0x20 && c != '\t') || c == 0x7f) {
-      fputc('?', out);
-      i++;
-    } else {
-      fwrite(from + i, 1, (size_t)n, out);
-      i += (size_t)n;
-    }
-  }
-  fputc('\n', out);
-  fputs("      | ", out);
-  for (size_t i = 0; i < caret && i < len;) { /* pad to the caret */
-    if (from[i] == '\t') {
-      fputc('\t', out);
-      i++;
-    } else {
-      uint32_t cp;
-      int n = utf8_decode((const unsigned char *)from + i, len - i, &cp);
-      fputc(' ', out);
-      i += n ? (size_t)n : 1;
-    }
-  }
   /* The span in bytes of the shown text, clamped to this line. */
   size_t c0 = caret < len ? caret : len;
   size_t c1 = loc.end > loc.start ? loc.end - line_start - (size_t)(from - text) : c0;
   if (c1 > len) c1 = len;
   if (c1 < c0) c1 = c0;
-  size_t width = utf8_count(from + c0, c1 - c0);
-  if (width == 0) width = 1;
-  if (color) fputs(C_GREEN, out);
-  fputc('^', out);
-  for (size_t i = 1; i < width; i++) fputc('~', out);
-  if (color) fputs(C_RESET, out);
-  fputc('\n', out);
+  print_source(out, line, from, len, c0, c1, color);
 }
 
 void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style) {
@@ -208,7 +199,7 @@ void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style) {
       print_one(out, srcs, n->loc, n->has_loc, "note", n->msg, NULL, style.color);
     if (g->help) {
       fprintf(out, "      = %shelp:%s ", style.color ? C_BOLD : "", style.color ? C_RESET : "");
-      put_text(out, g->help);
+      esc_term_put(out, g->help);
       fputc('\n', out);
     }
     shown++;
@@ -240,10 +231,35 @@ static Pos pos_of(SrcSet *srcs, Loc loc) {
   return p;
 }
 
+/* How many of d's diagnostics a machine format lists. */
+static int machine_shown(const DiagList *d) {
+  return d->items.len < DIAG_MACHINE_MAX ? d->items.len : DIAG_MACHINE_MAX;
+}
+
+/* The message of the entry that ends a cut machine listing. */
+static void more_text(Buf *b, int more) {
+  buf_printf(b,
+             "%d more diagnostic%s not shown: json, sarif and github output list at most %d; "
+             "fix these and check again to see the rest",
+             more, more == 1 ? "" : "s", DIAG_MACHINE_MAX);
+}
+
+/* The last entry of a cut JSON listing: the shape of a diagnostic. */
+static void json_more(Buf *b, int more) {
+  Buf m = {0};
+  more_text(&m, more);
+  buf_puts(b, ",\n  {\"file\": \"\", \"line\": 1, \"column\": 1, \"end_line\": 1, "
+              "\"end_column\": 1, \"severity\": \"info\", \"rule\": \"too_many\", \"message\": ");
+  json_str_or_empty(b, buf_str(&m));
+  buf_puts(b, ", \"notes\": []}");
+  buf_free(&m);
+}
+
 void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
   Buf b = {0};
   buf_puts(&b, "[");
-  for (int i = 0; i < d->items.len; i++) {
+  int shown = machine_shown(d);
+  for (int i = 0; i < shown; i++) {
     Diag *g = d->items.items[i];
     Pos p = pos_of(srcs, g->loc);
     buf_puts(&b, i ? ",\n  " : "\n  ");
@@ -275,6 +291,7 @@ void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs) {
     }
     buf_puts(&b, "]}");
   }
+  if (shown < d->items.len) json_more(&b, d->items.len - shown);
   buf_puts(&b, d->items.len ? "\n]\n" : "]\n");
   fwrite(buf_str(&b), 1, b.len, out);
   buf_free(&b);
@@ -342,6 +359,49 @@ static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg, const
   buf_free(&uri);
 }
 
+static void sarif_rules(Buf *b, const RuleInfo *rules, int nrules) {
+  for (int i = 0; i < nrules; i++) {
+    buf_puts(b, i ? ",\n      " : "\n      ");
+    buf_puts(b, "{\"id\": ");
+    json_str_or_empty(b, rules[i].id);
+    buf_puts(b, ", \"name\": ");
+    json_str_or_empty(b, rules[i].id);
+    buf_puts(b, ", \"shortDescription\": {\"text\": ");
+    json_str_or_empty(b, rules[i].title);
+    buf_puts(b, "}, \"fullDescription\": {\"text\": ");
+    json_str_or_empty(b, rules[i].full);
+    buf_puts(b, "}, \"help\": {\"text\": ");
+    json_str_or_empty(b, rules[i].help);
+    buf_puts(b, "}}");
+  }
+}
+
+static void sarif_result(Buf *b, SrcSet *srcs, const Diag *g, const RuleInfo *rules, int nrules,
+                         const char *cwd) {
+  int index = -1;
+  for (int r = 0; r < nrules; r++)
+    if (strcmp(rules[r].id, g->rule) == 0) index = r;
+  buf_puts(b, "{\"ruleId\": ");
+  json_str_or_empty(b, g->rule);
+  if (index >= 0) buf_printf(b, ", \"ruleIndex\": %d", index);
+  buf_puts(b, ", \"level\": ");
+  json_str_or_empty(b, g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "note");
+  buf_puts(b, ", \"message\": {\"text\": ");
+  json_str_or_empty(b, g->msg);
+  buf_puts(b, "}, \"locations\": [");
+  sarif_location(b, srcs, g->loc, NULL, cwd);
+  buf_puts(b, "]");
+  bool any = false;
+  for (DiagNote *n = g->notes; n; n = n->next) {
+    if (!n->has_loc) continue;
+    buf_puts(b, any ? ", " : ", \"relatedLocations\": [");
+    sarif_location(b, srcs, n->loc, n->msg, cwd);
+    any = true;
+  }
+  if (any) buf_puts(b, "]");
+  buf_puts(b, "}");
+}
+
 void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rules, int nrules,
                       const char *version) {
   /* Absolute paths become relative to here (SARIF uris are never absolute). */
@@ -355,93 +415,74 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
   buf_puts(&b, ", \"semanticVersion\": ");
   json_str_or_empty(&b, version);
   buf_puts(&b, ", \"rules\": [");
-  for (int i = 0; i < nrules; i++) {
-    buf_puts(&b, i ? ",\n      " : "\n      ");
-    buf_puts(&b, "{\"id\": ");
-    json_str_or_empty(&b, rules[i].id);
-    buf_puts(&b, ", \"name\": ");
-    json_str_or_empty(&b, rules[i].id);
-    buf_puts(&b, ", \"shortDescription\": {\"text\": ");
-    json_str_or_empty(&b, rules[i].title);
-    buf_puts(&b, "}, \"fullDescription\": {\"text\": ");
-    json_str_or_empty(&b, rules[i].full);
-    buf_puts(&b, "}, \"help\": {\"text\": ");
-    json_str_or_empty(&b, rules[i].help);
-    buf_puts(&b, "}}");
-  }
+  sarif_rules(&b, rules, nrules);
   buf_puts(&b, "]}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");
-  for (int i = 0; i < d->items.len; i++) {
-    Diag *g = d->items.items[i];
-    int index = -1;
-    for (int r = 0; r < nrules; r++)
-      if (strcmp(rules[r].id, g->rule) == 0) index = r;
+  int shown = machine_shown(d);
+  for (int i = 0; i < shown; i++) {
     buf_puts(&b, i ? ",\n      " : "\n      ");
-    buf_puts(&b, "{\"ruleId\": ");
-    json_str_or_empty(&b, g->rule);
-    if (index >= 0) buf_printf(&b, ", \"ruleIndex\": %d", index);
-    buf_puts(&b, ", \"level\": ");
-    json_str_or_empty(&b, g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "note");
-    buf_puts(&b, ", \"message\": {\"text\": ");
-    json_str_or_empty(&b, g->msg);
-    buf_puts(&b, "}, \"locations\": [");
-    sarif_location(&b, srcs, g->loc, NULL, cwd);
-    buf_puts(&b, "]");
-    bool any = false;
-    for (DiagNote *n = g->notes; n; n = n->next) {
-      if (!n->has_loc) continue;
-      buf_puts(&b, any ? ", " : ", \"relatedLocations\": [");
-      sarif_location(&b, srcs, n->loc, n->msg, cwd);
-      any = true;
-    }
-    if (any) buf_puts(&b, "]");
-    buf_puts(&b, "}");
+    sarif_result(&b, srcs, d->items.items[i], rules, nrules, cwd);
+  }
+  if (shown < d->items.len) { /* a note without a place says how many more */
+    Buf m = {0};
+    more_text(&m, d->items.len - shown);
+    buf_puts(&b, ",\n      {\"ruleId\": \"too_many\", \"level\": \"note\", \"message\": {\"text\": ");
+    json_str_or_empty(&b, buf_str(&m));
+    buf_puts(&b, "}}");
+    buf_free(&m);
   }
   buf_puts(&b, d->items.len ? "\n    ]\n  }]\n}\n" : "]\n  }]\n}\n");
   fwrite(buf_str(&b), 1, b.len, out);
   buf_free(&b);
 }
 
-/* GitHub workflow commands: data escapes % CR LF; properties also : and ,. */
-static void gh_escape(FILE *out, const char *s, bool property) {
-  for (; *s; s++) {
-    switch (*s) {
-    case '%': fputs("%25", out); break;
-    case '\r': fputs("%0D", out); break;
-    case '\n': fputs("%0A", out); break;
-    case ':': fputs(property ? "%3A" : ":", out); break;
-    case ',': fputs(property ? "%2C" : ",", out); break;
-    default: fputc(*s, out);
+/* A GitHub workflow command per diagnostic (escape.h: esc_github); the
+ * notes and help follow the message on lines of its data. */
+static void github_one(Buf *b, SrcSet *srcs, const Diag *g) {
+  Pos p = pos_of(srcs, g->loc);
+  buf_printf(b, "::%s file=", g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "notice");
+  esc_github(b, p.path, true);
+  buf_printf(b, ",line=%d,col=%d,endLine=%d,endColumn=%d,title=", p.line, p.col, p.end_line,
+             p.end_col);
+  esc_github(b, g->rule, true);
+  buf_puts(b, "::");
+  Buf m = {0};
+  buf_puts(&m, g->msg);
+  for (DiagNote *n = g->notes; n; n = n->next) {
+    buf_puts(&m, "\n");
+    if (n->has_loc) {
+      Pos q = pos_of(srcs, n->loc);
+      buf_printf(&m, "%s:%d:%d: ", q.path, q.line, q.col);
     }
+    buf_puts(&m, "note: ");
+    buf_puts(&m, n->msg);
   }
+  if (g->help) {
+    buf_puts(&m, "\nhelp: ");
+    buf_puts(&m, g->help);
+  }
+  esc_github(b, buf_str(&m), false);
+  buf_free(&m);
+  buf_putc(b, '\n');
 }
 
 void diag_print_github(FILE *out, DiagList *d, SrcSet *srcs) {
-  for (int i = 0; i < d->items.len; i++) {
-    Diag *g = d->items.items[i];
-    Pos p = pos_of(srcs, g->loc);
-    fprintf(out, "::%s file=", g->sev == SEV_ERROR ? "error" : g->sev == SEV_WARNING ? "warning" : "notice");
-    gh_escape(out, p.path, true);
-    fprintf(out, ",line=%d,col=%d,endLine=%d,endColumn=%d,title=", p.line, p.col, p.end_line,
-            p.end_col);
-    gh_escape(out, g->rule, true);
-    fputs("::", out);
-    Buf m = {0};
-    buf_puts(&m, g->msg);
-    for (DiagNote *n = g->notes; n; n = n->next) {
-      buf_puts(&m, "\n");
-      if (n->has_loc) {
-        Pos q = pos_of(srcs, n->loc);
-        buf_printf(&m, "%s:%d:%d: ", q.path, q.line, q.col);
-      }
-      buf_puts(&m, "note: ");
-      buf_puts(&m, n->msg);
+  Buf b = {0};
+  int shown = machine_shown(d);
+  for (int i = 0; i < shown; i++) {
+    github_one(&b, srcs, d->items.items[i]);
+    if (b.len > 65536) {
+      fwrite(b.data, 1, b.len, out);
+      b.len = 0;
     }
-    if (g->help) {
-      buf_puts(&m, "\nhelp: ");
-      buf_puts(&m, g->help);
-    }
-    gh_escape(out, buf_str(&m), false);
-    buf_free(&m);
-    fputc('\n', out);
   }
+  if (shown < d->items.len) {
+    Buf m = {0};
+    more_text(&m, d->items.len - shown);
+    buf_puts(&b, "::notice title=too_many::");
+    esc_github(&b, buf_str(&m), false);
+    buf_putc(&b, '\n');
+    buf_free(&m);
+  }
+  fwrite(buf_str(&b), 1, b.len, out);
+  buf_free(&b);
 }

@@ -62,6 +62,10 @@ typedef struct DiagStyle {
   const char *more; /* said after "N more not shown", e.g. where to see them, or NULL */
 } DiagStyle;
 
+/* json, sarif and github list at most this many diagnostics (notes aside),
+ * then one entry, rule "too_many", saying how many more there were. */
+enum { DIAG_MACHINE_MAX = 1000 };
+
 void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style);
 void diag_print_summary(FILE *out, DiagList *d, bool color);
 void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs);

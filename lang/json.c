@@ -3,20 +3,9 @@
 
 #include "json.h"
 
-void json_escape(Buf *b, const char *s) {
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    switch (*p) {
-    case '"': buf_puts(b, "\\\""); break;
-    case '\\': buf_puts(b, "\\\\"); break;
-    case '\n': buf_puts(b, "\\n"); break;
-    case '\r': buf_puts(b, "\\r"); break;
-    case '\t': buf_puts(b, "\\t"); break;
-    default:
-      if (*p < 0x20 || *p == 0x7f) buf_printf(b, "\\u%04x", *p);
-      else buf_putc(b, (char)*p);
-    }
-  }
-}
+#include "escape.h"
+
+void json_escape(Buf *b, const char *s) { esc_json(b, s); }
 
 void json_str_or_empty(Buf *b, const char *s) {
   buf_putc(b, '"');

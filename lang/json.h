@@ -6,8 +6,9 @@
 
 #include "util.h"
 
-/* Appends s as the body of a JSON string (no quotes): " \ and control
- * characters escaped (\n \r \t, else \u00XX), everything else as it is. */
+/* Appends s as the body of a JSON string (no quotes), as esc_json does:
+ * " \ and control characters escaped (\n \r \t, else \u00xx; C1 and bidi
+ * controls too), invalid UTF-8 bytes as U+FFFD, everything else as it is. */
 void json_escape(Buf *b, const char *s);
 /* s as a quoted JSON string; NULL writes "". */
 void json_str_or_empty(Buf *b, const char *s);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "eval.h"
 #include "model.h"
 #include "json.h"
@@ -153,19 +154,9 @@ static void print_json(Buf *b, const EvalResult *r) {
 
 /* ---- csv ---- */
 
-static void cstr(Buf *b, const char *s) {
-  if (!s) return;
-  if (!s[strcspn(s, ",\"\r\n")]) {
-    buf_puts(b, s);
-    return;
-  }
-  buf_putc(b, '"');
-  for (; *s; s++) {
-    if (*s == '"') buf_putc(b, '"');
-    buf_putc(b, *s);
-  }
-  buf_putc(b, '"');
-}
+/* A text cell: neutralised against formula injection (escape.h); numbers
+ * are written by cnum and stay numbers, a negative one included. */
+static void cstr(Buf *b, const char *s) { esc_csv_text(b, s); }
 
 static void cnum(Buf *b, double v) {
   if (isfinite(v)) num_exact(b, v);
@@ -182,7 +173,9 @@ static void cvalue_period(Buf *b, bool has, double v, Period per) {
     cnum(b, v);
     period_text(per, pt);
   }
-  buf_printf(b, ",%s,", pt);
+  buf_putc(b, ',');
+  cstr(b, pt);
+  buf_putc(b, ',');
 }
 
 static void print_csv(Buf *b, const EvalResult *r) {
@@ -236,10 +229,12 @@ static void cell(Table *t, const char *fmt, ...) {
   va_start(ap, fmt);
   buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  /* a line end or tab inside a title or group would break the columns */
-  for (size_t i = 0; i < b.len; i++)
-    if ((unsigned char)b.data[i] < 0x20 || b.data[i] == 0x7f) b.data[i] = ' ';
-  vec_push(&t->cells, b.data ? b.data : xstrdup(""));
+  /* terminal text (escape.h): a line end, tab or escape sequence inside a
+   * title, period or group would break the columns or the terminal */
+  Buf shown = {0};
+  esc_term(&shown, buf_str(&b), b.len, 0);
+  buf_free(&b);
+  vec_push(&t->cells, shown.data ? shown.data : xstrdup(""));
 }
 
 static const char *status_color(const char *word) {
@@ -456,7 +451,9 @@ int cmd_eval(int argc, char **argv) {
   if (status != EXIT_OK) goto cleanup;
   char err[1024];
   if (!eval_open_and_run(p, dbpath, as_of, &r, err, sizeof err)) {
-    fprintf(stderr, "charter: %s\n", err);
+    fputs("charter: ", stderr);
+    esc_term_put(stderr, err);
+    fputc('\n', stderr);
     status = r.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
     goto cleanup;
   }

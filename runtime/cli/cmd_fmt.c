@@ -9,18 +9,42 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "fmt.h"
 #include "output.h"
 #include "program.h"
 
 typedef enum Mode { PRINT, CHECK, DIFF, WRITE } Mode;
 
-static char *read_stdin(size_t *len) {
+/* fmt - reads at most this much (docs/security.md): /dev/zero ends. */
+#define FMT_STDIN_MAX ((size_t)16 << 20)
+
+/* Standard input whole, or NULL with *err saying why. */
+static char *read_stdin(size_t *len, const char **err) {
   Buf b = {0};
   char chunk[65536];
   size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) buf_add(&b, chunk, n);
+  while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+    if (b.len + n > FMT_STDIN_MAX) {
+      buf_free(&b);
+      *err = "it is larger than 16 MiB, the most fmt reads from standard input; format the file by name";
+      return NULL;
+    }
+    buf_add(&b, chunk, n);
+  }
+  if (ferror(stdin)) {
+    buf_free(&b);
+    *err = "read error";
+    return NULL;
+  }
   *len = b.len;
+  return b.data ? b.data : xcalloc(1, 1);
+}
+
+/* path as terminal text (escape.h), for messages; the caller frees it. */
+static char *shown_path(const char *path) {
+  Buf b = {0};
+  esc_term_str(&b, path);
   return b.data ? b.data : xcalloc(1, 1);
 }
 
@@ -47,18 +71,83 @@ static char *temp_with(const char *text, size_t len) {
   return tmpl;
 }
 
+/* Copies what the child writes on fd to stdout as terminal text (escape.h;
+ * newlines, tabs and CRLF line ends kept). */
+static void copy_escaped(int fd) {
+  Buf b = {0};
+  char chunk[65536];
+  ssize_t n;
+  while ((n = read(fd, chunk, sizeof chunk)) != 0) {
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    buf_add(&b, chunk, (size_t)n);
+    /* whole lines at a time, so no character is cut between reads */
+    /* the kept tail holds no newline: look in the new bytes only */
+    size_t whole = b.len, low = b.len - (size_t)n;
+    while (whole > low && b.data[whole - 1] != '\n') whole--;
+    if (whole == low) continue;
+    Buf out = {0};
+    esc_term(&out, b.data, whole, ESC_KEEP_NL | ESC_KEEP_TAB | ESC_KEEP_CRLF);
+    fwrite(buf_str(&out), 1, out.len, stdout);
+    buf_free(&out);
+    memmove(b.data, b.data + whole, b.len - whole);
+    b.len -= whole;
+  }
+  if (b.len) {
+    Buf out = {0};
+    esc_term(&out, b.data, b.len, ESC_KEEP_NL | ESC_KEEP_TAB | ESC_KEEP_CRLF);
+    fwrite(buf_str(&out), 1, out.len, stdout);
+    buf_free(&out);
+  }
+  buf_free(&b);
+}
+
+/* diff -u of a and b labelled label, its output neutralised: the exit
+ * status of diff, or -1. */
 static int run_diff(const char *label, const char *a, const char *b) {
   fflush(stdout);
+  int fds[2];
+  if (pipe(fds) != 0) return -1;
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+  }
   if (pid == 0) {
+    close(fds[0]);
+    if (dup2(fds[1], STDOUT_FILENO) < 0) _exit(127);
+    close(fds[1]);
     execlp("diff", "diff", "-u", "--label", label, "--label", label, a, b, (char *)NULL);
     _exit(127);
   }
+  close(fds[1]);
+  copy_escaped(fds[0]);
+  close(fds[0]);
   int status;
   while (waitpid(pid, &status, 0) < 0)
     if (errno != EINTR) return -1;
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* Prints why the file shown (its name escaped) was not formatted: only
+ * what stops the parse matters here, other checks belong to check. */
+static void report_unparsed(Arena *arena, DiagList *diags, SrcSet *srcs, const char *shown) {
+  DiagList parse;
+  diag_init(&parse, arena);
+  for (int i = 0; i < diags->items.len; i++) {
+    Diag *g = diags->items.items[i];
+    if (strcmp(g->rule, "syntax") == 0 || strcmp(g->rule, "encoding") == 0) {
+      vec_push(&parse.items, g);
+      parse.nerrors++;
+    }
+  }
+  diag_sort(&parse);
+  diag_print_text(stderr, &parse, srcs, (DiagStyle){color_wanted("auto"), 50, NULL});
+  fprintf(stderr, "charter: '%s' was not formatted because it does not parse\n", shown);
+  diag_free(&parse);
 }
 
 /* Formats one file; returns an exit status for it. With -w, a symbolic
@@ -68,9 +157,11 @@ static int fmt_one(const char *path, Mode mode, bool follow) {
   bool is_stdin = strcmp(path, "-") == 0;
   size_t len = 0;
   const char *err = NULL;
-  char *text = is_stdin ? read_stdin(&len) : src_read_file(path, &len, &err);
+  char *text = is_stdin ? read_stdin(&len, &err) : src_read_file(path, &len, &err);
+  char *shown = shown_path(path);
   if (!text) {
-    fprintf(stderr, "charter: cannot read '%s': %s\n", path, err);
+    fprintf(stderr, "charter: cannot read '%s': %s\n", shown, err);
+    free(shown);
     return EXIT_USAGE;
   }
   Arena arena;
@@ -83,20 +174,7 @@ static int fmt_one(const char *path, Mode mode, bool follow) {
   AstFile *af = ast_parse(&arena, &diags, &srcs, file);
   int status = EXIT_OK;
   if (af->nerrors) {
-    /* Only what stops the parse matters here: other checks belong to check. */
-    DiagList shown;
-    diag_init(&shown, &arena);
-    for (int i = 0; i < diags.items.len; i++) {
-      Diag *g = diags.items.items[i];
-      if (strcmp(g->rule, "syntax") == 0 || strcmp(g->rule, "encoding") == 0) {
-        vec_push(&shown.items, g);
-        shown.nerrors++;
-      }
-    }
-    diag_sort(&shown);
-    diag_print_text(stderr, &shown, &srcs, (DiagStyle){color_wanted("auto"), 50, NULL});
-    fprintf(stderr, "charter: '%s' was not formatted because it does not parse\n", is_stdin ? "-" : path);
-    diag_free(&shown);
+    report_unparsed(&arena, &diags, &srcs, shown);
     status = EXIT_USAGE;
     goto cleanup;
   }
@@ -109,7 +187,7 @@ static int fmt_one(const char *path, Mode mode, bool follow) {
     break;
   case CHECK:
     if (!same) {
-      printf("%s\n", path);
+      printf("%s\n", shown);
       status = EXIT_FINDINGS;
     }
     break;
@@ -117,13 +195,13 @@ static int fmt_one(const char *path, Mode mode, bool follow) {
     if (!same) {
       char *a = temp_with(text, len);
       char *b = temp_with(buf_str(&out), out.len);
-      int rc = a && b ? run_diff(path, a, b) : -1;
+      int rc = a && b ? run_diff(shown, a, b) : -1;
       if (a) unlink(a);
       if (b) unlink(b);
       free(a);
       free(b);
       if (rc < 0 || rc > 1) {
-        fprintf(stderr, "charter: could not run 'diff' to show the changes to '%s'\n", path);
+        fprintf(stderr, "charter: could not run 'diff' to show the changes to '%s'\n", shown);
         status = EXIT_USAGE;
       } else {
         status = EXIT_FINDINGS;
@@ -142,6 +220,7 @@ static int fmt_one(const char *path, Mode mode, bool follow) {
   }
   buf_free(&out);
 cleanup:
+  free(shown);
   diag_free(&diags);
   src_set_free(&srcs);
   arena_free(&arena);

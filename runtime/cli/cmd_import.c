@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "import.h"
 #include "output.h"
 #include "program.h"
@@ -17,8 +18,10 @@
 
 /* ---- the command ---- */
 
+/* what (a file name) is terminal text (escape.h). */
 static void print_counts(const char *what, const ImportCounts *c) {
-  printf("%s: %ld row%s added, %ld replaced, %ld unchanged\n", what, c->added, c->added == 1 ? "" : "s", c->replaced,
+  esc_term_put(stdout, what);
+  printf(": %ld row%s added, %ld replaced, %ld unchanged\n", c->added, c->added == 1 ? "" : "s", c->replaced,
          c->unchanged);
 }
 
@@ -66,16 +69,25 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
   }
   Store *db = store_open(dbpath, STORE_WRITE, err, sizeof err);
   if (!db) {
-    fprintf(stderr, "charter: %s\n", err);
+    fputs("charter: ", stderr);
+    esc_term_put(stderr, err);
+    fputc('\n', stderr);
     return EXIT_USAGE;
   }
   StoreRc rc = import_store(im, db, replace, counts);
+  Buf db_name = {0}, why = {0};
+  esc_term_str(&db_name, dbpath);
   if (rc == STORE_BUSY)
-    fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", dbpath);
-  else if (rc == STORE_CORRUPT)
-    fprintf(stderr, "charter: '%s': %s\n", dbpath, db->m->last_error(db));
-  else if (rc != STORE_OK)
-    fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", dbpath, db->m->last_error(db));
+    fprintf(stderr, "charter: '%s' is busy: another import has held it for over a minute; nothing was imported, try again\n", buf_str(&db_name));
+  else if (rc == STORE_CORRUPT) {
+    esc_term_str(&why, db->m->last_error(db));
+    fprintf(stderr, "charter: '%s': %s\n", buf_str(&db_name), buf_str(&why));
+  } else if (rc != STORE_OK) {
+    esc_term_str(&why, db->m->last_error(db));
+    fprintf(stderr, "charter: cannot write to '%s': %s; nothing was imported\n", buf_str(&db_name), buf_str(&why));
+  }
+  buf_free(&db_name);
+  buf_free(&why);
   store_close(db);
   return rc == STORE_OK ? EXIT_OK : rc == STORE_CORRUPT ? EXIT_FINDINGS : EXIT_USAGE;
 }
@@ -109,7 +121,9 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
   im = import_new(p);
   char err[1024];
   if (!import_check(im, files, nfiles, err, sizeof err)) {
-    fprintf(stderr, "charter: %s\n", err);
+    fputs("charter: ", stderr);
+    esc_term_put(stderr, err);
+    fputc('\n', stderr);
     status = EXIT_USAGE;
     goto cleanup;
   }

@@ -438,11 +438,26 @@ static void test_text_control_characters(void **state) {
   uint32_t file = add_src(f, "t.charter", "a\x01" "b\x1b[31mc x\n");
   diag_add(&f->d, SEV_ERROR, at(f, file, "x"), "r", "m");
   char *out = render(f, TEXT, 50);
-  /* Control bytes of the source never reach the terminal. */
+  /* Control bytes of the source never reach the terminal: they are shown
+   * escaped (lang/escape.h), and the caret pads over what they show. */
   assert_null(strchr(out, '\x1b'));
   assert_null(strchr(out, '\x01'));
-  assert_non_null(strstr(out, "    1 | a?b?[31mc x\n"));
-  assert_non_null(strstr(out, "      |           ^\n"));
+  assert_non_null(strstr(out, "    1 | a\\x01b\\x1B[31mc x\n"));
+  assert_non_null(strstr(out, "      |                 ^\n"));
+  free(out);
+  fix_free(f);
+}
+
+static void test_text_hidden_characters(void **state) {
+  (void)state;
+  Fix *f = fix_new();
+  /* a C1 CSI, a bidi override and an invalid byte, in the file name too */
+  uint32_t file = add_src(f, "t\xC2\x9B\xE2\x80\xAE.charter", "a\xC2\x9B" "b\xE2\x80\xAE\xFF x\n");
+  diag_add(&f->d, SEV_ERROR, at(f, file, "x"), "r", "m \xE2\x80\xAE\x1b[2J");
+  char *out = render(f, TEXT, 50);
+  assert_string_equal(out, "t\\u009B\\u202E.charter:1:7: error: m \\u202E\\x1B[2J [r]\n"
+                           "    1 | a\\u009Bb\\u202E\\xFF x\n"
+                           "      |                    ^\n");
   free(out);
   fix_free(f);
 }
@@ -705,6 +720,41 @@ static void test_json_escaping(void **state) {
   buf_free(&b);
 }
 
+/* json, sarif and github stop at DIAG_MACHINE_MAX, then say how many more. */
+static void test_machine_cap(void **state) {
+  (void)state;
+  for (int total = DIAG_MACHINE_MAX; total <= DIAG_MACHINE_MAX + 2; total++) {
+    Fix *f = fix_new();
+    uint32_t file = add_src(f, "t.charter", PARTNER);
+    for (int i = 0; i < total; i++) diag_add(&f->d, SEV_ERROR, at(f, file, "sector"), "r", "number %d", i);
+    int more = total - DIAG_MACHINE_MAX, listed = DIAG_MACHINE_MAX + (more > 0);
+    char *out = render(f, JSON, 0);
+    JVal *v = jparse(out);
+    assert_int_equal(jlen(v, ""), listed);
+    if (more) {
+      char path[32];
+      snprintf(path, sizeof path, "%d.rule", DIAG_MACHINE_MAX);
+      assert_string_equal(jstr(v, path), "too_many");
+      snprintf(path, sizeof path, "%d.message", DIAG_MACHINE_MAX);
+      assert_int_equal(strncmp(jstr(v, path), more == 1 ? "1 more diagnostic not shown" : "2 more diagnostics not shown", 20), 0);
+    }
+    jfree(v);
+    free(out);
+    out = render(f, SARIF, 0);
+    v = jparse(out);
+    assert_int_equal(jlen(v, "runs.0.results"), listed);
+    jfree(v);
+    free(out);
+    out = render(f, GITHUB, 0);
+    int lines = 0;
+    for (const char *s = out; (s = strchr(s, '\n')); s++) lines++;
+    assert_int_equal(lines, listed);
+    if (more) assert_non_null(strstr(out, "\n::notice title=too_many::"));
+    free(out);
+    fix_free(f);
+  }
+}
+
 /* ---- SARIF ---- */
 
 static void test_sarif(void **state) {
@@ -865,6 +915,8 @@ int main(void) {
       cmocka_unit_test(test_text_columns_and_tabs),
       cmocka_unit_test(test_text_span_edges),
       cmocka_unit_test(test_text_control_characters),
+      cmocka_unit_test(test_text_hidden_characters),
+      cmocka_unit_test(test_machine_cap),
       cmocka_unit_test(test_text_long_line),
       cmocka_unit_test(test_text_cap_of_fifty),
       cmocka_unit_test(test_colour_only_when_asked),
