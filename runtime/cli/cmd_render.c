@@ -105,6 +105,7 @@ typedef struct RenderArgs {
   const char *view, *format, *output, *dbpath, *as_of_text, *entry;
   int32_t as_of; /* with dbpath: the day the overlay shows */
   bool binary;   /* png or pdf */
+  LoadOptions lo; /* CHARTER_PATH and --root */
 } RenderArgs;
 
 /* Reads and checks the arguments; EXIT_OK, or the status of a usage error
@@ -116,9 +117,10 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       {"output", required_argument, NULL, 'o'},
       {"db", required_argument, NULL, 'd'},
       {"as-of", required_argument, NULL, 'a'},
+      {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
-  *ra = (RenderArgs){.view = "logic"};
+  *ra = (RenderArgs){.view = "logic", .lo = {getenv("CHARTER_PATH"), NULL}};
   optind = 1;
   opterr = 0;
   int ch;
@@ -129,6 +131,9 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     case 'o': ra->output = optarg; break;
     case 'd': ra->dbpath = optarg; break;
     case 'a': ra->as_of_text = optarg; break;
+    case 'R':
+      if ((ch = root_option("render", optarg, &ra->lo)) != EXIT_OK) return ch;
+      break;
     default: return option_error("render", ch, argv);
     }
   }
@@ -162,8 +167,7 @@ int cmd_render(int argc, char **argv) {
   RenderArgs ra;
   int status = render_args(argc, argv, &ra);
   if (status != EXIT_OK) return status;
-  LoadOptions lo = {getenv("CHARTER_PATH")};
-  Program *p = program_load(ra.entry, &lo);
+  Program *p = program_load(ra.entry, &ra.lo);
   Buf dot = {0}, out = {0};
   EvalResult ev = {0};
   View v;
