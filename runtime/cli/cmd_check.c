@@ -35,14 +35,14 @@ int cmd_check(int argc, char **argv) {
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
-  int ch;
+  int ch, rc;
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'f': format = optarg; break;
     case 'W': werror = true; break;
     case 'c': color = optarg; break;
     case 'R':
-      if ((ch = root_option("check", optarg, &lo)) != EXIT_OK) return ch;
+      if ((rc = root_option("check", optarg, &lo)) != EXIT_OK) return rc;
       break;
     default: return option_error("check", ch, argv);
     }

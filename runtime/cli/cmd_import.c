@@ -129,13 +129,13 @@ int cmd_import(int argc, char **argv) {
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
-  int ch;
+  int ch, rc;
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'd': dbpath = optarg; break;
     case 'r': replace = true; break;
     case 'R':
-      if ((ch = root_option("import", optarg, &lo)) != EXIT_OK) return ch;
+      if ((rc = root_option("import", optarg, &lo)) != EXIT_OK) return rc;
       break;
     default: return option_error("import", ch, argv);
     }

@@ -123,7 +123,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
   *ra = (RenderArgs){.view = "logic", .lo = {getenv("CHARTER_PATH"), NULL}};
   optind = 1;
   opterr = 0;
-  int ch;
+  int ch, rc;
   while ((ch = getopt_long(argc, argv, ":T:o:", opts, NULL)) != -1) {
     switch (ch) {
     case 'v': ra->view = optarg; break;
@@ -132,7 +132,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     case 'd': ra->dbpath = optarg; break;
     case 'a': ra->as_of_text = optarg; break;
     case 'R':
-      if ((ch = root_option("render", optarg, &ra->lo)) != EXIT_OK) return ch;
+      if ((rc = root_option("render", optarg, &ra->lo)) != EXIT_OK) return rc;
       break;
     default: return option_error("render", ch, argv);
     }
