@@ -16,8 +16,11 @@ typedef struct StdlibFile {
 
 extern const StdlibFile charter_stdlib[]; /* ends with {NULL, NULL} */
 
+/* Imports may read only regular *.charter files inside a root: the entry
+ * file's folder, root, and each folder of charter_path (docs/security.md). */
 typedef struct LoadOptions {
   const char *charter_path; /* CHARTER_PATH, colon-separated, or NULL */
+  const char *root;         /* --root: one more folder imports may read, or NULL */
 } LoadOptions;
 
 typedef struct Program {

@@ -45,6 +45,18 @@ int program_refused(Program *p, const char *what) {
   return EXIT_FINDINGS;
 }
 
+int root_option(const char *command, const char *dir, LoadOptions *lo) {
+  struct stat st;
+  if (lo->root)
+    return usage_error(command, "--root is given twice: give the one folder that holds every file of the program");
+  if (!*dir) return usage_error(command, "--root needs a folder, as in --root ..");
+  if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+    return usage_error(command, "--root '%s' is not a folder: give the folder that holds every file the program imports",
+                       dir);
+  lo->root = dir;
+  return EXIT_OK;
+}
+
 int parse_as_of(const char *command, const char *text, int32_t *day) {
   *day = eval_today();
   if (!text) return EXIT_OK;

@@ -48,6 +48,12 @@ bool same_file(const char *a, const char *b);
  * fix the errors above first") and returns its exit status; else 0. */
 struct Program;
 int program_refused(struct Program *p, const char *what);
+/* --root DIR, the option of every command that loads a program (check,
+ * render, import, eval): DIR, an existing folder, becomes lo->root, a folder
+ * imports may read besides the entry file's (docs/security.md). Given twice
+ * or not a folder, it is a usage error. 0, or that error's status. */
+struct LoadOptions;
+int root_option(const char *command, const char *dir, struct LoadOptions *lo);
 /* The https:// address of charter's source that charter new writes into the
  * starter's workflow when --source is not given (build time: make's
  * CHARTER_SOURCE, else the checkout's origin), or "" when none is known. */

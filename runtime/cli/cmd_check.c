@@ -27,18 +27,23 @@ int cmd_check(int argc, char **argv) {
       {"werror", no_argument, NULL, 'W'},
       {"color", required_argument, NULL, 'c'},
       {"colour", required_argument, NULL, 'c'},
+      {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
   const char *format = "text", *color = "auto";
   bool werror = false;
+  LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
-  int ch;
+  int ch, rc;
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'f': format = optarg; break;
     case 'W': werror = true; break;
     case 'c': color = optarg; break;
+    case 'R':
+      if ((rc = root_option("check", optarg, &lo)) != EXIT_OK) return rc;
+      break;
     default: return option_error("check", ch, argv);
     }
   }
@@ -49,7 +54,6 @@ int cmd_check(int argc, char **argv) {
   if (optind >= argc) return usage_error("check", "which program? Give the entry file, as in: charter check coalition.charter");
   if (argc - optind > 1) return usage_error("check", "check takes one entry file; imported files are checked with it");
 
-  LoadOptions lo = {getenv("CHARTER_PATH")};
   Program *p = program_load(argv[optind], &lo);
   rules_run(p, NULL);
   diag_sort(&p->diags);

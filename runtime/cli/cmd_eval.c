@@ -415,10 +415,12 @@ int cmd_eval(int argc, char **argv) {
       {"as-of", required_argument, NULL, 'a'},
       {"format", required_argument, NULL, 'f'},
       {"fail-on", required_argument, NULL, 'F'},
+      {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
   const char *dbpath = NULL, *as_of_text = NULL, *format = "table";
   bool fail_on[EV_STATUS_COUNT] = {0};
+  LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
   int ch, rc;
@@ -429,6 +431,9 @@ int cmd_eval(int argc, char **argv) {
     case 'f': format = optarg; break;
     case 'F':
       if ((rc = parse_fail_on(optarg, fail_on)) != EXIT_OK) return rc;
+      break;
+    case 'R':
+      if ((rc = root_option("eval", optarg, &lo)) != EXIT_OK) return rc;
       break;
     default: return option_error("eval", ch, argv);
     }
@@ -443,7 +448,6 @@ int cmd_eval(int argc, char **argv) {
     return usage_error("eval", "which program? Give the entry file, as in: charter eval --db coalition.db coalition.charter");
   if (argc - optind > 1) return usage_error("eval", "eval takes one entry file; imported files are read with it");
 
-  LoadOptions lo = {getenv("CHARTER_PATH")};
   Program *p = program_load(argv[optind], &lo);
   EvalResult r = {0};
   Buf out = {0};

@@ -111,9 +111,9 @@ static int print_summary(char **files, int nfiles, const ImportCounts *counts) {
 
 /* Loads the program, checks the files, stores them, prints what happened:
  * the exit status. */
-static int import_files(const char *dbpath, const char *prog, char **files, int nfiles, bool replace) {
-  LoadOptions lo = {getenv("CHARTER_PATH")};
-  Program *p = program_load(prog, &lo);
+static int import_files(const char *dbpath, const char *prog, char **files, int nfiles, bool replace,
+                        const LoadOptions *lo) {
+  Program *p = program_load(prog, lo);
   Import *im = NULL;
   ImportCounts *counts = xcalloc((size_t)nfiles, sizeof *counts);
   int status = program_refused(p, "imported");
@@ -150,17 +150,22 @@ int cmd_import(int argc, char **argv) {
   static const struct option opts[] = {
       {"db", required_argument, NULL, 'd'},
       {"replace", no_argument, NULL, 'r'},
+      {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
   const char *dbpath = NULL;
   bool replace = false;
+  LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
-  int ch;
+  int ch, rc;
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'd': dbpath = optarg; break;
     case 'r': replace = true; break;
+    case 'R':
+      if ((rc = root_option("import", optarg, &lo)) != EXIT_OK) return rc;
+      break;
     default: return option_error("import", ch, argv);
     }
   }
@@ -168,5 +173,5 @@ int cmd_import(int argc, char **argv) {
   if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
   int bad = check_args(dbpath, argc, argv);
   if (bad) return bad;
-  return import_files(dbpath, argv[optind], argv + optind + 1, argc - optind - 1, replace);
+  return import_files(dbpath, argv[optind], argv + optind + 1, argc - optind - 1, replace, &lo);
 }

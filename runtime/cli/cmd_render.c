@@ -108,6 +108,7 @@ typedef struct RenderArgs {
   bool binary;               /* png or pdf */
   bool follow_symlinks;      /* -o may lead out of the project through a link */
   long max_nodes, max_edges; /* the layout budget; 0: no limit */
+  LoadOptions lo;            /* CHARTER_PATH and --root */
 } RenderArgs;
 
 /* --max-nodes or --max-edges N into *limit: a whole number, 0 for none. */
@@ -173,13 +174,16 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       {"max-nodes", required_argument, NULL, 'N'},
       {"max-edges", required_argument, NULL, 'E'},
       {"follow-symlinks", no_argument, NULL, 'F'},
+      {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
-  *ra = (RenderArgs){.view = "logic", .max_nodes = RENDER_MAX_NODES, .max_edges = RENDER_MAX_EDGES};
-  int bad;
+  *ra = (RenderArgs){.view = "logic",
+                     .max_nodes = RENDER_MAX_NODES,
+                     .max_edges = RENDER_MAX_EDGES,
+                     .lo = {getenv("CHARTER_PATH"), NULL}};
+  int ch, bad;
   optind = 1;
   opterr = 0;
-  int ch;
   while ((ch = getopt_long(argc, argv, ":T:o:", opts, NULL)) != -1) {
     switch (ch) {
     case 'v': ra->view = optarg; break;
@@ -194,6 +198,9 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       if ((bad = parse_limit("--max-edges", optarg, &ra->max_edges))) return bad;
       break;
     case 'F': ra->follow_symlinks = true; break;
+    case 'R':
+      if ((bad = root_option("render", optarg, &ra->lo)) != EXIT_OK) return bad;
+      break;
     default: return option_error("render", ch, argv);
     }
   }
@@ -229,8 +236,7 @@ int cmd_render(int argc, char **argv) {
   RenderArgs ra;
   int status = render_args(argc, argv, &ra);
   if (status != EXIT_OK) return status;
-  LoadOptions lo = {getenv("CHARTER_PATH")};
-  Program *p = program_load(ra.entry, &lo);
+  Program *p = program_load(ra.entry, &ra.lo);
   Buf dot = {0}, out = {0};
   EvalResult ev = {0};
   View v;

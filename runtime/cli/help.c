@@ -29,7 +29,10 @@ static const char overview[] =
     "\n"
     "Environment: CHARTER_PATH, a colon-separated list of directories searched for\n"
     "the modules named by `use` before the standard library; NO_COLOR and TERM=dumb\n"
-    "turn colour off.\n";
+    "turn colour off.\n"
+    "\n"
+    "Imports read only .charter files in the entry file's folder and below (or in\n"
+    "CHARTER_PATH, or --root DIR): a pull request cannot make charter read others.\n";
 
 static const char check_help[] =
     "Usage: charter check [OPTION]... FILE\n"
@@ -43,6 +46,8 @@ static const char check_help[] =
     "                       (on standard output)\n"
     "      --werror         treat warnings as errors\n"
     "      --color=WHEN     colour the text output: auto (default), always or never\n"
+    "      --root=DIR       let imports read files in DIR too (by default only the\n"
+    "                       entry file's folder and below, and CHARTER_PATH)\n"
     "  -h, --help           display this help and exit\n"
     "\n"
     "Text diagnostics look like GCC's: FILE:LINE:COLUMN: error: MESSAGE [CHECK],\n"
@@ -103,6 +108,8 @@ static const char render_help[] =
     "                       (-T dot is not limited: it does no layout)\n"
     "      --max-edges=N    lay out a view of at most N arrows (default 5000;\n"
     "                       0: no limit)\n"
+    "      --root=DIR       let imports read files in DIR too (by default only the\n"
+    "                       entry file's folder and below, and CHARTER_PATH)\n"
     "  -h, --help           display this help and exit\n"
     "\n"
     "The same program gives the same DOT and SVG bytes. SVG text is measured with\n"
@@ -130,6 +137,8 @@ static const char import_help[] =
     "Options:\n"
     "      --db=DB      the database file (required)\n"
     "      --replace    overwrite stored values that this import changes\n"
+    "      --root=DIR   let the program's imports read files in DIR too (by default\n"
+    "                   only the entry file's folder and below, and CHARTER_PATH)\n"
     "  -h, --help       display this help and exit\n"
     "\n"
     "All files are stored in one transaction: one bad row and nothing is written.\n"
@@ -155,6 +164,8 @@ static const char eval_help[] =
     "      --format=FORMAT       table (default, for people), json or csv\n"
     "      --fail-on=STATUS,...  exit 1 when an indicator has one of these statuses:\n"
     "                            no_target, no_data, met, missed, on_track, off_track\n"
+    "      --root=DIR            let imports read files in DIR too (by default only\n"
+    "                            the entry file's folder and below, and CHARTER_PATH)\n"
     "  -h, --help                display this help and exit\n"
     "\n"
     "Exit status: 0 success; 1 errors in the program, a status --fail-on names, or\n"

@@ -70,7 +70,7 @@ static void draws_safely(Program *p) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (size > 1 << 20) return 0;
-  LoadOptions opt = {NULL};
+  LoadOptions opt = {NULL, NULL};
   /* The whole pipeline, imports disabled by a path in a directory that
    * does not exist. */
   Program *p = program_load_text("/nonexistent-fuzz-dir/fuzz.charter", (const char *)data, size, &opt);

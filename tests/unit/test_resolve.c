@@ -833,7 +833,7 @@ static void test_charter_path_modules(void **state) {
   tmp_write(&t, "first/withcharter.charter", "charter \"Not allowed\" {}\n");
   Buf path = {0};
   buf_printf(&path, "%s/first::%s/second", t.dir, t.dir);
-  LoadOptions opt = {buf_str(&path)};
+  LoadOptions opt = {buf_str(&path), NULL};
   Program *p = load_opt("charter \"C\" {}\nuse mymod\nindicator i \"I\" { disaggregate tenure }\n", &opt);
   expect_no_errors(p);
   assert_int_equal(decl(p, "tenure")->kind, D_DIMENSION);
