@@ -1559,11 +1559,11 @@ static void emit_worst(const char *kind, long n) {
         oc('o');
         on(i + 1);
       } else {
-        os("goal");
+        os("end");
       }
       os("\n}\n");
     }
-    os("goal goal \"The end of the chain\" {}\n");
+    os("goal end \"The end of the chain\" {}\n");
   } else {
     for (i = 0; i < n; i++) {
       os("goal g");
