@@ -5,7 +5,7 @@
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
 #   make bench-compare BASE=REV  the same workloads beside REV's charter, in one run
-#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV)
+#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, rules)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 
 CC       ?= cc
@@ -168,16 +168,24 @@ FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqli
 $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
+# Rule evaluation with a small step budget, seeded with the programs that
+# have rules or use a standard module.
+$(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import
-	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules
+	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus $(B)/fuzz/rules-corpus
 	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
 	@find tests examples -name '*.csv' -size -64k -exec cp {} $(B)/fuzz/csv-corpus/ \; 2>/dev/null || true
+	@find tests examples -name '*.charter' -size -64k -exec grep -lE '^ *(rule|use) ' {} + 2>/dev/null | \
+	  while read -r f; do cp "$$f" $(B)/fuzz/rules-corpus/$$(echo "$$f" | tr / _); done || true
 	cd $(B)/fuzz && ./fuzz_frontend -max_total_time=$(FUZZ_SECONDS) -max_len=65536 corpus
 	cd $(B)/fuzz && ./fuzz_csv -max_total_time=$(FUZZ_SECONDS) -max_len=65536 csv-corpus
 	@mkdir -p $(B)/fuzz/import-corpus && cp tests/fuzz/import-seeds/*.csv $(B)/fuzz/csv-corpus/* $(B)/fuzz/import-corpus/ 2>/dev/null || true
 	cd $(B)/fuzz && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 import-corpus
+	cd $(B)/fuzz && ./fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 rules-corpus
 
 # ---- set-up, demo, bench, install ----
 deps:

@@ -115,10 +115,28 @@ bool chk_is_builtin(const char *id) {
 typedef struct Checker {
   Program *p;     /* the program */
   DiagList *d;    /* its diagnostics */
-  int suggestions; /* unresolved names given a suggestion so far (capped) */
+  int suggestions; /* names given a suggestion from every declaration so far (capped) */
   int *which;      /* check_attrs: the slot of each statement of a block, */
   int nwhich;      /* reused from block to block (room for nwhich) */
+  int *stamp;      /* by declaration index: == gen when in the set at hand */
+  int gen;         /* the set at hand (membership tests in linear time) */
+  StrMap **groups; /* by dimension index: its groups, made on first need */
 } Checker;
+
+/* Every check is O(n log n) or better in its input (docs/security.md):
+ * past this many, a name not found is not compared with every declaration
+ * (or group) for a "did you mean". */
+enum { MAX_SUGGESTIONS = 200 };
+
+/* Starts a new set of declarations: stamp_put adds, stamp_has tests. */
+static void stamp_new(Checker *c) {
+  if (!c->stamp) c->stamp = xcalloc((size_t)c->p->decls.len + 1, sizeof *c->stamp);
+  c->gen++;
+}
+static void stamp_put(Checker *c, const Decl *d) {
+  if (d) c->stamp[d->index] = c->gen;
+}
+static bool stamp_has(const Checker *c, const Decl *d) { return d && c->stamp[d->index] == c->gen; }
 
 static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) {
@@ -219,7 +237,7 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
           module, module);
     } else {
       const char *best = NULL;
-      if (c->suggestions < 200) {
+      if (c->suggestions < MAX_SUGGESTIONS) {
         c->suggestions++;
         Suggest s;
         suggest_init(&s, a->text);
@@ -497,27 +515,104 @@ static bool has_symbol(const AttrVals *av, int sym) {
 static void check_council(Checker *c, Decl *d) {
   const AttrVals *members = decl_attr(d, AT_COUNCIL_MEMBERS);
   const AttrVals *chairs = decl_attr(d, AT_COUNCIL_CHAIRS);
+  if (!chairs->n) return;
+  stamp_new(c);
+  for (int j = 0; j < members->n; j++) stamp_put(c, members->vals[j].ref);
   for (int i = 0; i < chairs->n; i++) {
-    bool found = false;
-    for (int j = 0; j < members->n; j++)
-      if (members->vals[j].ref == chairs->vals[i].ref) found = true;
+    bool found = stamp_has(c, chairs->vals[i].ref);
     if (!found && chairs->vals[i].ref)
       err(c, chairs->vals[i].loc, "attribute", "chair '%s' is not a member of council '%s'; add it to members",
           chairs->vals[i].str, d->id);
   }
 }
 
+/* A dimension's groups as a set: each name to its first value. */
+static void group_map(const Decl *dim, StrMap *m) {
+  const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
+  strmap_init(m);
+  for (int i = 0; i < groups->n; i++)
+    if (!strmap_get(m, groups->vals[i].str)) strmap_put(m, groups->vals[i].str, &groups->vals[i]);
+}
+
+/* The same, made once per dimension that equity lines name. */
+static StrMap *group_set(Checker *c, const Decl *dim) {
+  if (!c->groups) c->groups = xcalloc((size_t)c->p->decls.len + 1, sizeof *c->groups);
+  if (!c->groups[dim->index]) {
+    c->groups[dim->index] = xmalloc(sizeof(StrMap));
+    group_map(dim, c->groups[dim->index]);
+  }
+  return c->groups[dim->index];
+}
+
 static void check_dimension(Checker *c, Decl *d) {
   const AttrVals *groups = decl_attr(d, AT_DIMENSION_GROUPS);
-  for (int i = 0; i < groups->n; i++)
-    for (int j = 0; j < i; j++)
-      if (strcmp(groups->vals[i].str, groups->vals[j].str) == 0) {
-        Diag *g = err(c, groups->vals[i].loc, "attribute", "group \"%s\" is listed twice", groups->vals[i].str);
-        diag_note(c->d, g, groups->vals[j].loc, "first listed here");
-        break;
-      }
+  StrMap seen;
+  group_map(d, &seen);
+  for (int i = 0; i < groups->n; i++) {
+    const Value *first = strmap_get(&seen, groups->vals[i].str);
+    if (first != &groups->vals[i]) {
+      Diag *g = err(c, groups->vals[i].loc, "attribute", "group \"%s\" is listed twice", groups->vals[i].str);
+      diag_note(c->d, g, first->loc, "first listed here");
+    }
+  }
+  strmap_free(&seen);
   if (groups->first && groups->n < 2 && !d->broken)
     err(c, groups->first->name_loc, "attribute", "dimension '%s' needs at least two groups to compare", d->id);
+}
+
+/* For each value, the index of the first value whose period is the same
+ * (-1: none before it): sorted, so linear-logarithmic in the values. */
+typedef struct DayAt {
+  int32_t day; /* the period's last day */
+  int at;      /* the value's index */
+} DayAt;
+
+static int cmp_day_at(const void *a, const void *b) {
+  const DayAt *x = a, *y = b;
+  if (x->day != y->day) return x->day < y->day ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
+static int *same_period_first(const AttrVals *av) {
+  int *first = xmalloc((size_t)(av->n ? av->n : 1) * sizeof *first);
+  DayAt *k = xmalloc((size_t)(av->n ? av->n : 1) * sizeof *k);
+  for (int i = 0; i < av->n; i++) k[i] = (DayAt){period_last_day(av->vals[i].per), i};
+  qsort(k, (size_t)av->n, sizeof *k, cmp_day_at);
+  for (int i = 0; i < av->n; i++) { /* a run of one day starts at its first value */
+    int f = -1;
+    if (i > 0 && k[i - 1].day == k[i].day) f = first[k[i - 1].at] >= 0 ? first[k[i - 1].at] : k[i - 1].at;
+    first[k[i].at] = f;
+  }
+  free(k);
+  return first;
+}
+
+/* Each equity line: a dimension the indicator disaggregates by, and a
+ * group that dimension has. */
+static void check_equity(Checker *c, Decl *d) {
+  const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
+  const AttrVals *dis = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
+  if (!eq->n) return;
+  stamp_new(c);
+  for (int j = 0; j < dis->n; j++) stamp_put(c, dis->vals[j].ref);
+  for (int i = 0; i < eq->n; i++) {
+    const Value *e = &eq->vals[i];
+    if (!stamp_has(c, e->ref)) {
+      err(c, e->loc, "equity", "indicator '%s' is not disaggregated by '%s'; add `disaggregate %s`", d->id,
+          e->ref->id, e->ref->id);
+      continue;
+    }
+    if (e->form != EQ_GROUP || strmap_get(group_set(c, e->ref), e->str)) continue;
+    const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
+    Suggest s;
+    suggest_init(&s, e->str);
+    if (++c->suggestions <= MAX_SUGGESTIONS)
+      for (int j = 0; j < groups->n; j++) suggest_offer(&s, groups->vals[j].str);
+    if (s.best)
+      err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"; did you mean \"%s\"?", e->ref->id, e->str, s.best);
+    else
+      err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"", e->ref->id, e->str);
+  }
 }
 
 static void check_indicator(Checker *c, Decl *d) {
@@ -526,7 +621,6 @@ static void check_indicator(Checker *c, Decl *d) {
   const AttrVals *target = decl_attr(d, AT_INDICATOR_TARGET);
   const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
   const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
-  const AttrVals *dis = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
     const char *what = target->first ? "a target" : ms->first ? "a milestone" : "an equity target";
     err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
@@ -536,6 +630,7 @@ static void check_indicator(Checker *c, Decl *d) {
     Diag *g = err(c, target->vals[0].loc, "period", "the target's period must come after the baseline's");
     diag_note(c->d, g, base->vals[0].loc, "the baseline");
   }
+  int *same = ms->n > 1 ? same_period_first(ms) : NULL;
   for (int i = 0; i < ms->n; i++) {
     const Value *m = &ms->vals[i];
     if (base->n && period_cmp(m->per, base->vals[0].per) <= 0) {
@@ -545,13 +640,12 @@ static void check_indicator(Checker *c, Decl *d) {
       Diag *g = err(c, m->loc, "period", "this milestone is not before the target");
       diag_note(c->d, g, target->vals[0].loc, "the target");
     }
-    for (int j = 0; j < i; j++)
-      if (period_cmp(ms->vals[j].per, m->per) == 0) {
-        Diag *g = err(c, m->loc, "period", "two milestones fall in the same period");
-        diag_note(c->d, g, ms->vals[j].loc, "the other milestone");
-        break;
-      }
+    if (same && same[i] >= 0) {
+      Diag *g = err(c, m->loc, "period", "two milestones fall in the same period");
+      diag_note(c->d, g, ms->vals[same[i]].loc, "the other milestone");
+    }
   }
+  free(same);
   if (dir->n && base->n && target->n) {
     bool up = dir->vals[0].form == DIRECTION_UP;
     double b = base->vals[0].num, t = target->vals[0].num;
@@ -562,31 +656,7 @@ static void check_indicator(Checker *c, Decl *d) {
       diag_note(c->d, g, dir->vals[0].loc, "the direction is set here");
     }
   }
-  for (int i = 0; i < eq->n; i++) {
-    const Value *e = &eq->vals[i];
-    bool found = false;
-    for (int j = 0; j < dis->n; j++)
-      if (dis->vals[j].ref == e->ref) found = true;
-    if (!found) {
-      err(c, e->loc, "equity", "indicator '%s' is not disaggregated by '%s'; add `disaggregate %s`", d->id,
-          e->ref->id, e->ref->id);
-      continue;
-    }
-    if (e->form == EQ_GROUP) {
-      const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
-      bool ok = false;
-      Suggest s;
-      suggest_init(&s, e->str);
-      for (int j = 0; j < groups->n; j++) {
-        if (strcmp(groups->vals[j].str, e->str) == 0) ok = true;
-        suggest_offer(&s, groups->vals[j].str);
-      }
-      if (!ok && s.best)
-        err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"; did you mean \"%s\"?", e->ref->id, e->str, s.best);
-      else if (!ok)
-        err(c, e->loc, "equity", "dimension '%s' has no group \"%s\"", e->ref->id, e->str);
-    }
-  }
+  check_equity(c, d);
 }
 
 static void check_activity(Checker *c, Decl *d) {
@@ -613,16 +683,27 @@ typedef struct CycleWalk {
   Checker *c;
   int *color;       /* by decl index */
   Decl **stack;     /* current path */
+  int *pos;         /* by decl index: its place in stack while GREY */
   int depth;        /* its length */
   const char *attr; /* "leads_to" or "formula" */
 } CycleWalk;
 
+/* A cycle longer than this is listed by its first and last links, so that
+ * many long cycles cannot make the output quadratic. */
+enum { CYCLE_SHOWN = 20 };
+
 static void report_cycle(CycleWalk *w, Decl *back, Loc at) {
   Buf b = {0};
-  int from = 0;
-  for (int i = 0; i < w->depth; i++)
-    if (w->stack[i] == back) from = i;
-  for (int i = from; i < w->depth; i++) buf_printf(&b, "%s → ", w->stack[i]->id);
+  int from = w->pos[back->index], len = w->depth - from;
+  for (int i = from; i < w->depth; i++) {
+    if (len > CYCLE_SHOWN && i == from + CYCLE_SHOWN / 2) {
+      int skip = len - CYCLE_SHOWN + 1;
+      buf_printf(&b, "… (%d more) → ", skip);
+      i += skip - 1;
+      continue;
+    }
+    buf_printf(&b, "%s → ", w->stack[i]->id);
+  }
   buf_puts(&b, back->id);
   if (strcmp(w->attr, "leads_to") == 0)
     err(w->c, at, "cycle", "leads_to forms a cycle: %s", buf_str(&b));
@@ -637,20 +718,27 @@ typedef struct Edge {
   Loc at;
 } Edge;
 
-static void formula_names(Program *p, Expr *e, Vec *out) {
-  if (!e) return;
-  if (e->kind == E_NAME) {
-    Decl *t = strmap_get(&p->ids, e->text);
-    if (t && t->kind == D_INDICATOR) {
-      Edge *edge = arena_alloc(&p->arena, sizeof *edge);
-      edge->to = t;
-      edge->at = e->loc;
-      vec_push(out, edge);
+/* The indicators a formula names, in the order written: a walk with a
+ * work list, since a chain a + b + c… nests as deep as it is long. */
+static void formula_names(Program *p, Expr *root, Vec *out) {
+  Vec todo = {0};
+  if (root) vec_push(&todo, root);
+  while (todo.len) {
+    Expr *e = todo.items[--todo.len];
+    if (e->kind == E_NAME) {
+      Decl *t = strmap_get(&p->ids, e->text);
+      if (t && t->kind == D_INDICATOR) {
+        Edge *edge = arena_alloc(&p->arena, sizeof *edge);
+        edge->to = t;
+        edge->at = e->loc;
+        vec_push(out, edge);
+      }
     }
+    for (int i = e->nitems - 1; i >= 0; i--) vec_push(&todo, e->items[i]);
+    if (e->b) vec_push(&todo, e->b);
+    if (e->a) vec_push(&todo, e->a);
   }
-  formula_names(p, e->a, out);
-  formula_names(p, e->b, out);
-  for (int i = 0; i < e->nitems; i++) formula_names(p, e->items[i], out);
+  vec_free(&todo);
 }
 
 static void edges_of(CycleWalk *w, Decl *d, Vec *out) {
@@ -681,6 +769,7 @@ static void walk_cycles(CycleWalk *w, Decl *root) {
   frames[0] = (Frame){root, {0}, 0};
   edges_of(w, root, &frames[0].edges);
   w->color[root->index] = GREY;
+  w->pos[root->index] = w->depth;
   w->stack[w->depth++] = root;
   while (top >= 0) {
     Frame *f = &frames[top];
@@ -703,6 +792,7 @@ static void walk_cycles(CycleWalk *w, Decl *root) {
       frames[top] = (Frame){e->to, {0}, 0};
       edges_of(w, e->to, &frames[top].edges);
       w->color[e->to->index] = GREY;
+      w->pos[e->to->index] = w->depth;
       w->stack[w->depth++] = e->to;
     }
   }
@@ -712,53 +802,64 @@ static void walk_cycles(CycleWalk *w, Decl *root) {
 static void check_cycles(Checker *c, const char *attr, DeclKind k1, DeclKind k2) {
   Program *p = c->p;
   CycleWalk w = {c, xcalloc((size_t)p->decls.len + 1, sizeof(int)),
-                 xmalloc(((size_t)p->decls.len + 1) * sizeof(Decl *)), 0, attr};
+                 xmalloc(((size_t)p->decls.len + 1) * sizeof(Decl *)),
+                 xmalloc(((size_t)p->decls.len + 1) * sizeof(int)), 0, attr};
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     if ((d->kind == k1 || d->kind == k2) && w.color[d->index] == WHITE) walk_cycles(&w, d);
   }
   free(w.color);
   free(w.stack);
+  free(w.pos);
 }
 
 /* ---- formulas ---- */
 
-static void check_formula_expr(Checker *c, Decl *d, Expr *e) {
+/* How deep a formula may nest (each operand of a chain a + b + c counts
+ * one), as for rule expressions: eval computes formulas recursively. */
+enum { MAX_FORMULA_DEPTH = 2000 };
+
+static void formula_unknown(Checker *c, Expr *e) {
+  Suggest s;
+  suggest_init(&s, e->text);
+  if (++c->suggestions <= MAX_SUGGESTIONS)
+    for (int i = 0; i < c->p->decls.len; i++) {
+      Decl *x = c->p->decls.items[i];
+      if (x->kind == D_INDICATOR) suggest_offer(&s, x->id);
+    }
+  if (s.best)
+    err(c, e->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", e->text, s.best);
+  else
+    err(c, e->loc, "unresolved", "'%s' is not declared: a formula names other indicators", e->text);
+}
+
+/* One node of a formula; pushes the operands to check next. */
+static void check_formula_node(Checker *c, Expr *e, Vec *todo) {
   switch (e->kind) {
   case E_NUMBER:
     return;
   case E_NAME: {
     Decl *t = strmap_get(&c->p->ids, e->text);
-    if (!t) {
-      Suggest s;
-      suggest_init(&s, e->text);
-      for (int i = 0; i < c->p->decls.len; i++) {
-        Decl *x = c->p->decls.items[i];
-        if (x->kind == D_INDICATOR) suggest_offer(&s, x->id);
-      }
-      if (s.best)
-        err(c, e->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", e->text, s.best);
-      else
-        err(c, e->loc, "unresolved", "'%s' is not declared: a formula names other indicators", e->text);
-    } else if (t->kind != D_INDICATOR) {
+    if (!t)
+      formula_unknown(c, e);
+    else if (t->kind != D_INDICATOR)
       err(c, e->loc, "kind", "'%s' is %s %s, but a formula names indicators", e->text,
           ast_article(ast_kind_name(t->kind)), ast_kind_name(t->kind));
-    }
     return;
   }
   case E_PAREN:
-    check_formula_expr(c, d, e->a);
+    vec_push(todo, e->a);
     return;
   case E_UNARY:
     if (e->op == OP_NEG) {
-      check_formula_expr(c, d, e->a);
+      vec_push(todo, e->a);
       return;
     }
     break;
   case E_BINARY:
     if (e->op == OP_ADD || e->op == OP_SUB || e->op == OP_MUL || e->op == OP_DIV) {
-      check_formula_expr(c, d, e->a);
-      check_formula_expr(c, d, e->b);
+      vec_push(todo, e->b);
+      vec_push(todo, e->a);
       return;
     }
     break;
@@ -766,6 +867,29 @@ static void check_formula_expr(Checker *c, Decl *d, Expr *e) {
     break;
   }
   err(c, e->loc, "type", "a formula uses only indicators, numbers, parentheses and + - * /");
+}
+
+/* Depth first, in the order written, with a work list; a formula nested
+ * deeper than MAX_FORMULA_DEPTH is reported once and not walked further. */
+static void check_formula_expr(Checker *c, Expr *root) {
+  Vec todo = {0}, depth = {0}; /* the nodes to check, and the depth of each (as a pointer-sized int) */
+  vec_push(&todo, root);
+  vec_push(&depth, (void *)(intptr_t)1);
+  while (todo.len) {
+    Expr *e = todo.items[--todo.len];
+    intptr_t at = (intptr_t)depth.items[--depth.len];
+    if (at > MAX_FORMULA_DEPTH) {
+      err(c, e->loc, "type",
+          "this formula nests more than %d levels deep (each operand of a chain such as a + b + c counts as "
+          "one); compute parts of it in indicators of their own and name those",
+          MAX_FORMULA_DEPTH);
+      break;
+    }
+    check_formula_node(c, e, &todo);
+    while (depth.len < todo.len) vec_push(&depth, (void *)(at + 1));
+  }
+  vec_free(&todo);
+  vec_free(&depth);
 }
 
 /* ---- waivers ---- */
@@ -779,10 +903,11 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
   if (r && r->kind == D_RULE) return;
   Suggest s;
   suggest_init(&s, rule);
-  for (int i = 0; i < c->p->decls.len; i++) {
-    Decl *d = c->p->decls.items[i];
-    if (d->kind == D_RULE) suggest_offer(&s, d->id);
-  }
+  if (++c->suggestions <= MAX_SUGGESTIONS)
+    for (int i = 0; i < c->p->decls.len; i++) {
+      Decl *d = c->p->decls.items[i];
+      if (d->kind == D_RULE) suggest_offer(&s, d->id);
+    }
   const char *module = program_unused_module_declaring(c->p, rule);
   if (s.best)
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best);
@@ -797,7 +922,7 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
-  Checker c = {p, &p->diags, 0, NULL, 0};
+  Checker c = {p, &p->diags, 0, NULL, 0, NULL, 0, NULL};
   /* Ids, duplicates and the charter. */
   Decl *first_charter = NULL;
   for (int i = 0; i < p->decls.len; i++) {
@@ -841,7 +966,7 @@ void chk_run(Program *p) {
     case D_INDICATOR: {
       check_indicator(&c, d);
       const AttrVals *f = decl_attr(d, AT_INDICATOR_FORMULA);
-      if (f->first) check_formula_expr(&c, d, f->first->expr);
+      if (f->first) check_formula_expr(&c, f->first->expr);
       break;
     }
     case D_ACTIVITY: check_activity(&c, d); break;
@@ -865,4 +990,11 @@ void chk_run(Program *p) {
     Item *it = p->waivers.items[i];
     check_waiver(&c, it->name, it->name_loc);
   }
+  for (int i = 0; c.groups && i < p->decls.len; i++)
+    if (c.groups[i]) {
+      strmap_free(c.groups[i]);
+      free(c.groups[i]);
+    }
+  free(c.groups);
+  free(c.stamp);
 }

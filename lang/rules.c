@@ -192,7 +192,10 @@ static void type_name(Buf *b, const Type *t, bool plural) {
 
 /* ---- the checker ---- */
 
-enum { MAX_VARS = 64, MAX_DEPTH = 2000 };
+/* MAX_COMPREHENSIONS bounds the work of one element: each level of
+ * comprehension multiplies it by the length of a list (docs/rules.md,
+ * "What rules may cost"). */
+enum { MAX_DEPTH = 2000, MAX_COMPREHENSIONS = 4, MAX_VARS = MAX_COMPREHENSIONS + 1, MAX_SUGGESTIONS = 200 };
 
 typedef struct Var {
   const char *name; /* as written */
@@ -205,7 +208,9 @@ typedef struct TC {
   Var vars[MAX_VARS];  /* in scope, innermost last; a variable's slot is its index */
   int nvars;           /* how many */
   int depth;           /* recursion depth */
+  int ncomp;           /* comprehensions around the expression at hand */
   bool too_deep;       /* reported once */
+  int *suggestions;    /* "did you mean" searches over every declaration so far (capped) */
   Buf names[2];        /* type names for the message being written */
 } TC;
 
@@ -310,10 +315,13 @@ static Type tc_name(TC *t, Expr *e) {
   for (int i = t->nvars - 1; i >= 0; i--) suggest_offer(&s, t->vars[i].name);
   for (int i = 0; i < NCOLLECTIONS; i++) suggest_offer(&s, collections[i].name);
   suggest_offer(&s, "charter");
-  for (int i = 0; i < t->p->decls.len; i++) {
-    Decl *x = t->p->decls.items[i];
-    if (x->id) suggest_offer(&s, x->id);
-  }
+  /* Searching every declaration for each unknown name would be quadratic
+   * in a hostile program: past MAX_SUGGESTIONS, only the names above. */
+  if (++*t->suggestions <= MAX_SUGGESTIONS)
+    for (int i = 0; i < t->p->decls.len; i++) {
+      Decl *x = t->p->decls.items[i];
+      if (x->id) suggest_offer(&s, x->id);
+    }
   const char *module = s.best ? NULL : program_unused_module_declaring(t->p, e->text);
   if (s.best)
     terr(t, e->loc, "unknown name '%s'; did you mean '%s'?", e->text, s.best);
@@ -382,9 +390,9 @@ static Type tc_field(TC *t, Expr *e) {
   return mixed ? TY_ANY : *result;
 }
 
-/* Binds NAME in LIST of a comprehension argument; returns false after an
- * error. The caller pops the variable. */
-static bool bind(TC *t, Expr *pair) {
+/* Binds NAME in LIST of the comprehension argument of call e; returns
+ * false after an error. The caller pops the variable. */
+static bool bind(TC *t, Expr *e, Expr *pair) {
   Expr *in = pair->a;
   while (in->kind == E_PAREN) in = in->a;
   if (in->kind != E_BINARY || in->op != OP_IN || in->a->kind != E_NAME) {
@@ -396,9 +404,13 @@ static bool bind(TC *t, Expr *pair) {
     terr(t, in->b->loc, "'%s' must range over a list, but this is %s", in->a->text, tn(&list, 0));
     list = TY_ANY;
   }
-  if (t->nvars == MAX_VARS) {
-    if (!t->too_deep) terr(t, pair->loc, "comprehensions nest more than %d deep here", MAX_VARS);
-    t->too_deep = true;
+  if (t->ncomp >= MAX_COMPREHENSIONS) {
+    terr(t, e->loc,
+         "this %s(…) is the %dth comprehension nested here, but a rule may nest at most %d, since each level "
+         "multiplies the work by the length of its list; make the outermost list the rule's `for`, split the "
+         "condition into two rules, or read a field such as g.outcomes or p.activities instead of searching a "
+         "whole collection",
+         e->text, t->ncomp + 1, MAX_COMPREHENSIONS);
     return false;
   }
   in->a->res = NM_VAR;
@@ -450,8 +462,10 @@ static Type tc_call(TC *t, Expr *e) {
       return TY_ANY;
     }
     int saved = t->nvars;
-    if (!bind(t, arg)) return TY_ANY;
+    if (!bind(t, e, arg)) return TY_ANY;
+    t->ncomp++;
     Type body = tc(t, arg->b);
+    t->ncomp--;
     t->nvars = saved;
     switch (fn) {
     case FN_COUNT: need_bool(t, arg->b, &body, "count(x in LIST: …)"); return TY_NUM;
@@ -721,7 +735,7 @@ static bool compile_message(TC *t, const Value *v) {
 
 /* ---- rules ---- */
 
-static Rule *compile_rule(Program *p, Decl *d) {
+static Rule *compile_rule(Program *p, Decl *d, int *suggestions) {
   Rule *r = arena_alloc(&p->arena, sizeof *r);
   r->decl = d;
   const AttrVals *sev = decl_attr(d, AT_RULE_SEVERITY);
@@ -742,6 +756,7 @@ static Rule *compile_rule(Program *p, Decl *d) {
   TC *t = &tcx;
   t->p = p;
   t->r = r;
+  t->suggestions = suggestions;
   if (r->over) {
     Type over = tc(t, r->over);
     if (!is_list(&over)) {
@@ -769,10 +784,11 @@ static Rule *compile_rule(Program *p, Decl *d) {
 }
 
 void rules_check(Program *p) {
+  int suggestions = 0;
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     if (d->kind == D_RULE) {
-      Rule *r = compile_rule(p, d);
+      Rule *r = compile_rule(p, d, &suggestions);
       r->index = p->rules.len;
       vec_push(&p->rules, r);
     }

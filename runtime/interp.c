@@ -133,6 +133,18 @@ typedef struct DeclWaiver {
   bool used;        /* it suppressed something */
 } DeclWaiver;
 
+/* A declaration waiver by the index of the rule it names (-1: none). */
+typedef struct WaiverKey {
+  int rule; /* index in p->rules, or -1 */
+  int at;   /* index in Interp.dw */
+} WaiverKey;
+
+static int cmp_waiver_key(const void *a, const void *b) {
+  const WaiverKey *x = a, *y = b;
+  if (x->rule != y->rule) return x->rule < y->rule ? -1 : 1;
+  return (x->at > y->at) - (x->at < y->at);
+}
+
 typedef struct Interp {
   Program *p;
   int n;                              /* declarations */
@@ -141,17 +153,33 @@ typedef struct Interp {
   Index rel[REL_COUNT];               /* built on first use */
   Scratch scratch;                    /* lists and strings of the element at hand */
   Val *slots;                         /* variables by slot */
-  int *stamp;                         /* distinct(): by declaration index */
-  int stamp_gen;
+  unsigned *stamp;                    /* distinct(): by declaration index */
+  unsigned stamp_gen;
   bool div0;                          /* a division by zero happened in this element */
   Loc div0_loc;                       /* the first one */
   int *wstart;                        /* declaration waivers, CSR by declaration index */
   DeclWaiver *dw;
+  WaiverKey *dwkey;                   /* each declaration's waivers sorted by the rule they name */
   bool *top_used;                     /* by index in p->waivers */
   int *tstart;                        /* top-level waivers naming each rule, CSR by */
   int *twaivers;                      /* index in p->rules: indexes in p->waivers */
   StrMap rule_ids;                    /* rule id -> its index in p->rules + 1 */
+  bool *top_marked;                   /* by rule: its top-level waivers are marked used */
+  uint64_t steps;                     /* taken so far (docs/rules.md, "What rules may cost") */
+  uint64_t max_steps;                 /* the budget of this run */
+  bool stopped;                       /* the budget ran out: evaluation gives none and stops */
+  uint64_t *rule_steps;               /* steps taken by each rule, by index in p->rules */
 } Interp;
+
+/* Walking a list of n elements costs n steps; ev() notices the excess. */
+static inline void charge(Interp *I, int n) { I->steps += (uint64_t)n; }
+
+/* The budget is spent: from now on every evaluation gives none at once,
+ * and the loops end. */
+static Val out_of_steps(Interp *I) {
+  I->stopped = true;
+  return NONE;
+}
 
 static const AttrVals *attr_at(const Decl *d, int spec) {
   static const AttrVals empty = {NULL, NULL, 0};
@@ -202,6 +230,7 @@ static Val read_attr(Interp *I, const Decl *d, int spec, const Field *f) {
   if (many) {
     Val *items;
     Val l = list_alloc(I, av->n, &items);
+    charge(I, av->n);
     for (int i = 0; i < av->n; i++) items[i] = s->form == F_REF ? vent(av->vals[i].ref) : vstr(av->vals[i].str);
     return l;
   }
@@ -217,6 +246,7 @@ static Val read_attr(Interp *I, const Decl *d, int spec, const Field *f) {
 static Val records(Interp *I, const Decl *d, const AttrVals *av, RecKind rec) {
   Val *items;
   Val l = list_alloc(I, av->n, &items);
+  charge(I, av->n);
   for (int i = 0; i < av->n; i++) {
     Val v = {V_REC, (uint8_t)rec, false, d->index, {.recv = &av->vals[i]}};
     items[i] = v;
@@ -350,8 +380,10 @@ static Val ev_binary(Interp *I, const Expr *e) {
   Val a = ev(I, e->a);
   Val b = ev(I, e->b);
   switch (e->op) {
-  case OP_EQ: return vbool(val_equal(&a, &b));
-  case OP_NE: return vbool(!val_equal(&a, &b));
+  case OP_EQ:
+  case OP_NE:
+    if (a.tag == V_LIST) charge(I, a.n);
+    return vbool(val_equal(&a, &b) == (e->op == OP_EQ));
   case OP_LT:
   case OP_LE:
   case OP_GT:
@@ -362,11 +394,15 @@ static Val ev_binary(Interp *I, const Expr *e) {
   }
   case OP_IN:
     if (b.tag == V_LIST) {
+      charge(I, b.n);
       for (int i = 0; i < b.n; i++)
         if (val_equal(&a, &b.items[i])) return vbool(true);
       return vbool(false);
     }
-    if (b.tag == V_STR && a.tag == V_STR) return vbool(strstr(b.str, a.str) != NULL);
+    if (b.tag == V_STR && a.tag == V_STR) {
+      charge(I, (int)(strlen(b.str) / 64));
+      return vbool(strstr(b.str, a.str) != NULL);
+    }
     return vbool(false);
   default:
     break;
@@ -386,10 +422,50 @@ static Val ev_binary(Interp *I, const Expr *e) {
   }
 }
 
-/* distinct(): entities by a stamp per declaration, other values pairwise. */
+/* A hash consistent with val_equal: values it calls equal hash alike. */
+static uint64_t mix(uint64_t h, uint64_t x) {
+  h = (h ^ x) * 0x100000001b3ull;
+  return h ^ (h >> 31);
+}
+
+static uint64_t num_bits(double x) {
+  uint64_t u;
+  if (x == 0) x = 0; /* -0 == 0 */
+  memcpy(&u, &x, sizeof u);
+  return u;
+}
+
+static uint64_t val_hash(const Val *v) {
+  uint64_t h = mix(0xcbf29ce484222325ull, v->tag);
+  switch (v->tag) {
+  case V_NUM: return mix(h, num_bits(v->num));
+  case V_STR: return mix(h, hash_bytes(v->str, strlen(v->str)));
+  case V_BOOL: return mix(h, v->b);
+  case V_PER: return mix(h, (uint32_t)period_last_day(v->per));
+  case V_ENT: return mix(h, (uint64_t)(uintptr_t)v->ent);
+  case V_REC: {
+    const Value *x = v->recv;
+    h = mix(mix(mix(h, v->rec), num_bits(x->num)), (uint64_t)x->form);
+    h = mix(mix(h, (uint64_t)(uintptr_t)x->ref), (uint32_t)period_last_day(x->per));
+    if (v->rec == REC_EQUITY && x->form == EQ_GROUP) h = mix(h, hash_bytes(x->str, strlen(x->str)));
+    return h;
+  }
+  case V_LIST:
+    h = mix(h, (uint64_t)v->n);
+    for (int i = 0; i < v->n; i++) h = mix(h, val_hash(&v->items[i]));
+    return h;
+  default: return h;
+  }
+}
+
+/* distinct(): entities by a stamp per declaration, other values through a
+ * hash table of the values kept (linear, however long the list). */
 static Val distinct(Interp *I, const Val *l) {
   Val *items;
   Val out = list_alloc(I, l->n, &items);
+  size_t cap = 16;
+  while (cap < 2 * (size_t)l->n) cap *= 2;
+  int *table = NULL; /* indexes in items + 1, by hash; made on first need */
   int n = 0;
   I->stamp_gen++;
   for (int i = 0; i < l->n; i++) {
@@ -399,7 +475,13 @@ static Val distinct(Interp *I, const Val *l) {
       seen = I->stamp[v->ent->index] == I->stamp_gen;
       I->stamp[v->ent->index] = I->stamp_gen;
     } else {
-      for (int j = 0; j < n && !seen; j++) seen = val_equal(v, &items[j]);
+      if (!table) {
+        table = scratch_alloc(&I->scratch, cap * sizeof *table);
+        memset(table, 0, cap * sizeof *table);
+      }
+      size_t at = (size_t)val_hash(v) & (cap - 1);
+      for (; table[at] && !seen; at = (at + 1) & (cap - 1)) seen = val_equal(v, &items[table[at] - 1]);
+      if (!seen) table[at] = n + 1;
     }
     if (!seen) items[n++] = *v;
   }
@@ -422,7 +504,7 @@ static Val ev_call(Interp *I, const Expr *e) {
      * keeps may live in it. */
     bool keeps = e->res == FN_MIN || e->res == FN_MAX;
     Mark m = scratch_mark(&I->scratch);
-    for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
+    for (int i = 0; l.tag == V_LIST && i < l.n && !I->stopped; i++) {
       I->slots[slot] = l.items[i];
       Val v = ev(I, arg->b);
       if (!keeps || v.tag != V_STR) scratch_rewind(&I->scratch, m);
@@ -448,10 +530,14 @@ static Val ev_call(Interp *I, const Expr *e) {
   Val v = ev(I, arg);
   switch ((FuncId)e->res) {
   case FN_EXISTS: return vbool(v.tag != V_NONE && !(v.tag == V_LIST && v.n == 0));
-  case FN_LEN: return v.tag == V_STR ? vnum((double)utf8_count(v.str, strlen(v.str))) : NONE;
+  case FN_LEN:
+    if (v.tag != V_STR) return NONE;
+    charge(I, (int)(strlen(v.str) / 64));
+    return vnum((double)utf8_count(v.str, strlen(v.str)));
   case FN_LOWER: {
     if (v.tag != V_STR) return NONE;
     size_t n = strlen(v.str);
+    charge(I, (int)(n / 64));
     char *s = scratch_alloc(&I->scratch, n + 1);
     for (size_t i = 0; i <= n; i++) s[i] = (v.str[i] >= 'A' && v.str[i] <= 'Z') ? (char)(v.str[i] + 32) : v.str[i];
     return vstr(s);
@@ -459,6 +545,7 @@ static Val ev_call(Interp *I, const Expr *e) {
   default: break;
   }
   if (v.tag != V_LIST) return e->res == FN_COUNT || e->res == FN_SUM ? vnum(0) : NONE;
+  if (e->res != FN_COUNT) charge(I, v.n);
   switch ((FuncId)e->res) {
   case FN_COUNT: return vnum(v.n);
   case FN_SUM: {
@@ -482,6 +569,7 @@ static Val ev_call(Interp *I, const Expr *e) {
 }
 
 static Val ev(Interp *I, const Expr *e) {
+  if (__builtin_expect(++I->steps > I->max_steps, 0)) return out_of_steps(I);
   switch (e->kind) {
   case E_NUMBER: return vnum(e->num);
   case E_STRING: return vstr(e->text);
@@ -596,12 +684,15 @@ static void message(Interp *I, const Rule *r, const Val *elem, Buf *out) {
       buf_puts(out, r->msg[i].text);
     } else {
       Val v = ev(I, r->msg[i].expr);
+      if (v.tag == V_LIST) charge(I, v.n);
       put_val(out, &v);
     }
   }
 }
 
 /* ---- running rules ---- */
+
+static void sort_decl_waivers(Interp *I);
 
 static void interp_init(Interp *I, Program *p) {
   memset(I, 0, sizeof *I);
@@ -620,7 +711,7 @@ static void interp_init(Interp *I, Program *p) {
     if (r->nslots > maxslots) maxslots = r->nslots;
   }
   I->slots = xcalloc((size_t)maxslots, sizeof(Val));
-  I->stamp = xcalloc((size_t)I->n + 1, sizeof(int));
+  I->stamp = xcalloc((size_t)I->n + 1, sizeof(unsigned));
   /* Waivers inside declarations, by declaration. */
   I->wstart = xcalloc((size_t)I->n + 1, sizeof(int));
   int total = 0;
@@ -642,6 +733,8 @@ static void interp_init(Interp *I, Program *p) {
     }
   }
   I->top_used = xcalloc((size_t)p->waivers.len + 1, sizeof(bool));
+  I->top_marked = xcalloc((size_t)p->rules.len + 1, sizeof(bool));
+  I->rule_steps = xcalloc((size_t)p->rules.len + 1, sizeof(uint64_t));
   /* Top-level waivers by the rule they name. */
   strmap_init(&I->rule_ids);
   for (int i = 0; i < p->rules.len; i++) {
@@ -667,6 +760,7 @@ static void interp_init(Interp *I, Program *p) {
     if (r) I->twaivers[I->tstart[r - 1] + per_rule[r - 1]++] = j;
   }
   free(per_rule);
+  sort_decl_waivers(I);
 }
 
 static void interp_free(Interp *I) {
@@ -680,27 +774,51 @@ static void interp_free(Interp *I) {
   free(I->stamp);
   free(I->wstart);
   free(I->dw);
+  free(I->dwkey);
   free(I->top_used);
+  free(I->top_marked);
+  free(I->rule_steps);
   free(I->tstart);
   free(I->twaivers);
   strmap_free(&I->rule_ids);
 }
 
+/* Sorts each declaration's waivers by the rule they name, so that waived()
+ * finds a rule's by binary search however many a declaration holds. */
+static void sort_decl_waivers(Interp *I) {
+  int total = I->wstart[I->n];
+  I->dwkey = xmalloc((size_t)(total ? total : 1) * sizeof *I->dwkey);
+  for (int j = 0; j < total; j++) {
+    intptr_t r = (intptr_t)strmap_get(&I->rule_ids, I->dw[j].rule);
+    I->dwkey[j] = (WaiverKey){(int)r - 1, j};
+  }
+  for (int i = 0; i < I->n; i++)
+    if (I->wstart[i + 1] - I->wstart[i] > 1)
+      qsort(I->dwkey + I->wstart[i], (size_t)(I->wstart[i + 1] - I->wstart[i]), sizeof *I->dwkey, cmp_waiver_key);
+}
+
 /* True when a waiver suppresses rule ri (its index in p->rules) at
  * declaration d (NULL: none); marks the waivers that do. */
 static bool waived(Interp *I, int ri, const Decl *d) {
-  const char *id = ((const Rule *)I->p->rules.items[ri])->decl->id;
   bool hit = false;
   if (d) {
-    for (int j = I->wstart[d->index]; j < I->wstart[d->index + 1]; j++)
-      if (strcmp(I->dw[j].rule, id) == 0) {
-        I->dw[j].used = true;
-        hit = true;
-      }
+    int lo = I->wstart[d->index], end = I->wstart[d->index + 1], hi = end;
+    while (lo < hi) {
+      int mid = lo + (hi - lo) / 2;
+      if (I->dwkey[mid].rule < ri) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < end && I->dwkey[lo].rule == ri) {
+      hit = true;
+      if (!I->dw[I->dwkey[lo].at].used) /* they are marked together, once */
+        for (int j = lo; j < end && I->dwkey[j].rule == ri; j++) I->dw[I->dwkey[j].at].used = true;
+    }
   }
-  for (int k = I->tstart[ri]; k < I->tstart[ri + 1]; k++) {
-    I->top_used[I->twaivers[k]] = true;
+  if (I->tstart[ri] < I->tstart[ri + 1]) {
     hit = true;
+    if (!I->top_marked[ri]) /* once: a rule may fail at every element */
+      for (int k = I->tstart[ri]; k < I->tstart[ri + 1]; k++) I->top_used[I->twaivers[k]] = true;
+    I->top_marked[ri] = true;
   }
   return hit;
 }
@@ -710,11 +828,11 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   I->div0 = false;
   if (r->where) {
     Val w = ev(I, r->where);
-    if (!is_true(&w)) return;
+    if (!is_true(&w) || I->stopped) return;
     I->div0 = false; /* only the require's divisions make it fail */
   }
   Val q = ev(I, r->require);
-  if (is_true(&q)) return;
+  if (is_true(&q) || I->stopped) return;
   /* Where the finding stands: the element's declaration, or the charter. */
   const Decl *at = I->p->charter;
   if (elem && elem->tag == V_ENT) at = elem->ent;
@@ -729,6 +847,10 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
   Loc div0_loc = I->div0_loc;
   Buf m = {0};
   message(I, r, elem, &m);
+  if (I->stopped) { /* the message is not whole */
+    buf_free(&m);
+    return;
+  }
   Diag *g = diag_add(&I->p->diags, (Severity)r->sev, loc, r->decl->id, "%s", buf_str(&m));
   buf_free(&m);
   const AttrVals *help = decl_attr(r->decl, AT_RULE_HELP);
@@ -738,20 +860,40 @@ static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *s
 }
 
 static void run_rule(Interp *I, const Rule *r, RunStats *st) {
+  uint64_t before = I->steps;
   Mark start = scratch_mark(&I->scratch);
   if (!r->var) {
     check_element(I, r, NULL, st);
   } else {
     Val l = ev(I, r->over);
     Mark m = scratch_mark(&I->scratch);
-    for (int i = 0; l.tag == V_LIST && i < l.n; i++) {
+    for (int i = 0; l.tag == V_LIST && i < l.n && !I->stopped; i++) {
       I->slots[0] = l.items[i];
       check_element(I, r, &l.items[i], st);
       scratch_rewind(&I->scratch, m);
     }
   }
   scratch_rewind(&I->scratch, start);
+  I->rule_steps[r->index] += I->steps - before;
   st->rules++;
+}
+
+/* The budget ran out: an error at the rule that took the most steps. */
+static void report_stop(Interp *I) {
+  Program *p = I->p;
+  int worst = 0;
+  for (int i = 1; i < p->rules.len; i++)
+    if (I->rule_steps[i] > I->rule_steps[worst]) worst = i;
+  const Rule *r = p->rules.items[worst];
+  Diag *g = diag_add(&p->diags, SEV_ERROR, r->decl->id_loc, r->decl->id,
+                     "rule '%s' did not finish: the rules of one check may take %llu steps (each value a rule "
+                     "computes counts one), and this rule took %llu of them, so charter stopped the rules and "
+                     "findings may be missing",
+                     r->decl->id, (unsigned long long)I->max_steps,
+                     (unsigned long long)(I->rule_steps[worst] < I->max_steps ? I->rule_steps[worst] : I->max_steps));
+  g->help = "Make the rule do less work: a comprehension inside another visits every pair of their elements; "
+            "read a field such as g.outcomes or p.activities instead of searching a whole collection, "
+            "or raise the limit with `charter check --rule-steps N`.";
 }
 
 static const Rule *rule_named(Interp *I, const char *id) {
@@ -759,12 +901,15 @@ static const Rule *rule_named(Interp *I, const char *id) {
   return i ? I->p->rules.items[i - 1] : NULL;
 }
 
-bool rules_run(Program *p, RunStats *stats) {
-  RunStats st = {0, 0, 0};
+bool rules_run(Program *p, RunStats *stats) { return rules_run_budget(p, RULES_DEFAULT_STEPS, stats); }
+
+bool rules_run_budget(Program *p, uint64_t max_steps, RunStats *stats) {
+  RunStats st = {0, 0, 0, 0, false};
   if (stats) *stats = st;
   if (p->diags.nerrors || !p->charter) return false;
   Interp I;
   interp_init(&I, p);
+  I.max_steps = max_steps;
   /* Rules over a whole collection run element by element, all of them at
    * each element while its declaration is in the cache; the others run one
    * after another. */
@@ -774,20 +919,31 @@ bool rules_run(Program *p, RunStats *stats) {
     if (!r->ok) continue;
     if (r->var && r->over->kind == E_NAME && r->over->res == NM_COLL)
       vec_push(&by_kind[*(const DeclKind *)r->over->target], r);
-    else run_rule(&I, r, &st);
+    else if (!I.stopped) run_rule(&I, r, &st);
   }
   for (int k = 0; k < D_KIND_COUNT; k++) {
     if (!by_kind[k].len) continue;
     Mark m = scratch_mark(&I.scratch);
-    for (int e = 0; e < I.ncolls[k]; e++) {
+    for (int e = 0; e < I.ncolls[k] && !I.stopped; e++) {
       for (int j = 0; j < by_kind[k].len; j++) {
+        const Rule *r = by_kind[k].items[j];
+        uint64_t before = I.steps;
         I.slots[0] = I.colls[k][e];
-        check_element(&I, by_kind[k].items[j], &I.colls[k][e], &st);
+        check_element(&I, r, &I.colls[k][e], &st);
+        I.rule_steps[r->index] += I.steps - before;
         scratch_rewind(&I.scratch, m);
       }
     }
     st.rules += by_kind[k].len;
     vec_free(&by_kind[k]);
+  }
+  st.steps = I.stopped ? max_steps : I.steps;
+  st.stopped = I.stopped;
+  if (I.stopped) { /* the waivers' findings may not have been reached */
+    report_stop(&I);
+    interp_free(&I);
+    if (stats) *stats = st;
+    return true;
   }
   /* Waivers that suppressed nothing (of rules that exist and ran). */
   for (int j = 0; j < p->waivers.len; j++) {

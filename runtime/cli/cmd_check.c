@@ -21,6 +21,20 @@ static void rule_info(Program *p, const Rule *r, RuleInfo *out) {
                       : arena_printf(&p->arena, "Fix what the message names, or turn the rule off with a reason: waive %s \"reason\"", d->id);
 }
 
+/* --rule-steps N: digits only, 1 to RULES_MAX_STEPS. */
+static bool parse_steps(const char *s, uint64_t *out) {
+  uint64_t v = 0;
+  if (!*s) return false;
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return false;
+    v = v * 10 + (uint64_t)(*s - '0');
+    if (v > RULES_MAX_STEPS) return false;
+  }
+  if (v == 0) return false;
+  *out = v;
+  return true;
+}
+
 int cmd_check(int argc, char **argv) {
   static const struct option opts[] = {
       {"format", required_argument, NULL, 'f'},
@@ -28,9 +42,10 @@ int cmd_check(int argc, char **argv) {
       {"color", required_argument, NULL, 'c'},
       {"colour", required_argument, NULL, 'c'},
       {"root", required_argument, NULL, 'R'},
+      {"rule-steps", required_argument, NULL, 'S'},
       {NULL, 0, NULL, 0},
   };
-  const char *format = "text", *color = "auto";
+  const char *format = "text", *color = "auto", *steps_arg = NULL;
   bool werror = false;
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
@@ -44,6 +59,7 @@ int cmd_check(int argc, char **argv) {
     case 'R':
       if ((rc = root_option("check", optarg, &lo)) != EXIT_OK) return rc;
       break;
+    case 'S': steps_arg = optarg; break;
     default: return option_error("check", ch, argv);
     }
   }
@@ -51,11 +67,15 @@ int cmd_check(int argc, char **argv) {
     return usage_error("check", "unknown format '%s': use text, json, sarif or github", format);
   if (strcmp(color, "auto") && strcmp(color, "always") && strcmp(color, "never"))
     return usage_error("check", "--color takes auto, always or never, not '%s'", color);
+  uint64_t max_steps = RULES_DEFAULT_STEPS;
+  if (steps_arg && !parse_steps(steps_arg, &max_steps))
+    return usage_error("check", "--rule-steps takes a whole number of steps from 1 to %llu, such as %llu, not '%s'",
+                       (unsigned long long)RULES_MAX_STEPS, (unsigned long long)RULES_DEFAULT_STEPS * 10, steps_arg);
   if (optind >= argc) return usage_error("check", "which program? Give the entry file, as in: charter check coalition.charter");
   if (argc - optind > 1) return usage_error("check", "check takes one entry file; imported files are checked with it");
 
   Program *p = program_load(argv[optind], &lo);
-  rules_run(p, NULL);
+  rules_run_budget(p, max_steps, NULL);
   diag_sort(&p->diags);
   if (werror) diag_promote_warnings(&p->diags);
   int status = p->diags.nerrors ? EXIT_FINDINGS : EXIT_OK;

@@ -9,7 +9,8 @@
 # BENCH_RENDER_CURVE="250 500 1000 2000 4000" (nodes of the render time
 # curve, laid out whatever the limits), BENCH_BUDGET=0 (skip that curve),
 # BENCH_IMPORT=0 (skip import and eval), BENCH_IMPORT_ROWS=1000000 (rows
-# imported for the goals; a tenth of that is timed too, for growth).
+# imported for the goals; a tenth of that is timed too, for growth),
+# BENCH_WORST=0 (skip the worst cases), BENCH_WORST_SIZES="10000 100000".
 set -u -o pipefail
 
 if [ $# -ne 1 ]; then
@@ -577,6 +578,31 @@ store_bench() {
 		echo "  eval <= 1.5 x sqlite3 latest per indicator: waits for $r (the query took ${pg_t[$big]} s)"
 	fi
 }
+
+# ---- worst cases: inputs shaped against the checks (docs/security.md) ----
+# check on a dimension with N groups (and N/10 equity lines naming them), on
+# N outcomes in one leads_to chain, and on a rule nesting four comprehensions
+# over N goals, which the step budget stops (exit 1). BENCH_WORST=0 skips
+# them; BENCH_WORST_SIZES="10000 100000" sets N.
+worst_bench() {
+	echo
+	echo "Worst cases (check; no stage may be quadratic, none may hang):"
+	printf '%-8s %8s %9s %9s %5s\n' case N "check s" "check MB" exit
+	local kind n dir t m c
+	for kind in groups chain rules; do
+		for n in ${BENCH_WORST_SIZES:-10000 100000}; do
+			dir=$build/bench/worst-$kind-$n
+			rm -rf "$dir"
+			"$gen" --worst "$kind" "$n" "$dir" || { echo "bench.sh: gen --worst $kind $n failed" >&2; continue; }
+			read -r t m c < <(best "$dir" "$dir/check.log" "$charter" check --color never main.charter)
+			printf '%-8s %8s %9s %9s %5s\n' "$kind" "$n" "$t" "$m" "$c"
+		done
+	done
+	echo "(groups and chain exit 0; rules exits 1, stopped by --rule-steps' default budget)"
+}
+if [ $have_charter = 1 ] && [ "${BENCH_WORST:-1}" != 0 ]; then
+	worst_bench
+fi
 
 if [ "${BENCH_IMPORT:-1}" = 0 ]; then
 	echo

@@ -153,7 +153,7 @@ static inline void expect_load_error(const char *text, const char *rule, const c
   }
   assert_int_equal(g->sev, SEV_ERROR);
   re_loc_is(p, g->loc, line, col);
-  RunStats st = {7, 7, 7};
+  RunStats st = {7, 7, 7, 7, true};
   assert_false(rules_run(p, &st));
   assert_int_equal(st.rules, 0);
   assert_int_equal(st.findings, 0);

@@ -382,6 +382,34 @@ static void test_distinct(void **state) {
   expect_msg(MODEL, "count(p in distinct([pa, pa, pb]): count(distinct([p, p, pc])) == 2)", "2");
 }
 
+/* distinct hashes values that are not entities: whatever val_equal calls
+ * equal is one value (texts, periods by their last day, -0 and 0, lists
+ * element by element, records field by field), and the first is kept. */
+static void test_distinct_hashed_values(void **state) {
+  (void)state;
+  expect_msg(MODEL, "distinct([pb.title, pa.title, pb.title, race.title, pa.title])}|{distinct([true, false, true])}|"
+                    "{distinct([2024-12, 2024-Q4, 2024-12-31, 2025-01])}|{distinct([[1, 2], [1, 2], [2, 1], []])}|"
+                    "{distinct([0, -0, 1.5, 3 / 2, 0.1 + 0.2, 0.3])",
+             "P B, P A, Race|true, false|2024-12, 2025-01|[1, 2], [2, 1], []|0, 1.5, 0.30000000000000004, 0.3");
+  expect_msg(MODEL, "distinct(i1.milestones)}|{count(distinct([i1.milestones, i1.milestones]))}|"
+                    "{distinct(i1.equity)}|{distinct([charter.champion, none, none])",
+             "12.5 by 2025, 17 by 2026-Q3|1|race gap 5 by 2028, race \"Beta\" 33 by 2027|pb, none");
+}
+
+/* distinct on 3,000 texts (every group of a dimension) and on a list made
+ * of them twice is linear: it keeps 3,000. */
+static void test_distinct_long_list(void **state) {
+  (void)state;
+  Buf b = {0};
+  buf_puts(&b, C0 "dimension big \"Big\" { groups \"g0\"");
+  for (int i = 1; i < 3000; i++) buf_printf(&b, ", \"g%d\"", i);
+  buf_puts(&b, " }\n");
+  expect_msg(buf_str(&b), "count(distinct(big.groups))}|{count(distinct([big.groups, big.groups]))}|"
+                          "{count(x in distinct(big.groups): x in big.groups)",
+             "3000|1|3000");
+  buf_free(&b);
+}
+
 /* ---- fields ---- */
 
 static void test_id_title_kind(void **state) {
@@ -600,6 +628,102 @@ static void test_comprehension_scope(void **state) {
                       NULL);
   assert_string_equal(re_one(p, "s")->msg, "3 2");
   program_free(p);
+}
+
+/* Comprehensions nest at most 4 deep; the 5th is a type error at its call,
+ * whatever is inside it, and the rules do not run. */
+static void test_comprehension_nesting_limit(void **state) {
+  (void)state;
+  expect_holds(C0 "goal g \"G\" {}\n",
+               "any(a in goals: any(b in goals: any(c in goals: any(d in goals: a == d))))");
+  expect_load_error(C0 "rule t \"T\" {\n  require any(a in [1]: any(b in [1]: any(c in [1]: any(d in [1]: "
+                       "count(e in [1]: any(f in [1]: true)) > 0))))\n}\n",
+                    "type",
+                    "this count(…) is the 5th comprehension nested here, but a rule may nest at most 4, since each "
+                    "level multiplies the work by the length of its list; make the outermost list the rule's `for`",
+                    3, 67);
+  /* Sibling comprehensions do not add up; the rule's own `for` is not one. */
+  expect_holds(C0 "goal g \"G\" {}\n",
+               "count(a in goals: any(b in goals: any(c in goals: any(d in goals: true)))) + "
+               "count(a in goals: any(b in goals: any(c in goals: any(d in goals: true)))) == 2");
+  Program *p = re_load(C0 "rule t \"T\" { for x in [1]\n  require any(a in [1]: any(b in [1]: any(c in [1]: "
+                          "any(d in [1]: true)))) }\n");
+  assert_int_equal(p->diags.nerrors, 0);
+  program_free(p);
+  /* Only the 5th level is reported, however deep the rule goes. */
+  p = re_load(C0 "rule t \"T\" {\n  require any(a in [1]: any(b in [1]: any(c in [1]: any(d in [1]: any(e in [1]: "
+                 "any(f in [1]: any(g in [1]: true)))))))\n}\n");
+  assert_int_equal(p->diags.nerrors, 1);
+  program_free(p);
+}
+
+/* The step budget: a rule visiting every four goals of 40 (2,560,000
+ * visits) stops at the budget with one error at the rule's id that names
+ * it, its findings and the unused-waiver warnings withheld; the same
+ * program within a larger budget runs to the end. */
+#define QUAD                                                                                                 \
+  "rule cheap \"Cheap\" { for g in goals; require g.title != \"\" }\n"                                    \
+  "rule quad \"Quad\" { for g in goals\n"                                                                     \
+  "  require count(a in goals: count(b in goals: count(c in goals: a == b and b == c) > 0) > 0) < 0 }\n"               \
+  "waive quad \"the rule is only an example\"\n"
+
+static char *goals_program(int n, const char *rules) {
+  Buf b = {0};
+  buf_puts(&b, C0);
+  for (int i = 0; i < n; i++) buf_printf(&b, "goal g%d \"G%d\" {}\n", i, i);
+  buf_puts(&b, rules);
+  char *text = strdup(buf_str(&b));
+  buf_free(&b);
+  return text;
+}
+
+static void test_step_budget_stops_the_costliest_rule(void **state) {
+  (void)state;
+  char *text = goals_program(40, QUAD);
+  Program *p = re_load(text);
+  assert_int_equal(p->diags.nerrors, 0);
+  RunStats st;
+  assert_true(rules_run_budget(p, 100000, &st));
+  assert_true(st.stopped);
+  assert_int_equal(st.steps, 100000);
+  const Diag *g = re_one(p, "quad");
+  assert_int_equal(g->sev, SEV_ERROR);
+  assert_string_equal(g->msg, "rule 'quad' did not finish: the rules of one check may take 100000 steps (each value a "
+                              "rule computes counts one), and this rule took 100000 of them, so charter stopped the "
+                              "rules and findings may be missing");
+  assert_non_null(strstr(g->help, "--rule-steps N"));
+  re_loc_is(p, g->loc, 43, 6);
+  assert_int_equal(diags_count(&p->diags, "waiver"), 0);
+  assert_int_equal(diags_count(&p->diags, "cheap"), 0);
+  program_free(p);
+  /* Within the default budget it finishes: the waiver suppresses its 40. */
+  p = re_load(text);
+  assert_true(rules_run(p, &st));
+  assert_false(st.stopped);
+  assert_int_equal(st.waived, 40);
+  assert_true(st.steps > 2560000 && st.steps < RULES_DEFAULT_STEPS);
+  assert_int_equal(p->diags.items.len, 0);
+  program_free(p);
+  free(text);
+}
+
+/* Walking a list costs a step per element, so `in` over a long list inside
+ * a comprehension is bounded too. */
+static void test_step_budget_counts_list_walks(void **state) {
+  (void)state;
+  char *text = goals_program(2000, "rule walk \"Walk\" { require count(a in goals: a in goals) == 2000 }\n");
+  Program *p = re_load(text);
+  RunStats st;
+  assert_true(rules_run(p, &st));
+  assert_false(st.stopped);
+  assert_true(st.steps > 2000 * 1000); /* the `in` walks half the list on average */
+  program_free(p);
+  p = re_load(text);
+  assert_true(rules_run_budget(p, 50000, &st));
+  assert_true(st.stopped);
+  assert_non_null(diags_find(&p->diags, "walk", "did not finish"));
+  program_free(p);
+  free(text);
 }
 
 static void test_comprehension_variable_out_of_scope(void **state) {
@@ -878,7 +1002,7 @@ static void test_type_error_stops_all_rules(void **state) {
   Program *p = re_load(C0 "rule good \"Good\" { require false }\n"
                           "rule bad \"Bad\" { require 1 }\n");
   assert_int_equal(diags_count(&p->diags, "type"), 1);
-  RunStats st = {1, 1, 1};
+  RunStats st = {1, 1, 1, 1, true};
   assert_false(rules_run(p, &st));
   assert_int_equal(diags_count(&p->diags, "good"), 0);
   assert_int_equal(st.rules, 0);
@@ -896,7 +1020,7 @@ static void test_rules_skip_programs_with_errors(void **state) {
                           "rule t \"T\" { require false }\n"
                           "waive t \"unused, but the rules did not run\"\n");
   assert_int_equal(diags_count(&p->diags, "unresolved"), 1);
-  RunStats st = {1, 1, 1};
+  RunStats st = {1, 1, 1, 1, true};
   assert_false(rules_run(p, &st));
   assert_int_equal(diags_count(&p->diags, "t"), 0);
   assert_int_equal(diags_count(&p->diags, "waiver"), 0);
@@ -1157,6 +1281,11 @@ int main(void) {
       cmocka_unit_test(test_len_code_points),
       cmocka_unit_test(test_lower_ascii_only),
       cmocka_unit_test(test_distinct),
+      cmocka_unit_test(test_distinct_hashed_values),
+      cmocka_unit_test(test_distinct_long_list),
+      cmocka_unit_test(test_comprehension_nesting_limit),
+      cmocka_unit_test(test_step_budget_stops_the_costliest_rule),
+      cmocka_unit_test(test_step_budget_counts_list_walks),
       cmocka_unit_test(test_id_title_kind),
       cmocka_unit_test(test_charter_fields),
       cmocka_unit_test(test_symbol_attributes),

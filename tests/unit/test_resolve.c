@@ -411,6 +411,58 @@ static void test_cycles(void **state) {
   program_free(p);
 }
 
+/* A cycle of more than 20 links is listed by its first ten and last nine
+ * outcomes, so that many long cycles cannot make the output quadratic; 20
+ * links are listed whole. */
+static void test_long_cycle_listing(void **state) {
+  (void)state;
+  Buf b = {0};
+  buf_puts(&b, "charter \"C\" {}\n");
+  for (int i = 0; i < 25; i++) buf_printf(&b, "outcome o%d \"O\" { horizon short; leads_to o%d }\n", i, (i + 1) % 25);
+  Program *p = load(buf_str(&b));
+  expect_diag(p, "cycle",
+              "leads_to forms a cycle: o0 → o1 → o2 → o3 → o4 → o5 → o6 → o7 → o8 → o9 → … (6 more) → o16 → o17 → "
+              "o18 → o19 → o20 → o21 → o22 → o23 → o24 → o0",
+              26, 43);
+  program_free(p);
+  buf_free(&b);
+  buf_puts(&b, "charter \"C\" {}\n");
+  for (int i = 0; i < 20; i++) buf_printf(&b, "outcome o%d \"O\" { horizon short; leads_to o%d }\n", i, (i + 1) % 20);
+  p = load(buf_str(&b));
+  expect_diag(p, "cycle",
+              "leads_to forms a cycle: o0 → o1 → o2 → o3 → o4 → o5 → o6 → o7 → o8 → o9 → o10 → o11 → o12 → o13 → "
+              "o14 → o15 → o16 → o17 → o18 → o19 → o0",
+              21, 43);
+  program_free(p);
+  buf_free(&b);
+}
+
+/* A formula of terms x + x + …: the chain nests as deep as it is long. */
+static Program *load_formula_chain(int terms) {
+  Buf b = {0};
+  buf_puts(&b, "charter \"C\" {}\nindicator x \"X\" {}\nindicator t \"T\" { formula x");
+  for (int i = 1; i < terms; i++) buf_puts(&b, " + x");
+  buf_puts(&b, " }\n");
+  Program *p = load(buf_str(&b));
+  buf_free(&b);
+  return p;
+}
+
+/* A formula is walked with a work list, however long: 2,000 terms check
+ * clean, 5,000 are one error (too deep for eval), not a stack overflow. */
+static void test_formula_depth(void **state) {
+  (void)state;
+  Program *p = load_formula_chain(2000);
+  expect_no_errors(p);
+  program_free(p);
+  p = load_formula_chain(5000);
+  expect_diag(p, "type",
+              "this formula nests more than 2000 levels deep (each operand of a chain such as a + b + c counts as one)",
+              3, 27);
+  assert_int_equal(p->diags.nerrors, 1);
+  program_free(p);
+}
+
 static void test_formula_names(void **state) {
   (void)state;
   Program *p = load("charter \"C\" {}\n"
@@ -866,6 +918,8 @@ int main(void) {
       cmocka_unit_test(test_attribute_errors),
       cmocka_unit_test(test_council_and_dimension_checks),
       cmocka_unit_test(test_cycles),
+      cmocka_unit_test(test_long_cycle_listing),
+      cmocka_unit_test(test_formula_depth),
       cmocka_unit_test(test_formula_names),
       cmocka_unit_test(test_use_dimensions_hint),
       cmocka_unit_test(test_modules),
