@@ -10,16 +10,22 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "escape.h"
 #include "eval.h"
 #include "program.h"
 
 int usage_error(const char *command, const char *fmt, ...) {
+  /* The message quotes arguments (file names a pull request may have
+   * chosen): it reaches the terminal escaped, as every text does. */
   va_list ap;
-  fputs("charter: ", stderr);
+  Buf msg = {0};
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  buf_vprintf(&msg, fmt, ap);
   va_end(ap);
+  fputs("charter: ", stderr);
+  esc_term_put(stderr, buf_str(&msg));
   fputc('\n', stderr);
+  buf_free(&msg);
   if (command)
     fprintf(stderr, "Try 'charter help %s' for more information.\n", command);
   else

@@ -215,4 +215,10 @@ check "fmt - < /dev/zero: prints nothing on stdout" test ! -s "$tmp/zero.out"
 printf 'charter "C" {\n vision "v"\n}\n' | "$bin" fmt - >"$tmp/small.out" 2>&1
 check "fmt -: a small program is still formatted" grep -q '^  vision "v"$' "$tmp/small.out"
 
+# ---- usage errors quote arguments: escaped too ----
+"$bin" check --rule-steps "$(printf 'x\033[31m\n::error::INJ')" "$tmp/none.charter" >"$tmp/usage.out" 2>"$tmp/usage.err"
+check "usage error: exit 2" test $? -eq 2
+check "usage error: no raw ESC, no workflow command" sh -c '! grep -q "$(printf "\033")" "$1" && ! grep -q "^::" "$1"' sh "$tmp/usage.err"
+check "usage error: the argument is shown escaped" grep -qF 'x\x1B[31m\n::error::INJ' "$tmp/usage.err"
+
 finish
