@@ -182,8 +182,7 @@ static Val out_of_steps(Interp *I) {
 }
 
 static const AttrVals *attr_at(const Decl *d, int spec) {
-  static const AttrVals empty = {NULL, NULL, 0};
-  return spec >= 0 && d->vals ? &d->vals[spec] : &empty;
+  return spec >= 0 && d->vals ? &d->vals[spec] : &attr_absent;
 }
 
 /* Source kinds whose attributes (one or two) name the related entity

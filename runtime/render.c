@@ -152,25 +152,24 @@ static void put_budget(Buf *b, double x, const char *cur) {
 
 /* "active · 2024-03 to 2027-12 · 250,000 USD" */
 static void activity_caption(Buf *b, const Decl *d) {
-  const AttrVals *st = decl_attr(d, AT_ACTIVITY_STATUS), *s = decl_attr(d, AT_ACTIVITY_START), *e = decl_attr(d, AT_ACTIVITY_END), *bu = decl_attr(d, AT_ACTIVITY_BUDGET);
+  const ActivityView *v = activity_view(d);
   const char *sep = "";
-  if (st->n) {
-    buf_puts(b, st->vals[0].str);
+  if (v->has_status) {
+    buf_puts(b, schema_STATUSES[v->status]);
     sep = " \xC2\xB7 ";
   }
-  if (s->n || e->n) {
+  if (v->has_start || v->has_end) {
     char a[16] = "", z[16] = "";
-    if (s->n) period_text(s->vals[0].per, a);
-    if (e->n) period_text(e->vals[0].per, z);
+    if (v->has_start) period_text(v->start, a);
+    if (v->has_end) period_text(v->end, z);
     buf_puts(b, sep);
-    if (s->n && e->n) buf_printf(b, "%s to %s", a, z);
-    else if (s->n) buf_printf(b, "from %s", a);
+    if (v->has_start && v->has_end) buf_printf(b, "%s to %s", a, z);
+    else if (v->has_start) buf_printf(b, "from %s", a);
     else buf_printf(b, "until %s", z);
-    sep = " \xC2\xB7 ";
   }
-  if (bu->n) {
+  if (v->has_budget) {
     if (b->len) buf_putc(b, '\n');
-    put_budget(b, bu->vals[0].num, bu->vals[0].str);
+    put_budget(b, v->budget, v->currency);
   }
 }
 
