@@ -98,6 +98,7 @@ typedef struct Value {
   Period per2;        /* range end */
   int form;           /* equity form (EQ_GAP…); symbol: its enumerator (program.h) */
   const char *reason; /* waive: the reason */
+  const char *reference; /* equity gap/ratio: the reference group (… to "White"), or NULL */
 } Value;
 
 enum { EQ_GAP, EQ_RATIO, EQ_GROUP };

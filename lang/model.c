@@ -1,6 +1,9 @@
 /* The typed views of lang/model.h, read from the checked values once. */
 #include "model.h"
 
+#include <math.h>
+#include <string.h>
+
 static unsigned symbol_mask(const AttrVals *av) {
   unsigned m = 0;
   for (int i = 0; i < av->n; i++) m |= 1u << av->vals[i].form;
@@ -26,6 +29,10 @@ static IndicatorView *indicator(Arena *a, const Decl *d) {
   v->nequity = eq->n;
   v->disaggregate = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   v->formula = formula->first ? formula->first->expr : NULL;
+  v->scale = 1;
+  v->lo = -INFINITY;
+  v->hi = INFINITY;
+  if (v->unit && strcmp(v->unit, "%") == 0) v->scale = 100, v->has_scale = true, v->lo = 0, v->hi = 100;
   return v;
 }
 
@@ -61,6 +68,18 @@ static OutcomeView *outcome(Arena *a, const Decl *d) {
   return v;
 }
 
+static CharterView *charter(Arena *a, const Decl *d) {
+  (void)d;
+  CharterView *v = arena_alloc(a, sizeof *v);
+  v->calendar = period_default_calendar;
+  return v;
+}
+
+const Calendar *program_calendar(const Program *p) {
+  if (p->charter && p->charter->view) return &((const CharterView *)p->charter->view)->calendar;
+  return &period_default_calendar;
+}
+
 void model_build(Program *p) {
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
@@ -69,6 +88,7 @@ void model_build(Program *p) {
     case D_ACTIVITY: d->view = activity(&p->arena, d); break;
     case D_PARTNER: d->view = partner(&p->arena, d); break;
     case D_OUTCOME: d->view = outcome(&p->arena, d); break;
+    case D_CHARTER: d->view = charter(&p->arena, d); break;
     default: break;
     }
   }

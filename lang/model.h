@@ -26,7 +26,25 @@ typedef struct IndicatorView {
   int nequity;
   const AttrVals *disaggregate;    /* the dimensions (refs) */
   const Expr *formula;             /* computed from others; NULL: measured */
+  /* Scale and bounds (docs/measurement.md, "Values"): */
+  double scale;                    /* a rate per how many: 100 for unit "%", N for
+                                    * `per N`, else 1 (value = numerator /
+                                    * denominator * scale) */
+  bool has_scale;                  /* unit "%" or `per` given */
+  double lo, hi;                   /* the values allowed: `range LOW to HIGH`, else
+                                    * 0..100 for "%", 0.. for a `per` rate; open
+                                    * ends are -INFINITY, INFINITY */
+  bool has_range;                  /* the bounds come from `range` */
+  const Value *benchmarks;         /* benchmark N (num), in order written */
+  int nbenchmarks;
+  const Value *compares;           /* compare N "label" (num, str) */
+  int ncompares;
 } IndicatorView;
+
+/* The charter block's settings that the measurement needs. */
+typedef struct CharterView {
+  Calendar calendar;  /* school_year_ends, fiscal_year_ends (defaults June, December) */
+} CharterView;
 
 typedef struct ActivityView {
   const AttrVals *owners, *community_owners, *metrics, *contributes_to; /* refs */
@@ -57,5 +75,7 @@ static inline const IndicatorView *indicator_view(const Decl *d) { return (const
 static inline const ActivityView *activity_view(const Decl *d) { return (const ActivityView *)d->view; }
 static inline const PartnerView *partner_view(const Decl *d) { return (const PartnerView *)d->view; }
 static inline const OutcomeView *outcome_view(const Decl *d) { return (const OutcomeView *)d->view; }
+/* The program's calendar: its charter block's, or the default without one. */
+const Calendar *program_calendar(const Program *p);
 
 #endif

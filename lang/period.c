@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+const Calendar period_default_calendar = {.school_year_ends = 6, .fiscal_year_ends = 12};
+
 bool period_is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
 
 int period_days_in_month(int y, int m) {
@@ -106,16 +108,54 @@ int32_t period_days_from_civil(int y, int m, int d) {
   return era * 146097 + doe - 719468;
 }
 
+/* The month a school or fiscal year ends in (its own, else the default). */
+static int ends_month(Period p) {
+  if (p.month >= 1 && p.month <= 12) return p.month;
+  return p.kind == PER_SCHOOL_YEAR ? period_default_calendar.school_year_ends : period_default_calendar.fiscal_year_ends;
+}
+
 static void last_ymd(Period p, int *y, int *m, int *d) {
   *y = p.year;
   *m = 12;
   *d = 31;
   switch (p.kind) {
-  case PER_YEAR: *m = 12; *d = 31; break;
+  case PER_YEAR: case PER_SPAN: *m = 12; *d = 31; break;
+  case PER_HALF: *m = p.quarter == 1 ? 6 : 12; *d = *m == 6 ? 30 : 31; break;
   case PER_QUARTER: *m = p.quarter * 3; *d = period_days_in_month(p.year, *m); break;
   case PER_MONTH: *m = p.month; *d = period_days_in_month(p.year, p.month); break;
   case PER_DAY: *m = p.month; *d = p.day; break;
+  case PER_SCHOOL_YEAR: *y = p.year + 1; *m = ends_month(p); *d = period_days_in_month(*y, *m); break;
+  case PER_FISCAL_YEAR: *m = ends_month(p); *d = period_days_in_month(*y, *m); break;
   }
+}
+
+int32_t period_first_day(Period p) {
+  switch (p.kind) {
+  case PER_YEAR: return period_days_from_civil(p.year, 1, 1);
+  case PER_SPAN: return period_days_from_civil(p.first, 1, 1);
+  case PER_HALF: return period_days_from_civil(p.year, p.quarter == 1 ? 1 : 7, 1);
+  case PER_QUARTER: return period_days_from_civil(p.year, p.quarter * 3 - 2, 1);
+  case PER_MONTH: return period_days_from_civil(p.year, p.month, 1);
+  case PER_DAY: return period_days_from_civil(p.year, p.month, p.day);
+  case PER_SCHOOL_YEAR:
+  case PER_FISCAL_YEAR: {
+    int y, m, d;
+    last_ymd(p, &y, &m, &d); /* the day after the same day a year before */
+    return period_days_from_civil(y - 1, m, period_days_in_month(y - 1, m)) + 1;
+  }
+  }
+  return period_last_day(p);
+}
+
+int32_t period_trend_day(Period p) {
+  if (p.kind != PER_SPAN) return period_last_day(p);
+  int32_t a = period_first_day(p), b = period_last_day(p);
+  return a + (b - a) / 2;
+}
+
+void period_apply_calendar(Period *p, const Calendar *cal) {
+  if (p->kind == PER_SCHOOL_YEAR) p->month = cal->school_year_ends;
+  else if (p->kind == PER_FISCAL_YEAR) p->month = cal->fiscal_year_ends;
 }
 
 int32_t period_last_day(Period p) {
@@ -140,9 +180,14 @@ void period_text(Period p, char out[16]) {
   int y = p.year % 10000;
   switch (p.kind) {
   case PER_YEAR: snprintf(out, 16, "%04d", y); break;
+  case PER_HALF: snprintf(out, 16, "%04d-H%d", y, p.quarter % 10); break;
   case PER_QUARTER: snprintf(out, 16, "%04d-Q%d", y, p.quarter % 10); break;
   case PER_MONTH: snprintf(out, 16, "%04d-%02d", y, p.month % 100); break;
   case PER_DAY: snprintf(out, 16, "%04d-%02d-%02d", y, p.month % 100, p.day % 100); break;
+  case PER_SCHOOL_YEAR: snprintf(out, 16, "SY%04d-%02d", y, (y + 1) % 100); break;
+  case PER_FISCAL_YEAR: snprintf(out, 16, "FY%04d", y); break;
+  case PER_SPAN: snprintf(out, 16, "%04d to %04d", p.first % 10000, y); break;
+  default: snprintf(out, 16, "?"); break;
   }
 }
 

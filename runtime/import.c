@@ -647,8 +647,10 @@ static void conflict(Import *im, const Row *r, const StoreStored *old) {
 static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, bool replace, ImportCounts *c) {
   char end[11];
   period_last_day_text(r->per, end);
-  StoreRow row = {r->ind->id, r->dim ? r->dim->id : "", r->grp, r->period, r->period_len, end, r->value,
-                  r->source, r->source_len, r->note, r->note_len};
+  StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
+                  .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
+                  .numerator = NAN, .denominator = NAN, .source = r->source, .source_len = r->source_len,
+                  .note = r->note, .note_len = r->note_len};
   StorePut put;
   StoreStored old;
   StoreRc rc = s->m->put(s, &row, import_id, replace, &put, &old);

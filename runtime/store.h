@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 1
+#define STORE_VERSION 1 /* 2 once numerator, denominator and flags are stored */
 
 typedef enum StoreMode {
   STORE_READ,  /* eval, render, report: read-only, never created */
@@ -26,6 +26,25 @@ typedef enum StoreRc {
                  * not a finite number, a period that does not parse):
                  * last_error names its indicator and period */
 } StoreRc;
+
+/* What the source says about a value (the CSV column `flag`, words joined
+ * by ';'; docs/measurement.md, "Flags"), as a mask. */
+typedef enum ObsFlag {
+  OBS_PROVISIONAL = 1, /* may be revised */
+  OBS_ESTIMATED = 2,   /* modelled or imputed */
+  OBS_UNSTABLE = 4,    /* too few events to be reliable */
+  OBS_SUPPRESSED = 8,  /* withheld at its source: reported, but no value */
+  OBS_BREAK = 16,      /* a series break before this value */
+  OBS_FLAG_COUNT = 5
+} ObsFlag;
+
+/* The words, in bit order ("provisional", "estimated"…). */
+extern const char *const obs_flag_names[OBS_FLAG_COUNT];
+/* Reads words separated by ';' (spaces around them allowed, case exact)
+ * into *flags; on an unknown word returns false with it in *bad, *badlen. */
+bool obs_flags_parse(const char *text, size_t n, unsigned *flags, const char **bad, size_t *badlen);
+/* The words of flags joined by ';' in bit order into out ("" for none). */
+void obs_flags_text(unsigned flags, char out[64]);
 
 /* What putting a row did. */
 typedef enum StorePut {
@@ -44,7 +63,10 @@ typedef struct StoreRow {
   const char *period;     /* the period as written */
   size_t period_len;      /* its length */
   const char *period_end; /* its last day, YYYY-MM-DD (10 characters) */
-  double value;           /* finite */
+  double value;           /* finite; NAN only when flags has OBS_SUPPRESSED */
+  double numerator;       /* the count of events, NAN when not given */
+  double denominator;     /* the count at risk, NAN when not given */
+  unsigned flags;         /* ObsFlag mask */
   const char *source;     /* "" when absent */
   size_t source_len;      /* its length */
   const char *note;       /* "" when absent */
@@ -70,7 +92,10 @@ typedef struct StoreObs {
   const char *group;      /* "" for the whole population */
   const char *period;     /* as written */
   const char *period_end; /* its last day, YYYY-MM-DD */
-  double value;           /* the value */
+  double value;           /* the value; NAN only when flags has OBS_SUPPRESSED */
+  double numerator;       /* NAN when not stored */
+  double denominator;     /* NAN when not stored */
+  unsigned flags;         /* ObsFlag mask */
   int32_t day;            /* that last day, in days from 1970-01-01 */
 } StoreObs;
 

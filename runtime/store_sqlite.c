@@ -557,7 +557,8 @@ static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int
  * indicator and period. The dimension and group are checked when they
  * differ from the last ones checked (held in q). */
 static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, StoreObs *o) {
-  *o = (StoreObs){"", "", col_text(st, pc), col_text(st, pc + 1), 0, 0};
+  *o = (StoreObs){.dimension = "", .group = "", .period = col_text(st, pc), .period_end = col_text(st, pc + 1),
+                  .numerator = NAN, .denominator = NAN};
   const char *why = value_problem(st, pc + 2, &o->value);
   if (!why) why = period_problem(o->period, o->period_end, &o->day);
   if (!why && groups) {
@@ -665,8 +666,9 @@ static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimens
   StoreRc bad = *found ? check_row(q, st, indicator, 0, false, &o) : STORE_OK;
   if (bad != STORE_OK) *found = false;
   if (*found)
-    *out = (StoreObs){dimension, group, hold(&q->period, (const unsigned char *)o.period),
-                      hold(&q->period_end, (const unsigned char *)o.period_end), o.value, o.day};
+    *out = (StoreObs){.dimension = dimension, .group = group, .period = hold(&q->period, (const unsigned char *)o.period),
+                      .period_end = hold(&q->period_end, (const unsigned char *)o.period_end), .value = o.value,
+                      .numerator = o.numerator, .denominator = o.denominator, .flags = o.flags, .day = o.day};
   StoreRc r = bad != STORE_OK ? bad : result(q, rc);
   sqlite3_reset(st);
   return r;

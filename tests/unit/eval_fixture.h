@@ -77,7 +77,9 @@ static inline void add_group(Env *e, const char *ind, const char *dim, const cha
   period_last_day_text(per, end);
   if (!e->writing && e->db->m->begin(e->db, true) != STORE_OK) fail_msg("begin: %s", e->db->m->last_error(e->db));
   e->writing = true;
-  StoreRow row = {ind, dim ? dim : "", grp ? grp : "", period, strlen(period), end, v, "", 0, "", 0};
+  StoreRow row = {.indicator = ind, .dimension = dim ? dim : "", .group = grp ? grp : "", .period = period,
+                  .period_len = strlen(period), .period_end = end, .value = v, .numerator = NAN, .denominator = NAN,
+                  .source = "", .note = ""};
   StorePut put;
   StoreStored old;
   if (e->db->m->put(e->db, &row, 1, false, &put, &old) != STORE_OK) fail_msg("put %s %s: %s", ind, period, e->db->m->last_error(e->db));

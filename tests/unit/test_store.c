@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -663,7 +664,9 @@ static const char *series(Store *st, const char *ind, bool whole, const char *as
 
 /* A row of the whole population (dim NULL) or of a group. */
 static StoreRow row(const char *ind, const char *dim, const char *grp, const char *period, const char *end, double v) {
-  return (StoreRow){ind, dim ? dim : "", grp ? grp : "", period, strlen(period), end, v, "", 0, "", 0};
+  return (StoreRow){.indicator = ind, .dimension = dim ? dim : "", .group = grp ? grp : "", .period = period,
+                    .period_len = strlen(period), .period_end = end, .value = v, .numerator = NAN, .denominator = NAN,
+                    .source = "", .note = ""};
 }
 
 /* What a transaction rolled back leaves: nothing, not even its import. */
