@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 1 /* 2 once numerator, denominator and flags are stored */
+#define STORE_VERSION 2 /* 1: values; 2: numerator, denominator and flags too */
 
 typedef enum StoreMode {
   STORE_READ,  /* eval, render, report: read-only, never created */
@@ -50,8 +50,9 @@ void obs_flags_text(unsigned flags, char out[64]);
 typedef enum StorePut {
   STORE_ADDED,     /* the key was new */
   STORE_REPLACED,  /* the key held another value, and replace was asked */
-  STORE_UNCHANGED, /* the key held the same value */
-  STORE_CONFLICT   /* the key held another value; the row was not stored */
+  STORE_UNCHANGED, /* the key held the same value, counts and flags */
+  STORE_CONFLICT   /* the key held another value, counts or flags; the row
+                    * was not stored */
 } StorePut;
 
 /* One measurement row to store. Texts need not be NUL-terminated where a
@@ -76,7 +77,10 @@ typedef struct StoreRow {
 /* What a key held before a put that did not add it. Texts are valid until
  * the next call on the store. */
 typedef struct StoreStored {
-  double value;       /* the stored value */
+  double value;       /* the stored value (NAN when withheld) */
+  double numerator;   /* the stored counts, NAN when not stored */
+  double denominator;
+  unsigned flags;     /* the stored flags */
   int64_t import_id;  /* the import that stored it */
   const char *file;   /* that import's file name */
   const char *period; /* the period as it was written then */

@@ -40,6 +40,29 @@ static const char *const migrations[STORE_VERSION] = {
     "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
     "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
     ") STRICT, WITHOUT ROWID;\n",
+    /* 1 -> 2: counts and flags, and a value NULL when withheld. SQLite
+     * cannot change a column's nullability in place: a new table, every
+     * row copied, the old one dropped (migrate checks the count). */
+    "CREATE TABLE measurement_v2 (\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  numerator REAL,\n"
+    "  denominator REAL,\n"
+    "  flags TEXT NOT NULL DEFAULT '',\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (indicator, dimension, grp, period_end),\n"
+    "  CHECK (value IS NOT NULL OR ';' || flags || ';' LIKE '%;suppressed;%')\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "INSERT INTO measurement_v2 (indicator, dimension, grp, period, period_end, value, source, note, import_id)\n"
+    "  SELECT indicator, dimension, grp, period, period_end, value, source, note, import_id FROM measurement;\n"
+    "DROP TABLE measurement;\n"
+    "ALTER TABLE measurement_v2 RENAME TO measurement;\n",
 };
 
 /* The first integer column of sql's first row into *out; an SQLite code. */
@@ -274,7 +297,21 @@ static bool migrate(sqlite3 *db, const char *path, char *err, size_t errlen) {
   int rc = sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   int version = 0;
   if (rc == SQLITE_OK) rc = query_int(db, "PRAGMA user_version", &version); /* another process may have done it */
-  for (int v = version; rc == SQLITE_OK && v < STORE_VERSION; v++) rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+  bool lost = false;
+  for (int v = version; rc == SQLITE_OK && !lost && v < STORE_VERSION; v++) {
+    /* a migration that rebuilds the table must keep every row */
+    int before = 0, after = 0;
+    if (v > 0) rc = query_int(db, "SELECT count(*) FROM measurement", &before);
+    if (rc == SQLITE_OK) rc = sqlite3_exec(db, migrations[v], NULL, NULL, NULL);
+    if (rc == SQLITE_OK && v > 0) rc = query_int(db, "SELECT count(*) FROM measurement", &after);
+    lost = rc == SQLITE_OK && after != before;
+  }
+  if (lost) {
+    snprintf(err, errlen, "'%s' could not be brought up to store schema %d: rows were lost while copying them; it is left as it was", path,
+             STORE_VERSION);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return false;
+  }
   if (rc == SQLITE_OK && version < STORE_VERSION) {
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", STORE_VERSION);
@@ -388,30 +425,32 @@ static int prepare(SqlStore *q, sqlite3_stmt **st, const char *sql) {
 
 static int prepare_reads(SqlStore *q) {
   int rc = prepare(q, &q->whole,
-                   "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = '' "
+                   "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = '' "
                    "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->glatest,
-                 "SELECT period, period_end, value FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
+                 "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
                  "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->all,
-                 "SELECT dimension, grp, period, period_end, value FROM measurement WHERE indicator = ?1 "
+                 "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 "
                  "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
   return rc;
 }
 
 static int prepare_writes(SqlStore *q) {
   int rc = prepare(q, &q->insert,
-                   "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
-                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
+                   "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, "
+                   "numerator, denominator, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->find,
-                 "SELECT m.value, m.import_id, i.file, m.period FROM measurement m JOIN import i ON i.id = m.import_id "
+                 "SELECT m.value, m.import_id, i.file, m.period, m.numerator, m.denominator, m.flags FROM measurement m "
+                 "JOIN import i ON i.id = m.import_id "
                  "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->update,
-                 "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9 "
+                 "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9, numerator = ?10, "
+                 "denominator = ?11, flags = ?12 "
                  "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
   if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)");
   if (rc == SQLITE_OK) rc = prepare(q, &q->set_rows, "UPDATE import SET rows = ?2 WHERE id = ?1");
@@ -477,10 +516,40 @@ static const char *col_text(sqlite3_stmt *st, int col) {
 
 /* ---- the rows, checked as they are read ---- */
 
-/* Why the value at column c cannot be used, or NULL; *v receives it. */
-static const char *value_problem(sqlite3_stmt *st, int c, double *v) {
+/* Why the flags at column c cannot be used, or NULL; *flags receives them. */
+static const char *flags_problem(sqlite3_stmt *st, int c, unsigned *flags) {
+  *flags = 0;
   int type = sqlite3_column_type(st, c);
+  if (type != SQLITE_TEXT) return "its flags are not text";
+  const char *text = (const char *)sqlite3_column_text(st, c), *bad;
+  size_t n = (size_t)sqlite3_column_bytes(st, c), badlen;
+  if (n == 0) return NULL; /* the usual case */
+  return obs_flags_parse(text, n, flags, &bad, &badlen) ? NULL : "its flags hold a word charter does not know";
+}
+
+/* Why the count at column c cannot be used, or NULL; *v receives it (NAN
+ * when not stored). */
+static const char *count_problem(sqlite3_stmt *st, int c, double *v) {
+  int type = sqlite3_column_type(st, c);
+  *v = NAN;
+  if (type == SQLITE_NULL) return NULL;
+  if (type != SQLITE_FLOAT && type != SQLITE_INTEGER) return "its numerator or denominator is not a number";
+  double x = sqlite3_column_double(st, c);
+  if (!isfinite(x) || x < 0) return "its numerator or denominator is not a finite number of at least 0";
+  *v = x;
+  return NULL;
+}
+
+/* Why the value at column c cannot be used, or NULL; *v receives it. A
+ * withheld value (flags has OBS_SUPPRESSED) is NULL, read as NAN. */
+static const char *value_problem(sqlite3_stmt *st, int c, unsigned flags, double *v) {
+  int type = sqlite3_column_type(st, c);
+  if (type == SQLITE_NULL && (flags & OBS_SUPPRESSED)) {
+    *v = NAN;
+    return NULL;
+  }
   if (type == SQLITE_NULL) return "its value is missing (NULL, which is also how SQLite stores a NaN)";
+  if (flags & OBS_SUPPRESSED) return "it has a value though it is flagged suppressed (withheld at its source)";
   if (type == SQLITE_BLOB) return "its value is a blob, not a number";
   if (type == SQLITE_TEXT) return "its value is text, not a number";
   *v = sqlite3_column_double(st, c);
@@ -559,7 +628,11 @@ static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int
 static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, int pc, bool groups, StoreObs *o) {
   *o = (StoreObs){.dimension = "", .group = "", .period = col_text(st, pc), .period_end = col_text(st, pc + 1),
                   .numerator = NAN, .denominator = NAN};
-  const char *why = value_problem(st, pc + 2, &o->value);
+  /* columns: period, period_end, value, numerator, denominator, flags */
+  const char *why = flags_problem(st, pc + 5, &o->flags);
+  if (!why) why = value_problem(st, pc + 2, o->flags, &o->value);
+  if (!why) why = count_problem(st, pc + 3, &o->numerator);
+  if (!why) why = count_problem(st, pc + 4, &o->denominator);
   if (!why) why = period_problem(o->period, o->period_end, &o->day);
   if (!why && groups) {
     o->dimension = col_text(st, 0), o->group = col_text(st, 1);
@@ -571,18 +644,32 @@ static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, i
   return why ? corrupt(q, st, indicator, pc, groups, why, "nothing was evaluated") : STORE_OK;
 }
 
-/* Binds a row's columns to an insert or update (?1..?9 as prepared). */
+/* Binds v to parameter i, NAN as NULL. */
+static void bind_real(sqlite3_stmt *st, int i, double v) {
+  if (isnan(v)) sqlite3_bind_null(st, i);
+  else sqlite3_bind_double(st, i, v);
+}
+
+/* Binds a row's columns to an insert or update (?1..?12 as prepared). */
 static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
+  char flags[64];
+  obs_flags_text(r->flags, flags);
   sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 4, r->period, (int)r->period_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 5, r->period_end, 10, SQLITE_STATIC);
-  sqlite3_bind_double(st, 6, r->value);
+  bind_real(st, 6, r->value);
   sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, import_id);
+  bind_real(st, 10, r->numerator);
+  bind_real(st, 11, r->denominator);
+  sqlite3_bind_text(st, 12, flags, -1, SQLITE_TRANSIENT);
 }
+
+/* Equal numbers, or both absent (NAN). */
+static bool same_num(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
 
 static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool replace, StorePut *put, StoreStored *old) {
   SqlStore *q = (SqlStore *)s;
@@ -607,21 +694,26 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   /* a corrupt stored row is only ever replaced */
   Period per;
   char pwhy[PERIOD_WHY_MAX];
-  double stored = 0;
-  const char *why = value_problem(f, 0, &stored), *ptext = col_text(f, 3);
+  double stored = 0, num = NAN, den = NAN;
+  unsigned flags = 0;
+  const char *why = flags_problem(f, 6, &flags), *ptext = col_text(f, 3);
+  if (!why) why = value_problem(f, 0, flags, &stored);
+  if (!why) why = count_problem(f, 4, &num);
+  if (!why) why = count_problem(f, 5, &den);
   if (!why && !period_parse(ptext, strlen(ptext), &per, pwhy)) why = "its period is not a period";
   if (why && !replace) {
     corrupt(q, f, r->indicator, 3, false, why, "nothing was imported");
     sqlite3_reset(f);
     return STORE_CORRUPT;
   }
-  old->value = sqlite3_column_double(f, 0);
+  old->value = stored, old->numerator = num, old->denominator = den, old->flags = flags;
   old->import_id = sqlite3_column_int64(f, 1);
   const unsigned char *file = sqlite3_column_text(f, 2), *period = sqlite3_column_text(f, 3);
   old->file = file ? hold(&q->file, file) : NULL;
   old->period = period ? hold(&q->period, period) : NULL;
   sqlite3_reset(f);
-  if (!why && old->value == r->value) {
+  if (!why && same_num(stored, r->value) && same_num(num, r->numerator) && same_num(den, r->denominator) &&
+      flags == r->flags) {
     *put = STORE_UNCHANGED;
     return STORE_OK;
   }

@@ -294,6 +294,7 @@ for build in "$@"; do
   run_structural "$b/charter" structural.sh
   run_structural "$b/charter" render.sh
   run_structural "$b/charter" store.sh
+  run_structural "$b/charter" migrate.sh
   run_structural "$b/charter" editors.sh
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
