@@ -18,9 +18,11 @@
 
 /* The columns a CSV may have (docs/measurement.md, "Columns"), in the order
  * rows are kept. */
-enum { COL_INDICATOR, COL_DIMENSION, COL_GROUP, COL_PERIOD, COL_VALUE, COL_SOURCE, COL_NOTE, NCOLS };
-static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", "period", "value", "source", "note"};
-static const bool col_required[NCOLS] = {true, false, false, true, true, false, false};
+enum { COL_INDICATOR, COL_DIMENSION, COL_GROUP, COL_PERIOD, COL_VALUE, COL_SOURCE, COL_NOTE, COL_NUMERATOR, COL_DENOMINATOR, COL_FLAG, NCOLS };
+static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", "period", "value", "source", "note",
+                                             "numerator", "denominator", "flag"};
+/* value is required unless both counts are there */
+static const bool col_required[NCOLS] = {true, false, false, true, false, false, false, false, false, false};
 
 /* One valid row, waiting to be stored. Its texts point into the CSV's
  * bytes (or the arena, for quoted fields) and are not NUL-terminated. */
@@ -32,14 +34,16 @@ typedef struct Row {
   const char *source; /* "" when absent */
   const char *note;   /* "" when absent */
   uint64_t key;       /* indicator, dimension and group, period end: sorts as the primary key does */
-  double value;       /* finite */
+  double value;       /* finite; NAN only when flags has OBS_SUPPRESSED */
+  double num, den;    /* the counts, NAN when not given */
+  unsigned flags;     /* ObsFlag mask */
   uint32_t period_len, source_len, note_len;
   int32_t end;        /* the period's last day, in days from 1970-01-01 */
   Period per;         /* the period */
   uint32_t file;      /* the CSV's index in the import's SrcSet */
   uint32_t rec_off;   /* where the record starts */
   uint32_t rec_end;   /* where its first field ends (at least rec_off + 1) */
-  uint32_t val_off;   /* the value field */
+  uint32_t val_off;   /* the value field (the numerator's when the value was computed from counts) */
   uint32_t val_end;
 } Row;
 
@@ -409,7 +413,8 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
         diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
       else
         diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source and note",
+                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source, note, "
+                 "numerator, denominator and flag",
                  shown(im, f));
       ok = false;
     } else if (col_of[c] >= 0) {
@@ -419,13 +424,23 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
     } else
       col_of[c] = i;
   }
+  bool counts = col_of[COL_NUMERATOR] >= 0 && col_of[COL_DENOMINATOR] >= 0;
   for (int c = 0; c < NCOLS; c++)
-    if (col_required[c] && col_of[c] < 0 && ok) {
+    if ((col_required[c] || (c == COL_VALUE && !counts)) && col_of[c] < 0 && ok) {
       const CsvField *last = &rd->fields[rd->nfields - 1];
       diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
-               "the header has no '%s' column: every file needs indicator, period and value columns", col_names[c]);
+               "the header has no '%s' column: every file needs indicator, period and value columns%s", col_names[c],
+               c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
       ok = false;
     }
+  for (int c = COL_NUMERATOR; c <= COL_DENOMINATOR; c++) {
+    int other = c == COL_NUMERATOR ? COL_DENOMINATOR : COL_NUMERATOR;
+    if (ok && col_of[c] >= 0 && col_of[other] < 0) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[c]]), NULL,
+               "the header has a '%s' column but no '%s' column: they go together", col_names[c], col_names[other]);
+      ok = false;
+    }
+  }
   if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
              "the header has a 'dimension' column but no 'group' column: they go together");
@@ -476,8 +491,184 @@ static bool read_start(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOL
   return read_header(im, file, rd, col_of);
 }
 
-/* Checks a row's period, value, source and note; sets r->per, r->end and
- * r->value. */
+/* Reports a number field that is not a number (what: "value", "numerator"…). */
+static void not_a_number(Import *im, uint32_t file, const CsvField *f, const char *why) {
+  if (why)
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL, "%s", why);
+  else
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL, "'%s' is not a number: %s", shown(im, f), value_hint(f->s));
+}
+
+/* Reads a count (numerator, or with den the denominator): a number at
+ * least 0, a denominator above 0. False (reported) when it is not. */
+static bool parse_count(Import *im, uint32_t file, const CsvField *f, bool den, double *out) {
+  const char *why;
+  if (!parse_value(f->s, f->n, out, &why)) {
+    not_a_number(im, file, f, why);
+    return false;
+  }
+  if (*out < 0 || (den && *out == 0)) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL, "%s",
+             den ? "the denominator must be above 0: it counts those the rate is of (live births, students tested)"
+                 : "the numerator is a count, at least 0");
+    return false;
+  }
+  return true;
+}
+
+/* The step of the last digit a number is written to: 0.1 for 6.9, 1 for
+ * 7, 100 for 1.2e3. */
+static double written_step(const char *s, size_t n) {
+  int frac = 0, exp = 0;
+  size_t i = 0;
+  while (i < n && s[i] != '.' && s[i] != 'e' && s[i] != 'E') i++;
+  if (i < n && s[i] == '.')
+    for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) frac++;
+  if (i < n && (s[i] == 'e' || s[i] == 'E')) exp = atoi(s + i + 1 < s + n ? s + i + 1 : "0");
+  return pow(10, exp - frac);
+}
+
+/* v for a message: its written text when f gives one, else up to four
+ * decimals. */
+static const char *num_shown(Import *im, const CsvField *f, double v) {
+  if (f && f->n) return shown(im, f);
+  char *t = arena_printf(&im->arena, "%.4f", v), *e = t + strlen(t) - 1;
+  while (*e == '0') *e-- = '\0';
+  if (*e == '.') *e = '\0';
+  return t;
+}
+
+/* Checks the value against the indicator's bounds (IndicatorView lo..hi):
+ * false (reported at f) when outside. */
+static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f, const CsvField *vf) {
+  const IndicatorView *v = indicator_view(r->ind);
+  double x = r->value;
+  if (isnan(x) || (x >= v->lo && x <= v->hi)) return true;
+  const char *text = num_shown(im, vf, x), *lo = num_shown(im, NULL, v->lo), *hi = num_shown(im, NULL, v->hi);
+  bool pct = v->unit && strcmp(v->unit, "%") == 0;
+  Buf b = {0};
+  if (v->has_range)
+    buf_printf(&b, "%s is outside the range of '%s', %s to %s", text, r->ind->id, isinf(v->lo) ? "any" : lo, isinf(v->hi) ? "any" : hi);
+  else if (pct)
+    buf_printf(&b, "%s is %s: '%s' is a percentage (unit \"%%\"), 0 to 100", text, x > v->hi ? "above 100" : "below 0", r->ind->id);
+  else
+    buf_printf(&b, "%s is below 0: '%s' is a rate per %s, at least 0", text, r->ind->id, num_shown(im, NULL, v->scale));
+  if (pct && fabs(x) <= 1 && x * 100 >= v->lo && x * 100 <= v->hi)
+    buf_printf(&b, "; %s looks like a fraction: in a %% indicator write %s", text, num_shown(im, NULL, x * 100));
+  else
+    buf_puts(&b, "; check the figure, or the indicator's unit");
+  diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL, "%s", buf_str(&b));
+  buf_free(&b);
+  return false;
+}
+
+/* Reads the flag column into r->flags; false (reported) on a word charter
+ * does not know. */
+static bool row_flags(Import *im, uint32_t file, const CsvField *ff, Row *r) {
+  r->flags = 0;
+  if (!ff || !ff->n) return true;
+  const char *bad;
+  size_t badlen;
+  if (obs_flags_parse(ff->s, ff->n, &r->flags, &bad, &badlen)) return true;
+  char *word = arena_strndup(&im->arena, bad, badlen);
+  const char *best = suggest_best(word, obs_flag_names, OBS_FLAG_COUNT);
+  CsvField wf = {.s = word, .n = badlen};
+  uint32_t at = ff->quoted ? ff->off : ff->off + (uint32_t)(bad - ff->s);
+  Loc loc = {file, at, at + (ff->quoted ? (uint32_t)(ff->end - ff->off) : (uint32_t)badlen)};
+  if (best)
+    diag_add(&im->diags, SEV_ERROR, loc, NULL, "'%s' is not a flag; did you mean '%s'?", shown(im, &wf), best);
+  else
+    diag_add(&im->diags, SEV_ERROR, loc, NULL,
+             "'%s' is not a flag: the flags are provisional, estimated, unstable, suppressed and break, several separated by ';'",
+             shown(im, &wf));
+  return false;
+}
+
+/* Checks a row's value, counts and flags (docs/measurement.md, "Values,
+ * counts and scale", "Flags", "Bounds"); sets r->value, r->num, r->den,
+ * r->flags and where the value is, for later messages. */
+static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const int col_of[NCOLS], Row *r) {
+  const CsvField *vf = col_of[COL_VALUE] >= 0 ? &rd->fields[col_of[COL_VALUE]] : NULL;
+  const CsvField *nf = col_of[COL_NUMERATOR] >= 0 ? &rd->fields[col_of[COL_NUMERATOR]] : NULL;
+  const CsvField *df = col_of[COL_DENOMINATOR] >= 0 ? &rd->fields[col_of[COL_DENOMINATOR]] : NULL;
+  const CsvField *ff = col_of[COL_FLAG] >= 0 ? &rd->fields[col_of[COL_FLAG]] : NULL;
+  bool has_v = vf && vf->n, has_n = nf && nf->n, has_d = df && df->n;
+  r->num = r->den = NAN;
+  r->value = NAN;
+  const CsvField *at = has_v || !nf ? vf : nf; /* where the value is (or would be) */
+  r->val_off = at->off;
+  r->val_end = at->end > at->off ? at->end : at->off + 1;
+  if (!row_flags(im, file, ff, r)) {
+    /* the value is still checked, for its own errors */
+    const char *why;
+    double v;
+    if (has_v && !parse_value(vf->s, vf->n, &v, &why)) not_a_number(im, file, vf, why);
+    return false;
+  }
+  if (r->flags & OBS_SUPPRESSED) {
+    if (has_v) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+               "this row is flagged suppressed: its source withheld the value, so leave the value empty "
+               "(charter never stores a withheld value, not even as 0)");
+      return false;
+    }
+    if (has_n || has_d) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, has_n ? nf : df), NULL,
+               "this row is flagged suppressed: its source withheld the counts with the value, so leave numerator and denominator empty");
+      return false;
+    }
+    return true;
+  }
+  if (has_n != has_d) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, has_n ? nf : df), NULL,
+             "a %s needs its %s: give both counts (the value is numerator / denominator), or neither",
+             has_n ? "numerator" : "denominator", has_n ? "denominator" : "numerator");
+    return false;
+  }
+  const char *why = NULL;
+  if (!has_v && !has_n) {
+    if (vf)
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "%s",
+               nf ? "the value is empty: write a number or both counts, or leave the row out when nothing was measured"
+                  : "the value is empty: write a number, or leave the row out when nothing was measured");
+    else
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, nf), NULL,
+               "the numerator and denominator are empty: write both counts, or leave the row out when nothing was measured");
+    return false;
+  }
+  bool ok = true;
+  if (has_v && !parse_value(vf->s, vf->n, &r->value, &why)) {
+    not_a_number(im, file, vf, why);
+    ok = false;
+  }
+  if (has_n && !(parse_count(im, file, nf, false, &r->num) & parse_count(im, file, df, true, &r->den))) ok = false;
+  if (!ok || !r->ind) return false; /* without an indicator, no scale or bounds */
+  if (has_n) {
+    const IndicatorView *v = indicator_view(r->ind);
+    double computed = r->num / r->den * v->scale;
+    if (!has_v)
+      r->value = computed;
+    else if (fabs(computed - r->value) > written_step(vf->s, vf->n) / 2 * (1 + 1e-9)) {
+      Buf b = {0};
+      buf_printf(&b, "%s / %s", shown(im, nf), shown(im, df));
+      if (v->scale != 1) buf_printf(&b, " * %s", num_shown(im, NULL, v->scale));
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+               "the value %s does not agree with its counts: %s is %s; correct the value or the counts, or leave the value empty "
+               "to have it computed",
+               shown(im, vf), buf_str(&b), num_shown(im, NULL, computed));
+      buf_free(&b);
+      return false;
+    }
+    if (!isfinite(r->value)) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, nf), NULL, "the value these counts give is too large to store");
+      return false;
+    }
+  }
+  return in_bounds(im, file, r, has_v ? vf : nf, has_v ? vf : NULL);
+}
+
+/* Checks a row's period, value, counts, flags, source and note; sets
+ * r->per, r->end and what row_measure sets. */
 static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int col_of[NCOLS], Row *r) {
   bool ok = true;
   const CsvField *pf = &rd->fields[col_of[COL_PERIOD]];
@@ -495,14 +686,7 @@ static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int
     ok = false;
   } else
     r->end = period_last_day(r->per);
-  const CsvField *vf = &rd->fields[col_of[COL_VALUE]];
-  if (!parse_value(vf->s, vf->n, &r->value, &why)) {
-    if (why)
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "%s", why);
-    else
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL, "'%s' is not a number: %s", shown(im, vf), value_hint(vf->s));
-    ok = false;
-  }
+  if (!row_measure(im, file, rd, col_of, r)) ok = false;
   for (int c = COL_SOURCE; c <= COL_NOTE; c++) {
     const CsvField *tf = col_of[c] >= 0 ? &rd->fields[col_of[c]] : NULL;
     if (tf && !valid_utf8(tf->s, tf->n)) {
@@ -565,9 +749,6 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
   r->file = file;
   r->rec_off = rd->rec_off;
   r->rec_end = rd->fields[0].end > rd->rec_off ? rd->fields[0].end : rd->rec_off + 1;
-  const CsvField *vf = &rd->fields[col_of[COL_VALUE]];
-  r->val_off = vf->off;
-  r->val_end = vf->end > vf->off ? vf->end : vf->off + 1;
   r->key = row_key(im, r, grp_index);
   im->nrows++;
 }
@@ -649,7 +830,7 @@ static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, 
   period_last_day_text(r->per, end);
   StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
                   .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
-                  .numerator = NAN, .denominator = NAN, .source = r->source, .source_len = r->source_len,
+                  .numerator = r->num, .denominator = r->den, .flags = r->flags, .source = r->source, .source_len = r->source_len,
                   .note = r->note, .note_len = r->note_len};
   StorePut put;
   StoreStored old;
@@ -664,11 +845,119 @@ static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, 
   return STORE_OK;
 }
 
+/* ---- far from the series' median ---- */
+
+/* A stored value of one indicator, with its group. */
+typedef struct Held {
+  char *dim, *grp; /* copies */
+  int32_t day;     /* its period's last day */
+  double value;
+} Held;
+
+typedef struct HeldList {
+  Held *h;
+  size_t n, cap;
+} HeldList;
+
+static void hold_obs(void *ctx, const StoreObs *o) {
+  HeldList *l = ctx;
+  if (isnan(o->value)) return; /* withheld */
+  if (l->n == l->cap) l->h = xrealloc(l->h, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->h);
+  l->h[l->n++] = (Held){xstrdup(o->dimension), xstrdup(o->group), o->day, o->value};
+}
+
+static void held_free(HeldList *l) {
+  for (size_t i = 0; i < l->n; i++) free(l->h[i].dim), free(l->h[i].grp);
+  free(l->h);
+  *l = (HeldList){0};
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* Warns about each row of rows[0..n) (one series, in day order) whose value
+ * is more than 10 times from the series' median (docs/measurement.md,
+ * "Bounds"): the series is those rows, the values stored for it on other
+ * days, and for the whole population the indicator's baseline and target;
+ * at least 3 values. */
+static void series_median(Import *im, const uint32_t *rows, size_t n, const HeldList *stored, double **buf, size_t *cap) {
+  const Row *first = &im->rows[rows[0]];
+  const IndicatorView *v = indicator_view(first->ind);
+  const char *dim = first->dim ? first->dim->id : "";
+  size_t k = 0, need = n + stored->n + 2;
+  if (need > *cap) *buf = xrealloc(*buf, (*cap = need) * sizeof **buf);
+  double *vals = *buf;
+  for (size_t i = 0; i < n; i++)
+    if (!isnan(im->rows[rows[i]].value)) vals[k++] = im->rows[rows[i]].value;
+  size_t j = 0;
+  for (size_t i = 0; i < stored->n; i++) {
+    const Held *h = &stored->h[i];
+    if (strcmp(h->dim, dim) != 0 || strcmp(h->grp, first->grp) != 0) continue;
+    while (j < n && im->rows[rows[j]].end < h->day) j++;
+    if (j < n && im->rows[rows[j]].end == h->day) continue; /* this import's row stands for it */
+    vals[k++] = h->value;
+  }
+  if (!first->dim) {
+    if (v->has_baseline) vals[k++] = v->baseline;
+    if (v->has_target) vals[k++] = v->target;
+  }
+  if (k < 3) return;
+  qsort(vals, k, sizeof *vals, cmp_double);
+  double med = k % 2 ? vals[k / 2] : (vals[k / 2 - 1] + vals[k / 2]) / 2;
+  if (med == 0) return;
+  bool pct = v->unit && strcmp(v->unit, "%") == 0;
+  for (size_t i = 0; i < n; i++) {
+    const Row *r = &im->rows[rows[i]];
+    double ratio = r->value / med;
+    if (isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1)) continue; /* zero and sign changes are not judged */
+    char val[40], m[40];
+    present_num_text(r->value, val);
+    present_num_text(med, m);
+    Diag *g = diag_add(&im->diags, SEV_WARNING, (Loc){r->file, r->val_off, r->val_end}, NULL,
+                       "%s is more than 10 times %s the median %s of '%s', %s (%zu values): check the figure", val,
+                       ratio > 10 ? "above" : "below", m, r->ind->id, who(&im->arena, r), k);
+    if (pct && fabs(r->value) <= 1 && fabs(r->value * 100 / med) <= 10 && fabs(r->value * 100 / med) >= 0.1) {
+      char hundred[40];
+      present_num_text(r->value * 100, hundred);
+      diag_note_noloc(&im->diags, g, "%s looks like a fraction: in a %% indicator write %s", val, hundred);
+    }
+  }
+}
+
+/* The median warnings of every series the import touches; the store's
+ * failure, or STORE_OK. Reads the stored values of each indicator once. */
+static StoreRc median_warnings(Import *im, Store *s) {
+  HeldList stored = {0};
+  double *buf = NULL;
+  size_t cap = 0;
+  StoreRc rc = STORE_OK;
+  for (size_t i = 0; i < im->norder && rc == STORE_OK;) {
+    const Row *r = &im->rows[im->order[i]];
+    uint64_t ind = r->key >> 40;
+    held_free(&stored);
+    rc = s->m->series(s, r->ind->id, false, "9999-12-31", hold_obs, &stored);
+    if (rc == STORE_CORRUPT) rc = STORE_OK; /* put says so, or --replace mends it */
+    while (i < im->norder && rc == STORE_OK && im->rows[im->order[i]].key >> 40 == ind) {
+      size_t j = i;
+      uint64_t series = im->rows[im->order[i]].key >> 22;
+      while (j < im->norder && im->rows[im->order[j]].key >> 22 == series) j++;
+      series_median(im, im->order + i, j - i, &stored, &buf, &cap);
+      i = j;
+    }
+  }
+  held_free(&stored);
+  free(buf);
+  return rc;
+}
+
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file) {
   char at[32];
   utc_now(at);
   int nfiles = im->nfiles;
   StoreRc rc = s->m->begin(s, true);
+  if (rc == STORE_OK) rc = median_warnings(im, s);
   int64_t *ids = xcalloc((size_t)nfiles + 1, sizeof *ids);
   for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &ids[f]);
   for (size_t i = 0; i < im->norder && rc == STORE_OK; i++) {

@@ -113,7 +113,8 @@ typedef struct Store Store;
 typedef struct StoreMethods {
   const char *name; /* the engine: "sqlite" */
   /* Starts a transaction: write takes the write lock at once (import);
-   * a read transaction is one snapshot for every read (eval). */
+   * a read transaction is one snapshot for every read (eval). Both may
+   * read series and latest. */
   StoreRc (*begin)(Store *s, bool write);
   StoreRc (*commit)(Store *s);
   /* Undoes the open transaction; keeps last_error as it was. */

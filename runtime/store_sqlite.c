@@ -470,6 +470,7 @@ static StoreRc sqlite_begin(Store *s, bool write) {
    * insertion points. */
   int rc = sqlite3_exec(q->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_writes(q);
+  if (rc == SQLITE_OK) rc = prepare_reads(q); /* import reads a series for its median */
   if (rc == SQLITE_OK) rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   return result(q, rc);
 }

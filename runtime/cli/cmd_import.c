@@ -138,6 +138,11 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
     status = EXIT_FINDINGS;
     goto cleanup;
   }
+  if (diags->nwarnings) { /* stored all the same: a warning stops nothing */
+    diag_sort(diags);
+    diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});
+    diag_print_summary(stderr, diags, color);
+  }
   status = print_summary(files, nfiles, counts);
 cleanup:
   free(counts);
