@@ -424,6 +424,14 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
     } else
       col_of[c] = i;
   }
+  for (int c = COL_NUMERATOR; c <= COL_DENOMINATOR; c++) {
+    int other = c == COL_NUMERATOR ? COL_DENOMINATOR : COL_NUMERATOR;
+    if (ok && col_of[c] >= 0 && col_of[other] < 0) {
+      diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[c]]), NULL,
+               "the header has a '%s' column but no '%s' column: they go together", col_names[c], col_names[other]);
+      ok = false;
+    }
+  }
   bool counts = col_of[COL_NUMERATOR] >= 0 && col_of[COL_DENOMINATOR] >= 0;
   for (int c = 0; c < NCOLS; c++)
     if ((col_required[c] || (c == COL_VALUE && !counts)) && col_of[c] < 0 && ok) {
@@ -433,14 +441,6 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
                c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
       ok = false;
     }
-  for (int c = COL_NUMERATOR; c <= COL_DENOMINATOR; c++) {
-    int other = c == COL_NUMERATOR ? COL_DENOMINATOR : COL_NUMERATOR;
-    if (ok && col_of[c] >= 0 && col_of[other] < 0) {
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[c]]), NULL,
-               "the header has a '%s' column but no '%s' column: they go together", col_names[c], col_names[other]);
-      ok = false;
-    }
-  }
   if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
              "the header has a 'dimension' column but no 'group' column: they go together");
@@ -540,11 +540,11 @@ static const char *num_shown(Import *im, const CsvField *f, double v) {
 
 /* Checks the value against the indicator's bounds (IndicatorView lo..hi):
  * false (reported at f) when outside. */
-static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f, const CsvField *vf) {
+static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f, const char *text) {
   const IndicatorView *v = indicator_view(r->ind);
   double x = r->value;
   if (isnan(x) || (x >= v->lo && x <= v->hi)) return true;
-  const char *text = num_shown(im, vf, x), *lo = num_shown(im, NULL, v->lo), *hi = num_shown(im, NULL, v->hi);
+  const char *lo = num_shown(im, NULL, v->lo), *hi = num_shown(im, NULL, v->hi);
   bool pct = v->unit && strcmp(v->unit, "%") == 0;
   Buf b = {0};
   if (v->has_range)
@@ -554,7 +554,7 @@ static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f
   else
     buf_printf(&b, "%s is below 0: '%s' is a rate per %s, at least 0", text, r->ind->id, num_shown(im, NULL, v->scale));
   if (pct && fabs(x) <= 1 && x * 100 >= v->lo && x * 100 <= v->hi)
-    buf_printf(&b, "; %s looks like a fraction: in a %% indicator write %s", text, num_shown(im, NULL, x * 100));
+    buf_printf(&b, "; %s looks like a fraction: in a %% indicator write %s", num_shown(im, NULL, x), num_shown(im, NULL, x * 100));
   else
     buf_puts(&b, "; check the figure, or the indicator's unit");
   diag_add(&im->diags, SEV_ERROR, field_loc(file, f), NULL, "%s", buf_str(&b));
@@ -643,15 +643,16 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
   }
   if (has_n && !(parse_count(im, file, nf, false, &r->num) & parse_count(im, file, df, true, &r->den))) ok = false;
   if (!ok || !r->ind) return false; /* without an indicator, no scale or bounds */
+  const char *text = has_v ? shown(im, vf) : NULL;
   if (has_n) {
     const IndicatorView *v = indicator_view(r->ind);
     double computed = r->num / r->den * v->scale;
+    Buf b = {0};
+    buf_printf(&b, "%s / %s", shown(im, nf), shown(im, df));
+    if (v->scale != 1) buf_printf(&b, " * %s", num_shown(im, NULL, v->scale));
     if (!has_v)
       r->value = computed;
     else if (fabs(computed - r->value) > written_step(vf->s, vf->n) / 2 * (1 + 1e-9)) {
-      Buf b = {0};
-      buf_printf(&b, "%s / %s", shown(im, nf), shown(im, df));
-      if (v->scale != 1) buf_printf(&b, " * %s", num_shown(im, NULL, v->scale));
       diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
                "the value %s does not agree with its counts: %s is %s; correct the value or the counts, or leave the value empty "
                "to have it computed",
@@ -659,12 +660,14 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
       buf_free(&b);
       return false;
     }
+    if (!has_v) text = arena_printf(&im->arena, "%s = %s", buf_str(&b), num_shown(im, NULL, computed));
+    buf_free(&b);
     if (!isfinite(r->value)) {
       diag_add(&im->diags, SEV_ERROR, field_loc(file, nf), NULL, "the value these counts give is too large to store");
       return false;
     }
   }
-  return in_bounds(im, file, r, has_v ? vf : nf, has_v ? vf : NULL);
+  return in_bounds(im, file, r, has_v ? vf : nf, text);
 }
 
 /* Checks a row's period, value, counts, flags, source and note; sets
@@ -807,11 +810,24 @@ static void utc_now(char out[32]) {
   strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-/* Reports a row whose key the store holds with another value. */
+/* A value with its counts and flags, for a conflict: "40", "40 from 20 /
+ * 50, flagged estimated;unstable", "withheld, flagged suppressed". */
+static const char *measure_text(Import *im, double value, double num, double den, unsigned flags) {
+  char v[40], n[40], d[40], f[64];
+  if (isnan(value)) snprintf(v, sizeof v, "withheld");
+  else present_num_text(value, v);
+  present_num_text(num, n);
+  present_num_text(den, d);
+  obs_flags_text(flags, f);
+  return arena_printf(&im->arena, "%s%s%s%s%s%s%s", v, isnan(num) ? "" : " from ", isnan(num) ? "" : n, isnan(num) ? "" : " / ",
+                      isnan(num) ? "" : d, flags ? ", flagged " : "", f);
+}
+
+/* Reports a row whose key the store holds with another value, counts or
+ * flags. */
 static void conflict(Import *im, const Row *r, const StoreStored *old) {
-  char was[40], now[40];
-  present_num_text(old->value, was);
-  present_num_text(r->value, now);
+  const char *was = measure_text(im, old->value, old->numerator, old->denominator, old->flags);
+  const char *now = measure_text(im, r->value, r->num, r->den, r->flags);
   char pt[16];
   period_text(r->per, pt);
   Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->val_off, r->val_end}, NULL,
