@@ -1,5 +1,5 @@
 /* Opening the measurement store (runtime/store_sqlite.c, docs/measurement.md
- * "The store"): a new store is created at schema 1 (user_version,
+ * "The store"): a new store is created at schema 2 (user_version,
  * WAL, both tables STRICT with the documented columns, foreign keys on); a
  * store opens again in either mode; what is not a store, or is a newer
  * one, is refused with the file left byte for byte as it was and nothing
@@ -177,7 +177,7 @@ static void expect_refused(Scratch *s, const char *path, StoreMode mode, char *e
 
 /* ---- a new store ---- */
 
-static void test_write_creates_schema_1(void **state) {
+static void test_write_creates_schema_2(void **state) {
   Scratch *s = *state;
   const char *path = scratch_path(s, "new.db");
   char err[512] = "";
@@ -186,8 +186,8 @@ static void test_write_creates_schema_1(void **state) {
   struct stat st;
   assert_int_equal(stat(path, &st), 0);
   assert_true(S_ISREG(st.st_mode));
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
-  assert_int_equal(STORE_VERSION, 1);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(STORE_VERSION, 2);
   expect_text(db, "PRAGMA journal_mode", "wal");
   assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
   assert_true(q_int(db, "PRAGMA busy_timeout") > 0);
@@ -206,8 +206,17 @@ static void test_write_creates_schema_1(void **state) {
               "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
               "', ') FROM (SELECT * FROM pragma_table_info('measurement') ORDER BY cid)",
               "indicator TEXT 1 - 1, dimension TEXT 1 '' 2, grp TEXT 1 '' 3, period TEXT 1 - 0, "
-              "period_end TEXT 1 - 4, value REAL 1 - 0, source TEXT 1 '' 0, note TEXT 1 '' 0, "
-              "import_id INTEGER 1 - 0");
+              "period_end TEXT 1 - 4, value REAL 0 - 0, numerator REAL 0 - 0, denominator REAL 0 - 0, "
+              "flags TEXT 1 '' 0, source TEXT 1 '' 0, note TEXT 1 '' 0, import_id INTEGER 1 - 0");
+  /* WITHOUT ROWID, and a value NULL only when withheld */
+  assert_int_equal(q_int(db, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = 'measurement'"), 1);
+  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
+                               "VALUES ('i', '2025', '2025-12-31', NULL, 1)"),
+                   SQLITE_CONSTRAINT_CHECK);
+  assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, flags, import_id) "
+                               "VALUES ('i', '2025', '2025-12-31', NULL, 'provisional;suppressed', 1)"),
+                   SQLITE_OK);
   expect_text(db, "SELECT \"table\" || '(' || \"to\" || ') <- ' || \"from\" FROM pragma_foreign_key_list('measurement')",
               "import(id) <- import_id");
   close_db(db);
@@ -272,7 +281,7 @@ static void test_second_open(void **state) {
   if (!w2) fail_msg("third open: %s", err);
   for (int k = 0; k < 3; k++) {
     sqlite3 *h = k == 0 ? w : k == 1 ? r : w2;
-    assert_int_equal(q_int(h, "PRAGMA user_version"), 1);
+    assert_int_equal(q_int(h, "PRAGMA user_version"), 2);
     assert_int_equal(q_int(h, "SELECT count(*) FROM measurement"), 1);
     assert_int_equal(q_int(h, "SELECT value FROM measurement"), 7);
     assert_int_equal(q_int(h, "PRAGMA foreign_keys"), 1);
@@ -299,7 +308,7 @@ static void test_write_adopts_empty_files(void **state) {
   scratch_write(path, "", 0);
   sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("empty file: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
   assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
   close_db(db);
 
@@ -307,7 +316,7 @@ static void test_write_adopts_empty_files(void **state) {
   make_db(path, "CREATE TABLE t (a); DROP TABLE t;");
   db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("version-0 database without tables: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
   expect_text(db, "PRAGMA journal_mode", "wal");
   close_db(db);
 }
@@ -367,12 +376,12 @@ static void test_newer_version_refused(void **state) {
       "CREATE TABLE import (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL) STRICT;"
       "CREATE TABLE measurement (indicator TEXT NOT NULL, period_end TEXT NOT NULL, value REAL NOT NULL) STRICT;"
       "INSERT INTO measurement VALUES ('i', '2025-12-31', 3);"
-      "PRAGMA user_version = 2;";
-  snprintf(path, sizeof path, "%s", scratch_path(s, "v2.db"));
+      "PRAGMA user_version = 3;";
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v3.db"));
   make_db(path, schema);
   for (int mode = 0; mode < 2; mode++) {
     expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
-    expect_message(err, path, "newer charter", "store schema 2", "left as it is", NULL);
+    expect_message(err, path, "newer charter", "store schema 3", "left as it is", NULL);
   }
   /* still a rollback-journal database: WAL was not switched on */
   size_t n = 0;
@@ -380,9 +389,9 @@ static void test_newer_version_refused(void **state) {
   assert_int_equal(bytes[18], 1);
   free(bytes);
 
-  /* user_version 2 on a database with no tables at all */
-  snprintf(path, sizeof path, "%s", scratch_path(s, "v2bare.db"));
-  make_db(path, "PRAGMA user_version = 2;");
+  /* user_version 3 on a database with no tables at all */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v3bare.db"));
+  make_db(path, "PRAGMA user_version = 3;");
   for (int mode = 0; mode < 2; mode++) {
     expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
     expect_message(err, path, "newer charter", NULL);
@@ -399,7 +408,7 @@ static void test_newer_version_refused(void **state) {
 }
 
 /* A newer version still only in the WAL (another program has the store
- * open and has not checkpointed): the file's header says 1, SQLite says 2. */
+ * open and has not checkpointed): the file's header says 2, SQLite says 3. */
 static void test_newer_version_in_wal_refused(void **state) {
   Scratch *s = *state;
   char err[512] = "";
@@ -410,20 +419,20 @@ static void test_newer_version_in_wal_refused(void **state) {
   close_db(db);
   sqlite3 *holder = NULL;
   assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
-  assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 2;"), SQLITE_OK);
+  assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 3;"), SQLITE_OK);
   size_t n0 = 0, n1 = 0;
   unsigned char *before = scratch_read(path, &n0);
   assert_non_null(before);
-  assert_int_equal(before[63], 1); /* the header still says 1 */
+  assert_int_equal(before[63], 2); /* the header still says 2 */
   for (int mode = 0; mode < 2; mode++) {
     sqlite3 *h = open_db(path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
     if (h) {
       close_db(h);
       sqlite3_close(holder);
       free(before);
-      fail_msg("a store of schema 2 (in the WAL) opened in %s mode", mode ? "write" : "read");
+      fail_msg("a store of schema 3 (in the WAL) opened in %s mode", mode ? "write" : "read");
     }
-    expect_message(err, path, "store schema 2", "newer charter", NULL);
+    expect_message(err, path, "store schema 3", "newer charter", NULL);
   }
   unsigned char *after = scratch_read(path, &n1);
   assert_int_equal(n0, n1);
@@ -662,6 +671,17 @@ static const char *series(Store *st, const char *ind, bool whole, const char *as
   return g->text;
 }
 
+/* Keeps each observation seen (up to 4). */
+typedef struct ObsKeep {
+  StoreObs *obs;
+  int *n;
+} ObsKeep;
+
+static void obs_keep(void *ctx, const StoreObs *o) {
+  ObsKeep *k = ctx;
+  if (*k->n < 4) k->obs[(*k->n)++] = *o;
+}
+
 /* A row of the whole population (dim NULL) or of a group. */
 static StoreRow row(const char *ind, const char *dim, const char *grp, const char *period, const char *end, double v) {
   return (StoreRow){.indicator = ind, .dimension = dim ? dim : "", .group = grp ? grp : "", .period = period,
@@ -757,6 +777,208 @@ static void test_interface_put_and_read(void **state) {
   store_close(st);
 }
 
+/* Schema 2 keeps counts and flags, and a withheld value as NULL: put,
+ * series and latest carry them; a put compares value, counts and flags. */
+static void test_interface_counts_and_flags(void **state) {
+  Scratch *s = *state;
+  Store *st = open_store(s, "c.db");
+  int64_t id = 0, id2 = 0;
+  StorePut put;
+  StoreStored old;
+  StoreRow rows[] = {row("i", NULL, NULL, "2023", "2023-12-31", 6.9), row("i", NULL, NULL, "2024", "2024-12-31", NAN),
+                     row("i", NULL, NULL, "2025", "2025-12-31", 7.5)};
+  rows[0].numerator = 812, rows[0].denominator = 117000, rows[0].flags = OBS_PROVISIONAL | OBS_BREAK;
+  rows[1].flags = OBS_SUPPRESSED;
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  for (int k = 0; k < 3; k++) {
+    assert_int_equal(st->m->put(st, &rows[k], id, false, &put, &old), STORE_OK);
+    assert_int_equal(put, STORE_ADDED);
+  }
+  assert_int_equal(st->m->finish_import(st, id, 3), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  sqlite3 *db = store_sqlite_db(st);
+  expect_text(db,
+              "SELECT group_concat(period || ':' || ifnull(value, 'NULL') || ':' || ifnull(numerator, 'NULL') || ':' || "
+              "ifnull(denominator, 'NULL') || ':' || flags, ' ') FROM (SELECT * FROM measurement ORDER BY period_end)",
+              "2023:6.9:812.0:117000.0:provisional;break 2024:NULL:NULL:NULL:suppressed 2025:7.5:NULL:NULL:");
+
+  /* series: in order, counts NAN when absent, the withheld value NAN */
+  StoreObs seen[4];
+  int n = 0;
+  assert_int_equal(st->m->begin(st, false), STORE_OK);
+  assert_int_equal(st->m->series(st, "i", true, "9999-12-31", obs_keep, &(ObsKeep){seen, &n}), STORE_OK);
+  assert_int_equal(n, 3);
+  assert_true(seen[0].value == 6.9 && seen[0].numerator == 812 && seen[0].denominator == 117000);
+  assert_int_equal(seen[0].flags, OBS_PROVISIONAL | OBS_BREAK);
+  assert_true(isnan(seen[1].value) && isnan(seen[1].numerator) && isnan(seen[1].denominator));
+  assert_int_equal(seen[1].flags, OBS_SUPPRESSED);
+  assert_true(seen[2].value == 7.5 && isnan(seen[2].numerator));
+  assert_int_equal(seen[2].flags, 0);
+  StoreObs o;
+  bool found = false;
+  assert_int_equal(st->m->latest(st, "i", "", "", "2024-12-31", &o, &found), STORE_OK);
+  assert_true(found && isnan(o.value));
+  assert_int_equal(o.flags, OBS_SUPPRESSED);
+  assert_int_equal(st->m->latest(st, "i", "", "", "2023-12-31", &o, &found), STORE_OK);
+  assert_true(found && o.value == 6.9 && o.numerator == 812 && o.denominator == 117000);
+  assert_int_equal(o.flags, OBS_PROVISIONAL | OBS_BREAK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+
+  /* the same row again is unchanged, the withheld one included; one flag,
+   * one count or the value's presence different is a conflict that reports
+   * what is stored */
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "b.csv", "2025-02-01T00:00:00Z", &id2), STORE_OK);
+  for (int k = 0; k < 3; k++) {
+    assert_int_equal(st->m->put(st, &rows[k], id2, false, &put, &old), STORE_OK);
+    assert_int_equal(put, STORE_UNCHANGED);
+  }
+  StoreRow changed = rows[0];
+  changed.flags = OBS_PROVISIONAL;
+  assert_int_equal(st->m->put(st, &changed, id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_CONFLICT);
+  assert_true(old.value == 6.9 && old.numerator == 812 && old.denominator == 117000);
+  assert_int_equal(old.flags, OBS_PROVISIONAL | OBS_BREAK);
+  changed = rows[0];
+  changed.denominator = 117001;
+  assert_int_equal(st->m->put(st, &changed, id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_CONFLICT);
+  changed = rows[2];
+  changed.numerator = 75, changed.denominator = 1000;
+  assert_int_equal(st->m->put(st, &changed, id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_CONFLICT);
+  assert_true(isnan(old.numerator) && old.flags == 0);
+  StoreRow measured = row("i", NULL, NULL, "2024", "2024-12-31", 7);
+  assert_int_equal(st->m->put(st, &measured, id2, false, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_CONFLICT);
+  assert_true(isnan(old.value));
+  assert_int_equal(old.flags, OBS_SUPPRESSED);
+  /* replacing writes the counts and flags too */
+  assert_int_equal(st->m->put(st, &measured, id2, true, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_REPLACED);
+  assert_int_equal(st->m->put(st, &changed, id2, true, &put, &old), STORE_OK);
+  assert_int_equal(put, STORE_REPLACED);
+  assert_int_equal(st->m->finish_import(st, id2, 2), STORE_OK);
+  assert_int_equal(st->m->commit(st), STORE_OK);
+  expect_text(db,
+              "SELECT group_concat(period || ':' || ifnull(value, 'NULL') || ':' || ifnull(numerator, 'NULL') || ':' || "
+              "ifnull(denominator, 'NULL') || ':' || flags, ' ') FROM (SELECT * FROM measurement ORDER BY period_end)",
+              "2023:6.9:812.0:117000.0:provisional;break 2024:7.0:NULL:NULL: 2025:7.5:75.0:1000.0:");
+  store_close(st);
+}
+
+/* The schema of store version 1, as charter 1 made it (the fixture of
+ * tests/migrate/ was made by that release itself). */
+static const char v1_schema[] =
+    "CREATE TABLE import (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  file TEXT NOT NULL,\n"
+    "  rows INTEGER NOT NULL,\n"
+    "  at TEXT NOT NULL\n"
+    ") STRICT;\n"
+    "CREATE TABLE measurement (\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL NOT NULL,\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "INSERT INTO import VALUES (1, 'a.csv', 3, '2025-01-01T00:00:00Z');\n"
+    "INSERT INTO measurement VALUES ('i', '', '', '2024', '2024-12-31', 5, 'survey', 'a note', 1);\n"
+    "INSERT INTO measurement VALUES ('i', 'race', 'Black', '2024-Q4', '2024-12-31', 4.5, '', '', 1);\n"
+    "INSERT INTO measurement VALUES ('j', '', '', '2025-06', '2025-06-30', -2, '', '', 1);\n"
+    "PRAGMA journal_mode = WAL;\n"
+    "PRAGMA user_version = 1;\n";
+
+static const char rows_sql[] = "SELECT group_concat(indicator || '|' || dimension || '|' || grp || '|' || period || '|' || "
+                               "period_end || '|' || value || '|' || source || '|' || note || '|' || import_id, ' ') "
+                               "FROM (SELECT * FROM measurement ORDER BY 1, 2, 3, 5)";
+static const char v1_rows[] = "i|||2024|2024-12-31|5.0|survey|a note|1 i|race|Black|2024-Q4|2024-12-31|4.5|||1 "
+                              "j|||2025-06|2025-06-30|-2.0|||1";
+
+/* A schema-1 store: a reader asks for one import and leaves it as it was;
+ * a writer brings it to schema 2 keeping every row, with no counts and no
+ * flags, and the result verifies as charter's own. */
+static void test_migrate_from_1(void **state) {
+  Scratch *s = *state;
+  char err[512] = "", path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v1.db"));
+  make_db(path, v1_schema);
+  expect_refused(s, path, STORE_READ, err, sizeof err);
+  expect_message(err, path, "older store schema 1", "run 'charter import' on it once", NULL);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  expect_text(db, rows_sql, v1_rows);
+  assert_int_equal(q_int(db, "SELECT count(*) FROM measurement WHERE numerator IS NULL AND denominator IS NULL AND flags = ''"), 3);
+  expect_text(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)",
+              "import,measurement");
+  close_db(db);
+  db = open_db(path, STORE_READ, err, sizeof err);
+  if (!db) fail_msg("a migrated store does not open for reading: %s", err);
+  expect_text(db, rows_sql, v1_rows);
+  close_db(db);
+}
+
+/* Denies dropping a table: a migration that fails half-way. */
+static int deny_drop(void *ctx, int action, const char *a, const char *b, const char *c, const char *d) {
+  (void)ctx, (void)a, (void)b, (void)c, (void)d;
+  return action == SQLITE_DROP_TABLE ? SQLITE_DENY : SQLITE_OK;
+}
+static int install_deny_drop(sqlite3 *db, char **msg, const struct sqlite3_api_routines *api) {
+  (void)msg, (void)api;
+  sqlite3_set_authorizer(db, deny_drop, NULL);
+  return SQLITE_OK;
+}
+
+/* A migration that fails after copying the rows (the old table cannot be
+ * dropped) leaves the schema-1 store exactly as it was: its version, its
+ * tables and its rows, and no half-made table. */
+static void test_migrate_failure_leaves_store(void **state) {
+  Scratch *s = *state;
+  char err[512] = "", path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v1.db"));
+  make_db(path, v1_schema);
+  sqlite3 *raw = NULL;
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  char *schema_before = q_text(raw, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema ORDER BY name)");
+  assert_int_equal(sqlite3_close(raw), SQLITE_OK);
+
+  assert_int_equal(sqlite3_auto_extension((void (*)(void))install_deny_drop), SQLITE_OK);
+  sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
+  sqlite3_cancel_auto_extension((void (*)(void))install_deny_drop);
+  if (db) {
+    close_db(db);
+    free(schema_before);
+    fail_msg("a migration that could not drop the old table succeeded");
+  }
+  expect_message(err, path, NULL);
+
+  assert_int_equal(sqlite3_open(path, &raw), SQLITE_OK);
+  assert_int_equal(q_int(raw, "PRAGMA user_version"), 1);
+  char *schema_after = q_text(raw, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema ORDER BY name)");
+  bool same = strcmp(schema_before, schema_after) == 0;
+  if (!same) print_error("schema was %s\n       now %s\n", schema_before, schema_after);
+  free(schema_before);
+  free(schema_after);
+  assert_true(same);
+  assert_int_equal(q_int(raw, "SELECT count(*) FROM sqlite_schema WHERE name = 'measurement_v2'"), 0);
+  expect_text(raw, rows_sql, v1_rows);
+  assert_int_equal(sqlite3_close(raw), SQLITE_OK);
+  /* and it migrates once nothing stands in the way */
+  db = open_db(path, STORE_WRITE, err, sizeof err);
+  if (!db) fail_msg("store_open: %s", err);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  expect_text(db, rows_sql, v1_rows);
+  close_db(db);
+}
+
 /* verify takes the store as it is now: another program's tables, or ours
  * gone, are refused; migrate on a current store changes nothing. */
 static void test_interface_verify_and_migrate(void **state) {
@@ -765,10 +987,10 @@ static void test_interface_verify_and_migrate(void **state) {
   char err[512] = "";
   int version = -1;
   assert_int_equal(st->m->verify(st, "v.db", STORE_WRITE, &version, err, sizeof err), STORE_OK);
-  assert_int_equal(version, 1);
+  assert_int_equal(version, 2);
   assert_int_equal(st->m->migrate(st, "v.db", err, sizeof err), STORE_OK);
   sqlite3 *db = store_sqlite_db(st);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 1);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
   assert_int_equal(exec_rc(db, "PRAGMA foreign_keys = OFF; DROP TABLE measurement"), SQLITE_OK);
   assert_int_equal(st->m->verify(st, "v.db", STORE_READ, &version, err, sizeof err), STORE_FAILED);
   assert_string_equal(err, "'v.db' is an SQLite database but not a Charter measurement store (it has no measurement and "
@@ -891,6 +1113,16 @@ static void test_corrupt_rows_reported(void **state) {
       {"UPDATE measurement SET period_end = '2025-12-30' WHERE period = '2025'", "last day is stored wrong", true},
       {"UPDATE measurement SET grp = CAST(x'ff' AS TEXT) WHERE grp = 'Black'",
        "dimension 'race', group '\\xFF' is corrupt: its dimension or group is not plain text", false},
+      {"UPDATE measurement SET numerator = -1, denominator = 3 WHERE period = '2025'",
+       "its numerator or denominator is not a finite number of at least 0", true},
+      {"UPDATE measurement SET denominator = 9e999 WHERE period = '2025'",
+       "its numerator or denominator is not a finite number of at least 0", true},
+      {"UPDATE measurement SET flags = 'provisional;revised' WHERE period = '2025'",
+       "its flags hold a word charter does not know", true},
+      {"UPDATE measurement SET value = NULL, flags = 'suppressed;Estimated' WHERE period = '2025'",
+       "its flags hold a word charter does not know", true},
+      {"UPDATE measurement SET flags = 'suppressed' WHERE period = '2025'",
+       "it has a value though it is flagged suppressed", true},
   };
   char err[512], name[32];
   for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
@@ -955,7 +1187,7 @@ static void test_dangling_link_refused(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_write_creates_schema_1, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_creates_schema_2, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_enforces_keys_and_types, setup, teardown),
       cmocka_unit_test_setup_teardown(test_second_open, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_adopts_empty_files, setup, teardown),
@@ -976,6 +1208,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_interface_rollback_leaves_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_interface_put_and_read, setup, teardown),
       cmocka_unit_test_setup_teardown(test_interface_verify_and_migrate, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_interface_counts_and_flags, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_migrate_from_1, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_migrate_failure_leaves_store, setup, teardown),
       cmocka_unit_test_setup_teardown(test_schema_differences_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(test_schema_blanks_accepted, setup, teardown),
       cmocka_unit_test_setup_teardown(test_corrupt_rows_reported, setup, teardown),
