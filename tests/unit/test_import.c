@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,7 +96,13 @@ typedef struct Seen {
 static void seen_add(void *ctx, const StoreObs *o) {
   Seen *s = ctx;
   size_t n = strlen(s->text);
-  snprintf(s->text + n, sizeof s->text - n, "%s%s/%s/%s=%g", n ? " " : "", o->dimension, o->group, o->period, o->value);
+  snprintf(s->text + n, sizeof s->text - n, "%s%s/%s/%s=%.17g", n ? " " : "", o->dimension, o->group, o->period, o->value);
+  n = strlen(s->text);
+  if (!isnan(o->numerator)) snprintf(s->text + n, sizeof s->text - n, "(%g/%g)", o->numerator, o->denominator);
+  char flags[64];
+  obs_flags_text(o->flags, flags);
+  n = strlen(s->text);
+  if (*flags) snprintf(s->text + n, sizeof s->text - n, "[%s]", flags);
 }
 
 static const char *stored(Fix *f, const char *indicator, Seen *seen) {
@@ -206,6 +213,83 @@ static void test_conflict_names_stored_value(void **state) {
   assert_string_equal(stored(f, "rate", &seen), "//2025-Q1=47.5 race/Black/2025-Q1=43 race/White/2025-Q1=52");
 }
 
+/* A value, counts alone (the value computed at the indicator's scale), all
+ * three agreeing to the written precision, flags, a withheld value: each
+ * stored as read. */
+static void test_counts_and_flags_stored(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "c.csv",
+                            "indicator,period,value,numerator,denominator,flag\n"
+                            "rate,2021,40,,,\n"
+                            "rate,2022,,1,3,estimated\n"
+                            "rate,2023,33.3,1,3,provisional;break\n"
+                            "rate,2024,,,,suppressed\n"
+                            "hires,2024,,7,2,\n"
+                            "hires,2025,3.5,7,2,\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  assert_int_equal(import_diags(im)->nwarnings, 0);
+  assert_int_equal(c[0].added, 6);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "rate", &seen),
+                      "//2021=40 //2022=33.333333333333329(1/3)[estimated] //2023=33.299999999999997(1/3)[provisional;break] "
+                      "//2024=nan[suppressed]");
+  assert_string_equal(stored(f, "hires", &seen), "//2024=3.5(7/2) //2025=3.5(7/2)");
+  /* the same file again: all unchanged */
+  im = run(f, files, 1, true, false, c);
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  assert_int_equal(c[0].unchanged, 6);
+  import_free(im);
+}
+
+/* Agreement is to the value's written precision: 33.3 and 33.33 agree with
+ * 1/3 of 100, 33.4 and 33.34 do not; 6.9 agrees with 6.94. */
+static void test_counts_agreement(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "a.csv",
+                            "indicator,period,value,numerator,denominator\n"
+                            "rate,2020,33.3,1,3\n"
+                            "rate,2021,33.33,1,3\n"
+                            "rate,2022,33.4,1,3\n"
+                            "rate,2023,33.34,1,3\n"
+                            "rate,2024,6.9,694,10000\n"
+                            "rate,2025,3.33e1,1,3\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, false, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 2);
+  const Diag *g = diags_find(d, NULL, "the value 33.4 does not agree with its counts: 1 / 3 * 100 is 33.3333");
+  assert_non_null(g);
+  diag_at(im, g, 4, 11);
+  assert_non_null(diags_find(d, NULL, "the value 33.34 does not agree"));
+  import_free(im);
+}
+
+/* A value far from its series' median is a warning and is stored. */
+static void test_median_warning(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "m.csv",
+                            "indicator,period,value\n"
+                            "hires,2021,40\n"
+                            "hires,2022,44\n"
+                            "hires,2023,41\n"
+                            "hires,2024,3\n"
+                            "hires,2025,0\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 0);
+  assert_int_equal(d->nwarnings, 1); /* not 0: a zero is not judged */
+  const Diag *g = diags_find(d, NULL, "3 is more than 10 times below the median 40 of 'hires', the whole population (5 values)");
+  assert_non_null(g);
+  assert_int_equal(g->sev, SEV_WARNING);
+  diag_at(im, g, 5, 12);
+  assert_int_equal(c[0].added, 5);
+  import_free(im);
+}
+
 /* An unreadable file is no diagnostic but a message. */
 static void test_unreadable_file(void **state) {
   Fix *f = *state;
@@ -225,6 +309,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_reimport_unchanged, setup, teardown),
       cmocka_unit_test_setup_teardown(test_conflict_names_stored_value, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unreadable_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_counts_and_flags_stored, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_counts_agreement, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_median_warning, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
