@@ -888,9 +888,29 @@ static void held_free(HeldList *l) {
   *l = (HeldList){0};
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
+/* The k-th smallest of v[0..n) (Hoare's selection: linear on average;
+ * v is reordered). */
+static double select_kth(double *v, size_t n, size_t k) {
+  size_t lo = 0, hi = n - 1;
+  while (lo < hi) {
+    double pivot = v[lo + (hi - lo) / 2];
+    size_t i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) {
+        double t = v[i];
+        v[i] = v[j], v[j] = t;
+        i++;
+        if (j == 0) break;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k];
+  }
+  return v[k];
 }
 
 /* Warns about each row of rows[0..n) (one series, in day order) whose value
@@ -920,8 +940,14 @@ static void series_median(Import *im, const uint32_t *rows, size_t n, const Held
     if (v->has_target) vals[k++] = v->target;
   }
   if (k < 3) return;
-  qsort(vals, k, sizeof *vals, cmp_double);
-  double med = k % 2 ? vals[k / 2] : (vals[k / 2 - 1] + vals[k / 2]) / 2;
+  double upper = select_kth(vals, k, k / 2);
+  double med = upper;
+  if (k % 2 == 0) { /* the mean of the two middle values: the lower is the largest below k / 2 */
+    double lower = vals[0];
+    for (size_t i = 1; i < k / 2; i++)
+      if (vals[i] > lower) lower = vals[i];
+    med = (lower + upper) / 2;
+  }
   if (med == 0) return;
   bool pct = v->unit && strcmp(v->unit, "%") == 0;
   for (size_t i = 0; i < n; i++) {

@@ -653,8 +653,8 @@ static void bind_real(sqlite3_stmt *st, int i, double v) {
 
 /* Binds a row's columns to an insert or update (?1..?12 as prepared). */
 static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
-  char flags[64];
-  obs_flags_text(r->flags, flags);
+  char flags[64] = "";
+  if (r->flags) obs_flags_text(r->flags, flags);
   sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
@@ -666,7 +666,8 @@ static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
   sqlite3_bind_int64(st, 9, import_id);
   bind_real(st, 10, r->numerator);
   bind_real(st, 11, r->denominator);
-  sqlite3_bind_text(st, 12, flags, -1, SQLITE_TRANSIENT);
+  if (r->flags) sqlite3_bind_text(st, 12, flags, -1, SQLITE_TRANSIENT);
+  else sqlite3_bind_text(st, 12, "", 0, SQLITE_STATIC);
 }
 
 /* Equal numbers, or both absent (NAN). */
