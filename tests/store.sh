@@ -50,7 +50,8 @@ utc_now() { date -u +%Y-%m-%dT%H:%M:%SZ; }
 bytes() { if [ -f "$1" ]; then wc -c <"$1" | tr -d ' '; else echo 0; fi; }
 
 # A tiny program; gen ROWS [SKIP]: a CSV of ROWS rows for it (after the first
-# SKIP keys), every row a distinct key: nine keys a day from 2000-01-01.
+# SKIP keys), every row a distinct key: nine keys a day from 2000-01-01; values
+# 1000.5 to 1996.5, never ten times from their series' median (no warning).
 cat >prog.charter <<'EOF'
 charter "Store checks" {
   vision "Measurements survive crashes and concurrent imports"
@@ -94,7 +95,7 @@ gen() {
           for (i = 1; i <= nk && k < skip + n; i++) {
             if (k >= skip) {
               split(key[i], f, ":")
-              printf "%s,%s,%s,%04d-%02d-%02d,%d.5,generated,row %d\n", f[1], f[2], f[3], y, m, dd, k % 997, k
+              printf "%s,%s,%s,%04d-%02d-%02d,%d.5,generated,row %d\n", f[1], f[2], f[3], y, m, dd, 1000 + k % 997, k
             }
             k++
           }
@@ -243,9 +244,9 @@ check "three imports at once creating one new store (8 times): all exit 0 and it
   test -z "$bad"
 
 # ---- (c) a store from a newer charter ------------------------------------------------
-# newer_store DB JOURNAL: a store of schema 2, in journal mode JOURNAL.
+# newer_store DB JOURNAL: a store of schema 3, in journal mode JOURNAL.
 newer_store() {
-  sql "$1" "PRAGMA journal_mode = $2; PRAGMA user_version = 2;
+  sql "$1" "PRAGMA journal_mode = $2; PRAGMA user_version = 3;
             CREATE TABLE measurement (indicator TEXT NOT NULL, value REAL NOT NULL, unit TEXT) STRICT;
             INSERT INTO measurement VALUES ('a', 1, 'people');" >/dev/null
 }
@@ -266,25 +267,25 @@ refused_untouched() {
   check "$what: eval leaves it byte for byte, no -wal, -shm or -journal file" \
     eval 'cmp -s "$db" "$orig" && no_side_files "$db"'
 }
-newer_store v2.orig delete
-cp v2.orig v2.db
-refused_untouched v2 v2.db v2.orig "newer charter.*schema 2" "a store of schema 2 (rollback journal)"
-check "a store of schema 2: the message names the version this charter knows" grep -q "up to 1" v2-import.err
-newer_store v2wal.orig wal
-check "a store of schema 2 in WAL mode: sqlite3 left no file beside it" no_side_files v2wal.orig
-cp v2wal.orig v2wal.db
-refused_untouched v2wal v2wal.db v2wal.orig "newer charter.*schema 2" "a store of schema 2 (WAL)"
+newer_store v3.orig delete
+cp v3.orig v3.db
+refused_untouched v3 v3.db v3.orig "newer charter.*schema 3" "a store of schema 3 (rollback journal)"
+check "a store of schema 3: the message names the version this charter knows" grep -q "up to 2" v3-import.err
+newer_store v3wal.orig wal
+check "a store of schema 3 in WAL mode: sqlite3 left no file beside it" no_side_files v3wal.orig
+cp v3wal.orig v3wal.db
+refused_untouched v3wal v3wal.db v3wal.orig "newer charter.*schema 3" "a store of schema 3 (WAL)"
 # A newer version only in the WAL (a newer charter stopped before a
 # checkpoint): refused, and closing must not checkpoint it into the file.
 "$bin" import --db walonly.db prog.charter s1.csv >/dev/null 2>&1
-sqlite3 walonly.db ".dbconfig no_ckpt_on_close on" "PRAGMA user_version = 2;" >/dev/null
-check "a store whose schema 2 is only in its WAL: the WAL is there" test -s walonly.db-wal
+sqlite3 walonly.db ".dbconfig no_ckpt_on_close on" "PRAGMA user_version = 3;" >/dev/null
+check "a store whose schema 3 is only in its WAL: the WAL is there" test -s walonly.db-wal
 cp walonly.db walonly.orig
 cp walonly.db-wal walonly.orig-wal
 for c in import eval; do
   if [ $c = import ]; then run walonly-$c import --db walonly.db prog.charter s1.csv; else run walonly-$c eval --db walonly.db prog.charter; fi
-  check "a store whose schema 2 is only in its WAL: $c is refused and the file and its WAL are left as they were" \
-    eval 'refused walonly-$c "newer charter.*schema 2" && cmp -s walonly.db walonly.orig && cmp -s walonly.db-wal walonly.orig-wal'
+  check "a store whose schema 3 is only in its WAL: $c is refused and the file and its WAL are left as they were" \
+    eval 'refused walonly-$c "newer charter.*schema 3" && cmp -s walonly.db walonly.orig && cmp -s walonly.db-wal walonly.orig-wal'
 done
 
 # ---- (d) files that are not SQLite databases -------------------------------------------
@@ -391,7 +392,7 @@ sub/o'"'"'brien, \"q\".csv: 20 rows added, 0 replaced, 0 unchanged
 in all: 40 rows added, 0 replaced, 0 unchanged" ]'
 # q SQL: the rows of SQL on schema.db, one a line, joined by spaces.
 q() { sql schema.db "$1" | tr '\n' ' ' | sed 's/ $//'; }
-check "schema: PRAGMA user_version is 1" eval '[ "$(q "PRAGMA user_version")" = 1 ]'
+check "schema: PRAGMA user_version is 2" eval '[ "$(q "PRAGMA user_version")" = 2 ]'
 check "schema: the journal mode is wal" eval '[ "$(q "PRAGMA journal_mode")" = wal ]'
 tables="SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
 others="SELECT count(*) FROM sqlite_schema WHERE type != 'table' AND name NOT LIKE 'sqlite_autoindex_%'"
@@ -414,7 +415,10 @@ dimension|TEXT|1|''|2
 grp|TEXT|1|''|3
 period|TEXT|1|-|0
 period_end|TEXT|1|-|4
-value|REAL|1|-|0
+value|REAL|0|-|0
+numerator|REAL|0|-|0
+denominator|REAL|0|-|0
+flags|TEXT|1|''|0
 source|TEXT|1|''|0
 note|TEXT|1|''|0
 import_id|INTEGER|1|-|0
@@ -465,7 +469,7 @@ check "--replace: exit 0, 2 rows replaced, 18 unchanged" \
 sql re.db "SELECT * FROM measurement ORDER BY indicator, dimension, grp, period_end" >re4.rows
 check "--replace: only the two changed rows differ" eval '[ "$(diff re1.rows re4.rows | grep -c "^[<>]")" -eq 4 ]'
 check "--replace: they hold the new values and the new import's id" \
-  eval '[ "$(diff re1.rows re4.rows | grep "^>" | cut -d"|" -f6,9 | sort | tr "\n" " ")" = "-3.0|3 777.25|3 " ]'
+  eval '[ "$(diff re1.rows re4.rows | grep "^>" | cut -d"|" -f6,12 | sort | tr "\n" " ")" = "-3.0|3 777.25|3 " ]'
 third="SELECT file || ' ' || rows FROM import WHERE id = 3"
 check "--replace: the new import is recorded with its 2 rows" eval '[ "$(sql re.db "$third")" = "s1r.csv 2" ]'
 run re5 import --db re.db --replace prog.charter s1r.csv
