@@ -184,7 +184,7 @@ refused_store default "a column default changed" "its table 'import' is not defi
 
 # corrupt_store NAME WHAT PATTERN SQL: a copy of the good store whose rows
 # SQL changed, with the measurement table's declaration loosened meanwhile
-# (STRICT and NOT NULL dropped, then put back as they were): eval exits 1
+# (STRICT, the value's type and its CHECK dropped, then put back as they were): eval exits 1
 # naming the indicator and the period, prints nothing on stdout, and no raw
 # control character reaches stderr. (A group's text is checked where a
 # series of every group is read: tests/unit/test_store.c.)
@@ -192,11 +192,13 @@ corrupt_store() {
   n=$1 what=$2 want=$3
   cp good.db "$n.db"
   sql "$n.db" "PRAGMA writable_schema = ON;
-    UPDATE sqlite_schema SET sql = replace(replace(sql, 'value REAL NOT NULL', 'value'), ') STRICT, WITHOUT ROWID', ') WITHOUT ROWID')
+    UPDATE sqlite_schema SET sql = replace(replace(replace(sql, 'value REAL,', 'value,'), ') STRICT, WITHOUT ROWID', ') WITHOUT ROWID'),
+      'CHECK (value', 'CHECK (1 OR value')
     WHERE name = 'measurement';" >/dev/null
   sql "$n.db" "$4" >/dev/null
   sql "$n.db" "PRAGMA writable_schema = ON;
-    UPDATE sqlite_schema SET sql = replace(replace(sql, '  value,', '  value REAL NOT NULL,'), ') WITHOUT ROWID', ') STRICT, WITHOUT ROWID')
+    UPDATE sqlite_schema SET sql = replace(replace(replace(sql, '  value,', '  value REAL,'), ') WITHOUT ROWID', ') STRICT, WITHOUT ROWID'),
+      'CHECK (1 OR value', 'CHECK (value')
     WHERE name = 'measurement';" >/dev/null
   run "$n" eval --db "$n.db" --as-of 2002 main.charter
   check "$what: eval exits 1 and prints nothing on stdout" eval 'rc_is "$n" 1 && [ ! -s "$tmp/$n.out" ]'
