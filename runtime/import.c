@@ -538,12 +538,23 @@ static const char *num_shown(Import *im, const CsvField *f, double v) {
   return t;
 }
 
+/* "812 / 117000 * 1000", for messages. */
+static const char *counts_text(Import *im, const CsvField *nf, const CsvField *df, double scale) {
+  if (scale == 1) return arena_printf(&im->arena, "%s / %s", shown(im, nf), shown(im, df));
+  return arena_printf(&im->arena, "%s / %s * %s", shown(im, nf), shown(im, df), num_shown(im, NULL, scale));
+}
+
 /* Checks the value against the indicator's bounds (IndicatorView lo..hi):
- * false (reported at f) when outside. */
-static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f, const char *text) {
+ * false (reported) when outside, at vf when the value was given, else at
+ * the numerator nf. */
+static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *vf, const CsvField *nf, const CsvField *df) {
   const IndicatorView *v = indicator_view(r->ind);
   double x = r->value;
   if (isnan(x) || (x >= v->lo && x <= v->hi)) return true;
+  bool given = vf && vf->n;
+  const CsvField *f = given ? vf : nf;
+  const char *text = given ? shown(im, vf)
+                           : arena_printf(&im->arena, "%s = %s", counts_text(im, nf, df, v->scale), num_shown(im, NULL, x));
   const char *lo = num_shown(im, NULL, v->lo), *hi = num_shown(im, NULL, v->hi);
   bool pct = v->unit && strcmp(v->unit, "%") == 0;
   Buf b = {0};
@@ -551,8 +562,11 @@ static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *f
     buf_printf(&b, "%s is outside the range of '%s', %s to %s", text, r->ind->id, isinf(v->lo) ? "any" : lo, isinf(v->hi) ? "any" : hi);
   else if (pct)
     buf_printf(&b, "%s is %s: '%s' is a percentage (unit \"%%\"), 0 to 100", text, x > v->hi ? "above 100" : "below 0", r->ind->id);
-  else
+  else if (v->has_scale && x < v->lo && v->lo == 0)
     buf_printf(&b, "%s is below 0: '%s' is a rate per %s, at least 0", text, r->ind->id, num_shown(im, NULL, v->scale));
+  else
+    buf_printf(&b, "%s is outside the values '%s' takes, %s to %s", text, r->ind->id, isinf(v->lo) ? "any" : lo,
+               isinf(v->hi) ? "any" : hi);
   if (pct && fabs(x) <= 1 && x * 100 >= v->lo && x * 100 <= v->hi)
     buf_printf(&b, "; %s looks like a fraction: in a %% indicator write %s", num_shown(im, NULL, x), num_shown(im, NULL, x * 100));
   else
@@ -643,31 +657,23 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
   }
   if (has_n && !(parse_count(im, file, nf, false, &r->num) & parse_count(im, file, df, true, &r->den))) ok = false;
   if (!ok || !r->ind) return false; /* without an indicator, no scale or bounds */
-  const char *text = has_v ? shown(im, vf) : NULL;
   if (has_n) {
-    const IndicatorView *v = indicator_view(r->ind);
-    double computed = r->num / r->den * v->scale;
-    Buf b = {0};
-    buf_printf(&b, "%s / %s", shown(im, nf), shown(im, df));
-    if (v->scale != 1) buf_printf(&b, " * %s", num_shown(im, NULL, v->scale));
+    double scale = indicator_view(r->ind)->scale, computed = r->num / r->den * scale;
     if (!has_v)
       r->value = computed;
     else if (fabs(computed - r->value) > written_step(vf->s, vf->n) / 2 * (1 + 1e-9)) {
       diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
                "the value %s does not agree with its counts: %s is %s; correct the value or the counts, or leave the value empty "
                "to have it computed",
-               shown(im, vf), buf_str(&b), num_shown(im, NULL, computed));
-      buf_free(&b);
+               shown(im, vf), counts_text(im, nf, df, scale), num_shown(im, NULL, computed));
       return false;
     }
-    if (!has_v) text = arena_printf(&im->arena, "%s = %s", buf_str(&b), num_shown(im, NULL, computed));
-    buf_free(&b);
     if (!isfinite(r->value)) {
       diag_add(&im->diags, SEV_ERROR, field_loc(file, nf), NULL, "the value these counts give is too large to store");
       return false;
     }
   }
-  return in_bounds(im, file, r, has_v ? vf : nf, text);
+  return in_bounds(im, file, r, vf, nf, df);
 }
 
 /* Checks a row's period, value, counts, flags, source and note; sets
