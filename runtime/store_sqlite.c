@@ -377,6 +377,7 @@ typedef struct SqlStore {
   sqlite3 *db;                                /* the connection */
   sqlite3_stmt *whole, *glatest, *all;        /* eval's reads, prepared by the first read transaction */
   sqlite3_stmt *insert, *find, *update;       /* import's rows, prepared by the first write transaction */
+  sqlite3_stmt *insert_plain;                 /* a row of a value alone: its counts and flags the defaults */
   sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
   Held period, period_end, file;              /* the texts latest and put hand back */
   Held dim, grp;                              /* the last dimension and group checked */
@@ -442,6 +443,10 @@ static int prepare_writes(SqlStore *q) {
   int rc = prepare(q, &q->insert,
                    "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, "
                    "numerator, denominator, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING");
+  if (rc == SQLITE_OK)
+    rc = prepare(q, &q->insert_plain,
+                 "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->find,
                  "SELECT m.value, m.import_id, i.file, m.period, m.numerator, m.denominator, m.flags FROM measurement m "
@@ -651,10 +656,13 @@ static void bind_real(sqlite3_stmt *st, int i, double v) {
   else sqlite3_bind_double(st, i, v);
 }
 
-/* Binds a row's columns to an insert or update (?1..?12 as prepared). */
-static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
-  char flags[64] = "";
-  if (r->flags) obs_flags_text(r->flags, flags);
+/* True when a row has no counts and no flags (most rows): insert_plain
+ * stores it. */
+static bool plain(const StoreRow *r) { return !r->flags && isnan(r->numerator) && isnan(r->denominator); }
+
+/* Binds a row's columns to an insert or update (?1..?12 as prepared; ?1..?9
+ * for insert_plain). */
+static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id, bool all) {
   sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
@@ -664,6 +672,9 @@ static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id) {
   sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, import_id);
+  if (!all) return;
+  char flags[64] = "";
+  if (r->flags) obs_flags_text(r->flags, flags);
   bind_real(st, 10, r->numerator);
   bind_real(st, 11, r->denominator);
   if (r->flags) sqlite3_bind_text(st, 12, flags, -1, SQLITE_TRANSIENT);
@@ -675,8 +686,9 @@ static bool same_num(double a, double b) { return a == b || (isnan(a) && isnan(b
 
 static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool replace, StorePut *put, StoreStored *old) {
   SqlStore *q = (SqlStore *)s;
-  bind_row(q->insert, r, import_id);
-  int rc = step_done(q->insert);
+  sqlite3_stmt *ins = plain(r) ? q->insert_plain : q->insert;
+  bind_row(ins, r, import_id, ins == q->insert);
+  int rc = step_done(ins);
   if (rc != SQLITE_OK) return result(q, rc);
   if (sqlite3_changes(q->db) == 1) {
     *put = STORE_ADDED;
@@ -723,7 +735,7 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
     *put = STORE_CONFLICT;
     return STORE_OK;
   }
-  bind_row(q->update, r, import_id);
+  bind_row(q->update, r, import_id, true);
   rc = step_done(q->update);
   if (rc == SQLITE_OK) *put = STORE_REPLACED;
   return result(q, rc);
@@ -781,7 +793,7 @@ static StoreRc sqlite_migrate(Store *s, const char *path, char *err, size_t errl
 
 static void sqlite_close(Store *s) {
   SqlStore *q = (SqlStore *)s;
-  sqlite3_stmt *all[] = {q->whole, q->glatest, q->all, q->insert, q->find, q->update, q->new_import, q->set_rows, q->drop_import};
+  sqlite3_stmt *all[] = {q->whole, q->glatest, q->all, q->insert, q->insert_plain, q->find, q->update, q->new_import, q->set_rows, q->drop_import};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(q->db);
   free(q->period.s);
