@@ -191,19 +191,52 @@ static bool atom_period(const Atom *a, Period *out) {
 
 static bool is_word(const Atom *a, const char *w) { return a->kind == ATOM_IDENT && strcmp(a->text, w) == 0; }
 
+/* A period written another way across atoms or as a name (Q3 2024,
+ * 2024 Q3, fy2026, SY2025): reported with its spelling; true when it was. */
+static bool lookalike_in(Checker *c, const Phrase *ph) {
+  const Atom *a = ph->atoms;
+  for (int i = 0; i < ph->n; i++) {
+    if (a[i].kind != ATOM_IDENT) continue;
+    char why[PERIOD_WHY_MAX];
+    Buf t = {0};
+    Loc at = a[i].loc;
+    for (int j = i - 1; j <= i + 1; j += 2) { /* Q3 2024, 2024 Q3 */
+      if (j < 0 || j >= ph->n || a[j].kind != ATOM_NUMBER || a[j].neg) continue;
+      t.len = 0;
+      buf_printf(&t, j < i ? "%s %s" : "%s %s", j < i ? a[j].text : a[i].text, j < i ? a[i].text : a[j].text);
+      if (period_lookalike(buf_str(&t), t.len, false, why)) {
+        at = j < i ? (Loc){at.file, a[j].loc.start, at.end} : (Loc){at.file, at.start, a[j].loc.end};
+        break;
+      }
+      t.len = 0;
+    }
+    if (!t.len) buf_puts(&t, a[i].text);
+    bool found = t.len > strlen(a[i].text) || period_lookalike(a[i].text, strlen(a[i].text), false, why);
+    if (found) err(c, at, "period", "'%s' is not a valid period: %s", buf_str(&t), why);
+    buf_free(&t);
+    if (found) return true;
+  }
+  return false;
+}
+
 static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
+  if ((s->form == F_PERIOD || s->form == F_RANGE || s->form == F_NUM_IN || s->form == F_NUM_BY ||
+       s->form == F_EQUITY) &&
+      lookalike_in(c, ph))
+    return;
   const char *how = "";
   switch (s->form) {
   case F_TEXT: how = "a text in quotes"; break;
   case F_STRING: how = "a string in quotes on one line"; break;
   case F_SYMBOL: how = NULL; break;
   case F_REF: how = "the id of a declaration"; break;
-  case F_PERIOD: how = "a period (2027, 2027-Q2, 2027-06 or 2027-06-30)"; break;
+  case F_PERIOD: how = "a period (2027, 2027-H1, 2027-Q2, 2027-06, 2027-06-30, SY2026-27 or FY2027)"; break;
   case F_RANGE: how = "a period, 'to' and a period"; break;
-  case F_NUM_IN: how = "a number, 'in' and a period"; break;
-  case F_NUM_BY: how = "a number, 'by' and a period"; break;
+  case F_NUM_IN: how = "a number, 'in' and a period (or a span of years, 2013 to 2017)"; break;
+  case F_NUM_BY: how = "a number, 'by' and a period (or a span of years, 2026 to 2030)"; break;
   case F_EQUITY: how = "a dimension, then gap N, ratio N or a group name in quotes and N, then 'by' and a period"; break;
   case F_BUDGET: how = "an amount and a three-letter currency code"; break;
+  case F_MONTH: how = "a month number, 1 to 12"; break;
   case F_WAIVE: how = "a rule id and a reason in quotes"; break;
   case F_EXPR: how = "an expression"; break;
   }
@@ -330,6 +363,43 @@ static int match_budget(Checker *c, const Atom *a, Value *v) {
   return MATCH_OK;
 }
 
+/* NUMBER in|by YEAR to YEAR: a span of whole years (a pooled estimate). */
+static int match_span(Checker *c, const Atom *a, Value *v) {
+  Period x, y;
+  if (!atom_period(&a[2], &x) || !is_word(&a[3], "to") || !atom_period(&a[4], &y)) return MATCH_NO_SHAPE;
+  if (a[2].bad || a[4].bad) return MATCH_REPORTED;
+  Loc at = {a[2].loc.file, a[2].loc.start, a[4].loc.end};
+  v->num = a[0].num;
+  if (x.kind != PER_YEAR || y.kind != PER_YEAR) {
+    err(c, at, "period", "only whole years can be spanned, as in %04d to %04d: a span pools whole years of data",
+        x.year, y.year);
+    return MATCH_REPORTED;
+  }
+  if (x.year == y.year) {
+    err(c, at, "period", "a span covers two years or more: write %04d for one year", x.year);
+    return MATCH_REPORTED;
+  }
+  if (x.year > y.year) {
+    err(c, at, "period", "a span runs from its first year to its last: write %04d to %04d", y.year, x.year);
+    return MATCH_REPORTED;
+  }
+  v->per = (Period){.kind = PER_SPAN, .first = x.year, .year = y.year};
+  return MATCH_OK;
+}
+
+/* school_year_ends, fiscal_year_ends: the month a year ends in. */
+static int match_month(Checker *c, const AttrSpec *s, const Atom *a, Value *v) {
+  double m = a->num;
+  if (m < 1 || m > 12 || m != (int)m) {
+    err(c, a->loc, "attribute", "'%s' takes a month number, 1 to 12 (6 when the year ends in June): '%s%s' is not one",
+        s->name, a->neg ? "-" : "", a->text);
+    return MATCH_REPORTED;
+  }
+  v->num = m;
+  v->form = (int)m;
+  return MATCH_OK;
+}
+
 static int match_range(Checker *c, const Phrase *ph, Value *v) {
   const Atom *a = ph->atoms;
   if (!(atom_period(&a[0], &v->per) && is_word(&a[1], "to") && atom_period(&a[2], &v->per2))) return MATCH_NO_SHAPE;
@@ -371,6 +441,8 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     break;
   case F_NUM_IN:
   case F_NUM_BY:
+    if (n == 5 && a[0].kind == ATOM_NUMBER && (s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")))
+      return match_span(c, a, v);
     if (n != 3 || a[0].kind != ATOM_NUMBER || !(s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")) ||
         !atom_period(&a[2], &v->per))
       break;
@@ -380,6 +452,9 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     if (n == 5 && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER && is_word(&a[3], "by") &&
         atom_period(&a[4], &v->per))
       return match_equity(c, a, v);
+    break;
+  case F_MONTH:
+    if (n == 1 && a[0].kind == ATOM_NUMBER) return match_month(c, s, &a[0], v);
     break;
   case F_BUDGET:
     if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) return match_budget(c, a, v);
@@ -401,7 +476,9 @@ static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value 
     if (ph->atoms[i].bad && ph->atoms[i].kind != ATOM_PERIOD) return false;
   v->loc = ph->loc;
   int m = match_form(c, s, ph, v);
-  if (m == MATCH_NO_SHAPE) form_error(c, s, ph);
+  bool bad_period = false; /* reported where it stands: the form error would repeat it */
+  for (int i = 0; i < ph->n; i++) bad_period |= ph->atoms[i].kind == ATOM_PERIOD && ph->atoms[i].bad;
+  if (m == MATCH_NO_SHAPE && !bad_period) form_error(c, s, ph);
   return m == MATCH_OK;
 }
 

@@ -57,6 +57,7 @@ typedef enum ValueForm {
   F_NUM_BY,  /* NUMBER by period */
   F_EQUITY,  /* DIM gap|ratio N by period, or DIM "Group" N by period */
   F_BUDGET,  /* NUMBER CURRENCY */
+  F_MONTH,   /* a month number, 1–12 (school_year_ends, fiscal_year_ends) */
   F_WAIVE,   /* RULE_ID "reason" */
   F_EXPR     /* for / where / require / formula: an expression statement */
 } ValueForm;

@@ -350,6 +350,9 @@ static int32_t frequency_days(Frequency f) {
   case FREQUENCY_WEEKLY: return 7;
   case FREQUENCY_MONTHLY: return 31;
   case FREQUENCY_QUARTERLY: return 92;
+  case FREQUENCY_SEMIANNUALLY: return 183;
+  case FREQUENCY_BIENNIALLY: return 731;
+  case FREQUENCY_TRIENNIALLY: return 1096;
   default: return 366;
   }
 }
