@@ -203,7 +203,7 @@ static bool lookalike_in(Checker *c, const Phrase *ph) {
     for (int j = i - 1; j <= i + 1; j += 2) { /* Q3 2024, 2024 Q3 */
       if (j < 0 || j >= ph->n || a[j].kind != ATOM_NUMBER || a[j].neg) continue;
       t.len = 0;
-      buf_printf(&t, j < i ? "%s %s" : "%s %s", j < i ? a[j].text : a[i].text, j < i ? a[i].text : a[j].text);
+      buf_printf(&t, "%s %s", j < i ? a[j].text : a[i].text, j < i ? a[i].text : a[j].text);
       if (period_lookalike(buf_str(&t), t.len, false, why)) {
         at = j < i ? (Loc){at.file, a[j].loc.start, at.end} : (Loc){at.file, at.start, a[j].loc.end};
         break;
@@ -371,8 +371,9 @@ static int match_span(Checker *c, const Atom *a, Value *v) {
   Loc at = {a[2].loc.file, a[2].loc.start, a[4].loc.end};
   v->num = a[0].num;
   if (x.kind != PER_YEAR || y.kind != PER_YEAR) {
-    err(c, at, "period", "only whole years can be spanned, as in %04d to %04d: a span pools whole years of data",
-        x.year, y.year);
+    int last = y.year + (y.kind == PER_SCHOOL_YEAR); /* SY2016-17 ends in 2017 */
+    err(c, at, "period", "only whole calendar years can be spanned, as in %04d to %04d: a span pools whole years of data",
+        x.year, last > x.year ? last : x.year + 1);
     return MATCH_REPORTED;
   }
   if (x.year == y.year) {
@@ -391,8 +392,8 @@ static int match_span(Checker *c, const Atom *a, Value *v) {
 static int match_month(Checker *c, const AttrSpec *s, const Atom *a, Value *v) {
   double m = a->num;
   if (m < 1 || m > 12 || m != (int)m) {
-    err(c, a->loc, "attribute", "'%s' takes a month number, 1 to 12 (6 when the year ends in June): '%s%s' is not one",
-        s->name, a->neg ? "-" : "", a->text);
+    err(c, a->loc, "attribute", "'%s' takes the number of the month the year ends in, 1 to 12, as in: %s", s->name,
+        s->example);
     return MATCH_REPORTED;
   }
   v->num = m;

@@ -69,10 +69,28 @@ static OutcomeView *outcome(Arena *a, const Decl *d) {
 }
 
 static CharterView *charter(Arena *a, const Decl *d) {
-  (void)d;
   CharterView *v = arena_alloc(a, sizeof *v);
+  const AttrVals *sy = decl_attr(d, AT_CHARTER_SCHOOL_YEAR_ENDS), *fy = decl_attr(d, AT_CHARTER_FISCAL_YEAR_ENDS);
   v->calendar = period_default_calendar;
+  if (sy->n) v->calendar.school_year_ends = (uint8_t)sy->vals[0].form;
+  if (fy->n) v->calendar.fiscal_year_ends = (uint8_t)fy->vals[0].form;
   return v;
+}
+
+/* Gives every school and fiscal year of every value its end month, before
+ * the views copy the periods out. */
+static void apply_calendar(Program *p, const Calendar *cal) {
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    if (!d->vals) continue;
+    int nspecs;
+    chk_specs(d->kind, &nspecs);
+    for (int k = 0; k < nspecs; k++)
+      for (int j = 0; j < d->vals[k].n; j++) {
+        period_apply_calendar(&d->vals[k].vals[j].per, cal);
+        period_apply_calendar(&d->vals[k].vals[j].per2, cal);
+      }
+  }
 }
 
 const Calendar *program_calendar(const Program *p) {
@@ -81,6 +99,8 @@ const Calendar *program_calendar(const Program *p) {
 }
 
 void model_build(Program *p) {
+  if (p->charter) p->charter->view = charter(&p->arena, p->charter);
+  apply_calendar(p, program_calendar(p));
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     switch (d->kind) {
@@ -88,7 +108,9 @@ void model_build(Program *p) {
     case D_ACTIVITY: d->view = activity(&p->arena, d); break;
     case D_PARTNER: d->view = partner(&p->arena, d); break;
     case D_OUTCOME: d->view = outcome(&p->arena, d); break;
-    case D_CHARTER: d->view = charter(&p->arena, d); break;
+    case D_CHARTER:
+      if (!d->view) d->view = charter(&p->arena, d);
+      break;
     default: break;
     }
   }

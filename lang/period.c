@@ -203,6 +203,10 @@ static bool numbers_hint(const Runs *r, bool csv, char why[PERIOD_WHY_MAX]) {
   }
   if (r->nnum == 3 && l[0] <= 2 && l[1] <= 2 && l[2] == 4 && r->nseps == 2 && r->seps[0] == r->seps[1])
     return date_hint(r, why);
+  if (r->nnum >= 3 && l[0] == 4 && l[r->nnum - 1] == 4 && strchr(r->seps, '/')) { /* 2013-06/2017-12 */
+    snprintf(why, PERIOD_WHY_MAX, "a span is of whole years, as in %04d/%04d", v[0], v[r->nnum - 1]);
+    return true;
+  }
   return false;
 }
 

@@ -493,8 +493,10 @@ static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int
       diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
     }
     ok = false;
-  } else
+  } else {
+    period_apply_calendar(&r->per, program_calendar(im->p)); /* a school or fiscal year ends in the charter's month */
     r->end = period_last_day(r->per);
+  }
   const CsvField *vf = &rd->fields[col_of[COL_VALUE]];
   if (!parse_value(vf->s, vf->n, &r->value, &why)) {
     if (why)
