@@ -401,8 +401,7 @@ static void cell(Table *t, const char *fmt, ...) {
 static const char *status_color(const char *word) {
   if (!strcmp(word, "met") || !strcmp(word, "on_track")) return "\033[32m";
   if (!strcmp(word, "missed") || !strcmp(word, "off_track") || !strcmp(word, "not_met")) return "\033[31m";
-  if (!strcmp(word, "no_data")) return "\033[33m";
-  if (!strcmp(word, "at_baseline")) return "\033[36m";
+  if (!strcmp(word, "no_data") || !strcmp(word, "at_baseline")) return "\033[33m"; /* nothing measured yet */
   return NULL;
 }
 
