@@ -443,6 +443,12 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     if ((n == 5 || (n == 7 && is_word(&a[3], "to"))) && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER &&
         is_word(&a[n - 2], "by") && atom_period(&a[n - 1], &v->per))
       return match_equity(c, a, n == 7 ? &a[3] : NULL, &a[n - 1], v);
+    if (n == 6 && a[0].kind == ATOM_IDENT && (is_word(&a[1], "gap") || is_word(&a[1], "ratio")) &&
+        a[2].kind == ATOM_NUMBER && a[3].kind == ATOM_STRING && is_word(&a[4], "by")) {
+      err(c, a[3].loc, "attribute", "write 'to' before the reference group: %s %s to \"%s\"", a[1].text, a[2].text,
+          a[3].text);
+      return MATCH_REPORTED;
+    }
     break;
   case F_BUDGET:
     if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) return match_budget(c, a, v);
@@ -454,6 +460,11 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     return MATCH_OK;
   case F_EXPR: break;
   case F_NUMBER:
+    if (n == 3 && a[0].kind == ATOM_NUMBER && is_word(&a[1], "by")) {
+      err(c, ph->loc, "attribute", "'%s' takes a number without a date, as in: %s; a value to reach by a date is a milestone or the target",
+          s->name, s->example);
+      return MATCH_REPORTED;
+    }
     if (n != 1 || a[0].kind != ATOM_NUMBER) break;
     v->num = a[0].num;
     return MATCH_OK;
@@ -852,7 +863,8 @@ static void check_milestone_values(Checker *c, const Decl *d) {
     if (b && period_last_day(b->per) < k[i].day && sign * (m->num - b->num) < 0) {
       value_text(c, &ot, b);
       Diag *g = diag_add(c->d, SEV_WARNING, m->loc, "milestone",
-                         "this milestone (%s) falls behind an earlier one (%s) for an indicator whose direction is %s",
+                         "this milestone (%s) falls behind an earlier one (%s) for an indicator whose direction is %s; "
+                         "a later milestone is at least as far along",
                          buf_str(&mt), buf_str(&ot), way);
       diag_note(c->d, g, b->loc, "the earlier milestone");
     } else if (!b || sign * (m->num - b->num) > 0) {
@@ -876,11 +888,15 @@ static void check_indicator(Checker *c, Decl *d) {
       if (eq->vals[i].reference) reference = true;
     const char *what = target->first ? "a target"
                        : ms->first   ? "a milestone"
-                       : reference   ? "an equity target against a reference group (which groups are behind it "
-                                       "depends on the direction)"
                                      : "an equity target";
-    err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
-        d->id, what);
+    if (reference && !target->first && !ms->first)
+      err(c, d->id_loc, "required",
+          "indicator '%s' has an equity target against a reference group but no direction, which says which groups "
+          "are behind the reference; add `direction up` or `direction down`",
+          d->id);
+    else
+      err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
+          d->id, what);
   }
   if (base->n && target->n && period_cmp(target->vals[0].per, base->vals[0].per) <= 0) {
     Diag *g = err(c, target->vals[0].loc, "period", "the target's period must come after the baseline's");
