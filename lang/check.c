@@ -849,8 +849,8 @@ static void check_milestone_values(Checker *c, const Decl *d) {
     const Value *m = &ms->vals[k[i].at];
     if (t && period_cmp(m->per, t->per) >= 0) break; /* after the target: a period error */
     mt.len = ot.len = 0;
-    value_text(c, &mt, m);
     if (t && sign * (m->num - t->num) > 0) {
+      value_text(c, &mt, m);
       value_text(c, &ot, t);
       Diag *g = diag_add(c->d, SEV_WARNING, m->loc, "milestone",
                          "this milestone (%s) is beyond the target (%s) for an indicator whose direction is %s; a "
@@ -861,6 +861,7 @@ static void check_milestone_values(Checker *c, const Decl *d) {
     }
     const Value *b = best >= 0 ? &ms->vals[best] : NULL;
     if (b && period_last_day(b->per) < k[i].day && sign * (m->num - b->num) < 0) {
+      value_text(c, &mt, m);
       value_text(c, &ot, b);
       Diag *g = diag_add(c->d, SEV_WARNING, m->loc, "milestone",
                          "this milestone (%s) falls behind an earlier one (%s) for an indicator whose direction is %s; "
