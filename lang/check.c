@@ -831,8 +831,9 @@ static void check_bounds(Checker *c, const Decl *d) {
 }
 
 /* Milestones against the target and each other, in the indicator's
- * direction (the periods were checked already): none beyond the target,
- * none behind an earlier one. */
+ * direction: none beyond the target, none behind an earlier one. Those the
+ * period check reported (after the target, a second one in a period) are
+ * left out, so one mistake gives one message. */
 static void check_milestone_values(Checker *c, const Decl *d) {
   const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION), *target = decl_attr(d, AT_INDICATOR_TARGET);
   const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
@@ -848,6 +849,7 @@ static void check_milestone_values(Checker *c, const Decl *d) {
   for (int i = 0; i < ms->n; i++) {
     const Value *m = &ms->vals[k[i].at];
     if (t && period_cmp(m->per, t->per) >= 0) break; /* after the target: a period error */
+    if (i > 0 && k[i - 1].day == k[i].day) continue; /* a second one in a period: a period error */
     mt.len = ot.len = 0;
     if (t && sign * (m->num - t->num) > 0) {
       value_text(c, &mt, m);
