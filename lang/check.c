@@ -360,7 +360,8 @@ static int match_scale(Checker *c, const Atom *a, Value *v) {
   if (a->num == 1)
     err(c, a->loc, "attribute", "a value per 1 is a plain number: leave out 'per'");
   else
-    err(c, a->loc, "attribute", "'per' takes a power of ten, 10 or more (per 10, per 100, per 1000, per 100000…): %s%s is not one",
+    err(c, a->loc, "attribute",
+        "'per' takes a power of ten, 10 or more (per 10, per 100, per 1000, per 100000…): %s%s is not one",
         a->neg ? "-" : "", a->text);
   return MATCH_REPORTED;
 }
@@ -461,7 +462,8 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
   case F_EXPR: break;
   case F_NUMBER:
     if (n == 3 && a[0].kind == ATOM_NUMBER && is_word(&a[1], "by")) {
-      err(c, ph->loc, "attribute", "'%s' takes a number without a date, as in: %s; a value to reach by a date is a milestone or the target",
+      err(c, ph->loc, "attribute",
+          "'%s' takes a number without a date, as in: %s; a value to reach by a date is a milestone or the target",
           s->name, s->example);
       return MATCH_REPORTED;
     }
@@ -480,7 +482,8 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     v->num = a[0].num;
     v->str = a[1].text;
     if (*v->str) return MATCH_OK;
-    err(c, a[1].loc, "attribute", "a compare value needs a label that says what it is, as in: compare 33 \"national rate\"");
+    err(c, a[1].loc, "attribute",
+        "a compare value needs a label that says what it is, as in: compare 33 \"national rate\"");
     return MATCH_REPORTED;
   }
   return MATCH_NO_SHAPE;
@@ -793,17 +796,20 @@ static void check_bound(Checker *c, const Decl *d, const IndicatorView *b, const
     Buf lo = {0}, hi = {0};
     number_text(&lo, value_atom(d, r, 0), r->num);
     number_text(&hi, value_atom(d, r, 2), r->hi);
-    Diag *g = err(c, at, "bounds", "this indicator's range is %s to %s: %s is outside; correct the value, or widen the range",
+    Diag *g = err(c, at, "bounds",
+                  "this indicator's range is %s to %s: %s is outside; correct the value, or widen the range",
                   buf_str(&lo), buf_str(&hi), buf_str(&x));
     diag_note(c->d, g, r->loc, "the range is set here");
     buf_free(&lo);
     buf_free(&hi);
   } else if (b->hi == 100) { /* unit "%" */
     if (v->num > b->hi)
-      err(c, at, "bounds", "a %% indicator's values are 0 to 100: %s is outside; write range 0 to %.15g if it can exceed 100",
+      err(c, at, "bounds",
+          "a %% indicator's values are 0 to 100: %s is outside; write range 0 to %.15g if it can exceed 100",
           buf_str(&x), round_above(v->num));
     else
-      err(c, at, "bounds", "a %% indicator's values are 0 to 100: %s is outside; write range -%.15g to 100 if it can be below 0",
+      err(c, at, "bounds",
+          "a %% indicator's values are 0 to 100: %s is outside; write range -%.15g to 100 if it can be below 0",
           buf_str(&x), round_above(-v->num));
   } else { /* a rate, per N */
     err(c, at, "bounds",
