@@ -10,6 +10,19 @@ static unsigned symbol_mask(const AttrVals *av) {
   return m;
 }
 
+void model_indicator_bounds(const Decl *d, IndicatorView *v) {
+  const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *per = decl_attr(d, AT_INDICATOR_PER);
+  const AttrVals *range = decl_attr(d, AT_INDICATOR_RANGE);
+  bool percent = unit->n && strcmp(unit->vals[0].str, "%") == 0;
+  v->scale = 1;
+  v->has_scale = v->has_range = false;
+  v->lo = -INFINITY;
+  v->hi = INFINITY;
+  if (per->n) v->scale = per->vals[0].num, v->has_scale = true, v->lo = 0;
+  if (percent) v->scale = 100, v->has_scale = true, v->lo = 0, v->hi = 100;
+  if ((v->has_range = range->n > 0)) v->lo = range->vals[0].num, v->hi = range->vals[0].hi;
+}
+
 static IndicatorView *indicator(Arena *a, const Decl *d) {
   IndicatorView *v = arena_alloc(a, sizeof *v);
   const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
@@ -29,10 +42,12 @@ static IndicatorView *indicator(Arena *a, const Decl *d) {
   v->nequity = eq->n;
   v->disaggregate = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   v->formula = formula->first ? formula->first->expr : NULL;
-  v->scale = 1;
-  v->lo = -INFINITY;
-  v->hi = INFINITY;
-  if (v->unit && strcmp(v->unit, "%") == 0) v->scale = 100, v->has_scale = true, v->lo = 0, v->hi = 100;
+  model_indicator_bounds(d, v);
+  const AttrVals *bench = decl_attr(d, AT_INDICATOR_BENCHMARK), *cmp = decl_attr(d, AT_INDICATOR_COMPARE);
+  v->benchmarks = bench->vals;
+  v->nbenchmarks = bench->n;
+  v->compares = cmp->vals;
+  v->ncompares = cmp->n;
   return v;
 }
 

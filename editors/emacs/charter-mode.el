@@ -58,6 +58,7 @@
     "horizon" "change" "leads_to" "assumption"
     "unit" "direction" "baseline" "target" "milestone" "source"
     "reported_by" "frequency" "disaggregate" "equity" "formula" "measures"
+    "per" "range" "benchmark" "compare"
     "owner" "community_owner" "contributes_to" "metric" "start" "end"
     "budget" "funded_by" "status" "waive"
     "severity" "for" "where" "require" "message" "help"
