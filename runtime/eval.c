@@ -389,8 +389,10 @@ static EvalStatus indicator_status(const Decl *d, EvalIndicator *e, int32_t as_o
   if (!e->has_latest) return EV_NO_DATA;
   if (meets(e->latest, e->target, e->dir)) return EV_MET;
   if (as_of > period_last_day(e->target_per)) return EV_MISSED;
-  /* nothing measured since the baseline: no change to be on track with */
+  /* nothing measured since the baseline: no change to be on track with;
+   * without a baseline, a lone value is where the series starts */
   if (e->has_baseline && e->latest_t <= period_last_day(e->baseline_per)) return EV_AT_BASELINE;
+  if (!e->has_baseline && e->nvalues_all < 2) return EV_AT_BASELINE;
   const IndicatorView *v = indicator_view(d);
   Knot *k = xmalloc(((size_t)v->nmilestones + 2) * sizeof *k);
   int n = 0;
@@ -628,6 +630,7 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   if (e->has_latest && e->has_baseline && e->has_target && e->target != e->baseline)
     e->progress = (e->latest - e->baseline) / (e->target - e->baseline);
   if (e->has_latest && e->has_target && e->target != 0) e->variance = (e->latest - e->target) / fabs(e->target);
+  for (int i = 0; i < n; i++) e->nvalues_all += !isnan(o[i].v);
   e->status = indicator_status(d, e, as_of);
   if (!v->has_frequency) e->stale = TRI_FALSE;
   else if (n) e->stale = (int64_t)as_of - o[n - 1].t > 2 * (int64_t)frequency_days(v->frequency) ? TRI_TRUE : TRI_FALSE;
@@ -639,7 +642,8 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   for (int i = from; i < n; i++)
     if (!isnan(o[i].v)) e->nvalues++, prev = last, last = i;
   if (e->nvalues >= 3 && e->has_target) {
-    e->projected = projection(o + from, n - from, period_last_day(e->target_per));
+    /* to where the target stands on the trend axis: a span's midpoint */
+    e->projected = projection(o + from, n - from, period_trend_day(e->target_per));
     if (!isfinite(e->projected)) e->projected = NAN;
     if (e->projected < v->lo) e->projected = v->lo, e->projected_clamped = true;
     if (e->projected > v->hi) e->projected = v->hi, e->projected_clamped = true;

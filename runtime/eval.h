@@ -67,6 +67,7 @@ typedef struct EvalIndicator {
                               * (after the latest value), else NULL */
   int nobs;                  /* whole-population observations up to the as-of day,
                               * suppressed ones included */
+  int nvalues_all;           /* of them, those with a value (not suppressed) */
   const char *break_period;  /* the last observation flagged break, or NULL */
   int nvalues;               /* values from the last break on (trend, projection) */
   double progress, variance, projected; /* NAN when undefined */

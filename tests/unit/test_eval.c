@@ -154,7 +154,7 @@ static void test_as_of_day_inclusive(void **state) {
    * variance (1-10)/10 */
   EXPECT_IND(e, "cut",
              "dir=up baseline=- target=10@2030 latest=1@2025-06-30/2025-06-30 nobs=1 progress=- variance=-0.9 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   run_at(e, "2025-07-01");
   /* projected: 1 a day from 2 on 2025-07-01, 2009 days to 2030-12-31:
    * 2011 >= 10; variance (2-10)/10 */
@@ -304,7 +304,7 @@ static void test_nulls(void **state) {
   /* no baseline: the line is the target alone, 8; variance -6/8 */
   EXPECT_IND(e, "nob",
              "dir=up baseline=- target=8@2026 latest=2@2025/2025-12-31 nobs=1 progress=- variance=-0.75 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   EXPECT_IND(e, "bare",
              "dir=none baseline=- target=- latest=1@2025/2025-12-31 nobs=1 progress=- variance=- status=no_target "
              "stale=false projected=- projected_met=null trend=-");
@@ -313,7 +313,7 @@ static void test_nulls(void **state) {
   assert_null(nd->equity);
   assert_int_equal(nd->nequity, 0);
   expect_line("counts", describe_counts(&e->r),
-              "no_target=2 no_data=2 met=1 missed=0 on_track=1 off_track=2 at_baseline=0 not_met=0");
+              "no_target=2 no_data=2 met=1 missed=0 on_track=1 off_track=1 at_baseline=1 not_met=0");
   env_free(e);
 }
 
@@ -409,7 +409,7 @@ static void test_projection(void **state) {
   run_at(e, "2025-01-01");
   EXPECT_IND(e, "pj",
              "dir=up baseline=- target=25@2025-03-02 latest=10@2025-01-01/2025-01-01 nobs=1 progress=- variance=-0.6 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   env_free(e);
 }
 
@@ -656,7 +656,7 @@ static void test_formula(void **state) {
    * line is the target alone (50): off_track; variance (20-50)/50. */
   EXPECT_IND(e, "r",
              "dir=up baseline=- target=50@2027 latest=20@2024/2024-12-31 nobs=1 progress=- variance=-0.6 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   /* groups: Alpha 3/4*100 = 75, Beta 1/2*100 = 50, Mu left out */
   EXPECT_EQ(e, "r", 0,
             "race gap 10 by 2030: period=2024/2024-12-31 gap=25 ratio=1.5 value=- best=Alpha worst=Beta "
