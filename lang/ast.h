@@ -91,12 +91,16 @@ typedef enum DeclKind {
 /* One checked value of an attribute (a phrase matched against its form). */
 typedef struct Value {
   Loc loc;            /* the phrase */
-  const char *str;    /* text, string, symbol, currency, group or rule id */
-  struct Decl *ref;   /* reference; equity: the dimension */
-  double num;         /* number: baseline, target, budget, equity limit */
-  Period per;         /* period; range start; baseline/target/milestone period */
-  Period per2;        /* range end */
   int form;           /* equity form (EQ_GAP…); symbol: its enumerator (program.h) */
+  const char *str;    /* text, string, symbol, currency, group, rule id, compare label */
+  struct Decl *ref;   /* reference; equity: the dimension */
+  double num;         /* number: baseline, target, budget, equity limit, per, benchmark,
+                       * compare; bounds: LOW */
+  Period per;         /* period; range start; baseline/target/milestone period */
+  union {             /* (one or the other, by the form: a Value stays 72 bytes) */
+    Period per2;      /* range end */
+    double hi;        /* bounds (range LOW to HIGH): HIGH */
+  };
   const char *reason; /* waive: the reason */
   const char *reference; /* equity gap/ratio: the reference group (… to "White"), or NULL */
 } Value;

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "modules.h"
 #include "program.h"
 #include "suggest.h"
@@ -91,10 +92,16 @@ const RuleInfo chk_builtin_rules[] = {
     {"community", "Community owners are community partners", "A community_owner must be a partner whose sector includes community.",
      "Name a resident-led partner, or add sector community to the partner if it is one."},
     {"equity", "Equity targets match their dimensions",
-     "An equity line must use a dimension the indicator disaggregates by, and name a group that dimension has.",
+     "An equity line must use a dimension the indicator disaggregates by, and name groups that dimension has (a group's own target, or the reference group after 'to').",
      "Add the dimension to disaggregate, or correct the group name."},
     {"direction", "Targets move in the indicator's direction", "A target that lies below the baseline of an indicator whose direction is up (or above, for down) moves the wrong way.",
      "Check the target, the baseline and the direction."},
+    {"milestone", "Milestones lead to the target",
+     "In the indicator's direction, a milestone may not lie beyond the target, and a later milestone may not fall behind an earlier one.",
+     "Check the milestone's value and period against the target and the other milestones."},
+    {"bounds", "Values lie within the indicator's bounds",
+     "A baseline, target, milestone, group target, benchmark or compare value must lie within the indicator's bounds: 0 to 100 for unit \"%\", at least 0 for a rate (per N), or its range.",
+     "Correct the value, or write a range that includes it (range LOW to HIGH)."},
     {"charter", "The program has exactly one charter", "A program has exactly one charter block, in its own files, not in a module.",
      "Add a charter block, or remove the extra one."},
     {"type", "Expressions are well typed", "Rule expressions and indicator formulas must use known names, fields and functions with values of the right types.",
@@ -191,21 +198,61 @@ static bool atom_period(const Atom *a, Period *out) {
 
 static bool is_word(const Atom *a, const char *w) { return a->kind == ATOM_IDENT && strcmp(a->text, w) == 0; }
 
+/* A period written another way across atoms or as a name (Q3 2024,
+ * 2024 Q3, fy2026, SY2025): reported with its spelling; true when it was. */
+static bool lookalike_in(Checker *c, const Phrase *ph) {
+  const Atom *a = ph->atoms;
+  for (int i = 0; i < ph->n; i++) {
+    if (a[i].kind != ATOM_IDENT) continue;
+    char why[PERIOD_WHY_MAX];
+    Buf t = {0};
+    Loc at = a[i].loc;
+    for (int j = i - 1; j <= i + 1; j += 2) { /* Q3 2024, 2024 Q3 */
+      if (j < 0 || j >= ph->n || a[j].kind != ATOM_NUMBER || a[j].neg) continue;
+      t.len = 0;
+      buf_printf(&t, "%s %s", j < i ? a[j].text : a[i].text, j < i ? a[i].text : a[j].text);
+      if (period_lookalike(buf_str(&t), t.len, false, why)) {
+        at = j < i ? (Loc){at.file, a[j].loc.start, at.end} : (Loc){at.file, at.start, a[j].loc.end};
+        break;
+      }
+      t.len = 0;
+    }
+    if (!t.len) buf_puts(&t, a[i].text);
+    bool found = t.len > strlen(a[i].text) || period_lookalike(a[i].text, strlen(a[i].text), false, why);
+    if (found) err(c, at, "period", "'%s' is not a valid period: %s", buf_str(&t), why);
+    buf_free(&t);
+    if (found) return true;
+  }
+  return false;
+}
+
 static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
+  if ((s->form == F_PERIOD || s->form == F_RANGE || s->form == F_NUM_IN || s->form == F_NUM_BY ||
+       s->form == F_EQUITY) &&
+      lookalike_in(c, ph))
+    return;
   const char *how = "";
   switch (s->form) {
   case F_TEXT: how = "a text in quotes"; break;
   case F_STRING: how = "a string in quotes on one line"; break;
   case F_SYMBOL: how = NULL; break;
   case F_REF: how = "the id of a declaration"; break;
-  case F_PERIOD: how = "a period (2027, 2027-Q2, 2027-06 or 2027-06-30)"; break;
+  case F_PERIOD: how = "a period (2027, 2027-H1, 2027-Q2, 2027-06, 2027-06-30, SY2026-27 or FY2027)"; break;
   case F_RANGE: how = "a period, 'to' and a period"; break;
-  case F_NUM_IN: how = "a number, 'in' and a period"; break;
-  case F_NUM_BY: how = "a number, 'by' and a period"; break;
-  case F_EQUITY: how = "a dimension, then gap N, ratio N or a group name in quotes and N, then 'by' and a period"; break;
+  case F_NUM_IN: how = "a number, 'in' and a period (or a span of years, 2013 to 2017)"; break;
+  case F_NUM_BY: how = "a number, 'by' and a period (or a span of years, 2026 to 2030)"; break;
+  case F_EQUITY:
+    how = "a dimension, then gap N or ratio N (and optionally 'to' and a reference group in quotes) or a group "
+          "name in quotes and N, then 'by' and a period";
+    break;
   case F_BUDGET: how = "an amount and a three-letter currency code"; break;
+  case F_MONTH: how = "a month number, 1 to 12"; break;
   case F_WAIVE: how = "a rule id and a reason in quotes"; break;
   case F_EXPR: how = "an expression"; break;
+  case F_NUMBER: how = "a number"; break;
+  case F_SCALE: how = "a power of ten, 10 or more (10, 100, 1000…)"; break;
+  case F_BOUNDS: how = "a number, 'to' and a larger number"; break;
+  case F_COMPARE: how = "a number and a label in quotes"; break;
   }
   bool words = ph->n > 1;
   for (int i = 0; i < ph->n; i++)
@@ -293,7 +340,12 @@ static int match_symbol(Checker *c, const AttrSpec *s, const Atom *a, Value *v) 
   return MATCH_REPORTED;
 }
 
-static int match_equity(Checker *c, const Atom *a, Value *v) {
+/* The loc from atom a to atom b. */
+static Loc atoms_loc(const Atom *a, const Atom *b) { return (Loc){a->loc.file, a->loc.start, b->loc.end}; }
+
+/* DIM gap|ratio N [to "Group"] by PERIOD, or DIM "Group" N by PERIOD; to is
+ * the atom 'to' or NULL, per the period atom. */
+static int match_equity(Checker *c, const Atom *a, const Atom *to, const Atom *per, Value *v) {
   if (is_word(&a[1], "gap")) v->form = EQ_GAP;
   else if (is_word(&a[1], "ratio")) v->form = EQ_RATIO;
   else if (a[1].kind == ATOM_STRING) {
@@ -301,7 +353,20 @@ static int match_equity(Checker *c, const Atom *a, Value *v) {
     v->str = a[1].text;
   } else return MATCH_NO_SHAPE;
   v->num = a[2].num;
-  if (a[4].bad) return MATCH_REPORTED;
+  if (to && v->form == EQ_GROUP) {
+    err(c, atoms_loc(&to[0], &to[1]), "equity",
+        "a group's own target takes no reference group; 'to' belongs on a gap or ratio line, as in: equity %s gap 5 "
+        "to \"%s\" by 2030",
+        a[0].text, to[1].kind == ATOM_STRING ? to[1].text : "White");
+    return MATCH_REPORTED;
+  }
+  if (to && to[1].kind != ATOM_STRING) {
+    err(c, to[1].loc, "equity", "write the reference group in quotes, as the dimension lists it: to \"%s\"",
+        to[1].text);
+    return MATCH_REPORTED;
+  }
+  if (to) v->reference = to[1].text;
+  if (per->bad) return MATCH_REPORTED;
   v->ref = resolve(c, &a[0], K(D_DIMENSION), "equity");
   if (!v->ref) return MATCH_REPORTED;
   if (v->form == EQ_GAP && v->num < 0) {
@@ -309,10 +374,42 @@ static int match_equity(Checker *c, const Atom *a, Value *v) {
     return MATCH_REPORTED;
   }
   if (v->form == EQ_RATIO && v->num < 1) {
-    err(c, a[2].loc, "equity", "a ratio limit is at least 1 (the largest group divided by the smallest)");
+    if (to)
+      err(c, a[2].loc, "equity",
+          "a ratio limit is at least 1 (how many times worse than the reference group another group may be)");
+    else
+      err(c, a[2].loc, "equity", "a ratio limit is at least 1 (the largest group divided by the smallest)");
     return MATCH_REPORTED;
   }
   return MATCH_OK;
+}
+
+/* per N: a rate per a power of ten, 10 or more. */
+static int match_scale(Checker *c, const Atom *a, Value *v) {
+  v->num = a->num;
+  double p = 10;
+  while (p < a->num && p < 1e15) p *= 10;
+  if (!a->neg && p == a->num) return MATCH_OK;
+  if (a->num == 1)
+    err(c, a->loc, "attribute", "a value per 1 is a plain number: leave out 'per'");
+  else
+    err(c, a->loc, "attribute",
+        "'per' takes a power of ten, 10 or more (per 10, per 100, per 1000, per 100000…): %s%s is not one",
+        a->neg ? "-" : "", a->text);
+  return MATCH_REPORTED;
+}
+
+/* range LOW to HIGH */
+static int match_bounds(Checker *c, const Atom *a, Value *v) {
+  v->num = a[0].num;
+  v->hi = a[2].num;
+  if (v->num < v->hi) return MATCH_OK;
+  if (v->num == v->hi)
+    err(c, atoms_loc(&a[0], &a[2]), "attribute", "a range needs two different ends, the lower first: range LOW to HIGH");
+  else
+    err(c, atoms_loc(&a[0], &a[2]), "attribute", "a range is written low to high: range %s%s to %s%s",
+        a[2].neg ? "-" : "", a[2].text, a[0].neg ? "-" : "", a[0].text);
+  return MATCH_REPORTED;
 }
 
 static int match_budget(Checker *c, const Atom *a, Value *v) {
@@ -327,6 +424,44 @@ static int match_budget(Checker *c, const Atom *a, Value *v) {
     err(c, a[0].loc, "attribute", "a budget cannot be negative");
     return MATCH_REPORTED;
   }
+  return MATCH_OK;
+}
+
+/* NUMBER in|by YEAR to YEAR: a span of whole years (a pooled estimate). */
+static int match_span(Checker *c, const Atom *a, Value *v) {
+  Period x, y;
+  if (!atom_period(&a[2], &x) || !is_word(&a[3], "to") || !atom_period(&a[4], &y)) return MATCH_NO_SHAPE;
+  if (a[2].bad || a[4].bad) return MATCH_REPORTED;
+  Loc at = {a[2].loc.file, a[2].loc.start, a[4].loc.end};
+  v->num = a[0].num;
+  if (x.kind != PER_YEAR || y.kind != PER_YEAR) {
+    int last = y.year + (y.kind == PER_SCHOOL_YEAR); /* SY2016-17 ends in 2017 */
+    err(c, at, "period", "only whole calendar years can be spanned, as in %04d to %04d: a span pools whole years of data",
+        x.year, last > x.year ? last : x.year + 1);
+    return MATCH_REPORTED;
+  }
+  if (x.year == y.year) {
+    err(c, at, "period", "a span covers two years or more: write %04d for one year", x.year);
+    return MATCH_REPORTED;
+  }
+  if (x.year > y.year) {
+    err(c, at, "period", "a span runs from its first year to its last: write %04d to %04d", y.year, x.year);
+    return MATCH_REPORTED;
+  }
+  v->per = (Period){.kind = PER_SPAN, .first = x.year, .year = y.year};
+  return MATCH_OK;
+}
+
+/* school_year_ends, fiscal_year_ends: the month a year ends in. */
+static int match_month(Checker *c, const AttrSpec *s, const Atom *a, Value *v) {
+  double m = a->num;
+  if (m < 1 || m > 12 || m != (int)m) {
+    err(c, a->loc, "attribute", "'%s' takes the number of the month the year ends in, 1 to 12, as in: %s", s->name,
+        s->example);
+    return MATCH_REPORTED;
+  }
+  v->num = m;
+  v->form = (int)m;
   return MATCH_OK;
 }
 
@@ -371,15 +506,26 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     break;
   case F_NUM_IN:
   case F_NUM_BY:
+    if (n == 5 && a[0].kind == ATOM_NUMBER && (s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")))
+      return match_span(c, a, v);
     if (n != 3 || a[0].kind != ATOM_NUMBER || !(s->form == F_NUM_IN ? a[1].kind == ATOM_IN : is_word(&a[1], "by")) ||
         !atom_period(&a[2], &v->per))
       break;
     v->num = a[0].num;
     return a[2].bad ? MATCH_REPORTED : MATCH_OK;
   case F_EQUITY:
-    if (n == 5 && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER && is_word(&a[3], "by") &&
-        atom_period(&a[4], &v->per))
-      return match_equity(c, a, v);
+    if ((n == 5 || (n == 7 && is_word(&a[3], "to"))) && a[0].kind == ATOM_IDENT && a[2].kind == ATOM_NUMBER &&
+        is_word(&a[n - 2], "by") && atom_period(&a[n - 1], &v->per))
+      return match_equity(c, a, n == 7 ? &a[3] : NULL, &a[n - 1], v);
+    if (n == 6 && a[0].kind == ATOM_IDENT && (is_word(&a[1], "gap") || is_word(&a[1], "ratio")) &&
+        a[2].kind == ATOM_NUMBER && a[3].kind == ATOM_STRING && is_word(&a[4], "by")) {
+      err(c, a[3].loc, "attribute", "write 'to' before the reference group: %s %s to \"%s\"", a[1].text, a[2].text,
+          a[3].text);
+      return MATCH_REPORTED;
+    }
+    break;
+  case F_MONTH:
+    if (n == 1 && a[0].kind == ATOM_NUMBER) return match_month(c, s, &a[0], v);
     break;
   case F_BUDGET:
     if (n == 2 && a[0].kind == ATOM_NUMBER && a[1].kind == ATOM_IDENT) return match_budget(c, a, v);
@@ -390,6 +536,31 @@ static int match_form(Checker *c, const AttrSpec *s, const Phrase *ph, Value *v)
     v->reason = a[1].text;
     return MATCH_OK;
   case F_EXPR: break;
+  case F_NUMBER:
+    if (n == 3 && a[0].kind == ATOM_NUMBER && is_word(&a[1], "by")) {
+      err(c, ph->loc, "attribute",
+          "'%s' takes a number without a date, as in: %s; a value to reach by a date is a milestone or the target",
+          s->name, s->example);
+      return MATCH_REPORTED;
+    }
+    if (n != 1 || a[0].kind != ATOM_NUMBER) break;
+    v->num = a[0].num;
+    return MATCH_OK;
+  case F_SCALE:
+    if (n == 1 && a[0].kind == ATOM_NUMBER) return match_scale(c, &a[0], v);
+    break;
+  case F_BOUNDS:
+    if (n == 3 && a[0].kind == ATOM_NUMBER && is_word(&a[1], "to") && a[2].kind == ATOM_NUMBER)
+      return match_bounds(c, a, v);
+    break;
+  case F_COMPARE:
+    if (n != 2 || a[0].kind != ATOM_NUMBER || a[1].kind != ATOM_STRING) break;
+    v->num = a[0].num;
+    v->str = a[1].text;
+    if (*v->str) return MATCH_OK;
+    err(c, a[1].loc, "attribute",
+        "a compare value needs a label that says what it is, as in: compare 33 \"national rate\"");
+    return MATCH_REPORTED;
   }
   return MATCH_NO_SHAPE;
 }
@@ -401,7 +572,9 @@ static bool match_phrase(Checker *c, const AttrSpec *s, const Phrase *ph, Value 
     if (ph->atoms[i].bad && ph->atoms[i].kind != ATOM_PERIOD) return false;
   v->loc = ph->loc;
   int m = match_form(c, s, ph, v);
-  if (m == MATCH_NO_SHAPE) form_error(c, s, ph);
+  bool bad_period = false; /* reported where it stands: the form error would repeat it */
+  for (int i = 0; i < ph->n; i++) bad_period |= ph->atoms[i].kind == ATOM_PERIOD && ph->atoms[i].bad;
+  if (m == MATCH_NO_SHAPE && !bad_period) form_error(c, s, ph);
   return m == MATCH_OK;
 }
 
@@ -587,6 +760,43 @@ static int *same_period_first(const AttrVals *av) {
   return first;
 }
 
+/* Atom k of the phrase that gave value v of d (each value keeps only its
+ * phrase's place; a message about one word of it looks the words up). */
+static const Atom *value_atom(const Decl *d, const Value *v, int k) {
+  for (int i = 0; i < d->nattrs; i++) {
+    const Attr *a = d->attrs[i];
+    for (int j = 0; j < a->nphrases; j++) {
+      const Phrase *ph = &a->phrases[j];
+      if (ph->loc.file == v->loc.file && ph->loc.start == v->loc.start && k < ph->n) return &ph->atoms[k];
+    }
+  }
+  return NULL;
+}
+
+/* The loc of atom k of value v, or the whole value's. */
+static Loc value_atom_loc(const Decl *d, const Value *v, int k) {
+  const Atom *a = value_atom(d, v, k);
+  return a ? a->loc : v->loc;
+}
+
+/* An equity line's reference group (… to "White"): one of the dimension's
+ * groups. */
+static void check_reference(Checker *c, const Decl *d, const Value *e) {
+  if (strmap_get(group_set(c, e->ref), e->reference)) return;
+  Loc at = value_atom_loc(d, e, 4);
+  const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
+  Suggest s;
+  suggest_init(&s, e->reference);
+  if (++c->suggestions <= MAX_SUGGESTIONS)
+    for (int j = 0; j < groups->n; j++) suggest_offer(&s, groups->vals[j].str);
+  if (s.best)
+    err(c, at, "equity", "the reference group \"%s\" is not a group of dimension '%s'; did you mean \"%s\"?",
+        e->reference, e->ref->id, s.best);
+  else
+    err(c, at, "equity", "the reference group \"%s\" is not a group of dimension '%s'; name one of its groups",
+        e->reference, e->ref->id);
+}
+
 /* Each equity line: a dimension the indicator disaggregates by, and a
  * group that dimension has. */
 static void check_equity(Checker *c, Decl *d) {
@@ -602,6 +812,7 @@ static void check_equity(Checker *c, Decl *d) {
           e->ref->id, e->ref->id);
       continue;
     }
+    if (e->reference) check_reference(c, d, e);
     if (e->form != EQ_GROUP || strmap_get(group_set(c, e->ref), e->str)) continue;
     const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
     Suggest s;
@@ -615,6 +826,143 @@ static void check_equity(Checker *c, Decl *d) {
   }
 }
 
+/* ---- an indicator's scale, bounds and milestones ---- */
+
+/* The text of a value's phrase as written ("1 by 2026"). */
+static void value_text(Checker *c, Buf *b, const Value *v) {
+  const Src *src = src_get(&c->p->srcs, v->loc.file);
+  buf_add(b, src->text + v->loc.start, v->loc.end - v->loc.start);
+}
+
+/* A number as written, with its sign. */
+static void number_text(Buf *b, const Atom *a, double x) {
+  if (a && a->kind == ATOM_NUMBER) buf_printf(b, "%s%s", a->neg ? "-" : "", a->text);
+  else buf_printf(b, "%.15g", x);
+}
+
+/* The roundest number (1, 2 or 5 times a power of ten) at least x > 0. */
+static double round_above(double x) {
+  for (double p = 1e-15; p < 1e300; p *= 10)
+    for (int m = 1; m <= 5; m += m == 2 ? 3 : 1)
+      if (m * p >= x) return m * p;
+  return x;
+}
+
+/* per N beside unit "%", which is a rate per 100 already. */
+static void check_per(Checker *c, const Decl *d) {
+  const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *per = decl_attr(d, AT_INDICATOR_PER);
+  if (!per->n || !unit->n || strcmp(unit->vals[0].str, "%") != 0 || per->vals[0].num == 100) return;
+  Buf n = {0};
+  number_text(&n, value_atom(d, &per->vals[0], 0), per->vals[0].num);
+  Diag *g = err(c, per->vals[0].loc, "attribute",
+                "unit \"%%\" means per 100, so 'per %s' contradicts it; remove 'per %s', or, for a rate per %s, "
+                "give a unit that says what it counts, such as unit \"deaths per %s live births\"",
+                buf_str(&n), buf_str(&n), buf_str(&n), buf_str(&n));
+  diag_note(c->d, g, unit->vals[0].loc, "the unit is set here");
+  buf_free(&n);
+}
+
+/* Value v of d (its number is atom k of the phrase) against the bounds. */
+static void check_bound(Checker *c, const Decl *d, const IndicatorView *b, const Value *v, int k) {
+  if (v->num >= b->lo && v->num <= b->hi) return;
+  const Atom *a = value_atom(d, v, k);
+  Loc at = a ? a->loc : v->loc;
+  Buf x = {0};
+  number_text(&x, a, v->num);
+  if (b->has_range) {
+    const Value *r = &decl_attr(d, AT_INDICATOR_RANGE)->vals[0];
+    Buf lo = {0}, hi = {0};
+    number_text(&lo, value_atom(d, r, 0), r->num);
+    number_text(&hi, value_atom(d, r, 2), r->hi);
+    Diag *g = err(c, at, "bounds",
+                  "this indicator's range is %s to %s: %s is outside; correct the value, or widen the range",
+                  buf_str(&lo), buf_str(&hi), buf_str(&x));
+    diag_note(c->d, g, r->loc, "the range is set here");
+    buf_free(&lo);
+    buf_free(&hi);
+  } else if (b->hi == 100) { /* unit "%" */
+    if (v->num > b->hi)
+      err(c, at, "bounds",
+          "a %% indicator's values are 0 to 100: %s is outside; write range 0 to %.15g if it can exceed 100",
+          buf_str(&x), round_above(v->num));
+    else
+      err(c, at, "bounds",
+          "a %% indicator's values are 0 to 100: %s is outside; write range -%.15g to 100 if it can be below 0",
+          buf_str(&x), round_above(-v->num));
+  } else { /* a rate, per N */
+    err(c, at, "bounds",
+        "a rate per %.15g is never below 0: %s is outside; check its sign, or write a range that includes it "
+        "(range -%.15g to HIGH)",
+        b->scale, buf_str(&x), round_above(-v->num));
+  }
+  buf_free(&x);
+}
+
+/* Every value written for the indicator within its bounds. */
+static void check_bounds(Checker *c, const Decl *d) {
+  IndicatorView b;
+  model_indicator_bounds(d, &b);
+  if (b.lo == -INFINITY && b.hi == INFINITY) return;
+  static const AttrId numbered[] = {AT_INDICATOR_BASELINE, AT_INDICATOR_TARGET, AT_INDICATOR_MILESTONE,
+                                    AT_INDICATOR_BENCHMARK, AT_INDICATOR_COMPARE};
+  for (size_t i = 0; i < sizeof numbered / sizeof *numbered; i++) {
+    const AttrVals *av = decl_attr(d, numbered[i]);
+    for (int j = 0; j < av->n; j++) check_bound(c, d, &b, &av->vals[j], 0);
+  }
+  const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
+  for (int j = 0; j < eq->n; j++)
+    if (eq->vals[j].form == EQ_GROUP) check_bound(c, d, &b, &eq->vals[j], 2);
+}
+
+/* Milestones against the target and each other, in the indicator's
+ * direction: none beyond the target, none behind an earlier one. Those the
+ * period check reported (after the target, a second one in a period) are
+ * left out, so one mistake gives one message. */
+static void check_milestone_values(Checker *c, const Decl *d) {
+  const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION), *target = decl_attr(d, AT_INDICATOR_TARGET);
+  const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
+  if (!dir->n || !ms->n) return;
+  double sign = dir->vals[0].form == DIRECTION_UP ? 1 : -1;
+  const char *way = dir->vals[0].form == DIRECTION_UP ? "up" : "down";
+  const Value *t = target->n ? &target->vals[0] : NULL;
+  Buf mt = {0}, ot = {0};
+  DayAt *k = xmalloc((size_t)ms->n * sizeof *k);
+  for (int i = 0; i < ms->n; i++) k[i] = (DayAt){period_last_day(ms->vals[i].per), i};
+  qsort(k, (size_t)ms->n, sizeof *k, cmp_day_at);
+  int best = -1; /* of the milestones so far, in period order, the furthest in the direction */
+  for (int i = 0; i < ms->n; i++) {
+    const Value *m = &ms->vals[k[i].at];
+    if (t && period_cmp(m->per, t->per) >= 0) break; /* after the target: a period error */
+    if (i > 0 && k[i - 1].day == k[i].day) continue; /* a second one in a period: a period error */
+    mt.len = ot.len = 0;
+    if (t && sign * (m->num - t->num) > 0) {
+      value_text(c, &mt, m);
+      value_text(c, &ot, t);
+      Diag *g = diag_add(c->d, SEV_WARNING, m->loc, "milestone",
+                         "this milestone (%s) is beyond the target (%s) for an indicator whose direction is %s; a "
+                         "milestone is a step on the way to the target",
+                         buf_str(&mt), buf_str(&ot), way);
+      diag_note(c->d, g, t->loc, "the target");
+      continue;
+    }
+    const Value *b = best >= 0 ? &ms->vals[best] : NULL;
+    if (b && period_last_day(b->per) < k[i].day && sign * (m->num - b->num) < 0) {
+      value_text(c, &mt, m);
+      value_text(c, &ot, b);
+      Diag *g = diag_add(c->d, SEV_WARNING, m->loc, "milestone",
+                         "this milestone (%s) falls behind an earlier one (%s) for an indicator whose direction is %s; "
+                         "a later milestone is at least as far along",
+                         buf_str(&mt), buf_str(&ot), way);
+      diag_note(c->d, g, b->loc, "the earlier milestone");
+    } else if (!b || sign * (m->num - b->num) > 0) {
+      best = k[i].at;
+    }
+  }
+  free(k);
+  buf_free(&mt);
+  buf_free(&ot);
+}
+
 static void check_indicator(Checker *c, Decl *d) {
   const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
   const AttrVals *base = decl_attr(d, AT_INDICATOR_BASELINE);
@@ -622,9 +970,20 @@ static void check_indicator(Checker *c, Decl *d) {
   const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
   const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
   if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
-    const char *what = target->first ? "a target" : ms->first ? "a milestone" : "an equity target";
-    err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
-        d->id, what);
+    bool reference = false;
+    for (int i = 0; i < eq->n; i++)
+      if (eq->vals[i].reference) reference = true;
+    const char *what = target->first ? "a target"
+                       : ms->first   ? "a milestone"
+                                     : "an equity target";
+    if (reference && !target->first && !ms->first)
+      err(c, d->id_loc, "required",
+          "indicator '%s' has an equity target against a reference group but no direction, which says which groups "
+          "are behind the reference; add `direction up` or `direction down`",
+          d->id);
+    else
+      err(c, d->id_loc, "required", "indicator '%s' has %s but no direction; add `direction up` or `direction down`",
+          d->id, what);
   }
   if (base->n && target->n && period_cmp(target->vals[0].per, base->vals[0].per) <= 0) {
     Diag *g = err(c, target->vals[0].loc, "period", "the target's period must come after the baseline's");
@@ -657,6 +1016,9 @@ static void check_indicator(Checker *c, Decl *d) {
     }
   }
   check_equity(c, d);
+  check_per(c, d);
+  check_bounds(c, d);
+  check_milestone_values(c, d);
 }
 
 static void check_activity(Checker *c, Decl *d) {

@@ -10,6 +10,19 @@ static unsigned symbol_mask(const AttrVals *av) {
   return m;
 }
 
+void model_indicator_bounds(const Decl *d, IndicatorView *v) {
+  const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *per = decl_attr(d, AT_INDICATOR_PER);
+  const AttrVals *range = decl_attr(d, AT_INDICATOR_RANGE);
+  bool percent = unit->n && strcmp(unit->vals[0].str, "%") == 0;
+  v->scale = 1;
+  v->has_scale = v->has_range = false;
+  v->lo = -INFINITY;
+  v->hi = INFINITY;
+  if (per->n) v->scale = per->vals[0].num, v->has_scale = true, v->lo = 0;
+  if (percent) v->scale = 100, v->has_scale = true, v->lo = 0, v->hi = 100;
+  if ((v->has_range = range->n > 0)) v->lo = range->vals[0].num, v->hi = range->vals[0].hi;
+}
+
 static IndicatorView *indicator(Arena *a, const Decl *d) {
   IndicatorView *v = arena_alloc(a, sizeof *v);
   const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
@@ -29,10 +42,12 @@ static IndicatorView *indicator(Arena *a, const Decl *d) {
   v->nequity = eq->n;
   v->disaggregate = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   v->formula = formula->first ? formula->first->expr : NULL;
-  v->scale = 1;
-  v->lo = -INFINITY;
-  v->hi = INFINITY;
-  if (v->unit && strcmp(v->unit, "%") == 0) v->scale = 100, v->has_scale = true, v->lo = 0, v->hi = 100;
+  model_indicator_bounds(d, v);
+  const AttrVals *bench = decl_attr(d, AT_INDICATOR_BENCHMARK), *cmp = decl_attr(d, AT_INDICATOR_COMPARE);
+  v->benchmarks = bench->vals;
+  v->nbenchmarks = bench->n;
+  v->compares = cmp->vals;
+  v->ncompares = cmp->n;
   return v;
 }
 
@@ -69,10 +84,28 @@ static OutcomeView *outcome(Arena *a, const Decl *d) {
 }
 
 static CharterView *charter(Arena *a, const Decl *d) {
-  (void)d;
   CharterView *v = arena_alloc(a, sizeof *v);
+  const AttrVals *sy = decl_attr(d, AT_CHARTER_SCHOOL_YEAR_ENDS), *fy = decl_attr(d, AT_CHARTER_FISCAL_YEAR_ENDS);
   v->calendar = period_default_calendar;
+  if (sy->n) v->calendar.school_year_ends = (uint8_t)sy->vals[0].form;
+  if (fy->n) v->calendar.fiscal_year_ends = (uint8_t)fy->vals[0].form;
   return v;
+}
+
+/* Gives every school and fiscal year of every value its end month, before
+ * the views copy the periods out. */
+static void apply_calendar(Program *p, const Calendar *cal) {
+  for (int i = 0; i < p->decls.len; i++) {
+    Decl *d = p->decls.items[i];
+    if (!d->vals) continue;
+    int nspecs;
+    chk_specs(d->kind, &nspecs);
+    for (int k = 0; k < nspecs; k++)
+      for (int j = 0; j < d->vals[k].n; j++) {
+        period_apply_calendar(&d->vals[k].vals[j].per, cal);
+        period_apply_calendar(&d->vals[k].vals[j].per2, cal);
+      }
+  }
 }
 
 const Calendar *program_calendar(const Program *p) {
@@ -81,6 +114,8 @@ const Calendar *program_calendar(const Program *p) {
 }
 
 void model_build(Program *p) {
+  if (p->charter) p->charter->view = charter(&p->arena, p->charter);
+  apply_calendar(p, program_calendar(p));
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     switch (d->kind) {
@@ -88,7 +123,9 @@ void model_build(Program *p) {
     case D_ACTIVITY: d->view = activity(&p->arena, d); break;
     case D_PARTNER: d->view = partner(&p->arena, d); break;
     case D_OUTCOME: d->view = outcome(&p->arena, d); break;
-    case D_CHARTER: d->view = charter(&p->arena, d); break;
+    case D_CHARTER:
+      if (!d->view) d->view = charter(&p->arena, d);
+      break;
     default: break;
     }
   }

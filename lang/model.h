@@ -67,6 +67,12 @@ typedef struct OutcomeView {
   bool has_change;    /* change given */
 } OutcomeView;
 
+/* An indicator's scale and bounds from its checked values (v's scale,
+ * has_scale, lo, hi and has_range; nothing else): the one place they are
+ * computed, for its view and for the built-in checks, which run before the
+ * views are built. */
+void model_indicator_bounds(const Decl *d, IndicatorView *v);
+
 /* Builds the views of every declaration of p (program_load calls it). */
 void model_build(Program *p);
 

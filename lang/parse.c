@@ -437,6 +437,23 @@ static void describe_got(Buf *m, ParseCtx *ctx, const char *got, Loc loc, bool w
   }
 }
 
+/* A '/' inside what looks like a period written another way (2026/07,
+ * 3/31/2026, 2013/2017): true with the message in m and *at the whole
+ * text. */
+static bool slash_period(ParseCtx *ctx, Loc loc, Buf *m, Loc *at) {
+  /* The '/' is the token just scanned: flex holds the byte after it. */
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *t = ctx->src->text;
+  uint32_t a = loc.start, b = loc.start;
+  while (a > 0 && (isdigit((unsigned char)t[a - 1]) || t[a - 1] == '/')) a--;
+  while (b < ctx->src->len && (isdigit((unsigned char)t[b]) || t[b] == '/')) b++;
+  char why[PERIOD_WHY_MAX];
+  if (a == loc.start || !period_lookalike(t + a, b - a, false, why)) return false;
+  buf_printf(m, "'%.*s' is not a valid period: %s", (int)(b - a), t + a, why);
+  *at = (Loc){loc.file, a, b};
+  return true;
+}
+
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
   /* The scanner already reported this spot (a bad number, a stray byte). */
@@ -471,6 +488,7 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   bool is_brace = strcmp(got, "'{'") == 0;
   bool word = is_category(got);
   Diag *g = NULL;
+  Loc at_text;
 
   if (is_newline && has(exp, n, "'{'")) {
     parse_error(ctx, loc, "expected '{' at the end of this line: a declaration's block opens on the same line as its header");
@@ -503,6 +521,8 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     describe_got(&m, ctx, got, loc, word);
     buf_puts(&m, "; remove the comma or add the next value");
     parse_error(ctx, loc, "%s", buf_str(&m));
+  } else if (strcmp(got, "'/'") == 0 && slash_period(ctx, loc, &m, &at_text)) {
+    parse_error(ctx, at_text, "%s", buf_str(&m));
   } else if (strcmp(got, "':'") == 0 && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
   } else if (!word && !is_newline && !is_eof && got[0] != '\'' && isalpha((unsigned char)got[0]) && has(exp, n, "name")) {

@@ -43,14 +43,24 @@ extern const Calendar period_default_calendar; /* June, December */
 /* Room for the reason period_parse gives. */
 enum { PERIOD_WHY_MAX = 96 };
 
-/* Parses and validates text[0..n). On failure returns false and writes into
- * why a message saying what is wrong, e.g. "a month is 01 to 12". */
+/* Parses and validates text[0..n) as a CSV file and --as-of write it
+ * (2013/2017 is a span). On failure returns false and writes into why a
+ * message saying what is wrong and, for a look-alike, what to write, e.g.
+ * "a school year is written SY2017-18". School and fiscal years leave
+ * month 0: period_apply_calendar sets it. */
 bool period_parse(const char *text, size_t n, Period *p, char why[PERIOD_WHY_MAX]);
 /* What a period-shaped token of the language means (the scanner reads four
  * digits, a dash and the rest without deciding: 2027-06, 2027-06-30,
- * 2027-Q2, 2027-q2, 2024-25). On failure returns false and appends the
+ * 2027-Q2, 2027-q2, 2027-H1, 2024-25, 2013-2017, 2024-7; and SY2025-26,
+ * sy2025-26, FY2026, FY24). On failure returns false and appends the
  * reason to *why; the message around it is the scanner's. */
 bool period_read_token(const char *text, size_t n, Period *p, Buf *why);
+/* When text[0..n) looks like a period written another way (2017-18,
+ * 2013-2017, Q3 2024, 2024Q3, 2024-7, FY24, fy2026, 3/31/2026, 2026/07),
+ * writes into why the exact spelling to use and returns true. csv: the
+ * spelling of a CSV file (a span 2013/2017) rather than of a program (a
+ * span 2013 to 2017). */
+bool period_lookalike(const char *text, size_t n, bool csv, char why[PERIOD_WHY_MAX]);
 bool period_is_leap(int year);
 int period_days_in_month(int year, int month);
 /* Days from 1970-01-01 to the period's last day. */

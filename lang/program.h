@@ -55,10 +55,15 @@ typedef enum ValueForm {
   F_RANGE,   /* period to period */
   F_NUM_IN,  /* NUMBER in period */
   F_NUM_BY,  /* NUMBER by period */
-  F_EQUITY,  /* DIM gap|ratio N by period, or DIM "Group" N by period */
+  F_EQUITY,  /* DIM gap|ratio N [to "Group"] by period, or DIM "Group" N by period */
   F_BUDGET,  /* NUMBER CURRENCY */
+  F_MONTH,   /* a month number, 1–12 (school_year_ends, fiscal_year_ends) */
   F_WAIVE,   /* RULE_ID "reason" */
-  F_EXPR     /* for / where / require / formula: an expression statement */
+  F_EXPR,    /* for / where / require / formula: an expression statement */
+  F_NUMBER,  /* NUMBER */
+  F_SCALE,   /* a power of ten, 10 or more */
+  F_BOUNDS,  /* NUMBER to NUMBER */
+  F_COMPARE  /* NUMBER "label" */
 } ValueForm;
 
 enum {

@@ -128,6 +128,10 @@ static const struct {
     {"period", "read 'period_start' or 'period_end'"},
     {"formula", "a formula is computed from data by eval, not read by rules"},
     {"waive", "waivers are not fields; they turn rules off"},
+    {"per", "an indicator's scale, range, benchmarks and compare values are read by eval"},
+    {"range", "an indicator's scale, range, benchmarks and compare values are read by eval"},
+    {"benchmark", "an indicator's scale, range, benchmarks and compare values are read by eval"},
+    {"compare", "an indicator's scale, range, benchmarks and compare values are read by eval"},
 };
 
 /* ---- the collections ---- */

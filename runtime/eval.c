@@ -20,8 +20,36 @@ typedef struct Obs {
   const char *dim, *grp; /* "" for the whole population */
   const char *period;    /* as written */
   int32_t t;             /* its last day */
-  double v;
+  int32_t tt;            /* where it stands on a trend's axis: a span's midpoint, else t */
+  double v;              /* NAN when suppressed */
+  double num, den;       /* its counts, NAN when absent */
+  unsigned flags;        /* ObsFlag mask */
 } Obs;
+
+/* Where a period stands on a trend's time axis, t being its last day. Only
+ * a span (2013/2017 in CSV, 2013 to 2017 in source) stands elsewhere, so
+ * the text is parsed only when it could be one: a row costs one strpbrk. */
+static int32_t trend_day(const char *period, int32_t t) {
+  if (!strpbrk(period, "/ ")) return t;
+  Period p;
+  char why[PERIOD_WHY_MAX];
+  if (!period_parse(period, strlen(period), &p, why) || p.kind != PER_SPAN) return t;
+  return period_trend_day(p);
+}
+
+/* The value an observation gives where groups are compared or a formula
+ * reads it: the rate recomputed from its counts when both are present (the
+ * published value may be rounded), else its value; NAN when suppressed. */
+static double obs_rate(const Obs *o, double scale) {
+  if (o->flags & OBS_SUPPRESSED) return NAN;
+  if (isfinite(o->num) && isfinite(o->den) && o->den > 0) return o->num / o->den * scale;
+  return o->v;
+}
+
+static double scale_of(const Decl *d) {
+  double s = indicator_view(d)->scale;
+  return s > 0 ? s : 1;
+}
 
 /* Every observation of an indicator up to the as-of day, sorted by
  * (dimension, group, t): for formulas and the indicators they name. */
@@ -40,8 +68,8 @@ typedef struct Ctx {
   StoreRc rc;                  /* the first failure */
 } Ctx;
 
-static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",    "missed",
-                                                          "on_track",  "off_track", "not_met"};
+static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
+                                                          "on_track",  "off_track", "at_baseline", "not_met"};
 
 const char *eval_status_name(EvalStatus s) { return (unsigned)s < EV_STATUS_COUNT ? status_names[s] : "?"; }
 
@@ -54,6 +82,11 @@ int eval_status_from_name(const char *name, size_t n) {
 const char *eval_trend_name(Trend t) {
   static const char *const names[] = {NULL, "improving", "worsening", "flat"};
   return names[t];
+}
+
+const char *eval_change_name(EqChange ch) {
+  static const char *const names[] = {NULL, "narrowed", "widened", "unchanged"};
+  return names[ch];
 }
 
 int32_t eval_today(void) {
@@ -158,25 +191,33 @@ static void compute_formula(Ctx *c, const Decl *d, Table *out) {
   const Decl **ops = xmalloc((size_t)max * sizeof *ops);
   const Table **tabs = xmalloc((size_t)max * sizeof *tabs);
   double *vals = xmalloc((size_t)max * sizeof *vals);
+  double *scales = xmalloc((size_t)max * sizeof *scales);
   operands(c->p, e, ops, &n, max);
-  for (int i = 0; i < n; i++) tabs[i] = table_of(c, ops[i]);
+  for (int i = 0; i < n; i++) tabs[i] = table_of(c, ops[i]), scales[i] = scale_of(ops[i]);
   size_t cap = n ? tabs[0]->n : 0;
   out->o = cap ? arena_alloc(c->arena, cap * sizeof *out->o) : NULL;
   for (size_t k = 0; k < cap; k++) {
     const Obs *o = &tabs[0]->o[k];
     bool ok = true;
-    vals[0] = o->v;
+    /* an operand's value is its rate from counts when it has them; a point
+     * takes its operands' flags, and is withheld when one of them is */
+    unsigned flags = o->flags;
+    vals[0] = obs_rate(o, scales[0]);
     for (int i = 1; i < n && ok; i++) {
       const Obs *q = table_find(tabs[i], o->dim, o->grp, o->t);
-      if (q) vals[i] = q->v;
+      if (q) vals[i] = obs_rate(q, scales[i]), flags |= q->flags;
       else ok = false;
     }
+    if (!ok) continue;
     double v;
-    if (ok && formula_value(e, ops, vals, n, &v)) out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, v};
+    if (flags & OBS_SUPPRESSED) v = NAN;
+    else if (!formula_value(e, ops, vals, n, &v)) continue;
+    out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, o->tt, v, NAN, NAN, flags};
   }
   free(ops);
   free(tabs);
   free(vals);
+  free(scales);
 }
 
 /* A table being read: the store's series callback appends to it. */
@@ -202,7 +243,8 @@ static void table_add(void *ctx, const StoreObs *so) {
     f->grp = arena_strdup(f->c->arena, so->group);
   } else if (strcmp(so->group, f->grp) != 0)
     f->grp = arena_strdup(f->c->arena, so->group);
-  tb->o[tb->n++] = (Obs){f->dim, f->grp, arena_strdup(f->c->arena, so->period), t, so->value};
+  tb->o[tb->n++] = (Obs){f->dim, f->grp, arena_strdup(f->c->arena, so->period), t, trend_day(so->period, t), so->value,
+                         so->numerator, so->denominator, so->flags};
 }
 
 /* Every observation of d up to the as-of day, read or computed once. */
@@ -221,12 +263,23 @@ static const Table *table_of(Ctx *c, const Decl *d) {
 
 /* ---- reading what a definition needs ---- */
 
-/* Whole-population observations being read (a series callback). */
+/* Whole-population observations being read (a series callback). Periods
+ * are kept only where eval shows them: the latest value's, the latest
+ * suppressed report's and the last break's. */
 typedef struct WholeFill {
   Obs *o;                /* the observations (malloc'd) */
   int n, cap;            /* used, allocated */
-  char last_period[64];  /* only the latest's period is kept */
+  char value_period[64]; /* the latest row with a value */
+  char supp_period[64];  /* the latest suppressed row */
+  char break_period[64]; /* the latest row flagged break */
 } WholeFill;
+
+/* a copy per row: memcpy, not snprintf, which took a fifth of eval's time */
+static void keep_period(char out[64], const char *period) {
+  size_t n = strnlen(period, 63);
+  memcpy(out, period, n);
+  out[n] = '\0';
+}
 
 static void whole_add(void *ctx, const StoreObs *so) {
   WholeFill *f = ctx;
@@ -235,11 +288,10 @@ static void whole_add(void *ctx, const StoreObs *so) {
     f->cap = f->cap ? f->cap * 2 : 32;
     f->o = xrealloc(f->o, (size_t)f->cap * sizeof *f->o);
   }
-  f->o[f->n++] = (Obs){"", "", NULL, t, so->value};
-  /* a copy per row: memcpy, not snprintf, which took a fifth of eval's time */
-  size_t n = strnlen(so->period, sizeof f->last_period - 1);
-  memcpy(f->last_period, so->period, n);
-  f->last_period[n] = '\0';
+  unsigned flags = so->flags;
+  f->o[f->n++] = (Obs){"", "", NULL, t, trend_day(so->period, t), so->value, so->numerator, so->denominator, flags};
+  keep_period(flags & OBS_SUPPRESSED ? f->supp_period : f->value_period, so->period);
+  if (flags & OBS_BREAK) keep_period(f->break_period, so->period);
 }
 
 /* The whole-population observations of d, oldest first. */
@@ -259,31 +311,53 @@ static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
   if (*n) {
     copy = arena_alloc(c->arena, (size_t)*n * sizeof *copy);
     memcpy(copy, f.o, (size_t)*n * sizeof *copy);
-    copy[*n - 1].period = arena_strdup(c->arena, f.last_period);
+    /* the periods kept go to the last row of their kind */
+    bool value = false, supp = false, brk = false;
+    for (int i = *n - 1; i >= 0 && !(value && supp && brk); i--) {
+      Obs *o = &copy[i];
+      bool s = o->flags & OBS_SUPPRESSED;
+      if (s && !supp) o->period = arena_strdup(c->arena, f.supp_period), supp = true;
+      if (!s && !value) o->period = arena_strdup(c->arena, f.value_period), value = true;
+      if ((o->flags & OBS_BREAK) && !brk) {
+        if (!o->period) o->period = arena_strdup(c->arena, f.break_period);
+        brk = true;
+      }
+    }
   }
   free(f.o);
   return copy;
 }
 
-/* The latest observation of one group of dimension dim; false if none. */
-static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp, Obs *out) {
-  if (is_formula(d)) {
+/* The observations of one group in a table: [*begin, *end). */
+static void table_group(const Table *tb, const char *dim, const char *grp, size_t *begin, size_t *end) {
+  size_t lo = 0, hi = tb->n;
+  while (lo < hi) { /* the first at or after (dim, grp, the earliest day) */
+    size_t mid = lo + (hi - lo) / 2;
+    if (obs_cmp(dim, grp, INT32_MIN, &tb->o[mid]) <= 0) hi = mid;
+    else lo = mid + 1;
+  }
+  *begin = *end = lo;
+  while (*end < tb->n && !strcmp(tb->o[*end].dim, dim) && !strcmp(tb->o[*end].grp, grp)) ++*end;
+}
+
+/* The latest observation of one group of dimension dim; false if none.
+ * From the table when d has one (a formula, or an indicator whose equity
+ * lines compare with a reference group), else by the store's key. */
+static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp, bool whole_table, Obs *out) {
+  if (is_formula(d) || whole_table) {
     const Table *tb = table_of(c, d);
-    const Obs *found = NULL;
-    for (size_t k = 0; k < tb->n; k++) /* sorted: the last match is the latest */
-      if (strcmp(tb->o[k].dim, dim) == 0 && strcmp(tb->o[k].grp, grp) == 0) found = &tb->o[k];
-    if (found) *out = *found;
-    return found != NULL;
+    size_t b, e;
+    table_group(tb, dim, grp, &b, &e);
+    if (b == e) return false;
+    *out = tb->o[e - 1]; /* sorted: the last is the latest */
+    return true;
   }
   StoreObs so;
   bool found = false;
   fail(c, c->store->m->latest(c->store, d->id, dim, grp, c->as_of, &so, &found));
   if (!found) return false;
-  out->t = so.day;
-  out->dim = dim;
-  out->grp = grp;
-  out->period = arena_strdup(c->arena, so.period);
-  out->v = so.value;
+  *out = (Obs){dim, grp, arena_strdup(c->arena, so.period), so.day, so.day, so.value, so.numerator, so.denominator,
+               so.flags};
   return true;
 }
 
@@ -315,6 +389,10 @@ static EvalStatus indicator_status(const Decl *d, EvalIndicator *e, int32_t as_o
   if (!e->has_latest) return EV_NO_DATA;
   if (meets(e->latest, e->target, e->dir)) return EV_MET;
   if (as_of > period_last_day(e->target_per)) return EV_MISSED;
+  /* nothing measured since the baseline: no change to be on track with;
+   * without a baseline, a lone value is where the series starts */
+  if (e->has_baseline && e->latest_t <= period_last_day(e->baseline_per)) return EV_AT_BASELINE;
+  if (!e->has_baseline && e->nvalues_all < 2) return EV_AT_BASELINE;
   const IndicatorView *v = indicator_view(d);
   Knot *k = xmalloc(((size_t)v->nmilestones + 2) * sizeof *k);
   int n = 0;
@@ -327,17 +405,23 @@ static EvalStatus indicator_status(const Decl *d, EvalIndicator *e, int32_t as_o
   return meets(e->latest, want, e->dir) ? EV_ON_TRACK : EV_OFF_TRACK;
 }
 
-/* Ordinary least squares of v against t (t centred on its mean), at t0. */
+/* Ordinary least squares of the values of o (suppressed ones skipped)
+ * against their place on the trend axis (centred on its mean), at t0. */
 static double projection(const Obs *o, int n, int32_t t0) {
   double tm = 0, vm = 0, sxy = 0, sxx = 0;
+  int m = 0;
   for (int i = 0; i < n; i++) {
-    tm += o[i].t;
+    if (isnan(o[i].v)) continue;
+    tm += o[i].tt;
     vm += o[i].v;
+    m++;
   }
-  tm /= n;
-  vm /= n;
+  if (!m) return NAN;
+  tm /= m;
+  vm /= m;
   for (int i = 0; i < n; i++) {
-    double dt = o[i].t - tm;
+    if (isnan(o[i].v)) continue;
+    double dt = o[i].tt - tm;
     sxy += dt * (o[i].v - vm);
     sxx += dt * dt;
   }
@@ -350,24 +434,127 @@ static int32_t frequency_days(Frequency f) {
   case FREQUENCY_WEEKLY: return 7;
   case FREQUENCY_MONTHLY: return 31;
   case FREQUENCY_QUARTERLY: return 92;
+  case FREQUENCY_SEMIANNUALLY: return 183;
+  case FREQUENCY_BIENNIALLY: return 731;
+  case FREQUENCY_TRIENNIALLY: return 1096;
   default: return 366;
   }
+}
+
+/* A group's value in a snapshot. */
+typedef struct GroupVal {
+  bool has;      /* it has a value there */
+  bool withheld; /* it reported there, suppressed */
+  double v;      /* the value (its rate from counts when it has them) */
+} GroupVal;
+
+/* The worst group against the reference r (group index ref) among vals:
+ * for direction down a group's gap is v - r and its ratio v / r (the
+ * highest is the worst); for up r - v and r / v (the lowest is the worst);
+ * without a direction |v - r| and the larger over the smaller. A ratio
+ * needs both values above 0 (down: the reference). *best and *worst are
+ * indexes of groups other than the reference, or -1. */
+static void against_reference(const GroupVal *vals, int ngroups, int ref, int dir, int form, double *gap,
+                              double *ratio, int *best, int *worst) {
+  *gap = *ratio = NAN;
+  *best = *worst = -1;
+  if (ref < 0 || !vals[ref].has) return;
+  double r = vals[ref].v, lo = 0, hi = 0;
+  bool ratio_ok = true;
+  for (int g = 0; g < ngroups; g++) {
+    if (g == ref || !vals[g].has) continue;
+    double v = vals[g].v, gp, rt;
+    if (dir < 0) gp = v - r, rt = r > 0 ? v / r : NAN;
+    else if (dir > 0) gp = r - v, rt = r > 0 && v > 0 ? r / v : NAN;
+    else gp = fabs(v - r), rt = r > 0 && v > 0 ? fmax(v / r, r / v) : NAN;
+    if (isnan(rt)) ratio_ok = false;
+    double bad = form == EQ_RATIO ? rt : gp;
+    if (*worst < 0) {
+      *gap = gp, *ratio = rt, *worst = *best = g, lo = hi = bad;
+      continue;
+    }
+    if (gp > *gap) *gap = gp;
+    if (!isnan(rt) && (isnan(*ratio) || rt > *ratio)) *ratio = rt;
+    if (!isnan(bad) && (isnan(hi) || bad > hi)) hi = bad, *worst = g;
+    if (!isnan(bad) && (isnan(lo) || bad < lo)) lo = bad, *best = g;
+  }
+  if (!ratio_ok) *ratio = NAN;
+}
+
+/* How a group moved from p to v in direction dir. */
+static Trend moved(double p, double v, int dir) {
+  if (v == p) return TREND_FLAT;
+  if (!dir) return TREND_NULL;
+  return (v - p) * dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
+}
+
+/* The previous snapshot of a reference line: the latest day before the
+ * snapshot at which a group has a value, each group's value there, the
+ * line's measure then, and which groups moved which way since. */
+static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEquity *q, const AttrVals *groups,
+                           const GroupVal *now, int ref) {
+  const Table *tb = table_of(c, d);
+  const char *dim = q->line->ref->id;
+  int32_t prev = INT32_MIN;
+  const char *prev_period = NULL;
+  for (int g = 0; g < groups->n; g++) {
+    size_t b, end;
+    table_group(tb, dim, groups->vals[g].str, &b, &end);
+    for (size_t k = end; k-- > b;)
+      if (tb->o[k].t < q->snapshot) {
+        if (tb->o[k].t > prev) prev = tb->o[k].t, prev_period = tb->o[k].period;
+        break;
+      }
+  }
+  if (!prev_period) return;
+  q->prev_period = prev_period;
+  GroupVal *then = xcalloc((size_t)groups->n, sizeof *then);
+  double scale = scale_of(d);
+  q->improved = arena_alloc(c->arena, (size_t)groups->n * sizeof *q->improved);
+  q->worsened = arena_alloc(c->arena, (size_t)groups->n * sizeof *q->worsened);
+  q->nimproved = q->nworsened = 0;
+  for (int g = 0; g < groups->n; g++) {
+    const Obs *o = table_find(tb, dim, groups->vals[g].str, prev);
+    if (!o) continue;
+    double v = obs_rate(o, scale);
+    then[g] = (GroupVal){!isnan(v), isnan(v), v};
+    if (!then[g].has || !now[g].has) continue;
+    Trend m = moved(then[g].v, now[g].v, e->dir);
+    if (m == TREND_IMPROVING) q->improved[q->nimproved++] = groups->vals[g].str;
+    if (m == TREND_WORSENING) q->worsened[q->nworsened++] = groups->vals[g].str;
+    if (g == ref) q->reference_change = m;
+  }
+  double gap, ratio;
+  int best, worst;
+  against_reference(then, groups->n, ref, e->dir, q->line->form, &gap, &ratio, &best, &worst);
+  double before = q->line->form == EQ_RATIO ? ratio : gap, after = q->line->form == EQ_RATIO ? q->ratio : q->gap;
+  if (!isnan(before) && !isnan(after))
+    q->change = after < before ? EQC_NARROWED : after > before ? EQC_WIDENED : EQC_UNCHANGED;
+  q->reference_worsened = q->change == EQC_NARROWED && q->reference_change == TREND_WORSENING;
+  free(then);
 }
 
 static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *line, EvalEquity *q, int32_t as_of) {
   const Decl *dim = line->ref;
   const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
-  *q = (EvalEquity){.line = line, .gap = NAN, .ratio = NAN, .value = NAN, .nmissing = -1, .met = TRI_NULL};
+  const char *reference = line->form != EQ_GROUP ? line->reference : NULL;
+  *q = (EvalEquity){.line = line, .gap = NAN, .ratio = NAN, .value = NAN, .nmissing = -1, .met = TRI_NULL,
+                    .reference = reference, .nimproved = -1, .nworsened = -1};
   Obs *latest = xmalloc(((size_t)groups->n + 1) * sizeof *latest);
   bool *has = xcalloc((size_t)groups->n + 1, sizeof *has);
+  GroupVal *now = xcalloc((size_t)groups->n + 1, sizeof *now);
   bool any = false;
+  int ref = -1;
   for (int g = 0; g < groups->n; g++) {
-    has[g] = group_latest(c, d, dim->id, groups->vals[g].str, &latest[g]);
+    has[g] = group_latest(c, d, dim->id, groups->vals[g].str, reference != NULL, &latest[g]);
     if (has[g] && (!any || latest[g].t > q->snapshot)) q->snapshot = latest[g].t;
     any |= has[g];
+    if (reference && !strcmp(groups->vals[g].str, reference)) ref = g;
   }
   if (any) {
+    double scale = scale_of(d);
     q->missing = arena_alloc(c->arena, (size_t)groups->n * sizeof *q->missing);
+    q->withheld = arena_alloc(c->arena, (size_t)groups->n * sizeof *q->withheld);
     q->nmissing = 0;
     int observed = 0;
     double lo = 0, hi = 0;
@@ -379,13 +566,24 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
         continue;
       }
       if (!q->period) q->period = latest[g].period;
-      double v = latest[g].v;
+      double v = obs_rate(&latest[g], scale);
+      if (isnan(v)) { /* suppressed: reported, but no value */
+        now[g].withheld = true;
+        q->withheld[q->nwithheld++] = name;
+        continue;
+      }
+      now[g] = (GroupVal){true, false, v};
       if (!observed || v < lo) lo = v, lo_g = name;
       if (!observed || v > hi) hi = v, hi_g = name;
       observed++;
       if (line->form == EQ_GROUP && strcmp(line->str, name) == 0) q->value = v;
     }
-    if (observed >= 2) {
+    if (reference) {
+      int best, worst;
+      against_reference(now, groups->n, ref, e->dir, line->form, &q->gap, &q->ratio, &best, &worst);
+      if (worst >= 0) q->best = groups->vals[best].str, q->worst = groups->vals[worst].str;
+      since_previous(c, d, e, q, groups, now, ref);
+    } else if (observed >= 2) {
       q->gap = hi - lo;
       if (lo > 0) q->ratio = hi / lo;
       q->best = e->dir < 0 ? lo_g : hi_g;
@@ -402,6 +600,7 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
   else q->status = as_of > period_last_day(line->per) ? EV_MISSED : EV_NOT_MET;
   free(latest);
   free(has);
+  free(now);
 }
 
 static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_of) {
@@ -416,27 +615,44 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   int n = 0;
   Obs *o = whole_population(c, d, &n);
   e->nobs = n;
-  if (n) {
+  /* the latest value is the latest report that is not suppressed; a later
+   * suppressed report is shown as withheld and counts for staleness */
+  int li = n - 1;
+  while (li >= 0 && isnan(o[li].v)) li--;
+  if (li >= 0) {
     e->has_latest = true;
-    e->latest = o[n - 1].v;
-    e->latest_period = o[n - 1].period;
-    e->latest_t = o[n - 1].t;
+    e->latest = o[li].v;
+    e->latest_period = o[li].period;
+    e->latest_t = o[li].t;
+    e->latest_flags = o[li].flags & ~(unsigned)OBS_BREAK;
   }
+  if (n && li < n - 1) e->withheld = o[n - 1].period;
   if (e->has_latest && e->has_baseline && e->has_target && e->target != e->baseline)
     e->progress = (e->latest - e->baseline) / (e->target - e->baseline);
   if (e->has_latest && e->has_target && e->target != 0) e->variance = (e->latest - e->target) / fabs(e->target);
+  for (int i = 0; i < n; i++) e->nvalues_all += !isnan(o[i].v);
   e->status = indicator_status(d, e, as_of);
   if (!v->has_frequency) e->stale = TRI_FALSE;
-  else if (e->has_latest) e->stale = (int64_t)as_of - e->latest_t > 2 * (int64_t)frequency_days(v->frequency) ? TRI_TRUE : TRI_FALSE;
-  if (n >= 2 && e->has_target) {
-    e->projected = projection(o, n, period_last_day(e->target_per));
+  else if (n) e->stale = (int64_t)as_of - o[n - 1].t > 2 * (int64_t)frequency_days(v->frequency) ? TRI_TRUE : TRI_FALSE;
+  /* trend and projection read only the values from the last break on */
+  int from = n;
+  while (from > 0 && !(o[from - 1].flags & OBS_BREAK)) from--;
+  if (from > 0) e->break_period = o[--from].period;
+  int last = -1, prev = -1;
+  for (int i = from; i < n; i++)
+    if (!isnan(o[i].v)) e->nvalues++, prev = last, last = i;
+  if (e->nvalues >= 3 && e->has_target) {
+    /* to where the target stands on the trend axis: a span's midpoint */
+    e->projected = projection(o + from, n - from, period_trend_day(e->target_per));
     if (!isfinite(e->projected)) e->projected = NAN;
+    if (e->projected < v->lo) e->projected = v->lo, e->projected_clamped = true;
+    if (e->projected > v->hi) e->projected = v->hi, e->projected_clamped = true;
     if (!isnan(e->projected)) e->projected_met = meets(e->projected, e->target, e->dir) ? TRI_TRUE : TRI_FALSE;
   }
-  if (n >= 2) {
-    double last = o[n - 1].v, prev = o[n - 2].v;
-    if (last == prev) e->trend = TREND_FLAT;
-    else if (e->dir) e->trend = (last - prev) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
+  if (e->nvalues >= 2) {
+    double lastv = o[last].v, prevv = o[prev].v;
+    if (lastv == prevv) e->trend = TREND_FLAT;
+    else if (e->dir) e->trend = (lastv - prevv) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
   }
   if (v->nequity) {
     e->equity = arena_alloc(c->arena, (size_t)v->nequity * sizeof *e->equity);
@@ -444,7 +660,6 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of);
   }
 }
-
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
   memset(r, 0, sizeof *r);
   arena_init(&r->arena);

@@ -12,14 +12,22 @@
 #include "program.h"
 #include "store.h"
 
+typedef enum Tri { TRI_NULL = -1, TRI_FALSE = 0, TRI_TRUE = 1 } Tri;
+typedef enum Trend { TREND_NULL, TREND_IMPROVING, TREND_WORSENING, TREND_FLAT } Trend;
+
+/* The statuses of an indicator, then the one that only equity lines have;
+ * json's summary lists the indicators' in this order (at_baseline came
+ * last, so the earlier ones kept their places). */
 typedef enum EvalStatus {
   EV_NO_TARGET, EV_NO_DATA, EV_MET, EV_MISSED, EV_ON_TRACK, EV_OFF_TRACK,
+  EV_AT_BASELINE, /* a target and data, but no value after the baseline's period */
   EV_NOT_MET, /* equity lines only */
   EV_STATUS_COUNT
 } EvalStatus;
 
-typedef enum Tri { TRI_NULL = -1, TRI_FALSE = 0, TRI_TRUE = 1 } Tri;
-typedef enum Trend { TREND_NULL, TREND_IMPROVING, TREND_WORSENING, TREND_FLAT } Trend;
+/* How an equity line's measure moved since the previous snapshot. */
+typedef enum EqChange { EQC_NULL, EQC_NARROWED, EQC_WIDENED, EQC_UNCHANGED } EqChange;
+
 
 /* One equity line of an indicator. */
 typedef struct EvalEquity {
@@ -30,8 +38,19 @@ typedef struct EvalEquity {
   const char *best, *worst;  /* groups, or NULL */
   const char **missing;      /* D's groups with no value in the snapshot, in D's order */
   int nmissing;              /* how many (-1: no snapshot, so undefined) */
+  const char **withheld;     /* groups whose value in the snapshot is suppressed */
+  int nwithheld;
   Tri met;                   /* TRI_NULL without data */
   EvalStatus status;         /* met, missed, not_met or no_data */
+  /* With a reference group (line->reference): gap and ratio are the worst
+   * group's against it; then, against the previous snapshot: */
+  const char *reference;     /* the reference group, or NULL */
+  const char *prev_period;   /* the previous snapshot as written, or NULL */
+  const char **improved, **worsened; /* groups (the reference included) that moved, in D's order */
+  int nimproved, nworsened;  /* -1: no previous snapshot */
+  Trend reference_change;    /* how the reference group moved (TREND_NULL: unknown) */
+  EqChange change;           /* how the line's measure moved */
+  bool reference_worsened;   /* it narrowed while the reference group worsened */
 } EvalEquity;
 
 typedef struct EvalIndicator {
@@ -40,11 +59,19 @@ typedef struct EvalIndicator {
   bool has_baseline, has_target, has_latest;
   double baseline, target;   /* with their periods: */
   Period baseline_per, target_per;
-  double latest;             /* the latest whole-population observation */
+  double latest;             /* the latest whole-population value (not suppressed) */
   const char *latest_period; /* as written */
   int32_t latest_t;          /* its last day */
-  int nobs;                  /* whole-population observations up to the as-of day */
+  unsigned latest_flags;     /* its ObsFlag mask */
+  const char *withheld;      /* the latest report's period when it is suppressed
+                              * (after the latest value), else NULL */
+  int nobs;                  /* whole-population observations up to the as-of day,
+                              * suppressed ones included */
+  int nvalues_all;           /* of them, those with a value (not suppressed) */
+  const char *break_period;  /* the last observation flagged break, or NULL */
+  int nvalues;               /* values from the last break on (trend, projection) */
   double progress, variance, projected; /* NAN when undefined */
+  bool projected_clamped;    /* projected was brought into the indicator's bounds */
   EvalStatus status;
   Tri stale, projected_met;
   Trend trend;
@@ -78,6 +105,8 @@ void eval_free(EvalResult *result);
 const char *eval_status_name(EvalStatus s);
 int eval_status_from_name(const char *name, size_t n);
 const char *eval_trend_name(Trend t);
+/* "narrowed", "widened", "unchanged", or NULL. */
+const char *eval_change_name(EqChange c);
 /* The indicator of decl, or NULL. */
 const EvalIndicator *eval_find(const EvalResult *r, const Decl *decl);
 /* Today's date in UTC, as days from 1970-01-01. */

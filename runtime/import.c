@@ -693,8 +693,10 @@ static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int
       diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
     }
     ok = false;
-  } else
+  } else {
+    period_apply_calendar(&r->per, program_calendar(im->p)); /* a school or fiscal year ends in the charter's month */
     r->end = period_last_day(r->per);
+  }
   if (!row_measure(im, file, rd, col_of, r)) ok = false;
   for (int c = COL_SOURCE; c <= COL_NOTE; c++) {
     const CsvField *tf = col_of[c] >= 0 ? &rd->fields[col_of[c]] : NULL;

@@ -74,9 +74,36 @@ void present_num_unit(Buf *b, double v, const char *unit) {
   buf_puts(b, unit);
 }
 
+void present_flags(Buf *b, unsigned flags, const char *sep) {
+  static const unsigned shown[] = {OBS_PROVISIONAL, OBS_ESTIMATED, OBS_UNSTABLE};
+  bool first = true;
+  for (int i = 0; i < OBS_FLAG_COUNT; i++) {
+    unsigned bit = 1u << i;
+    bool show = false;
+    for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) show |= bit == shown[k];
+    if (!show || !(flags & bit)) continue;
+    buf_printf(b, "%s%s", first ? "" : sep, obs_flag_names[i]);
+    first = false;
+  }
+}
+
+void present_latest(Buf *b, const EvalIndicator *e, const char *unit) {
+  if (e->has_latest) {
+    present_num_unit(b, e->latest, unit);
+    buf_printf(b, " in %s", e->latest_period);
+    if (e->latest_flags & (OBS_PROVISIONAL | OBS_ESTIMATED | OBS_UNSTABLE)) {
+      buf_puts(b, " (");
+      present_flags(b, e->latest_flags, ", ");
+      buf_putc(b, ')');
+    }
+  }
+  if (e->withheld) buf_printf(b, "%s%s suppressed", e->has_latest ? "; " : "", e->withheld);
+}
+
 /* ---- the worst status ---- */
 
-static const char *const level_labels[PRESENT_LEVELS] = {"missed", "off track", "on track", "met", "no status"};
+static const char *const level_labels[PRESENT_LEVELS] = {"missed", "off track", "at baseline", "on track", "met",
+                                                         "no status"};
 
 const char *present_level_label(PresentLevel level) {
   return (unsigned)level < PRESENT_LEVELS ? level_labels[level] : "?";
@@ -86,17 +113,19 @@ PresentLevel present_level_of(EvalStatus s) {
   switch (s) {
   case EV_MISSED: return PRESENT_MISSED;
   case EV_OFF_TRACK: return PRESENT_OFF_TRACK;
+  case EV_AT_BASELINE: return PRESENT_AT_BASELINE;
   case EV_ON_TRACK: return PRESENT_ON_TRACK;
   case EV_MET: return PRESENT_MET;
   default: return PRESENT_NONE;
   }
 }
 
-void present_rollup_init(PresentRollup *r) { *r = (PresentRollup){PRESENT_NONE, 0, 0, false}; }
+void present_rollup_init(PresentRollup *r) { *r = (PresentRollup){PRESENT_NONE, 0, 0, false, 0}; }
 
 void present_rollup_add(PresentRollup *r, const EvalIndicator *e) {
   PresentLevel s = e ? present_level_of(e->status) : PRESENT_NONE;
   if (e && e->has_latest) r->any_data = true;
+  if (e && e->stale == TRI_TRUE) r->stale++;
   if (s == PRESENT_NONE) r->unrated++;
   r->n++;
   if (s < r->worst) r->worst = s;

@@ -17,6 +17,14 @@
 void present_num_text(double v, char out[40]);
 /* v with at most two decimals, trailing zeros dropped (for people). */
 void present_num_short(double v, char out[48]);
+/* The flags shown with a value ("provisional", "estimated", "unstable"),
+ * joined by sep; nothing for none. */
+void present_flags(Buf *b, unsigned flags, const char *sep);
+/* The latest value for people: "46.5% in 2026-Q1", then its flags in
+ * parentheses ("(provisional)"), then "; 2024 suppressed" when a later
+ * report was withheld; "2024 suppressed" alone without a value. Nothing
+ * without either. */
+void present_latest(Buf *b, const EvalIndicator *e, const char *unit);
 /* A day as YYYY-MM-DD. */
 void present_day_text(int32_t day, char out[11]);
 /* "48.5%" or "48.5 people": v short, then its unit (none when unit is NULL
@@ -25,14 +33,16 @@ void present_num_unit(Buf *b, double v, const char *unit);
 
 /* The statuses a roll-up ranks, worst first. */
 typedef enum PresentLevel {
-  PRESENT_MISSED, PRESENT_OFF_TRACK, PRESENT_ON_TRACK, PRESENT_MET,
+  PRESENT_MISSED, PRESENT_OFF_TRACK,
+  PRESENT_AT_BASELINE, /* no change measured yet: ranks below on track, which needs one */
+  PRESENT_ON_TRACK, PRESENT_MET,
   PRESENT_NONE, /* no data, no target or no indicator */
   PRESENT_LEVELS
 } PresentLevel;
 
 /* The level of an indicator's status. */
 PresentLevel present_level_of(EvalStatus s);
-/* "missed", "off track", "on track", "met", "no status". */
+/* "missed", "off track", "at baseline", "on track", "met", "no status". */
 const char *present_level_label(PresentLevel level);
 
 /* The worst status of a goal's or outcome's indicators (of an indicator:
@@ -42,6 +52,7 @@ typedef struct PresentRollup {
   int unrated;        /* indicators without a status */
   int n;              /* indicators */
   bool any_data;      /* whether one of them has a value */
+  int stale;          /* indicators whose data are stale */
 } PresentRollup;
 
 void present_rollup_init(PresentRollup *r);

@@ -47,6 +47,8 @@
 #define OFF_TRACK_LINE "#C2410C"
 #define MISSED_FILL "#FEE2E2"
 #define MISSED_LINE "#B91C1C"
+#define AT_BASELINE_FILL "#E0F2FE"
+#define AT_BASELINE_LINE "#0369A1"
 #define NO_DATA_FILL "#E5E7EB"
 #define NO_DATA_LINE "#6B7280"
 #define OWNS_EDGE "color=\"" OWNS_LINE "\""
@@ -73,6 +75,7 @@ typedef struct Ctx {
   unsigned *seen;     /* seen[d->index] == stamp: named earlier in the list at hand */
   unsigned stamp;     /* one per list walked (first_refs) */
   long edges;         /* with out NULL: the arrows counted (render_size) */
+  bool rounded;       /* the band being drawn has rounded nodes (a stale node's dashed style) */
 } Ctx;
 
 /* ---- drawing ---- */
@@ -273,6 +276,10 @@ typedef struct Key {
   const char *line;  /* outline or line colour */
 } Key;
 
+/* The fill of the overlay's "stale" key: a white swatch with a dashed
+ * outline (the key is told by this pointer). */
+static const char STALE_SWATCH[] = "white";
+
 /* Whether the view draws an edge through attribute a (of its kind's nodes). */
 static bool any_edge(const Ctx *c, AttrId a) {
   for (int i = 0; i < c->n; i++) {
@@ -298,8 +305,9 @@ static void partner_kinds(const Ctx *c, const Vec *partners, bool *plain, bool *
 static const struct {
   const char *fill, *line;
 } overlay[PRESENT_LEVELS] = {
-    {MISSED_FILL, MISSED_LINE},   {OFF_TRACK_FILL, OFF_TRACK_LINE}, {ON_TRACK_FILL, ON_TRACK_LINE},
-    {MET_FILL, MET_LINE},         {NO_DATA_FILL, NO_DATA_LINE}, /* no data, no target or no indicator: the caption says which */
+    {MISSED_FILL, MISSED_LINE},   {OFF_TRACK_FILL, OFF_TRACK_LINE}, {AT_BASELINE_FILL, AT_BASELINE_LINE},
+    {ON_TRACK_FILL, ON_TRACK_LINE}, {MET_FILL, MET_LINE},
+    {NO_DATA_FILL, NO_DATA_LINE}, /* no data, no target or no indicator: the caption says which */
 };
 
 /* A goal's or outcome's status: the worst of its indicators' (an
@@ -328,8 +336,16 @@ static bool overlaid(const Ctx *c, const Decl *d) {
   return c->ev && (d->kind == D_INDICATOR || d->kind == D_OUTCOME || d->kind == D_GOAL);
 }
 
-/* "47.5% in 2025-Q2 · target 60% by 2028", then the status word; returns
- * the status drawn. */
+/* Whether d's data are stale: an indicator's own, a goal's or outcome's
+ * when one of its indicators' is. */
+static bool overlay_stale(const Ctx *c, const Decl *d) {
+  PresentRollup ru;
+  overlay_count(c, d, &ru);
+  return ru.stale > 0;
+}
+
+/* "47.5% in 2025-Q2 · target 60% by 2028", then the status word (and
+ * "stale"); returns the status drawn. */
 static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
   PresentRollup ru;
   int ov = overlay_count(c, d, &ru);
@@ -338,11 +354,8 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
   if (e) {
     const char *unit = indicator_view(d)->unit ? indicator_view(d)->unit : "";
     char pt[16];
-    if (e->has_latest) {
-      present_num_unit(b, e->latest, unit);
-      buf_printf(b, " in %s", e->latest_period);
-    } else
-      buf_puts(b, "no data");
+    if (e->has_latest || e->withheld) present_latest(b, e, unit);
+    else buf_puts(b, "no data");
     if (e->has_target) {
       period_text(e->target_per, pt);
       buf_puts(b, " \xC2\xB7 target ");
@@ -351,6 +364,8 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
     }
     if (ov != PRESENT_NONE) buf_printf(b, "\n%s", present_level_label(ov));
     else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
+    else if (e->has_latest || e->withheld) buf_puts(b, "\nno data");
+    if (e->stale == TRI_TRUE) buf_puts(b, " \xC2\xB7 stale");
     return ov;
   }
   if (ov != PRESENT_NONE) {
@@ -359,6 +374,7 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
     if (ru.unrated) buf_printf(b, "\nno status for %d of %d indicators", ru.unrated, ru.n);
   } else
     buf_puts(b, ru.n == 0 ? "no indicator" : ru.any_data ? "no target" : "no data");
+  if (ru.stale) buf_printf(b, "\nstale data for %d of %d indicators", ru.stale, ru.n);
   return ov;
 }
 
@@ -378,13 +394,13 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
   render_html_text(o, subtitle, TITLE_WRAP);
   buf_puts(o, "</FONT></TD></TR>\n");
   /* with the overlay, the statuses drawn replace the kinds they recolour */
-  Key keys2[16];
-  bool show2[16];
+  Key keys2[24];
+  bool show2[24];
   if (c->ev) {
-    bool used[PRESENT_LEVELS] = {0};
+    bool used[PRESENT_LEVELS] = {0}, stale = false;
     for (int i = 0; i < c->n; i++) {
       const Decl *d = decl_at(p, i);
-      if (c->in[i] && overlaid(c, d)) used[overlay_of_decl(c, d)] = true;
+      if (c->in[i] && overlaid(c, d)) used[overlay_of_decl(c, d)] = true, stale |= overlay_stale(c, d);
     }
     int n = 0;
     for (int i = 0; i < nkeys && n < 10; i++) {
@@ -397,6 +413,8 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
       keys2[n] = (Key){present_level_label(s), overlay[s].fill, overlay[s].line};
       show2[n++] = used[s];
     }
+    keys2[n] = (Key){"stale", STALE_SWATCH, MUTED};
+    show2[n++] = stale;
     keys = keys2;
     show = show2;
     nkeys = n;
@@ -413,8 +431,8 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
     if (!show[i]) continue;
     shown--;
     if (k->fill)
-      buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\" WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"></TD>",
-                 k->fill, k->line);
+      buf_printf(o, "<TD BGCOLOR=\"%s\" COLOR=\"%s\" BORDER=\"1\"%s WIDTH=\"18\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"></TD>",
+                 k->fill, k->line, k->fill == STALE_SWATCH ? " STYLE=\"dashed\"" : "");
     else
       buf_printf(o, "<TD WIDTH=\"24\"><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>\xE2\x80\x94\xE2\x80\x94</B></FONT></TD>",
                  k->line);
@@ -498,11 +516,14 @@ static void put_decl_node(Ctx *c, const Decl *d) {
     const OutcomeView *ov = outcome_view(d);
     if (ov->has_change) buf_printf(&cap, "%s change", schema_CHANGES[ov->change]);
   }
-  char colours[160];
+  char colours[256];
   if (overlaid(c, d)) {
     int ov = status_caption(c, &cap, d);
-    snprintf(colours, sizeof colours, "fillcolor=\"%s\", color=\"%s\", fontcolor=\"" INK "\"", overlay[ov].fill,
-             overlay[ov].line);
+    /* stale data: a dashed border, besides the word */
+    const char *dashed = !overlay_stale(c, d) ? "" : c->rounded ? ", style=\"rounded,filled,dashed\", penwidth=1.6"
+                                                                : ", style=\"filled,dashed\", penwidth=1.6";
+    snprintf(colours, sizeof colours, "fillcolor=\"%s\", color=\"%s\", fontcolor=\"" INK "\"%s", overlay[ov].fill,
+             overlay[ov].line, dashed);
     extra = colours;
   }
   put_node(c, d, buf_str(&cap), warn, extra);
@@ -516,6 +537,7 @@ static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, boo
   for (int k = 0; k < nb; k++) {
     if (!members[k].len) continue;
     band_open(c, &bands[k]);
+    c->rounded = strstr(bands[k].shape, "rounded") != NULL;
     for (int i = 0; i < members[k].len; i++) put_decl_node(c, members[k].items[i]);
     band_close(c, k, &members[k]);
   }
@@ -668,7 +690,7 @@ void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p
 /* A context for drawing v (out: the DOT; NULL to count only). */
 static Ctx ctx_open(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
   size_t n = (size_t)p->decls.len + 1;
-  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0};
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0, false};
   return c;
 }
 

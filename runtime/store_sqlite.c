@@ -575,11 +575,13 @@ static bool ends_on(const char *s, Period p, int32_t *day) {
       v[8] > 9 || v[9] > 9 || u[10] != '\0')
     return false;
   int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]), m = (int)(v[5] * 10 + v[6]), d = (int)(v[8] * 10 + v[9]);
-  int last_m = p.kind == PER_YEAR ? 12 : p.kind == PER_QUARTER ? p.quarter * 3 : p.month;
-  if (y != p.year || m != last_m) return false;
-  if (d != (p.kind == PER_DAY ? p.day : period_days_in_month(y, m))) return false;
-  *day = period_last_day(p);
-  return true;
+  if (m < 1 || m > 12 || d < 1 || d > period_days_in_month(y, m)) return false;
+  *day = period_days_from_civil(y, m, d);
+  /* A school or fiscal year ends in the month of the calendar it was
+   * imported with: the last day of any month of the right year. */
+  if (p.kind == PER_SCHOOL_YEAR || p.kind == PER_FISCAL_YEAR)
+    return y == p.year + (p.kind == PER_SCHOOL_YEAR) && d == period_days_in_month(y, m);
+  return *day == period_last_day(p);
 }
 
 /* Why the period and its last day cannot be used, or NULL; *day receives

@@ -7,7 +7,8 @@
 
 ;; A major mode for Charter, the declarative language in which a coalition
 ;; writes down its theory of change.  Font-lock for comments, strings and
-;; text blocks, numbers, periods (2027, 2027-Q2, 2027-06, 2027-06-30),
+;; text blocks, numbers, periods (2027, 2027-H1, 2027-Q2, 2027-06,
+;; 2027-06-30, SY2025-26, FY2026),
 ;; reserved words, declaration kinds, attribute names and symbol values;
 ;; `#' comments; indentation of 2 spaces per level of braces.
 ;;
@@ -48,7 +49,8 @@
   "Charter's reserved words that are constants.")
 
 (defconst charter-attributes
-  '("vision" "problem" "region" "period" "champion" "urgency" "note"
+  '("vision" "problem" "region" "period" "school_year_ends"
+    "fiscal_year_ends" "champion" "urgency" "note"
     "sector" "role" "backbone_functions" "contact" "website"
     "members" "chairs" "decides" "meets"
     "groups"
@@ -56,6 +58,7 @@
     "horizon" "change" "leads_to" "assumption"
     "unit" "direction" "baseline" "target" "milestone" "source"
     "reported_by" "frequency" "disaggregate" "equity" "formula" "measures"
+    "per" "range" "benchmark" "compare"
     "owner" "community_owner" "contributes_to" "metric" "start" "end"
     "budget" "funded_by" "status" "waive"
     "severity" "for" "where" "require" "message" "help"
@@ -73,7 +76,8 @@
     "vision_strategy" "aligned_activities" "shared_measurement"
     "public_will" "policy" "funding"
     "agenda" "resources" "priorities" "evaluation"
-    "weekly" "biweekly" "monthly" "quarterly" "annually"
+    "weekly" "biweekly" "monthly" "quarterly" "semiannually" "annually"
+    "biennially" "triennially"
     "short" "intermediate" "long"
     "individual" "systems"
     "up" "down"
@@ -119,8 +123,10 @@
     (,(concat (regexp-opt charter-functions 'symbols) "[ \t]*(")
      1 font-lock-builtin-face)
     (,(regexp-opt charter-collections 'symbols) . font-lock-builtin-face)
-    ;; Periods: 2027-Q2, 2027-06, 2027-06-30; a bare year after in/by/to/...
-    ("\\_<[0-9]\\{4\\}-\\(?:Q[0-9]\\|[0-9]\\{2\\}\\(?:-[0-9]\\{2\\}\\)?\\)\\_>"
+    ;; Periods: 2027-H1, 2027-Q2, 2027-06, 2027-06-30, SY2025-26, FY2026; a
+    ;; bare year after in/by/to/...
+    ("\\_<\\(?:SY[0-9]\\{4\\}-[0-9]\\{2\\}\\|FY[0-9]\\{4\\}\\)\\_>" . font-lock-constant-face)
+    ("\\_<[0-9]\\{4\\}-\\(?:[QH][0-9]\\|[0-9]\\{2\\}\\(?:-[0-9]\\{2\\}\\)?\\)\\_>"
      . font-lock-constant-face)
     ("\\_<\\(?:in\\|by\\|to\\|period\\|start\\|end\\)[ \t]+\\([0-9]\\{4\\}\\)\\_>"
      1 font-lock-constant-face)

@@ -70,6 +70,7 @@ int parse_as_of(const char *command, const char *text, int32_t *day) {
   char why[PERIOD_WHY_MAX];
   if (!period_parse(text, strlen(text), &per, why))
     return usage_error(command, "--as-of '%s' is not a period: %s", text, why);
+  period_apply_calendar(&per, &period_default_calendar); /* SY ends in June, FY in December */
   *day = period_last_day(per);
   return EXIT_OK;
 }

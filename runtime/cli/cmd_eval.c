@@ -54,6 +54,41 @@ static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form ==
 
 static const char *unit_of(const Decl *d) { return indicator_view(d)->unit; }
 
+/* A list of texts as a JSON array, or null when n < 0. */
+static void json_list(Buf *b, const char *const *items, int n) {
+  if (n < 0) {
+    buf_puts(b, "null");
+    return;
+  }
+  buf_putc(b, '[');
+  for (int m = 0; m < n; m++) {
+    if (m) buf_puts(b, ", ");
+    json_str_or_null(b, items[m]);
+  }
+  buf_putc(b, ']');
+}
+
+/* The flags shown with a value, as a JSON array of words. */
+static void json_flags(Buf *b, unsigned flags) {
+  Buf words = {0};
+  present_flags(&words, flags, ",");
+  buf_putc(b, '[');
+  const char *s = buf_str(&words);
+  for (bool first = true; *s; first = false) {
+    size_t n = strcspn(s, ",");
+    buf_printf(b, "%s\"%.*s\"", first ? "" : ", ", (int)n, s);
+    s += n + (s[n] == ',');
+  }
+  buf_putc(b, ']');
+  buf_free(&words);
+}
+
+static const char *reference_change_name(const EvalEquity *q) {
+  return q->nimproved < 0 ? NULL : q->reference_change == TREND_NULL ? NULL : eval_trend_name(q->reference_change);
+}
+
+static void json_tri_bool(Buf *b, bool known, bool v) { buf_puts(b, !known ? "null" : v ? "true" : "false"); }
+
 /* One equity line as a JSON object's members and closing brace. */
 static void json_equity(Buf *b, const EvalEquity *q) {
   char by[16];
@@ -81,20 +116,27 @@ static void json_equity(Buf *b, const EvalEquity *q) {
   buf_puts(b, ", \"worst_group\": ");
   json_str_or_null(b, q->worst);
   buf_puts(b, ", \"missing_groups\": ");
-  if (q->nmissing < 0)
-    buf_puts(b, "null");
-  else {
-    buf_putc(b, '[');
-    for (int m = 0; m < q->nmissing; m++) {
-      if (m) buf_puts(b, ", ");
-      json_str_or_null(b, q->missing[m]);
-    }
-    buf_putc(b, ']');
-  }
+  json_list(b, q->missing, q->nmissing);
+  buf_puts(b, ", \"withheld_groups\": ");
+  json_list(b, q->withheld, q->nmissing < 0 ? -1 : q->nwithheld);
   buf_puts(b, ", \"met\": ");
   jtri(b, q->met);
   buf_puts(b, ", \"status\": ");
   json_str_or_null(b, eval_status_name(q->status));
+  buf_puts(b, ",\n        \"reference\": ");
+  json_str_or_null(b, q->reference);
+  buf_puts(b, ", \"previous_period\": ");
+  json_str_or_null(b, q->prev_period);
+  buf_puts(b, ", \"improved_groups\": ");
+  json_list(b, q->improved, q->nimproved);
+  buf_puts(b, ", \"worsened_groups\": ");
+  json_list(b, q->worsened, q->nworsened);
+  buf_puts(b, ", \"reference_change\": ");
+  json_str_or_null(b, reference_change_name(q));
+  buf_puts(b, ", \"change\": ");
+  json_str_or_null(b, eval_change_name(q->change));
+  buf_puts(b, ", \"narrowed_reference_worsened\": ");
+  json_tri_bool(b, q->change != EQC_NULL && q->reference_change != TREND_NULL, q->reference_worsened);
   buf_putc(b, '}');
 }
 
@@ -123,9 +165,13 @@ static void print_json(Buf *b, const EvalResult *r) {
       json_number(b, e->latest, present_num_text);
       buf_puts(b, ", \"period\": ");
       json_str_or_null(b, e->latest_period);
+      buf_puts(b, ", \"flags\": ");
+      json_flags(b, e->latest_flags);
       buf_putc(b, '}');
     } else
       buf_puts(b, "null");
+    buf_puts(b, ", \"withheld\": ");
+    json_str_or_null(b, e->withheld);
     buf_puts(b, ",\n     \"progress\": ");
     json_number(b, e->progress, present_num_text);
     buf_puts(b, ", \"variance\": ");
@@ -136,11 +182,29 @@ static void print_json(Buf *b, const EvalResult *r) {
     jtri(b, e->stale);
     buf_puts(b, ", \"projected\": ");
     json_number(b, e->projected, present_num_text);
+    buf_puts(b, ", \"projected_clamped\": ");
+    buf_puts(b, e->projected_clamped ? "true" : "false");
     buf_puts(b, ", \"projected_met\": ");
     jtri(b, e->projected_met);
     buf_puts(b, ", \"trend\": ");
     json_str_or_null(b, eval_trend_name(e->trend));
-    buf_puts(b, ",\n     \"equity\": [");
+    buf_puts(b, ", \"break\": ");
+    json_str_or_null(b, e->break_period);
+    const IndicatorView *v = indicator_view(e->decl);
+    buf_puts(b, ",\n     \"benchmarks\": [");
+    for (int k = 0; k < v->nbenchmarks; k++) {
+      if (k) buf_puts(b, ", ");
+      json_number(b, v->benchmarks[k].num, present_num_text);
+    }
+    buf_puts(b, "], \"compares\": [");
+    for (int k = 0; k < v->ncompares; k++) {
+      buf_puts(b, k ? ", {\"value\": " : "{\"value\": ");
+      json_number(b, v->compares[k].num, present_num_text);
+      buf_puts(b, ", \"label\": ");
+      json_str_or_null(b, v->compares[k].str);
+      buf_putc(b, '}');
+    }
+    buf_puts(b, "],\n     \"equity\": [");
     for (int k = 0; k < e->nequity; k++) {
       buf_puts(b, k ? ",\n       {" : "\n       {");
       json_equity(b, &e->equity[k]);
@@ -178,9 +242,95 @@ static void cvalue_period(Buf *b, bool has, double v, Period per) {
   buf_putc(b, ',');
 }
 
+/* Texts joined by ';' in one cell (nothing when n <= 0). */
+static void clist(Buf *b, const char *const *items, int n) {
+  Buf joined = {0};
+  for (int m = 0; m < n; m++) buf_printf(&joined, "%s%s", m ? ";" : "", items[m]);
+  cstr(b, buf_str(&joined));
+  buf_free(&joined);
+}
+
+/* The benchmarks (60;75) and the compares (national rate=33;state=41). */
+static void cbenchmarks(Buf *b, const IndicatorView *v) {
+  Buf t = {0};
+  char num[40];
+  for (int k = 0; k < v->nbenchmarks; k++) {
+    present_num_text(v->benchmarks[k].num, num);
+    buf_printf(&t, "%s%s", k ? ";" : "", num);
+  }
+  cstr(b, buf_str(&t));
+  buf_putc(b, ',');
+  t.len = 0;
+  if (t.data) t.data[0] = '\0';
+  for (int k = 0; k < v->ncompares; k++) {
+    present_num_text(v->compares[k].num, num);
+    buf_printf(&t, "%s%s=%s", k ? ";" : "", v->compares[k].str ? v->compares[k].str : "", num);
+  }
+  cstr(b, buf_str(&t));
+  buf_free(&t);
+}
+
+/* --equity: one row per equity line, in the order of eval's json. */
+static void print_csv_equity(Buf *b, const EvalResult *r) {
+  buf_puts(b, "id,dimension,form,group,reference,limit,by,period,gap,ratio,value,best_group,worst_group,"
+              "missing_groups,withheld_groups,met,status,previous_period,improved_groups,worsened_groups,"
+              "reference_change,change,narrowed_reference_worsened\r\n");
+  for (int i = 0; i < r->n; i++) {
+    const EvalIndicator *e = &r->inds[i];
+    for (int k = 0; k < e->nequity; k++) {
+      const EvalEquity *q = &e->equity[k];
+      char by[16];
+      period_text(q->line->per, by);
+      cstr(b, e->decl->id);
+      buf_putc(b, ',');
+      cstr(b, q->line->ref->id);
+      buf_printf(b, ",%s,", form_name(q->line->form));
+      cstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
+      buf_putc(b, ',');
+      cstr(b, q->reference);
+      buf_putc(b, ',');
+      cnum(b, q->line->num);
+      buf_putc(b, ',');
+      cstr(b, by);
+      buf_putc(b, ',');
+      cstr(b, q->period);
+      buf_putc(b, ',');
+      cnum(b, q->gap);
+      buf_putc(b, ',');
+      cnum(b, q->ratio);
+      buf_putc(b, ',');
+      cnum(b, q->value);
+      buf_putc(b, ',');
+      cstr(b, q->best);
+      buf_putc(b, ',');
+      cstr(b, q->worst);
+      buf_putc(b, ',');
+      clist(b, q->missing, q->nmissing);
+      buf_putc(b, ',');
+      clist(b, q->withheld, q->nwithheld);
+      buf_putc(b, ',');
+      ctri(b, q->met);
+      buf_printf(b, ",%s,", eval_status_name(q->status));
+      cstr(b, q->prev_period);
+      buf_putc(b, ',');
+      clist(b, q->improved, q->nimproved);
+      buf_putc(b, ',');
+      clist(b, q->worsened, q->nworsened);
+      buf_putc(b, ',');
+      cstr(b, reference_change_name(q));
+      buf_putc(b, ',');
+      cstr(b, eval_change_name(q->change));
+      buf_putc(b, ',');
+      if (q->change != EQC_NULL && q->reference_change != TREND_NULL) buf_puts(b, q->reference_worsened ? "true" : "false");
+      buf_puts(b, "\r\n");
+    }
+  }
+}
+
 static void print_csv(Buf *b, const EvalResult *r) {
   buf_puts(b, "id,title,unit,direction,baseline,baseline_period,target,target_period,latest,latest_period,"
-              "progress,variance,status,stale,projected,projected_met,trend\r\n");
+              "progress,variance,status,stale,projected,projected_met,trend,"
+              "latest_flags,withheld,projected_clamped,break,benchmarks,compares\r\n");
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
     cstr(b, e->decl->id);
@@ -211,6 +361,17 @@ static void print_csv(Buf *b, const EvalResult *r) {
     ctri(b, e->projected_met);
     buf_putc(b, ',');
     cstr(b, eval_trend_name(e->trend));
+    buf_putc(b, ',');
+    Buf flags = {0};
+    present_flags(&flags, e->latest_flags, ";");
+    cstr(b, buf_str(&flags));
+    buf_free(&flags);
+    buf_putc(b, ',');
+    cstr(b, e->withheld);
+    buf_puts(b, e->projected_clamped ? ",true," : ",false,");
+    cstr(b, e->break_period);
+    buf_putc(b, ',');
+    cbenchmarks(b, indicator_view(e->decl));
     buf_puts(b, "\r\n");
   }
 }
@@ -240,7 +401,7 @@ static void cell(Table *t, const char *fmt, ...) {
 static const char *status_color(const char *word) {
   if (!strcmp(word, "met") || !strcmp(word, "on_track")) return "\033[32m";
   if (!strcmp(word, "missed") || !strcmp(word, "off_track") || !strcmp(word, "not_met")) return "\033[31m";
-  if (!strcmp(word, "no_data")) return "\033[33m";
+  if (!strcmp(word, "no_data") || !strcmp(word, "at_baseline")) return "\033[33m"; /* nothing measured yet */
   return NULL;
 }
 
@@ -296,6 +457,7 @@ static void equity_rows(Table *q, const EvalIndicator *e) {
     } else {
       buf_printf(&s, "%s %s <= ", x->line->ref->id, form_name(x->line->form));
       num_short(&s, x->line->num);
+      if (x->reference) buf_printf(&s, " to \"%s\"", x->reference);
     }
     buf_printf(&s, " by %s", by);
     cell(q, "%s", buf_str(&s));
@@ -306,7 +468,25 @@ static void equity_rows(Table *q, const EvalIndicator *e) {
     else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
     else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);
     else if (x->line->form == EQ_RATIO && x->best) buf_puts(&s, "no ratio (a group at or below 0)");
-    if (x->best && x->worst) buf_printf(&s, "%sbest %s, worst %s", s.len ? "; " : "", x->best, x->worst);
+    if (x->reference && x->worst)
+      buf_printf(&s, "%sworst %s against %s", s.len ? "; " : "", x->worst, x->reference);
+    else if (x->best && x->worst)
+      buf_printf(&s, "%sbest %s, worst %s", s.len ? "; " : "", x->best, x->worst);
+    if (x->change != EQC_NULL)
+      buf_printf(&s, "; %s%s since %s", eval_change_name(x->change), x->reference_worsened ? ": reference worsened" : "",
+                 x->prev_period);
+    if (x->nimproved > 0) {
+      buf_puts(&s, "; improved ");
+      for (int m = 0; m < x->nimproved; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->improved[m]);
+    }
+    if (x->nworsened > 0) {
+      buf_puts(&s, "; worsened ");
+      for (int m = 0; m < x->nworsened; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->worsened[m]);
+    }
+    if (x->nwithheld > 0) {
+      buf_printf(&s, "%ssuppressed for ", s.len ? "; " : "");
+      for (int m = 0; m < x->nwithheld; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->withheld[m]);
+    }
     if (x->nmissing > 0) {
       buf_printf(&s, "%sno data for ", s.len ? "; " : "");
       for (int m = 0; m < x->nmissing; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->missing[m]);
@@ -321,21 +501,38 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
   char day[11];
   present_day_text(r->as_of, day);
   buf_printf(b, "as of %s\n\n", day);
-  Table t = {.ncols = 7};
-  const char *head[] = {"indicator", "status", "latest", "target", "progress", "trend", "projected"};
-  for (int c = 0; c < 7; c++) cell(&t, "%s", head[c]);
+  /* the benchmarks' column, beside the status, only when some indicator has one */
+  bool compared = false;
+  for (int i = 0; i < r->n; i++) {
+    const IndicatorView *v = indicator_view(r->inds[i].decl);
+    compared |= v->nbenchmarks > 0 || v->ncompares > 0;
+  }
+  Table t = {.ncols = compared ? 8 : 7};
+  const char *head[] = {"indicator", "status", "compared", "latest", "target", "progress", "trend", "projected"};
+  for (int c = 0; c < 8; c++)
+    if (c != 2 || compared) cell(&t, "%s", head[c]);
   int nequity = 0;
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
+    const IndicatorView *v = indicator_view(e->decl);
     const char *unit = unit_of(e->decl);
     Buf s = {0};
     nequity += e->nequity;
     cell(&t, "%s", e->decl->id);
     cell(&t, "%s%s", eval_status_name(e->status), e->stale == TRI_TRUE ? " (stale)" : "");
-    if (e->has_latest) {
-      present_num_unit(&s, e->latest, unit);
-      buf_printf(&s, " in %s", e->latest_period);
+    if (compared) {
+      for (int k = 0; k < v->nbenchmarks; k++) {
+        buf_puts(&s, k ? "; benchmark " : "benchmark ");
+        present_num_unit(&s, v->benchmarks[k].num, unit);
+      }
+      for (int k = 0; k < v->ncompares; k++) {
+        buf_printf(&s, "%s%s ", s.len ? "; " : "", v->compares[k].str ? v->compares[k].str : "");
+        present_num_unit(&s, v->compares[k].num, unit);
+      }
+      cell(&t, "%s", buf_str(&s));
+      buf_clear(&s);
     }
+    present_latest(&s, e, unit);
     cell(&t, "%s", buf_str(&s));
     buf_clear(&s);
     if (e->has_target) {
@@ -351,11 +548,16 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
       buf_putc(&s, '%');
     }
     cell(&t, "%s", buf_str(&s));
-    cell(&t, "%s", e->trend ? eval_trend_name(e->trend) : "");
+    buf_clear(&s);
+    if (e->trend) buf_puts(&s, eval_trend_name(e->trend));
+    if (e->break_period && (e->trend || isfinite(e->projected)))
+      buf_printf(&s, "%ssince %s break", s.len ? " " : "", e->break_period);
+    cell(&t, "%s", buf_str(&s));
     buf_clear(&s);
     if (isfinite(e->projected)) {
       present_num_unit(&s, e->projected, unit);
-      buf_puts(&s, e->projected_met == TRI_TRUE ? " (meets)" : " (falls short)");
+      buf_puts(&s, e->projected_clamped ? " (clamped, " : " (");
+      buf_puts(&s, e->projected_met == TRI_TRUE ? "meets)" : "falls short)");
     }
     cell(&t, "%s", buf_str(&s));
     buf_free(&s);
@@ -384,22 +586,24 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
 
 /* ---- the command ---- */
 
-/* Parses --fail-on's list into want[]; 0 or a usage error's status. */
+/* Parses --fail-on's list into want[]; 0 or a usage error's status. The
+ * names are the indicators' statuses and not_met; each names equity lines'
+ * statuses as well. */
 static int parse_fail_on(const char *list, bool want[EV_STATUS_COUNT]) {
   const char *s = list;
   for (;;) {
     size_t n = strcspn(s, ",");
     int st = eval_status_from_name(s, n);
-    if (st < 0 || st == EV_NOT_MET) {
+    if (st < 0) {
       char *word = xmalloc(n + 1);
       memcpy(word, s, n);
       word[n] = '\0';
-      const char *names[EV_NOT_MET];
-      for (int i = 0; i < EV_NOT_MET; i++) names[i] = eval_status_name(i);
-      const char *best = suggest_best(word, names, EV_NOT_MET);
+      const char *names[EV_STATUS_COUNT];
+      for (int i = 0; i < EV_STATUS_COUNT; i++) names[i] = eval_status_name(i);
+      const char *best = suggest_best(word, names, EV_STATUS_COUNT);
       int rc = n == 0 ? usage_error("eval", "--fail-on has an empty status: list statuses separated by commas, as in --fail-on missed,off_track")
                : best ? usage_error("eval", "--fail-on: unknown status '%s'; did you mean '%s'?", word, best)
-                      : usage_error("eval", "--fail-on: unknown status '%s': the statuses are no_target, no_data, met, missed, on_track and off_track", word);
+                      : usage_error("eval", "--fail-on: unknown status '%s': the statuses are no_target, no_data, met, missed, on_track, off_track, at_baseline and not_met", word);
       free(word);
       return rc;
     }
@@ -416,8 +620,10 @@ int cmd_eval(int argc, char **argv) {
       {"format", required_argument, NULL, 'f'},
       {"fail-on", required_argument, NULL, 'F'},
       {"root", required_argument, NULL, 'R'},
+      {"equity", no_argument, NULL, 'E'},
       {NULL, 0, NULL, 0},
   };
+  bool equity = false;
   const char *dbpath = NULL, *as_of_text = NULL, *format = "table";
   bool fail_on[EV_STATUS_COUNT] = {0};
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
@@ -427,6 +633,7 @@ int cmd_eval(int argc, char **argv) {
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'd': dbpath = optarg; break;
+    case 'E': equity = true; break;
     case 'a': as_of_text = optarg; break;
     case 'f': format = optarg; break;
     case 'F':
@@ -440,6 +647,8 @@ int cmd_eval(int argc, char **argv) {
   }
   if (strcmp(format, "table") && strcmp(format, "json") && strcmp(format, "csv"))
     return usage_error("eval", "unknown format '%s': use table, json or csv", format);
+  if (equity && strcmp(format, "csv"))
+    return usage_error("eval", "--equity is for --format csv (table and json have the equity lines already): add --format csv");
   if (!dbpath) return usage_error("eval", "eval needs --db, the database charter import filled, as in --db coalition.db");
   int32_t as_of;
   int bad = parse_as_of("eval", as_of_text, &as_of);
@@ -462,15 +671,21 @@ int cmd_eval(int argc, char **argv) {
     goto cleanup;
   }
   if (!strcmp(format, "json")) print_json(&out, &r);
-  else if (!strcmp(format, "csv")) print_csv(&out, &r);
+  else if (!strcmp(format, "csv")) {
+    if (equity) print_csv_equity(&out, &r);
+    else print_csv(&out, &r);
+  }
   else print_table(&out, &r, color_wanted_on("auto", STDOUT_FILENO));
   if (fwrite(buf_str(&out), 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
     fprintf(stderr, "charter: cannot write to standard output: %s\n", strerror(errno));
     status = EXIT_USAGE;
     goto cleanup;
   }
-  for (int i = 0; i < r.n; i++)
+  for (int i = 0; i < r.n; i++) {
     if (fail_on[r.inds[i].status]) status = EXIT_FINDINGS;
+    for (int k = 0; k < r.inds[i].nequity; k++)
+      if (fail_on[r.inds[i].equity[k].status]) status = EXIT_FINDINGS;
+  }
 cleanup:
   buf_free(&out);
   eval_free(&r);

@@ -173,7 +173,7 @@ static inline const char *trend_text(Trend t) {
 }
 
 static inline const char *status_text(EvalStatus s) {
-  static const char *const names[] = {"no_target", "no_data", "met", "missed", "on_track", "off_track", "not_met"};
+  static const char *const names[] = {"no_target", "no_data", "met", "missed", "on_track", "off_track", "at_baseline", "not_met"};
   return (unsigned)s < EV_STATUS_COUNT ? names[s] : "?";
 }
 

@@ -71,13 +71,13 @@ static void test_status_boundaries(void **state) {
    * 20 per 365 days, at 2026-12-31 gives 80 >= 60. */
   EXPECT_IND(e, "up",
              "dir=up baseline=40@2024 target=60@2026 latest=60@2025/2025-12-31 nobs=2 progress=1 variance=0 "
-             "status=met stale=false projected=80 projected_met=true trend=improving");
+             "status=met stale=false projected=- projected_met=null trend=improving");
   /* latest 12 = target 12 -> met (down: <=); progress -18/-18 = 1.
    * projected: 30 -> 12 over 181 days, then 549 more days to 2026-12-31:
    * 12 - 18 * 549/181 = -42.59668508 <= 12. trend 30 -> 12 improves (down). */
   EXPECT_IND(e, "dn",
              "dir=down baseline=30@2024 target=12@2026 latest=12@2025-Q2/2025-06-30 nobs=2 progress=1 variance=0 "
-             "status=met stale=false projected=-42.59668508 projected_met=true trend=improving");
+             "status=met stale=false projected=- projected_met=null trend=improving");
   /* 50 is exactly the expected 50 -> on_track; progress 10/20 = 0.5;
    * variance -10/60. One observation: no projection, no trend. */
   EXPECT_IND(e, "on",
@@ -103,7 +103,7 @@ static void test_status_boundaries(void **state) {
              "dir=up baseline=40@2024 target=60@2026 latest=59@2025/2025-12-31 nobs=1 progress=0.95 "
              "variance=-0.016666666666666666 status=on_track stale=false projected=- projected_met=null trend=-");
   expect_line("counts", describe_counts(&e->r),
-              "no_target=0 no_data=0 met=2 missed=0 on_track=3 off_track=2 not_met=0");
+              "no_target=0 no_data=0 met=2 missed=0 on_track=3 off_track=2 at_baseline=0 not_met=0");
 
   /* As of the target's last day: not yet missed. */
   run_at(e, "2026-12-31");
@@ -120,7 +120,7 @@ static void test_status_boundaries(void **state) {
              "variance=-0.8333333333333334 status=off_track stale=false projected=21.66666667 projected_met=false "
              "trend=worsening");
   expect_line("counts", describe_counts(&e->r),
-              "no_target=0 no_data=0 met=1 missed=0 on_track=3 off_track=3 not_met=0");
+              "no_target=0 no_data=0 met=1 missed=0 on_track=3 off_track=3 at_baseline=0 not_met=0");
 
   /* One day later: every indicator not met is missed; met stays met. */
   run_at(e, "2027-01-01");
@@ -133,9 +133,9 @@ static void test_status_boundaries(void **state) {
              "trend=worsening");
   EXPECT_IND(e, "dn",
              "dir=down baseline=30@2024 target=12@2026 latest=12@2025-Q2/2025-06-30 nobs=2 progress=1 variance=0 "
-             "status=met stale=false projected=-42.59668508 projected_met=true trend=improving");
+             "status=met stale=false projected=- projected_met=null trend=improving");
   expect_line("counts", describe_counts(&e->r),
-              "no_target=0 no_data=0 met=1 missed=6 on_track=0 off_track=0 not_met=0");
+              "no_target=0 no_data=0 met=1 missed=6 on_track=0 off_track=0 at_baseline=0 not_met=0");
   env_free(e);
 }
 
@@ -154,13 +154,13 @@ static void test_as_of_day_inclusive(void **state) {
    * variance (1-10)/10 */
   EXPECT_IND(e, "cut",
              "dir=up baseline=- target=10@2030 latest=1@2025-06-30/2025-06-30 nobs=1 progress=- variance=-0.9 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   run_at(e, "2025-07-01");
   /* projected: 1 a day from 2 on 2025-07-01, 2009 days to 2030-12-31:
    * 2011 >= 10; variance (2-10)/10 */
   EXPECT_IND(e, "cut",
              "dir=up baseline=- target=10@2030 latest=2@2025-07-01/2025-07-01 nobs=2 progress=- variance=-0.8 "
-             "status=off_track stale=false projected=2011 projected_met=true trend=improving");
+             "status=off_track stale=false projected=- projected_met=null trend=improving");
   env_free(e);
 }
 
@@ -199,6 +199,9 @@ static void test_trajectory(void **state) {
   add(e, "msd", "2026-Q2", 20);
   add(e, "nb", "2024-Q2", 10);
   add(e, "nb2", "2024-Q2", 9.5);
+  /* a second, earlier value (the status reads the latest against the line) */
+  add(e, "nb", "2024-Q1", 8);
+  add(e, "nb2", "2024-Q1", 8);
   add(e, "pre", "2023", 20);
   add(e, "pre2", "2023", 19);
   run_at(e, "2026-06-30");
@@ -216,21 +219,23 @@ static void test_trajectory(void **state) {
              "status=on_track stale=false projected=- projected_met=null trend=-");
   /* Before the first knot (the milestone, no baseline) the line expects
    * its value, 10: 10 is on_track, 9.5 off_track. No baseline: no
-   * progress. variance (10-40)/40, (9.5-40)/40. */
+   * progress. variance (10-40)/40, (9.5-40)/40. Two values: no projection. */
   EXPECT_IND(e, "nb",
-             "dir=up baseline=- target=40@2027 latest=10@2024-Q2/2024-06-30 nobs=1 progress=- variance=-0.75 "
-             "status=on_track stale=false projected=- projected_met=null trend=-");
+             "dir=up baseline=- target=40@2027 latest=10@2024-Q2/2024-06-30 nobs=2 progress=- variance=-0.75 "
+             "status=on_track stale=false projected=- projected_met=null trend=improving");
   EXPECT_IND(e, "nb2",
-             "dir=up baseline=- target=40@2027 latest=9.5@2024-Q2/2024-06-30 nobs=1 progress=- variance=-0.7625 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
-  /* A row before the baseline's period: expected the baseline, 20.
-   * progress 0/20 and -1/20; variance -20/40 and -21/40. */
+             "dir=up baseline=- target=40@2027 latest=9.5@2024-Q2/2024-06-30 nobs=2 progress=- variance=-0.7625 "
+             "status=off_track stale=false projected=- projected_met=null trend=improving");
+  /* A row before the baseline's period: nothing measured after the
+   * baseline, so at_baseline whether above or below it (no longer read
+   * against the trajectory). progress 0/20 and -1/20; variance -20/40 and
+   * -21/40. */
   EXPECT_IND(e, "pre",
              "dir=up baseline=20@2024 target=40@2027 latest=20@2023/2023-12-31 nobs=1 progress=0 variance=-0.5 "
-             "status=on_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   EXPECT_IND(e, "pre2",
              "dir=up baseline=20@2024 target=40@2027 latest=19@2023/2023-12-31 nobs=1 progress=-0.05 variance=-0.525 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   /* ms3 and ms4 have no row yet */
   EXPECT_IND(e, "ms3",
              "dir=up baseline=0@2024 target=40@2027 latest=- nobs=0 progress=- variance=- status=no_data stale=false "
@@ -299,7 +304,7 @@ static void test_nulls(void **state) {
   /* no baseline: the line is the target alone, 8; variance -6/8 */
   EXPECT_IND(e, "nob",
              "dir=up baseline=- target=8@2026 latest=2@2025/2025-12-31 nobs=1 progress=- variance=-0.75 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   EXPECT_IND(e, "bare",
              "dir=none baseline=- target=- latest=1@2025/2025-12-31 nobs=1 progress=- variance=- status=no_target "
              "stale=false projected=- projected_met=null trend=-");
@@ -308,7 +313,7 @@ static void test_nulls(void **state) {
   assert_null(nd->equity);
   assert_int_equal(nd->nequity, 0);
   expect_line("counts", describe_counts(&e->r),
-              "no_target=2 no_data=2 met=1 missed=0 on_track=1 off_track=2 not_met=0");
+              "no_target=2 no_data=2 met=1 missed=0 on_track=1 off_track=1 at_baseline=1 not_met=0");
   env_free(e);
 }
 
@@ -399,12 +404,12 @@ static void test_projection(void **state) {
   run_at(e, "2025-01-11");
   EXPECT_IND(e, "pj",
              "dir=up baseline=- target=25@2025-03-02 latest=14@2025-01-11/2025-01-11 nobs=2 progress=- "
-             "variance=-0.44 status=off_track stale=false projected=34 projected_met=true trend=improving");
+             "variance=-0.44 status=off_track stale=false projected=- projected_met=null trend=improving");
   /* One point: nothing to draw a line through. */
   run_at(e, "2025-01-01");
   EXPECT_IND(e, "pj",
              "dir=up baseline=- target=25@2025-03-02 latest=10@2025-01-01/2025-01-01 nobs=1 progress=- variance=-0.6 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   env_free(e);
 }
 
@@ -572,7 +577,7 @@ static void test_equity(void **state) {
             "race gap 1 by 2026: period=- gap=- ratio=- value=- best=- worst=- missing=- met=null status=no_data");
   /* equity lines do not count in the summary */
   expect_line("counts", describe_counts(&e->r),
-              "no_target=6 no_data=0 met=0 missed=0 on_track=0 off_track=0 not_met=0");
+              "no_target=6 no_data=0 met=0 missed=0 on_track=0 off_track=0 at_baseline=0 not_met=0");
 
   /* As of the lines' last day: the 2026 rows make the snapshot, Alpha 70,
    * Beta 60: gap 10, ratio 70/60. Not met, but not yet missed. */
@@ -651,7 +656,7 @@ static void test_formula(void **state) {
    * line is the target alone (50): off_track; variance (20-50)/50. */
   EXPECT_IND(e, "r",
              "dir=up baseline=- target=50@2027 latest=20@2024/2024-12-31 nobs=1 progress=- variance=-0.6 "
-             "status=off_track stale=false projected=- projected_met=null trend=-");
+             "status=at_baseline stale=false projected=- projected_met=null trend=-");
   /* groups: Alpha 3/4*100 = 75, Beta 1/2*100 = 50, Mu left out */
   EXPECT_EQ(e, "r", 0,
             "race gap 10 by 2030: period=2024/2024-12-31 gap=25 ratio=1.5 value=- best=Alpha worst=Beta "
@@ -682,7 +687,7 @@ static void test_formula(void **state) {
    * days on: 87.5 + 67.5/2 = 121.25; trend 20 -> 87.5. */
   EXPECT_IND(e, "r",
              "dir=up baseline=- target=50@2027 latest=87.5@2026/2026-12-31 nobs=2 progress=- variance=0.75 "
-             "status=met stale=false projected=121.25 projected_met=true trend=improving");
+             "status=met stale=false projected=- projected_met=null trend=improving");
   EXPECT_IND(e, "s",
              "dir=none baseline=- target=- latest=88.5@2026/2026-12-31 nobs=2 progress=- variance=- status=no_target "
              "stale=false projected=- projected_met=null trend=-");
@@ -723,7 +728,7 @@ static void test_counts_and_order(void **state) {
     assert_int_equal(r->inds[i].status, want[i]);
     assert_ptr_equal(eval_find(r, r->inds[i].decl), &r->inds[i]);
   }
-  expect_line("counts", describe_counts(r), "no_target=1 no_data=1 met=2 missed=1 on_track=1 off_track=1 not_met=0");
+  expect_line("counts", describe_counts(r), "no_target=1 no_data=1 met=2 missed=1 on_track=1 off_track=1 at_baseline=0 not_met=0");
   /* a declaration that is not an indicator */
   assert_null(eval_find(r, strmap_get(&e->p->ids, "g")));
   /* eval_run leaves no transaction open: another can begin */
@@ -731,7 +736,7 @@ static void test_counts_and_order(void **state) {
   assert_int_equal(e->db->m->commit(e->db), STORE_OK);
   /* before every row */
   r = run_at(e, "2020-01-01");
-  expect_line("counts", describe_counts(r), "no_target=1 no_data=6 met=0 missed=0 on_track=0 off_track=0 not_met=0");
+  expect_line("counts", describe_counts(r), "no_target=1 no_data=6 met=0 missed=0 on_track=0 off_track=0 at_baseline=0 not_met=0");
   env_free(e);
 }
 
@@ -777,7 +782,7 @@ static void test_empty_and_failing(void **state) {
   Env *e = env_new(C0 "goal g \"G\" {}\n");
   const EvalResult *r = run_at(e, "2025-12-31");
   assert_int_equal(r->n, 0);
-  expect_line("counts", describe_counts(r), "no_target=0 no_data=0 met=0 missed=0 on_track=0 off_track=0 not_met=0");
+  expect_line("counts", describe_counts(r), "no_target=0 no_data=0 met=0 missed=0 on_track=0 off_track=0 at_baseline=0 not_met=0");
   env_free(e);
 
   /* an engine whose transaction cannot begin, then one whose reads fail:
@@ -1024,8 +1029,8 @@ static void test_today(void **state) {
 
 static void test_status_names(void **state) {
   (void)state;
-  static const char *const names[] = {"no_target", "no_data", "met", "missed", "on_track", "off_track", "not_met"};
-  assert_int_equal(EV_STATUS_COUNT, 7);
+  static const char *const names[] = {"no_target", "no_data", "met", "missed", "on_track", "off_track", "at_baseline", "not_met"};
+  assert_int_equal(EV_STATUS_COUNT, 8);
   for (int s = 0; s < EV_STATUS_COUNT; s++) {
     assert_string_equal(eval_status_name((EvalStatus)s), names[s]);
     assert_int_equal(eval_status_from_name(names[s], strlen(names[s])), s);

@@ -55,7 +55,7 @@
     "outcome o2 \"O2\" { horizon long; change systems; leads_to g1\n" \
     "  assumption \"as1\"\n" \
     "  assumption \"as2\" }\n" \
-    "indicator i1 \"I1\" { unit \"%\"; direction up; baseline -3 in 2023\n" \
+    "indicator i1 \"I1\" { unit \"%\"; range -10 to 100; direction up; baseline -3 in 2023\n" \
     "  milestone 12.5 by 2025\n" \
     "  milestone 17 by 2026-Q3\n" \
     "  target 41 by 2028\n" \

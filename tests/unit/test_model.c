@@ -164,6 +164,73 @@ static void test_activity_partner_outcome_views(void **state) {
   program_free(p);
 }
 
+/* Scale and bounds: "%" implies per 100 and 0..100, `per N` a scale N and
+ * 0.., `range` replaces the bounds; benchmarks, compare values and an equity
+ * line's reference group are carried as written. */
+static const char rates_text[] =
+    "charter \"C\" { vision \"v\" }\n"
+    "dimension race \"Race\" { groups \"A\", \"B\", \"White\" }\n"
+    "indicator pct \"Pct\" { unit \"%\" }\n"
+    "indicator pct_wide \"Pct\" { unit \"%\"\n per 100\n range 0 to 200 }\n"
+    "indicator imr \"IMR\" { per 1000\n direction down\n benchmark 5.4\n benchmark 4\n"
+    "  compare 5.6 \"national rate\"\n disaggregate race\n equity race ratio 1.5 to \"White\" by 2030\n"
+    "  equity race gap 2 by 2030\n equity race \"A\" 4 by 2030 }\n"
+    "indicator rate_range \"R\" { per 100_000\n range -5 to 50.5 }\n"
+    "indicator plain \"Plain\" { unit \"families\" }\n";
+
+static void test_indicator_scale_bounds(void **state) {
+  (void)state;
+  Program *p = program_load_text("t.charter", rates_text, strlen(rates_text), NULL);
+  assert_int_equal(p->diags.nerrors + p->diags.nwarnings, 0);
+  const IndicatorView *v = indicator_view(decl(p, "pct"));
+  assert_true(v->has_scale && v->scale == 100);
+  assert_true(v->lo == 0 && v->hi == 100);
+  assert_false(v->has_range);
+  v = indicator_view(decl(p, "pct_wide"));
+  assert_true(v->has_scale && v->scale == 100);
+  assert_true(v->has_range && v->lo == 0 && v->hi == 200);
+  v = indicator_view(decl(p, "imr"));
+  assert_true(v->has_scale && v->scale == 1000);
+  assert_true(v->lo == 0 && isinf(v->hi) && v->hi > 0);
+  assert_false(v->has_range);
+  assert_int_equal(v->nbenchmarks, 2);
+  assert_true(v->benchmarks[0].num == 5.4 && v->benchmarks[1].num == 4);
+  assert_int_equal(v->ncompares, 1);
+  assert_true(v->compares[0].num == 5.6);
+  assert_string_equal(v->compares[0].str, "national rate");
+  assert_int_equal(v->nequity, 3);
+  assert_int_equal(v->equity[0].form, EQ_RATIO);
+  assert_true(v->equity[0].num == 1.5);
+  assert_string_equal(v->equity[0].reference, "White");
+  assert_int_equal(v->equity[0].per.year, 2030);
+  assert_int_equal(v->equity[1].form, EQ_GAP);
+  assert_null(v->equity[1].reference);
+  assert_int_equal(v->equity[2].form, EQ_GROUP);
+  assert_null(v->equity[2].reference);
+  v = indicator_view(decl(p, "rate_range"));
+  assert_true(v->has_scale && v->scale == 100000);
+  assert_true(v->has_range && v->lo == -5 && v->hi == 50.5);
+  v = indicator_view(decl(p, "plain"));
+  assert_false(v->has_scale || v->has_range);
+  assert_true(v->scale == 1);
+  assert_true(isinf(v->lo) && v->lo < 0 && isinf(v->hi) && v->hi > 0);
+  assert_int_equal(v->nbenchmarks + v->ncompares, 0);
+  program_free(p);
+}
+
+/* A `per` or `range` that failed its check is left out of the view. */
+static void test_indicator_bad_scale_left_out(void **state) {
+  (void)state;
+  static const char bad[] = "charter \"C\" { vision \"v\" }\n"
+                            "indicator r \"R\" { per 250\n range 5 to 1 }\n";
+  Program *p = program_load_text("t.charter", bad, sizeof bad - 1, NULL);
+  assert_int_equal(p->diags.nerrors, 2);
+  const IndicatorView *v = indicator_view(decl(p, "r"));
+  assert_false(v->has_scale || v->has_range);
+  assert_true(v->scale == 1 && isinf(v->lo) && isinf(v->hi));
+  program_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ids_name_their_slots),
@@ -171,6 +238,8 @@ int main(void) {
       cmocka_unit_test(test_other_kind_reads_absent),
       cmocka_unit_test(test_indicator_view),
       cmocka_unit_test(test_activity_partner_outcome_views),
+      cmocka_unit_test(test_indicator_scale_bounds),
+      cmocka_unit_test(test_indicator_bad_scale_left_out),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,10 +23,12 @@ syn region  charterString start=/"/ skip=/\\\\\|\\"/ end=/"/ oneline
 syn region  charterTextBlock start=/"""/ end=/"""/ keepend
       \ contains=charterEscape,charterBadEscape,@Spell
 
-" Numbers: 41, 250_000, 150.5. Periods: 2027-Q2, 2027-06, 2027-06-30, and a
-" bare year where a period is expected (after in, by, to, period, start, end).
+" Numbers: 41, 250_000, 150.5. Periods: 2027-H1, 2027-Q2, 2027-06, 2027-06-30,
+" SY2025-26, FY2026, and a bare year where a period is expected (after in, by,
+" to, period, start, end).
 syn match   charterNumber /\<\d\+\%(_\d\+\)*\%(\.\d\+\%(_\d\+\)*\)\=\>/
-syn match   charterPeriod /\<\d\{4}-\%(Q\d\|\d\d\%(-\d\d\)\=\)\>/
+syn match   charterPeriod /\<\d\{4}-\%([QH]\d\|\d\d\%(-\d\d\)\=\)\>/
+syn match   charterPeriod /\<\%(SY\d\{4}-\d\d\|FY\d\{4}\)\>/
 syn match   charterPeriod /\%(\<\%(in\|by\|to\|period\|start\|end\)\s\+\)\@<=\d\{4}\>/
 " A currency code after a budget amount.
 syn match   charterCurrency /\%(\d\s\+\)\@<=\<[A-Z]\{3}\>/
@@ -42,12 +44,14 @@ syn keyword charterConstant  none true false
 
 " Attribute names, as the first word of a statement (docs/language.md: each
 " declaration's table of attributes).
-syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
+syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
+" An indicator's scale, bounds and benchmarks.
+syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(per\|range\|benchmark\|compare\)\>/
 
 " Words inside attribute values: to, by, gap, ratio, and the symbols.
 syn keyword charterConnective to by gap ratio
 " Symbols, anywhere but as the first word of a statement (champion is both).
-syn match   charterSymbol /\%(^\s*\|[{;]\s*\)\@<!\<\%(government\|nonprofit\|business\|philanthropy\|education\|health\|faith\|community\|academic\|media\|backbone\|funder\|champion\|evaluator\|data\|vision_strategy\|aligned_activities\|shared_measurement\|public_will\|policy\|funding\|agenda\|resources\|priorities\|evaluation\|weekly\|biweekly\|monthly\|quarterly\|annually\|short\|intermediate\|long\|individual\|systems\|up\|down\|how_much\|how_well\|better_off\|planned\|active\|paused\|done\|error\|warning\|info\|logic\|pathway\|accountability\)\>/
+syn match   charterSymbol /\%(^\s*\|[{;]\s*\)\@<!\<\%(government\|nonprofit\|business\|philanthropy\|education\|health\|faith\|community\|academic\|media\|backbone\|funder\|champion\|evaluator\|data\|vision_strategy\|aligned_activities\|shared_measurement\|public_will\|policy\|funding\|agenda\|resources\|priorities\|evaluation\|weekly\|biweekly\|monthly\|quarterly\|semiannually\|annually\|biennially\|triennially\|short\|intermediate\|long\|individual\|systems\|up\|down\|how_much\|how_well\|better_off\|planned\|active\|paused\|done\|error\|warning\|info\|logic\|pathway\|accountability\)\>/
 
 " Expressions: built-in functions, collections, operators.
 syn match   charterFunction /\<\%(count\|any\|all\|sum\|min\|max\|exists\|len\|lower\|distinct\)\ze\s*(/
