@@ -153,10 +153,8 @@ static bool check_version(sqlite3 *db, const char *path, StoreMode mode, int *ve
     snprintf(err, errlen, "'%s' is an SQLite database but not a Charter measurement store (it has no measurement and import tables); give --db a new file name", path);
     return false;
   }
-  if (*version > 0 && *version < STORE_VERSION && mode == STORE_READ) {
-    snprintf(err, errlen, "'%s' has the older store schema %d: run 'charter import' on it once to bring it up to date", path, *version);
-    return false;
-  }
+  /* a reader reads an older store as it is (it writes nothing); import
+   * brings it up to date */
   return true;
 }
 
@@ -383,6 +381,7 @@ typedef struct SqlStore {
   Held dim, grp;                              /* the last dimension and group checked */
   char err[1024];                             /* the message of the last failure */
   char *path;                                 /* an immutable reader's file (else NULL) */
+  int version;                                /* the schema version it was opened at */
   struct stat seen;                           /* that file when it was opened */
 } SqlStore;
 
@@ -424,18 +423,27 @@ static int prepare(SqlStore *q, sqlite3_stmt **st, const char *sql) {
   return *st ? SQLITE_OK : sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
 }
 
+/* The reads, at schema 2 or (a store that no import has brought up to
+ * date yet) at schema 1, whose rows have no counts and no flags. */
 static int prepare_reads(SqlStore *q) {
+  bool v1 = q->version < 2;
   int rc = prepare(q, &q->whole,
-                   "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                   "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
+                   v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = '' "
+                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end"
+                      : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = '' "
+                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->glatest,
-                 "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                 "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
+                 v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
+                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1"
+                    : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
+                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->all,
-                 "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 "
-                 "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
+                 v1 ? "SELECT dimension, grp, period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 "
+                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end"
+                    : "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 "
+                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
   return rc;
 }
 
@@ -846,6 +854,7 @@ static bool store_ready(SqlStore *q, const char *path, StoreMode mode, bool wal_
   if (mode == STORE_READ) sqlite3_exec(db, "PRAGMA query_only = ON", NULL, NULL, NULL);
   int version = 0;
   if (q->base.m->verify(&q->base, path, mode, &version, err, errlen) != STORE_OK) return false;
+  q->version = version;
   if (mode == STORE_WRITE) {
     /* Only now, when the file is known to be ours: WAL rewrites the header.
      * Changing a new file's journal mode does not wait out the busy timeout
@@ -862,6 +871,7 @@ static bool store_ready(SqlStore *q, const char *path, StoreMode mode, bool wal_
       return false;
     }
     if (version < STORE_VERSION && q->base.m->migrate(&q->base, path, err, errlen) != STORE_OK) return false;
+    q->version = STORE_VERSION;
   }
   sqlite3_exec(db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 0, NULL);
