@@ -33,7 +33,8 @@ once() {
 	(cd "$dir" && "$measure" -o "$log" -- "$@") || echo "- - 127"
 }
 
-# pair NAME DIR PREP CMD...: runs CMD (with charter as @CHARTER@) $runs times
+# pair NAME DIR PREP CMD...: runs CMD (with charter as @CHARTER@, and
+# @WHO@ in an argument as base or new) $runs times
 # for each binary, alternating, after PREP (a shell command run in DIR before
 # every run), and prints a row: best time and peak MB of each, and new/base.
 pair() {
@@ -46,7 +47,7 @@ pair() {
 			[ $who = new ] && bin=$new
 			(cd "$dir" && eval "$prep")
 			local args=()
-			for a in "$@"; do [ "$a" = @CHARTER@ ] && args+=("$bin") || args+=("$a"); done
+			for a in "$@"; do [ "$a" = @CHARTER@ ] && args+=("$bin") || args+=("${a//@WHO@/$who}"); done
 			read -r t m c < <(once "$dir" "$dir/$who.log" "${args[@]}")
 			if [ "$t" != - ] && { [ -z "${best_t[$who]:-}" ] || awk -v a="$t" -v b="${best_t[$who]}" 'BEGIN{exit !(a<b)}'; }; then
 				best_t[$who]=$t
@@ -82,6 +83,13 @@ pair "fmt $decls" "$work/check" : @CHARTER@ fmt "${files[@]}"
 pair "render -T svg ~1k nodes" "$work/render" : @CHARTER@ render -T svg -o out.svg main.charter
 pair "import $rows rows" "$work/import" "rm -f c.db c.db-wal c.db-shm c.db-journal" \
 	@CHARTER@ import --db c.db main.charter data.csv
-"$new" import --db "$work/import/e.db" "$work/import/main.charter" "$work/import/data.csv" >/dev/null 2>&1 ||
-	echo "compare.sh: import for eval failed" >&2
-pair "eval $rows rows" "$work/import" : @CHARTER@ eval --db e.db --as-of "$as_of" --format csv main.charter
+# each binary evaluates a store it wrote itself: the store's schema may
+# differ between them
+for who in base new; do
+	bin=$base
+	[ $who = new ] && bin=$new
+	rm -f "$work/import/e-$who.db"
+	"$bin" import --db "$work/import/e-$who.db" "$work/import/main.charter" "$work/import/data.csv" >/dev/null 2>&1 ||
+		echo "compare.sh: import for eval failed ($who)" >&2
+done
+pair "eval $rows rows" "$work/import" : @CHARTER@ eval --db e-@WHO@.db --as-of "$as_of" --format csv main.charter
