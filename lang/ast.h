@@ -97,12 +97,14 @@ typedef struct Value {
   double num;         /* number: baseline, target, budget, equity limit, per, benchmark,
                        * compare; bounds: LOW */
   Period per;         /* period; range start; baseline/target/milestone period */
-  union {             /* (one or the other, by the form: a Value stays 72 bytes) */
+  union {             /* (one or the other, by the form: a Value stays 64 bytes) */
     Period per2;      /* range end */
     double hi;        /* bounds (range LOW to HIGH): HIGH */
   };
-  const char *reason; /* waive: the reason */
-  const char *reference; /* equity gap/ratio: the reference group (… to "White"), or NULL */
+  union {
+    const char *reason;    /* waive: the reason */
+    const char *reference; /* equity gap/ratio: the reference group (… to "White"), or NULL */
+  };
 } Value;
 
 enum { EQ_GAP, EQ_RATIO, EQ_GROUP };
