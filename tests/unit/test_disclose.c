@@ -1,0 +1,469 @@
+/* The disclosure policy (runtime/disclose.c): primary suppression at and
+ * under the threshold, zeros shown, the complementary cell chosen, two small
+ * groups, the whole-population row, unknown counts, cells suppressed at
+ * source, the unstable mark, equity figures; and a seeded property test
+ * over 20,000 random tables that no withheld count can be recovered by one
+ * subtraction or one sum, and that nothing is withheld beyond what the
+ * rules require. */
+#define _POSIX_C_SOURCE 200809L
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "disclose.h"
+
+/* ---- helpers ---- */
+
+/* A rate cell with both counts. */
+static DisclosureCell cell(double num, double den) {
+  DisclosureCell c = {.value = den ? num / den : 0, .numerator = num, .denominator = den};
+  return c;
+}
+/* A value without counts. */
+static DisclosureCell nocounts(double value) {
+  DisclosureCell c = {.value = value, .numerator = NAN, .denominator = NAN};
+  return c;
+}
+/* A cell suppressed at source (its counts unknown). */
+static DisclosureCell source(void) {
+  DisclosureCell c = {.value = NAN, .numerator = NAN, .denominator = NAN, .suppressed_at_source = true};
+  return c;
+}
+
+/* suppress below 11, unstable below 20, complementary, unknown counts withheld */
+static const DisclosurePolicy STD = {.present = true, .suppress_below = 11, .unstable_below = 20, .complementary = true};
+
+/* Asserts the states of the groups, as letters: . shown, S source, s small,
+ * u unknown counts, c complementary. */
+static void expect_states(const DisclosureCell *g, int n, const char *want) {
+  static const char letters[DISC_STATE_COUNT] = {'.', 'S', 's', 'u', 'c'};
+  char got[64];
+  for (int i = 0; i < n; i++) got[i] = letters[g[i].state];
+  got[n] = '\0';
+  if (strcmp(got, want) != 0) fail_msg("states %s, expected %s", got, want);
+}
+
+/* ---- primary suppression ---- */
+
+static void test_under_and_at_threshold(void **state) {
+  (void)state;
+  DisclosurePolicy p = STD;
+  p.complementary = false;
+  DisclosureCell g[] = {
+      cell(10, 200), /* numerator 10 < 11: withheld */
+      cell(11, 300), /* 11 is not below 11: shown */
+      cell(30, 10),  /* denominator 10: withheld (a rate per person-year may exceed 1) */
+      cell(0, 11),   /* 0 events out of 11: shown */
+      cell(0, 0),    /* no one at all: shown */
+      cell(1, 500),  /* one event: withheld */
+      cell(10.5, 40) /* a weighted count under the threshold: withheld */
+  };
+  disclose_table(&p, NULL, g, 7);
+  expect_states(g, 7, "s.s..ss");
+  assert_false(disclose_withheld(g[1].state));
+  assert_true(disclose_withheld(g[0].state));
+}
+
+static void test_no_policy_shows_everything(void **state) {
+  (void)state;
+  DisclosurePolicy none = {0};
+  DisclosureCell whole = cell(3, 8);
+  DisclosureCell g[] = {cell(1, 2), cell(2, 6), nocounts(0.5), source()};
+  disclose_table(&none, &whole, g, 4);
+  assert_int_equal(whole.state, DISC_SHOWN);
+  expect_states(g, 4, "...S"); /* a value suppressed at source stays so */
+  for (int i = 0; i < 4; i++) assert_false(g[i].unstable);
+  disclose_table(NULL, &whole, g, 4); /* no policy at all reads the same */
+  expect_states(g, 4, "...S");
+  /* a policy without suppress below withholds no small count */
+  DisclosurePolicy only_unstable = {.present = true, .unstable_below = 20, .unknown_counts_shown = true};
+  disclose_table(&only_unstable, &whole, g, 4);
+  expect_states(g, 4, "...S");
+  assert_true(g[0].unstable);
+}
+
+/* ---- complementary suppression ---- */
+
+static void test_complementary_cell_chosen(void **state) {
+  (void)state;
+  /* The whole shows 100 of 1,000; A alone is small. Without another cell
+   * withheld, A = 100 - 30 - 20 - 45 events out of 1000 - 400 - 150 - 400.
+   * C has the smallest denominator of the rest (150): it is withheld. */
+  DisclosureCell whole = cell(100, 1000);
+  DisclosureCell g[] = {cell(5, 50), cell(30, 400), cell(20, 150), cell(45, 400)};
+  disclose_table(&STD, &whole, g, 4);
+  assert_int_equal(whole.state, DISC_SHOWN);
+  expect_states(g, 4, "s.c.");
+  assert_int_equal(g[2].state, DISC_WITHHELD_COMPLEMENTARY);
+
+  /* A tie on the denominator goes to the smaller numerator, then to the
+   * first in order. */
+  DisclosureCell tie[] = {cell(45, 400), cell(30, 400), cell(5, 50), cell(20, 400)};
+  disclose_table(&STD, &whole, tie, 4);
+  expect_states(tie, 4, "..sc");
+  DisclosureCell same[] = {cell(5, 50), cell(30, 400), cell(30, 400), cell(35, 400)};
+  disclose_table(&STD, &whole, same, 4);
+  expect_states(same, 4, "sc..");
+
+  /* A group with no events hides nothing (the two withheld cells would
+   * add up to A's 5 events): the smallest with events is taken. */
+  DisclosureCell zero[] = {cell(5, 50), cell(0, 30), cell(40, 300), cell(55, 620)};
+  disclose_table(&STD, &whole, zero, 4);
+  expect_states(zero, 4, "s.c.");
+  /* ... unless every other group has a zero count */
+  DisclosureCell zeros[] = {cell(5, 50), cell(0, 30), cell(0, 500)};
+  disclose_table(&STD, &whole, zeros, 3);
+  expect_states(zeros, 3, "sc.");
+  /* groups of unknown counts (shown by the policy) come after known ones */
+  DisclosurePolicy shown = STD;
+  shown.unknown_counts_shown = true;
+  DisclosureCell unk[] = {nocounts(0.1), cell(5, 50), cell(60, 700)};
+  disclose_table(&shown, &whole, unk, 3);
+  expect_states(unk, 3, ".sc");
+}
+
+static void test_complementary_off(void **state) {
+  (void)state;
+  DisclosurePolicy p = STD;
+  p.complementary = false;
+  DisclosureCell whole = cell(100, 1000);
+  DisclosureCell g[] = {cell(5, 50), cell(30, 400), cell(20, 150), cell(45, 400)};
+  disclose_table(&p, &whole, g, 4);
+  expect_states(g, 4, "s...");
+}
+
+static void test_two_small_groups(void **state) {
+  (void)state;
+  /* Two withheld groups with the whole shown: the subtraction gives only
+   * their sum (7 events of 100), not either one, so nothing more is needed. */
+  DisclosureCell whole = cell(100, 1000);
+  DisclosureCell g[] = {cell(3, 40), cell(93, 900), cell(4, 60)};
+  disclose_table(&STD, &whole, g, 3);
+  assert_int_equal(whole.state, DISC_SHOWN);
+  expect_states(g, 3, "s.s");
+}
+
+static void test_whole_population_row(void **state) {
+  (void)state;
+  /* Without a whole-population value at this period, one withheld group
+   * cannot be recovered: the other groups do not add up to anything shown. */
+  DisclosureCell g[] = {cell(5, 50), cell(30, 400), cell(65, 550)};
+  disclose_table(&STD, NULL, g, 3);
+  expect_states(g, 3, "s..");
+  /* With it, 100 - 30 - 65 = 5 would give A away: B is withheld too. */
+  DisclosureCell whole = cell(100, 1000);
+  disclose_table(&STD, &whole, g, 3);
+  expect_states(g, 3, "sc.");
+  assert_int_equal(whole.state, DISC_SHOWN);
+
+  /* The whole withheld and every group shown: their sum would give it
+   * back, so the smallest group is withheld. */
+  DisclosureCell w2 = source();
+  DisclosureCell g2[] = {cell(30, 400), cell(20, 150), cell(50, 450)};
+  disclose_table(&STD, &w2, g2, 3);
+  assert_int_equal(w2.state, DISC_WITHHELD_SOURCE);
+  expect_states(g2, 3, ".c.");
+
+  /* A small whole: its small groups are withheld with it, and the
+   * groups of 0 are shown (three withheld cells in the one sum). */
+  DisclosureCell w3 = cell(7, 900);
+  DisclosureCell g3[] = {cell(3, 300), cell(0, 200), cell(4, 400)};
+  disclose_table(&STD, &w3, g3, 3);
+  assert_int_equal(w3.state, DISC_WITHHELD_SMALL);
+  expect_states(g3, 3, "s.s");
+
+  /* One group only, withheld: it equals the whole, which is withheld. */
+  DisclosureCell w4 = cell(5, 50);
+  w4.numerator = 50; /* (its own counts are large; the group's are not) */
+  w4.denominator = 500;
+  DisclosureCell g4[] = {cell(5, 50)};
+  disclose_table(&STD, &w4, g4, 1);
+  expect_states(g4, 1, "s");
+  assert_int_equal(w4.state, DISC_WITHHELD_COMPLEMENTARY);
+}
+
+static void test_unknown_counts(void **state) {
+  (void)state;
+  DisclosurePolicy p = STD;
+  p.complementary = false;
+  DisclosureCell whole = nocounts(0.4); /* the whole is never withheld for this */
+  DisclosureCell g[] = {nocounts(0.3), cell(40, 100), nocounts(0.5)};
+  disclose_table(&p, &whole, g, 3);
+  assert_int_equal(whole.state, DISC_SHOWN);
+  expect_states(g, 3, "u.u");
+  assert_string_equal(disclose_state_name(g[0].state), "unknown_counts");
+
+  p.unknown_counts_shown = true;
+  disclose_table(&p, &whole, g, 3);
+  expect_states(g, 3, "...");
+
+  /* One count known is enough to judge the cell. */
+  DisclosureCell half[] = {cell(NAN, 400), cell(4, NAN), cell(40, NAN)};
+  half[0].value = 0.2;
+  half[1].value = half[2].value = 0.1;
+  p.unknown_counts_shown = false;
+  disclose_table(&p, NULL, half, 3);
+  expect_states(half, 3, ".s.");
+
+  /* With the whole shown, a single group of unknown counts is withheld
+   * and needs a complement like any other. */
+  DisclosureCell w = cell(100, 1000);
+  DisclosureCell g2[] = {nocounts(0.1), cell(40, 400), cell(50, 500)};
+  disclose_table(&STD, &w, g2, 3);
+  expect_states(g2, 3, "uc.");
+}
+
+static void test_source_counts_for_complementarity(void **state) {
+  (void)state;
+  DisclosureCell whole = cell(100, 1000);
+  DisclosureCell g[] = {cell(30, 300), source(), cell(40, 500), cell(15, 120)};
+  disclose_table(&STD, &whole, g, 4);
+  expect_states(g, 4, ".S.c");
+  assert_string_equal(disclose_state_name(g[1].state), "source");
+  assert_string_equal(disclose_state_name(g[3].state), "complementary");
+
+  /* A source cell whose value is NAN without the flag reads the same. */
+  DisclosureCell g2[] = {cell(30, 300), cell(55, 580), cell(15, 120)};
+  g2[1].value = NAN;
+  disclose_table(&STD, &whole, g2, 3);
+  expect_states(g2, 3, ".Sc");
+}
+
+static void test_unstable_mark(void **state) {
+  (void)state;
+  DisclosurePolicy p = STD;
+  p.complementary = false;
+  DisclosureCell whole = cell(19, 5000);
+  DisclosureCell g[] = {cell(19, 2000), cell(20, 2000), cell(0, 900), cell(5, 100), nocounts(0.1)};
+  p.unknown_counts_shown = true;
+  disclose_table(&p, &whole, g, 5);
+  assert_true(whole.unstable);
+  expect_states(g, 5, "...s.");
+  assert_true(g[0].unstable);  /* 19 < 20 */
+  assert_false(g[1].unstable); /* 20 is not */
+  assert_true(g[2].unstable);  /* a rate of 0 from 0 events is as unstable */
+  assert_false(g[3].unstable); /* withheld: not shown, not marked */
+  assert_false(g[4].unstable); /* no numerator: cannot be judged */
+  /* WISQARS's "20 or fewer" is unstable below 21 */
+  p.unstable_below = 21;
+  disclose_table(&p, &whole, g, 5);
+  assert_true(g[1].unstable);
+  p.unstable_below = 0;
+  disclose_table(&p, &whole, g, 5);
+  assert_false(g[0].unstable);
+}
+
+static void test_equity_shown(void **state) {
+  (void)state;
+  DisclosureCell whole = cell(100, 1000);
+  DisclosureCell g[] = {cell(5, 50), cell(30, 400), cell(20, 150), cell(45, 400)};
+  disclose_table(&STD, &whole, g, 4);
+  assert_false(disclose_equity_shown(g, 4, -1)); /* gap and ratio need A and C */
+  assert_false(disclose_equity_shown(g, 4, 0));
+  assert_true(disclose_equity_shown(g, 4, 1));
+  assert_false(disclose_equity_shown(g, 4, 2));
+  assert_true(disclose_equity_shown(g, 4, 3));
+  assert_false(disclose_equity_shown(g, 4, 4)); /* no such group */
+  DisclosureCell big[] = {cell(30, 400), cell(45, 400)};
+  disclose_table(&STD, &whole, big, 2);
+  assert_true(disclose_equity_shown(big, 2, -1));
+  assert_string_equal(DISCLOSE_NOT_SHOWN, "not shown: small numbers");
+  assert_string_equal(disclose_state_name(DISC_SHOWN), "shown");
+  assert_string_equal(disclose_state_name(DISC_WITHHELD_SMALL), "small");
+}
+
+/* ---- the property ---- */
+
+static uint64_t rng_state;
+static uint64_t rng(void) { /* splitmix64 */
+  uint64_t z = (rng_state += 0x9e3779b97f4a7c15u);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+  return z ^ (z >> 31);
+}
+static int rnd(int n) { return (int)(rng() % (uint64_t)n); }
+
+/* A count, often small: 0..12 a third of the time, else up to 2,000. */
+static double rnd_count(void) { return rnd(3) == 0 ? rnd(13) : rnd(2001); }
+
+enum { MAXG = 8 };
+
+/* A table as the reader sees it: a cell's true counts are known to the
+ * reader when it is shown (even when charter does not know them: they may
+ * be published elsewhere); a withheld cell's are not. Can the reader work
+ * out cell i's count k (0 numerator, 1 denominator) by one subtraction (the
+ * whole minus every other group) or one sum (the groups, for the whole;
+ * i == -1)? If so, *out is what the reader gets. */
+static bool derivable(const DisclosureCell *whole, const double wtrue[2], const DisclosureCell *g,
+                      double gtrue[][2], int n, int i, int k, double *out) {
+  if (!whole || n == 0) return false;
+  if (i < 0) { /* the whole: the sum of the groups, all shown */
+    double s = 0;
+    for (int j = 0; j < n; j++) {
+      if (disclose_withheld(g[j].state)) return false;
+      s += gtrue[j][k];
+    }
+    *out = s;
+    return true;
+  }
+  if (disclose_withheld(whole->state)) return false;
+  double s = wtrue[k];
+  for (int j = 0; j < n; j++) {
+    if (j == i) continue;
+    if (disclose_withheld(g[j].state)) return false;
+    s -= gtrue[j][k];
+  }
+  *out = s;
+  return true;
+}
+
+/* The primary state, decided independently of the module. */
+static DisclosureState expected_primary(const DisclosurePolicy *p, const DisclosureCell *c, bool group) {
+  if (c->suppressed_at_source) return DISC_WITHHELD_SOURCE;
+  double n = c->numerator, d = c->denominator, b = p->suppress_below;
+  if (b > 0 && ((!isnan(n) && n >= 1 && n < b) || (!isnan(d) && d >= 1 && d < b))) return DISC_WITHHELD_SMALL;
+  if (group && !p->unknown_counts_shown && isnan(n) && isnan(d)) return DISC_WITHHELD_UNKNOWN_COUNTS;
+  return DISC_SHOWN;
+}
+
+/* Is a a better complement than b (no zero count, then the smaller
+ * denominator, then numerator; unknown counts last)? Written apart from
+ * the module's. */
+static double key(double c) { return isnan(c) ? INFINITY : c; }
+static bool better(const DisclosureCell *a, const DisclosureCell *b) {
+  bool za = a->numerator == 0 || a->denominator == 0, zb = b->numerator == 0 || b->denominator == 0;
+  if (za != zb) return !za;
+  if (key(a->denominator) != key(b->denominator)) return key(a->denominator) < key(b->denominator);
+  return key(a->numerator) < key(b->numerator);
+}
+
+static void test_property_random_tables(void **state) {
+  (void)state;
+  rng_state = 20261207;
+  static const double thresholds[] = {0, 5, 11, 21};
+  int complemented = 0, recoverable_before = 0, exact_checks = 0;
+  for (int t = 0; t < 20000; t++) {
+    DisclosurePolicy p = {.present = true,
+                          .suppress_below = thresholds[rnd(4)],
+                          .unstable_below = rnd(2) ? 20 : 0,
+                          .complementary = rnd(5) != 0,
+                          .unknown_counts_shown = rnd(3) == 0};
+    int n = 2 + rnd(MAXG - 1);
+    DisclosureCell g[MAXG];
+    double gtrue[MAXG][2];
+    double wtrue[2] = {0, 0};
+    for (int i = 0; i < n; i++) {
+      double den = rnd_count(), num = den ? rnd((int)den + 1) : 0;
+      double few = rnd(13);
+      if (rnd(4) == 0 && few <= den) num = few; /* few events of many */
+      gtrue[i][0] = num;
+      gtrue[i][1] = den;
+      wtrue[0] += num;
+      wtrue[1] += den;
+      g[i] = cell(num, den);
+      if (rnd(20) == 0) g[i] = nocounts(den ? num / den : 0);
+      if (rnd(30) == 0) g[i] = source();
+    }
+    DisclosureCell wcell = cell(wtrue[0], wtrue[1]);
+    if (rnd(20) == 0) wcell = source();
+    DisclosureCell *whole = rnd(7) ? &wcell : NULL;
+
+    DisclosureCell before[MAXG];
+    memcpy(before, g, sizeof g);
+    disclose_table(&p, whole, g, n);
+
+    /* primary states exactly as the rules say; the rest only complementary */
+    int primary_withheld = 0, comp = 0, comp_group = -1;
+    DisclosureState wprim = whole ? expected_primary(&p, whole, false) : DISC_SHOWN;
+    if (whole) {
+      primary_withheld += disclose_withheld(wprim);
+      if (whole->state == DISC_WITHHELD_COMPLEMENTARY) comp++;
+      else assert_int_equal(whole->state, wprim);
+    }
+    for (int i = 0; i < n; i++) {
+      DisclosureState want = expected_primary(&p, &before[i], true);
+      primary_withheld += disclose_withheld(want);
+      if (g[i].state == DISC_WITHHELD_COMPLEMENTARY) {
+        assert_int_equal(want, DISC_SHOWN);
+        comp++;
+        comp_group = i;
+      } else {
+        assert_int_equal(g[i].state, want);
+      }
+      assert_int_equal(g[i].unstable, g[i].state == DISC_SHOWN && p.unstable_below > 0 &&
+                                          !isnan(g[i].numerator) && g[i].numerator < p.unstable_below);
+    }
+    /* No over-suppression: one equation (whole = sum of groups), so a
+     * complement is needed only when exactly one of its cells is withheld,
+     * and one complement always ends that. */
+    bool needed = p.complementary && whole && primary_withheld == 1;
+    assert_int_equal(comp, needed ? 1 : 0);
+    if (needed) recoverable_before++;
+    if (comp) complemented++;
+    /* The complement is the best candidate among the groups left shown. */
+    if (comp_group >= 0)
+      for (int i = 0; i < n; i++)
+        if (g[i].state == DISC_SHOWN && better(&g[i], &g[comp_group]))
+          fail_msg("table %d: group %d would be a better complement than %d", t, i, comp_group);
+    if (comp && comp_group < 0) /* the whole, only when no group was left */
+      for (int i = 0; i < n; i++) assert_true(disclose_withheld(g[i].state));
+
+    /* No withheld count is one subtraction or one sum away. */
+    if (!p.complementary) continue;
+    for (int i = -1; i < n; i++) {
+      const DisclosureCell *c = i < 0 ? whole : &g[i];
+      if (!c || !disclose_withheld(c->state)) continue;
+      for (int k = 0; k < 2; k++) {
+        double got;
+        if (derivable(whole, wtrue, g, gtrue, n, i, k, &got))
+          fail_msg("table %d: cell %d's %s (%g) is derivable from the shown cells", t, i,
+                   k ? "denominator" : "numerator", got);
+      }
+    }
+    /* The check above is not vacuous: before suppression, with one cell
+     * withheld, the derivation gives back its true count exactly. */
+    if (needed) {
+      DisclosureCell shown[MAXG];
+      DisclosureCell w = whole ? *whole : wcell;
+      int only = -1;
+      for (int i = 0; i < n; i++) {
+        shown[i] = g[i];
+        if (shown[i].state == DISC_WITHHELD_COMPLEMENTARY) shown[i].state = DISC_SHOWN;
+        if (disclose_withheld(shown[i].state)) only = i;
+      }
+      if (w.state == DISC_WITHHELD_COMPLEMENTARY) w.state = DISC_SHOWN;
+      double got;
+      assert_true(derivable(&w, wtrue, shown, gtrue, n, only, 0, &got));
+      assert_true(got == (only < 0 ? wtrue[0] : gtrue[only][0]));
+      exact_checks++;
+    }
+  }
+  /* the random tables reach every case often enough to mean something */
+  assert_true(recoverable_before > 2000);
+  assert_int_equal(complemented, recoverable_before);
+  assert_int_equal(exact_checks, recoverable_before);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_under_and_at_threshold),
+      cmocka_unit_test(test_no_policy_shows_everything),
+      cmocka_unit_test(test_complementary_cell_chosen),
+      cmocka_unit_test(test_complementary_off),
+      cmocka_unit_test(test_two_small_groups),
+      cmocka_unit_test(test_whole_population_row),
+      cmocka_unit_test(test_unknown_counts),
+      cmocka_unit_test(test_source_counts_for_complementarity),
+      cmocka_unit_test(test_unstable_mark),
+      cmocka_unit_test(test_equity_shown),
+      cmocka_unit_test(test_property_random_tables),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
