@@ -38,7 +38,8 @@ static DisclosureCell source(void) {
 }
 
 /* suppress below 11, unstable below 20, complementary, unknown counts withheld */
-static const DisclosurePolicy STD = {.present = true, .suppress_below = 11, .unstable_below = 20, .complementary = true};
+static const DisclosurePolicy STD = {
+    .present = true, .suppress_below = 11, .unstable_below = 20, .complementary = true};
 
 /* Asserts the states of the groups, as letters: . shown, S source, s small,
  * u unknown counts, c complementary. */
@@ -127,6 +128,22 @@ static void test_complementary_cell_chosen(void **state) {
   DisclosureCell unk[] = {nocounts(0.1), cell(5, 50), cell(60, 700)};
   disclose_table(&shown, &whole, unk, 3);
   expect_states(unk, 3, ".sc");
+}
+
+/* The worked example of docs/measurement.md ("Small numbers"). */
+static void test_worked_example(void **state) {
+  (void)state;
+  DisclosureCell whole = cell(88, 1000);
+  DisclosureCell race[] = {cell(18, 400), cell(20, 150), cell(5, 50), cell(45, 400)}; /* Black, Latino, Native, White */
+  disclose_table(&STD, &whole, race, 4);
+  assert_int_equal(whole.state, DISC_SHOWN);
+  assert_false(whole.unstable);
+  expect_states(race, 4, ".cs.");
+  assert_true(race[0].unstable);
+  assert_false(race[3].unstable);
+  assert_false(disclose_equity_shown(race, 4, -1));
+  assert_true(disclose_equity_shown(race, 4, 0));
+  assert_true(disclose_equity_shown(race, 4, 3));
 }
 
 static void test_complementary_off(void **state) {
@@ -456,6 +473,7 @@ int main(void) {
       cmocka_unit_test(test_under_and_at_threshold),
       cmocka_unit_test(test_no_policy_shows_everything),
       cmocka_unit_test(test_complementary_cell_chosen),
+      cmocka_unit_test(test_worked_example),
       cmocka_unit_test(test_complementary_off),
       cmocka_unit_test(test_two_small_groups),
       cmocka_unit_test(test_whole_population_row),
