@@ -51,29 +51,35 @@ typedef struct DisclosureCell {
  * groups that have a row at this period, in the dimension's order.
  *  1. Primary: a cell suppressed at source is withheld (SOURCE); a cell with
  *     a known count c, 0 < c < suppress_below, is withheld (SMALL; a count
- *     of 0 is shown, as CDC WONDER and CMS show zeros); a group with neither
+ *     of 0 is shown, as CMS's rule of 1 to 10 allows); a group with neither
  *     count is withheld (UNKNOWN_COUNTS) unless unknown_counts_shown (the
  *     whole-population cell is never withheld for that).
  *  2. Complementary (with a whole-population cell): the whole equals the
- *     sum of the groups, for the numerator and the denominator alike, so
- *     when exactly one cell of the table is withheld a reader recovers its
- *     counts by one subtraction (whole minus the other groups) or one sum
- *     (the groups, when the whole is the one withheld). One more cell is
- *     then withheld (COMPLEMENTARY): the group, other than the withheld
- *     one, with the smallest denominator (then numerator, then the first in
- *     order; unknown counts last), preferring groups with no count of 0 (a
- *     zero hides nothing: the withheld cells would still add up to the small
- *     count alone); the whole-population cell only when no group is left.
- *     Two withheld cells in the one equation cannot be told apart, so this
- *     takes at most one extra cell per table.
+ *     sum of the groups, for the numerator and the denominator alike. A
+ *     withheld cell is exposed when a reader can work it out from that one
+ *     equation: the whole withheld and every group shown (one sum); exactly
+ *     one group withheld and the whole shown (one subtraction); or, with
+ *     the whole shown, the withheld groups' counts adding up to so little
+ *     or so much that one of them can take one value only, given what a
+ *     reader knows of a value withheld as small (1 + 1 = 2 events in two
+ *     such groups; see reader_bounds in disclose.c). While a cell is
+ *     exposed, one more is withheld (COMPLEMENTARY): the shown group with
+ *     the smallest denominator (then numerator, then the first in order;
+ *     unknown counts last), preferring groups with no count of 0 (a zero
+ *     adds nothing to the withheld cells' sum); the whole-population cell
+ *     only when every group is withheld. A complement with both counts
+ *     known and above 0 always ends it, so more than one is taken only
+ *     when no such group is left.
  *  3. Every shown cell whose numerator is known and below unstable_below is
  *     marked unstable.
  * Limits: dimensions are protected one at a time, so two dimensions of the
  * same indicator and period (sex, and race) can together reveal a cell;
  * periods are protected one at a time, so a cell can be derived by
- * differencing a cumulative series; and only exact recovery is prevented,
- * not narrowing (two withheld groups that together hold 2 events hold 1
- * each, to a reader who knows that each withheld small count is at least 1).
+ * differencing a cumulative series; a shown group whose counts charter
+ * lacks leaves charter unable to check sums beyond one withheld group; and
+ * a reader is credited with knowing which withheld cells are small, but
+ * not that a complementary one is not small (0, or at least the threshold):
+ * show every withheld cell alike, and a reader knows less than assumed.
  * Without a policy (present false) every cell is SHOWN but those suppressed
  * at source, and none is marked unstable. */
 void disclose_table(const DisclosurePolicy *policy, DisclosureCell *whole, DisclosureCell *groups, int ngroups);
