@@ -94,13 +94,15 @@ static bool pinned(const DisclosurePolicy *p, const DisclosureCell *whole, const
     withheld++;
   }
   if (withheld == 1) return true; /* whatever the counts */
-  for (int i = 0; withheld && !isnan(s) && i < n; i++) {
+  if (withheld == 0 || isnan(s)) return false;
+  for (int i = 0; i < n; i++) {
     if (!disclose_withheld(g[i].state)) continue;
     Bounds b = reader_bounds(p, &g[i], k);
     if (b.lo >= b.hi) continue;
-    double others_hi = unbounded - isinf(b.hi) > 0 ? INFINITY : hi_sum - (isinf(b.hi) ? 0 : b.hi);
+    int self_unbounded = isinf(b.hi) ? 1 : 0;
+    double others_hi = unbounded - self_unbounded > 0 ? INFINITY : hi_sum - (self_unbounded ? 0 : b.hi);
     double lo = fmax(b.lo, s - others_hi), hi = fmin(b.hi, s - (lo_sum - b.lo));
-    if (hi <= lo) return true;
+    if (hi == lo) return true; /* hi < lo: the groups do not add up to the whole, which pins nothing */
   }
   return false;
 }
@@ -132,9 +134,11 @@ static void complement(const DisclosurePolicy *p, DisclosureCell *whole, Disclos
   }
 }
 
+/* A rate (both counts known) from fewer events than unstable_below. A
+ * count alone is not a rate, and is not marked. */
 static void mark_unstable(const DisclosurePolicy *p, DisclosureCell *c) {
   c->unstable = c->state == DISC_SHOWN && p->unstable_below > 0 && !isnan(c->numerator) &&
-                c->numerator < p->unstable_below;
+                !isnan(c->denominator) && c->numerator < p->unstable_below;
 }
 
 void disclose_table(const DisclosurePolicy *policy, DisclosureCell *whole, DisclosureCell *groups, int ngroups) {

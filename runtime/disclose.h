@@ -19,7 +19,7 @@
 typedef struct DisclosurePolicy {
   bool present;              /* false: no policy, nothing withheld or marked */
   double suppress_below;     /* counts above 0 and below this withheld; 0: none */
-  double unstable_below;     /* shown values from fewer events marked; 0: none */
+  double unstable_below;     /* shown rates from fewer events marked; 0: none */
   bool complementary;        /* withhold more cells so none can be derived */
   bool unknown_counts_shown; /* groups without counts shown (default: withheld) */
 } DisclosurePolicy;
@@ -43,7 +43,7 @@ typedef struct DisclosureCell {
   bool suppressed_at_source;
   /* out */
   DisclosureState state;
-  bool unstable; /* shown, with a numerator below unstable_below */
+  bool unstable; /* a shown rate (both counts known), numerator below unstable_below */
 } DisclosureCell;
 
 /* Decides every cell of one table: whole is the whole-population cell (NULL
@@ -70,8 +70,8 @@ typedef struct DisclosureCell {
  *     only when every group is withheld. A complement with both counts
  *     known and above 0 always ends it, so more than one is taken only
  *     when no such group is left.
- *  3. Every shown cell whose numerator is known and below unstable_below is
- *     marked unstable.
+ *  3. Every shown rate (both counts known) whose numerator is below
+ *     unstable_below is marked unstable; a count alone is not a rate.
  * Limits: dimensions are protected one at a time, so two dimensions of the
  * same indicator and period (sex, and race) can together reveal a cell;
  * periods are protected one at a time, so a cell can be derived by
