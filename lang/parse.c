@@ -586,11 +586,14 @@ void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title)
   d->title_loc = title->loc;
   ctx->decl = d;
   ctx->attrs.len = 0;
+  ctx->blocks.len = 0;
 }
 
 void chx_end_decl(ParseCtx *ctx, Loc loc) {
   Decl *d = ctx->decl;
   if (!d) return;
+  /* A nested block left open by an error ends with its declaration. */
+  while (ctx->blocks.len) chx_end_block(ctx, (Loc){loc.file, loc.end, loc.end});
   d->attrs = copy_vec(ctx, &ctx->attrs, &d->nattrs);
   d->loc = loc;
   d->loc.start = d->kw_loc.start;
@@ -625,6 +628,33 @@ void chx_end_stmt(ParseCtx *ctx, Loc loc) {
   a->loc = loc;
   if (ctx->decl) vec_push(&ctx->attrs, a);
   ctx->attr = NULL;
+}
+
+void chx_begin_block(ParseCtx *ctx) {
+  Attr *a = ctx->attr;
+  if (!a) return;
+  a->kind = ST_BLOCK;
+  a->nstmts = ctx->attrs.len;
+  vec_push(&ctx->blocks, a);
+  ctx->attr = NULL;
+}
+
+void chx_end_block(ParseCtx *ctx, Loc loc) {
+  if (!ctx->blocks.len) return;
+  Attr *a = ctx->blocks.items[--ctx->blocks.len];
+  int start = a->nstmts;
+  if (start > ctx->attrs.len) start = ctx->attrs.len;
+  a->nstmts = ctx->attrs.len - start;
+  a->stmts = arena_alloc(ctx->arena, (size_t)(a->nstmts ? a->nstmts : 1) * sizeof *a->stmts);
+  if (a->nstmts) memcpy(a->stmts, ctx->attrs.items + start, (size_t)a->nstmts * sizeof *a->stmts);
+  ctx->attrs.len = start;
+  if (loc.end > a->name_loc.start) {
+    a->loc = loc;
+    a->loc.start = a->name_loc.start;
+  } else {
+    a->loc = a->name_loc;
+  }
+  if (ctx->decl) vec_push(&ctx->attrs, a);
 }
 
 void chx_add_atom(ParseCtx *ctx, Atom *a) {
@@ -778,6 +808,7 @@ static void ctx_free(ParseCtx *ctx) {
   vec_free(&ctx->items);
   vec_free(&ctx->comments);
   vec_free(&ctx->attrs);
+  vec_free(&ctx->blocks);
   free(ctx->phrases);
   free(ctx->atoms);
   strmap_free(&ctx->names);

@@ -15,14 +15,9 @@
 
 #include <stdbool.h>
 
-/* A coalition's policy (the charter block's `disclosure`). */
-typedef struct DisclosurePolicy {
-  bool present;              /* false: no policy, nothing withheld or marked */
-  double suppress_below;     /* counts above 0 and below this withheld; 0: none */
-  double unstable_below;     /* shown rates from fewer events marked; 0: none */
-  bool complementary;        /* withhold more cells so none can be derived */
-  bool unknown_counts_shown; /* groups without counts shown (default: withheld) */
-} DisclosurePolicy;
+#include "model.h"
+
+/* DisclosurePolicy, the charter block's `disclosure`, is lang/model.h's. */
 
 /* What happens to a cell, the withheld states in order of precedence. */
 typedef enum DisclosureState {
