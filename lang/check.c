@@ -640,9 +640,17 @@ static bool admit_attr(Checker *c, Decl *d, const Attr *a, int k) {
 
 /* ---- the charter's disclosure block ---- */
 
-static const char *const disclosure_lines[] = {"suppress", "unstable", "complementary", "unknown"};
-static const char *const disclosure_examples[] = {"suppress below 11", "unstable below 20", "complementary",
-                                                  "unknown counts shown (or: unknown counts withheld)"};
+/* The lines of lang/schema.def's BLOCK_LINE rows, in order: suppress,
+ * unstable, complementary, unknown. */
+#define BLOCK_LINE(B, WORD, EX) WORD,
+static const char *const disclosure_lines[] = {
+#include "schema.def"
+};
+#define BLOCK_LINE(B, WORD, EX) EX,
+static const char *const disclosure_examples[] = {
+#include "schema.def"
+};
+enum { NDISCLOSURE_LINES = (int)(sizeof disclosure_lines / sizeof *disclosure_lines) };
 
 /* "suppress below N", "unstable below N": N a positive whole number. */
 static bool check_below(Checker *c, const Attr *a, const char *example) {
@@ -669,11 +677,11 @@ static bool check_below(Checker *c, const Attr *a, const char *example) {
 
 /* The lines of a disclosure block: each known, written in its form, once. */
 static void check_disclosure_lines(Checker *c, const Attr *block) {
-  const Attr *first[4] = {NULL};
+  const Attr *first[NDISCLOSURE_LINES] = {NULL};
   for (int i = 0; i < block->nstmts; i++) {
     const Attr *a = block->stmts[i];
     int k = -1;
-    for (int j = 0; j < 4; j++)
+    for (int j = 0; j < NDISCLOSURE_LINES; j++)
       if (strcmp(a->name, disclosure_lines[j]) == 0) k = j;
     if (a->kind == ST_BLOCK) {
       err(c, a->name_loc, "disclosure", "a block cannot open inside the disclosure block; its lines are: "
@@ -681,7 +689,7 @@ static void check_disclosure_lines(Checker *c, const Attr *block) {
       continue;
     }
     if (k < 0 || a->kind != ST_ATTR) {
-      const char *best = suggest_best(a->name, disclosure_lines, 4);
+      const char *best = suggest_best(a->name, disclosure_lines, NDISCLOSURE_LINES);
       if (best) {
         int b = 0;
         while (strcmp(disclosure_lines[b], best) != 0) b++;
