@@ -536,14 +536,15 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
 }
 
 /* A cell of the disclosure policy's table for an observation with value v:
- * its counts, or, for a count (an indicator without "%" or per) whose row
- * has none, its value as the numerator when it is a whole number (a count
- * of people or events); anything else without counts has unknown counts. */
+ * its counts, or, for a count of people (an indicator broken down by group,
+ * without "%" or per) whose row has none, its value as the numerator when
+ * it is a whole number; anything else without counts has unknown counts. */
 static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
   DisclosureCell cell = {.value = v, .numerator = o->num, .denominator = o->den,
                          .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0};
-  if (isnan(cell.numerator) && isnan(cell.denominator) && !indicator_view(d)->has_scale && isfinite(v) && v >= 0 &&
-      v == floor(v))
+  const IndicatorView *iv = indicator_view(d);
+  bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
+  if (isnan(cell.numerator) && isnan(cell.denominator) && people && isfinite(v) && v >= 0 && v == floor(v))
     cell.numerator = v;
   return cell;
 }
