@@ -454,6 +454,26 @@ static bool slash_period(ParseCtx *ctx, Loc loc, Buf *m, Loc *at) {
   return true;
 }
 
+/* Whether the '{' at loc stands alone after a line holding one name alone
+ * (a nested block's name, its brace moved to the next line); *word is the
+ * name. */
+static bool lone_word_before(ParseCtx *ctx, Loc loc, Loc *word) {
+  const char *t = ctx->src->text;
+  uint32_t i = loc.start;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  if (i == 0 || t[i - 1] != '\n') return false; /* the brace is not first on its line */
+  i--;
+  if (i > 0 && t[i - 1] == '\r') i--;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  uint32_t end = i;
+  while (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) i--;
+  uint32_t start = i;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  if (start == end || (i > 0 && t[i - 1] != '\n') || !isalpha((unsigned char)t[start])) return false;
+  *word = (Loc){loc.file, start, end};
+  return true;
+}
+
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
   /* The scanner already reported this spot (a bad number, a stray byte). */
@@ -505,6 +525,10 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     buf_printf(&m, ": the '%c' on line %d is not closed", open, line_of(ctx, at));
     g = parse_error(ctx, loc, "%s", buf_str(&m));
     diag_note(ctx->diags, g, at, "opened here");
+  } else if (is_brace && ctx->brace_depth >= 2 && lone_word_before(ctx, loc, &at_text)) {
+    /* disclosure, then '{' on the next line */
+    parse_error(ctx, loc, "a block opens on the line of its name: write '%.*s {'", (int)(at_text.end - at_text.start),
+                ctx->src->text + at_text.start);
   } else if (is_brace && ctx->brace_depth >= 2) {
     Loc outer = ctx->opens[1];
     g = parse_error(ctx, loc, "a block cannot open inside another block: is the '}' that closes the '{' on line %d missing?",
