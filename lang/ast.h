@@ -67,7 +67,8 @@ typedef enum StmtKind {
   ST_FOR,     /* for var in expr */
   ST_WHERE,   /* where expr */
   ST_REQUIRE, /* require expr */
-  ST_FORMULA  /* formula expr */
+  ST_FORMULA, /* formula expr */
+  ST_BLOCK    /* name { statements }: a nested block (the charter's disclosure) */
 } StmtKind;
 
 /* One statement inside a block. */
@@ -81,6 +82,8 @@ typedef struct Attr {
   const char *var;   /* ST_FOR: the loop variable */
   Loc var_loc;       /* ST_FOR: its token */
   Expr *expr;        /* ST_FOR list; ST_WHERE, ST_REQUIRE, ST_FORMULA expression */
+  struct Attr **stmts; /* ST_BLOCK: its statements, in order */
+  int nstmts;        /* how many (while parsing: where they start in the open list) */
 } Attr;
 
 typedef enum DeclKind {

@@ -104,6 +104,9 @@ const RuleInfo chk_builtin_rules[] = {
      "Correct the value, or write a range that includes it (range LOW to HIGH)."},
     {"charter", "The program has exactly one charter", "A program has exactly one charter block, in its own files, not in a module.",
      "Add a charter block, or remove the extra one."},
+    {"disclosure", "The disclosure block is well formed",
+     "The charter block may hold one disclosure block, whose lines are suppress below N, unstable below N, complementary and unknown counts shown or withheld, each once, N a positive whole number.",
+     "Correct the line as the message shows, or move the block into the charter block."},
     {"type", "Expressions are well typed", "Rule expressions and indicator formulas must use known names, fields and functions with values of the right types.",
      "Correct the expression as the message shows."},
     {"waiver", "Waivers name rules", "A waiver must name a rule written in Charter; built-in checks cannot be waived.",
@@ -589,7 +592,10 @@ static void unknown_attr(Checker *c, const Decl *d, const Attr *a, bool *suggest
   for (int j = 0; j < nspecs; j++) names[j] = specs[j].name;
   const char *best = suggest_best(a->name, names, nspecs);
   const char *kind = ast_kind_name(d->kind);
-  if (best) {
+  if (strcmp(a->name, "disclosure") == 0 && d->kind == D_CHARTER) {
+    err(c, a->name_loc, "disclosure", "disclosure is a block: write disclosure { and its lines, one a line, then }, as in: "
+        "disclosure { suppress below 11 }");
+  } else if (best) {
     suggested[chk_spec_index(d->kind, best)] = true;
     err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?", ast_article(kind), kind,
         a->name, best);
@@ -635,6 +641,118 @@ static bool admit_attr(Checker *c, Decl *d, const Attr *a, int k) {
   return true;
 }
 
+/* ---- the charter's disclosure block ---- */
+
+/* The lines of lang/schema.def's BLOCK_LINE rows, in order: suppress,
+ * unstable, complementary, unknown. */
+#define BLOCK_LINE(B, WORD, EX) WORD,
+static const char *const disclosure_lines[] = {
+#include "schema.def"
+};
+#define BLOCK_LINE(B, WORD, EX) EX,
+static const char *const disclosure_examples[] = {
+#include "schema.def"
+};
+enum { NDISCLOSURE_LINES = (int)(sizeof disclosure_lines / sizeof *disclosure_lines) };
+
+/* "suppress below N", "unstable below N": N a positive whole number. */
+static bool check_below(Checker *c, const Attr *a, const char *example) {
+  const Phrase *ph = a->nphrases ? &a->phrases[0] : NULL;
+  const Atom *w = ph && ph->n ? &ph->atoms[0] : NULL;
+  if (!w || w->kind != ATOM_IDENT || strcmp(w->text, "below") != 0 || a->nphrases > 1 || ph->n > 2) {
+    err(c, a->loc, "disclosure", "'%s' is written as: %s", a->name, example);
+    return false;
+  }
+  if (ph->n < 2) {
+    err(c, a->loc, "disclosure", "'%s below' needs a number, the smallest count that is not %s, as in: %s", a->name,
+        strcmp(a->name, "suppress") == 0 ? "withheld" : "marked", example);
+    return false;
+  }
+  const Atom *n = &ph->atoms[1];
+  if (n->kind != ATOM_NUMBER || n->num < 1 || n->num != floor(n->num)) {
+    err(c, n->loc, "disclosure", "'%s below' takes a positive whole number (a count of people or events), not %s%s, as in: %s",
+        a->name, n->kind == ATOM_STRING ? "a string" : n->neg ? "-" : "", n->kind == ATOM_STRING ? "" : n->text,
+        example);
+    return false;
+  }
+  return true;
+}
+
+/* The lines of a disclosure block: each known, written in its form, once. */
+static void check_disclosure_lines(Checker *c, const Attr *block) {
+  const Attr *first[NDISCLOSURE_LINES] = {NULL};
+  for (int i = 0; i < block->nstmts; i++) {
+    const Attr *a = block->stmts[i];
+    int k = -1;
+    for (int j = 0; j < NDISCLOSURE_LINES; j++)
+      if (strcmp(a->name, disclosure_lines[j]) == 0) k = j;
+    if (a->kind == ST_BLOCK) {
+      err(c, a->name_loc, "disclosure", "a block cannot open inside the disclosure block; its lines are: "
+          "suppress below N, unstable below N, complementary, unknown counts shown or withheld");
+      continue;
+    }
+    if (k < 0 || a->kind != ST_ATTR) {
+      const char *best = suggest_best(a->name, disclosure_lines, NDISCLOSURE_LINES);
+      if (best) {
+        int b = 0;
+        while (strcmp(disclosure_lines[b], best) != 0) b++;
+        err(c, a->name_loc, "disclosure", "the disclosure block has no line '%s'; did you mean: %s?", a->name,
+            disclosure_examples[b]);
+      } else {
+        err(c, a->name_loc, "disclosure", "the disclosure block has no line '%s'; its lines are: suppress below N, "
+            "unstable below N, complementary, unknown counts shown or withheld", a->name);
+      }
+      continue;
+    }
+    if (first[k]) {
+      Diag *g = err(c, a->name_loc, "disclosure", "'%s' is given twice in the disclosure block; keep one", a->name);
+      diag_note(c->d, g, first[k]->name_loc, "first given here");
+      continue;
+    }
+    first[k] = a;
+    if (k <= 1) {
+      check_below(c, a, disclosure_examples[k]);
+    } else if (k == 2) {
+      if (a->nphrases)
+        err(c, a->phrases[0].loc, "disclosure", "'complementary' takes no value; write it alone on its line");
+    } else {
+      const Phrase *ph = a->nphrases == 1 ? &a->phrases[0] : NULL;
+      bool ok = ph && ph->n == 2 && ph->atoms[0].kind == ATOM_IDENT && strcmp(ph->atoms[0].text, "counts") == 0 &&
+                ph->atoms[1].kind == ATOM_IDENT &&
+                (strcmp(ph->atoms[1].text, "shown") == 0 || strcmp(ph->atoms[1].text, "withheld") == 0);
+      if (!ok) err(c, a->loc, "disclosure", "'unknown' is written as: unknown counts shown, or: unknown counts withheld");
+    }
+  }
+}
+
+/* A nested block: only the charter's disclosure, once. */
+static void check_block(Checker *c, const Decl *d, const Attr *a, const Attr **seen) {
+  const char *kind = ast_kind_name(d->kind);
+  if (strcmp(a->name, "disclosure") != 0) {
+    static const char *const blocks[] = {"disclosure"};
+    if (d->kind == D_CHARTER && suggest_best(a->name, blocks, 1))
+      err(c, a->name_loc, "disclosure", "the charter block has no block '%s'; did you mean 'disclosure'?", a->name);
+    else if (chk_spec_index(d->kind, a->name) >= 0)
+      err(c, a->name_loc, "attribute", "'%s' takes its value on the same line, without braces", a->name);
+    else
+      err(c, a->name_loc, "attribute", "%s %s has no block '%s'; the one nested block is the charter's disclosure",
+          ast_article(kind), kind, a->name);
+    return;
+  }
+  if (d->kind != D_CHARTER) {
+    err(c, a->name_loc, "disclosure", "the disclosure block goes in the charter block, not in %s %s", ast_article(kind),
+        kind);
+    return;
+  }
+  if (*seen) {
+    Diag *g = err(c, a->name_loc, "disclosure", "the disclosure block is given twice; keep one");
+    diag_note(c->d, g, (*seen)->name_loc, "first given here");
+    return;
+  }
+  *seen = a;
+  check_disclosure_lines(c, a);
+}
+
 static void check_attrs(Checker *c, Decl *d) {
   int nspecs;
   const AttrSpec *specs = chk_specs(d->kind, &nspecs);
@@ -647,8 +765,14 @@ static void check_attrs(Checker *c, Decl *d) {
   }
   int *which = c->which;
   /* First pass: names, repetition, and how many values each gets. */
+  const Attr *block = NULL;
   for (int i = 0; i < d->nattrs; i++) {
     Attr *a = d->attrs[i];
+    if (a->kind == ST_BLOCK) {
+      which[i] = -1;
+      check_block(c, d, a, &block);
+      continue;
+    }
     int k = chk_spec_index(d->kind, a->name);
     which[i] = k;
     if (k < 0) unknown_attr(c, d, a, suggested);

@@ -222,10 +222,25 @@ static bool list_comments(Fmt *f, uint32_t before, int align) {
   return broke;
 }
 
+static void body(Fmt *f, Attr *const *stmts, int n, int indent, uint32_t open_end, uint32_t close);
+
 static void statement(Fmt *f, const Attr *a, int indent) {
   Buf *out = f->out;
   spaces(out, indent);
   switch (a->kind) {
+  case ST_BLOCK: {
+    uint32_t close = a->loc.end > a->loc.start ? a->loc.end - 1 : a->loc.start; /* the '}' */
+    buf_puts(out, a->name);
+    if (a->nstmts == 0 && !(f->ci < f->nc && f->cs[f->ci].loc.start < close)) {
+      buf_puts(out, " {}");
+      return;
+    }
+    buf_puts(out, " {");
+    body(f, a->stmts, a->nstmts, indent + INDENT, a->name_loc.end, close);
+    spaces(out, indent);
+    buf_putc(out, '}');
+    return;
+  }
   case ST_FOR:
     buf_printf(out, "for %s in ", a->var);
     fmt_expr(out, a->expr);
@@ -284,21 +299,30 @@ static void decl(Fmt *f, const Decl *d) {
     return;
   }
   buf_puts(out, " {");
-  uint32_t prev = trailing_comment(f, first_stmt, d->title_loc.end);
+  (void)first_stmt;
+  body(f, d->attrs, d->nattrs, INDENT, d->title_loc.end, close);
+  buf_putc(out, '}');
+}
+
+/* The statements of a block after its '{' (which ends at open_end), each
+ * on its own line at indent, with their comments, up to the '}' at close. */
+static void body(Fmt *f, Attr *const *stmts, int n, int indent, uint32_t open_end, uint32_t close) {
+  Buf *out = f->out;
+  uint32_t first_stmt = n ? stmts[0]->loc.start : close;
+  uint32_t prev = trailing_comment(f, first_stmt, open_end);
   buf_putc(out, '\n');
   bool first = true;
-  for (int i = 0; i < d->nattrs; i++) {
-    const Attr *a = d->attrs[i];
-    prev = comments_before(f, a->loc.start, INDENT, prev, &first);
+  for (int i = 0; i < n; i++) {
+    const Attr *a = stmts[i];
+    prev = comments_before(f, a->loc.start, indent, prev, &first);
     if (!first && blank_between(f, prev, a->loc.start)) buf_putc(out, '\n');
-    statement(f, a, INDENT);
-    uint32_t next = i + 1 < d->nattrs ? d->attrs[i + 1]->loc.start : close;
+    statement(f, a, indent);
+    uint32_t next = i + 1 < n ? stmts[i + 1]->loc.start : close;
     prev = trailing_comment(f, next, a->loc.end);
     buf_putc(out, '\n');
     first = false;
   }
-  comments_before(f, close, INDENT, prev, &first);
-  buf_putc(out, '}');
+  comments_before(f, close, indent, prev, &first);
 }
 
 static bool is_header(const Item *it) { return it->kind == IT_IMPORT || it->kind == IT_USE; }

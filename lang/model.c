@@ -89,7 +89,44 @@ static CharterView *charter(Arena *a, const Decl *d) {
   v->calendar = period_default_calendar;
   if (sy->n) v->calendar.school_year_ends = (uint8_t)sy->vals[0].form;
   if (fy->n) v->calendar.fiscal_year_ends = (uint8_t)fy->vals[0].form;
+  for (int i = 0; i < d->nattrs; i++)
+    if (d->attrs[i]->kind == ST_BLOCK && strcmp(d->attrs[i]->name, "disclosure") == 0 && !v->disclosure.present)
+      model_disclosure(d->attrs[i], &v->disclosure);
   return v;
+}
+
+/* Whether atom k of the line's one phrase is the word w. */
+static bool word_at(const Attr *a, int k, const char *w) {
+  return a->nphrases == 1 && k < a->phrases[0].n && a->phrases[0].atoms[k].kind == ATOM_IDENT &&
+         strcmp(a->phrases[0].atoms[k].text, w) == 0;
+}
+
+/* The N of "below N", when it is a positive whole number. */
+static double below_n(const Attr *a) {
+  if (a->nphrases != 1 || a->phrases[0].n != 2 || !word_at(a, 0, "below")) return 0;
+  const Atom *n = &a->phrases[0].atoms[1];
+  if (n->kind != ATOM_NUMBER || n->num < 1 || n->num != floor(n->num)) return 0;
+  return n->num;
+}
+
+void model_disclosure(const Attr *block, DisclosurePolicy *out) {
+  memset(out, 0, sizeof *out);
+  out->present = true;
+  for (int i = 0; i < block->nstmts; i++) {
+    const Attr *a = block->stmts[i];
+    if (a->kind != ST_ATTR) continue;
+    if (strcmp(a->name, "suppress") == 0 && !out->suppress_below) out->suppress_below = below_n(a);
+    else if (strcmp(a->name, "unstable") == 0 && !out->unstable_below) out->unstable_below = below_n(a);
+    else if (strcmp(a->name, "complementary") == 0 && a->nphrases == 0) out->complementary = true;
+    else if (strcmp(a->name, "unknown") == 0 && a->nphrases == 1 && a->phrases[0].n == 2 && word_at(a, 0, "counts"))
+      out->unknown_counts_shown = word_at(a, 1, "shown");
+  }
+}
+
+const DisclosurePolicy *program_disclosure(const Program *p) {
+  static const DisclosurePolicy none;
+  if (p->charter && p->charter->view) return &((const CharterView *)p->charter->view)->disclosure;
+  return &none;
 }
 
 /* Gives every school and fiscal year of every value its end month, before

@@ -41,9 +41,21 @@ typedef struct IndicatorView {
   int ncompares;
 } IndicatorView;
 
+/* A coalition's small-numbers policy: the charter block's `disclosure`
+ * block (docs/measurement.md, "Small numbers: the disclosure policy");
+ * runtime/disclose.h applies it. */
+typedef struct DisclosurePolicy {
+  bool present;              /* false: no policy, nothing withheld or marked */
+  double suppress_below;     /* counts above 0 and below this withheld; 0: none */
+  double unstable_below;     /* shown rates from fewer events marked; 0: none */
+  bool complementary;        /* withhold more cells so none can be derived */
+  bool unknown_counts_shown; /* groups without counts shown (default: withheld) */
+} DisclosurePolicy;
+
 /* The charter block's settings that the measurement needs. */
 typedef struct CharterView {
   Calendar calendar;  /* school_year_ends, fiscal_year_ends (defaults June, December) */
+  DisclosurePolicy disclosure; /* its disclosure block (present false: none) */
 } CharterView;
 
 typedef struct ActivityView {
@@ -83,5 +95,10 @@ static inline const PartnerView *partner_view(const Decl *d) { return (const Par
 static inline const OutcomeView *outcome_view(const Decl *d) { return (const OutcomeView *)d->view; }
 /* The program's calendar: its charter block's, or the default without one. */
 const Calendar *program_calendar(const Program *p);
+/* The program's disclosure policy (present false without one). */
+const DisclosurePolicy *program_disclosure(const Program *p);
+/* The disclosure block's lines read into *out (the checks have reported
+ * the wrong ones, which are skipped). */
+void model_disclosure(const Attr *block, DisclosurePolicy *out);
 
 #endif

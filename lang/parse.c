@@ -454,6 +454,26 @@ static bool slash_period(ParseCtx *ctx, Loc loc, Buf *m, Loc *at) {
   return true;
 }
 
+/* Whether the '{' at loc stands alone after a line holding one name alone
+ * (a nested block's name, its brace moved to the next line); *word is the
+ * name. */
+static bool lone_word_before(ParseCtx *ctx, Loc loc, Loc *word) {
+  const char *t = ctx->src->text;
+  uint32_t i = loc.start;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  if (i == 0 || t[i - 1] != '\n') return false; /* the brace is not first on its line */
+  i--;
+  if (i > 0 && t[i - 1] == '\r') i--;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  uint32_t end = i;
+  while (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) i--;
+  uint32_t start = i;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\t')) i--;
+  if (start == end || (i > 0 && t[i - 1] != '\n') || !isalpha((unsigned char)t[start])) return false;
+  *word = (Loc){loc.file, start, end};
+  return true;
+}
+
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
   /* The scanner already reported this spot (a bad number, a stray byte). */
@@ -505,6 +525,10 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
     buf_printf(&m, ": the '%c' on line %d is not closed", open, line_of(ctx, at));
     g = parse_error(ctx, loc, "%s", buf_str(&m));
     diag_note(ctx->diags, g, at, "opened here");
+  } else if (is_brace && ctx->brace_depth >= 2 && lone_word_before(ctx, loc, &at_text)) {
+    /* disclosure, then '{' on the next line */
+    parse_error(ctx, loc, "a block opens on the line of its name: write '%.*s {'", (int)(at_text.end - at_text.start),
+                ctx->src->text + at_text.start);
   } else if (is_brace && ctx->brace_depth >= 2) {
     Loc outer = ctx->opens[1];
     g = parse_error(ctx, loc, "a block cannot open inside another block: is the '}' that closes the '{' on line %d missing?",
@@ -586,11 +610,14 @@ void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title)
   d->title_loc = title->loc;
   ctx->decl = d;
   ctx->attrs.len = 0;
+  ctx->blocks.len = 0;
 }
 
 void chx_end_decl(ParseCtx *ctx, Loc loc) {
   Decl *d = ctx->decl;
   if (!d) return;
+  /* A nested block left open by an error ends with its declaration. */
+  while (ctx->blocks.len) chx_end_block(ctx, (Loc){loc.file, loc.end, loc.end});
   d->attrs = copy_vec(ctx, &ctx->attrs, &d->nattrs);
   d->loc = loc;
   d->loc.start = d->kw_loc.start;
@@ -625,6 +652,33 @@ void chx_end_stmt(ParseCtx *ctx, Loc loc) {
   a->loc = loc;
   if (ctx->decl) vec_push(&ctx->attrs, a);
   ctx->attr = NULL;
+}
+
+void chx_begin_block(ParseCtx *ctx) {
+  Attr *a = ctx->attr;
+  if (!a) return;
+  a->kind = ST_BLOCK;
+  a->nstmts = ctx->attrs.len;
+  vec_push(&ctx->blocks, a);
+  ctx->attr = NULL;
+}
+
+void chx_end_block(ParseCtx *ctx, Loc loc) {
+  if (!ctx->blocks.len) return;
+  Attr *a = ctx->blocks.items[--ctx->blocks.len];
+  int start = a->nstmts;
+  if (start > ctx->attrs.len) start = ctx->attrs.len;
+  a->nstmts = ctx->attrs.len - start;
+  a->stmts = arena_alloc(ctx->arena, (size_t)(a->nstmts ? a->nstmts : 1) * sizeof *a->stmts);
+  if (a->nstmts) memcpy(a->stmts, ctx->attrs.items + start, (size_t)a->nstmts * sizeof *a->stmts);
+  ctx->attrs.len = start;
+  if (loc.end > a->name_loc.start) {
+    a->loc = loc;
+    a->loc.start = a->name_loc.start;
+  } else {
+    a->loc = a->name_loc;
+  }
+  if (ctx->decl) vec_push(&ctx->attrs, a);
 }
 
 void chx_add_atom(ParseCtx *ctx, Atom *a) {
@@ -778,6 +832,7 @@ static void ctx_free(ParseCtx *ctx) {
   vec_free(&ctx->items);
   vec_free(&ctx->comments);
   vec_free(&ctx->attrs);
+  vec_free(&ctx->blocks);
   free(ctx->phrases);
   free(ctx->atoms);
   strmap_free(&ctx->names);

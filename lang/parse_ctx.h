@@ -52,6 +52,7 @@ typedef struct ParseCtx {
   int natoms, cap_atoms;
   StrMap names;        /* interned identifiers: one copy of each name */
   Attr *attr;          /* statement being parsed */
+  Vec blocks;          /* Attr * of the nested blocks open, innermost last */
   bool expr_start;     /* ast_parse_expr: return EXPR_START first */
   bool in_expr;        /* ast_parse_expr: errors speak of an interpolation */
   uint32_t end_pos;    /* byte offset where the input ends */
@@ -104,6 +105,10 @@ void chx_begin_decl(ParseCtx *ctx, DeclKind kind, Loc kw, Atom *id, Atom *title)
 void chx_end_decl(ParseCtx *ctx, Loc loc);
 void chx_begin_stmt(ParseCtx *ctx, StmtKind kind, Atom *name);
 void chx_end_stmt(ParseCtx *ctx, Loc loc);
+/* A nested block (name { statements }): the statement begun becomes a
+ * block, and the statements up to its '}' its own. */
+void chx_begin_block(ParseCtx *ctx);
+void chx_end_block(ParseCtx *ctx, Loc loc);
 void chx_add_atom(ParseCtx *ctx, Atom *a);
 void chx_end_phrase(ParseCtx *ctx);
 /* A top-level import, use or waive. */

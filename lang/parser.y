@@ -118,6 +118,8 @@ stmt: KW_FOR IDENT KW_IN expr   { chx_begin_stmt(ctx, ST_FOR, &$1);
     | KW_REQUIRE expr           { chx_begin_stmt(ctx, ST_REQUIRE, &$1); ctx->attr->expr = $2; chx_end_stmt(ctx, @$); }
     | KW_FORMULA expr           { chx_begin_stmt(ctx, ST_FORMULA, &$1); ctx->attr->expr = $2; chx_end_stmt(ctx, @$); }
     | attr_word values_opt      { chx_end_stmt(ctx, @$); }
+    | attr_word '{'             { chx_begin_block(ctx); }
+      stmts '}'                 { chx_end_block(ctx, @$); }
     | error                     { chx_stmt_error(ctx); }
     ;
 

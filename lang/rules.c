@@ -68,7 +68,8 @@ static const Type TY_CHARTER = {T_ENT, 0, KB(D_CHARTER), NULL};
 #define OWN_budget \
   {"budget", FD_BUDGET, &TY_NUM, NULL, "budget"}, {"currency", FD_CURRENCY, &TY_STR, NULL, "budget"},
 #define DERIVED_charter \
-  {"period_start", FD_PERIOD_START, &TY_PER, NULL, "period"}, {"period_end", FD_PERIOD_END, &TY_PER, NULL, "period"}
+  {"period_start", FD_PERIOD_START, &TY_PER, NULL, "period"}, {"period_end", FD_PERIOD_END, &TY_PER, NULL, "period"}, \
+      {"disclosure", FD_DISCLOSURE, &TY_BOOL, NULL, NULL}
 #define DERIVED_partner                                                                                             \
   {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"councils", FD_COUNCILS, &TY_L_COUNCIL, NULL, NULL}, \
       {"is_community", FD_IS_COMMUNITY, &TY_BOOL, NULL, "sector"}

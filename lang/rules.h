@@ -33,6 +33,7 @@ typedef enum FieldCode {
   FD_ATTR,          /* a plain attribute, read by its form */
   FD_BASELINE, FD_BASELINE_PERIOD, FD_TARGET, FD_TARGET_BY, FD_MILESTONES, FD_EQUITY,
   FD_HAS_TARGET, FD_BUDGET, FD_CURRENCY, FD_PERIOD_START, FD_PERIOD_END,
+  FD_DISCLOSURE,    /* charter: whether it has a disclosure block */
   FD_ACTIVITIES,    /* partner: owned or community-owned; goal, outcome: contributing;
                        indicator: using it as a metric */
   FD_COUNCILS, FD_IS_COMMUNITY, FD_OUTCOMES, FD_PRECEDED_BY, FD_MEASURES_OF,

@@ -66,6 +66,7 @@ typedef struct Ctx {
   char as_of[11];              /* YYYY-MM-DD */
   Table *tables;               /* by Decl.index */
   StoreRc rc;                  /* the first failure */
+  const DisclosurePolicy *policy; /* the disclosure policy applied (present false: none) */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
@@ -534,7 +535,78 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
   free(then);
 }
 
-static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *line, EvalEquity *q, int32_t as_of) {
+/* A cell of the disclosure policy's table for an observation with value v:
+ * its counts, or, for a count of people (an indicator broken down by group,
+ * without "%" or per) whose row has none, its value as the numerator when
+ * it is a whole number; anything else without counts has unknown counts. */
+static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
+  DisclosureCell cell = {.value = v, .numerator = o->num, .denominator = o->den,
+                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0};
+  const IndicatorView *iv = indicator_view(d);
+  bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
+  if (isnan(cell.numerator) && isnan(cell.denominator) && people && isfinite(v) && v >= 0 && v == floor(v))
+    cell.numerator = v;
+  return cell;
+}
+
+/* Applies the disclosure policy to a snapshot: the cells of the groups with
+ * a row there (has[g] and at the snapshot), and the whole population's
+ * observation at the same last day (whole, or NULL). Withheld groups lose
+ * their values in now[] (and are listed in q->withheld); the cells go to
+ * q->cells. Returns the whole-population cell's state. */
+static DisclosureState disclose_snapshot(Ctx *c, const Decl *d, EvalEquity *q, const AttrVals *groups,
+                                         const Obs *latest, const bool *has, const Obs *whole) {
+  double scale = scale_of(d);
+  DisclosureCell *dc = xcalloc((size_t)groups->n + 1, sizeof *dc);
+  int *at = xcalloc((size_t)groups->n + 1, sizeof *at);
+  int n = 0;
+  for (int g = 0; g < groups->n; g++) {
+    if (!has[g] || latest[g].t != q->snapshot) continue;
+    at[n] = g;
+    dc[n++] = disc_cell(d, &latest[g], obs_rate(&latest[g], scale));
+  }
+  DisclosureCell wc;
+  if (whole) wc = disc_cell(d, whole, whole->v);
+  disclose_table(c->policy, whole ? &wc : NULL, dc, n);
+  q->cells = arena_alloc(c->arena, (size_t)(n ? n : 1) * sizeof *q->cells);
+  q->ncells = n;
+  for (int k = 0; k < n; k++) {
+    bool withheld = disclose_withheld(dc[k].state);
+    q->cells[k] = (EvalCell){groups->vals[at[k]].str, withheld ? NAN : dc[k].value, dc[k].state, dc[k].unstable};
+  }
+  free(dc);
+  free(at);
+  return whole ? wc.state : DISC_SHOWN;
+}
+
+/* The cell of group name in q->cells, or NULL. */
+static const EvalCell *cell_of(const EvalEquity *q, const char *name) {
+  for (int k = 0; k < q->ncells; k++)
+    if (!strcmp(q->cells[k].group, name)) return &q->cells[k];
+  return NULL;
+}
+
+/* disclose_equity_shown over the snapshot's cells: every group shown (at
+ * -1), or the one at index at. */
+static bool cells_shown(const EvalEquity *q, int at) {
+  if (at >= 0) return !disclose_withheld(q->cells[at].state);
+  for (int k = 0; k < q->ncells; k++)
+    if (disclose_withheld(q->cells[k].state)) return false;
+  return true;
+}
+
+/* Keeps in list only the groups the policy shows. */
+static void drop_withheld(const EvalEquity *q, const char **list, int *n) {
+  int m = 0;
+  for (int k = 0; k < *n; k++) {
+    const EvalCell *x = cell_of(q, list[k]);
+    if (!x || !disclose_withheld(x->state)) list[m++] = list[k];
+  }
+  *n = m;
+}
+
+static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *line, EvalEquity *q, int32_t as_of,
+                        const Obs *whole_obs, int nwhole) {
   const Decl *dim = line->ref;
   const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
   const char *reference = line->form != EQ_GROUP ? line->reference : NULL;
@@ -550,6 +622,18 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
     if (has[g] && (!any || latest[g].t > q->snapshot)) q->snapshot = latest[g].t;
     any |= has[g];
     if (reference && !strcmp(groups->vals[g].str, reference)) ref = g;
+  }
+  bool policy = c->policy->present;
+  if (any && policy) {
+    const Obs *whole = NULL; /* the whole population at the snapshot's last day */
+    for (int k = nwhole; k-- > 0;)
+      if (whole_obs[k].t == q->snapshot) {
+        whole = &whole_obs[k];
+        break;
+      } else if (whole_obs[k].t < q->snapshot) break;
+    if (disclose_snapshot(c, d, q, groups, latest, has, whole) == DISC_WITHHELD_COMPLEMENTARY &&
+        q->snapshot == e->latest_t && e->has_latest)
+      e->latest_state = DISC_WITHHELD_COMPLEMENTARY;
   }
   if (any) {
     double scale = scale_of(d);
@@ -567,6 +651,7 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
       }
       if (!q->period) q->period = latest[g].period;
       double v = obs_rate(&latest[g], scale);
+      if (policy && disclose_withheld(cell_of(q, name)->state)) v = NAN; /* withheld by the policy */
       if (isnan(v)) { /* suppressed: reported, but no value */
         now[g].withheld = true;
         q->withheld[q->nwithheld++] = name;
@@ -588,6 +673,26 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
       if (lo > 0) q->ratio = hi / lo;
       q->best = e->dir < 0 ? lo_g : hi_g;
       q->worst = e->dir < 0 ? hi_g : lo_g;
+    }
+    if (policy) {
+      /* a measure over the groups needs every one of them; a group's line its own */
+      int at = -1;
+      if (line->form == EQ_GROUP)
+        for (int k = 0; k < q->ncells; k++)
+          if (!strcmp(q->cells[k].group, line->str)) at = k;
+      q->not_shown = line->form == EQ_GROUP ? at >= 0 && !cells_shown(q, at) : !cells_shown(q, -1);
+      if (!cells_shown(q, -1)) { /* over the shown groups alone they would misstate */
+        q->gap = q->ratio = NAN;
+        q->best = q->worst = NULL;
+      }
+      if (q->not_shown) {
+        q->value = NAN;
+        q->change = EQC_NULL;
+        q->reference_change = TREND_NULL;
+        q->reference_worsened = false;
+      }
+      if (q->nimproved > 0) drop_withheld(q, q->improved, &q->nimproved);
+      if (q->nworsened > 0) drop_withheld(q, q->worsened, &q->nworsened);
     }
     double measured = line->form == EQ_GAP ? q->gap : line->form == EQ_RATIO ? q->ratio : q->value;
     if (!isnan(measured)) {
@@ -627,6 +732,13 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     e->latest_flags = o[li].flags & ~(unsigned)OBS_BREAK;
   }
   if (n && li < n - 1) e->withheld = o[n - 1].period;
+  if (e->has_latest && c->policy->present) {
+    /* the whole population's latest value, on its own counts */
+    DisclosureCell wc = disc_cell(d, &o[li], o[li].v);
+    disclose_table(c->policy, &wc, NULL, 0);
+    e->latest_state = wc.state;
+    if (wc.unstable) e->latest_flags |= OBS_UNSTABLE;
+  }
   if (e->has_latest && e->has_baseline && e->has_target && e->target != e->baseline)
     e->progress = (e->latest - e->baseline) / (e->target - e->baseline);
   if (e->has_latest && e->has_target && e->target != 0) e->variance = (e->latest - e->target) / fabs(e->target);
@@ -657,14 +769,22 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   if (v->nequity) {
     e->equity = arena_alloc(c->arena, (size_t)v->nequity * sizeof *e->equity);
     e->nequity = v->nequity;
-    for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of);
+    for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of, o, n);
   }
+  if (disclose_withheld(e->latest_state)) e->latest = e->progress = e->variance = NAN;
 }
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
+  return eval_run_disclosure(p, store, as_of, false, r);
+}
+
+StoreRc eval_run_disclosure(const Program *p, Store *store, int32_t as_of, bool off, EvalResult *r) {
   memset(r, 0, sizeof *r);
   arena_init(&r->arena);
   r->as_of = as_of;
-  Ctx c = {.p = p, .store = store, .arena = &r->arena};
+  r->has_policy = program_disclosure(p)->present;
+  r->disclosure_off = off;
+  if (!off) r->policy = *program_disclosure(p);
+  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy};
   present_day_text(as_of, c.as_of);
   StoreRc rc = store->m->begin(store, false); /* one snapshot for every read */
   if (rc != STORE_OK) return rc;
@@ -686,10 +806,15 @@ StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
 }
 
 bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, EvalResult *r, char *err, size_t errlen) {
+  return eval_open_and_run_disclosure(p, db_path, as_of, false, r, err, errlen);
+}
+
+bool eval_open_and_run_disclosure(const Program *p, const char *db_path, int32_t as_of, bool off, EvalResult *r,
+                                  char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
   Store *store = store_open(db_path, STORE_READ, err, errlen);
   if (!store) return false;
-  StoreRc rc = eval_run(p, store, as_of, r);
+  StoreRc rc = eval_run_disclosure(p, store, as_of, off, r);
   r->corrupt = rc == STORE_CORRUPT;
   bool ok = rc == STORE_OK;
   if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "disclose.h"
 #include "program.h"
 #include "store.h"
 
@@ -28,6 +29,15 @@ typedef enum EvalStatus {
 /* How an equity line's measure moved since the previous snapshot. */
 typedef enum EqChange { EQC_NULL, EQC_NARROWED, EQC_WIDENED, EQC_UNCHANGED } EqChange;
 
+
+/* One cell of an equity snapshot under the disclosure policy: the whole
+ * population or a group with a row at the snapshot. */
+typedef struct EvalCell {
+  const char *group;       /* NULL: the whole population */
+  double value;            /* NAN when withheld (by its source or the policy) */
+  DisclosureState state;   /* DISC_SHOWN, or why it is withheld */
+  bool unstable;           /* a shown rate from fewer events than unstable below */
+} EvalCell;
 
 /* One equity line of an indicator. */
 typedef struct EvalEquity {
@@ -51,6 +61,12 @@ typedef struct EvalEquity {
   Trend reference_change;    /* how the reference group moved (TREND_NULL: unknown) */
   EqChange change;           /* how the line's measure moved */
   bool reference_worsened;   /* it narrowed while the reference group worsened */
+  /* With a disclosure policy (EvalResult.disclosure): */
+  EvalCell *cells;           /* the groups with a row at the snapshot, in D's order */
+  int ncells;
+  bool not_shown;            /* the line's measure needs a withheld value:
+                              * gap, ratio, value, best and worst are withheld
+                              * (DISCLOSE_NOT_SHOWN), met is TRI_NULL */
 } EvalEquity;
 
 typedef struct EvalIndicator {
@@ -62,7 +78,11 @@ typedef struct EvalIndicator {
   double latest;             /* the latest whole-population value (not suppressed) */
   const char *latest_period; /* as written */
   int32_t latest_t;          /* its last day */
-  unsigned latest_flags;     /* its ObsFlag mask */
+  unsigned latest_flags;     /* its ObsFlag mask (OBS_UNSTABLE also when the
+                              * disclosure policy marks it) */
+  DisclosureState latest_state; /* DISC_SHOWN, or withheld by the disclosure
+                              * policy: latest, progress and variance are then
+                              * NAN (has_latest stays true) */
   const char *withheld;      /* the latest report's period when it is suppressed
                               * (after the latest value), else NULL */
   int nobs;                  /* whole-population observations up to the as-of day,
@@ -87,18 +107,26 @@ typedef struct EvalResult {
   int counts[EV_STATUS_COUNT]; /* indicators per status */
   bool corrupt;              /* eval_open_and_run failed on a stored row
                               * that is not one charter stores */
+  DisclosurePolicy policy;   /* the policy applied (present false: none) */
+  bool has_policy;           /* the program has a disclosure block */
+  bool disclosure_off;       /* --no-disclosure: nothing withheld, not for publication */
 } EvalResult;
 
 /* Evaluates every indicator of p against store, in one read transaction.
  * Returns STORE_OK, or the first failure (store's last_error says why);
  * result is always initialised and must be freed. */
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *result);
+/* The same, with the program's disclosure policy set aside when off is
+ * true (eval --no-disclosure). */
+StoreRc eval_run_disclosure(const Program *p, Store *store, int32_t as_of, bool off, EvalResult *result);
 /* Opens the store at db_path for reading, evaluates p as of a day, closes
  * it: the one entry of eval and render --db. On failure returns false with
  * the message (without "charter: ") in err[0..errlen); result is always
  * initialised and must be freed. */
 bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, EvalResult *result, char *err,
                        size_t errlen);
+bool eval_open_and_run_disclosure(const Program *p, const char *db_path, int32_t as_of, bool off, EvalResult *result,
+                                  char *err, size_t errlen);
 /* Frees what a result owns. */
 void eval_free(EvalResult *result);
 /* "met", "on_track"…; the status for a name, or -1. */

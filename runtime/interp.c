@@ -267,6 +267,7 @@ static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
   case FD_OUTCOMES:
   case FD_PRECEDED_BY: return related(I, REL_LED_FROM, d);
   case FD_MEASURES_OF: return related(I, REL_MEASURES_OF, d);
+  case FD_DISCLOSURE: return vbool(d->view && ((const CharterView *)d->view)->disclosure.present);
   default: break;
   }
   /* The other derived fields read an attribute (spec, resolved by the

@@ -87,8 +87,19 @@ void present_flags(Buf *b, unsigned flags, const char *sep) {
   }
 }
 
+void present_cell(Buf *b, const EvalCell *c, const char *unit) {
+  if (disclose_withheld(c->state)) {
+    buf_puts(b, PRESENT_WITHHELD);
+    return;
+  }
+  present_num_unit(b, c->value, unit);
+  if (c->unstable) buf_puts(b, " (unstable)");
+}
+
 void present_latest(Buf *b, const EvalIndicator *e, const char *unit) {
-  if (e->has_latest) {
+  if (e->has_latest && disclose_withheld(e->latest_state)) {
+    buf_printf(b, "%s " PRESENT_WITHHELD, e->latest_period);
+  } else if (e->has_latest) {
     present_num_unit(b, e->latest, unit);
     buf_printf(b, " in %s", e->latest_period);
     if (e->latest_flags & (OBS_PROVISIONAL | OBS_ESTIMATED | OBS_UNSTABLE)) {

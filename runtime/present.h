@@ -22,9 +22,16 @@ void present_num_short(double v, char out[48]);
 void present_flags(Buf *b, unsigned flags, const char *sep);
 /* The latest value for people: "46.5% in 2026-Q1", then its flags in
  * parentheses ("(provisional)"), then "; 2024 suppressed" when a later
- * report was withheld; "2024 suppressed" alone without a value. Nothing
- * without either. */
+ * report was withheld; "2024 suppressed" alone without a value, and
+ * "2025 suppressed" for a latest value the disclosure policy withholds.
+ * Nothing without either. */
 void present_latest(Buf *b, const EvalIndicator *e, const char *unit);
+/* The one word for a value withheld, by its source or by the disclosure
+ * policy: never 0 or blank. */
+#define PRESENT_WITHHELD "suppressed"
+/* A group's cell: its value with its unit and " (unstable)" when marked, or
+ * PRESENT_WITHHELD. */
+void present_cell(Buf *b, const EvalCell *c, const char *unit);
 /* A day as YYYY-MM-DD. */
 void present_day_text(int32_t day, char out[11]);
 /* "48.5%" or "48.5 people": v short, then its unit (none when unit is NULL

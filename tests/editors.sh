@@ -28,12 +28,21 @@ grammars="$vim_syntax $emacs_mode $textmate"
 # Reserved words: the rows {"word", KW_...} of the keywords table in parse.c.
 sed -n '/keywords\[\] = {/,/^};/p' "$root/lang/parse.c" |
   grep -o '{"[A-Za-z_][A-Za-z0-9_]*", *KW_' | sed 's/^{"//; s/".*//' | sort -u >reserved.txt
-# Attribute names: the ATTR rows of the schema table, lang/schema.def.
+# Attribute names: the ATTR rows of the schema table, lang/schema.def, ...
 grep -o '^ATTR([A-Z_]*, [A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" |
   sed 's/.*, "//; s/"$//' | sort -u >attributes.txt
-# Symbol values: the SYM rows of the same table.
-grep -o '^SYM([A-Z_]*, [A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" |
-  sed 's/.*, "//; s/"$//' | sort -u >symbols.txt
+# ... and the nested blocks' names and lines (BLOCK, BLOCK_LINE rows).
+{
+  cat attributes.txt
+  grep -o '^BLOCK([A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" | sed 's/.*, "//; s/"$//'
+  grep -o '^BLOCK_LINE([a-z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" | sed 's/.*, "//; s/"$//'
+} | sort -u >attributes.all && mv attributes.all attributes.txt
+# Symbol values: the SYM rows of the same table, and the words inside the
+# nested blocks' lines (BLOCK_WORD rows).
+{
+  grep -o '^SYM([A-Z_]*, [A-Z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" | sed 's/.*, "//; s/"$//'
+  grep -o '^BLOCK_WORD([a-z_]*, "[A-Za-z_][A-Za-z0-9_]*"' "$root/lang/schema.def" | sed 's/.*, "//; s/"$//'
+} | sort -u >symbols.txt
 
 nres=$(wc -l <reserved.txt | tr -d ' ')
 nattr=$(wc -l <attributes.txt | tr -d ' ')
@@ -43,7 +52,8 @@ nsym=$(wc -l <symbols.txt | tr -d ' ')
 if [ "$nres" -ge 20 ] && [ "$nattr" -ge 40 ] && [ "$nsym" -ge 30 ] &&
   grep -qx charter reserved.txt && grep -qx false reserved.txt &&
   grep -qx vision attributes.txt && grep -qx note attributes.txt &&
-  grep -qx exclude attributes.txt && grep -qx accountability symbols.txt; then
+  grep -qx exclude attributes.txt && grep -qx accountability symbols.txt &&
+  grep -qx disclosure attributes.txt && grep -qx complementary attributes.txt && grep -qx withheld symbols.txt; then
   ok "found $nres reserved words, $nattr attribute names and $nsym symbol values in lang/"
 else
   not_ok "found $nres reserved words, $nattr attribute names and $nsym symbol values in lang/ (too few: the extraction is broken)"

@@ -21,8 +21,10 @@ static int same_expr(const Expr *a, const Expr *b) {
 
 static int same_attr(const Attr *a, const Attr *b) {
   if (a->kind != b->kind || !same_str(a->name, b->name) || !same_str(a->var, b->var) ||
-      a->nphrases != b->nphrases || !same_expr(a->expr, b->expr))
+      a->nphrases != b->nphrases || !same_expr(a->expr, b->expr) || a->nstmts != b->nstmts)
     return 0;
+  for (int i = 0; i < a->nstmts; i++) /* a nested block's statements */
+    if (!same_attr(a->stmts[i], b->stmts[i])) return 0;
   for (int i = 0; i < a->nphrases; i++) {
     const Phrase *p = &a->phrases[i], *q = &b->phrases[i];
     if (p->n != q->n) return 0;

@@ -62,12 +62,14 @@
     "owner" "community_owner" "contributes_to" "metric" "start" "end"
     "budget" "funded_by" "status" "waive"
     "severity" "for" "where" "require" "message" "help"
-    "diagram" "focus" "exclude")
+    "diagram" "focus" "exclude"
+    "disclosure" "suppress" "unstable" "complementary" "unknown")
   "Charter's attribute names (docs/language.md, each declaration's table).")
 
 (defconst charter-connectives
-  '("to" "by" "gap" "ratio")
-  "Words inside attribute values: period ranges, targets, equity forms.")
+  '("to" "by" "gap" "ratio" "below" "counts" "shown" "withheld")
+  "Words inside attribute values: period ranges, targets, equity forms,
+the disclosure block's lines.")
 
 (defconst charter-symbols
   '("government" "nonprofit" "business" "philanthropy" "education"

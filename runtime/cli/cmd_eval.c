@@ -17,6 +17,12 @@
 #include "present.h"
 #include "suggest.h"
 
+/* What --no-disclosure prints, on standard error (table, csv) or in json. */
+#define NO_DISCLOSURE_BANNER \
+  "--no-disclosure: every value is shown, small numbers included; this output is not for publication"
+/* json's reason for a measure the disclosure policy withholds. */
+#define NOT_SHOWN_REASON "small numbers"
+
 /* ---- numbers ---- */
 
 static void num_exact(Buf *b, double v) {
@@ -90,7 +96,7 @@ static const char *reference_change_name(const EvalEquity *q) {
 static void json_tri_bool(Buf *b, bool known, bool v) { buf_puts(b, !known ? "null" : v ? "true" : "false"); }
 
 /* One equity line as a JSON object's members and closing brace. */
-static void json_equity(Buf *b, const EvalEquity *q) {
+static void json_equity(Buf *b, const EvalEquity *q, bool has_policy) {
   char by[16];
   period_text(q->line->per, by);
   buf_puts(b, "\"dimension\": ");
@@ -137,13 +143,52 @@ static void json_equity(Buf *b, const EvalEquity *q) {
   json_str_or_null(b, eval_change_name(q->change));
   buf_puts(b, ", \"narrowed_reference_worsened\": ");
   json_tri_bool(b, q->change != EQC_NULL && q->reference_change != TREND_NULL, q->reference_worsened);
+  if (has_policy) {
+    buf_puts(b, ",\n        \"not_shown\": ");
+    json_str_or_null(b, q->not_shown ? NOT_SHOWN_REASON : NULL);
+    buf_puts(b, ", \"groups\": [");
+    for (int k = 0; k < q->ncells; k++) {
+      const EvalCell *c = &q->cells[k];
+      bool withheld = disclose_withheld(c->state);
+      buf_puts(b, k ? ", {\"group\": " : "{\"group\": ");
+      json_str_or_null(b, c->group);
+      buf_puts(b, ", \"value\": ");
+      json_number(b, c->value, present_num_text);
+      buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
+      json_str_or_null(b, withheld ? disclose_state_name(c->state) : NULL);
+      buf_printf(b, ", \"unstable\": %s}", c->unstable ? "true" : "false");
+    }
+    buf_putc(b, ']');
+  }
   buf_putc(b, '}');
+}
+
+/* The top-level "disclosure" member: the policy and whether it was applied
+ * (absent without a policy and without --no-disclosure). */
+static void json_disclosure(Buf *b, const EvalResult *r) {
+  if (!r->has_policy && !r->disclosure_off) return;
+  buf_printf(b, "  \"disclosure\": {\"applied\": %s, \"for_publication\": %s",
+             r->disclosure_off ? "false" : "true", r->disclosure_off ? "false" : "true");
+  if (r->disclosure_off) {
+    buf_puts(b, ", \"notice\": ");
+    json_str_or_null(b, NO_DISCLOSURE_BANNER);
+  } else {
+    buf_puts(b, ", \"suppress_below\": ");
+    json_number(b, r->policy.suppress_below > 0 ? r->policy.suppress_below : NAN, present_num_text);
+    buf_puts(b, ", \"unstable_below\": ");
+    json_number(b, r->policy.unstable_below > 0 ? r->policy.unstable_below : NAN, present_num_text);
+    buf_printf(b, ", \"complementary\": %s, \"unknown_counts\": \"%s\"", r->policy.complementary ? "true" : "false",
+               r->policy.unknown_counts_shown ? "shown" : "withheld");
+  }
+  buf_puts(b, "},\n");
 }
 
 static void print_json(Buf *b, const EvalResult *r) {
   char day[11];
   present_day_text(r->as_of, day);
-  buf_printf(b, "{\n  \"as_of\": \"%s\",\n  \"indicators\": [", day);
+  buf_printf(b, "{\n  \"as_of\": \"%s\",\n", day);
+  json_disclosure(b, r);
+  buf_puts(b, "  \"indicators\": [");
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
     buf_puts(b, i ? ",\n    {" : "\n    {");
@@ -167,6 +212,11 @@ static void print_json(Buf *b, const EvalResult *r) {
       json_str_or_null(b, e->latest_period);
       buf_puts(b, ", \"flags\": ");
       json_flags(b, e->latest_flags);
+      if (r->has_policy && !r->disclosure_off) {
+        bool withheld = disclose_withheld(e->latest_state);
+        buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
+        json_str_or_null(b, withheld ? disclose_state_name(e->latest_state) : NULL);
+      }
       buf_putc(b, '}');
     } else
       buf_puts(b, "null");
@@ -207,7 +257,7 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, "],\n     \"equity\": [");
     for (int k = 0; k < e->nequity; k++) {
       buf_puts(b, k ? ",\n       {" : "\n       {");
-      json_equity(b, &e->equity[k]);
+      json_equity(b, &e->equity[k], r->has_policy && !r->disclosure_off);
     }
     buf_puts(b, e->nequity ? "\n     ]}" : "]}");
   }
@@ -295,11 +345,15 @@ static void print_csv_equity(Buf *b, const EvalResult *r) {
       buf_putc(b, ',');
       cstr(b, q->period);
       buf_putc(b, ',');
-      cnum(b, q->gap);
+      /* a measure the policy withholds says so in its own column */
+      if (q->not_shown && q->line->form == EQ_GAP) buf_puts(b, DISCLOSE_NOT_SHOWN);
+      else cnum(b, q->gap);
       buf_putc(b, ',');
-      cnum(b, q->ratio);
+      if (q->not_shown && q->line->form == EQ_RATIO) buf_puts(b, DISCLOSE_NOT_SHOWN);
+      else cnum(b, q->ratio);
       buf_putc(b, ',');
-      cnum(b, q->value);
+      if (q->not_shown && q->line->form == EQ_GROUP) buf_puts(b, DISCLOSE_NOT_SHOWN);
+      else cnum(b, q->value);
       buf_putc(b, ',');
       cstr(b, q->best);
       buf_putc(b, ',');
@@ -344,7 +398,8 @@ static void print_csv(Buf *b, const EvalResult *r) {
     cvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
     cvalue_period(b, e->has_target, e->target, e->target_per);
     if (e->has_latest) {
-      cnum(b, e->latest);
+      if (disclose_withheld(e->latest_state)) buf_puts(b, PRESENT_WITHHELD);
+      else cnum(b, e->latest);
       buf_putc(b, ',');
       cstr(b, e->latest_period);
     } else
@@ -444,7 +499,7 @@ static void buf_clear(Buf *b) {
 }
 
 /* The equity table's rows of one indicator. */
-static void equity_rows(Table *q, const EvalIndicator *e) {
+static void equity_rows(Table *q, const EvalIndicator *e, bool has_policy) {
   for (int k = 0; k < e->nequity; k++) {
     const EvalEquity *x = &e->equity[k];
     char by[16];
@@ -464,7 +519,8 @@ static void equity_rows(Table *q, const EvalIndicator *e) {
     cell(q, "%s", eval_status_name(x->status));
     cell(q, "%s", x->period ? x->period : "");
     buf_clear(&s);
-    if (x->line->form == EQ_GROUP && isfinite(x->value)) present_num_unit(&s, x->value, unit_of(e->decl));
+    if (x->not_shown) buf_puts(&s, DISCLOSE_NOT_SHOWN);
+    else if (x->line->form == EQ_GROUP && isfinite(x->value)) present_num_unit(&s, x->value, unit_of(e->decl));
     else if (x->line->form == EQ_GAP && isfinite(x->gap)) buf_puts(&s, "gap "), num_short(&s, x->gap);
     else if (x->line->form == EQ_RATIO && isfinite(x->ratio)) buf_puts(&s, "ratio "), num_short(&s, x->ratio);
     else if (x->line->form == EQ_RATIO && x->best) buf_puts(&s, "no ratio (a group at or below 0)");
@@ -483,7 +539,14 @@ static void equity_rows(Table *q, const EvalIndicator *e) {
       buf_puts(&s, "; worsened ");
       for (int m = 0; m < x->nworsened; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->worsened[m]);
     }
-    if (x->nwithheld > 0) {
+    if (has_policy && x->ncells > 0) {
+      /* every group at the snapshot, withheld ones as such */
+      buf_printf(&s, "%sgroups ", s.len ? "; " : "");
+      for (int m = 0; m < x->ncells; m++) {
+        buf_printf(&s, "%s%s ", m ? ", " : "", x->cells[m].group);
+        present_cell(&s, &x->cells[m], unit_of(e->decl));
+      }
+    } else if (x->nwithheld > 0) {
       buf_printf(&s, "%ssuppressed for ", s.len ? "; " : "");
       for (int m = 0; m < x->nwithheld; m++) buf_printf(&s, "%s%s", m ? ", " : "", x->withheld[m]);
     }
@@ -570,7 +633,7 @@ static void print_table(Buf *b, const EvalResult *r, bool color) {
     for (int c = 0; c < 5; c++) cell(&q, "%s", qhead[c]);
     for (int i = 0; i < r->n; i++) {
       const EvalIndicator *e = &r->inds[i];
-      equity_rows(&q, e);
+      equity_rows(&q, e, r->has_policy && !r->disclosure_off);
     }
     table_print(b, &q, 2, color);
   }
@@ -621,9 +684,10 @@ int cmd_eval(int argc, char **argv) {
       {"fail-on", required_argument, NULL, 'F'},
       {"root", required_argument, NULL, 'R'},
       {"equity", no_argument, NULL, 'E'},
+      {"no-disclosure", no_argument, NULL, 'N'},
       {NULL, 0, NULL, 0},
   };
-  bool equity = false;
+  bool equity = false, no_disclosure = false;
   const char *dbpath = NULL, *as_of_text = NULL, *format = "table";
   bool fail_on[EV_STATUS_COUNT] = {0};
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
@@ -634,6 +698,7 @@ int cmd_eval(int argc, char **argv) {
     switch (ch) {
     case 'd': dbpath = optarg; break;
     case 'E': equity = true; break;
+    case 'N': no_disclosure = true; break;
     case 'a': as_of_text = optarg; break;
     case 'f': format = optarg; break;
     case 'F':
@@ -663,13 +728,15 @@ int cmd_eval(int argc, char **argv) {
   int status = program_refused(p, "evaluated");
   if (status != EXIT_OK) goto cleanup;
   char err[1024];
-  if (!eval_open_and_run(p, dbpath, as_of, &r, err, sizeof err)) {
+  if (!eval_open_and_run_disclosure(p, dbpath, as_of, no_disclosure, &r, err, sizeof err)) {
     fputs("charter: ", stderr);
     esc_term_put(stderr, err);
     fputc('\n', stderr);
     status = r.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
     goto cleanup;
   }
+  /* table and csv say it on standard error, json in its "disclosure" member */
+  if (no_disclosure && strcmp(format, "json")) fprintf(stderr, "charter: %s\n", NO_DISCLOSURE_BANNER);
   if (!strcmp(format, "json")) print_json(&out, &r);
   else if (!strcmp(format, "csv")) {
     if (equity) print_csv_equity(&out, &r);

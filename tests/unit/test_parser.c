@@ -701,6 +701,52 @@ static void test_empty_and_comment_only_files(void **state) {
   done(p);
 }
 
+
+/* A nested block (the charter's disclosure): a statement of kind ST_BLOCK
+ * holding its own statements, with the statements after it back in the
+ * declaration; one on one line; an error inside it recovers inside it;
+ * the file ending inside it closes it with the declaration. */
+static void test_nested_block(void **state) {
+  (void)state;
+  Parsed *p = parse("charter \"C\" {\n  vision \"v\"\n  disclosure {\n    suppress below 11\n\n"
+                    "    complementary\n  }\n  note \"n\"\n}\n"
+                    "charter \"D\" { disclosure { unknown counts shown }; note \"x\" }\n");
+  expect_clean(p);
+  const Decl *d = decl_at(p, 0);
+  assert_int_equal(d->nattrs, 3);
+  const Attr *b = d->attrs[1];
+  assert_int_equal(b->kind, ST_BLOCK);
+  assert_string_equal(b->name, "disclosure");
+  assert_int_equal(b->nstmts, 2);
+  assert_string_equal(b->stmts[0]->name, "suppress");
+  assert_int_equal(b->stmts[0]->nphrases, 1);
+  assert_int_equal(b->stmts[0]->phrases[0].n, 2);
+  assert_string_equal(b->stmts[1]->name, "complementary");
+  assert_int_equal(b->stmts[1]->nphrases, 0);
+  assert_int_equal(line_of(p, b->loc), 3);
+  assert_string_equal(d->attrs[2]->name, "note");
+  const Decl *e = decl_at(p, 1);
+  assert_int_equal(e->nattrs, 2);
+  assert_int_equal(e->attrs[0]->kind, ST_BLOCK);
+  assert_int_equal(e->attrs[0]->nstmts, 1);
+  assert_string_equal(e->attrs[1]->name, "note");
+  done(p);
+
+  p = parse("charter \"C\" {\n  disclosure {\n    suppress below )\n    complementary\n  }\n  note \"n\"\n}\n");
+  assert_int_equal(p->f->nerrors, 1);
+  d = decl_at(p, 0);
+  assert_true(d->broken);
+  assert_int_equal(d->nattrs, 2);
+  assert_int_equal(d->attrs[0]->kind, ST_BLOCK);
+  assert_int_equal(d->attrs[0]->nstmts, 1);
+  assert_string_equal(d->attrs[0]->stmts[0]->name, "complementary");
+  done(p);
+
+  p = parse("charter \"C\" {\n  disclosure {\n    complementary\n");
+  expect_diag(p, "syntax", "the file ends inside a block", 4, 1);
+  done(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_every_declaration_kind),
@@ -725,6 +771,7 @@ int main(void) {
       cmocka_unit_test(test_unclosed_parenthesis),
       cmocka_unit_test(test_other_messages),
       cmocka_unit_test(test_empty_and_comment_only_files),
+      cmocka_unit_test(test_nested_block),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
