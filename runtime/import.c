@@ -63,6 +63,16 @@ struct Import {
   int ninds;          /* how many */
   char *const *files; /* the CSV files' names, as given */
   int nfiles;         /* how many */
+  ImportOptions opt;  /* dates and thousands */
+  /* the file being read: */
+  int need;           /* fields a row needs: up to the last column read */
+  size_t line_pos;    /* a byte offset whose line is known */
+  long line;          /* that line (from 1) */
+  long skipped;       /* rows without a value, skipped */
+  Buf skip_lines;     /* their lines, as "4, 7-9" (up to 8 ranges) */
+  long skip_first, skip_last; /* the range being built */
+  int skip_ranges;    /* ranges done */
+  Loc skip_loc;       /* the first one's first field */
 };
 
 /* ---- reading and checking ---- */
@@ -267,7 +277,9 @@ static const char *value_hint(const char *s) {
     return "a value is a finite number; leave the row out when nothing was measured";
   if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces (fields are read exactly as written)";
   if (strchr(s, '%')) return "write the number without '%': the unit belongs to the indicator";
-  if (strchr(s, ',')) return "write the number without thousands separators, with '.' for decimals";
+  if (strchr(s, ','))
+    return "write the number without thousands separators, with '.' for decimals (or, when ',' separates thousands in "
+           "every number of the file, import with --thousands ,)";
   if (strchr(s, '$') || strstr(s, "\xe2\x82\xac") || strstr(s, "\xc2\xa3"))
     return "write the number without a currency sign";
   return "write a number such as 42, -3 or 61.5";
@@ -387,43 +399,94 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   return false;
 }
 
-/* Maps the header's names to columns; false (reported) when unusable. */
+/* The column a header name is (names match whatever their case, spaces
+ * around them aside), or NCOLS. */
+static int column_named(const CsvField *f, const char **name, size_t *len) {
+  const char *t = f->s;
+  size_t n = f->n;
+  while (n && (*t == ' ' || *t == '\t')) t++, n--;
+  while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
+  *name = t;
+  *len = n;
+  for (int c = 0; c < NCOLS; c++)
+    if (strlen(col_names[c]) == n && strncasecmp(col_names[c], t, n) == 0) return c;
+  return NCOLS;
+}
+
+/* Maps the header's names to columns; false (reported) when unusable.
+ * Columns charter does not read are ignored with one warning naming them;
+ * empty names at the end of the header (a spreadsheet's trailing commas)
+ * are ignored without one. */
 static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOLS]) {
   bool ok = true;
   for (int c = 0; c < NCOLS; c++) col_of[c] = -1;
+  int named = 0; /* one past the last field with a name */
   for (int i = 0; i < rd->nfields; i++) {
+    const char *t;
+    size_t n;
+    column_named(&rd->fields[i], &t, &n);
+    if (n) named = i + 1;
+  }
+  Buf unknown = {0};
+  int nunknown = 0, first_unknown = -1;
+  const char *meant[NCOLS] = {0}; /* an unknown name that suggests the column */
+  for (int i = 0; i < named; i++) {
     const CsvField *f = &rd->fields[i];
-    int c = 0;
-    while (c < NCOLS && strcmp(col_names[c], f->s) != 0) c++;
+    const char *t;
+    size_t n;
+    int c = column_named(f, &t, &n);
     Loc loc = field_loc(file, f);
-    if (c == NCOLS) {
-      const char *best = suggest_best(f->s, col_names, NCOLS);
-      if (!best)
-        for (int k = 0; k < NCOLS; k++)
-          if (strcasecmp(col_names[k], f->s) == 0) best = col_names[k];
-      if (!best && strcmp(f->s, "grp") == 0) best = "group";
-      if (f->n == 0)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
-      else if (strchr(f->s, ';') || strchr(f->s, '\t'))
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
-                 "or replace each %s between columns with a comma",
-                 strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
-      else if (best)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
-      else
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source, note, "
-                 "numerator, denominator and flag",
-                 shown(im, f));
-      ok = false;
-    } else if (col_of[c] >= 0) {
+    if (c < NCOLS && col_of[c] >= 0) {
       Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", shown(im, f));
       diag_note(&im->diags, g, field_loc(file, &rd->fields[col_of[c]]), "it is first named here");
       ok = false;
-    } else
+      continue;
+    }
+    if (c < NCOLS) {
       col_of[c] = i;
+      continue;
+    }
+    if (strchr(f->s, ';') || strchr(f->s, '\t')) {
+      diag_add(&im->diags, SEV_ERROR, loc, NULL,
+               "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
+               "or replace each %s between columns with a comma",
+               strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
+      ok = false;
+      continue;
+    }
+    if (first_unknown < 0) first_unknown = i;
+    nunknown++;
+    CsvField tf = {.s = t, .n = n};
+    char *lower = arena_strndup(&im->arena, t, n);
+    for (char *q = lower; *q; q++)
+      if (*q >= 'A' && *q <= 'Z') *q = (char)(*q - 'A' + 'a');
+    const char *best = n ? suggest_best(lower, col_names, NCOLS) : NULL;
+    if (!best && strcmp(lower, "grp") == 0) best = "group";
+    if (n == 0) buf_printf(&unknown, "%scolumn %d (no name)", nunknown > 1 ? ", " : "", i + 1);
+    else buf_printf(&unknown, "%s'%s'", nunknown > 1 ? ", " : "", shown(im, &tf));
+    if (best) {
+      buf_printf(&unknown, " (did you mean '%s'?)", best);
+      for (int k = 0; k < NCOLS; k++)
+        if (col_names[k] == best && !meant[k]) meant[k] = shown(im, &tf);
+    }
   }
+  if (nunknown) {
+    const CsvField *f = &rd->fields[first_unknown];
+    if (nunknown == 1)
+      diag_add(&im->diags, SEV_WARNING, field_loc(file, f), NULL,
+               "the column %s is ignored: charter reads indicator, period, value, dimension, group, source, note, numerator, "
+               "denominator and flag",
+               buf_str(&unknown));
+    else
+      diag_add(&im->diags, SEV_WARNING, field_loc(file, f), NULL,
+               "%d columns are ignored: %s; charter reads indicator, period, value, dimension, group, source, note, numerator, "
+               "denominator and flag",
+               nunknown, buf_str(&unknown));
+  }
+  buf_free(&unknown);
+  im->need = 0;
+  for (int c = 0; c < NCOLS; c++)
+    if (col_of[c] + 1 > im->need) im->need = col_of[c] + 1;
   for (int c = COL_NUMERATOR; c <= COL_DENOMINATOR; c++) {
     int other = c == COL_NUMERATOR ? COL_DENOMINATOR : COL_NUMERATOR;
     if (ok && col_of[c] >= 0 && col_of[other] < 0) {
@@ -436,9 +499,10 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
   for (int c = 0; c < NCOLS; c++)
     if ((col_required[c] || (c == COL_VALUE && !counts)) && col_of[c] < 0 && ok) {
       const CsvField *last = &rd->fields[rd->nfields - 1];
-      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
-               "the header has no '%s' column: every file needs indicator, period and value columns%s", col_names[c],
-               c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
+      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
+                         "the header has no '%s' column: every file needs indicator, period and value columns%s", col_names[c],
+                         c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
+      if (meant[c]) diag_note_noloc(&im->diags, g, "if the column '%s' holds it, rename it '%s'", meant[c], col_names[c]);
       ok = false;
     }
   if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
@@ -491,6 +555,52 @@ static bool read_start(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOL
   return read_header(im, file, rd, col_of);
 }
 
+/* True when s[0..n) groups its digits by three with sep, as in 1,234,567.8
+ * (a sign before, a fraction after). */
+static bool thousands_grouped(const char *s, size_t n, char sep) {
+  size_t i = 0, run = 0;
+  bool grouped = false;
+  if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+  for (; i < n && s[i] != '.'; i++) {
+    if (s[i] == sep) {
+      if (run == 0 || run > 3 || (grouped && run != 3)) return false;
+      grouped = true;
+      run = 0;
+    } else if (s[i] >= '0' && s[i] <= '9')
+      run++;
+    else
+      return false;
+  }
+  if (grouped && run != 3) return false;
+  return !memchr(s + i, sep, n - i);
+}
+
+/* Reads a number field as the options allow: 1,234 with --thousands, and
+ * (pct: the indicator's unit is "%") 45% as 45. On failure *why is the
+ * whole message, or NULL for the usual hint. */
+static bool read_number(Import *im, const CsvField *f, bool pct, double *out, const char **why) {
+  const char *s = f->s;
+  size_t n = f->n;
+  char tmp[128];
+  *why = NULL;
+  if (pct && n > 1 && s[n - 1] == '%') n--;
+  char sep = im->opt.thousands;
+  bool strip = sep && memchr(s, sep, n);
+  if (strip && !thousands_grouped(s, n, sep)) {
+    *why = arena_printf(&im->arena,
+                        "'%s' is not a number: with --thousands %c, a '%c' separates groups of three digits, as in 1%c234%c567.5",
+                        shown(im, f), sep, sep, sep, sep);
+    return false;
+  }
+  if (n == f->n && !strip) return parse_value(s, n, out, why);
+  if (n >= sizeof tmp) return parse_value(f->s, f->n, out, why);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!strip || s[i] != sep) tmp[k++] = s[i];
+  tmp[k] = '\0';
+  return parse_value(tmp, k, out, why);
+}
+
 /* Reports a number field that is not a number (what: "value", "numerator"…). */
 static void not_a_number(Import *im, uint32_t file, const CsvField *f, const char *why) {
   if (why)
@@ -503,7 +613,7 @@ static void not_a_number(Import *im, uint32_t file, const CsvField *f, const cha
  * least 0, a denominator above 0. False (reported) when it is not. */
 static bool parse_count(Import *im, uint32_t file, const CsvField *f, bool den, double *out) {
   const char *why;
-  if (!parse_value(f->s, f->n, out, &why)) {
+  if (!read_number(im, f, false, out, &why)) {
     not_a_number(im, file, f, why);
     return false;
   }
@@ -616,7 +726,7 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
     /* the value is still checked, for its own errors */
     const char *why;
     double v;
-    if (has_v && !parse_value(vf->s, vf->n, &v, &why)) not_a_number(im, file, vf, why);
+    if (has_v && !read_number(im, vf, false, &v, &why)) not_a_number(im, file, vf, why);
     return false;
   }
   if (r->flags & OBS_SUPPRESSED) {
@@ -651,7 +761,24 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
     return false;
   }
   bool ok = true;
-  if (has_v && !parse_value(vf->s, vf->n, &r->value, &why)) {
+  const IndicatorView *iv = r->ind ? indicator_view(r->ind) : NULL;
+  bool pct = iv && iv->unit && strcmp(iv->unit, "%") == 0;
+  if (has_v && !pct && iv && vf->n > 1 && vf->s[vf->n - 1] == '%' && !strchr(vf->s, ' ')) {
+    double v;
+    CsvField bare = *vf;
+    bare.n--;
+    if (read_number(im, &bare, false, &v, &why)) {
+      if (iv->unit)
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+                 "'%s' has a '%%' sign, but '%s' is counted in %s, not %%: write the number alone", shown(im, vf), r->ind->id,
+                 iv->unit);
+      else
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+                 "'%s' has a '%%' sign, but '%s' has no unit \"%%\": write the number alone", shown(im, vf), r->ind->id);
+      return false;
+    }
+  }
+  if (has_v && !read_number(im, vf, pct, &r->value, &why)) {
     not_a_number(im, file, vf, why);
     ok = false;
   }
@@ -676,6 +803,37 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
   return in_bounds(im, file, r, vf, nf, df);
 }
 
+/* A day written D/M/YYYY or M/D/YYYY (as order says; '.' or '-' for '/'
+ * too) or YYYY/MM/DD, into *p: what --date-order reads. */
+static bool read_date(const char *s, size_t n, ImportDateOrder order, Period *p) {
+  int v[3], len[3];
+  char sep = 0;
+  size_t i = 0;
+  for (int k = 0; k < 3; k++) {
+    size_t j = i;
+    int x = 0;
+    while (j < n && j - i < 5 && s[j] >= '0' && s[j] <= '9') x = x * 10 + (s[j++] - '0');
+    if (j == i || j - i > 4) return false;
+    v[k] = x;
+    len[k] = (int)(j - i);
+    i = j;
+    if (k == 2) break;
+    if (i >= n || !strchr("/.-", s[i]) || (sep && s[i] != sep)) return false;
+    sep = s[i++];
+  }
+  if (i != n) return false;
+  int y, m, d;
+  if (len[0] == 4 && len[1] <= 2 && len[2] <= 2)
+    y = v[0], m = v[1], d = v[2];
+  else if (len[0] <= 2 && len[1] <= 2 && len[2] == 4 && order != IMPORT_DATES_ISO)
+    y = v[2], m = order == IMPORT_DATES_MDY ? v[0] : v[1], d = order == IMPORT_DATES_MDY ? v[1] : v[0];
+  else
+    return false;
+  if (m < 1 || m > 12 || d < 1 || d > period_days_in_month(y, m)) return false;
+  *p = (Period){.kind = PER_DAY, .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d};
+  return true;
+}
+
 /* Checks a row's period, value, counts, flags, source and note; sets
  * r->per, r->end and what row_measure sets. */
 static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int col_of[NCOLS], Row *r) {
@@ -686,11 +844,19 @@ static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int
   if (pf->n == 0) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
     ok = false;
-  } else if (!period_parse(pf->s, pf->n, &r->per, why_text)) {
+  } else if (!period_parse(pf->s, pf->n, &r->per, why_text) &&
+             !(im->opt.dates != IMPORT_DATES_ISO && read_date(pf->s, pf->n, im->opt.dates, &r->per))) {
     if (!spaced(im, file, pf, "period")) {
       if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
         why = "write the quarter with a capital Q, as in 2027-Q2";
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
+      Diag *g = diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
+      Period tmp;
+      bool mdy = read_date(pf->s, pf->n, IMPORT_DATES_MDY, &tmp), dmy = read_date(pf->s, pf->n, IMPORT_DATES_DMY, &tmp);
+      if (im->opt.dates == IMPORT_DATES_ISO && (mdy || dmy))
+        diag_note_noloc(&im->diags, g, "if the export cannot be changed, import with %s",
+                        mdy && dmy ? "--date-order mdy (month first) or --date-order dmy (day first)"
+                        : mdy      ? "--date-order mdy, which reads dates written month first"
+                                   : "--date-order dmy, which reads dates written day first");
     }
     ok = false;
   } else {
@@ -715,6 +881,77 @@ typedef struct LastInd {
   const char *name; /* its id, or NULL */
 } LastInd;
 
+/* True when a row has no value, no counts and no 'suppressed' flag:
+ * nothing was measured, and it is skipped. */
+static bool no_measure(const CsvReader *rd, const int col_of[NCOLS]) {
+  static const int cols[] = {COL_VALUE, COL_NUMERATOR, COL_DENOMINATOR};
+  for (int i = 0; i < 3; i++)
+    if (col_of[cols[i]] >= 0 && rd->fields[col_of[cols[i]]].n) return false;
+  if (col_of[COL_FLAG] < 0) return true;
+  const CsvField *ff = &rd->fields[col_of[COL_FLAG]];
+  unsigned flags = 0;
+  const char *bad;
+  size_t badlen;
+  if (!ff->n) return true;
+  if (!obs_flags_parse(ff->s, ff->n, &flags, &bad, &badlen)) return false; /* checked, for its error */
+  return !(flags & OBS_SUPPRESSED);
+}
+
+/* The line (from 1) of byte off of src, at or after the last asked. */
+static long line_at(Import *im, const Src *src, size_t off) {
+  const char *t = src->text;
+  while (im->line_pos < off) {
+    const char *nl = memchr(t + im->line_pos, '\n', off - im->line_pos);
+    if (!nl) {
+      im->line_pos = off;
+      break;
+    }
+    im->line++;
+    im->line_pos = (size_t)(nl - t) + 1;
+  }
+  return im->line;
+}
+
+/* Adds the range being built to the list of skipped lines. */
+static void skip_flush(Import *im) {
+  if (im->skip_ranges++ >= 8) return;
+  buf_printf(&im->skip_lines, "%s%ld", im->skip_ranges > 1 ? ", " : "", im->skip_first);
+  if (im->skip_last > im->skip_first) buf_printf(&im->skip_lines, "-%ld", im->skip_last);
+}
+
+/* Counts a row without a value, for the file's one warning. */
+static void note_skipped(Import *im, uint32_t file, const Src *src, const CsvReader *rd, const int col_of[NCOLS]) {
+  long line = line_at(im, src, rd->rec_off);
+  if (im->skipped++ == 0) {
+    int c = col_of[COL_VALUE] >= 0 ? col_of[COL_VALUE] : col_of[COL_NUMERATOR];
+    im->skip_loc = field_loc(file, &rd->fields[c]);
+    im->skip_first = im->skip_last = line;
+    return;
+  }
+  if (line == im->skip_last + 1) {
+    im->skip_last = line;
+    return;
+  }
+  skip_flush(im);
+  im->skip_first = im->skip_last = line;
+}
+
+/* The file's warning about its rows without a value, if it had any. */
+static void skip_warning(Import *im) {
+  if (!im->skipped) return;
+  skip_flush(im);
+  int more = im->skip_ranges - 8;
+  Diag *g = diag_add(&im->diags, SEV_WARNING, im->skip_loc, NULL, "%ld row%s without a value %s skipped: line%s %s%s", im->skipped,
+                     im->skipped == 1 ? "" : "s", im->skipped == 1 ? "was" : "were",
+                     im->skipped == 1 ? "" : "s", buf_str(&im->skip_lines),
+                     more > 0 ? arena_printf(&im->arena, " and %d more range%s", more, more == 1 ? "" : "s") : "");
+  diag_note_noloc(&im->diags, g,
+                  "a row with no value, no counts and no 'suppressed' flag stores nothing (not 0): fill in its value to import it");
+  im->skipped = 0;
+  im->skip_ranges = 0;
+  im->skip_lines.len = 0;
+}
+
 /* Checks one record of a file whose header is read; a valid row is kept
  * in im->rows. */
 static void check_record(Import *im, uint32_t file, const Src *src, const CsvReader *rd, const int col_of[NCOLS], int ncols,
@@ -723,12 +960,22 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
     diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->err_off, rd->err_off + 1}, NULL, "%s", csv_error_text(rd->err));
     return;
   }
-  if (rd->nfields != ncols) {
+  bool empty = true, extra = false;
+  for (int i = 0; i < rd->nfields; i++) {
+    if (rd->fields[i].n) empty = false;
+    if (rd->fields[i].n && i >= ncols) extra = true;
+  }
+  if (empty) return; /* a row of empty cells, as a sheet's last rows often are */
+  if (rd->nfields < im->need || extra) {
     const CsvField *lastf = &rd->fields[rd->nfields - 1];
     Loc loc = rd->nfields > ncols ? field_loc(file, &rd->fields[ncols]) : (Loc){file, lastf->end, lastf->end + 1};
     diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd->nfields,
              rd->nfields == 1 ? "" : "s", ncols,
              rd->nfields > ncols ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
+    return;
+  }
+  if (no_measure(rd, col_of)) {
+    note_skipped(im, file, src, rd, col_of);
     return;
   }
   if (im->nrows == im->cap) {
@@ -757,6 +1004,12 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
   r->source = field_text(im, src, rd, col_of[COL_SOURCE], &r->source_len);
   r->note = field_text(im, src, rd, col_of[COL_NOTE], &r->note_len);
   r->period = field_text(im, src, rd, col_of[COL_PERIOD], &r->period_len);
+  if (r->per.kind == PER_DAY && (r->period_len != 10 || r->period[4] != '-')) { /* read by --date-order: stored as ISO */
+    char iso[16];
+    period_text(r->per, iso);
+    r->period = arena_strdup(&im->arena, iso);
+    r->period_len = (uint32_t)strlen(iso);
+  }
   r->file = file;
   r->rec_off = rd->rec_off;
   r->rec_end = rd->fields[0].end > rd->rec_off ? rd->fields[0].end : rd->rec_off + 1;
@@ -776,10 +1029,13 @@ static void read_csv(Import *im, uint32_t file) {
   CsvReader rd;
   csv_init(&rd, src->text, src->len);
   int col_of[NCOLS];
+  im->line_pos = 0;
+  im->line = 1;
   if (read_start(im, file, &rd, col_of)) {
     int ncols = rd.nfields;
     LastInd last = {NULL, NULL};
     while (csv_next(&rd)) check_record(im, file, src, &rd, col_of, ncols, &last);
+    skip_warning(im);
   }
   csv_free(&rd);
 }
@@ -1002,7 +1258,17 @@ static StoreRc median_warnings(Import *im, Store *s) {
   return rc;
 }
 
+static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep);
+
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file) {
+  return store_all(im, s, replace, per_file, true);
+}
+
+StoreRc import_try(Import *im, Store *s, bool replace, ImportCounts *per_file) {
+  return store_all(im, s, replace, per_file, false);
+}
+
+static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep) {
   char at[32];
   utc_now(at);
   int nfiles = im->nfiles;
@@ -1018,8 +1284,8 @@ StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file)
   for (int f = 0; f < nfiles && rc == STORE_OK; f++)
     rc = s->m->finish_import(s, ids[f], per_file[f].added + per_file[f].replaced);
   free(ids);
-  if (rc == STORE_OK && im->diags.nerrors == 0) rc = s->m->commit(s);
-  if (rc != STORE_OK || im->diags.nerrors) s->m->rollback(s);
+  if (rc == STORE_OK && im->diags.nerrors == 0 && keep) rc = s->m->commit(s);
+  if (rc != STORE_OK || im->diags.nerrors || !keep) s->m->rollback(s);
   return rc;
 }
 
@@ -1039,6 +1305,8 @@ Import *import_new(const Program *p) {
   make_ranks(im);
   return im;
 }
+
+void import_set_options(Import *im, const ImportOptions *o) { im->opt = *o; }
 
 bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen) {
   im->files = files;
@@ -1072,6 +1340,7 @@ void import_free(Import *im) {
   free(im->grp_rank);
   free(im->inds);
   strmap_free(&im->unknown);
+  buf_free(&im->skip_lines);
   src_set_free(&im->srcs);
   diag_free(&im->diags);
   arena_free(&im->arena);

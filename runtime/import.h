@@ -25,6 +25,22 @@ typedef struct Import Import;
 /* Starts an import against p, a program loaded without errors (it must
  * outlive the import). */
 Import *import_new(const Program *p);
+/* How an import reads what a spreadsheet writes its own way
+ * (docs/commands.md, "charter import"). */
+typedef enum ImportDateOrder {
+  IMPORT_DATES_ISO, /* only YYYY-MM-DD: any other date is an error with a hint */
+  IMPORT_DATES_MDY, /* also 3/31/2026, 3.31.2026, 3-31-2026 and 2026/03/31 */
+  IMPORT_DATES_DMY  /* also 31/3/2026, 31.3.2026, 31-3-2026 and 2026/03/31 */
+} ImportDateOrder;
+
+typedef struct ImportOptions {
+  ImportDateOrder dates; /* how a day written otherwise than YYYY-MM-DD is read */
+  char thousands;        /* ',' to read 1,234,567 in numbers; 0: an error */
+} ImportOptions;
+
+/* Sets how im reads dates and numbers (before import_check; by default
+ * neither is read). */
+void import_set_options(Import *im, const ImportOptions *o);
 /* Reads and checks files[0..nfiles) (kept by the import, not copied): row
  * errors go to import_diags, a row whose key an earlier one has is
  * reported and left out. Returns false, with the message in err, when a
@@ -36,6 +52,9 @@ bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t 
  * is rolled back. Returns STORE_OK, or the store's failure (its
  * last_error says why). */
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file);
+/* What import_store would do, the same checks, counts and diagnostics,
+ * always rolled back: the store is left as it was (--dry-run). */
+StoreRc import_try(Import *im, Store *s, bool replace, ImportCounts *per_file);
 /* The diagnostics so far, and the files they point into. */
 DiagList *import_diags(Import *im);
 SrcSet *import_srcs(Import *im);
