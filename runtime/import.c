@@ -66,10 +66,11 @@ struct Import {
   ImportOptions opt;  /* dates and thousands */
   /* the file being read: */
   int need;           /* fields a row needs: up to the last column read */
+  int named;          /* the header's fields up to its last name */
   size_t line_pos;    /* a byte offset whose line is known */
   long line;          /* that line (from 1) */
   long skipped;       /* rows without a value, skipped */
-  Buf skip_lines;     /* their lines, as "4, 7-9" (up to 8 ranges) */
+  long skip_range[8][2]; /* their lines: the first 8 ranges of them */
   long skip_first, skip_last; /* the range being built */
   int skip_ranges;    /* ranges done */
   Loc skip_loc;       /* the first one's first field */
@@ -428,6 +429,7 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
     if (n) named = i + 1;
   }
   Buf unknown = {0};
+  size_t last_sep = 0; /* where the ", " before the last name is */
   int nunknown = 0, first_unknown = -1;
   const char *meant[NCOLS] = {0}; /* an unknown name that suggests the column */
   for (int i = 0; i < named; i++) {
@@ -462,19 +464,42 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
       if (*q >= 'A' && *q <= 'Z') *q = (char)(*q - 'A' + 'a');
     const char *best = n ? suggest_best(lower, col_names, NCOLS) : NULL;
     if (!best && strcmp(lower, "grp") == 0) best = "group";
-    if (n == 0) buf_printf(&unknown, "%scolumn %d (no name)", nunknown > 1 ? ", " : "", i + 1);
-    else buf_printf(&unknown, "%s'%s'", nunknown > 1 ? ", " : "", shown(im, &tf));
+    if (nunknown > 1) last_sep = unknown.len;
+    buf_puts(&unknown, nunknown > 1 ? ", " : "");
+    if (n == 0) buf_printf(&unknown, "column %d (no name)", i + 1);
+    else buf_printf(&unknown, "%s'%s'", nunknown == 1 ? "column " : "", shown(im, &tf));
     if (best) {
       buf_printf(&unknown, " (did you mean '%s'?)", best);
       for (int k = 0; k < NCOLS; k++)
         if (col_names[k] == best && !meant[k]) meant[k] = shown(im, &tf);
     }
   }
+  bool none = true; /* no column charter reads: the first line is not a header */
+  for (int c = 0; c < NCOLS; c++)
+    if (col_of[c] >= 0) none = false;
+  if (none && ok) {
+    const CsvField *last = &rd->fields[rd->nfields - 1];
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
+             "the first line names none of the columns charter reads: it is the header, naming the columns, as in "
+             "indicator,period,value");
+    buf_free(&unknown);
+    return false;
+  }
+  if (nunknown > 1) { /* "column 'A', 'B', 'C'" -> "'A', 'B' and 'C'" */
+    Buf list = {0};
+    const char *u = buf_str(&unknown);
+    size_t skip = strncmp(u, "column '", 8) == 0 ? 7 : 0;
+    buf_add(&list, u + skip, last_sep - skip);
+    buf_puts(&list, " and ");
+    buf_puts(&list, u + last_sep + 2);
+    buf_free(&unknown);
+    unknown = list;
+  }
   if (nunknown) {
     const CsvField *f = &rd->fields[first_unknown];
     if (nunknown == 1)
       diag_add(&im->diags, SEV_WARNING, field_loc(file, f), NULL,
-               "the column %s is ignored: charter reads indicator, period, value, dimension, group, source, note, numerator, "
+               "%s is ignored: charter reads indicator, period, value, dimension, group, source, note, numerator, "
                "denominator and flag",
                buf_str(&unknown));
     else
@@ -484,6 +509,7 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
                nunknown, buf_str(&unknown));
   }
   buf_free(&unknown);
+  im->named = named;
   im->need = 0;
   for (int c = 0; c < NCOLS; c++)
     if (col_of[c] + 1 > im->need) im->need = col_of[c] + 1;
@@ -506,8 +532,9 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
       ok = false;
     }
   if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
-             "the header has a 'dimension' column but no 'group' column: they go together");
+    Diag *g = diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
+                       "the header has a 'dimension' column but no 'group' column: they go together");
+    if (meant[COL_GROUP]) diag_note_noloc(&im->diags, g, "if the column '%s' holds it, rename it 'group'", meant[COL_GROUP]);
     ok = false;
   }
   if (ok && col_of[COL_GROUP] >= 0 && col_of[COL_DIMENSION] < 0) {
@@ -914,9 +941,11 @@ static long line_at(Import *im, const Src *src, size_t off) {
 
 /* Adds the range being built to the list of skipped lines. */
 static void skip_flush(Import *im) {
-  if (im->skip_ranges++ >= 8) return;
-  buf_printf(&im->skip_lines, "%s%ld", im->skip_ranges > 1 ? ", " : "", im->skip_first);
-  if (im->skip_last > im->skip_first) buf_printf(&im->skip_lines, "-%ld", im->skip_last);
+  if (im->skip_ranges < 8) {
+    im->skip_range[im->skip_ranges][0] = im->skip_first;
+    im->skip_range[im->skip_ranges][1] = im->skip_last;
+  }
+  im->skip_ranges++;
 }
 
 /* Counts a row without a value, for the file's one warning. */
@@ -940,16 +969,22 @@ static void note_skipped(Import *im, uint32_t file, const Src *src, const CsvRea
 static void skip_warning(Import *im) {
   if (!im->skipped) return;
   skip_flush(im);
-  int more = im->skip_ranges - 8;
-  Diag *g = diag_add(&im->diags, SEV_WARNING, im->skip_loc, NULL, "%ld row%s without a value %s skipped: line%s %s%s", im->skipped,
+  int more = im->skip_ranges - 8, shown_ranges = more > 0 ? 8 : im->skip_ranges;
+  Buf lines = {0};
+  for (int i = 0; i < shown_ranges; i++) {
+    buf_puts(&lines, i == 0 ? "" : i == shown_ranges - 1 && more <= 0 ? " and " : ", ");
+    buf_printf(&lines, "%ld", im->skip_range[i][0]);
+    if (im->skip_range[i][1] > im->skip_range[i][0]) buf_printf(&lines, "-%ld", im->skip_range[i][1]);
+  }
+  if (more > 0) buf_printf(&lines, " and %d more range%s", more, more == 1 ? "" : "s");
+  Diag *g = diag_add(&im->diags, SEV_WARNING, im->skip_loc, NULL, "%ld row%s without a value %s skipped: line%s %s", im->skipped,
                      im->skipped == 1 ? "" : "s", im->skipped == 1 ? "was" : "were",
-                     im->skipped == 1 ? "" : "s", buf_str(&im->skip_lines),
-                     more > 0 ? arena_printf(&im->arena, " and %d more range%s", more, more == 1 ? "" : "s") : "");
+                     im->skipped == 1 && im->skip_range[0][0] == im->skip_range[0][1] ? "" : "s", buf_str(&lines));
+  buf_free(&lines);
   diag_note_noloc(&im->diags, g,
                   "a row with no value, no counts and no 'suppressed' flag stores nothing (not 0): fill in its value to import it");
   im->skipped = 0;
   im->skip_ranges = 0;
-  im->skip_lines.len = 0;
 }
 
 /* Checks one record of a file whose header is read; a valid row is kept
@@ -960,18 +995,25 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
     diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->err_off, rd->err_off + 1}, NULL, "%s", csv_error_text(rd->err));
     return;
   }
-  bool empty = true, extra = false;
+  bool empty = true;
+  int extra = -1; /* a field with text past the header's names */
   for (int i = 0; i < rd->nfields; i++) {
     if (rd->fields[i].n) empty = false;
-    if (rd->fields[i].n && i >= ncols) extra = true;
+    if (rd->fields[i].n && i >= im->named && extra < 0) extra = i;
   }
   if (empty) return; /* a row of empty cells, as a sheet's last rows often are */
-  if (rd->nfields < im->need || extra) {
+  if (extra >= 0 && extra < ncols) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[extra]), NULL,
+             "column %d has no name in the header, but this row has '%s' in it: name the column in the header, or empty it",
+             extra + 1, shown(im, &rd->fields[extra]));
+    return;
+  }
+  if (rd->nfields < im->need || extra >= 0) {
     const CsvField *lastf = &rd->fields[rd->nfields - 1];
-    Loc loc = rd->nfields > ncols ? field_loc(file, &rd->fields[ncols]) : (Loc){file, lastf->end, lastf->end + 1};
+    Loc loc = extra >= 0 ? field_loc(file, &rd->fields[extra]) : (Loc){file, lastf->end, lastf->end + 1};
     diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd->nfields,
-             rd->nfields == 1 ? "" : "s", ncols,
-             rd->nfields > ncols ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
+             rd->nfields == 1 ? "" : "s", im->named,
+             extra >= 0 ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
     return;
   }
   if (no_measure(rd, col_of)) {
@@ -1340,7 +1382,6 @@ void import_free(Import *im) {
   free(im->grp_rank);
   free(im->inds);
   strmap_free(&im->unknown);
-  buf_free(&im->skip_lines);
   src_set_free(&im->srcs);
   diag_free(&im->diags);
   arena_free(&im->arena);
