@@ -328,7 +328,7 @@ static void test_spreadsheet_leniency(void **state) {
   diag_at(im, g, 1, 46);
   g = diags_find(d, NULL, "3 rows without a value were skipped: lines 3-4 and 6");
   assert_non_null(g);
-  diag_at(im, g, 3, 10);
+  diag_at(im, g, 3, 11);
   assert_int_equal(c[0].added, 3);
   Seen seen;
   assert_string_equal(stored(f, "rate", &seen), "//2025=45 race/Black/2025=39.5");
