@@ -12,6 +12,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <sys/stat.h>
+
 #include "csv.h"
 #include "present.h"
 #include "suggest.h"
@@ -64,6 +66,10 @@ struct Import {
   char *const *files; /* the CSV files' names, as given */
   int nfiles;         /* how many */
   ImportOptions opt;  /* dates and thousands */
+  double started;     /* when the import started (progress) */
+  double shown_at;    /* when progress was last shown, 0 if never */
+  size_t bytes_done, bytes_all; /* of every file: read so far, in all */
+  long rows_read;     /* records read so far */
   /* the file being read: */
   int need;           /* fields a row needs: up to the last column read */
   int named;          /* the header's fields up to its last name */
@@ -75,6 +81,39 @@ struct Import {
   int skip_ranges;    /* ranges done */
   Loc skip_loc;       /* the first one's first field */
 };
+
+/* ---- progress ---- */
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Shows where the import is, on one line of standard error rewritten in
+ * place, once it has taken a second and then every quarter second:
+ * stored of total rows when storing, else the rows read. */
+static void progress(Import *im, size_t stored, size_t total) {
+  double t = now_seconds();
+  if (t - im->started < 1 || t - im->shown_at < 0.25) return;
+  double rate = (double)(total ? stored : (size_t)im->rows_read) / (t - im->started);
+  if (total)
+    fprintf(stderr, "\rcharter: import: %zu of %zu rows stored (%d%%)\033[K", stored, total,
+            (int)(100.0 * (double)stored / (double)total));
+  else
+    fprintf(stderr, "\rcharter: import: %ld rows read (%d%% of the files), %.0f rows/s\033[K", im->rows_read,
+            im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100, rate);
+  fflush(stderr);
+  im->shown_at = t;
+}
+
+/* Clears the progress line, if one was shown. */
+static void progress_done(Import *im) {
+  if (!im->shown_at) return;
+  fputs("\r\033[K", stderr);
+  fflush(stderr);
+  im->shown_at = 0;
+}
 
 /* ---- reading and checking ---- */
 
@@ -1076,7 +1115,15 @@ static void read_csv(Import *im, uint32_t file) {
   if (read_start(im, file, &rd, col_of)) {
     int ncols = rd.nfields;
     LastInd last = {NULL, NULL};
-    while (csv_next(&rd)) check_record(im, file, src, &rd, col_of, ncols, &last);
+    size_t base = im->bytes_done;
+    while (csv_next(&rd)) {
+      check_record(im, file, src, &rd, col_of, ncols, &last);
+      if (im->opt.progress && (++im->rows_read & 0xFFFF) == 0) {
+        im->bytes_done = base + rd.pos;
+        progress(im, 0, 0);
+      }
+    }
+    im->bytes_done = base + src->len;
     skip_warning(im);
   }
   csv_free(&rd);
@@ -1321,7 +1368,9 @@ static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_f
   for (size_t i = 0; i < im->norder && rc == STORE_OK; i++) {
     const Row *r = &im->rows[im->order[i]];
     rc = store_row(im, s, r, ids[r->file], replace, &per_file[r->file]);
+    if (im->opt.progress && (i & 0xFFFF) == 0xFFFF) progress(im, i + 1, im->norder);
   }
+  if (im->opt.progress) progress_done(im);
   /* a file that stored nothing leaves no trace */
   for (int f = 0; f < nfiles && rc == STORE_OK; f++)
     rc = s->m->finish_import(s, ids[f], per_file[f].added + per_file[f].replaced);
@@ -1353,6 +1402,11 @@ void import_set_options(Import *im, const ImportOptions *o) { im->opt = *o; }
 bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen) {
   im->files = files;
   im->nfiles = nfiles;
+  im->started = now_seconds();
+  for (int f = 0; f < nfiles && im->opt.progress; f++) {
+    struct stat st;
+    if (stat(files[f], &st) == 0) im->bytes_all += (size_t)st.st_size;
+  }
   for (int f = 0; f < nfiles; f++) {
     const char *why = NULL;
     size_t len = 0;
@@ -1365,6 +1419,7 @@ bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t 
     read_csv(im, id);
   }
   find_duplicates(im);
+  if (im->opt.progress) progress_done(im);
   return true;
 }
 

@@ -36,6 +36,8 @@ typedef enum ImportDateOrder {
 typedef struct ImportOptions {
   ImportDateOrder dates; /* how a day written otherwise than YYYY-MM-DD is read */
   char thousands;        /* ',' to read 1,234,567 in numbers; 0: an error */
+  bool progress;         /* a progress line on standard error (a terminal)
+                          * once an import has taken a second */
 } ImportOptions;
 
 /* Sets how im reads dates and numbers (before import_check; by default

@@ -212,7 +212,7 @@ int cmd_import(int argc, char **argv) {
   };
   const char *dbpath = NULL;
   bool replace = false, dry = false;
-  ImportOptions io = {IMPORT_DATES_ISO, 0};
+  ImportOptions io = {IMPORT_DATES_ISO, 0, isatty(STDERR_FILENO) == 1};
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;

@@ -371,7 +371,7 @@ static void test_date_order_and_thousands(void **state) {
   ImportCounts c[1];
   Import *im = import_new(f->p);
   char err[256];
-  import_set_options(im, &(ImportOptions){IMPORT_DATES_MDY, ','});
+  import_set_options(im, &(ImportOptions){IMPORT_DATES_MDY, ',', false});
   assert_true(import_check(im, files, 1, err, sizeof err));
   assert_int_equal(import_diags(im)->nerrors, 0);
   memset(c, 0, sizeof c);
@@ -384,7 +384,7 @@ static void test_date_order_and_thousands(void **state) {
 
   char *day_first[] = {put_file(f, "e.csv", "indicator,period,value\nhires,4/5/2027,\"1,2\"\nhires,31/12/2027,3\n")};
   im = import_new(f->p);
-  import_set_options(im, &(ImportOptions){IMPORT_DATES_DMY, ','});
+  import_set_options(im, &(ImportOptions){IMPORT_DATES_DMY, ',', false});
   assert_true(import_check(im, day_first, 1, err, sizeof err));
   DiagList *d = import_diags(im);
   assert_int_equal(d->nerrors, 1);
