@@ -45,6 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FILE *f = fopen(csv, "wb");
   if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) abort();
   Import *im = import_new(prog);
+  /* the options by the input's length, so that every seed meets some */
+  import_set_options(im, &(ImportOptions){(ImportDateOrder)(size % 3), (size & 4) ? ',' : 0, false});
   char err[512];
   char *files[] = {csv};
   if (import_check(im, files, 1, err, sizeof err)) {
