@@ -1,6 +1,7 @@
 /* The import engine: CSV measurements, each row checked against the
  * program into diagnostics, then stored through the store interface in one
  * transaction or not at all. */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include "import.h"
 #include "model.h"
@@ -12,7 +13,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "present.h"
@@ -26,8 +30,8 @@ static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", 
 /* value is required unless both counts are there */
 static const bool col_required[NCOLS] = {true, false, false, true, false, false, false, false, false, false};
 
-/* One valid row, waiting to be stored. Its texts point into the CSV's
- * bytes (or the arena, for quoted fields) and are not NUL-terminated. */
+/* One valid row, stored as soon as it is checked. Its texts point into
+ * the reader's fields, valid until the next record is read. */
 typedef struct Row {
   const Decl *ind;    /* the indicator */
   const Decl *dim;    /* the dimension, or NULL for the whole population */
@@ -47,19 +51,40 @@ typedef struct Row {
   uint32_t rec_end;   /* where its first field ends (at least rec_off + 1) */
   uint32_t val_off;   /* the value field (the numerator's when the value was computed from counts) */
   uint32_t val_end;
+  char iso[16];       /* the period as YYYY-MM-DD, when --date-order read it */
 } Row;
+
+/* What import knows of one series (indicator, dimension and group) it
+ * stored rows of, for the median warning: the extremes of its rows'
+ * values on each side of 0 (NAN for none), then the median of the series
+ * as stored. */
+typedef struct Series {
+  uint64_t key;            /* row_key >> 22, plus 1 (0: an empty slot) */
+  double pos_lo, pos_hi;   /* the smallest and largest value above 0 */
+  double neg_lo, neg_hi;   /* the smallest and largest value below 0 */
+  double median;           /* NAN until known, and when there is none */
+  size_t values;           /* how many values the median is of */
+} Series;
 
 struct Import {
   const Program *p;   /* the checked program */
   Arena arena;        /* row strings, messages */
   SrcSet srcs;        /* the CSV files */
   DiagList diags;     /* every row error */
-  Row *rows;          /* valid rows, in file order */
-  size_t nrows, cap;  /* used, allocated */
-  uint32_t *order;    /* row indices in key order, duplicates left out */
-  size_t norder;      /* how many */
   uint32_t *ind_rank; /* by Decl.index: an indicator's place among the ids, sorted */
   uint32_t **grp_rank; /* by Decl.index: a dimension's groups' places among (id, group) pairs, sorted (from 1) */
+  Series *series;     /* open addressing by key; a power of 2 slots */
+  size_t nseries, capseries;
+  bool *touched;      /* by Decl.index: an indicator this import stored rows of */
+  Store *s;           /* while storing: the store */
+  int64_t *ids;       /* each file's import id */
+  bool replace;       /* overwrite a different stored value */
+  ImportCounts *per_file;
+  StoreRc rc;         /* the store's failure, or STORE_OK */
+  bool pass2;         /* reading again, for the median warnings alone */
+  DiagList *real;     /* then: where those warnings go */
+  char **maps;        /* by file: the text when mapped, else NULL */
+  size_t *map_len;    /* the mapping's length */
   StrMap unknown;     /* unknown indicator names -> suggestion ("" for none) */
   const char **inds;  /* ids of indicators that take data, for suggestions */
   int ninds;          /* how many */
@@ -91,18 +116,13 @@ static double now_seconds(void) {
 }
 
 /* Shows where the import is, on one line of standard error rewritten in
- * place, once it has taken a second and then every quarter second:
- * stored of total rows when storing, else the rows read. */
-static void progress(Import *im, size_t stored, size_t total) {
+ * place, once it has taken a second and then every quarter second. */
+static void progress(Import *im) {
   double t = now_seconds();
   if (t - im->started < 1 || t - im->shown_at < 0.25) return;
-  double rate = (double)(total ? stored : (size_t)im->rows_read) / (t - im->started);
-  if (total)
-    fprintf(stderr, "\rcharter: import: %zu of %zu rows stored (%d%%)\033[K", stored, total,
-            (int)(100.0 * (double)stored / (double)total));
-  else
-    fprintf(stderr, "\rcharter: import: %ld rows read (%d%% of the files), %.0f rows/s\033[K", im->rows_read,
-            im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100, rate);
+  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K", im->pass2 ? "checking medians, " : "",
+          im->rows_read, im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100,
+          (double)im->rows_read / (t - im->started));
   fflush(stderr);
   im->shown_at = t;
 }
@@ -169,41 +189,6 @@ static void make_ranks(Import *im) {
 static uint64_t row_key(const Import *im, const Row *r, int g) {
   uint64_t pair = r->dim ? im->grp_rank[r->dim->index][g] : 0;
   return (uint64_t)im->ind_rank[r->ind->index] << 40 | pair << 22 | (uint64_t)(r->end + 719528);
-}
-
-/* A stable LSD radix sort of the rows' indices by key, on (key, index)
- * pairs so that every pass reads memory in order. */
-typedef struct KeyIdx {
-  uint64_t key;
-  uint32_t idx;
-} KeyIdx;
-
-static void sort_rows(Import *im) {
-  size_t n = im->nrows;
-  KeyIdx *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
-  for (size_t i = 0; i < n; i++) a[i] = (KeyIdx){im->rows[i].key, (uint32_t)i};
-  size_t *count = xmalloc(65536 * sizeof *count);
-  for (int shift = 0; shift < 64; shift += 16) {
-    memset(count, 0, 65536 * sizeof *count);
-    for (size_t i = 0; i < n; i++) count[(a[i].key >> shift) & 0xFFFF]++;
-    if (count[(n ? a[0].key >> shift : 0) & 0xFFFF] == n) continue; /* one bucket: nothing moves */
-    size_t sum = 0;
-    for (size_t k = 0; k < 65536; k++) {
-      size_t c = count[k];
-      count[k] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) b[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
-    KeyIdx *t = a;
-    a = b;
-    b = t;
-  }
-  free(count);
-  free(b);
-  im->order = xmalloc((n + 1) * sizeof *im->order);
-  for (size_t i = 0; i < n; i++) im->order[i] = a[i].idx;
-  im->norder = n;
-  free(a);
 }
 
 /* "whole population" or "group 'Black' of race_ethnicity", for messages. */
@@ -584,13 +569,12 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
   return ok;
 }
 
-/* A field's text: in the file's bytes when unquoted, else a copy. */
-static const char *field_text(Import *im, const Src *src, const CsvReader *rd, int col, uint32_t *len) {
+/* A field's text, valid until the next record is read. */
+static const char *field_text(const CsvReader *rd, int col, uint32_t *len) {
   *len = 0;
   if (col < 0 || rd->fields[col].n == 0) return "";
-  const CsvField *f = &rd->fields[col];
-  *len = (uint32_t)f->n;
-  return f->quoted ? arena_strndup(&im->arena, f->s, f->n) : src->text + f->off;
+  *len = (uint32_t)rd->fields[col].n;
+  return rd->fields[col].s;
 }
 
 /* The checks of a whole file, then its header; false (reported) when its
@@ -1026,8 +1010,10 @@ static void skip_warning(Import *im) {
   im->skip_ranges = 0;
 }
 
-/* Checks one record of a file whose header is read; a valid row is kept
- * in im->rows. */
+static void row_done(Import *im, Row *r);
+
+/* Checks one record of a file whose header is read; a valid row is
+ * stored (row_done). */
 static void check_record(Import *im, uint32_t file, const Src *src, const CsvReader *rd, const int col_of[NCOLS], int ncols,
                          LastInd *last) {
   if (rd->err != CSV_OK) {
@@ -1059,11 +1045,8 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
     note_skipped(im, file, src, rd, col_of);
     return;
   }
-  if (im->nrows == im->cap) {
-    im->cap = im->cap ? im->cap * 2 : 4096;
-    im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
-  }
-  Row *r = &im->rows[im->nrows];
+  Row row;
+  Row *r = &row;
   bool ok = true;
   int grp_index = -1;
   const CsvField *fi = &rd->fields[col_of[COL_INDICATOR]];
@@ -1082,23 +1065,34 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
   }
   if (!row_values(im, file, rd, col_of, r)) ok = false;
   if (!ok) return;
-  r->source = field_text(im, src, rd, col_of[COL_SOURCE], &r->source_len);
-  r->note = field_text(im, src, rd, col_of[COL_NOTE], &r->note_len);
-  r->period = field_text(im, src, rd, col_of[COL_PERIOD], &r->period_len);
+  r->source = field_text(rd, col_of[COL_SOURCE], &r->source_len);
+  r->note = field_text(rd, col_of[COL_NOTE], &r->note_len);
+  r->period = field_text(rd, col_of[COL_PERIOD], &r->period_len);
   if (r->per.kind == PER_DAY && (r->period_len != 10 || r->period[4] != '-')) { /* read by --date-order: stored as ISO */
-    char iso[16];
-    period_text(r->per, iso);
-    r->period = arena_strdup(&im->arena, iso);
-    r->period_len = (uint32_t)strlen(iso);
+    period_text(r->per, r->iso);
+    r->period = r->iso;
+    r->period_len = (uint32_t)strlen(r->iso);
   }
   r->file = file;
   r->rec_off = rd->rec_off;
   r->rec_end = rd->fields[0].end > rd->rec_off ? rd->fields[0].end : rd->rec_off + 1;
   r->key = row_key(im, r, grp_index);
-  im->nrows++;
+  row_done(im, r);
 }
 
-/* Reads and checks every row of one file into im->rows. */
+/* Drops the pages of a mapped file before off from memory (they are read
+ * again from the file if a message needs them). */
+static void drop_behind(Import *im, uint32_t file, size_t off, size_t *dropped) {
+  static size_t page;
+  if (!im->maps[file]) return;
+  if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
+  off -= off % page;
+  if (off < *dropped + ((size_t)8 << 20)) return;
+  madvise(im->maps[file] + *dropped, off - *dropped, MADV_DONTNEED);
+  *dropped = off;
+}
+
+/* Reads and checks every row of one file, storing each valid one. */
 static void read_csv(Import *im, uint32_t file) {
   Src *src = src_get(&im->srcs, file);
   const unsigned char *u = (const unsigned char *)src->text;
@@ -1115,12 +1109,13 @@ static void read_csv(Import *im, uint32_t file) {
   if (read_start(im, file, &rd, col_of)) {
     int ncols = rd.nfields;
     LastInd last = {NULL, NULL};
-    size_t base = im->bytes_done;
-    while (csv_next(&rd)) {
+    size_t base = im->bytes_done, dropped = 0;
+    while (csv_next(&rd) && im->rc == STORE_OK) {
       check_record(im, file, src, &rd, col_of, ncols, &last);
-      if (im->opt.progress && (++im->rows_read & 0xFFFF) == 0) {
+      if ((++im->rows_read & 0xFFFF) == 0) {
         im->bytes_done = base + rd.pos;
-        progress(im, 0, 0);
+        if (im->opt.progress) progress(im);
+        drop_behind(im, file, rd.rec_off, &dropped);
       }
     }
     im->bytes_done = base + src->len;
@@ -1128,31 +1123,6 @@ static void read_csv(Import *im, uint32_t file) {
   }
   csv_free(&rd);
 }
-
-/* Sorts the rows by key; a row whose key an earlier row of this import
- * has is an error, and is left out. */
-static void find_duplicates(Import *im) {
-  sort_rows(im);
-  size_t kept = 0, first = 0;
-  for (size_t i = 0; i < im->norder; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    if (i > 0 && r->key == im->rows[im->order[first]].key) {
-      const Row *dup = &im->rows[im->order[first]];
-      char pt[16];
-      period_text(r->per, pt);
-      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
-                         "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
-                         r->ind->id, who(&im->arena, r), pt);
-      diag_note(&im->diags, g, (Loc){dup->file, dup->rec_off, dup->rec_off + 1},
-                "the first row for it is here (periods ending on the same day are the same period)");
-      continue;
-    }
-    first = i;
-    im->order[kept++] = im->order[i];
-  }
-  im->norder = kept;
-}
-
 
 /* ---- storing ---- */
 
@@ -1216,29 +1186,50 @@ static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, 
 
 /* ---- far from the series' median ---- */
 
-/* A stored value of one indicator, with its group. */
-typedef struct Held {
-  char *dim, *grp; /* copies */
-  int32_t day;     /* its period's last day */
-  double value;
-} Held;
-
-typedef struct HeldList {
-  Held *h;
-  size_t n, cap;
-} HeldList;
-
-static void hold_obs(void *ctx, const StoreObs *o) {
-  HeldList *l = ctx;
-  if (isnan(o->value)) return; /* withheld */
-  if (l->n == l->cap) l->h = xrealloc(l->h, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->h);
-  l->h[l->n++] = (Held){xstrdup(o->dimension), xstrdup(o->group), o->day, o->value};
+/* True when v is more than 10 times above or below med (zero, and a sign
+ * other than the median's, are not judged). */
+static bool far_from(double v, double med) {
+  double ratio = v / med;
+  return !(isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1));
 }
 
-static void held_free(HeldList *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->h[i].dim), free(l->h[i].grp);
-  free(l->h);
-  *l = (HeldList){0};
+/* The entry of series key (row_key >> 22), added when add. */
+static Series *series_at(Import *im, uint64_t key, bool add) {
+  if (add && (im->nseries + 1) * 2 > im->capseries) { /* grow, keeping half the slots free */
+    size_t cap = im->capseries ? im->capseries * 2 : 1024;
+    Series *t = xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < im->capseries; i++) {
+      if (!im->series[i].key) continue;
+      size_t h = (size_t)(im->series[i].key * 0x9E3779B97F4A7C15ull) & (cap - 1);
+      while (t[h].key) h = (h + 1) & (cap - 1);
+      t[h] = im->series[i];
+    }
+    free(im->series);
+    im->series = t;
+    im->capseries = cap;
+  }
+  if (!im->capseries) return NULL;
+  size_t h = (size_t)((key + 1) * 0x9E3779B97F4A7C15ull) & (im->capseries - 1);
+  while (im->series[h].key && im->series[h].key != key + 1) h = (h + 1) & (im->capseries - 1);
+  if (im->series[h].key) return &im->series[h];
+  if (!add) return NULL;
+  im->series[h] = (Series){key + 1, NAN, NAN, NAN, NAN, NAN, 0};
+  im->nseries++;
+  return &im->series[h];
+}
+
+/* Notes a stored row's value in its series' extremes. */
+static void series_note(Import *im, const Row *r) {
+  if (isnan(r->value) || r->value == 0) return;
+  Series *e = series_at(im, r->key >> 22, true);
+  double v = r->value;
+  if (v > 0) {
+    if (!(v >= e->pos_lo)) e->pos_lo = v;
+    if (!(v <= e->pos_hi)) e->pos_hi = v;
+  } else {
+    if (!(v >= e->neg_lo)) e->neg_lo = v;
+    if (!(v <= e->neg_hi)) e->neg_hi = v;
+  }
 }
 
 /* The k-th smallest of v[0..n) (Hoare's selection: linear on average;
@@ -1266,88 +1257,185 @@ static double select_kth(double *v, size_t n, size_t k) {
   return v[k];
 }
 
-/* Warns about each row of rows[0..n) (one series, in day order) whose value
- * is more than 10 times from the series' median (docs/measurement.md,
- * "Bounds"): the series is those rows, the values stored for it on other
- * days, and for the whole population the indicator's baseline and target;
- * at least 3 values. */
-static void series_median(Import *im, const uint32_t *rows, size_t n, const HeldList *stored, double **buf, size_t *cap) {
-  const Row *first = &im->rows[rows[0]];
-  const IndicatorView *v = indicator_view(first->ind);
-  const char *dim = first->dim ? first->dim->id : "";
-  size_t k = 0, need = n + stored->n + 2;
-  if (need > *cap) *buf = xrealloc(*buf, (*cap = need) * sizeof **buf);
-  double *vals = *buf;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(im->rows[rows[i]].value)) vals[k++] = im->rows[rows[i]].value;
-  size_t j = 0;
-  for (size_t i = 0; i < stored->n; i++) {
-    const Held *h = &stored->h[i];
-    if (strcmp(h->dim, dim) != 0 || strcmp(h->grp, first->grp) != 0) continue;
-    while (j < n && im->rows[rows[j]].end < h->day) j++;
-    if (j < n && im->rows[rows[j]].end == h->day) continue; /* this import's row stands for it */
-    vals[k++] = h->value;
-  }
-  if (!first->dim) {
-    if (v->has_baseline) vals[k++] = v->baseline;
-    if (v->has_target) vals[k++] = v->target;
+/* Reading one indicator's stored series, group by group. */
+typedef struct MedianRead {
+  Import *im;
+  const Decl *ind;
+  Series *cur;     /* the group being read, if this import stored rows of it */
+  char *dim, *grp; /* its dimension and group (copies) */
+  double *vals;    /* its values so far */
+  size_t n, cap;
+  bool far;        /* a row of the import is far from its median */
+} MedianRead;
+
+/* The median of the group read so far, into its Series entry: the values
+ * stored for it (this import's among them) and, for the whole population,
+ * the indicator's baseline and target; at least 3 values. */
+static void median_flush(MedianRead *m) {
+  Series *e = m->cur;
+  m->cur = NULL;
+  if (!e) return;
+  const IndicatorView *v = indicator_view(m->ind);
+  if (m->n + 2 > m->cap) m->vals = xrealloc(m->vals, (m->cap = m->n + 64) * sizeof *m->vals);
+  size_t k = m->n;
+  if (!*m->dim) {
+    if (v->has_baseline) m->vals[k++] = v->baseline;
+    if (v->has_target) m->vals[k++] = v->target;
   }
   if (k < 3) return;
-  double upper = select_kth(vals, k, k / 2);
-  double med = upper;
+  double upper = select_kth(m->vals, k, k / 2), med = upper;
   if (k % 2 == 0) { /* the mean of the two middle values: the lower is the largest below k / 2 */
-    double lower = vals[0];
+    double lower = m->vals[0];
     for (size_t i = 1; i < k / 2; i++)
-      if (vals[i] > lower) lower = vals[i];
+      if (m->vals[i] > lower) lower = m->vals[i];
     med = (lower + upper) / 2;
   }
   if (med == 0) return;
-  bool pct = v->unit && strcmp(v->unit, "%") == 0;
-  for (size_t i = 0; i < n; i++) {
-    const Row *r = &im->rows[rows[i]];
-    double ratio = r->value / med;
-    if (isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1)) continue; /* zero and sign changes are not judged */
-    char val[40], m[40];
-    present_num_text(r->value, val);
-    present_num_text(med, m);
-    Diag *g = diag_add(&im->diags, SEV_WARNING, (Loc){r->file, r->val_off, r->val_end}, NULL,
-                       "%s is more than 10 times %s the median %s of '%s', %s (%zu values): check the figure", val,
-                       ratio > 10 ? "above" : "below", m, r->ind->id, who(&im->arena, r), k);
-    if (pct && fabs(r->value) <= 1 && fabs(r->value * 100 / med) <= 10 && fabs(r->value * 100 / med) >= 0.1) {
-      char hundred[40];
-      present_num_text(r->value * 100, hundred);
-      diag_note_noloc(&im->diags, g, "%s looks like a fraction: in a %% indicator write %s", val, hundred);
+  e->median = med;
+  e->values = k;
+  if (far_from(e->pos_lo, med) || far_from(e->pos_hi, med) || far_from(e->neg_lo, med) || far_from(e->neg_hi, med))
+    m->far = true;
+}
+
+static void median_obs(void *ctx, const StoreObs *o) {
+  MedianRead *m = ctx;
+  Import *im = m->im;
+  if (!m->dim || strcmp(m->dim, o->dimension) != 0 || strcmp(m->grp, o->group) != 0) {
+    median_flush(m);
+    free(m->dim);
+    free(m->grp);
+    m->dim = xstrdup(o->dimension);
+    m->grp = xstrdup(o->group);
+    m->n = 0;
+    uint64_t pair = 0;
+    bool known = true;
+    if (*o->dimension) {
+      const Decl *d = strmap_get(&im->p->ids, o->dimension);
+      known = false;
+      if (d && d->kind == D_DIMENSION) {
+        const AttrVals *g = decl_attr(d, AT_DIMENSION_GROUPS);
+        for (int i = 0; i < g->n && !known; i++)
+          if (strcmp(g->vals[i].str, o->group) == 0) pair = im->grp_rank[d->index][i], known = true;
+      }
     }
+    m->cur = known ? series_at(im, (uint64_t)im->ind_rank[m->ind->index] << 18 | pair, false) : NULL;
+  }
+  if (!m->cur || isnan(o->value)) return; /* a series the import did not touch, or withheld */
+  if (m->n == m->cap) m->vals = xrealloc(m->vals, (m->cap = m->cap ? m->cap * 2 : 64) * sizeof *m->vals);
+  m->vals[m->n++] = o->value;
+}
+
+/* Warns about a row whose value is more than 10 times from its series'
+ * median (docs/measurement.md, "Bounds"), into the import's diagnostics
+ * (the second reading's own are thrown away). */
+static void median_check(Import *im, const Row *r) {
+  Series *e = isnan(r->value) ? NULL : series_at(im, r->key >> 22, false);
+  if (!e || isnan(e->median) || !far_from(r->value, e->median)) return;
+  double med = e->median, ratio = r->value / med;
+  bool pct = indicator_view(r->ind)->unit && strcmp(indicator_view(r->ind)->unit, "%") == 0;
+  char val[40], m[40];
+  present_num_text(r->value, val);
+  present_num_text(med, m);
+  Diag *g = diag_add(im->real, SEV_WARNING, (Loc){r->file, r->val_off, r->val_end}, NULL,
+                     "%s is more than 10 times %s the median %s of '%s', %s (%zu values): check the figure", val,
+                     ratio > 10 ? "above" : "below", m, r->ind->id, who(&im->arena, r), e->values);
+  if (pct && fabs(r->value) <= 1 && fabs(r->value * 100 / med) <= 10 && fabs(r->value * 100 / med) >= 0.1) {
+    char hundred[40];
+    present_num_text(r->value * 100, hundred);
+    diag_note_noloc(im->real, g, "%s looks like a fraction: in a %% indicator write %s", val, hundred);
   }
 }
 
-/* The median warnings of every series the import touches; the store's
- * failure, or STORE_OK. Reads the stored values of each indicator once. */
+/* The median warnings: the median of every series the import stored rows
+ * of, from the store (which holds them now, in the open transaction);
+ * then, only when a row may be far from one, the files are read again to
+ * find those rows and where they are. */
 static StoreRc median_warnings(Import *im, Store *s) {
-  HeldList stored = {0};
-  double *buf = NULL;
-  size_t cap = 0;
+  MedianRead m = {.im = im};
   StoreRc rc = STORE_OK;
-  for (size_t i = 0; i < im->norder && rc == STORE_OK;) {
-    const Row *r = &im->rows[im->order[i]];
-    uint64_t ind = r->key >> 40;
-    held_free(&stored);
-    rc = s->m->series(s, r->ind->id, false, "9999-12-31", hold_obs, &stored);
-    if (rc == STORE_CORRUPT) rc = STORE_OK; /* put says so, or --replace mends it */
-    while (i < im->norder && rc == STORE_OK && im->rows[im->order[i]].key >> 40 == ind) {
-      size_t j = i;
-      uint64_t series = im->rows[im->order[i]].key >> 22;
-      while (j < im->norder && im->rows[im->order[j]].key >> 22 == series) j++;
-      series_median(im, im->order + i, j - i, &stored, &buf, &cap);
-      i = j;
-    }
+  bool far = false;
+  for (int i = 0; i < im->p->decls.len && rc == STORE_OK; i++) {
+    const Decl *d = im->p->decls.items[i];
+    if (!im->touched[d->index]) continue;
+    m.ind = d;
+    rc = s->m->series(s, d->id, false, "9999-12-31", median_obs, &m);
+    median_flush(&m);
+    free(m.dim);
+    free(m.grp);
+    m.dim = m.grp = NULL;
+    far |= m.far;
+    m.far = false;
   }
-  held_free(&stored);
-  free(buf);
+  free(m.vals);
+  if (rc != STORE_OK || !far) return rc;
+  DiagList real = im->diags;
+  diag_init(&im->diags, &im->arena);
+  im->real = &real;
+  im->pass2 = true;
+  im->rows_read = 0;
+  im->bytes_done = 0;
+  for (int f = 0; f < im->nfiles; f++) read_csv(im, (uint32_t)f);
+  im->pass2 = false;
+  diag_free(&im->diags);
+  im->diags = real;
+  return STORE_OK;
+}
+
+/* A checked row: stored, unless an earlier row of this import has its key
+ * (an error pointing at both); on the second reading, checked against its
+ * series' median. */
+static void row_done(Import *im, Row *r) {
+  if (im->pass2) {
+    median_check(im, r);
+    return;
+  }
+  if (im->rc != STORE_OK) return;
+  bool seen = false;
+  int64_t first = 0;
+  im->rc = im->s->m->remember(im->s, r->key, (int64_t)r->file << 32 | r->rec_off, &seen, &first);
+  if (im->rc != STORE_OK) return;
+  if (seen) {
+    char pt[16];
+    period_text(r->per, pt);
+    Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
+                       "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
+                       r->ind->id, who(&im->arena, r), pt);
+    uint32_t ff = (uint32_t)(first >> 32), off = (uint32_t)first;
+    diag_note(&im->diags, g, (Loc){ff, off, off + 1},
+              "the first row for it is here (periods ending on the same day are the same period)");
+    return;
+  }
+  im->rc = store_row(im, im->s, r, im->ids[r->file], im->replace, &im->per_file[r->file]);
+  im->touched[r->ind->index] = true;
+  series_note(im, r);
+}
+
+static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep) {
+  char at[32];
+  utc_now(at);
+  int nfiles = im->nfiles;
+  im->s = s;
+  im->replace = replace;
+  im->per_file = per_file;
+  im->ids = xcalloc((size_t)nfiles + 1, sizeof *im->ids);
+  im->started = now_seconds();
+  StoreRc rc = s->m->begin(s, true);
+  for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &im->ids[f]);
+  im->rc = rc;
+  for (int f = 0; f < nfiles && im->rc == STORE_OK; f++) read_csv(im, (uint32_t)f);
+  rc = im->rc;
+  /* a file that stored nothing leaves no trace */
+  for (int f = 0; f < nfiles && rc == STORE_OK; f++)
+    rc = s->m->finish_import(s, im->ids[f], per_file[f].added + per_file[f].replaced);
+  if (rc == STORE_OK && im->diags.nerrors == 0) rc = median_warnings(im, s);
+  if (im->opt.progress) progress_done(im);
+  if (rc == STORE_OK && im->diags.nerrors == 0 && keep) rc = s->m->commit(s);
+  if (rc != STORE_OK || im->diags.nerrors || !keep) s->m->rollback(s);
+  free(im->ids);
+  im->ids = NULL;
+  im->s = NULL;
   return rc;
 }
-
-static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep);
 
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file) {
   return store_all(im, s, replace, per_file, true);
@@ -1355,29 +1443,6 @@ StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file)
 
 StoreRc import_try(Import *im, Store *s, bool replace, ImportCounts *per_file) {
   return store_all(im, s, replace, per_file, false);
-}
-
-static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep) {
-  char at[32];
-  utc_now(at);
-  int nfiles = im->nfiles;
-  StoreRc rc = s->m->begin(s, true);
-  if (rc == STORE_OK) rc = median_warnings(im, s);
-  int64_t *ids = xcalloc((size_t)nfiles + 1, sizeof *ids);
-  for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &ids[f]);
-  for (size_t i = 0; i < im->norder && rc == STORE_OK; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    rc = store_row(im, s, r, ids[r->file], replace, &per_file[r->file]);
-    if (im->opt.progress && (i & 0xFFFF) == 0xFFFF) progress(im, i + 1, im->norder);
-  }
-  if (im->opt.progress) progress_done(im);
-  /* a file that stored nothing leaves no trace */
-  for (int f = 0; f < nfiles && rc == STORE_OK; f++)
-    rc = s->m->finish_import(s, ids[f], per_file[f].added + per_file[f].replaced);
-  free(ids);
-  if (rc == STORE_OK && im->diags.nerrors == 0 && keep) rc = s->m->commit(s);
-  if (rc != STORE_OK || im->diags.nerrors || !keep) s->m->rollback(s);
-  return rc;
 }
 
 /* ---- the engine's handle ---- */
@@ -1393,33 +1458,59 @@ Import *import_new(const Program *p) {
     const Decl *d = p->decls.items[i];
     if (d->kind == D_INDICATOR && !indicator_view(d)->formula) im->inds[im->ninds++] = d->id;
   }
+  im->touched = xcalloc((size_t)p->decls.len + 1, sizeof *im->touched);
   make_ranks(im);
   return im;
 }
 
 void import_set_options(Import *im, const ImportOptions *o) { im->opt = *o; }
 
+/* Maps a file of 1 MiB or more read-only, followed by at least one zero
+ * byte (an anonymous page behind it); NULL when it is smaller or cannot
+ * be mapped (it is then read whole). *span is the mapping's length. */
+static char *map_file(const char *path, size_t *len, size_t *span) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (1 << 20) || (uint64_t)st.st_size > UINT32_MAX - 1) {
+    close(fd);
+    return NULL;
+  }
+  size_t n = (size_t)st.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
+  *span = (n / page + 1) * page;
+  char *base = mmap(NULL, *span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    close(fd);
+    return NULL;
+  }
+  if (mmap(base, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    munmap(base, *span);
+    close(fd);
+    return NULL;
+  }
+  close(fd);
+  *len = n;
+  return base;
+}
+
 bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen) {
   im->files = files;
   im->nfiles = nfiles;
-  im->started = now_seconds();
-  for (int f = 0; f < nfiles && im->opt.progress; f++) {
-    struct stat st;
-    if (stat(files[f], &st) == 0) im->bytes_all += (size_t)st.st_size;
-  }
+  im->maps = xcalloc((size_t)nfiles + 1, sizeof *im->maps);
+  im->map_len = xcalloc((size_t)nfiles + 1, sizeof *im->map_len);
   for (int f = 0; f < nfiles; f++) {
     const char *why = NULL;
     size_t len = 0;
-    char *text = src_read_file(files[f], &len, &why);
+    char *text = map_file(files[f], &len, &im->map_len[f]);
+    im->maps[f] = text;
+    if (!text) text = src_read_file(files[f], &len, &why);
     if (!text) {
       snprintf(err, errlen, "cannot read '%s': %s", files[f], why);
       return false;
     }
-    uint32_t id = src_add(&im->srcs, files[f], NULL, text, len, true, false);
-    read_csv(im, id);
+    src_add(&im->srcs, files[f], NULL, text, len, im->maps[f] == NULL, false);
+    im->bytes_all += len;
   }
-  find_duplicates(im);
-  if (im->opt.progress) progress_done(im);
   return true;
 }
 
@@ -1429,15 +1520,19 @@ SrcSet *import_srcs(Import *im) { return &im->srcs; }
 
 void import_free(Import *im) {
   if (!im) return;
-  free(im->rows);
-  free(im->order);
   free(im->ind_rank);
   if (im->grp_rank)
     for (int i = 0; i < im->p->decls.len + 1; i++) free(im->grp_rank[i]);
   free(im->grp_rank);
   free(im->inds);
+  free(im->touched);
+  free(im->series);
   strmap_free(&im->unknown);
   src_set_free(&im->srcs);
+  for (int f = 0; f < im->nfiles && im->maps; f++)
+    if (im->maps[f]) munmap(im->maps[f], im->map_len[f]);
+  free(im->maps);
+  free(im->map_len);
   diag_free(&im->diags);
   arena_free(&im->arena);
   free(im);

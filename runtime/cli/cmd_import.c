@@ -124,6 +124,15 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
   buf_free(&db_name);
   buf_free(&why);
   store_close(db);
+  if (!exists && !dry && (rc != STORE_OK || import_diags(im)->nerrors)) { /* a store made for a refused import goes */
+    static const char *const side[] = {"-wal", "-shm", "-journal", ""};
+    for (int i = 0; i < 4; i++) {
+      Buf f = {0};
+      buf_printf(&f, "%s%s", dbpath, side[i]);
+      unlink(buf_str(&f));
+      buf_free(&f);
+    }
+  }
   if (*tmpdb) {
     static const char *const side[] = {"", "-wal", "-shm", "-journal"};
     for (int i = 0; i < 4; i++) {
@@ -175,7 +184,9 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
   }
   DiagList *diags = import_diags(im);
   bool color = color_wanted("auto");
-  if (diags->nerrors == 0 && (status = store_checked(im, dbpath, prog, replace, dry, counts)) != EXIT_OK) goto cleanup;
+  /* the rows are checked as they are stored, in one transaction that any
+   * error rolls back */
+  if ((status = store_checked(im, dbpath, prog, replace, dry, counts)) != EXIT_OK) goto cleanup;
   if (diags->nerrors) {
     diag_sort(diags);
     diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});

@@ -84,7 +84,9 @@ static Import *run(Fix *f, char **files, int nfiles, bool store, bool replace, I
   char err[1024] = "";
   if (!import_check(im, files, nfiles, err, sizeof err)) fail_msg("import_check: %s", err);
   memset(per_file, 0, (size_t)nfiles * sizeof *per_file);
+  /* rows are checked as they are stored: without store, a dry run */
   if (store) assert_int_equal(import_store(im, f->store, replace, per_file), STORE_OK);
+  else assert_int_equal(import_try(im, f->store, replace, per_file), STORE_OK);
   return im;
 }
 
@@ -386,6 +388,7 @@ static void test_date_order_and_thousands(void **state) {
   im = import_new(f->p);
   import_set_options(im, &(ImportOptions){IMPORT_DATES_DMY, ',', false});
   assert_true(import_check(im, day_first, 1, err, sizeof err));
+  assert_int_equal(import_try(im, f->store, false, c), STORE_OK);
   DiagList *d = import_diags(im);
   assert_int_equal(d->nerrors, 1);
   assert_non_null(diags_find(d, NULL, "'1,2' is not a number: with --thousands ,"));
@@ -393,6 +396,7 @@ static void test_date_order_and_thousands(void **state) {
 
   im = import_new(f->p);
   assert_true(import_check(im, day_first, 1, err, sizeof err));
+  assert_int_equal(import_try(im, f->store, false, c), STORE_OK);
   d = import_diags(im);
   assert_int_equal(d->nerrors, 3);
   const Diag *g = diags_find(d, NULL, "'4/5/2027' is not a valid period: write 2027-04-05 (April 5) or 2027-05-04 (4 May)");
