@@ -58,6 +58,18 @@ typedef struct Row {
  * stored rows of, for the median warning: the extremes of its rows'
  * values on each side of 0 (NAN for none), then the median of the series
  * as stored. */
+/* The readings of the files: the first checks and stores every row; the
+ * others read the stored rows again, to find the first row of a
+ * duplicate key, and to find the rows far from their series' median. */
+enum { PASS_STORE, PASS_LOCATE, PASS_MEDIAN };
+
+/* A duplicate key's error, waiting for its first row's place. */
+typedef struct Pending {
+  uint64_t key;
+  Diag *diag;
+  size_t order; /* the errors' order, kept among equal keys */
+} Pending;
+
 typedef struct Series {
   uint64_t key;            /* row_key >> 22, plus 1 (0: an empty slot) */
   double pos_lo, pos_hi;   /* the smallest and largest value above 0 */
@@ -81,8 +93,10 @@ struct Import {
   bool replace;       /* overwrite a different stored value */
   ImportCounts *per_file;
   StoreRc rc;         /* the store's failure, or STORE_OK */
-  bool pass2;         /* reading again, for the median warnings alone */
-  DiagList *real;     /* then: where those warnings go */
+  int pass;           /* PASS_STORE, or reading again: PASS_LOCATE, PASS_MEDIAN */
+  DiagList *real;     /* then: where its diagnostics go */
+  struct Pending *pending; /* duplicates whose first row is yet to be found */
+  size_t npending, cappending;
   char **maps;        /* by file: the text when mapped, else NULL */
   size_t *map_len;    /* the mapping's length */
   StrMap unknown;     /* unknown indicator names -> suggestion ("" for none) */
@@ -120,7 +134,7 @@ static double now_seconds(void) {
 static void progress(Import *im) {
   double t = now_seconds();
   if (t - im->started < 1 || t - im->shown_at < 0.25) return;
-  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K", im->pass2 ? "checking medians, " : "",
+  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K", im->pass == PASS_MEDIAN ? "checking medians, " : im->pass == PASS_LOCATE ? "finding first rows, " : "",
           im->rows_read, im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100,
           (double)im->rows_read / (t - im->started));
   fflush(stderr);
@@ -1163,27 +1177,6 @@ static void conflict(Import *im, const Row *r, const StoreStored *old) {
   diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
 }
 
-/* Stores one row. Conflicts become diagnostics. */
-static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, bool replace, ImportCounts *c) {
-  char end[11];
-  period_last_day_text(r->per, end);
-  StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
-                  .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
-                  .numerator = r->num, .denominator = r->den, .flags = r->flags, .source = r->source, .source_len = r->source_len,
-                  .note = r->note, .note_len = r->note_len};
-  StorePut put;
-  StoreStored old;
-  StoreRc rc = s->m->put(s, &row, import_id, replace, &put, &old);
-  if (rc != STORE_OK) return rc;
-  switch (put) {
-  case STORE_ADDED: c->added++; break;
-  case STORE_REPLACED: c->replaced++; break;
-  case STORE_UNCHANGED: c->unchanged++; break;
-  case STORE_CONFLICT: conflict(im, r, &old); break;
-  }
-  return STORE_OK;
-}
-
 /* ---- far from the series' median ---- */
 
 /* True when v is more than 10 times above or below med (zero, and a sign
@@ -1193,6 +1186,15 @@ static bool far_from(double v, double med) {
   return !(isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1));
 }
 
+/* A slot for a Series key: its bits mixed (the low bits of a key vary
+ * little). */
+static size_t series_slot(uint64_t k, size_t cap) {
+  k ^= k >> 33;
+  k *= 0xFF51AFD7ED558CCDull;
+  k ^= k >> 33;
+  return (size_t)k & (cap - 1);
+}
+
 /* The entry of series key (row_key >> 22), added when add. */
 static Series *series_at(Import *im, uint64_t key, bool add) {
   if (add && (im->nseries + 1) * 2 > im->capseries) { /* grow, keeping half the slots free */
@@ -1200,7 +1202,7 @@ static Series *series_at(Import *im, uint64_t key, bool add) {
     Series *t = xcalloc(cap, sizeof *t);
     for (size_t i = 0; i < im->capseries; i++) {
       if (!im->series[i].key) continue;
-      size_t h = (size_t)(im->series[i].key * 0x9E3779B97F4A7C15ull) & (cap - 1);
+      size_t h = series_slot(im->series[i].key, cap);
       while (t[h].key) h = (h + 1) & (cap - 1);
       t[h] = im->series[i];
     }
@@ -1209,7 +1211,7 @@ static Series *series_at(Import *im, uint64_t key, bool add) {
     im->capseries = cap;
   }
   if (!im->capseries) return NULL;
-  size_t h = (size_t)((key + 1) * 0x9E3779B97F4A7C15ull) & (im->capseries - 1);
+  size_t h = series_slot(key + 1, im->capseries);
   while (im->series[h].key && im->series[h].key != key + 1) h = (h + 1) & (im->capseries - 1);
   if (im->series[h].key) return &im->series[h];
   if (!add) return NULL;
@@ -1346,6 +1348,23 @@ static void median_check(Import *im, const Row *r) {
   }
 }
 
+/* Reads every file again in pass (PASS_LOCATE, PASS_MEDIAN): row_done
+ * sees the stored rows again; the diagnostics of the reading itself are
+ * thrown away, what the pass finds goes to the import's. */
+static void reread(Import *im, int pass) {
+  DiagList real = im->diags;
+  diag_init(&im->diags, &im->arena);
+  im->real = &real;
+  im->pass = pass;
+  im->rows_read = 0;
+  im->bytes_done = 0;
+  for (int f = 0; f < im->nfiles; f++) read_csv(im, (uint32_t)f);
+  im->pass = PASS_STORE;
+  diag_free(&im->diags);
+  im->diags = real;
+  im->real = NULL;
+}
+
 /* The median warnings: the median of every series the import stored rows
  * of, from the store (which holds them now, in the open transaction);
  * then, only when a row may be far from one, the files are read again to
@@ -1368,44 +1387,103 @@ static StoreRc median_warnings(Import *im, Store *s) {
   }
   free(m.vals);
   if (rc != STORE_OK || !far) return rc;
-  DiagList real = im->diags;
-  diag_init(&im->diags, &im->arena);
-  im->real = &real;
-  im->pass2 = true;
-  im->rows_read = 0;
-  im->bytes_done = 0;
-  for (int f = 0; f < im->nfiles; f++) read_csv(im, (uint32_t)f);
-  im->pass2 = false;
-  diag_free(&im->diags);
-  im->diags = real;
+  reread(im, PASS_MEDIAN);
   return STORE_OK;
 }
 
-/* A checked row: stored, unless an earlier row of this import has its key
- * (an error pointing at both); on the second reading, checked against its
- * series' median. */
-static void row_done(Import *im, Row *r) {
-  if (im->pass2) {
-    median_check(im, r);
-    return;
-  }
-  if (im->rc != STORE_OK) return;
-  bool seen = false;
-  int64_t first = 0;
-  im->rc = im->s->m->remember(im->s, r->key, (int64_t)r->file << 32 | r->rec_off, &seen, &first);
-  if (im->rc != STORE_OK) return;
-  if (seen) {
-    char pt[16];
-    period_text(r->per, pt);
-    Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
-                       "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
-                       r->ind->id, who(&im->arena, r), pt);
+static int cmp_pending(const void *a, const void *b) {
+  const Pending *x = a, *y = b;
+  return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Reports a row whose key an earlier row of this import has: at first
+ * (a Loc's file << 32 | start) when known, else once PASS_LOCATE finds it. */
+static void duplicate(Import *im, const Row *r, bool known, int64_t first) {
+  char pt[16];
+  period_text(r->per, pt);
+  Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
+                     "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
+                     r->ind->id, who(&im->arena, r), pt);
+  if (known) {
     uint32_t ff = (uint32_t)(first >> 32), off = (uint32_t)first;
     diag_note(&im->diags, g, (Loc){ff, off, off + 1},
               "the first row for it is here (periods ending on the same day are the same period)");
     return;
   }
-  im->rc = store_row(im, im->s, r, im->ids[r->file], im->replace, &im->per_file[r->file]);
+  if (im->npending == im->cappending)
+    im->pending = xrealloc(im->pending, (im->cappending = im->cappending ? im->cappending * 2 : 16) * sizeof *im->pending);
+  im->pending[im->npending] = (Pending){r->key, g, im->npending};
+  im->npending++;
+}
+
+/* PASS_LOCATE: the first row of a key that has pending errors gives
+ * them their note. */
+static void locate_first(Import *im, const Row *r) {
+  size_t lo = 0, hi = im->npending;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (im->pending[mid].key < r->key) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < im->npending && im->pending[lo].key == r->key && im->pending[lo].diag; lo++) {
+    diag_note(im->real, im->pending[lo].diag, (Loc){r->file, r->rec_off, r->rec_off + 1},
+              "the first row for it is here (periods ending on the same day are the same period)");
+    im->pending[lo].diag = NULL; /* found */
+  }
+}
+
+/* True when id is the import id of one of this import's files. */
+static bool ours(const Import *im, int64_t id) {
+  for (int f = 0; f < im->nfiles; f++)
+    if (im->ids[f] == id) return true;
+  return false;
+}
+
+/* A checked row: stored, unless an earlier row of this import has its key
+ * (an error pointing at both); on a later reading, looked at by that
+ * reading. A key the store did not hold is new to this import too; a key
+ * it held is this import's when the import that stored it is, and
+ * otherwise remembered, to meet a later row with it. */
+static void row_done(Import *im, Row *r) {
+  if (im->pass == PASS_MEDIAN) {
+    median_check(im, r);
+    return;
+  }
+  if (im->pass == PASS_LOCATE) {
+    locate_first(im, r);
+    return;
+  }
+  if (im->rc != STORE_OK) return;
+  char end[11];
+  period_last_day_text(r->per, end);
+  StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
+                  .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
+                  .numerator = r->num, .denominator = r->den, .flags = r->flags, .source = r->source, .source_len = r->source_len,
+                  .note = r->note, .note_len = r->note_len};
+  StorePut put;
+  StoreStored old;
+  Store *s = im->s;
+  if ((im->rc = s->m->put(s, &row, im->ids[r->file], im->replace, &put, &old)) != STORE_OK) return;
+  if (put != STORE_ADDED) {
+    if (ours(im, old.import_id)) {
+      duplicate(im, r, false, 0);
+      return;
+    }
+    bool seen = false;
+    int64_t first = 0;
+    if ((im->rc = s->m->remember(s, r->key, (int64_t)r->file << 32 | r->rec_off, &seen, &first)) != STORE_OK) return;
+    if (seen) {
+      duplicate(im, r, true, first);
+      return;
+    }
+  }
+  ImportCounts *c = &im->per_file[r->file];
+  switch (put) {
+  case STORE_ADDED: c->added++; break;
+  case STORE_REPLACED: c->replaced++; break;
+  case STORE_UNCHANGED: c->unchanged++; break;
+  case STORE_CONFLICT: conflict(im, r, &old); break;
+  }
   im->touched[r->ind->index] = true;
   series_note(im, r);
 }
@@ -1424,6 +1502,13 @@ static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_f
   im->rc = rc;
   for (int f = 0; f < nfiles && im->rc == STORE_OK; f++) read_csv(im, (uint32_t)f);
   rc = im->rc;
+  if (rc == STORE_OK && im->npending) { /* duplicates of rows this import added: find their first rows */
+    qsort(im->pending, im->npending, sizeof *im->pending, cmp_pending);
+    reread(im, PASS_LOCATE);
+  }
+  free(im->pending);
+  im->pending = NULL;
+  im->npending = im->cappending = 0;
   /* a file that stored nothing leaves no trace */
   for (int f = 0; f < nfiles && rc == STORE_OK; f++)
     rc = s->m->finish_import(s, im->ids[f], per_file[f].added + per_file[f].replaced);
