@@ -427,6 +427,63 @@ static void test_dry_run_writes_nothing(void **state) {
   assert_string_equal(stored(f, "hires", &seen), "//2025=10 //2026=11");
 }
 
+/* A file large enough to be read through a mapping whose pages are
+ * dropped behind the reader (12 MB): a bad row at its end rejects it
+ * whole, with every error at its place, the first row of a duplicate
+ * found by reading it again; the same file without them is stored, and
+ * the one row far from its series' median is found by a second reading. */
+static void test_large_file_streamed(void **state) {
+  Fix *f = *state;
+  size_t rows = 200000, cap = rows * 64 + 256, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  n += (size_t)snprintf(text + n, cap - n, "indicator,period,value,source\n");
+  for (size_t i = 0; i < rows; i++) /* days from 1900 on: 200,000 distinct periods */
+    n += (size_t)snprintf(text + n, cap - n, "hires,%04d-%02d-%02d,%zu,A source long enough to fill the file\n",
+                          1900 + (int)(i / 336), (int)(i / 28 % 12) + 1, (int)(i % 28) + 1, i == 150000 ? (size_t)90000 : 40 + i % 7);
+  size_t good = n;
+  n += (size_t)snprintf(text + n, cap - n, "hires,1900-01-01,41,again\nhires,2025,x,bad\n");
+  FILE *out = fopen(scratch_path(&f->s, "big.csv"), "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(text, 1, n, out), n);
+  assert_int_equal(fclose(out), 0);
+  char *files[] = {strdup(scratch_path(&f->s, "big.csv"))};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 2);
+  const Diag *g = diags_find(d, NULL, "a second row for 'hires', the whole population, period 1900-01-01");
+  assert_non_null(g);
+  diag_at(im, g, (int)rows + 2, 1);
+  assert_non_null(g->notes); /* the first row, found by reading the file again */
+  assert_true(g->notes->has_loc);
+  int l = 0, col = 0;
+  src_linecol(src_get(import_srcs(im), g->notes->loc.file), g->notes->loc.start, &l, &col);
+  assert_int_equal(l, 2);
+  g = diags_find(d, NULL, "'x' is not a number");
+  assert_non_null(g);
+  diag_at(im, g, (int)rows + 3, 12);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "");
+
+  out = fopen(files[0], "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(text, 1, good, out), good);
+  assert_int_equal(fclose(out), 0);
+  im = run(f, files, 1, true, false, c);
+  d = import_diags(im);
+  assert_int_equal(d->nerrors, 0);
+  assert_int_equal(d->nwarnings, 1);
+  g = diags_find(d, NULL, "90000 is more than 10 times above the median 43 of 'hires'");
+  assert_non_null(g);
+  diag_at(im, g, 150002, 18);
+  assert_int_equal(c[0].added, (long)rows);
+  import_free(im);
+  free(files[0]);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_good_set_counts, setup, teardown),
@@ -441,6 +498,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_percent_elsewhere_and_missing_column, setup, teardown),
       cmocka_unit_test_setup_teardown(test_date_order_and_thousands, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_large_file_streamed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
