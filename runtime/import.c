@@ -1,6 +1,6 @@
-/* The import engine: CSV measurements, each row checked against the
- * program into diagnostics, then stored through the store interface in one
- * transaction or not at all. */
+/* The import engine: CSV measurements streamed, each row checked against
+ * the program into diagnostics and stored through the store interface as
+ * it is read, in one transaction kept or rolled back whole. */
 #define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include "import.h"

@@ -1,6 +1,7 @@
 /* The import engine: a set of CSV files checked against a program, every
- * row error a diagnostic (file.csv:LINE:COL), then stored through the store
- * interface in one transaction, or not at all (docs/measurement.md, "The CSV
+ * row error a diagnostic (file.csv:LINE:COL), each row stored through the
+ * store interface as it is read, in one transaction kept or rolled back
+ * whole (docs/measurement.md, "The CSV
  * files"; docs/commands.md, "charter import"). */
 #ifndef CHARTER_IMPORT_H
 #define CHARTER_IMPORT_H
@@ -18,8 +19,7 @@ typedef struct ImportCounts {
   long unchanged; /* rows the store held with the same value */
 } ImportCounts;
 
-/* One import: the program, the files read, the rows checked, the
- * diagnostics. */
+/* One import: the program, the files, the diagnostics. */
 typedef struct Import Import;
 
 /* Starts an import against p, a program loaded without errors (it must
@@ -43,16 +43,17 @@ typedef struct ImportOptions {
 /* Sets how im reads dates and numbers (before import_check; by default
  * neither is read). */
 void import_set_options(Import *im, const ImportOptions *o);
-/* Reads and checks files[0..nfiles) (kept by the import, not copied): row
- * errors go to import_diags, a row whose key an earlier one has is
- * reported and left out. Returns false, with the message in err, when a
- * file cannot be read. */
+/* Opens files[0..nfiles) (kept by the import, not copied) for reading: a
+ * file of 1 MiB or more is mapped, a smaller one read. Returns false, with
+ * the message in err, when a file cannot be read. */
 bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen);
-/* Stores the checked rows in one transaction: per_file[f] (zeroed by the
- * caller) receives file f's counts. A conflict without replace becomes a
- * diagnostic naming the stored value; with any diagnostic the transaction
- * is rolled back. Returns STORE_OK, or the store's failure (its
- * last_error says why). */
+/* Reads the files, checks every row and stores each valid one as it goes,
+ * in one transaction: per_file[f] (zeroed by the caller) receives file f's
+ * counts. Row errors, conflicts (a different stored value without
+ * replace) and duplicate keys go to import_diags; with any error the
+ * transaction is rolled back. The median warnings follow when there is
+ * none. Memory stays bounded whatever the number of rows. Returns
+ * STORE_OK, or the store's failure (its last_error says why). */
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file);
 /* What import_store would do, the same checks, counts and diagnostics,
  * always rolled back: the store is left as it was (--dry-run). */
