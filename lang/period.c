@@ -244,8 +244,30 @@ static bool letters_hint(const Runs *r, char why[PERIOD_WHY_MAX]) {
   return true;
 }
 
+/* 46112: a day as a spreadsheet counts it (days since 1899-12-30), as a
+ * date column saved without its format writes it; 20000 (1954) to 73000
+ * (2099) only, so that other numbers are not taken for dates. */
+static bool serial_hint(const char *s, size_t n, char why[PERIOD_WHY_MAX]) {
+  int v = 0;
+  if (n != 5) return false;
+  for (size_t i = 0; i < 5; i++) {
+    if (!is_digit(s[i])) return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  if (v < 20000 || v > 73000) return false;
+  /* Howard Hinnant's civil_from_days, from 1970-01-01 */
+  int z = v - 25569 + 719468, era = z / 146097, doe = z - era * 146097;
+  int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  int y = yoe + era * 400 + (m <= 2);
+  snprintf(why, PERIOD_WHY_MAX, "a spreadsheet's day number: write %04d-%02d-%02d (format the dates as yyyy-mm-dd)", y, m,
+           d);
+  return true;
+}
+
 bool period_lookalike(const char *s, size_t n, bool csv, char why[PERIOD_WHY_MAX]) {
   Runs r;
+  if (csv && serial_hint(s, n, why)) return true;
   if (n == 0 || n > 32 || !runs_of(s, n, &r) || r.nnum == 0) return false;
   if (r.nletters == 0) return numbers_hint(&r, csv, why);
   return letters_hint(&r, why);

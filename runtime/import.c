@@ -1,6 +1,7 @@
-/* The import engine: CSV measurements, each row checked against the
- * program into diagnostics, then stored through the store interface in one
- * transaction or not at all. */
+/* The import engine: CSV measurements streamed, each row checked against
+ * the program into diagnostics and stored through the store interface as
+ * it is read, in one transaction kept or rolled back whole. */
+#define _DEFAULT_SOURCE
 #define _POSIX_C_SOURCE 200809L
 #include "import.h"
 #include "model.h"
@@ -11,6 +12,11 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csv.h"
 #include "present.h"
@@ -24,8 +30,8 @@ static const char *const col_names[NCOLS] = {"indicator", "dimension", "group", 
 /* value is required unless both counts are there */
 static const bool col_required[NCOLS] = {true, false, false, true, false, false, false, false, false, false};
 
-/* One valid row, waiting to be stored. Its texts point into the CSV's
- * bytes (or the arena, for quoted fields) and are not NUL-terminated. */
+/* One valid row, stored as soon as it is checked. Its texts point into
+ * the reader's fields, valid until the next record is read. */
 typedef struct Row {
   const Decl *ind;    /* the indicator */
   const Decl *dim;    /* the dimension, or NULL for the whole population */
@@ -45,25 +51,103 @@ typedef struct Row {
   uint32_t rec_end;   /* where its first field ends (at least rec_off + 1) */
   uint32_t val_off;   /* the value field (the numerator's when the value was computed from counts) */
   uint32_t val_end;
+  char iso[16];       /* the period as YYYY-MM-DD, when --date-order read it */
 } Row;
+
+/* What import knows of one series (indicator, dimension and group) it
+ * stored rows of, for the median warning: the extremes of its rows'
+ * values on each side of 0 (NAN for none), then the median of the series
+ * as stored. */
+/* The readings of the files: the first checks and stores every row; the
+ * others read the stored rows again, to find the first row of a
+ * duplicate key, and to find the rows far from their series' median. */
+enum { PASS_STORE, PASS_LOCATE, PASS_MEDIAN };
+
+/* A duplicate key's error, waiting for its first row's place. */
+typedef struct Pending {
+  uint64_t key;
+  Diag *diag;
+  size_t order; /* the errors' order, kept among equal keys */
+} Pending;
+
+typedef struct Series {
+  uint64_t key;            /* row_key >> 22, plus 1 (0: an empty slot) */
+  double pos_lo, pos_hi;   /* the smallest and largest value above 0 */
+  double neg_lo, neg_hi;   /* the smallest and largest value below 0 */
+  double median;           /* NAN until known, and when there is none */
+  size_t values;           /* how many values the median is of */
+} Series;
 
 struct Import {
   const Program *p;   /* the checked program */
   Arena arena;        /* row strings, messages */
   SrcSet srcs;        /* the CSV files */
   DiagList diags;     /* every row error */
-  Row *rows;          /* valid rows, in file order */
-  size_t nrows, cap;  /* used, allocated */
-  uint32_t *order;    /* row indices in key order, duplicates left out */
-  size_t norder;      /* how many */
   uint32_t *ind_rank; /* by Decl.index: an indicator's place among the ids, sorted */
   uint32_t **grp_rank; /* by Decl.index: a dimension's groups' places among (id, group) pairs, sorted (from 1) */
+  Series *series;     /* open addressing by key; a power of 2 slots */
+  size_t nseries, capseries;
+  bool *touched;      /* by Decl.index: an indicator this import stored rows of */
+  Store *s;           /* while storing: the store */
+  int64_t *ids;       /* each file's import id */
+  bool replace;       /* overwrite a different stored value */
+  ImportCounts *per_file;
+  StoreRc rc;         /* the store's failure, or STORE_OK */
+  int pass;           /* PASS_STORE, or reading again: PASS_LOCATE, PASS_MEDIAN */
+  DiagList *real;     /* then: where its diagnostics go */
+  struct Pending *pending; /* duplicates whose first row is yet to be found */
+  size_t npending, cappending;
+  char **maps;        /* by file: the text when mapped, else NULL */
+  size_t *map_len;    /* the mapping's length */
   StrMap unknown;     /* unknown indicator names -> suggestion ("" for none) */
   const char **inds;  /* ids of indicators that take data, for suggestions */
   int ninds;          /* how many */
   char *const *files; /* the CSV files' names, as given */
   int nfiles;         /* how many */
+  ImportOptions opt;  /* dates and thousands */
+  double started;     /* when the import started (progress) */
+  double shown_at;    /* when progress was last shown, 0 if never */
+  size_t bytes_done, bytes_all; /* of every file: read so far, in all */
+  long rows_read;     /* records read so far */
+  /* the file being read: */
+  int need;           /* fields a row needs: up to the last column read */
+  int named;          /* the header's fields up to its last name */
+  size_t line_pos;    /* a byte offset whose line is known */
+  long line;          /* that line (from 1) */
+  long skipped;       /* rows without a value, skipped */
+  long skip_range[8][2]; /* their lines: the first 8 ranges of them */
+  long skip_first, skip_last; /* the range being built */
+  int skip_ranges;    /* ranges done */
+  Loc skip_loc;       /* the first one's first field */
 };
+
+/* ---- progress ---- */
+
+static double now_seconds(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Shows where the import is, on one line of standard error rewritten in
+ * place, once it has taken a second and then every quarter second. */
+static void progress(Import *im) {
+  double t = now_seconds();
+  if (t - im->started < 1 || t - im->shown_at < 0.25) return;
+  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K", im->pass == PASS_MEDIAN ? "checking medians, " : im->pass == PASS_LOCATE ? "finding first rows, " : "",
+          im->rows_read, im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100,
+          (double)im->rows_read / (t - im->started));
+  fflush(stderr);
+  im->shown_at = t;
+}
+
+/* Clears the progress line, if one was shown. */
+static void progress_done(Import *im) {
+  if (!im->shown_at) return;
+  fputs("\r\033[K", stderr);
+  fflush(stderr);
+  im->shown_at = 0;
+}
 
 /* ---- reading and checking ---- */
 
@@ -119,41 +203,6 @@ static void make_ranks(Import *im) {
 static uint64_t row_key(const Import *im, const Row *r, int g) {
   uint64_t pair = r->dim ? im->grp_rank[r->dim->index][g] : 0;
   return (uint64_t)im->ind_rank[r->ind->index] << 40 | pair << 22 | (uint64_t)(r->end + 719528);
-}
-
-/* A stable LSD radix sort of the rows' indices by key, on (key, index)
- * pairs so that every pass reads memory in order. */
-typedef struct KeyIdx {
-  uint64_t key;
-  uint32_t idx;
-} KeyIdx;
-
-static void sort_rows(Import *im) {
-  size_t n = im->nrows;
-  KeyIdx *a = xmalloc((n + 1) * sizeof *a), *b = xmalloc((n + 1) * sizeof *b);
-  for (size_t i = 0; i < n; i++) a[i] = (KeyIdx){im->rows[i].key, (uint32_t)i};
-  size_t *count = xmalloc(65536 * sizeof *count);
-  for (int shift = 0; shift < 64; shift += 16) {
-    memset(count, 0, 65536 * sizeof *count);
-    for (size_t i = 0; i < n; i++) count[(a[i].key >> shift) & 0xFFFF]++;
-    if (count[(n ? a[0].key >> shift : 0) & 0xFFFF] == n) continue; /* one bucket: nothing moves */
-    size_t sum = 0;
-    for (size_t k = 0; k < 65536; k++) {
-      size_t c = count[k];
-      count[k] = sum;
-      sum += c;
-    }
-    for (size_t i = 0; i < n; i++) b[count[(a[i].key >> shift) & 0xFFFF]++] = a[i];
-    KeyIdx *t = a;
-    a = b;
-    b = t;
-  }
-  free(count);
-  free(b);
-  im->order = xmalloc((n + 1) * sizeof *im->order);
-  for (size_t i = 0; i < n; i++) im->order[i] = a[i].idx;
-  im->norder = n;
-  free(a);
 }
 
 /* "whole population" or "group 'Black' of race_ethnicity", for messages. */
@@ -267,7 +316,9 @@ static const char *value_hint(const char *s) {
     return "a value is a finite number; leave the row out when nothing was measured";
   if (strchr(s, ' ') || strchr(s, '\t')) return "remove the spaces (fields are read exactly as written)";
   if (strchr(s, '%')) return "write the number without '%': the unit belongs to the indicator";
-  if (strchr(s, ',')) return "write the number without thousands separators, with '.' for decimals";
+  if (strchr(s, ','))
+    return "write the number without thousands separators, with '.' for decimals (or, when ',' separates thousands in "
+           "every number of the file, import with --thousands ,)";
   if (strchr(s, '$') || strstr(s, "\xe2\x82\xac") || strstr(s, "\xc2\xa3"))
     return "write the number without a currency sign";
   return "write a number such as 42, -3 or 61.5";
@@ -387,43 +438,119 @@ static bool row_group(Import *im, uint32_t file, Row *r, const CsvField *df, con
   return false;
 }
 
-/* Maps the header's names to columns; false (reported) when unusable. */
+/* The column a header name is (names match whatever their case, spaces
+ * around them aside), or NCOLS. */
+static int column_named(const CsvField *f, const char **name, size_t *len) {
+  const char *t = f->s;
+  size_t n = f->n;
+  while (n && (*t == ' ' || *t == '\t')) t++, n--;
+  while (n && (t[n - 1] == ' ' || t[n - 1] == '\t')) n--;
+  *name = t;
+  *len = n;
+  for (int c = 0; c < NCOLS; c++)
+    if (strlen(col_names[c]) == n && strncasecmp(col_names[c], t, n) == 0) return c;
+  return NCOLS;
+}
+
+/* Maps the header's names to columns; false (reported) when unusable.
+ * Columns charter does not read are ignored with one warning naming them;
+ * empty names at the end of the header (a spreadsheet's trailing commas)
+ * are ignored without one. */
 static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOLS]) {
   bool ok = true;
   for (int c = 0; c < NCOLS; c++) col_of[c] = -1;
+  int named = 0; /* one past the last field with a name */
   for (int i = 0; i < rd->nfields; i++) {
+    const char *t;
+    size_t n;
+    column_named(&rd->fields[i], &t, &n);
+    if (n) named = i + 1;
+  }
+  Buf unknown = {0};
+  size_t last_sep = 0; /* where the ", " before the last name is */
+  int nunknown = 0, first_unknown = -1;
+  const char *meant[NCOLS] = {0}; /* an unknown name that suggests the column */
+  for (int i = 0; i < named; i++) {
     const CsvField *f = &rd->fields[i];
-    int c = 0;
-    while (c < NCOLS && strcmp(col_names[c], f->s) != 0) c++;
+    const char *t;
+    size_t n;
+    int c = column_named(f, &t, &n);
     Loc loc = field_loc(file, f);
-    if (c == NCOLS) {
-      const char *best = suggest_best(f->s, col_names, NCOLS);
-      if (!best)
-        for (int k = 0; k < NCOLS; k++)
-          if (strcasecmp(col_names[k], f->s) == 0) best = col_names[k];
-      if (!best && strcmp(f->s, "grp") == 0) best = "group";
-      if (f->n == 0)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "column %d has no name: the header names every column", i + 1);
-      else if (strchr(f->s, ';') || strchr(f->s, '\t'))
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
-                 "or replace each %s between columns with a comma",
-                 strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
-      else if (best)
-        diag_add(&im->diags, SEV_ERROR, loc, NULL, "unknown column '%s'; did you mean '%s'?", shown(im, f), best);
-      else
-        diag_add(&im->diags, SEV_ERROR, loc, NULL,
-                 "unknown column '%s': the columns are indicator, period, value and, optionally, dimension, group, source, note, "
-                 "numerator, denominator and flag",
-                 shown(im, f));
-      ok = false;
-    } else if (col_of[c] >= 0) {
+    if (c < NCOLS && col_of[c] >= 0) {
       Diag *g = diag_add(&im->diags, SEV_ERROR, loc, NULL, "column '%s' is named twice", shown(im, f));
       diag_note(&im->diags, g, field_loc(file, &rd->fields[col_of[c]]), "it is first named here");
       ok = false;
-    } else
+      continue;
+    }
+    if (c < NCOLS) {
       col_of[c] = i;
+      continue;
+    }
+    if (strchr(f->s, ';') || strchr(f->s, '\t')) {
+      diag_add(&im->diags, SEV_ERROR, loc, NULL,
+               "the columns are separated by %s, but a CSV file separates them by commas: save it as \"CSV (comma delimited)\", "
+               "or replace each %s between columns with a comma",
+               strchr(f->s, ';') ? "semicolons" : "tabs", strchr(f->s, ';') ? "semicolon" : "tab");
+      ok = false;
+      continue;
+    }
+    if (first_unknown < 0) first_unknown = i;
+    nunknown++;
+    CsvField tf = {.s = t, .n = n};
+    char *lower = arena_strndup(&im->arena, t, n);
+    for (char *q = lower; *q; q++)
+      if (*q >= 'A' && *q <= 'Z') *q = (char)(*q - 'A' + 'a');
+    const char *best = n ? suggest_best(lower, col_names, NCOLS) : NULL;
+    if (!best && strcmp(lower, "grp") == 0) best = "group";
+    if (nunknown > 1) last_sep = unknown.len;
+    buf_puts(&unknown, nunknown > 1 ? ", " : "");
+    if (n == 0) buf_printf(&unknown, "column %d (no name)", i + 1);
+    else buf_printf(&unknown, "%s'%s'", nunknown == 1 ? "column " : "", shown(im, &tf));
+    if (best) {
+      buf_printf(&unknown, " (did you mean '%s'?)", best);
+      for (int k = 0; k < NCOLS; k++)
+        if (col_names[k] == best && !meant[k]) meant[k] = shown(im, &tf);
+    }
   }
+  bool none = true; /* no column charter reads: the first line is not a header */
+  for (int c = 0; c < NCOLS; c++)
+    if (col_of[c] >= 0) none = false;
+  if (none && ok) {
+    const CsvField *last = &rd->fields[rd->nfields - 1];
+    diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
+             "the first line names none of the columns charter reads: it is the header, naming the columns, as in "
+             "indicator,period,value");
+    buf_free(&unknown);
+    return false;
+  }
+  if (nunknown > 1) { /* "column 'A', 'B', 'C'" -> "'A', 'B' and 'C'" */
+    Buf list = {0};
+    const char *u = buf_str(&unknown);
+    size_t skip = strncmp(u, "column '", 8) == 0 ? 7 : 0;
+    buf_add(&list, u + skip, last_sep - skip);
+    buf_puts(&list, " and ");
+    buf_puts(&list, u + last_sep + 2);
+    buf_free(&unknown);
+    unknown = list;
+  }
+  if (nunknown) {
+    const CsvField *f = &rd->fields[first_unknown];
+    if (nunknown == 1)
+      diag_add(&im->diags, SEV_WARNING, field_loc(file, f), NULL,
+               "%s is ignored: charter reads indicator, period, value, dimension, group, source, note, numerator, "
+               "denominator and flag",
+               buf_str(&unknown));
+    else
+      diag_add(&im->diags, SEV_WARNING, field_loc(file, f), NULL,
+               "%d columns are ignored: %s; charter reads indicator, period, value, dimension, group, source, note, numerator, "
+               "denominator and flag",
+               nunknown, buf_str(&unknown));
+  }
+  buf_free(&unknown);
+  im->named = named;
+  im->need = 0;
+  for (int c = 0; c < NCOLS; c++)
+    if (col_of[c] + 1 > im->need) im->need = col_of[c] + 1;
   for (int c = COL_NUMERATOR; c <= COL_DENOMINATOR; c++) {
     int other = c == COL_NUMERATOR ? COL_DENOMINATOR : COL_NUMERATOR;
     if (ok && col_of[c] >= 0 && col_of[other] < 0) {
@@ -436,14 +563,16 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
   for (int c = 0; c < NCOLS; c++)
     if ((col_required[c] || (c == COL_VALUE && !counts)) && col_of[c] < 0 && ok) {
       const CsvField *last = &rd->fields[rd->nfields - 1];
-      diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
-               "the header has no '%s' column: every file needs indicator, period and value columns%s", col_names[c],
-               c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
+      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->rec_off, last->end > rd->rec_off ? last->end : rd->rec_off + 1}, NULL,
+                         "the header has no '%s' column: every file needs indicator, period and value columns%s", col_names[c],
+                         c == COL_VALUE ? " (or numerator and denominator for values computed from counts)" : "");
+      if (meant[c]) diag_note_noloc(&im->diags, g, "if the column '%s' holds it, rename it '%s'", meant[c], col_names[c]);
       ok = false;
     }
   if (ok && col_of[COL_DIMENSION] >= 0 && col_of[COL_GROUP] < 0) {
-    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
-             "the header has a 'dimension' column but no 'group' column: they go together");
+    Diag *g = diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[col_of[COL_DIMENSION]]), NULL,
+                       "the header has a 'dimension' column but no 'group' column: they go together");
+    if (meant[COL_GROUP]) diag_note_noloc(&im->diags, g, "if the column '%s' holds it, rename it 'group'", meant[COL_GROUP]);
     ok = false;
   }
   if (ok && col_of[COL_GROUP] >= 0 && col_of[COL_DIMENSION] < 0) {
@@ -454,13 +583,12 @@ static bool read_header(Import *im, uint32_t file, CsvReader *rd, int col_of[NCO
   return ok;
 }
 
-/* A field's text: in the file's bytes when unquoted, else a copy. */
-static const char *field_text(Import *im, const Src *src, const CsvReader *rd, int col, uint32_t *len) {
+/* A field's text, valid until the next record is read. */
+static const char *field_text(const CsvReader *rd, int col, uint32_t *len) {
   *len = 0;
   if (col < 0 || rd->fields[col].n == 0) return "";
-  const CsvField *f = &rd->fields[col];
-  *len = (uint32_t)f->n;
-  return f->quoted ? arena_strndup(&im->arena, f->s, f->n) : src->text + f->off;
+  *len = (uint32_t)rd->fields[col].n;
+  return rd->fields[col].s;
 }
 
 /* The checks of a whole file, then its header; false (reported) when its
@@ -491,6 +619,52 @@ static bool read_start(Import *im, uint32_t file, CsvReader *rd, int col_of[NCOL
   return read_header(im, file, rd, col_of);
 }
 
+/* True when s[0..n) groups its digits by three with sep, as in 1,234,567.8
+ * (a sign before, a fraction after). */
+static bool thousands_grouped(const char *s, size_t n, char sep) {
+  size_t i = 0, run = 0;
+  bool grouped = false;
+  if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+  for (; i < n && s[i] != '.'; i++) {
+    if (s[i] == sep) {
+      if (run == 0 || run > 3 || (grouped && run != 3)) return false;
+      grouped = true;
+      run = 0;
+    } else if (s[i] >= '0' && s[i] <= '9')
+      run++;
+    else
+      return false;
+  }
+  if (grouped && run != 3) return false;
+  return !memchr(s + i, sep, n - i);
+}
+
+/* Reads a number field as the options allow: 1,234 with --thousands, and
+ * (pct: the indicator's unit is "%") 45% as 45. On failure *why is the
+ * whole message, or NULL for the usual hint. */
+static bool read_number(Import *im, const CsvField *f, bool pct, double *out, const char **why) {
+  const char *s = f->s;
+  size_t n = f->n;
+  char tmp[128];
+  *why = NULL;
+  if (pct && n > 1 && s[n - 1] == '%') n--;
+  char sep = im->opt.thousands;
+  bool strip = sep && memchr(s, sep, n);
+  if (strip && !thousands_grouped(s, n, sep)) {
+    *why = arena_printf(&im->arena,
+                        "'%s' is not a number: with --thousands %c, a '%c' separates groups of three digits, as in 1%c234%c567.5",
+                        shown(im, f), sep, sep, sep, sep);
+    return false;
+  }
+  if (n == f->n && !strip) return parse_value(s, n, out, why);
+  if (n >= sizeof tmp) return parse_value(f->s, f->n, out, why);
+  size_t k = 0;
+  for (size_t i = 0; i < n; i++)
+    if (!strip || s[i] != sep) tmp[k++] = s[i];
+  tmp[k] = '\0';
+  return parse_value(tmp, k, out, why);
+}
+
 /* Reports a number field that is not a number (what: "value", "numerator"…). */
 static void not_a_number(Import *im, uint32_t file, const CsvField *f, const char *why) {
   if (why)
@@ -503,7 +677,7 @@ static void not_a_number(Import *im, uint32_t file, const CsvField *f, const cha
  * least 0, a denominator above 0. False (reported) when it is not. */
 static bool parse_count(Import *im, uint32_t file, const CsvField *f, bool den, double *out) {
   const char *why;
-  if (!parse_value(f->s, f->n, out, &why)) {
+  if (!read_number(im, f, false, out, &why)) {
     not_a_number(im, file, f, why);
     return false;
   }
@@ -616,7 +790,7 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
     /* the value is still checked, for its own errors */
     const char *why;
     double v;
-    if (has_v && !parse_value(vf->s, vf->n, &v, &why)) not_a_number(im, file, vf, why);
+    if (has_v && !read_number(im, vf, false, &v, &why)) not_a_number(im, file, vf, why);
     return false;
   }
   if (r->flags & OBS_SUPPRESSED) {
@@ -651,7 +825,24 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
     return false;
   }
   bool ok = true;
-  if (has_v && !parse_value(vf->s, vf->n, &r->value, &why)) {
+  const IndicatorView *iv = r->ind ? indicator_view(r->ind) : NULL;
+  bool pct = iv && iv->unit && strcmp(iv->unit, "%") == 0;
+  if (has_v && !pct && iv && vf->n > 1 && vf->s[vf->n - 1] == '%' && !strchr(vf->s, ' ')) {
+    double v;
+    CsvField bare = *vf;
+    bare.n--;
+    if (read_number(im, &bare, false, &v, &why)) {
+      if (iv->unit)
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+                 "'%s' has a '%%' sign, but '%s' is counted in %s, not %%: write the number alone", shown(im, vf), r->ind->id,
+                 iv->unit);
+      else
+        diag_add(&im->diags, SEV_ERROR, field_loc(file, vf), NULL,
+                 "'%s' has a '%%' sign, but '%s' has no unit \"%%\": write the number alone", shown(im, vf), r->ind->id);
+      return false;
+    }
+  }
+  if (has_v && !read_number(im, vf, pct, &r->value, &why)) {
     not_a_number(im, file, vf, why);
     ok = false;
   }
@@ -676,6 +867,37 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
   return in_bounds(im, file, r, vf, nf, df);
 }
 
+/* A day written D/M/YYYY or M/D/YYYY (as order says; '.' or '-' for '/'
+ * too) or YYYY/MM/DD, into *p: what --date-order reads. */
+static bool read_date(const char *s, size_t n, ImportDateOrder order, Period *p) {
+  int v[3], len[3];
+  char sep = 0;
+  size_t i = 0;
+  for (int k = 0; k < 3; k++) {
+    size_t j = i;
+    int x = 0;
+    while (j < n && j - i < 5 && s[j] >= '0' && s[j] <= '9') x = x * 10 + (s[j++] - '0');
+    if (j == i || j - i > 4) return false;
+    v[k] = x;
+    len[k] = (int)(j - i);
+    i = j;
+    if (k == 2) break;
+    if (i >= n || !strchr("/.-", s[i]) || (sep && s[i] != sep)) return false;
+    sep = s[i++];
+  }
+  if (i != n) return false;
+  int y, m, d;
+  if (len[0] == 4 && len[1] <= 2 && len[2] <= 2)
+    y = v[0], m = v[1], d = v[2];
+  else if (len[0] <= 2 && len[1] <= 2 && len[2] == 4 && order != IMPORT_DATES_ISO)
+    y = v[2], m = order == IMPORT_DATES_MDY ? v[0] : v[1], d = order == IMPORT_DATES_MDY ? v[1] : v[0];
+  else
+    return false;
+  if (m < 1 || m > 12 || d < 1 || d > period_days_in_month(y, m)) return false;
+  *p = (Period){.kind = PER_DAY, .year = (int16_t)y, .month = (uint8_t)m, .day = (uint8_t)d};
+  return true;
+}
+
 /* Checks a row's period, value, counts, flags, source and note; sets
  * r->per, r->end and what row_measure sets. */
 static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int col_of[NCOLS], Row *r) {
@@ -686,11 +908,19 @@ static bool row_values(Import *im, uint32_t file, const CsvReader *rd, const int
   if (pf->n == 0) {
     diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "the period is empty: write 2027, 2027-Q2, 2027-06 or 2027-06-30");
     ok = false;
-  } else if (!period_parse(pf->s, pf->n, &r->per, why_text)) {
+  } else if (!period_parse(pf->s, pf->n, &r->per, why_text) &&
+             !(im->opt.dates != IMPORT_DATES_ISO && read_date(pf->s, pf->n, im->opt.dates, &r->per))) {
     if (!spaced(im, file, pf, "period")) {
       if (pf->n == 7 && pf->s[4] == '-' && pf->s[5] == 'q')
         why = "write the quarter with a capital Q, as in 2027-Q2";
-      diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
+      Diag *g = diag_add(&im->diags, SEV_ERROR, field_loc(file, pf), NULL, "'%s' is not a valid period: %s", shown(im, pf), why);
+      Period tmp;
+      bool mdy = read_date(pf->s, pf->n, IMPORT_DATES_MDY, &tmp), dmy = read_date(pf->s, pf->n, IMPORT_DATES_DMY, &tmp);
+      if (im->opt.dates == IMPORT_DATES_ISO && (mdy || dmy))
+        diag_note_noloc(&im->diags, g, "if the export cannot be changed, import with %s",
+                        mdy && dmy ? "--date-order mdy (month first) or --date-order dmy (day first)"
+                        : mdy      ? "--date-order mdy, which reads dates written month first"
+                                   : "--date-order dmy, which reads dates written day first");
     }
     ok = false;
   } else {
@@ -715,27 +945,122 @@ typedef struct LastInd {
   const char *name; /* its id, or NULL */
 } LastInd;
 
-/* Checks one record of a file whose header is read; a valid row is kept
- * in im->rows. */
+/* True when a row has no value, no counts and no 'suppressed' flag:
+ * nothing was measured, and it is skipped. */
+static bool no_measure(const CsvReader *rd, const int col_of[NCOLS]) {
+  static const int cols[] = {COL_VALUE, COL_NUMERATOR, COL_DENOMINATOR};
+  for (int i = 0; i < 3; i++)
+    if (col_of[cols[i]] >= 0 && rd->fields[col_of[cols[i]]].n) return false;
+  if (col_of[COL_FLAG] < 0) return true;
+  const CsvField *ff = &rd->fields[col_of[COL_FLAG]];
+  unsigned flags = 0;
+  const char *bad;
+  size_t badlen;
+  if (!ff->n) return true;
+  if (!obs_flags_parse(ff->s, ff->n, &flags, &bad, &badlen)) return false; /* checked, for its error */
+  return !(flags & OBS_SUPPRESSED);
+}
+
+/* The line (from 1) of byte off of src, at or after the last asked. */
+static long line_at(Import *im, const Src *src, size_t off) {
+  const char *t = src->text;
+  while (im->line_pos < off) {
+    const char *nl = memchr(t + im->line_pos, '\n', off - im->line_pos);
+    if (!nl) {
+      im->line_pos = off;
+      break;
+    }
+    im->line++;
+    im->line_pos = (size_t)(nl - t) + 1;
+  }
+  return im->line;
+}
+
+/* Adds the range being built to the list of skipped lines. */
+static void skip_flush(Import *im) {
+  if (im->skip_ranges < 8) {
+    im->skip_range[im->skip_ranges][0] = im->skip_first;
+    im->skip_range[im->skip_ranges][1] = im->skip_last;
+  }
+  im->skip_ranges++;
+}
+
+/* Counts a row without a value, for the file's one warning. */
+static void note_skipped(Import *im, uint32_t file, const Src *src, const CsvReader *rd, const int col_of[NCOLS]) {
+  long line = line_at(im, src, rd->rec_off);
+  if (im->skipped++ == 0) {
+    int c = col_of[COL_VALUE] >= 0 ? col_of[COL_VALUE] : col_of[COL_NUMERATOR];
+    im->skip_loc = field_loc(file, &rd->fields[c]);
+    im->skip_first = im->skip_last = line;
+    return;
+  }
+  if (line == im->skip_last + 1) {
+    im->skip_last = line;
+    return;
+  }
+  skip_flush(im);
+  im->skip_first = im->skip_last = line;
+}
+
+/* The file's warning about its rows without a value, if it had any. */
+static void skip_warning(Import *im) {
+  if (!im->skipped) return;
+  skip_flush(im);
+  int more = im->skip_ranges - 8, shown_ranges = more > 0 ? 8 : im->skip_ranges;
+  Buf lines = {0};
+  for (int i = 0; i < shown_ranges; i++) {
+    buf_puts(&lines, i == 0 ? "" : i == shown_ranges - 1 && more <= 0 ? " and " : ", ");
+    buf_printf(&lines, "%ld", im->skip_range[i][0]);
+    if (im->skip_range[i][1] > im->skip_range[i][0]) buf_printf(&lines, "-%ld", im->skip_range[i][1]);
+  }
+  if (more > 0) buf_printf(&lines, " and %d more range%s", more, more == 1 ? "" : "s");
+  Diag *g = diag_add(&im->diags, SEV_WARNING, im->skip_loc, NULL, "%ld row%s without a value %s skipped: line%s %s", im->skipped,
+                     im->skipped == 1 ? "" : "s", im->skipped == 1 ? "was" : "were",
+                     im->skipped == 1 && im->skip_range[0][0] == im->skip_range[0][1] ? "" : "s", buf_str(&lines));
+  buf_free(&lines);
+  diag_note_noloc(&im->diags, g,
+                  "a row with no value, no counts and no 'suppressed' flag stores nothing (not 0): fill in its value to import it");
+  im->skipped = 0;
+  im->skip_ranges = 0;
+}
+
+static void row_done(Import *im, Row *r);
+
+/* Checks one record of a file whose header is read; a valid row is
+ * stored (row_done). */
 static void check_record(Import *im, uint32_t file, const Src *src, const CsvReader *rd, const int col_of[NCOLS], int ncols,
                          LastInd *last) {
   if (rd->err != CSV_OK) {
     diag_add(&im->diags, SEV_ERROR, (Loc){file, rd->err_off, rd->err_off + 1}, NULL, "%s", csv_error_text(rd->err));
     return;
   }
-  if (rd->nfields != ncols) {
-    const CsvField *lastf = &rd->fields[rd->nfields - 1];
-    Loc loc = rd->nfields > ncols ? field_loc(file, &rd->fields[ncols]) : (Loc){file, lastf->end, lastf->end + 1};
-    diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd->nfields,
-             rd->nfields == 1 ? "" : "s", ncols,
-             rd->nfields > ncols ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
+  bool empty = true;
+  int extra = -1; /* a field with text past the header's names */
+  for (int i = 0; i < rd->nfields; i++) {
+    if (rd->fields[i].n) empty = false;
+    if (rd->fields[i].n && i >= im->named && extra < 0) extra = i;
+  }
+  if (empty) return; /* a row of empty cells, as a sheet's last rows often are */
+  if (extra >= 0 && extra < ncols) {
+    diag_add(&im->diags, SEV_ERROR, field_loc(file, &rd->fields[extra]), NULL,
+             "column %d has no name in the header, but this row has '%s' in it: name the column in the header, or empty it",
+             extra + 1, shown(im, &rd->fields[extra]));
     return;
   }
-  if (im->nrows == im->cap) {
-    im->cap = im->cap ? im->cap * 2 : 4096;
-    im->rows = xrealloc(im->rows, im->cap * sizeof *im->rows);
+  if (rd->nfields < im->need || extra >= 0) {
+    const CsvField *lastf = &rd->fields[rd->nfields - 1];
+    Loc loc = extra >= 0 ? field_loc(file, &rd->fields[extra]) : (Loc){file, lastf->end, lastf->end + 1};
+    diag_add(&im->diags, SEV_ERROR, loc, NULL, "this row has %d field%s but the header has %d: %s", rd->nfields,
+             rd->nfields == 1 ? "" : "s", im->named,
+             extra >= 0 ? "a comma too many, or a field with a comma that needs quotes?" : "a field is missing");
+    return;
   }
-  Row *r = &im->rows[im->nrows];
+  if (no_measure(rd, col_of)) {
+    note_skipped(im, file, src, rd, col_of);
+    return;
+  }
+  Row row;
+  Row *r = &row;
   bool ok = true;
   int grp_index = -1;
   const CsvField *fi = &rd->fields[col_of[COL_INDICATOR]];
@@ -754,17 +1079,34 @@ static void check_record(Import *im, uint32_t file, const Src *src, const CsvRea
   }
   if (!row_values(im, file, rd, col_of, r)) ok = false;
   if (!ok) return;
-  r->source = field_text(im, src, rd, col_of[COL_SOURCE], &r->source_len);
-  r->note = field_text(im, src, rd, col_of[COL_NOTE], &r->note_len);
-  r->period = field_text(im, src, rd, col_of[COL_PERIOD], &r->period_len);
+  r->source = field_text(rd, col_of[COL_SOURCE], &r->source_len);
+  r->note = field_text(rd, col_of[COL_NOTE], &r->note_len);
+  r->period = field_text(rd, col_of[COL_PERIOD], &r->period_len);
+  if (r->per.kind == PER_DAY && (r->period_len != 10 || r->period[4] != '-')) { /* read by --date-order: stored as ISO */
+    period_text(r->per, r->iso);
+    r->period = r->iso;
+    r->period_len = (uint32_t)strlen(r->iso);
+  }
   r->file = file;
   r->rec_off = rd->rec_off;
   r->rec_end = rd->fields[0].end > rd->rec_off ? rd->fields[0].end : rd->rec_off + 1;
   r->key = row_key(im, r, grp_index);
-  im->nrows++;
+  row_done(im, r);
 }
 
-/* Reads and checks every row of one file into im->rows. */
+/* Drops the pages of a mapped file before off from memory (they are read
+ * again from the file if a message needs them). */
+static void drop_behind(Import *im, uint32_t file, size_t off, size_t *dropped) {
+  static size_t page;
+  if (!im->maps[file]) return;
+  if (!page) page = (size_t)sysconf(_SC_PAGESIZE);
+  off -= off % page;
+  if (off < *dropped + ((size_t)8 << 20)) return;
+  madvise(im->maps[file] + *dropped, off - *dropped, MADV_DONTNEED);
+  *dropped = off;
+}
+
+/* Reads and checks every row of one file, storing each valid one. */
 static void read_csv(Import *im, uint32_t file) {
   Src *src = src_get(&im->srcs, file);
   const unsigned char *u = (const unsigned char *)src->text;
@@ -776,38 +1118,25 @@ static void read_csv(Import *im, uint32_t file) {
   CsvReader rd;
   csv_init(&rd, src->text, src->len);
   int col_of[NCOLS];
+  im->line_pos = 0;
+  im->line = 1;
   if (read_start(im, file, &rd, col_of)) {
     int ncols = rd.nfields;
     LastInd last = {NULL, NULL};
-    while (csv_next(&rd)) check_record(im, file, src, &rd, col_of, ncols, &last);
+    size_t base = im->bytes_done, dropped = 0;
+    while (csv_next(&rd) && im->rc == STORE_OK) {
+      check_record(im, file, src, &rd, col_of, ncols, &last);
+      if ((++im->rows_read & 0xFFFF) == 0) {
+        im->bytes_done = base + rd.pos;
+        if (im->opt.progress) progress(im);
+        drop_behind(im, file, rd.rec_off, &dropped);
+      }
+    }
+    im->bytes_done = base + src->len;
+    skip_warning(im);
   }
   csv_free(&rd);
 }
-
-/* Sorts the rows by key; a row whose key an earlier row of this import
- * has is an error, and is left out. */
-static void find_duplicates(Import *im) {
-  sort_rows(im);
-  size_t kept = 0, first = 0;
-  for (size_t i = 0; i < im->norder; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    if (i > 0 && r->key == im->rows[im->order[first]].key) {
-      const Row *dup = &im->rows[im->order[first]];
-      char pt[16];
-      period_text(r->per, pt);
-      Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
-                         "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
-                         r->ind->id, who(&im->arena, r), pt);
-      diag_note(&im->diags, g, (Loc){dup->file, dup->rec_off, dup->rec_off + 1},
-                "the first row for it is here (periods ending on the same day are the same period)");
-      continue;
-    }
-    first = i;
-    im->order[kept++] = im->order[i];
-  }
-  im->norder = kept;
-}
-
 
 /* ---- storing ---- */
 
@@ -848,52 +1177,61 @@ static void conflict(Import *im, const Row *r, const StoreStored *old) {
   diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
 }
 
-/* Stores one row. Conflicts become diagnostics. */
-static StoreRc store_row(Import *im, Store *s, const Row *r, int64_t import_id, bool replace, ImportCounts *c) {
-  char end[11];
-  period_last_day_text(r->per, end);
-  StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
-                  .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
-                  .numerator = r->num, .denominator = r->den, .flags = r->flags, .source = r->source, .source_len = r->source_len,
-                  .note = r->note, .note_len = r->note_len};
-  StorePut put;
-  StoreStored old;
-  StoreRc rc = s->m->put(s, &row, import_id, replace, &put, &old);
-  if (rc != STORE_OK) return rc;
-  switch (put) {
-  case STORE_ADDED: c->added++; break;
-  case STORE_REPLACED: c->replaced++; break;
-  case STORE_UNCHANGED: c->unchanged++; break;
-  case STORE_CONFLICT: conflict(im, r, &old); break;
-  }
-  return STORE_OK;
-}
-
 /* ---- far from the series' median ---- */
 
-/* A stored value of one indicator, with its group. */
-typedef struct Held {
-  char *dim, *grp; /* copies */
-  int32_t day;     /* its period's last day */
-  double value;
-} Held;
-
-typedef struct HeldList {
-  Held *h;
-  size_t n, cap;
-} HeldList;
-
-static void hold_obs(void *ctx, const StoreObs *o) {
-  HeldList *l = ctx;
-  if (isnan(o->value)) return; /* withheld */
-  if (l->n == l->cap) l->h = xrealloc(l->h, (l->cap = l->cap ? l->cap * 2 : 64) * sizeof *l->h);
-  l->h[l->n++] = (Held){xstrdup(o->dimension), xstrdup(o->group), o->day, o->value};
+/* True when v is more than 10 times above or below med (zero, and a sign
+ * other than the median's, are not judged). */
+static bool far_from(double v, double med) {
+  double ratio = v / med;
+  return !(isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1));
 }
 
-static void held_free(HeldList *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->h[i].dim), free(l->h[i].grp);
-  free(l->h);
-  *l = (HeldList){0};
+/* A slot for a Series key: its bits mixed (the low bits of a key vary
+ * little). */
+static size_t series_slot(uint64_t k, size_t cap) {
+  k ^= k >> 33;
+  k *= 0xFF51AFD7ED558CCDull;
+  k ^= k >> 33;
+  return (size_t)k & (cap - 1);
+}
+
+/* The entry of series key (row_key >> 22), added when add. */
+static Series *series_at(Import *im, uint64_t key, bool add) {
+  if (add && (im->nseries + 1) * 2 > im->capseries) { /* grow, keeping half the slots free */
+    size_t cap = im->capseries ? im->capseries * 2 : 1024;
+    Series *t = xcalloc(cap, sizeof *t);
+    for (size_t i = 0; i < im->capseries; i++) {
+      if (!im->series[i].key) continue;
+      size_t h = series_slot(im->series[i].key, cap);
+      while (t[h].key) h = (h + 1) & (cap - 1);
+      t[h] = im->series[i];
+    }
+    free(im->series);
+    im->series = t;
+    im->capseries = cap;
+  }
+  if (!im->capseries) return NULL;
+  size_t h = series_slot(key + 1, im->capseries);
+  while (im->series[h].key && im->series[h].key != key + 1) h = (h + 1) & (im->capseries - 1);
+  if (im->series[h].key) return &im->series[h];
+  if (!add) return NULL;
+  im->series[h] = (Series){key + 1, NAN, NAN, NAN, NAN, NAN, 0};
+  im->nseries++;
+  return &im->series[h];
+}
+
+/* Notes a stored row's value in its series' extremes. */
+static void series_note(Import *im, const Row *r) {
+  if (isnan(r->value) || r->value == 0) return;
+  Series *e = series_at(im, r->key >> 22, true);
+  double v = r->value;
+  if (v > 0) {
+    if (!(v >= e->pos_lo)) e->pos_lo = v;
+    if (!(v <= e->pos_hi)) e->pos_hi = v;
+  } else {
+    if (!(v >= e->neg_lo)) e->neg_lo = v;
+    if (!(v <= e->neg_hi)) e->neg_hi = v;
+  }
 }
 
 /* The k-th smallest of v[0..n) (Hoare's selection: linear on average;
@@ -921,106 +1259,275 @@ static double select_kth(double *v, size_t n, size_t k) {
   return v[k];
 }
 
-/* Warns about each row of rows[0..n) (one series, in day order) whose value
- * is more than 10 times from the series' median (docs/measurement.md,
- * "Bounds"): the series is those rows, the values stored for it on other
- * days, and for the whole population the indicator's baseline and target;
- * at least 3 values. */
-static void series_median(Import *im, const uint32_t *rows, size_t n, const HeldList *stored, double **buf, size_t *cap) {
-  const Row *first = &im->rows[rows[0]];
-  const IndicatorView *v = indicator_view(first->ind);
-  const char *dim = first->dim ? first->dim->id : "";
-  size_t k = 0, need = n + stored->n + 2;
-  if (need > *cap) *buf = xrealloc(*buf, (*cap = need) * sizeof **buf);
-  double *vals = *buf;
-  for (size_t i = 0; i < n; i++)
-    if (!isnan(im->rows[rows[i]].value)) vals[k++] = im->rows[rows[i]].value;
-  size_t j = 0;
-  for (size_t i = 0; i < stored->n; i++) {
-    const Held *h = &stored->h[i];
-    if (strcmp(h->dim, dim) != 0 || strcmp(h->grp, first->grp) != 0) continue;
-    while (j < n && im->rows[rows[j]].end < h->day) j++;
-    if (j < n && im->rows[rows[j]].end == h->day) continue; /* this import's row stands for it */
-    vals[k++] = h->value;
-  }
-  if (!first->dim) {
-    if (v->has_baseline) vals[k++] = v->baseline;
-    if (v->has_target) vals[k++] = v->target;
+/* Reading one indicator's stored series, group by group. */
+typedef struct MedianRead {
+  Import *im;
+  const Decl *ind;
+  Series *cur;     /* the group being read, if this import stored rows of it */
+  char *dim, *grp; /* its dimension and group (copies) */
+  double *vals;    /* its values so far */
+  size_t n, cap;
+  bool far;        /* a row of the import is far from its median */
+} MedianRead;
+
+/* The median of the group read so far, into its Series entry: the values
+ * stored for it (this import's among them) and, for the whole population,
+ * the indicator's baseline and target; at least 3 values. */
+static void median_flush(MedianRead *m) {
+  Series *e = m->cur;
+  m->cur = NULL;
+  if (!e) return;
+  const IndicatorView *v = indicator_view(m->ind);
+  if (m->n + 2 > m->cap) m->vals = xrealloc(m->vals, (m->cap = m->n + 64) * sizeof *m->vals);
+  size_t k = m->n;
+  if (!*m->dim) {
+    if (v->has_baseline) m->vals[k++] = v->baseline;
+    if (v->has_target) m->vals[k++] = v->target;
   }
   if (k < 3) return;
-  double upper = select_kth(vals, k, k / 2);
-  double med = upper;
+  double upper = select_kth(m->vals, k, k / 2), med = upper;
   if (k % 2 == 0) { /* the mean of the two middle values: the lower is the largest below k / 2 */
-    double lower = vals[0];
+    double lower = m->vals[0];
     for (size_t i = 1; i < k / 2; i++)
-      if (vals[i] > lower) lower = vals[i];
+      if (m->vals[i] > lower) lower = m->vals[i];
     med = (lower + upper) / 2;
   }
   if (med == 0) return;
-  bool pct = v->unit && strcmp(v->unit, "%") == 0;
-  for (size_t i = 0; i < n; i++) {
-    const Row *r = &im->rows[rows[i]];
-    double ratio = r->value / med;
-    if (isnan(ratio) || ratio <= 0 || (ratio <= 10 && ratio >= 0.1)) continue; /* zero and sign changes are not judged */
-    char val[40], m[40];
-    present_num_text(r->value, val);
-    present_num_text(med, m);
-    Diag *g = diag_add(&im->diags, SEV_WARNING, (Loc){r->file, r->val_off, r->val_end}, NULL,
-                       "%s is more than 10 times %s the median %s of '%s', %s (%zu values): check the figure", val,
-                       ratio > 10 ? "above" : "below", m, r->ind->id, who(&im->arena, r), k);
-    if (pct && fabs(r->value) <= 1 && fabs(r->value * 100 / med) <= 10 && fabs(r->value * 100 / med) >= 0.1) {
-      char hundred[40];
-      present_num_text(r->value * 100, hundred);
-      diag_note_noloc(&im->diags, g, "%s looks like a fraction: in a %% indicator write %s", val, hundred);
+  e->median = med;
+  e->values = k;
+  if (far_from(e->pos_lo, med) || far_from(e->pos_hi, med) || far_from(e->neg_lo, med) || far_from(e->neg_hi, med))
+    m->far = true;
+}
+
+static void median_obs(void *ctx, const StoreObs *o) {
+  MedianRead *m = ctx;
+  Import *im = m->im;
+  if (!m->dim || strcmp(m->dim, o->dimension) != 0 || strcmp(m->grp, o->group) != 0) {
+    median_flush(m);
+    free(m->dim);
+    free(m->grp);
+    m->dim = xstrdup(o->dimension);
+    m->grp = xstrdup(o->group);
+    m->n = 0;
+    uint64_t pair = 0;
+    bool known = true;
+    if (*o->dimension) {
+      const Decl *d = strmap_get(&im->p->ids, o->dimension);
+      known = false;
+      if (d && d->kind == D_DIMENSION) {
+        const AttrVals *g = decl_attr(d, AT_DIMENSION_GROUPS);
+        for (int i = 0; i < g->n && !known; i++)
+          if (strcmp(g->vals[i].str, o->group) == 0) pair = im->grp_rank[d->index][i], known = true;
+      }
     }
+    m->cur = known ? series_at(im, (uint64_t)im->ind_rank[m->ind->index] << 18 | pair, false) : NULL;
+  }
+  if (!m->cur || isnan(o->value)) return; /* a series the import did not touch, or withheld */
+  if (m->n == m->cap) m->vals = xrealloc(m->vals, (m->cap = m->cap ? m->cap * 2 : 64) * sizeof *m->vals);
+  m->vals[m->n++] = o->value;
+}
+
+/* Warns about a row whose value is more than 10 times from its series'
+ * median (docs/measurement.md, "Bounds"), into the import's diagnostics
+ * (the second reading's own are thrown away). */
+static void median_check(Import *im, const Row *r) {
+  Series *e = isnan(r->value) ? NULL : series_at(im, r->key >> 22, false);
+  if (!e || isnan(e->median) || !far_from(r->value, e->median)) return;
+  double med = e->median, ratio = r->value / med;
+  bool pct = indicator_view(r->ind)->unit && strcmp(indicator_view(r->ind)->unit, "%") == 0;
+  char val[40], m[40];
+  present_num_text(r->value, val);
+  present_num_text(med, m);
+  Diag *g = diag_add(im->real, SEV_WARNING, (Loc){r->file, r->val_off, r->val_end}, NULL,
+                     "%s is more than 10 times %s the median %s of '%s', %s (%zu values): check the figure", val,
+                     ratio > 10 ? "above" : "below", m, r->ind->id, who(&im->arena, r), e->values);
+  if (pct && fabs(r->value) <= 1 && fabs(r->value * 100 / med) <= 10 && fabs(r->value * 100 / med) >= 0.1) {
+    char hundred[40];
+    present_num_text(r->value * 100, hundred);
+    diag_note_noloc(im->real, g, "%s looks like a fraction: in a %% indicator write %s", val, hundred);
   }
 }
 
-/* The median warnings of every series the import touches; the store's
- * failure, or STORE_OK. Reads the stored values of each indicator once. */
+/* Reads every file again in pass (PASS_LOCATE, PASS_MEDIAN): row_done
+ * sees the stored rows again; the diagnostics of the reading itself are
+ * thrown away, what the pass finds goes to the import's. */
+static void reread(Import *im, int pass) {
+  DiagList real = im->diags;
+  diag_init(&im->diags, &im->arena);
+  im->real = &real;
+  im->pass = pass;
+  im->rows_read = 0;
+  im->bytes_done = 0;
+  for (int f = 0; f < im->nfiles; f++) read_csv(im, (uint32_t)f);
+  im->pass = PASS_STORE;
+  diag_free(&im->diags);
+  im->diags = real;
+  im->real = NULL;
+}
+
+/* The median warnings: the median of every series the import stored rows
+ * of, from the store (which holds them now, in the open transaction);
+ * then, only when a row may be far from one, the files are read again to
+ * find those rows and where they are. */
 static StoreRc median_warnings(Import *im, Store *s) {
-  HeldList stored = {0};
-  double *buf = NULL;
-  size_t cap = 0;
+  MedianRead m = {.im = im};
   StoreRc rc = STORE_OK;
-  for (size_t i = 0; i < im->norder && rc == STORE_OK;) {
-    const Row *r = &im->rows[im->order[i]];
-    uint64_t ind = r->key >> 40;
-    held_free(&stored);
-    rc = s->m->series(s, r->ind->id, false, "9999-12-31", hold_obs, &stored);
-    if (rc == STORE_CORRUPT) rc = STORE_OK; /* put says so, or --replace mends it */
-    while (i < im->norder && rc == STORE_OK && im->rows[im->order[i]].key >> 40 == ind) {
-      size_t j = i;
-      uint64_t series = im->rows[im->order[i]].key >> 22;
-      while (j < im->norder && im->rows[im->order[j]].key >> 22 == series) j++;
-      series_median(im, im->order + i, j - i, &stored, &buf, &cap);
-      i = j;
+  bool far = false;
+  for (int i = 0; i < im->p->decls.len && rc == STORE_OK; i++) {
+    const Decl *d = im->p->decls.items[i];
+    if (!im->touched[d->index]) continue;
+    m.ind = d;
+    rc = s->m->series(s, d->id, false, "9999-12-31", median_obs, &m);
+    median_flush(&m);
+    free(m.dim);
+    free(m.grp);
+    m.dim = m.grp = NULL;
+    far |= m.far;
+    m.far = false;
+  }
+  free(m.vals);
+  if (rc != STORE_OK || !far) return rc;
+  reread(im, PASS_MEDIAN);
+  return STORE_OK;
+}
+
+static int cmp_pending(const void *a, const void *b) {
+  const Pending *x = a, *y = b;
+  return x->key != y->key ? (x->key < y->key ? -1 : 1) : (x->order > y->order) - (x->order < y->order);
+}
+
+/* Reports a row whose key an earlier row of this import has: at first
+ * (a Loc's file << 32 | start) when known, else once PASS_LOCATE finds it. */
+static void duplicate(Import *im, const Row *r, bool known, int64_t first) {
+  char pt[16];
+  period_text(r->per, pt);
+  Diag *g = diag_add(&im->diags, SEV_ERROR, (Loc){r->file, r->rec_off, r->rec_end}, NULL,
+                     "a second row for '%s', %s, period %s: one import holds one value per indicator, group and period",
+                     r->ind->id, who(&im->arena, r), pt);
+  if (known) {
+    uint32_t ff = (uint32_t)(first >> 32), off = (uint32_t)first;
+    diag_note(&im->diags, g, (Loc){ff, off, off + 1},
+              "the first row for it is here (periods ending on the same day are the same period)");
+    return;
+  }
+  if (im->npending == im->cappending)
+    im->pending = xrealloc(im->pending, (im->cappending = im->cappending ? im->cappending * 2 : 16) * sizeof *im->pending);
+  im->pending[im->npending] = (Pending){r->key, g, im->npending};
+  im->npending++;
+}
+
+/* PASS_LOCATE: the first row of a key that has pending errors gives
+ * them their note. */
+static void locate_first(Import *im, const Row *r) {
+  size_t lo = 0, hi = im->npending;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (im->pending[mid].key < r->key) lo = mid + 1;
+    else hi = mid;
+  }
+  for (; lo < im->npending && im->pending[lo].key == r->key && im->pending[lo].diag; lo++) {
+    diag_note(im->real, im->pending[lo].diag, (Loc){r->file, r->rec_off, r->rec_off + 1},
+              "the first row for it is here (periods ending on the same day are the same period)");
+    im->pending[lo].diag = NULL; /* found */
+  }
+}
+
+/* True when id is the import id of one of this import's files. */
+static bool ours(const Import *im, int64_t id) {
+  for (int f = 0; f < im->nfiles; f++)
+    if (im->ids[f] == id) return true;
+  return false;
+}
+
+/* A checked row: stored, unless an earlier row of this import has its key
+ * (an error pointing at both); on a later reading, looked at by that
+ * reading. A key the store did not hold is new to this import too; a key
+ * it held is this import's when the import that stored it is, and
+ * otherwise remembered, to meet a later row with it. */
+static void row_done(Import *im, Row *r) {
+  if (im->pass == PASS_MEDIAN) {
+    median_check(im, r);
+    return;
+  }
+  if (im->pass == PASS_LOCATE) {
+    locate_first(im, r);
+    return;
+  }
+  if (im->rc != STORE_OK) return;
+  char end[11];
+  period_last_day_text(r->per, end);
+  StoreRow row = {.indicator = r->ind->id, .dimension = r->dim ? r->dim->id : "", .group = r->grp,
+                  .period = r->period, .period_len = r->period_len, .period_end = end, .value = r->value,
+                  .numerator = r->num, .denominator = r->den, .flags = r->flags, .source = r->source, .source_len = r->source_len,
+                  .note = r->note, .note_len = r->note_len};
+  StorePut put;
+  StoreStored old;
+  Store *s = im->s;
+  if ((im->rc = s->m->put(s, &row, im->ids[r->file], im->replace, &put, &old)) != STORE_OK) return;
+  if (put != STORE_ADDED) {
+    if (ours(im, old.import_id)) {
+      duplicate(im, r, false, 0);
+      return;
+    }
+    bool seen = false;
+    int64_t first = 0;
+    if ((im->rc = s->m->remember(s, r->key, (int64_t)r->file << 32 | r->rec_off, &seen, &first)) != STORE_OK) return;
+    if (seen) {
+      duplicate(im, r, true, first);
+      return;
     }
   }
-  held_free(&stored);
-  free(buf);
+  ImportCounts *c = &im->per_file[r->file];
+  switch (put) {
+  case STORE_ADDED: c->added++; break;
+  case STORE_REPLACED: c->replaced++; break;
+  case STORE_UNCHANGED: c->unchanged++; break;
+  case STORE_CONFLICT: conflict(im, r, &old); break;
+  }
+  im->touched[r->ind->index] = true;
+  series_note(im, r);
+}
+
+static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_file, bool keep) {
+  char at[32];
+  utc_now(at);
+  int nfiles = im->nfiles;
+  im->s = s;
+  im->replace = replace;
+  im->per_file = per_file;
+  im->ids = xcalloc((size_t)nfiles + 1, sizeof *im->ids);
+  im->started = now_seconds();
+  StoreRc rc = s->m->begin(s, true);
+  for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &im->ids[f]);
+  im->rc = rc;
+  for (int f = 0; f < nfiles && im->rc == STORE_OK; f++) read_csv(im, (uint32_t)f);
+  rc = im->rc;
+  if (rc == STORE_OK && im->npending) { /* duplicates of rows this import added: find their first rows */
+    qsort(im->pending, im->npending, sizeof *im->pending, cmp_pending);
+    reread(im, PASS_LOCATE);
+  }
+  free(im->pending);
+  im->pending = NULL;
+  im->npending = im->cappending = 0;
+  /* a file that stored nothing leaves no trace */
+  for (int f = 0; f < nfiles && rc == STORE_OK; f++)
+    rc = s->m->finish_import(s, im->ids[f], per_file[f].added + per_file[f].replaced);
+  if (rc == STORE_OK && im->diags.nerrors == 0) rc = median_warnings(im, s);
+  if (im->opt.progress) progress_done(im);
+  if (rc == STORE_OK && im->diags.nerrors == 0 && keep) rc = s->m->commit(s);
+  if (rc != STORE_OK || im->diags.nerrors || !keep) s->m->rollback(s);
+  free(im->ids);
+  im->ids = NULL;
+  im->s = NULL;
   return rc;
 }
 
 StoreRc import_store(Import *im, Store *s, bool replace, ImportCounts *per_file) {
-  char at[32];
-  utc_now(at);
-  int nfiles = im->nfiles;
-  StoreRc rc = s->m->begin(s, true);
-  if (rc == STORE_OK) rc = median_warnings(im, s);
-  int64_t *ids = xcalloc((size_t)nfiles + 1, sizeof *ids);
-  for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &ids[f]);
-  for (size_t i = 0; i < im->norder && rc == STORE_OK; i++) {
-    const Row *r = &im->rows[im->order[i]];
-    rc = store_row(im, s, r, ids[r->file], replace, &per_file[r->file]);
-  }
-  /* a file that stored nothing leaves no trace */
-  for (int f = 0; f < nfiles && rc == STORE_OK; f++)
-    rc = s->m->finish_import(s, ids[f], per_file[f].added + per_file[f].replaced);
-  free(ids);
-  if (rc == STORE_OK && im->diags.nerrors == 0) rc = s->m->commit(s);
-  if (rc != STORE_OK || im->diags.nerrors) s->m->rollback(s);
-  return rc;
+  return store_all(im, s, replace, per_file, true);
+}
+
+StoreRc import_try(Import *im, Store *s, bool replace, ImportCounts *per_file) {
+  return store_all(im, s, replace, per_file, false);
 }
 
 /* ---- the engine's handle ---- */
@@ -1036,25 +1543,59 @@ Import *import_new(const Program *p) {
     const Decl *d = p->decls.items[i];
     if (d->kind == D_INDICATOR && !indicator_view(d)->formula) im->inds[im->ninds++] = d->id;
   }
+  im->touched = xcalloc((size_t)p->decls.len + 1, sizeof *im->touched);
   make_ranks(im);
   return im;
+}
+
+void import_set_options(Import *im, const ImportOptions *o) { im->opt = *o; }
+
+/* Maps a file of 1 MiB or more read-only, followed by at least one zero
+ * byte (an anonymous page behind it); NULL when it is smaller or cannot
+ * be mapped (it is then read whole). *span is the mapping's length. */
+static char *map_file(const char *path, size_t *len, size_t *span) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < (1 << 20) || (uint64_t)st.st_size > UINT32_MAX - 1) {
+    close(fd);
+    return NULL;
+  }
+  size_t n = (size_t)st.st_size, page = (size_t)sysconf(_SC_PAGESIZE);
+  *span = (n / page + 1) * page;
+  char *base = mmap(NULL, *span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (base == MAP_FAILED) {
+    close(fd);
+    return NULL;
+  }
+  if (mmap(base, n, PROT_READ, MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED) {
+    munmap(base, *span);
+    close(fd);
+    return NULL;
+  }
+  close(fd);
+  *len = n;
+  return base;
 }
 
 bool import_check(Import *im, char *const *files, int nfiles, char *err, size_t errlen) {
   im->files = files;
   im->nfiles = nfiles;
+  im->maps = xcalloc((size_t)nfiles + 1, sizeof *im->maps);
+  im->map_len = xcalloc((size_t)nfiles + 1, sizeof *im->map_len);
   for (int f = 0; f < nfiles; f++) {
     const char *why = NULL;
     size_t len = 0;
-    char *text = src_read_file(files[f], &len, &why);
+    char *text = map_file(files[f], &len, &im->map_len[f]);
+    im->maps[f] = text;
+    if (!text) text = src_read_file(files[f], &len, &why);
     if (!text) {
       snprintf(err, errlen, "cannot read '%s': %s", files[f], why);
       return false;
     }
-    uint32_t id = src_add(&im->srcs, files[f], NULL, text, len, true, false);
-    read_csv(im, id);
+    src_add(&im->srcs, files[f], NULL, text, len, im->maps[f] == NULL, false);
+    im->bytes_all += len;
   }
-  find_duplicates(im);
   return true;
 }
 
@@ -1064,15 +1605,19 @@ SrcSet *import_srcs(Import *im) { return &im->srcs; }
 
 void import_free(Import *im) {
   if (!im) return;
-  free(im->rows);
-  free(im->order);
   free(im->ind_rank);
   if (im->grp_rank)
     for (int i = 0; i < im->p->decls.len + 1; i++) free(im->grp_rank[i]);
   free(im->grp_rank);
   free(im->inds);
+  free(im->touched);
+  free(im->series);
   strmap_free(&im->unknown);
   src_set_free(&im->srcs);
+  for (int f = 0; f < im->nfiles && im->maps; f++)
+    if (im->maps[f]) munmap(im->maps[f], im->map_len[f]);
+  free(im->maps);
+  free(im->map_len);
   diag_free(&im->diags);
   arena_free(&im->arena);
   free(im);

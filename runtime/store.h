@@ -128,6 +128,12 @@ typedef struct StoreMethods {
    * the stored value, unless the key was new. Replaces a different value
    * only when replace. */
   StoreRc (*put)(Store *s, const StoreRow *row, int64_t import_id, bool replace, StorePut *put, StoreStored *old);
+  /* Remembers key (any 64 bits) until the open write transaction ends,
+   * with at (the caller's: where it came from). When key was remembered
+   * before, *seen is true and *first receives the at it came with then;
+   * the first one stays. For an import's duplicate keys, in as little
+   * memory as the engine can (SQLite keeps them in a temporary table). */
+  StoreRc (*remember)(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first);
   /* The observations of indicator up to the day as_of (YYYY-MM-DD), in
    * (dimension, group, period end) order: of the whole population only
    * when whole, else of every dimension and group. */

@@ -377,6 +377,7 @@ typedef struct SqlStore {
   sqlite3_stmt *insert, *find, *update;       /* import's rows, prepared by the first write transaction */
   sqlite3_stmt *insert_plain;                 /* a row of a value alone: its counts and flags the defaults */
   sqlite3_stmt *new_import, *set_rows, *drop_import; /* import's records, likewise */
+  sqlite3_stmt *key_add, *key_find;           /* remember's, while a write transaction is open */
   Held period, period_end, file;              /* the texts latest and put hand back */
   Held dim, grp;                              /* the last dimension and group checked */
   char err[1024];                             /* the message of the last failure */
@@ -478,26 +479,64 @@ static StoreRc sqlite_begin(Store *s, bool write) {
     if (rc == SQLITE_OK) rc = sqlite3_exec(q->db, "BEGIN", NULL, NULL, NULL); /* one snapshot for every read */
     return result(q, rc);
   }
-  /* Rows go in in key order, so a page once filled is not touched again;
-   * a 32 MB cache (SQLite's default is 2 MB) keeps the pages near the
-   * insertion points. */
-  int rc = sqlite3_exec(q->db, "PRAGMA cache_size = -8192", NULL, NULL, NULL);
+  /* Rows go in in the files' order, each near the last of its series: a
+   * 48 MB cache (SQLite's default is 2 MB) keeps the pages near the
+   * insertion points, which import's bounded memory (docs/measurement.md,
+   * "All or nothing") allows. */
+  int rc = sqlite3_exec(q->db, "PRAGMA cache_size = -49152", NULL, NULL, NULL);
   if (rc == SQLITE_OK) rc = prepare_writes(q);
   if (rc == SQLITE_OK) rc = prepare_reads(q); /* import reads a series for its median */
   if (rc == SQLITE_OK) rc = sqlite3_exec(q->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
   return result(q, rc);
 }
 
+static int step_done(sqlite3_stmt *st);
+
+/* Forgets what remember kept: its statements and its temporary table. */
+static void forget_keys(SqlStore *q) {
+  if (!q->key_add) return;
+  sqlite3_finalize(q->key_add);
+  sqlite3_finalize(q->key_find);
+  q->key_add = q->key_find = NULL;
+  sqlite3_exec(q->db, "DROP TABLE IF EXISTS temp.charter_key", NULL, NULL, NULL);
+}
+
+static StoreRc sqlite_remember(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first) {
+  SqlStore *q = (SqlStore *)s;
+  int rc = SQLITE_OK;
+  if (!q->key_add) {
+    rc = sqlite3_exec(q->db, "CREATE TEMP TABLE IF NOT EXISTS charter_key (key INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
+                      NULL, NULL, NULL);
+    if (rc == SQLITE_OK) rc = prepare(q, &q->key_add, "INSERT OR IGNORE INTO temp.charter_key VALUES (?1, ?2)");
+    if (rc == SQLITE_OK) rc = prepare(q, &q->key_find, "SELECT at FROM temp.charter_key WHERE key = ?1");
+    if (rc != SQLITE_OK) return result(q, rc);
+  }
+  sqlite3_bind_int64(q->key_add, 1, (sqlite3_int64)key);
+  sqlite3_bind_int64(q->key_add, 2, at);
+  rc = step_done(q->key_add);
+  *seen = false;
+  if (rc != SQLITE_OK || sqlite3_changes(q->db) == 1) return result(q, rc);
+  *seen = true;
+  sqlite3_bind_int64(q->key_find, 1, (sqlite3_int64)key);
+  rc = sqlite3_step(q->key_find);
+  *first = rc == SQLITE_ROW ? sqlite3_column_int64(q->key_find, 0) : 0;
+  sqlite3_reset(q->key_find);
+  return result(q, rc == SQLITE_ROW ? SQLITE_OK : rc);
+}
+
 static StoreRc sqlite_commit(Store *s) {
   SqlStore *q = (SqlStore *)s;
   StoreRc rc = result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
+  forget_keys(q);
   /* what an immutable reader read is one snapshot only if nothing wrote the file meanwhile */
   return rc == STORE_OK && changed_underneath(q) ? STORE_BUSY : rc;
 }
 
 static StoreRc sqlite_rollback(Store *s) {
   SqlStore *q = (SqlStore *)s;
-  return sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : STORE_FAILED;
+  StoreRc rc = sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL) == SQLITE_OK ? STORE_OK : STORE_FAILED;
+  forget_keys(q);
+  return rc;
 }
 
 static int step_done(sqlite3_stmt *st) {
@@ -803,7 +842,8 @@ static StoreRc sqlite_migrate(Store *s, const char *path, char *err, size_t errl
 
 static void sqlite_close(Store *s) {
   SqlStore *q = (SqlStore *)s;
-  sqlite3_stmt *all[] = {q->whole, q->glatest, q->all, q->insert, q->insert_plain, q->find, q->update, q->new_import, q->set_rows, q->drop_import};
+  sqlite3_stmt *all[] = {q->whole,      q->glatest,    q->all,      q->insert,      q->insert_plain, q->find,
+                         q->update,     q->new_import, q->set_rows, q->drop_import, q->key_add,      q->key_find};
   for (size_t i = 0; i < sizeof all / sizeof *all; i++) sqlite3_finalize(all[i]);
   sqlite3_close(q->db);
   free(q->period.s);
@@ -822,6 +862,7 @@ static const StoreMethods sqlite_methods = {
     .begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
+    .remember = sqlite_remember,
     .record_import = sqlite_record_import,
     .finish_import = sqlite_finish_import,
     .put = sqlite_put,

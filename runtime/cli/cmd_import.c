@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
@@ -19,10 +20,14 @@
 /* ---- the command ---- */
 
 /* what (a file name) is terminal text (escape.h). */
-static void print_counts(const char *what, const ImportCounts *c) {
+static void print_counts(const char *what, const ImportCounts *c, bool dry) {
   esc_term_put(stdout, what);
-  printf(": %ld row%s added, %ld replaced, %ld unchanged\n", c->added, c->added == 1 ? "" : "s", c->replaced,
-         c->unchanged);
+  if (dry)
+    printf(": %ld row%s to add, %ld to replace, %ld unchanged\n", c->added, c->added == 1 ? "" : "s", c->replaced,
+           c->unchanged);
+  else
+    printf(": %ld row%s added, %ld replaced, %ld unchanged\n", c->added, c->added == 1 ? "" : "s", c->replaced,
+           c->unchanged);
 }
 
 /* Checks the program and CSV file arguments (from optind on): EXIT_OK or
@@ -56,25 +61,55 @@ static int check_args(const char *dbpath, int argc, char **argv) {
 /* Stores the checked rows into dbpath (a new store never through a link
  * out of entry's directory); EXIT_OK, or after saying why not EXIT_USAGE,
  * or EXIT_FINDINGS for a corrupt stored row. */
-static int store_checked(Import *im, const char *dbpath, const char *entry, bool replace, ImportCounts *counts) {
+static int store_checked(Import *im, const char *dbpath, const char *entry, bool replace, bool dry, ImportCounts *counts) {
   char err[1024];
   /* A new store is made inside the project unless --db says where outside:
-   * never through a link the project holds. */
+   * never through a link the project holds. A dry run makes none: it
+   * checks against an empty store in memory, and an existing store must be
+   * of the current schema (migrating it would write). */
   struct stat st;
-  if (stat(dbpath, &st) != 0) {
+  bool exists = stat(dbpath, &st) == 0;
+  if (dry && exists) {
+    Store *r = store_open(dbpath, STORE_READ, err, sizeof err);
+    int version = 0;
+    if (r && r->m->verify(r, dbpath, STORE_READ, &version, err, sizeof err) != STORE_OK) version = -1;
+    store_close(r);
+    if (r && version >= 0 && version < STORE_VERSION) {
+      Buf name = {0};
+      esc_term_str(&name, dbpath);
+      fprintf(stderr,
+              "charter: '%s' is a store of an older schema (%d): a dry run does not migrate it; import without --dry-run "
+              "(the migration keeps every row), then try again\n",
+              buf_str(&name), version);
+      buf_free(&name);
+      return EXIT_USAGE;
+    }
+  }
+  if (!exists && !dry) {
     char *root = output_root(entry);
     int refused = output_refuse_link(dbpath, root, "give --db the path of the store itself");
     free(root);
     if (refused != EXIT_OK) return refused;
   }
-  Store *db = store_open(dbpath, STORE_WRITE, err, sizeof err);
+  char tmpdir[64] = "", tmpdb[96] = "";
+  if (dry && !exists) { /* an empty store of its own, removed after */
+    const char *t = getenv("TMPDIR");
+    snprintf(tmpdir, sizeof tmpdir, "%s/charter-dry.XXXXXX", t && *t && strlen(t) < 40 ? t : "/tmp");
+    if (!mkdtemp(tmpdir)) {
+      fprintf(stderr, "charter: cannot make a scratch directory for the dry run: %s\n", strerror(errno));
+      return EXIT_USAGE;
+    }
+    snprintf(tmpdb, sizeof tmpdb, "%s/dry.db", tmpdir);
+  }
+  Store *db = store_open(*tmpdb ? tmpdb : dbpath, STORE_WRITE, err, sizeof err);
   if (!db) {
+    if (*tmpdir) unlink(tmpdb), rmdir(tmpdir);
     fputs("charter: ", stderr);
     esc_term_put(stderr, err);
     fputc('\n', stderr);
     return EXIT_USAGE;
   }
-  StoreRc rc = import_store(im, db, replace, counts);
+  StoreRc rc = dry ? import_try(im, db, replace, counts) : import_store(im, db, replace, counts);
   Buf db_name = {0}, why = {0};
   esc_term_str(&db_name, dbpath);
   if (rc == STORE_BUSY)
@@ -89,19 +124,38 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
   buf_free(&db_name);
   buf_free(&why);
   store_close(db);
+  if (!exists && !dry && (rc != STORE_OK || import_diags(im)->nerrors)) { /* a store made for a refused import goes */
+    static const char *const side[] = {"-wal", "-shm", "-journal", ""};
+    for (int i = 0; i < 4; i++) {
+      Buf f = {0};
+      buf_printf(&f, "%s%s", dbpath, side[i]);
+      unlink(buf_str(&f));
+      buf_free(&f);
+    }
+  }
+  if (*tmpdb) {
+    static const char *const side[] = {"", "-wal", "-shm", "-journal"};
+    for (int i = 0; i < 4; i++) {
+      char f[128];
+      snprintf(f, sizeof f, "%s%s", tmpdb, side[i]);
+      unlink(f);
+    }
+    rmdir(tmpdir);
+  }
   return rc == STORE_OK ? EXIT_OK : rc == STORE_CORRUPT ? EXIT_FINDINGS : EXIT_USAGE;
 }
 
 /* Prints each file's counts, and the total of several. */
-static int print_summary(char **files, int nfiles, const ImportCounts *counts) {
+static int print_summary(char **files, int nfiles, const ImportCounts *counts, bool dry) {
   ImportCounts total = {0};
   for (int f = 0; f < nfiles; f++) {
-    print_counts(files[f], &counts[f]);
+    print_counts(files[f], &counts[f], dry);
     total.added += counts[f].added;
     total.replaced += counts[f].replaced;
     total.unchanged += counts[f].unchanged;
   }
-  if (nfiles > 1) print_counts("in all", &total);
+  if (nfiles > 1) print_counts("in all", &total, dry);
+  if (dry) printf("dry run: nothing was written\n");
   if (fflush(stdout) != 0 || ferror(stdout)) {
     fprintf(stderr, "charter: the measurements were stored, but the summary could not be written: %s\n", strerror(errno));
     return EXIT_USAGE;
@@ -111,14 +165,15 @@ static int print_summary(char **files, int nfiles, const ImportCounts *counts) {
 
 /* Loads the program, checks the files, stores them, prints what happened:
  * the exit status. */
-static int import_files(const char *dbpath, const char *prog, char **files, int nfiles, bool replace,
-                        const LoadOptions *lo) {
+static int import_files(const char *dbpath, const char *prog, char **files, int nfiles, bool replace, bool dry,
+                        const ImportOptions *io, const LoadOptions *lo) {
   Program *p = program_load(prog, lo);
   Import *im = NULL;
   ImportCounts *counts = xcalloc((size_t)nfiles, sizeof *counts);
   int status = program_refused(p, "imported");
   if (status != EXIT_OK) goto cleanup;
   im = import_new(p);
+  import_set_options(im, io);
   char err[1024];
   if (!import_check(im, files, nfiles, err, sizeof err)) {
     fputs("charter: ", stderr);
@@ -129,12 +184,17 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
   }
   DiagList *diags = import_diags(im);
   bool color = color_wanted("auto");
-  if (diags->nerrors == 0 && (status = store_checked(im, dbpath, prog, replace, counts)) != EXIT_OK) goto cleanup;
+  /* the rows are checked as they are stored, in one transaction that any
+   * error rolls back */
+  if ((status = store_checked(im, dbpath, prog, replace, dry, counts)) != EXIT_OK) goto cleanup;
   if (diags->nerrors) {
     diag_sort(diags);
     diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});
     diag_print_summary(stderr, diags, color);
-    fprintf(stderr, "charter: nothing imported: fix the errors above; the database is unchanged\n");
+    if (dry)
+      fprintf(stderr, "charter: dry run: these errors would refuse the import; nothing was written\n");
+    else
+      fprintf(stderr, "charter: nothing imported: fix the errors above; the database is unchanged\n");
     status = EXIT_FINDINGS;
     goto cleanup;
   }
@@ -143,7 +203,7 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
     diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});
     diag_print_summary(stderr, diags, color);
   }
-  status = print_summary(files, nfiles, counts);
+  status = print_summary(files, nfiles, counts, dry);
 cleanup:
   free(counts);
   import_free(im);
@@ -156,10 +216,14 @@ int cmd_import(int argc, char **argv) {
       {"db", required_argument, NULL, 'd'},
       {"replace", no_argument, NULL, 'r'},
       {"root", required_argument, NULL, 'R'},
+      {"dry-run", no_argument, NULL, 'n'},
+      {"date-order", required_argument, NULL, 'D'},
+      {"thousands", required_argument, NULL, 'T'},
       {NULL, 0, NULL, 0},
   };
   const char *dbpath = NULL;
-  bool replace = false;
+  bool replace = false, dry = false;
+  ImportOptions io = {IMPORT_DATES_ISO, 0, isatty(STDERR_FILENO) == 1};
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
@@ -168,6 +232,20 @@ int cmd_import(int argc, char **argv) {
     switch (ch) {
     case 'd': dbpath = optarg; break;
     case 'r': replace = true; break;
+    case 'n': dry = true; break;
+    case 'D':
+      if (strcmp(optarg, "mdy") == 0) io.dates = IMPORT_DATES_MDY;
+      else if (strcmp(optarg, "dmy") == 0) io.dates = IMPORT_DATES_DMY;
+      else
+        return usage_error("import", "--date-order is mdy (3/31/2026 is March 31) or dmy (31/3/2026 is 31 March), not '%s'",
+                           optarg);
+      break;
+    case 'T':
+      if (strcmp(optarg, ",") != 0)
+        return usage_error("import", "--thousands takes ',' (as in --thousands , to read 1,234,567 as 1234567), not '%s'",
+                           optarg);
+      io.thousands = ',';
+      break;
     case 'R':
       if ((rc = root_option("import", optarg, &lo)) != EXIT_OK) return rc;
       break;
@@ -178,5 +256,5 @@ int cmd_import(int argc, char **argv) {
   if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
   int bad = check_args(dbpath, argc, argv);
   if (bad) return bad;
-  return import_files(dbpath, argv[optind], argv + optind + 1, argc - optind - 1, replace, &lo);
+  return import_files(dbpath, argv[optind], argv + optind + 1, argc - optind - 1, replace, dry, &io, &lo);
 }

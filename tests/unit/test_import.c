@@ -84,7 +84,9 @@ static Import *run(Fix *f, char **files, int nfiles, bool store, bool replace, I
   char err[1024] = "";
   if (!import_check(im, files, nfiles, err, sizeof err)) fail_msg("import_check: %s", err);
   memset(per_file, 0, (size_t)nfiles * sizeof *per_file);
+  /* rows are checked as they are stored: without store, a dry run */
   if (store) assert_int_equal(import_store(im, f->store, replace, per_file), STORE_OK);
+  else assert_int_equal(import_try(im, f->store, replace, per_file), STORE_OK);
   return im;
 }
 
@@ -302,6 +304,186 @@ static void test_unreadable_file(void **state) {
   import_free(im);
 }
 
+/* A sheet as a spreadsheet saves it: header names in any case with spaces
+ * around them, a column charter does not read (one warning), trailing
+ * empty columns, rows of empty cells, rows without a value (skipped, one
+ * warning giving their lines), 45% in a % indicator. */
+static void test_spreadsheet_leniency(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "sheet.csv",
+                            "\xEF\xBB\xBF\"Indicator\", Period ,\"VALUE\",Dimension,Group,Entered By,Comment,,\r\n"
+                            "rate,2025,45%,,,Dana,,,\r\n"
+                            "rate,2026,,,,Dana,,,\r\n"
+                            "rate,2027,,,,Dana,,,\r\n"
+                            "rate,2025,39.5%,race,Black,Dana,,,\r\n"
+                            "hires,2025,,,,Sam,,,\r\n"
+                            "hires,2026,12,,,Sam,,,\r\n"
+                            ",,,,,,,,\r\n"
+                            ",,,,,,,,\r\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 0);
+  assert_int_equal(d->nwarnings, 2);
+  const Diag *g = diags_find(d, NULL, "2 columns are ignored: 'Entered By' and 'Comment'");
+  assert_non_null(g);
+  diag_at(im, g, 1, 46);
+  g = diags_find(d, NULL, "3 rows without a value were skipped: lines 3-4 and 6");
+  assert_non_null(g);
+  diag_at(im, g, 3, 11);
+  assert_int_equal(c[0].added, 3);
+  Seen seen;
+  assert_string_equal(stored(f, "rate", &seen), "//2025=45 race/Black/2025=39.5");
+  assert_string_equal(stored(f, "hires", &seen), "//2026=12");
+  import_free(im);
+}
+
+/* 45% where the unit is not % is an error saying why; a required column
+ * misspelt is still an error, with the ignored column named as the one
+ * meant. */
+static void test_percent_elsewhere_and_missing_column(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "a.csv", "indicator,period,value\nhires,2025,12%\n"),
+                   put_file(f, "b.csv", "Indicatr,period,value\nhires,2025,12\n")};
+  ImportCounts c[2];
+  Import *im = run(f, files, 2, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 2);
+  const Diag *g = diags_find(d, NULL, "'12%' has a '%' sign, but 'hires' has no unit \"%\": write the number alone");
+  assert_non_null(g);
+  diag_at(im, g, 2, 12);
+  g = diags_find(d, NULL, "the header has no 'indicator' column");
+  assert_non_null(g);
+  assert_non_null(diags_find(d, NULL, "column 'Indicatr' (did you mean 'indicator'?) is ignored"));
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "");
+  import_free(im);
+}
+
+/* --date-order and --thousands: dates read in the order given and stored
+ * as YYYY-MM-DD; thousands separators read in values and counts, and a
+ * misgrouped one an error. Without them, each is an error with its hint. */
+static void test_date_order_and_thousands(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "d.csv", "indicator,period,value,numerator,denominator\n"
+                                        "hires,3/31/2026,\"1,204\",,\n"
+                                        "hires,4.5.2026,7,,\n"
+                                        "hires,2026/06/30,8,,\n"
+                                        "rate,12/31/2025,,\"1,204\",\"2,408\"\n")};
+  ImportCounts c[1];
+  Import *im = import_new(f->p);
+  char err[256];
+  import_set_options(im, &(ImportOptions){IMPORT_DATES_MDY, ',', false});
+  assert_true(import_check(im, files, 1, err, sizeof err));
+  assert_int_equal(import_diags(im)->nerrors, 0);
+  memset(c, 0, sizeof c);
+  assert_int_equal(import_store(im, f->store, false, c), STORE_OK);
+  assert_int_equal(c[0].added, 4);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "//2026-03-31=1204 //2026-04-05=7 //2026-06-30=8");
+  assert_string_equal(stored(f, "rate", &seen), "//2025-12-31=50(1204/2408)");
+
+  char *day_first[] = {put_file(f, "e.csv", "indicator,period,value\nhires,4/5/2027,\"1,2\"\nhires,31/12/2027,3\n")};
+  im = import_new(f->p);
+  import_set_options(im, &(ImportOptions){IMPORT_DATES_DMY, ',', false});
+  assert_true(import_check(im, day_first, 1, err, sizeof err));
+  assert_int_equal(import_try(im, f->store, false, c), STORE_OK);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 1);
+  assert_non_null(diags_find(d, NULL, "'1,2' is not a number: with --thousands ,"));
+  import_free(im);
+
+  im = import_new(f->p);
+  assert_true(import_check(im, day_first, 1, err, sizeof err));
+  assert_int_equal(import_try(im, f->store, false, c), STORE_OK);
+  d = import_diags(im);
+  assert_int_equal(d->nerrors, 3);
+  const Diag *g = diags_find(d, NULL, "'4/5/2027' is not a valid period: write 2027-04-05 (April 5) or 2027-05-04 (4 May)");
+  assert_non_null(g);
+  assert_non_null(diags_find(d, NULL, "'31/12/2027' is not a valid period: write 2027-12-31"));
+  assert_non_null(diags_find(d, NULL, "import with --thousands ,"));
+  import_free(im);
+}
+
+/* import_try checks against the store, counts, and leaves it as it was. */
+static void test_dry_run_writes_nothing(void **state) {
+  Fix *f = *state;
+  char *files[] = {put_file(f, "a.csv", "indicator,period,value\nhires,2025,10\nhires,2026,11\n")};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  import_free(im);
+  char *again[] = {put_file(f, "b.csv", "indicator,period,value\nhires,2025,10\nhires,2026,12\nhires,2027,13\n")};
+  im = import_new(f->p);
+  char err[256];
+  assert_true(import_check(im, again, 1, err, sizeof err));
+  memset(c, 0, sizeof c);
+  assert_int_equal(import_try(im, f->store, true, c), STORE_OK);
+  assert_int_equal(c[0].added, 1);
+  assert_int_equal(c[0].replaced, 1);
+  assert_int_equal(c[0].unchanged, 1);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "//2025=10 //2026=11");
+}
+
+/* A file large enough to be read through a mapping whose pages are
+ * dropped behind the reader (12 MB): a bad row at its end rejects it
+ * whole, with every error at its place, the first row of a duplicate
+ * found by reading it again; the same file without them is stored, and
+ * the one row far from its series' median is found by a second reading. */
+static void test_large_file_streamed(void **state) {
+  Fix *f = *state;
+  size_t rows = 200000, cap = rows * 64 + 256, n = 0;
+  char *text = malloc(cap);
+  assert_non_null(text);
+  n += (size_t)snprintf(text + n, cap - n, "indicator,period,value,source\n");
+  for (size_t i = 0; i < rows; i++) /* days from 1900 on: 200,000 distinct periods */
+    n += (size_t)snprintf(text + n, cap - n, "hires,%04d-%02d-%02d,%zu,A source long enough to fill the file\n",
+                          1900 + (int)(i / 336), (int)(i / 28 % 12) + 1, (int)(i % 28) + 1, i == 150000 ? (size_t)90000 : 40 + i % 7);
+  size_t good = n;
+  n += (size_t)snprintf(text + n, cap - n, "hires,1900-01-01,41,again\nhires,2025,x,bad\n");
+  FILE *out = fopen(scratch_path(&f->s, "big.csv"), "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(text, 1, n, out), n);
+  assert_int_equal(fclose(out), 0);
+  char *files[] = {strdup(scratch_path(&f->s, "big.csv"))};
+  ImportCounts c[1];
+  Import *im = run(f, files, 1, true, false, c);
+  DiagList *d = import_diags(im);
+  assert_int_equal(d->nerrors, 2);
+  const Diag *g = diags_find(d, NULL, "a second row for 'hires', the whole population, period 1900-01-01");
+  assert_non_null(g);
+  diag_at(im, g, (int)rows + 2, 1);
+  assert_non_null(g->notes); /* the first row, found by reading the file again */
+  assert_true(g->notes->has_loc);
+  int l = 0, col = 0;
+  src_linecol(src_get(import_srcs(im), g->notes->loc.file), g->notes->loc.start, &l, &col);
+  assert_int_equal(l, 2);
+  g = diags_find(d, NULL, "'x' is not a number");
+  assert_non_null(g);
+  diag_at(im, g, (int)rows + 3, 12);
+  import_free(im);
+  Seen seen;
+  assert_string_equal(stored(f, "hires", &seen), "");
+
+  out = fopen(files[0], "wb");
+  assert_non_null(out);
+  assert_int_equal(fwrite(text, 1, good, out), good);
+  assert_int_equal(fclose(out), 0);
+  im = run(f, files, 1, true, false, c);
+  d = import_diags(im);
+  assert_int_equal(d->nerrors, 0);
+  assert_int_equal(d->nwarnings, 1);
+  g = diags_find(d, NULL, "90000 is more than 10 times above the median 43 of 'hires'");
+  assert_non_null(g);
+  diag_at(im, g, 150002, 18);
+  assert_int_equal(c[0].added, (long)rows);
+  import_free(im);
+  free(files[0]);
+  free(text);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_good_set_counts, setup, teardown),
@@ -312,6 +494,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_counts_and_flags_stored, setup, teardown),
       cmocka_unit_test_setup_teardown(test_counts_agreement, setup, teardown),
       cmocka_unit_test_setup_teardown(test_median_warning, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_spreadsheet_leniency, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_percent_elsewhere_and_missing_column, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_date_order_and_thousands, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_large_file_streamed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
