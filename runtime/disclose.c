@@ -11,6 +11,15 @@ static const char *const state_names[DISC_STATE_COUNT] = {"shown", "source", "sm
 
 bool disclose_withheld(DisclosureState s) { return s != DISC_SHOWN; }
 
+const char *disclose_public_reason(DisclosureState s) {
+  switch (s) {
+  case DISC_SHOWN: return NULL;
+  case DISC_WITHHELD_SOURCE: return "source";
+  case DISC_WITHHELD_UNKNOWN_COUNTS: return "unknown_counts";
+  default: return "small_numbers"; /* small and complementary read the same */
+  }
+}
+
 const char *disclose_state_name(DisclosureState s) {
   return (unsigned)s < DISC_STATE_COUNT ? state_names[s] : "shown";
 }

@@ -85,6 +85,11 @@ bool disclose_withheld(DisclosureState s);
 /* A word for the state, for JSON and CSV: "shown", "source", "small",
  * "unknown_counts", "complementary". */
 const char *disclose_state_name(DisclosureState s);
+/* Why a withheld value is withheld, as output says it: "source",
+ * "unknown_counts" or "small_numbers" (a small count and its complement
+ * read the same, so that a reader cannot tell which withheld cell is the
+ * small one and bound the other by subtraction); NULL when shown. */
+const char *disclose_public_reason(DisclosureState s);
 
 /* What an equity figure shows instead of a value it may not compute. */
 #define DISCLOSE_NOT_SHOWN "not shown: small numbers"

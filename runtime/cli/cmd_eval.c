@@ -155,7 +155,7 @@ static void json_equity(Buf *b, const EvalEquity *q, bool has_policy) {
       buf_puts(b, ", \"value\": ");
       json_number(b, c->value, present_num_text);
       buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
-      json_str_or_null(b, withheld ? disclose_state_name(c->state) : NULL);
+      json_str_or_null(b, withheld ? disclose_public_reason(c->state) : NULL);
       buf_printf(b, ", \"unstable\": %s}", c->unstable ? "true" : "false");
     }
     buf_putc(b, ']');
@@ -215,7 +215,7 @@ static void print_json(Buf *b, const EvalResult *r) {
       if (r->has_policy && !r->disclosure_off) {
         bool withheld = disclose_withheld(e->latest_state);
         buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
-        json_str_or_null(b, withheld ? disclose_state_name(e->latest_state) : NULL);
+        json_str_or_null(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
       }
       buf_putc(b, '}');
     } else

@@ -350,6 +350,12 @@ static void test_equity_shown(void **state) {
   assert_true(disclose_equity_shown(big, 2, -1));
   assert_string_equal(DISCLOSE_NOT_SHOWN, "not shown: small numbers");
   assert_string_equal(disclose_state_name(DISC_SHOWN), "shown");
+  /* what output says: a small cell and its complement read the same */
+  assert_null(disclose_public_reason(DISC_SHOWN));
+  assert_string_equal(disclose_public_reason(DISC_WITHHELD_SMALL), "small_numbers");
+  assert_string_equal(disclose_public_reason(DISC_WITHHELD_COMPLEMENTARY), "small_numbers");
+  assert_string_equal(disclose_public_reason(DISC_WITHHELD_SOURCE), "source");
+  assert_string_equal(disclose_public_reason(DISC_WITHHELD_UNKNOWN_COUNTS), "unknown_counts");
   assert_string_equal(disclose_state_name(DISC_WITHHELD_SMALL), "small");
 }
 
