@@ -153,7 +153,7 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c $(GEN_SRC)
+FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c runtime/disclose.c $(GEN_SRC)
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) \
@@ -164,7 +164,7 @@ $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
 # The import engine, the store and eval on what it stored, one CSV file per
 # input, seeded with every CSV of the tree.
-FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/eval.c runtime/present.c $(GEN_SRC)
+FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/obsflags.c runtime/eval.c runtime/present.c runtime/disclose.c $(GEN_SRC)
 $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
