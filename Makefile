@@ -153,7 +153,7 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c runtime/disclose.c $(GEN_SRC)
+FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c runtime/disclose.c runtime/obsflags.c $(GEN_SRC)
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) \
