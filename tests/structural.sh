@@ -287,6 +287,13 @@ check "fmt -w: the file is rewritten in the canonical layout" grep -qx '  role f
 check "fmt -w: the file keeps its mode" test "$(stat -c %a "$tmp/fmtw/good.charter")" = 640
 check "fmt -w: no temporary file is left" test "$(ls -A "$tmp/fmtw" | wc -l)" -eq 5
 check "fmt --check: the rewritten file is canonical" "$bin" fmt --check "$tmp/fmtw/good.charter"
+# A file saved with CRLF line ends is rewritten with CRLF line ends.
+mkdir -p "$tmp/fmtcrlf"
+printf 'partner p "P" { sector community; role funder }\r\n' >"$tmp/fmtcrlf/win.charter"
+printf 'partner p "P" {\r\n  sector community\r\n  role funder\r\n}\r\n' >"$tmp/fmtcrlf/want"
+"$bin" fmt -w "$tmp/fmtcrlf/win.charter" >/dev/null 2>&1
+check "fmt -w: a CRLF file keeps its CRLF line ends" cmp -s "$tmp/fmtcrlf/win.charter" "$tmp/fmtcrlf/want"
+check "fmt --check: a canonical CRLF file is not reported" "$bin" fmt --check "$tmp/fmtcrlf/win.charter"
 
 # The command reference (docs/commands.md) and the man page describe every
 # command and option charter has, and no option it lacks.
