@@ -111,8 +111,10 @@ and (.runs[0] as $run | $run.tool.driver as $d
   | $d.name == "charter"
   and ($d.rules | type == "array" and length > 0 and all(.[]; (.id | text)
        and (.shortDescription.text | text) and (.fullDescription.text | text)
-       and (.help.text | text)))
+       and (.help.text | text)
+       and (.name | text and test("^[A-Z][A-Za-z0-9]*$")) and .name != .id))
   and ([$d.rules[].id] | length == (unique | length))
+  and ((($d | has("informationUri")) | not) or ($d.informationUri | test("^https://")))
   and $run.columnKind == "unicodeCodePoints"
   and ([$d.rules[].id] as $ids | $run.results | type == "array" and all(.[];
        . as $res | any($ids[]; . == $res.ruleId)
