@@ -83,7 +83,8 @@ $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	sh stdlib/embed.sh $@ program.h StdlibFile charter_stdlib $(foreach f,$(STDLIB),$(basename $(notdir $(f)))=$(f))
 # What `charter new` writes (DEST=SRC pairs).
 NEW_FILES := coalition.charter=runtime/cli/new/coalition.charter measurements.csv=runtime/cli/new/measurements.csv \
-             README.md=runtime/cli/new/README.md .github/workflows/charter.yml=runtime/cli/new/github-workflow.yml
+             README.md=runtime/cli/new/README.md .gitignore=runtime/cli/new/gitignore \
+             .github/workflows/charter.yml=runtime/cli/new/github-workflow.yml
 $(B)/gen/new_files.c: stdlib/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ cli.h NewFile charter_new_files $(NEW_FILES)
