@@ -47,6 +47,8 @@ check "the workflow runs check --format sarif and uploads it" \
   eval 'grep -q "charter check --format sarif" "$wf" && grep -q "github/codeql-action/upload-sarif" "$wf" && grep -q "security-events: write" "$wf"'
 check "the workflow keeps the logic model as an artifact" \
   eval 'grep -q "charter render -o logic.svg" "$wf" && grep -q "actions/upload-artifact" "$wf"'
+check "the workflow installs only what building charter needs (make deps-build)" \
+  eval 'grep -q "make -C \"\$RUNNER_TEMP/charter-src\" deps-build\$" "$wf" && grep -q "^deps-build:" "$here/../Makefile"'
 check "the workflow and the README name CHARTER_SOURCE" \
   eval 'grep -q CHARTER_SOURCE "$wf" && grep -q CHARTER_SOURCE starter/README.md'
 check "the workflow's upload may fail only where code scanning cannot take it" \
