@@ -1,6 +1,7 @@
 # Charter: one non-recursive Makefile. Outputs go under build/.
 #   make            build build/charter
 #   make deps       install the Debian packages the build and tests need
+#                   (make deps-build: only what building and running charter needs)
 #   make test       install, build, run every test, then all again under ASan+UBSan
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
@@ -35,9 +36,13 @@ SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
 
-DEB_PKGS := gcc make flex bison pkg-config libcmocka-dev libgraphviz-dev graphviz \
-            libsqlite3-dev sqlite3 diffutils jq libxml2-utils groff-base
-# make deps installs DEPS_PKGS; leakcheck and fuzz add what they need.
+# What building and running charter needs (the demo installs only these),
+# and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks).
+BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev
+TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base
+DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
+# make deps installs DEPS_PKGS; deps-build and deps-test install one half;
+# leakcheck and fuzz add what they need.
 DEPS_PKGS ?= $(DEB_PKGS)
 
 LANG_SRC := $(wildcard lang/*.c)
@@ -63,7 +68,7 @@ TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps test test-run demo bench bench-compare install uninstall clean asan leakcheck fuzz FORCE
+.PHONY: all deps deps-build deps-test test test-run demo bench bench-compare install uninstall clean asan leakcheck fuzz FORCE
 all: $(B)/charter
 
 # ---- generated sources ----
@@ -78,7 +83,8 @@ $(B)/gen/stdlib.c: stdlib/embed.sh $(STDLIB)
 	sh stdlib/embed.sh $@ program.h StdlibFile charter_stdlib $(foreach f,$(STDLIB),$(basename $(notdir $(f)))=$(f))
 # What `charter new` writes (DEST=SRC pairs).
 NEW_FILES := coalition.charter=runtime/cli/new/coalition.charter measurements.csv=runtime/cli/new/measurements.csv \
-             README.md=runtime/cli/new/README.md .github/workflows/charter.yml=runtime/cli/new/github-workflow.yml
+             README.md=runtime/cli/new/README.md .gitignore=runtime/cli/new/gitignore \
+             .github/workflows/charter.yml=runtime/cli/new/github-workflow.yml
 $(B)/gen/new_files.c: stdlib/embed.sh $(foreach f,$(NEW_FILES),$(lastword $(subst =, ,$(f))))
 	@mkdir -p $(@D)
 	sh stdlib/embed.sh $@ cli.h NewFile charter_new_files $(NEW_FILES)
@@ -204,8 +210,13 @@ deps:
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+deps-build:
+	@$(MAKE) --no-print-directory deps DEPS_PKGS="$(BUILD_PKGS)"
+deps-test:
+	@$(MAKE) --no-print-directory deps DEPS_PKGS="$(TEST_PKGS)"
+
 DEMO := examples/recovery-at-work
-demo: deps
+demo: deps-build
 	@$(MAKE) --no-print-directory $(B)/charter
 	@sh tests/demo.sh $(B) $(DEMO)
 

@@ -359,13 +359,30 @@ static void sarif_location(Buf *b, SrcSet *srcs, Loc loc, const char *msg, const
   buf_free(&uri);
 }
 
+/* A rule's SARIF name: its id in PascalCase (eq_resident_power is
+ * EqResidentPower), which SARIF wants distinct from the id. */
+static void sarif_rule_name(Buf *b, const char *id) {
+  Buf n = {0};
+  bool up = true;
+  for (const char *c = id ? id : ""; *c; c++) {
+    if (*c == '_' || *c == '-') {
+      up = true;
+      continue;
+    }
+    buf_putc(&n, up && *c >= 'a' && *c <= 'z' ? (char)(*c - 'a' + 'A') : *c);
+    up = false;
+  }
+  json_str_or_empty(b, buf_str(&n));
+  buf_free(&n);
+}
+
 static void sarif_rules(Buf *b, const RuleInfo *rules, int nrules) {
   for (int i = 0; i < nrules; i++) {
     buf_puts(b, i ? ",\n      " : "\n      ");
     buf_puts(b, "{\"id\": ");
     json_str_or_empty(b, rules[i].id);
     buf_puts(b, ", \"name\": ");
-    json_str_or_empty(b, rules[i].id);
+    sarif_rule_name(b, rules[i].id);
     buf_puts(b, ", \"shortDescription\": {\"text\": ");
     json_str_or_empty(b, rules[i].title);
     buf_puts(b, "}, \"fullDescription\": {\"text\": ");
@@ -403,7 +420,7 @@ static void sarif_result(Buf *b, SrcSet *srcs, const Diag *g, const RuleInfo *ru
 }
 
 void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rules, int nrules,
-                      const char *version) {
+                      const char *version, const char *info_uri) {
   /* Absolute paths become relative to here (SARIF uris are never absolute). */
   char cwd_buf[4096];
   const char *cwd = getcwd(cwd_buf, sizeof cwd_buf);
@@ -414,6 +431,10 @@ void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rule
   json_str_or_empty(&b, version);
   buf_puts(&b, ", \"semanticVersion\": ");
   json_str_or_empty(&b, version);
+  if (info_uri && *info_uri) {
+    buf_puts(&b, ", \"informationUri\": ");
+    json_str_or_empty(&b, info_uri);
+  }
   buf_puts(&b, ", \"rules\": [");
   sarif_rules(&b, rules, nrules);
   buf_puts(&b, "]}},\n    \"columnKind\": \"unicodeCodePoints\",\n    \"results\": [");

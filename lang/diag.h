@@ -69,8 +69,10 @@ enum { DIAG_MACHINE_MAX = 1000 };
 void diag_print_text(FILE *out, DiagList *d, SrcSet *srcs, DiagStyle style);
 void diag_print_summary(FILE *out, DiagList *d, bool color);
 void diag_print_json(FILE *out, DiagList *d, SrcSet *srcs);
+/* SARIF 2.1.0; info_uri, the tool's documentation address, is left out
+ * when NULL or empty. */
 void diag_print_sarif(FILE *out, DiagList *d, SrcSet *srcs, const RuleInfo *rules, int nrules,
-                      const char *version);
+                      const char *version, const char *info_uri);
 void diag_print_github(FILE *out, DiagList *d, SrcSet *srcs);
 
 #endif

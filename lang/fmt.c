@@ -327,7 +327,36 @@ static void body(Fmt *f, Attr *const *stmts, int n, int indent, uint32_t open_en
 
 static bool is_header(const Item *it) { return it->kind == IT_IMPORT || it->kind == IT_USE; }
 
+static void fmt_body(const AstFile *af, Src *src, Buf *out);
+
+/* Whether the file's first line ends in CRLF: fmt keeps that line end. */
+static bool first_line_crlf(const Src *src) {
+  const char *nl = memchr(src->text, '\n', src->len);
+  return nl && nl > src->text && nl[-1] == '\r';
+}
+
+/* Rewrites every LF of out from byte `from` on as CRLF. */
+static void lf_to_crlf(Buf *out, size_t from) {
+  size_t n = 0;
+  for (size_t i = from; i < out->len; i++) n += out->data[i] == '\n';
+  if (!n) return;
+  size_t len = out->len;
+  for (size_t i = 0; i < n; i++) buf_putc(out, '\n'); /* room for the CRs */
+  char *d = out->data;
+  size_t w = len + n;
+  for (size_t r = len; r-- > from;) {
+    d[--w] = d[r];
+    if (d[r] == '\n') d[--w] = '\r';
+  }
+}
+
 void fmt_file(const AstFile *af, Src *src, Buf *out) {
+  size_t start = out->len;
+  fmt_body(af, src, out);
+  if (first_line_crlf(src)) lf_to_crlf(out, start);
+}
+
+static void fmt_body(const AstFile *af, Src *src, Buf *out) {
   Fmt f = {out, src, af->comments, af->ncomments, 0};
   uint32_t prev = 0;
   bool first = true;

@@ -81,7 +81,8 @@ static const Type TY_CHARTER = {T_ENT, 0, KB(D_CHARTER), NULL};
   {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"preceded_by", FD_PRECEDED_BY, &TY_L_OUTCOME, NULL, NULL}
 #define DERIVED_indicator                                                                            \
   {"measures_of", FD_MEASURES_OF, &TY_L_OUT_GOAL, NULL, NULL},                                       \
-      {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL, "target"}
+      {"activities", FD_ACTIVITIES, &TY_L_ACTIVITY, NULL, NULL}, {"has_target", FD_HAS_TARGET, &TY_BOOL, NULL, "target"}, \
+      {"operands", FD_OPERANDS, &TY_L_INDICATOR, NULL, NULL}
 #define DERIVED_activity
 #define DERIVED_rule
 #define DERIVED_view
@@ -127,7 +128,7 @@ static const struct {
 } not_fields[] = {
     {"milestone", "read 'milestones', a list of records with 'value' and 'by'"},
     {"period", "read 'period_start' or 'period_end'"},
-    {"formula", "a formula is computed from data by eval, not read by rules"},
+    {"formula", "a formula is computed from data by eval; read 'operands', the indicators it names"},
     {"waive", "waivers are not fields; they turn rules off"},
     {"per", "an indicator's scale, range, benchmarks and compare values are read by eval"},
     {"range", "an indicator's scale, range, benchmarks and compare values are read by eval"},

@@ -37,6 +37,7 @@ typedef enum FieldCode {
   FD_ACTIVITIES,    /* partner: owned or community-owned; goal, outcome: contributing;
                        indicator: using it as a metric */
   FD_COUNCILS, FD_IS_COMMUNITY, FD_OUTCOMES, FD_PRECEDED_BY, FD_MEASURES_OF,
+  FD_OPERANDS,      /* indicator: the indicators its formula names */
   FD_REC_VALUE, FD_REC_BY, FD_REC_DIMENSION, FD_REC_FORM, FD_REC_GROUP
 } FieldCode;
 

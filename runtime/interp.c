@@ -253,6 +253,32 @@ static Val records(Interp *I, const Decl *d, const AttrVals *av, RecKind rec) {
   return l;
 }
 
+/* The indicators a formula names, in the order written (a name once per
+ * mention); none without a formula. A walk with a work list, since a chain
+ * a + b + c… nests as deep as it is long. */
+static Val formula_operands(Interp *I, const Decl *d) {
+  const IndicatorView *iv = indicator_view(d);
+  Vec todo = {0}, found = {0};
+  if (iv && iv->formula) vec_push(&todo, (void *)iv->formula);
+  while (todo.len) {
+    const Expr *e = todo.items[--todo.len];
+    if (e->kind == E_NAME) {
+      Decl *t = strmap_get(&I->p->ids, e->text);
+      if (t && t->kind == D_INDICATOR) vec_push(&found, t);
+    }
+    for (int i = e->nitems - 1; i >= 0; i--) vec_push(&todo, e->items[i]);
+    if (e->b) vec_push(&todo, e->b);
+    if (e->a) vec_push(&todo, e->a);
+  }
+  Val *items;
+  Val l = list_alloc(I, found.len, &items);
+  charge(I, found.len);
+  for (int i = 0; i < found.len; i++) items[i] = vent(found.items[i]);
+  vec_free(&todo);
+  vec_free(&found);
+  return l;
+}
+
 static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
   switch (f->code) {
   case FD_ID: return d->id ? vstr(d->id) : NONE;
@@ -267,6 +293,7 @@ static Val read_field(Interp *I, const Decl *d, const Field *f, int spec) {
   case FD_OUTCOMES:
   case FD_PRECEDED_BY: return related(I, REL_LED_FROM, d);
   case FD_MEASURES_OF: return related(I, REL_MEASURES_OF, d);
+  case FD_OPERANDS: return formula_operands(I, d);
   case FD_DISCLOSURE: return vbool(d->view && ((const CharterView *)d->view)->disclosure.present);
   default: break;
   }

@@ -14,7 +14,7 @@ scratch_setup new cmp
 
 $limit "$bin" new starter >new.out 2>new.err
 check "new DIR: exit 0" test $? -eq 0
-for f in coalition.charter measurements.csv README.md .github/workflows/charter.yml; do
+for f in coalition.charter measurements.csv README.md .gitignore .github/workflows/charter.yml; do
   check "new DIR writes $f" test -s "starter/$f"
 done
 check "new DIR says what it wrote and what to do next" \
@@ -27,12 +27,28 @@ check "the starter's data evaluates" eval '$limit "$bin" eval --db starter.db --
 check "the starter's data says it is illustrative" grep -q "Illustrative figures (not real data)" starter/measurements.csv
 check "the starter renders its logic model" eval '$limit "$bin" render -o logic.svg starter/coalition.charter && test -s logic.svg'
 wf=starter/.github/workflows/charter.yml
+check "the README points at no file the starter lacks" \
+  eval '! grep -o "docs/[a-z]*\.md" starter/README.md | grep -q .'
+# What charter makes is ignored by Git; the sources and the data are not.
+if command -v git >/dev/null 2>&1 && git init -q gitcheck 2>/dev/null; then
+  cp starter/.gitignore gitcheck/
+  made="measurements.db measurements.db-wal measurements.db-shm logic.svg status.svg logic.png logic.pdf charter.sarif"
+  kept="coalition.charter measurements.csv README.md .gitignore .github/workflows/charter.yml"
+  check "the .gitignore keeps out the store (and its -wal, -shm), drawings and SARIF" \
+    eval '(cd gitcheck && for f in $made; do git check-ignore -q "$f" || exit 1; done)'
+  check "the .gitignore keeps the charter, its data, the README and the workflow" \
+    eval '(cd gitcheck && for f in $kept; do ! git check-ignore -q "$f" || exit 1; done)'
+else
+  ok "the .gitignore keeps out what charter makes # SKIP git is not installed"
+fi
 check "the workflow shows the layout changes (fmt --diff) and says to run fmt -w" \
   eval 'grep -q "charter fmt --diff \*.charter" "$wf" && grep -q "run .charter fmt -w FILE" "$wf"' 
 check "the workflow runs check --format sarif and uploads it" \
   eval 'grep -q "charter check --format sarif" "$wf" && grep -q "github/codeql-action/upload-sarif" "$wf" && grep -q "security-events: write" "$wf"'
 check "the workflow keeps the logic model as an artifact" \
   eval 'grep -q "charter render -o logic.svg" "$wf" && grep -q "actions/upload-artifact" "$wf"'
+check "the workflow installs only what building charter needs (make deps-build)" \
+  eval 'grep -q "make -C \"\$RUNNER_TEMP/charter-src\" deps-build\$" "$wf" && grep -q "^deps-build:" "$here/../Makefile"'
 check "the workflow and the README name CHARTER_SOURCE" \
   eval 'grep -q CHARTER_SOURCE "$wf" && grep -q CHARTER_SOURCE starter/README.md'
 check "the workflow's upload may fail only where code scanning cannot take it" \

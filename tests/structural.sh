@@ -111,8 +111,10 @@ and (.runs[0] as $run | $run.tool.driver as $d
   | $d.name == "charter"
   and ($d.rules | type == "array" and length > 0 and all(.[]; (.id | text)
        and (.shortDescription.text | text) and (.fullDescription.text | text)
-       and (.help.text | text)))
+       and (.help.text | text)
+       and (.name | text and test("^[A-Z][A-Za-z0-9]*$")) and .name != .id))
   and ([$d.rules[].id] | length == (unique | length))
+  and ((($d | has("informationUri")) | not) or ($d.informationUri | test("^https://")))
   and $run.columnKind == "unicodeCodePoints"
   and ([$d.rules[].id] as $ids | $run.results | type == "array" and all(.[];
        . as $res | any($ids[]; . == $res.ruleId)
@@ -287,6 +289,13 @@ check "fmt -w: the file is rewritten in the canonical layout" grep -qx '  role f
 check "fmt -w: the file keeps its mode" test "$(stat -c %a "$tmp/fmtw/good.charter")" = 640
 check "fmt -w: no temporary file is left" test "$(ls -A "$tmp/fmtw" | wc -l)" -eq 5
 check "fmt --check: the rewritten file is canonical" "$bin" fmt --check "$tmp/fmtw/good.charter"
+# A file saved with CRLF line ends is rewritten with CRLF line ends.
+mkdir -p "$tmp/fmtcrlf"
+printf 'partner p "P" { sector community; role funder }\r\n' >"$tmp/fmtcrlf/win.charter"
+printf 'partner p "P" {\r\n  sector community\r\n  role funder\r\n}\r\n' >"$tmp/fmtcrlf/want"
+"$bin" fmt -w "$tmp/fmtcrlf/win.charter" >/dev/null 2>&1
+check "fmt -w: a CRLF file keeps its CRLF line ends" cmp -s "$tmp/fmtcrlf/win.charter" "$tmp/fmtcrlf/want"
+check "fmt --check: a canonical CRLF file is not reported" "$bin" fmt --check "$tmp/fmtcrlf/win.charter"
 
 # The command reference (docs/commands.md) and the man page describe every
 # command and option charter has, and no option it lacks.

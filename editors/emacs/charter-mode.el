@@ -57,7 +57,7 @@
     "indicator"
     "horizon" "change" "leads_to" "assumption"
     "unit" "direction" "baseline" "target" "milestone" "source"
-    "reported_by" "frequency" "disaggregate" "equity" "formula" "measures"
+    "reported_by" "frequency" "disaggregate" "between" "equity" "formula" "measures"
     "per" "range" "benchmark" "compare"
     "owner" "community_owner" "contributes_to" "metric" "start" "end"
     "budget" "funded_by" "status" "waive"
@@ -84,6 +84,7 @@ the disclosure block's lines.")
     "individual" "systems"
     "up" "down"
     "how_much" "how_well" "better_off"
+    "race_ethnicity" "income" "place" "age" "gender" "disability" "language" "other"
     "planned" "active" "paused" "done"
     "error" "warning" "info"
     "logic" "pathway" "accountability")

@@ -58,6 +58,9 @@ int root_option(const char *command, const char *dir, struct LoadOptions *lo);
  * starter's workflow when --source is not given (build time: make's
  * CHARTER_SOURCE, else the checkout's origin), or "" when none is known. */
 const char *new_default_source(void);
+/* That address as a home page (a final ".git" dropped), or "": the
+ * informationUri of check's SARIF. */
+const char *new_default_home(void);
 /* NULL when url can be written into the workflow as the address the CI
  * runner clones charter from, else what is wrong with it. */
 const char *new_source_problem(const char *url);

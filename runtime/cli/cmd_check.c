@@ -99,7 +99,7 @@ int cmd_check(int argc, char **argv) {
       const Rule *r = p->rules.items[i];
       if (!chk_is_builtin(r->decl->id)) rule_info(p, r, &rules[n++]); /* that clash is an error */
     }
-    diag_print_sarif(stdout, &p->diags, &p->srcs, rules, n, CHARTER_VERSION);
+    diag_print_sarif(stdout, &p->diags, &p->srcs, rules, n, CHARTER_VERSION, new_default_home());
   } else {
     diag_print_github(stdout, &p->diags, &p->srcs);
   }

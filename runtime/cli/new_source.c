@@ -1,6 +1,7 @@
 /* The address of charter's source that `charter new` writes into the
  * starter's workflow: checking one, and the one known at build time
- * (build/gen/source.h). Shared by cmd_new.c and help.c. */
+ * (build/gen/source.h). Shared by cmd_new.c and help.c; cmd_check.c names
+ * the same address, as a home page, in SARIF's informationUri. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -28,4 +29,16 @@ const char *new_source_problem(const char *url) {
 const char *new_default_source(void) {
   const char *s = CHARTER_DEFAULT_SOURCE;
   return *s && !new_source_problem(s) ? s : "";
+}
+
+const char *new_default_home(void) {
+  static char home[1024];
+  const char *s = new_default_source();
+  size_t n = strlen(s);
+  if (n >= sizeof home) return "";
+  if (n > 4 && strcmp(s + n - 4, ".git") == 0) n -= 4;
+  while (n > 8 && s[n - 1] == '/') n--;
+  memcpy(home, s, n);
+  home[n] = '\0';
+  return home;
 }

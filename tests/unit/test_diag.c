@@ -311,7 +311,7 @@ static char *render(Fix *f, Format fmt, int max) {
   case SUMMARY: diag_print_summary(m, &f->d, false); break;
   case SUMMARY_COLOR: diag_print_summary(m, &f->d, true); break;
   case JSON: diag_print_json(m, &f->d, &f->srcs); break;
-  case SARIF: diag_print_sarif(m, &f->d, &f->srcs, RULES, 3, "1.2.3"); break;
+  case SARIF: diag_print_sarif(m, &f->d, &f->srcs, RULES, 3, "1.2.3", "https://example.org/charter"); break;
   case GITHUB: diag_print_github(m, &f->d, &f->srcs); break;
   }
   assert_int_equal(fclose(m), 0);
@@ -775,7 +775,15 @@ static void test_sarif(void **state) {
   assert_int_equal(jlen(v, "runs"), 1);
   assert_string_equal(jstr(v, "runs.0.tool.driver.name"), "charter");
   assert_string_equal(jstr(v, "runs.0.tool.driver.version"), "1.2.3");
+  assert_string_equal(jstr(v, "runs.0.tool.driver.informationUri"), "https://example.org/charter");
   assert_string_equal(jstr(v, "runs.0.columnKind"), "unicodeCodePoints");
+  /* Each rule's name is its id in PascalCase, never the id itself. */
+  static const char *const names[] = {"Attribute", "Duplicate", "MyRule"};
+  for (int i = 0; i < 3; i++) {
+    char path[96];
+    snprintf(path, sizeof path, "runs.0.tool.driver.rules.%d.name", i);
+    assert_string_equal(jstr(v, path), names[i]);
+  }
   /* Every rule with id, short and full description and help. */
   assert_int_equal(jlen(v, "runs.0.tool.driver.rules"), 3);
   for (int i = 0; i < 3; i++) {
@@ -815,6 +823,25 @@ static void test_sarif(void **state) {
                       "caf%C3%A9/%3Cx%3E.charter");
   jfree(v);
   free(out);
+  fix_free(f);
+}
+
+/* Without a documentation address the driver has no informationUri. */
+static void test_sarif_no_information_uri(void **state) {
+  (void)state;
+  Fix *f = fix_new();
+  add_src(f, "a.charter", PARTNER);
+  char *m = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream(&m, &len);
+  assert_non_null(fp);
+  diag_print_sarif(fp, &f->d, &f->srcs, RULES, 3, "1.2.3", NULL);
+  fclose(fp);
+  JVal *v = jparse(m);
+  assert_null(jget(v, "runs.0.tool.driver.informationUri"));
+  assert_string_equal(jstr(v, "runs.0.tool.driver.rules.2.name"), "MyRule");
+  jfree(v);
+  free(m);
   fix_free(f);
 }
 
@@ -925,6 +952,7 @@ int main(void) {
       cmocka_unit_test(test_json_fields),
       cmocka_unit_test(test_json_escaping),
       cmocka_unit_test(test_sarif),
+      cmocka_unit_test(test_sarif_no_information_uri),
       cmocka_unit_test(test_sarif_uri_never_absolute),
       cmocka_unit_test(test_github),
       cmocka_unit_test(test_github_escaping),

@@ -1,6 +1,6 @@
 /* The formatter (lang/fmt.c): the canonical layout of docs/commands.md,
  * "charter fmt". Every case also checks that the output is a fixed point of
- * fmt, has LF line ends, one final newline and no trailing white space, and
+ * fmt, has LF line ends (CRLF only when the file's first line has them), one final newline and no trailing white space, and
  * parses to the same program. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
@@ -514,9 +514,23 @@ static void test_negation_stays_unambiguous(void **state) {
   free(out);
 }
 
-static void test_crlf_becomes_lf(void **state) {
+/* A file whose first line ends in CRLF keeps CRLF throughout (a stray LF
+ * line among them too); one whose first line ends in LF is all LF. */
+static void test_crlf_kept(void **state) {
   (void)state;
-  expect_fmt("# c\r\npartner p \"P\" {\r\n  sector x,\r\n    y  # t\r\n}\r\n",
+  static const char in[] = "# c\r\npartner p \"P\" {\r\n  sector x,\n    y  # t\r\n  note \"\"\"\r\n    a\r\n    \"\"\"\r\n}\r\n";
+  char *got = format(in);
+  assert_string_equal(got, "# c\r\npartner p \"P\" {\r\n  sector x, y  # t\r\n  note \"\"\"\r\n    a\r\n    \"\"\"\r\n}\r\n");
+  char *again = format(got);
+  assert_string_equal(again, got); /* a fixed point */
+  expect_same_program(in, got);
+  free(again);
+  free(got);
+}
+
+static void test_lf_first_line_gives_lf(void **state) {
+  (void)state;
+  expect_fmt("# c\npartner p \"P\" {\r\n  sector x,\r\n    y  # t\r\n}\r\n",
              "# c\npartner p \"P\" {\n  sector x, y  # t\n}\n");
 }
 
@@ -573,7 +587,8 @@ int main(void) {
       cmocka_unit_test(test_expressions),
       cmocka_unit_test(test_fmt_expr),
       cmocka_unit_test(test_negation_stays_unambiguous),
-      cmocka_unit_test(test_crlf_becomes_lf),
+      cmocka_unit_test(test_crlf_kept),
+      cmocka_unit_test(test_lf_first_line_gives_lf),
       cmocka_unit_test(test_language_example),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -511,6 +511,22 @@ static void test_indicator_relations(void **state) {
   expect_msg(C0 "indicator i \"I\" { }\n", "i.measures_of}|{i.activities", "|");
 }
 
+/* operands: the indicators a formula names, each mention in the order
+ * written, through parentheses and negation; empty without a formula.
+ * A dimension's equity and an indicator's between read as written. */
+static void test_indicator_operands_between_equity(void **state) {
+  (void)state;
+  const char *prog = C0 "dimension race \"Race\" { groups \"A\", \"B\"; equity race_ethnicity }\n"
+                        "dimension site \"Site\" { groups \"X\", \"Y\" }\n"
+                        "indicator a \"A\" { unit \"n\" }\n"
+                        "indicator b \"B\" { unit \"n\"; source \"s\" }\n"
+                        "indicator r \"R\" { formula -(a / (b + 2)) * a; between race }\n";
+  expect_msg(prog, "r.operands}|{count(r.operands)}|{a.operands}|{count(a.operands)}|{r.between}|{a.between",
+             "a, b, a|3||0|race|none");
+  expect_msg(prog, "race.equity}|{site.equity}|{r.between.equity", "race_ethnicity|none|race_ethnicity");
+  expect_holds(prog, "all(o in r.operands: o.kind == \"indicator\") and any(o in r.operands: exists(o.source))");
+}
+
 static void test_indicator_baseline_target(void **state) {
   (void)state;
   expect_msg(MODEL, "i1.baseline}|{i1.baseline_period}|{i1.target}|{i1.target_by}|{i1.has_target}|"
@@ -1298,6 +1314,7 @@ int main(void) {
       cmocka_unit_test(test_goal_derived_fields),
       cmocka_unit_test(test_outcome_derived_fields),
       cmocka_unit_test(test_indicator_relations),
+      cmocka_unit_test(test_indicator_operands_between_equity),
       cmocka_unit_test(test_indicator_baseline_target),
       cmocka_unit_test(test_indicator_milestones),
       cmocka_unit_test(test_indicator_equity_records),

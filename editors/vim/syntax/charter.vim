@@ -44,7 +44,7 @@ syn keyword charterConstant  none true false
 
 " Attribute names, as the first word of a statement (docs/language.md: each
 " declaration's table of attributes).
-syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
+syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|between\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
 " An indicator's scale, bounds and benchmarks.
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(per\|range\|benchmark\|compare\)\>/
 " The charter's disclosure block and its lines.
@@ -54,7 +54,7 @@ syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(disclosure\|suppress\|u
 " block's words, and the symbols.
 syn keyword charterConnective to by gap ratio below counts shown withheld
 " Symbols, anywhere but as the first word of a statement (champion is both).
-syn match   charterSymbol /\%(^\s*\|[{;]\s*\)\@<!\<\%(government\|nonprofit\|business\|philanthropy\|education\|health\|faith\|community\|academic\|media\|backbone\|funder\|champion\|evaluator\|data\|vision_strategy\|aligned_activities\|shared_measurement\|public_will\|policy\|funding\|agenda\|resources\|priorities\|evaluation\|weekly\|biweekly\|monthly\|quarterly\|semiannually\|annually\|biennially\|triennially\|short\|intermediate\|long\|individual\|systems\|up\|down\|how_much\|how_well\|better_off\|planned\|active\|paused\|done\|error\|warning\|info\|logic\|pathway\|accountability\)\>/
+syn match   charterSymbol /\%(^\s*\|[{;]\s*\)\@<!\<\%(government\|nonprofit\|business\|philanthropy\|education\|health\|faith\|community\|academic\|media\|backbone\|funder\|champion\|evaluator\|data\|vision_strategy\|aligned_activities\|shared_measurement\|public_will\|policy\|funding\|agenda\|resources\|priorities\|evaluation\|weekly\|biweekly\|monthly\|quarterly\|semiannually\|annually\|biennially\|triennially\|short\|intermediate\|long\|individual\|systems\|up\|down\|how_much\|how_well\|better_off\|planned\|active\|paused\|done\|error\|warning\|info\|logic\|pathway\|accountability\|race_ethnicity\|income\|place\|age\|gender\|disability\|language\|other\)\>/
 
 " Expressions: built-in functions, collections, operators.
 syn match   charterFunction /\<\%(count\|any\|all\|sum\|min\|max\|exists\|len\|lower\|distinct\)\ze\s*(/
