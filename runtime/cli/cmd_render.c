@@ -49,9 +49,13 @@ static const char *format_named(const char *name) {
   return strcasecmp(name, "gv") == 0 ? "dot" : NULL;
 }
 
-static const char *format_from_name(const char *file) {
-  const char *dot = strrchr(file, '.');
-  return dot && !strchr(dot, '/') ? format_named(dot + 1) : NULL;
+/* The extension of file's last component ("" when it has none: no dot,
+ * or only a leading one, as in .hidden). */
+static const char *extension_of(const char *file) {
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  const char *dot = strrchr(base, '.');
+  return dot && dot != base ? dot + 1 : "";
 }
 
 /* "there is no view 'x'; did you mean 'y'?" and the program's views. */
@@ -209,7 +213,15 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     ra->format = format_named(given);
     if (!ra->format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
   }
-  if (!ra->format && ra->output && strcmp(ra->output, "-") != 0) ra->format = format_from_name(ra->output);
+  if (!ra->format && ra->output && strcmp(ra->output, "-") != 0) {
+    const char *ext = extension_of(ra->output);
+    ra->format = *ext ? format_named(ext) : NULL;
+    if (*ext && !ra->format)
+      return usage_error("render",
+                         "cannot draw '%s': charter writes svg, png, pdf or dot, not '%s'; "
+                         "name the file .svg, .png, .pdf, .dot or .gv, or give -T",
+                         ra->output, ext);
+  }
   if (!ra->format) ra->format = "svg";
   if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
   if (!*ra->view) return usage_error("render", "--view needs a view name, as in --view pathway");
