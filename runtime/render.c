@@ -460,7 +460,10 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   if (c->ev) {
     char day[11];
     present_day_text(c->ev->as_of, day);
-    buf_printf(b, " \xC2\xB7 status as of %s", day);
+    if (c->v->diagram == DG_ACCOUNTABILITY) /* nothing it draws has a status */
+      buf_printf(b, " \xC2\xB7 draws no statuses (no goals, outcomes or indicators) \xC2\xB7 as of %s", day);
+    else
+      buf_printf(b, " \xC2\xB7 status as of %s", day);
   }
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
