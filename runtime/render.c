@@ -38,22 +38,44 @@
 #define ASSUME_FILL "#FFF9E0"
 #define ASSUME_LINE "#B7950B"
 #define WARN_INK "#B91C1C"
-/* the status overlay (render --db): the word is always in the caption too */
-#define MET_FILL "#D1FAE5"
-#define MET_LINE "#047857"
-#define ON_TRACK_FILL "#ECFCCB"
-#define ON_TRACK_LINE "#4D7C0F"
-#define OFF_TRACK_FILL "#FFEDD5"
+/* The status overlay (render --db): the word is always in the caption too.
+ * Stronger fills than the kinds' pale ones, so that no status resembles a
+ * kind, nor another status, for a reader with deuteranopia or protanopia;
+ * dark text on each, and a border that stands out from the white page
+ * (tests/unit/test_palette.c measures all three; docs/measurement.md). */
+#define MET_FILL "#34D399"
+#define MET_LINE "#065F46"
+#define ON_TRACK_FILL "#A3E635"
+#define ON_TRACK_LINE "#3F6212"
+#define OFF_TRACK_FILL "#FDBA74"
 #define OFF_TRACK_LINE "#C2410C"
-#define MISSED_FILL "#FEE2E2"
-#define MISSED_LINE "#B91C1C"
-#define AT_BASELINE_FILL "#E0F2FE"
+#define MISSED_FILL "#F87171"
+#define MISSED_LINE "#991B1B"
+#define AT_BASELINE_FILL "#7DD3FC"
 #define AT_BASELINE_LINE "#0369A1"
-#define NO_DATA_FILL "#E5E7EB"
-#define NO_DATA_LINE "#6B7280"
+#define NO_DATA_FILL "#9CA3AF"
+#define NO_DATA_LINE "#374151"
 #define OWNS_EDGE "color=\"" OWNS_LINE "\""
 #define COMMUNITY_EDGE "color=\"" COMMUNITY_LINE "\", penwidth=2.2"
 #define COMMUNITY_NODE "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\""
+
+const RenderSwatch render_swatches[] = {
+    {"partner", PARTNER_FILL, PARTNER_LINE, false},
+    {"community owner", COMMUNITY_FILL, COMMUNITY_LINE, false},
+    {"activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
+    {"output", OUTPUT_FILL, OUTPUT_LINE, false},
+    {"outcome", OUTCOME_FILL, OUTCOME_LINE, false},
+    {"goal", GOAL_FILL, GOAL_LINE, false},
+    {"assumption", ASSUME_FILL, ASSUME_LINE, false},
+    {"missed", MISSED_FILL, MISSED_LINE, true},
+    {"off track", OFF_TRACK_FILL, OFF_TRACK_LINE, true},
+    {"at baseline", AT_BASELINE_FILL, AT_BASELINE_LINE, true},
+    {"on track", ON_TRACK_FILL, ON_TRACK_LINE, true},
+    {"met", MET_FILL, MET_LINE, true},
+    {"no status", NO_DATA_FILL, NO_DATA_LINE, true},
+};
+const int render_nswatches = (int)(sizeof render_swatches / sizeof *render_swatches);
+const char render_status_ink[] = INK;
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
@@ -90,7 +112,8 @@ static void put_id(Buf *out, const char *id) {
 
 /* A node: its title, wrapped, an optional caption line in small type, and
  * on the pathway its assumptions in a tinted footer. */
-static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
+/* caption_ink: the caption's colour. */
+static void put_node(Ctx *c, const Decl *d, const char *caption, const char *caption_ink, const char *extra) {
   Buf *o = c->out;
   const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, AT_OUTCOME_ASSUMPTION) : NULL;
   bool table = as && as->n > 0;
@@ -103,7 +126,7 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
   render_html_text(o, title_of(d), NODE_WRAP);
   if (bold) buf_puts(o, "</B>");
   if (caption && *caption) {
-    buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_warns ? WARN_INK : MUTED);
+    buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_ink);
     render_html_text(o, caption, CAPTION_WRAP);
     buf_puts(o, "</FONT>");
   }
@@ -529,7 +552,8 @@ static void put_decl_node(Ctx *c, const Decl *d) {
              overlay[ov].line, dashed);
     extra = colours;
   }
-  put_node(c, d, buf_str(&cap), warn, extra);
+  /* on a status's stronger fill the caption is dark, as the title */
+  put_node(c, d, buf_str(&cap), overlaid(c, d) ? INK : warn ? WARN_INK : MUTED, extra);
   buf_free(&cap);
 }
 

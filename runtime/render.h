@@ -56,6 +56,18 @@ enum { RENDER_MAX_NODES = 2000, RENDER_MAX_EDGES = 5000 };
  * view with focus, or NULL when p has neither. */
 const char *render_focus_example(const Program *p);
 
+/* The drawing's node colours and what each means: a kind of node, or a
+ * status of the overlay (drawn with render_status_ink text, its caption
+ * included). tests/unit/test_palette.c holds the statuses apart from the
+ * kinds and from each other. */
+typedef struct RenderSwatch {
+  const char *meaning, *fill, *line; /* "#RRGGBB" */
+  bool status;
+} RenderSwatch;
+extern const RenderSwatch render_swatches[];
+extern const int render_nswatches;
+extern const char render_status_ink[];
+
 /* Appends s as text of an HTML-like label: markup characters become
  * entities, a backslash is doubled (Graphviz expands \N and the like even
  * there), a line end becomes <BR/>, other control characters a space, and
