@@ -98,6 +98,8 @@ typedef struct Ctx {
   unsigned stamp;     /* one per list walked (first_refs) */
   long edges;         /* with out NULL: the arrows counted (render_size) */
   bool rounded;       /* the band being drawn has rounded nodes (a stale node's dashed style) */
+  unsigned char *linked;    /* linked[d->index]: an arrow drawn starts or ends at d (find_unlinked) */
+  const char *own_style;    /* a node's own style (in the unconnected band: its kind's), or NULL */
 } Ctx;
 
 /* ---- drawing ---- */
@@ -246,8 +248,9 @@ static void band_close(Ctx *c, int k, const Vec *members) {
 
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
   Buf *o = c->out;
-  if (!o) { /* counting (render_size) */
+  if (!o) { /* counting (render_size, find_unlinked) */
     c->edges++;
+    if (c->linked) c->linked[a->index] = c->linked[b->index] = 1;
     return;
   }
   buf_puts(o, "  ");
@@ -542,7 +545,7 @@ static void put_decl_node(Ctx *c, const Decl *d) {
     const OutcomeView *ov = outcome_view(d);
     if (ov->has_change) buf_printf(&cap, "%s change", schema_CHANGES[ov->change]);
   }
-  char colours[256];
+  char colours[256], styled[512];
   if (overlaid(c, d)) {
     int ov = status_caption(c, &cap, d);
     /* stale data: a dashed border, besides the word */
@@ -552,23 +555,90 @@ static void put_decl_node(Ctx *c, const Decl *d) {
              overlay[ov].line, dashed);
     extra = colours;
   }
+  if (c->own_style) { /* its kind's style first: what follows overrides it */
+    snprintf(styled, sizeof styled, "%s%s%s", c->own_style, extra ? ", " : "", extra ? extra : "");
+    extra = styled;
+  }
   /* on a status's stronger fill the caption is dark, as the title */
   put_node(c, d, buf_str(&cap), overlaid(c, d) ? INK : warn ? WARN_INK : MUTED, extra);
   buf_free(&cap);
 }
 
+/* The unconnected band: the last of every diagram, its members of any
+ * kind, each drawn in its kind's style (kind_band). */
+static const Band LOOSE_BAND = {"Not yet connected", "white", MUTED, INK, ROUNDED};
+
 /* The non-empty bands with their members, and their headings: first in a
- * bottom-up diagram, last in a left-to-right one (see put_headings). */
-static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, bool headings_first) {
+ * bottom-up diagram, last in a left-to-right one (see put_headings). The
+ * last band is the unconnected one (LOOSE_BAND): kind_band[d->index] is
+ * the band whose style a member takes. */
+static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, const unsigned char *kind_band,
+                      bool headings_first) {
   if (headings_first) put_headings(c, bands, members, nb);
   for (int k = 0; k < nb; k++) {
     if (!members[k].len) continue;
     band_open(c, &bands[k]);
     c->rounded = strstr(bands[k].shape, "rounded") != NULL;
-    for (int i = 0; i < members[k].len; i++) put_decl_node(c, members[k].items[i]);
+    for (int i = 0; i < members[k].len; i++) {
+      const Decl *d = members[k].items[i];
+      char style[256];
+      if (k == nb - 1) {
+        const Band *b = &bands[kind_band[d->index]];
+        snprintf(style, sizeof style, "%s, fillcolor=\"%s\", color=\"%s\", fontcolor=\"%s\"", b->shape, b->fill,
+                 b->line, b->font);
+        c->own_style = style;
+        c->rounded = strstr(b->shape, "rounded") != NULL;
+      }
+      put_decl_node(c, d);
+      c->own_style = NULL;
+    }
     band_close(c, k, &members[k]);
+    if (k == nb - 1) { /* its members in declaration order after its heading: flat edges order a rank */
+      buf_printf(c->out, "  \"band %d\"", k);
+      for (int i = 0; i < members[k].len; i++) {
+        buf_puts(c->out, " -> ");
+        put_id(c->out, ((const Decl *)members[k].items[i])->id);
+      }
+      buf_puts(c->out, " [style=invis];\n");
+    }
   }
   if (!headings_first) put_headings(c, bands, members, nb);
+}
+
+static void put_edges(Ctx *c);
+
+/* Marks in c->linked the nodes an arrow drawn starts or ends at. */
+static void find_unlinked(Ctx *c) {
+  Buf *out = c->out;
+  long edges = c->edges;
+  c->linked = xcalloc((size_t)c->n + 1, 1);
+  c->out = NULL;
+  put_edges(c);
+  c->out = out;
+  c->edges = edges;
+}
+
+/* Moves the members of bands[0..nb-2] that no arrow drawn touches into the
+ * last band, the unconnected one, noting each one's own band in
+ * kind_band; only when the view draws an arrow at all (with none, nothing
+ * is connected, and each node stays in its band). */
+static void split_unlinked(Ctx *c, Vec *members, int nb, unsigned char *kind_band) {
+  bool any = false;
+  for (int i = 0; i < c->n && !any; i++) any = c->in[i] && c->linked[i];
+  if (!any) return;
+  for (int k = 0; k < nb - 1; k++) {
+    int kept = 0;
+    for (int i = 0; i < members[k].len; i++) {
+      Decl *d = members[k].items[i];
+      if (c->linked[d->index]) {
+        members[k].items[kept++] = d;
+      } else {
+        kind_band[d->index] = (unsigned char)k;
+        vec_push(&members[nb - 1], d);
+      }
+    }
+    members[k].len = kept;
+  }
 }
 
 /* Every arrow between two nodes drawn, by its source in declaration order.
@@ -601,9 +671,11 @@ static void draw_logic(Ctx *c) {
       {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
   Vec cols[NB] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++) {
     if (!c->in[i]) continue;
     Decl *d = decl_at(p, i);
@@ -638,9 +710,11 @@ static void draw_logic(Ctx *c) {
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, cols, NB, false);
+  split_unlinked(c, cols, NB, kind_band);
+  put_bands(c, bands, cols, NB, kind_band, false);
   put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&cols[k]);
+  free(kind_band);
 }
 
 /* The pathway of change: horizons from the bottom up to the goals, each
@@ -652,9 +726,11 @@ static void draw_pathway(Ctx *c) {
       {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
   Vec rows[NB] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++) {
     if (!c->in[i]) continue;
     Decl *d = decl_at(p, i);
@@ -675,9 +751,11 @@ static void draw_pathway(Ctx *c) {
                  any_edge(c, AT_OUTCOME_LEADS_TO)};
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, rows, NB, true);
+  split_unlinked(c, rows, NB, kind_band);
+  put_bands(c, bands, rows, NB, kind_band, true);
   put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&rows[k]);
+  free(kind_band);
 }
 
 /* Who does what: partners and the activities they own, community owners
@@ -687,8 +765,10 @@ static void draw_accountability(Ctx *c) {
   static const Band bands[] = {
       {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
       {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+      LOOSE_BAND,
   };
-  Vec cols[2] = {{0}};
+  Vec cols[3] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++)
     if (c->in[i]) vec_push(&cols[decl_at(p, i)->kind == D_ACTIVITY ? 1 : 0], decl_at(p, i));
   put_graph_open(c, "LR");
@@ -706,10 +786,11 @@ static void draw_accountability(Ctx *c) {
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, cols, 2, false);
+  split_unlinked(c, cols, 3, kind_band);
+  put_bands(c, bands, cols, 3, kind_band, false);
   put_edges(c);
-  vec_free(&cols[0]);
-  vec_free(&cols[1]);
+  for (int k = 0; k < 3; k++) vec_free(&cols[k]);
+  free(kind_band);
 }
 
 void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p, v, NULL, out); }
@@ -717,7 +798,7 @@ void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p
 /* A context for drawing v (out: the DOT; NULL to count only). */
 static Ctx ctx_open(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
   size_t n = (size_t)p->decls.len + 1;
-  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0, false};
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0, false, NULL, NULL};
   return c;
 }
 
@@ -726,6 +807,7 @@ static void ctx_close(Ctx *c) {
   free(c->community);
   free(c->ind);
   free(c->seen);
+  free(c->linked);
 }
 
 void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
@@ -735,6 +817,7 @@ void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Bu
     for (int i = 0; i < ev->n; i++) c.ind[ev->inds[i].decl->index] = &ev->inds[i];
   }
   find_community_owners(&c);
+  find_unlinked(&c);
   switch (v->diagram) {
   case DG_LOGIC: draw_logic(&c); break;
   case DG_PATHWAY: draw_pathway(&c); break;

@@ -1093,6 +1093,37 @@ static void test_assumptions_only_in_pathway(void **state) {
   program_free(p);
 }
 
+/* Nodes no arrow touches go to the "Not yet connected" band (the last), in
+ * declaration order after its heading, each in its kind's style; a view
+ * with no arrow at all keeps every node in its band. */
+static void test_unconnected_band(void **state) {
+  (void)state;
+  Program *p = load_ok("charter \"C\" {}\n"
+                       "partner city \"City\" { sector government }\n"
+                       "partner idle \"Idle\" { sector philanthropy }\n"
+                       "goal fed \"Fed\" {}\n"
+                       "goal housed \"Housed\" {}\n"
+                       "activity meals \"Meals\" { owner city; contributes_to fed }\n");
+  char *logic = dot_view(p, "logic");
+  assert_non_null(strstr(logic, "label=<<B>Not yet connected</B>>"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 7\"; \"idle\"; \"housed\";}"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 0\"; \"city\";}"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 6\"; \"fed\";}"));
+  assert_non_null(strstr(logic, "\"band 7\" -> \"idle\" -> \"housed\" [style=invis];"));
+  char *housed = node_line(logic, "housed");
+  assert_non_null(housed);
+  assert_non_null(strstr(housed, "fillcolor=\"#24476B\""));
+  free(housed);
+  free(logic);
+  char *acc = dot_view(p, "accountability");
+  assert_non_null(strstr(acc, "{rank=same; \"band 2\"; \"idle\";}"));
+  free(acc);
+  char *path = dot_view(p, "pathway"); /* no leads_to: no arrow, no band */
+  assert_null(strstr(path, "Not yet connected"));
+  free(path);
+  program_free(p);
+}
+
 static void test_no_community_owner_caption(void **state) {
   (void)state;
   Program *p = load_ok(MODEL "view fa \"F\" { diagram accountability; focus g1 }\n");
@@ -1421,6 +1452,7 @@ int main(void) {
       cmocka_unit_test(test_edge_directions),
       cmocka_unit_test(test_assumptions_only_in_pathway),
       cmocka_unit_test(test_no_community_owner_caption),
+      cmocka_unit_test(test_unconnected_band),
       cmocka_unit_test(test_partner_caption),
       cmocka_unit_test(test_activity_caption),
       cmocka_unit_test(test_activity_caption_budget_decimals),
