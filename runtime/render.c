@@ -477,6 +477,8 @@ static void put_graph_open(Ctx *c, const char *rankdir) {
              "  graph [rankdir=%s, fontname=\"" FONT "\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
              "pad=0.3, bgcolor=\"white\", outputorder=edgesfirst];\n",
              rankdir);
+  if (c->v->fit_width > 0) /* a page (render --page): scaled down to fit its printable area */
+    buf_printf(o, "  graph [size=\"%.2f,%.2f\"];\n", c->v->fit_width, c->v->fit_height);
   buf_puts(o, "  node [fontname=\"" FONT "\", fontsize=11, penwidth=1.2, margin=\"0.18,0.07\", style=filled];\n");
   buf_puts(o, "  edge [color=\"" MUTED "\", arrowsize=0.7, penwidth=1.1];\n");
 }
@@ -845,4 +847,26 @@ const char *render_focus_example(const Program *p) {
     if (d->kind == D_OUTCOME && !outcome) outcome = d;
   }
   return outcome ? outcome->id : NULL;
+}
+
+double render_smallest_text(const char *dot) {
+  static const char *const marks[] = {"POINT-SIZE=\"", "fontsize="};
+  double least = 0;
+  for (int m = 0; m < 2; m++)
+    for (const char *s = strstr(dot, marks[m]); s; s = strstr(s + 1, marks[m])) {
+      double pt = strtod(s + strlen(marks[m]), NULL);
+      if (pt > 0 && (least == 0 || pt < least)) least = pt;
+    }
+  return least;
+}
+
+int render_split_suggestions(const Program *p, const View *v, const Decl **out, int max) {
+  unsigned char *in = render_select(p, v);
+  int goals = 0, n = 0;
+  for (int i = 0; i < p->decls.len; i++) goals += in[i] && decl_at(p, i)->kind == D_GOAL;
+  DeclKind want = goals >= 2 ? D_GOAL : D_OUTCOME;
+  for (int i = 0; i < p->decls.len && n < max; i++)
+    if (in[i] && decl_at(p, i)->kind == want) out[n++] = decl_at(p, i);
+  free(in);
+  return n;
 }
