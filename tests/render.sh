@@ -245,6 +245,22 @@ render ext-t4 -T pdf -o "$tmp/ext/t4.dot" titles.charter
 check "-T pdf wins over -o x.dot" eval 'clean ext-t4 && is_pdf "$tmp/ext/t4.dot"'
 check "writing by extension leaves no temporary file" no_temp "$tmp/ext"
 
+# ---- 5b. a page (--page) ------------------------------------------------------------
+# The SVG fits the page less its margins (Graphviz's size holds the pad);
+# the example's logic model is too wide for a portrait Letter page at 7 pt.
+render page-svg --page letter -o "$tmp/ext/page.svg" "$example/coalition.charter"
+page_width() { sed -n 's/^<svg width="\([0-9.]*\)pt".*/\1/p' "$1"; }
+check "--page letter: the SVG is at most 7.5 in (540 pt) wide" \
+  eval 'rc_is page-svg 0 && is_svg "$tmp/ext/page.svg" && [ "$(page_width "$tmp/ext/page.svg" | cut -d. -f1)" -le 540 ]'
+check "--page letter: a warning that the text falls below 7 pt, with --landscape and views to declare" \
+  eval 'grep -q "^charter: warning: on a Letter page (portrait, margins 0.5in) the drawing is scaled to" "$tmp/page-svg.err" &&
+        grep -q "below 7 pt$" "$tmp/page-svg.err" && grep -q "help: --landscape fits it at" "$tmp/page-svg.err" &&
+        grep -q "focus job_ready" "$tmp/page-svg.err"'
+render page-png --page letter --landscape --margin 12mm -o "$tmp/ext/page.png" "$example/coalition.charter"
+check "--page letter --landscape -o x.png: a PNG" eval 'rc_is page-png 0 && is_png "$tmp/ext/page.png"'
+render page-small --page legal --landscape --view pathway -o "$tmp/ext/small.svg" "$example/coalition.charter"
+check "a drawing whose text stays at 7 pt or more: no warning" clean page-small
+
 # ---- 6. hostile titles --------------------------------------------------------------
 # The visible text of hostile.charter's payload, white space removed: \u{7},
 # \u{1B} and \u{7F} become spaces; backslashes, entities written out and the
