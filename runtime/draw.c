@@ -112,6 +112,10 @@ static bool laid_out(GVC_t *gvc, Agraph_t *g) {
 }
 
 DrawStatus draw_dot(const char *dot, const char *format, bool cairo, Buf *out, Buf *why) {
+  return draw_dot_sized(dot, format, cairo, out, why, NULL);
+}
+
+DrawStatus draw_dot_sized(const char *dot, const char *format, bool cairo, Buf *out, Buf *why, DrawSize *natural) {
   buf_free(&gv_errors);
   agseterr(AGERR); /* warnings (font substitutions) are not the user's concern */
   agusererrf old = agseterrf(gv_error);
@@ -130,6 +134,8 @@ DrawStatus draw_dot(const char *dot, const char *format, bool cairo, Buf *out, B
     gv_said(why);
     status = DRAW_NO_LAYOUT;
   } else {
+    if (natural) /* the layout's own box: size scales only when rendering */
+      *natural = (DrawSize){GD_bb(g).UR.x - GD_bb(g).LL.x, GD_bb(g).UR.y - GD_bb(g).LL.y};
     status = render_laid_out(gvc, g, format, out, why);
     gvFreeLayout(gvc, g);
   }

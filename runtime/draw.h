@@ -25,4 +25,12 @@ typedef enum DrawStatus {
  * as it was. */
 DrawStatus draw_dot(const char *dot, const char *format, bool cairo, Buf *out, Buf *why);
 
+/* The same, and the size of the drawing as laid out, in points, before a
+ * `size` attribute scales it down (its bounding box, without pad) into
+ * *natural unless it is NULL. */
+typedef struct DrawSize {
+  double width, height;
+} DrawSize;
+DrawStatus draw_dot_sized(const char *dot, const char *format, bool cairo, Buf *out, Buf *why, DrawSize *natural);
+
 #endif

@@ -38,22 +38,44 @@
 #define ASSUME_FILL "#FFF9E0"
 #define ASSUME_LINE "#B7950B"
 #define WARN_INK "#B91C1C"
-/* the status overlay (render --db): the word is always in the caption too */
-#define MET_FILL "#D1FAE5"
-#define MET_LINE "#047857"
-#define ON_TRACK_FILL "#ECFCCB"
-#define ON_TRACK_LINE "#4D7C0F"
-#define OFF_TRACK_FILL "#FFEDD5"
+/* The status overlay (render --db): the word is always in the caption too.
+ * Stronger fills than the kinds' pale ones, so that no status resembles a
+ * kind, nor another status, for a reader with deuteranopia or protanopia;
+ * dark text on each, and a border that stands out from the white page
+ * (tests/unit/test_palette.c measures all three; docs/measurement.md). */
+#define MET_FILL "#34D399"
+#define MET_LINE "#065F46"
+#define ON_TRACK_FILL "#A3E635"
+#define ON_TRACK_LINE "#3F6212"
+#define OFF_TRACK_FILL "#FDBA74"
 #define OFF_TRACK_LINE "#C2410C"
-#define MISSED_FILL "#FEE2E2"
-#define MISSED_LINE "#B91C1C"
-#define AT_BASELINE_FILL "#E0F2FE"
+#define MISSED_FILL "#F87171"
+#define MISSED_LINE "#991B1B"
+#define AT_BASELINE_FILL "#7DD3FC"
 #define AT_BASELINE_LINE "#0369A1"
-#define NO_DATA_FILL "#E5E7EB"
-#define NO_DATA_LINE "#6B7280"
+#define NO_DATA_FILL "#9CA3AF"
+#define NO_DATA_LINE "#374151"
 #define OWNS_EDGE "color=\"" OWNS_LINE "\""
 #define COMMUNITY_EDGE "color=\"" COMMUNITY_LINE "\", penwidth=2.2"
 #define COMMUNITY_NODE "fillcolor=\"" COMMUNITY_FILL "\", color=\"" COMMUNITY_LINE "\""
+
+const RenderSwatch render_swatches[] = {
+    {"partner", PARTNER_FILL, PARTNER_LINE, false},
+    {"community owner", COMMUNITY_FILL, COMMUNITY_LINE, false},
+    {"activity", ACTIVITY_FILL, ACTIVITY_LINE, false},
+    {"output", OUTPUT_FILL, OUTPUT_LINE, false},
+    {"outcome", OUTCOME_FILL, OUTCOME_LINE, false},
+    {"goal", GOAL_FILL, GOAL_LINE, false},
+    {"assumption", ASSUME_FILL, ASSUME_LINE, false},
+    {"missed", MISSED_FILL, MISSED_LINE, true},
+    {"off track", OFF_TRACK_FILL, OFF_TRACK_LINE, true},
+    {"at baseline", AT_BASELINE_FILL, AT_BASELINE_LINE, true},
+    {"on track", ON_TRACK_FILL, ON_TRACK_LINE, true},
+    {"met", MET_FILL, MET_LINE, true},
+    {"no status", NO_DATA_FILL, NO_DATA_LINE, true},
+};
+const int render_nswatches = (int)(sizeof render_swatches / sizeof *render_swatches);
+const char render_status_ink[] = INK;
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
@@ -76,6 +98,8 @@ typedef struct Ctx {
   unsigned stamp;     /* one per list walked (first_refs) */
   long edges;         /* with out NULL: the arrows counted (render_size) */
   bool rounded;       /* the band being drawn has rounded nodes (a stale node's dashed style) */
+  unsigned char *linked;    /* linked[d->index]: an arrow drawn starts or ends at d (find_unlinked) */
+  const char *own_style;    /* a node's own style (in the unconnected band: its kind's), or NULL */
 } Ctx;
 
 /* ---- drawing ---- */
@@ -90,7 +114,8 @@ static void put_id(Buf *out, const char *id) {
 
 /* A node: its title, wrapped, an optional caption line in small type, and
  * on the pathway its assumptions in a tinted footer. */
-static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_warns, const char *extra) {
+/* caption_ink: the caption's colour. */
+static void put_node(Ctx *c, const Decl *d, const char *caption, const char *caption_ink, const char *extra) {
   Buf *o = c->out;
   const AttrVals *as = c->v->diagram == DG_PATHWAY && d->kind == D_OUTCOME ? decl_attr(d, AT_OUTCOME_ASSUMPTION) : NULL;
   bool table = as && as->n > 0;
@@ -103,7 +128,7 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, bool caption_wa
   render_html_text(o, title_of(d), NODE_WRAP);
   if (bold) buf_puts(o, "</B>");
   if (caption && *caption) {
-    buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_warns ? WARN_INK : MUTED);
+    buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_ink);
     render_html_text(o, caption, CAPTION_WRAP);
     buf_puts(o, "</FONT>");
   }
@@ -223,8 +248,9 @@ static void band_close(Ctx *c, int k, const Vec *members) {
 
 static void put_edge(Ctx *c, const Decl *a, const Decl *b, const char *attrs) {
   Buf *o = c->out;
-  if (!o) { /* counting (render_size) */
+  if (!o) { /* counting (render_size, find_unlinked) */
     c->edges++;
+    if (c->linked) c->linked[a->index] = c->linked[b->index] = 1;
     return;
   }
   buf_puts(o, "  ");
@@ -451,6 +477,8 @@ static void put_graph_open(Ctx *c, const char *rankdir) {
              "  graph [rankdir=%s, fontname=\"" FONT "\", labelloc=t, labeljust=l, nodesep=0.22, ranksep=0.55, "
              "pad=0.3, bgcolor=\"white\", outputorder=edgesfirst];\n",
              rankdir);
+  if (c->v->fit_width > 0) /* a page (render --page): scaled down to fit its printable area */
+    buf_printf(o, "  graph [size=\"%.2f,%.2f\"];\n", c->v->fit_width, c->v->fit_height);
   buf_puts(o, "  node [fontname=\"" FONT "\", fontsize=11, penwidth=1.2, margin=\"0.18,0.07\", style=filled];\n");
   buf_puts(o, "  edge [color=\"" MUTED "\", arrowsize=0.7, penwidth=1.1];\n");
 }
@@ -460,7 +488,10 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
   if (c->ev) {
     char day[11];
     present_day_text(c->ev->as_of, day);
-    buf_printf(b, " \xC2\xB7 status as of %s", day);
+    if (c->v->diagram == DG_ACCOUNTABILITY) /* nothing it draws has a status */
+      buf_printf(b, " \xC2\xB7 draws no statuses (no goals, outcomes or indicators) \xC2\xB7 as of %s", day);
+    else
+      buf_printf(b, " \xC2\xB7 status as of %s", day);
   }
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
@@ -516,7 +547,7 @@ static void put_decl_node(Ctx *c, const Decl *d) {
     const OutcomeView *ov = outcome_view(d);
     if (ov->has_change) buf_printf(&cap, "%s change", schema_CHANGES[ov->change]);
   }
-  char colours[256];
+  char colours[256], styled[512];
   if (overlaid(c, d)) {
     int ov = status_caption(c, &cap, d);
     /* stale data: a dashed border, besides the word */
@@ -526,22 +557,90 @@ static void put_decl_node(Ctx *c, const Decl *d) {
              overlay[ov].line, dashed);
     extra = colours;
   }
-  put_node(c, d, buf_str(&cap), warn, extra);
+  if (c->own_style) { /* its kind's style first: what follows overrides it */
+    snprintf(styled, sizeof styled, "%s%s%s", c->own_style, extra ? ", " : "", extra ? extra : "");
+    extra = styled;
+  }
+  /* on a status's stronger fill the caption is dark, as the title */
+  put_node(c, d, buf_str(&cap), overlaid(c, d) ? INK : warn ? WARN_INK : MUTED, extra);
   buf_free(&cap);
 }
 
+/* The unconnected band: the last of every diagram, its members of any
+ * kind, each drawn in its kind's style (kind_band). */
+static const Band LOOSE_BAND = {"Not yet connected", "white", MUTED, INK, ROUNDED};
+
 /* The non-empty bands with their members, and their headings: first in a
- * bottom-up diagram, last in a left-to-right one (see put_headings). */
-static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, bool headings_first) {
+ * bottom-up diagram, last in a left-to-right one (see put_headings). The
+ * last band is the unconnected one (LOOSE_BAND): kind_band[d->index] is
+ * the band whose style a member takes. */
+static void put_bands(Ctx *c, const Band *bands, const Vec *members, int nb, const unsigned char *kind_band,
+                      bool headings_first) {
   if (headings_first) put_headings(c, bands, members, nb);
   for (int k = 0; k < nb; k++) {
     if (!members[k].len) continue;
     band_open(c, &bands[k]);
     c->rounded = strstr(bands[k].shape, "rounded") != NULL;
-    for (int i = 0; i < members[k].len; i++) put_decl_node(c, members[k].items[i]);
+    for (int i = 0; i < members[k].len; i++) {
+      const Decl *d = members[k].items[i];
+      char style[256];
+      if (k == nb - 1) {
+        const Band *b = &bands[kind_band[d->index]];
+        snprintf(style, sizeof style, "%s, fillcolor=\"%s\", color=\"%s\", fontcolor=\"%s\"", b->shape, b->fill,
+                 b->line, b->font);
+        c->own_style = style;
+        c->rounded = strstr(b->shape, "rounded") != NULL;
+      }
+      put_decl_node(c, d);
+      c->own_style = NULL;
+    }
     band_close(c, k, &members[k]);
+    if (k == nb - 1) { /* its members in declaration order after its heading: flat edges order a rank */
+      buf_printf(c->out, "  \"band %d\"", k);
+      for (int i = 0; i < members[k].len; i++) {
+        buf_puts(c->out, " -> ");
+        put_id(c->out, ((const Decl *)members[k].items[i])->id);
+      }
+      buf_puts(c->out, " [style=invis];\n");
+    }
   }
   if (!headings_first) put_headings(c, bands, members, nb);
+}
+
+static void put_edges(Ctx *c);
+
+/* Marks in c->linked the nodes an arrow drawn starts or ends at. */
+static void find_unlinked(Ctx *c) {
+  Buf *out = c->out;
+  long edges = c->edges;
+  c->linked = xcalloc((size_t)c->n + 1, 1);
+  c->out = NULL;
+  put_edges(c);
+  c->out = out;
+  c->edges = edges;
+}
+
+/* Moves the members of bands[0..nb-2] that no arrow drawn touches into the
+ * last band, the unconnected one, noting each one's own band in
+ * kind_band; only when the view draws an arrow at all (with none, nothing
+ * is connected, and each node stays in its band). */
+static void split_unlinked(Ctx *c, Vec *members, int nb, unsigned char *kind_band) {
+  bool any = false;
+  for (int i = 0; i < c->n && !any; i++) any = c->in[i] && c->linked[i];
+  if (!any) return;
+  for (int k = 0; k < nb - 1; k++) {
+    int kept = 0;
+    for (int i = 0; i < members[k].len; i++) {
+      Decl *d = members[k].items[i];
+      if (c->linked[d->index]) {
+        members[k].items[kept++] = d;
+      } else {
+        kind_band[d->index] = (unsigned char)k;
+        vec_push(&members[nb - 1], d);
+      }
+    }
+    members[k].len = kept;
+  }
 }
 
 /* Every arrow between two nodes drawn, by its source in declaration order.
@@ -574,9 +673,11 @@ static void draw_logic(Ctx *c) {
       {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
   Vec cols[NB] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++) {
     if (!c->in[i]) continue;
     Decl *d = decl_at(p, i);
@@ -611,9 +712,11 @@ static void draw_logic(Ctx *c) {
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, cols, NB, false);
+  split_unlinked(c, cols, NB, kind_band);
+  put_bands(c, bands, cols, NB, kind_band, false);
   put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&cols[k]);
+  free(kind_band);
 }
 
 /* The pathway of change: horizons from the bottom up to the goals, each
@@ -625,9 +728,11 @@ static void draw_pathway(Ctx *c) {
       {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
       {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
   Vec rows[NB] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++) {
     if (!c->in[i]) continue;
     Decl *d = decl_at(p, i);
@@ -648,9 +753,11 @@ static void draw_pathway(Ctx *c) {
                  any_edge(c, AT_OUTCOME_LEADS_TO)};
   put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, rows, NB, true);
+  split_unlinked(c, rows, NB, kind_band);
+  put_bands(c, bands, rows, NB, kind_band, true);
   put_edges(c);
   for (int k = 0; k < NB; k++) vec_free(&rows[k]);
+  free(kind_band);
 }
 
 /* Who does what: partners and the activities they own, community owners
@@ -660,8 +767,10 @@ static void draw_accountability(Ctx *c) {
   static const Band bands[] = {
       {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
       {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+      LOOSE_BAND,
   };
-  Vec cols[2] = {{0}};
+  Vec cols[3] = {{0}};
+  unsigned char *kind_band = xcalloc((size_t)c->n + 1, 1);
   for (int i = 0; i < c->n; i++)
     if (c->in[i]) vec_push(&cols[decl_at(p, i)->kind == D_ACTIVITY ? 1 : 0], decl_at(p, i));
   put_graph_open(c, "LR");
@@ -679,10 +788,11 @@ static void draw_accountability(Ctx *c) {
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
   put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
-  put_bands(c, bands, cols, 2, false);
+  split_unlinked(c, cols, 3, kind_band);
+  put_bands(c, bands, cols, 3, kind_band, false);
   put_edges(c);
-  vec_free(&cols[0]);
-  vec_free(&cols[1]);
+  for (int k = 0; k < 3; k++) vec_free(&cols[k]);
+  free(kind_band);
 }
 
 void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p, v, NULL, out); }
@@ -690,7 +800,7 @@ void render_dot(const Program *p, const View *v, Buf *out) { render_dot_status(p
 /* A context for drawing v (out: the DOT; NULL to count only). */
 static Ctx ctx_open(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
   size_t n = (size_t)p->decls.len + 1;
-  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0, false};
+  Ctx c = {p, v, p->decls.len, render_select(p, v), xcalloc(n, 1), out, ev, NULL, xcalloc(n, sizeof(unsigned)), 0, 0, false, NULL, NULL};
   return c;
 }
 
@@ -699,6 +809,7 @@ static void ctx_close(Ctx *c) {
   free(c->community);
   free(c->ind);
   free(c->seen);
+  free(c->linked);
 }
 
 void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Buf *out) {
@@ -708,6 +819,7 @@ void render_dot_status(const Program *p, const View *v, const EvalResult *ev, Bu
     for (int i = 0; i < ev->n; i++) c.ind[ev->inds[i].decl->index] = &ev->inds[i];
   }
   find_community_owners(&c);
+  find_unlinked(&c);
   switch (v->diagram) {
   case DG_LOGIC: draw_logic(&c); break;
   case DG_PATHWAY: draw_pathway(&c); break;
@@ -735,4 +847,26 @@ const char *render_focus_example(const Program *p) {
     if (d->kind == D_OUTCOME && !outcome) outcome = d;
   }
   return outcome ? outcome->id : NULL;
+}
+
+double render_smallest_text(const char *dot) {
+  static const char *const marks[] = {"POINT-SIZE=\"", "fontsize="};
+  double least = 0;
+  for (int m = 0; m < 2; m++)
+    for (const char *s = strstr(dot, marks[m]); s; s = strstr(s + 1, marks[m])) {
+      double pt = strtod(s + strlen(marks[m]), NULL);
+      if (pt > 0 && (least == 0 || pt < least)) least = pt;
+    }
+  return least;
+}
+
+int render_split_suggestions(const Program *p, const View *v, const Decl **out, int max) {
+  unsigned char *in = render_select(p, v);
+  int goals = 0, n = 0;
+  for (int i = 0; i < p->decls.len; i++) goals += in[i] && decl_at(p, i)->kind == D_GOAL;
+  DeclKind want = goals >= 2 ? D_GOAL : D_OUTCOME;
+  for (int i = 0; i < p->decls.len && n < max; i++)
+    if (in[i] && decl_at(p, i)->kind == want) out[n++] = decl_at(p, i);
+  free(in);
+  return n;
 }

@@ -14,6 +14,7 @@ typedef struct View {
   const char *name;  /* "logic", "pathway", "accountability" or a view's id */
   const Decl *decl;  /* the view declaration, or NULL for a built-in view */
   Diagram diagram;   /* what it draws */
+  double fit_width, fit_height; /* inches: scale the drawing down to fit (Graphviz's size); 0: as laid out */
 } View;
 
 /* Finds the view called name: a declared view first, then a built-in one.
@@ -52,9 +53,29 @@ RenderSize render_size(const Program *p, const View *v);
  * its 2,000-node logic model (4,645 arrows) is inside, and lays out in
  * seconds, as do the worst shapes at the limits. */
 enum { RENDER_MAX_NODES = 2000, RENDER_MAX_EDGES = 5000 };
+/* The smallest text size (points) dot sets: the least POINT-SIZE or
+ * fontsize in it, 0 when it has none. */
+double render_smallest_text(const char *dot);
+/* Up to max ids of declarations drawn by v that a view's focus could name
+ * to split v: its goals when it draws two or more, else its outcomes;
+ * returns how many. */
+int render_split_suggestions(const Program *p, const View *v, const Decl **out, int max);
+
 /* The id of a goal (else an outcome) of p, for a message's example of a
  * view with focus, or NULL when p has neither. */
 const char *render_focus_example(const Program *p);
+
+/* The drawing's node colours and what each means: a kind of node, or a
+ * status of the overlay (drawn with render_status_ink text, its caption
+ * included). tests/unit/test_palette.c holds the statuses apart from the
+ * kinds and from each other. */
+typedef struct RenderSwatch {
+  const char *meaning, *fill, *line; /* "#RRGGBB" */
+  bool status;
+} RenderSwatch;
+extern const RenderSwatch render_swatches[];
+extern const int render_nswatches;
+extern const char render_status_ink[];
 
 /* Appends s as text of an HTML-like label: markup characters become
  * entities, a backslash is doubled (Graphviz expands \N and the like even

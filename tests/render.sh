@@ -214,7 +214,7 @@ check "the SVG does not depend on how the entry file is named or the current dir
 
 # ---- 5. the format an extension chooses ------------------------------------------
 mkdir "$tmp/ext"
-for e in png pdf dot gv svg txt; do
+for e in png pdf dot gv svg txt jpg; do
   render "ext-$e" -o "$tmp/ext/x.$e" titles.charter
 done
 render ext-none -o "$tmp/ext/noext" titles.charter
@@ -223,7 +223,17 @@ check "-o x.pdf without -T: PDF" eval 'clean ext-pdf && is_pdf "$tmp/ext/x.pdf"'
 check "-o x.dot without -T: DOT" eval 'clean ext-dot && is_dot "$tmp/ext/x.dot" && cmp "$tmp/ext/x.dot" "$tmp/det1-logic.dot.out"'
 check "-o x.gv without -T: DOT" eval 'clean ext-gv && is_dot "$tmp/ext/x.gv" && cmp "$tmp/ext/x.gv" "$tmp/det1-logic.dot.out"'
 check "-o x.svg without -T: SVG" eval 'clean ext-svg && is_svg "$tmp/ext/x.svg"'
-check "-o x.txt (an unknown extension) without -T: SVG" eval 'clean ext-txt && is_svg "$tmp/ext/x.txt"'
+check "-o x.jpg (an unknown extension) without -T: a usage error naming the formats, exit 2" \
+  eval 'rc_is ext-jpg 2 && one_message ext-jpg && grep -q "svg, png, pdf or dot, not .jpg." "$tmp/ext-jpg.err" && grep -q -- "-T" "$tmp/ext-jpg.err"'
+check "-o x.jpg and -o x.txt write nothing" none_exist "$tmp/ext/x.jpg" "$tmp/ext/x.txt"
+check "-o x.txt (an unknown extension) without -T: exit 2, nothing on standard output" eval 'rc_is ext-txt 2 && empty "$tmp/ext-txt.out"'
+render ext-T -T svg -o "$tmp/ext/x.jpg" titles.charter
+check "-T svg -o x.jpg: -T chooses, whatever the extension" eval 'clean ext-T && is_svg "$tmp/ext/x.jpg"'
+render ext-hidden -o "$tmp/ext/.drawing" titles.charter
+check "-o .drawing (a leading dot is no extension): SVG" eval 'clean ext-hidden && is_svg "$tmp/ext/.drawing" && rm "$tmp/ext/.drawing"'
+mkdir "$tmp/ext.d"
+render ext-dir -o "$tmp/ext.d/noext" titles.charter
+check "-o dir.d/noext (a dot in a directory's name is no extension): SVG" eval 'clean ext-dir && is_svg "$tmp/ext.d/noext"'
 check "-o FILE with no extension, without -T: SVG" eval 'clean ext-none && is_svg "$tmp/ext/noext"'
 render ext-t1 -T svg -o "$tmp/ext/t1.png" titles.charter
 check "-T svg wins over -o x.png" eval 'clean ext-t1 && is_svg "$tmp/ext/t1.png"'
@@ -234,6 +244,22 @@ check "-T dot wins over -o x.pdf" eval 'clean ext-t3 && is_dot "$tmp/ext/t3.pdf"
 render ext-t4 -T pdf -o "$tmp/ext/t4.dot" titles.charter
 check "-T pdf wins over -o x.dot" eval 'clean ext-t4 && is_pdf "$tmp/ext/t4.dot"'
 check "writing by extension leaves no temporary file" no_temp "$tmp/ext"
+
+# ---- 5b. a page (--page) ------------------------------------------------------------
+# The SVG fits the page less its margins (Graphviz's size holds the pad);
+# the example's logic model is too wide for a portrait Letter page at 7 pt.
+render page-svg --page letter -o "$tmp/ext/page.svg" "$example/coalition.charter"
+page_width() { sed -n 's/^<svg width="\([0-9.]*\)pt".*/\1/p' "$1"; }
+check "--page letter: the SVG is at most 7.5 in (540 pt) wide" \
+  eval 'rc_is page-svg 0 && is_svg "$tmp/ext/page.svg" && [ "$(page_width "$tmp/ext/page.svg" | cut -d. -f1)" -le 540 ]'
+check "--page letter: a warning that the text falls below 7 pt, with --landscape and views to declare" \
+  eval 'grep -q "^charter: warning: on a Letter page (portrait, margins 0.5in) the drawing is scaled to" "$tmp/page-svg.err" &&
+        grep -q "below 7 pt$" "$tmp/page-svg.err" && grep -q "help: --landscape fits it at" "$tmp/page-svg.err" &&
+        grep -q "focus job_ready" "$tmp/page-svg.err"'
+render page-png --page letter --landscape --margin 12mm -o "$tmp/ext/page.png" "$example/coalition.charter"
+check "--page letter --landscape -o x.png: a PNG" eval 'rc_is page-png 0 && is_png "$tmp/ext/page.png"'
+render page-small --page legal --landscape --view pathway -o "$tmp/ext/small.svg" "$example/coalition.charter"
+check "a drawing whose text stays at 7 pt or more: no warning" clean page-small
 
 # ---- 6. hostile titles --------------------------------------------------------------
 # The visible text of hostile.charter's payload, white space removed: \u{7},

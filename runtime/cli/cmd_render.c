@@ -19,9 +19,9 @@
 /* Lays out dot and renders it as format into *out (runtime/draw.c; cairo:
  * png or pdf, whose plugin loads on demand); 0 on success, else prints why
  * and returns 2. */
-static int layout(const char *dot, const char *format, bool cairo, Buf *out) {
+static int layout(const char *dot, const char *format, bool cairo, Buf *out, DrawSize *natural) {
   Buf why = {0};
-  DrawStatus drawn = draw_dot(dot, format, cairo, out, &why);
+  DrawStatus drawn = draw_dot_sized(dot, format, cairo, out, &why, natural);
   if (drawn != DRAW_OK) {
     fprintf(stderr, "charter: %s\n", buf_str(&why));
     if (drawn == DRAW_NO_DEVICE)
@@ -49,9 +49,13 @@ static const char *format_named(const char *name) {
   return strcasecmp(name, "gv") == 0 ? "dot" : NULL;
 }
 
-static const char *format_from_name(const char *file) {
-  const char *dot = strrchr(file, '.');
-  return dot && !strchr(dot, '/') ? format_named(dot + 1) : NULL;
+/* The extension of file's last component ("" when it has none: no dot,
+ * or only a leading one, as in .hidden). */
+static const char *extension_of(const char *file) {
+  const char *base = strrchr(file, '/');
+  base = base ? base + 1 : file;
+  const char *dot = strrchr(base, '.');
+  return dot && dot != base ? dot + 1 : "";
 }
 
 /* "there is no view 'x'; did you mean 'y'?" and the program's views. */
@@ -101,12 +105,29 @@ static int write_drawing(const Buf *result, const char *output, const char *form
   return EXIT_OK;
 }
 
+/* The pages of --page, in inches, portrait. */
+static const struct Page {
+  const char *name, *title;
+  double width, height;
+} pages[] = {
+    {"letter", "a Letter", 8.5, 11},
+    {"a4", "an A4", 210 / 25.4, 297 / 25.4},
+    {"legal", "a Legal", 8.5, 14},
+};
+enum { PAGE_PAD = 30 };        /* the graph's pad, 0.3 in, in hundredths of an inch */
+#define MIN_TEXT_PT 7.0        /* the smallest text a page may scale to (docs/render.md) */
+#define DEFAULT_MARGIN_IN 0.5
+
 /* render's arguments, checked. */
 typedef struct RenderArgs {
   const char *view, *format, *output, *dbpath, *as_of_text, *entry;
   int32_t as_of;             /* with dbpath: the day the overlay shows */
   bool binary;               /* png or pdf */
   bool follow_symlinks;      /* -o may lead out of the project through a link */
+  const struct Page *page;   /* --page, or NULL */
+  int orientation;           /* 0 none given, 'p' --portrait, 'l' --landscape */
+  const char *margin_text;   /* --margin as given, or NULL */
+  double margin;             /* inches */
   long max_nodes, max_edges; /* the layout budget; 0: no limit */
   LoadOptions lo;            /* CHARTER_PATH and --root */
 } RenderArgs;
@@ -120,6 +141,25 @@ static int parse_limit(const char *option, const char *text, long *limit) {
                        text);
   *limit = v;
   return EXIT_OK;
+}
+
+/* --margin LENGTH into *inches: a number and its unit (in, mm, cm, pt). */
+static int parse_margin(const char *text, double *inches) {
+  static const struct {
+    const char *unit;
+    double per_inch;
+  } units[] = {{"in", 1}, {"mm", 25.4}, {"cm", 2.54}, {"pt", 72}};
+  char *end;
+  errno = 0;
+  double v = strtod(text, &end);
+  if (end != text && !errno && v >= 0 && v < 1000 && (*text >= '0' && *text <= '9'))
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+      if (strcmp(end, units[i].unit) == 0) {
+        *inches = v / units[i].per_inch;
+        return EXIT_OK;
+      }
+  return usage_error("render", "--margin needs a length with its unit (in, mm, cm or pt), as in --margin 0.5in or 12mm, not '%s'",
+                     text);
 }
 
 /* n with thousands separators: 12,345. */
@@ -162,6 +202,58 @@ static bool over_budget(const Program *p, const View *v, const RenderArgs *ra) {
   return true;
 }
 
+/* The area the drawing may fill on the page (inches): the page, turned
+ * when landscape, less the margins. */
+static void page_area(const RenderArgs *ra, bool landscape, double *w, double *h) {
+  double pw = landscape ? ra->page->height : ra->page->width, ph = landscape ? ra->page->width : ra->page->height;
+  *w = pw - 2 * ra->margin; /* Graphviz's size holds the pad too */
+  *h = ph - 2 * ra->margin;
+}
+
+/* How much a drawing of natural size (points, without the pad) is scaled on a page area of
+ * w by h inches: at most 1. */
+static double fit_scale(DrawSize natural, double w, double h) {
+  double s = 1;
+  natural.width += 2 * PAGE_PAD * 72 / 100.0; /* the pad, on each side */
+  natural.height += 2 * PAGE_PAD * 72 / 100.0;
+  if (natural.width > 0 && w * 72 / natural.width < s) s = w * 72 / natural.width;
+  if (natural.height > 0 && h * 72 / natural.height < s) s = h * 72 / natural.height;
+  return s;
+}
+
+/* Warns when the page scales the drawing's smallest text below
+ * MIN_TEXT_PT: how small, and the ways out (the other orientation when it
+ * does better, views with focus that draw a part each). */
+static void warn_small_text(const Program *p, const View *v, const RenderArgs *ra, const char *dot, DrawSize natural) {
+  bool landscape = ra->orientation == 'l';
+  double w, h;
+  page_area(ra, landscape, &w, &h);
+  double scale = fit_scale(natural, w, h), least = render_smallest_text(dot) * scale;
+  if (least <= 0 || least >= MIN_TEXT_PT) return;
+  char margin[32];
+  snprintf(margin, sizeof margin, "%s", ra->margin_text ? ra->margin_text : "0.5in");
+  fprintf(stderr,
+          "charter: warning: on %s page (%s, margins %s) the drawing is scaled to %.0f%%: its smallest text is %.1f pt, "
+          "below %.0f pt\n",
+          ra->page->title, landscape ? "landscape" : "portrait", margin, scale * 100, least, MIN_TEXT_PT);
+  page_area(ra, !landscape, &w, &h);
+  double turned = fit_scale(natural, w, h);
+  bool turn = turned > scale * 1.05;
+  if (turn)
+    fprintf(stderr, "  help: %s fits it at %.0f%%\n", landscape ? "--portrait" : "--landscape", turned * 100);
+  const Decl *parts[4];
+  int n = render_split_suggestions(p, v, parts, 4);
+  if (n >= 2) {
+    fprintf(stderr,
+            "  help: %sdraw it in parts: declare a view with focus for each, as in "
+            "'view %s_part \"…\" { diagram %s; focus %s }' and --view %s_part; one each for ",
+            turn ? "or " : "", parts[0]->id, v->diagram == DG_PATHWAY ? "pathway" : v->diagram == DG_ACCOUNTABILITY ? "accountability" : "logic",
+            parts[0]->id, parts[0]->id);
+    for (int i = 0; i < n; i++) fprintf(stderr, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", parts[i]->id);
+    fputs("\n", stderr);
+  }
+}
+
 /* Reads and checks the arguments; EXIT_OK, or the status of a usage error
  * already printed. */
 static int render_args(int argc, char **argv, RenderArgs *ra) {
@@ -174,10 +266,15 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       {"max-nodes", required_argument, NULL, 'N'},
       {"max-edges", required_argument, NULL, 'E'},
       {"follow-symlinks", no_argument, NULL, 'F'},
+      {"page", required_argument, NULL, 'P'},
+      {"landscape", no_argument, NULL, 'L'},
+      {"portrait", no_argument, NULL, 'O'},
+      {"margin", required_argument, NULL, 'M'},
       {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
   *ra = (RenderArgs){.view = "logic",
+                     .margin = DEFAULT_MARGIN_IN,
                      .max_nodes = RENDER_MAX_NODES,
                      .max_edges = RENDER_MAX_EDGES,
                      .lo = {getenv("CHARTER_PATH"), NULL}};
@@ -198,6 +295,22 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
       if ((bad = parse_limit("--max-edges", optarg, &ra->max_edges))) return bad;
       break;
     case 'F': ra->follow_symlinks = true; break;
+    case 'P':
+      ra->page = NULL;
+      for (size_t i = 0; i < sizeof pages / sizeof *pages; i++)
+        if (strcasecmp(optarg, pages[i].name) == 0) ra->page = &pages[i];
+      if (!ra->page) return usage_error("render", "unknown page '%s': use letter, a4 or legal", optarg);
+      break;
+    case 'L':
+    case 'O':
+      if (ra->orientation && ra->orientation != (ch == 'L' ? 'l' : 'p'))
+        return usage_error("render", "--landscape and --portrait go one at a time");
+      ra->orientation = ch == 'L' ? 'l' : 'p';
+      break;
+    case 'M':
+      if ((bad = parse_margin(optarg, &ra->margin))) return bad;
+      ra->margin_text = optarg;
+      break;
     case 'R':
       if ((bad = root_option("render", optarg, &ra->lo)) != EXIT_OK) return bad;
       break;
@@ -209,7 +322,15 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
     ra->format = format_named(given);
     if (!ra->format) return usage_error("render", "unknown format '%s': use svg, png, pdf or dot", given);
   }
-  if (!ra->format && ra->output && strcmp(ra->output, "-") != 0) ra->format = format_from_name(ra->output);
+  if (!ra->format && ra->output && strcmp(ra->output, "-") != 0) {
+    const char *ext = extension_of(ra->output);
+    ra->format = *ext ? format_named(ext) : NULL;
+    if (*ext && !ra->format)
+      return usage_error("render",
+                         "cannot draw '%s': charter writes svg, png, pdf or dot, not '%s'; "
+                         "name the file .svg, .png, .pdf, .dot or .gv, or give -T",
+                         ra->output, ext);
+  }
   if (!ra->format) ra->format = "svg";
   if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
   if (!*ra->view) return usage_error("render", "--view needs a view name, as in --view pathway");
@@ -221,6 +342,17 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
   if (ra->output && !*ra->output) return usage_error("render", "-o needs a file name, as in -o logic.svg");
   if (ra->follow_symlinks && !ra->output)
     return usage_error("render", "--follow-symlinks goes with -o: it lets -o write through a symbolic link");
+  if (!ra->page && (ra->orientation || ra->margin_text))
+    return usage_error("render", "%s goes with --page: it lays the drawing out on a page, as in --page letter %s",
+                       ra->orientation == 'l' ? "--landscape" : ra->orientation == 'p' ? "--portrait" : "--margin",
+                       ra->orientation == 'l' ? "--landscape" : ra->orientation == 'p' ? "--portrait" : "--margin 0.5in");
+  if (ra->page) {
+    double w, h;
+    page_area(ra, ra->orientation == 'l', &w, &h);
+    if (w < 1 || h < 1)
+      return usage_error("render", "--margin %s leaves less than an inch of %s page to draw on", ra->margin_text,
+                         ra->page->title);
+  }
   if (optind >= argc)
     return usage_error("render", "which program? Give the entry file, as in: charter render coalition.charter");
   if (argc - optind > 1) return usage_error("render", "render takes one entry file; imported files are read with it");
@@ -266,11 +398,14 @@ int cmd_render(int argc, char **argv) {
       goto cleanup;
     }
   }
+  if (ra.page) page_area(&ra, ra.orientation == 'l', &v.fit_width, &v.fit_height);
   render_dot_status(p, &v, ra.dbpath ? &ev : NULL, &dot);
   const Buf *result = &dot;
   if (strcmp(ra.format, "dot") != 0) {
-    status = layout(buf_str(&dot), ra.format, ra.binary, &out);
+    DrawSize natural = {0, 0};
+    status = layout(buf_str(&dot), ra.format, ra.binary, &out, &natural);
     result = &out;
+    if (status == EXIT_OK && ra.page) warn_small_text(p, &v, &ra, buf_str(&dot), natural);
   }
   if (status == EXIT_OK) status = write_drawing(result, ra.output, ra.format, ra.binary, root);
 cleanup:

@@ -536,7 +536,7 @@ static void test_overlay_at_baseline_and_stale(void **state) {
   assert_non_null(old);
   assert_non_null(g1);
   assert_non_null(strstr(base, "at baseline"));
-  assert_non_null(strstr(base, "fillcolor=\"#E0F2FE\", color=\"#0369A1\""));
+  assert_non_null(strstr(base, "fillcolor=\"#7DD3FC\", color=\"#0369A1\""));
   assert_null(strstr(base, "dashed"));
   /* 2021 is more than twice a year before 2025-06-30 */
   assert_non_null(strstr(old, "stale"));

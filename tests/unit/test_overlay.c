@@ -29,11 +29,11 @@
 #define DOT "\xC2\xB7" /* the caption separator, U+00B7 */
 
 /* the overlay's colours, fill and line (render.c) */
-#define MISSED "fillcolor=\"#FEE2E2\", color=\"#B91C1C\""
-#define OFF_TRACK "fillcolor=\"#FFEDD5\", color=\"#C2410C\""
-#define ON_TRACK "fillcolor=\"#ECFCCB\", color=\"#4D7C0F\""
-#define MET "fillcolor=\"#D1FAE5\", color=\"#047857\""
-#define NO_DATA "fillcolor=\"#E5E7EB\", color=\"#6B7280\""
+#define MISSED "fillcolor=\"#F87171\", color=\"#991B1B\""
+#define OFF_TRACK "fillcolor=\"#FDBA74\", color=\"#C2410C\""
+#define ON_TRACK "fillcolor=\"#A3E635\", color=\"#3F6212\""
+#define MET "fillcolor=\"#34D399\", color=\"#065F46\""
+#define NO_DATA "fillcolor=\"#9CA3AF\", color=\"#374151\""
 
 /* As of 2025-12-31:
  * imet  120 >= 100: met
@@ -98,8 +98,10 @@ static char *dot_of(const Program *p, const char *view, const EvalResult *ev) {
 /* A node's caption: the text of its small-type line, with its line breaks
  * made spaces (the caller frees it), and its last line in *last. */
 static char *caption_of(const char *line, char **last) {
-  const char *open = "<FONT POINT-SIZE=\"9\" COLOR=\"#6B7280\">";
+  /* on a status's fill the caption is dark (INK), else muted */
+  const char *open = "<FONT POINT-SIZE=\"9\" COLOR=\"#1F2937\">";
   const char *s = strstr(line, open);
+  if (!s) s = strstr(line, open = "<FONT POINT-SIZE=\"9\" COLOR=\"#6B7280\">");
   if (!s) fail_msg("no caption in %s", line);
   s += strlen(open);
   const char *e = strstr(s, "</FONT>");
@@ -263,9 +265,11 @@ static void test_legend_and_subtitle(void **state) {
   free(legend);
   free(dot);
 
-  /* the accountability view draws nothing the overlay colours */
+  /* the accountability view draws nothing the overlay colours, and says so */
   dot = dot_of(e->p, "accountability", &e->r);
-  assert_non_null(strstr(dot, ">Accountability " DOT " status as of 2025-12-31<"));
+  assert_non_null(
+      strstr(dot, ">Accountability " DOT " draws no statuses (no goals, outcomes or indicators) " DOT " as of 2025-12-31<"));
+  assert_null(strstr(dot, "status as of"));
   legend = legend_of(dot);
   assert_string_equal(legend, "Partner, Activity, owns");
   free(legend);
@@ -329,11 +333,11 @@ static void test_render_dot_unchanged(void **state) {
     assert_string_equal(buf_str(&a), buf_str(&c));
     const char *s = buf_str(&a);
     assert_null(strstr(s, "status as of"));
-    assert_null(strstr(s, "#FEE2E2"));
-    assert_null(strstr(s, "#FFEDD5"));
-    assert_null(strstr(s, "#ECFCCB"));
-    assert_null(strstr(s, "#D1FAE5"));
-    assert_null(strstr(s, "#E5E7EB"));
+    assert_null(strstr(s, "fillcolor=\"#F87171\""));
+    assert_null(strstr(s, "fillcolor=\"#FDBA74\""));
+    assert_null(strstr(s, "fillcolor=\"#A3E635\""));
+    assert_null(strstr(s, "fillcolor=\"#34D399\""));
+    assert_null(strstr(s, "fillcolor=\"#9CA3AF\""));
     assert_null(strstr(s, ">no data"));
     assert_null(strstr(s, "no indicator"));
     assert_null(strstr(s, DOT " target"));

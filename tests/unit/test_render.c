@@ -650,7 +650,7 @@ static void test_find_builtin_views(void **state) {
   static const char *const names[] = {"logic", "pathway", "accountability"};
   static const Diagram diagrams[] = {DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY};
   for (int i = 0; i < 3; i++) {
-    View v = {"junk", p->decls.items[0], (Diagram)7};
+    View v = {"junk", p->decls.items[0], (Diagram)7, 0, 0};
     assert_true(render_find_view(p, names[i], &v));
     assert_string_equal(v.name, names[i]);
     assert_null(v.decl);
@@ -668,7 +668,7 @@ static void test_find_declared_views(void **state) {
   static const char *const names[] = {"vl", "vp", "va", "vg"};
   static const Diagram diagrams[] = {DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY, DG_LOGIC};
   for (int i = 0; i < 4; i++) {
-    View v = {NULL, NULL, (Diagram)7};
+    View v = {NULL, NULL, (Diagram)7, 0, 0};
     assert_true(render_find_view(p, names[i], &v));
     assert_string_equal(v.name, names[i]);
     assert_non_null(v.decl);
@@ -706,7 +706,7 @@ static void test_declared_view_shadows_builtin(void **state) {
 static void test_find_unknown_view(void **state) {
   (void)state;
   Program *p = load_ok(MODEL "view vl \"VL\" { focus g1 }\n");
-  View v = {"unchanged", NULL, DG_PATHWAY};
+  View v = {"unchanged", NULL, DG_PATHWAY, 0, 0};
   assert_false(render_find_view(p, "nope", &v));
   assert_false(render_find_view(p, "", &v));
   assert_false(render_find_view(p, "Logic", &v));
@@ -1093,6 +1093,68 @@ static void test_assumptions_only_in_pathway(void **state) {
   program_free(p);
 }
 
+/* Nodes no arrow touches go to the "Not yet connected" band (the last), in
+ * declaration order after its heading, each in its kind's style; a view
+ * with no arrow at all keeps every node in its band. */
+static void test_unconnected_band(void **state) {
+  (void)state;
+  Program *p = load_ok("charter \"C\" {}\n"
+                       "partner city \"City\" { sector government }\n"
+                       "partner idle \"Idle\" { sector philanthropy }\n"
+                       "goal fed \"Fed\" {}\n"
+                       "goal housed \"Housed\" {}\n"
+                       "activity meals \"Meals\" { owner city; contributes_to fed }\n");
+  char *logic = dot_view(p, "logic");
+  assert_non_null(strstr(logic, "label=<<B>Not yet connected</B>>"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 7\"; \"idle\"; \"housed\";}"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 0\"; \"city\";}"));
+  assert_non_null(strstr(logic, "{rank=same; \"band 6\"; \"fed\";}"));
+  assert_non_null(strstr(logic, "\"band 7\" -> \"idle\" -> \"housed\" [style=invis];"));
+  char *housed = node_line(logic, "housed");
+  assert_non_null(housed);
+  assert_non_null(strstr(housed, "fillcolor=\"#24476B\""));
+  free(housed);
+  free(logic);
+  char *acc = dot_view(p, "accountability");
+  assert_non_null(strstr(acc, "{rank=same; \"band 2\"; \"idle\";}"));
+  free(acc);
+  char *path = dot_view(p, "pathway"); /* no leads_to: no arrow, no band */
+  assert_null(strstr(path, "Not yet connected"));
+  free(path);
+  program_free(p);
+}
+
+/* The smallest text a DOT sets, for render --page's warning, and the
+ * declarations its help names to split a view. */
+static void test_page_helpers(void **state) {
+  (void)state;
+  assert_true(render_smallest_text("a [fontsize=13]; b [label=<<FONT POINT-SIZE=\"9\">x</FONT>>]") == 9);
+  assert_true(render_smallest_text("digraph { a }") == 0);
+  Program *p = load_ok("charter \"C\" {}\n"
+                       "goal g1 \"G1\" {}\n"
+                       "goal g2 \"G2\" {}\n"
+                       "outcome o1 \"O1\" { horizon short; leads_to g1 }\n"
+                       "view one \"One\" { focus g1 }\n");
+  View v;
+  const Decl *parts[4];
+  assert_true(render_find_view(p, "logic", &v));
+  assert_int_equal(render_split_suggestions(p, &v, parts, 4), 2);
+  assert_string_equal(parts[0]->id, "g1");
+  assert_string_equal(parts[1]->id, "g2");
+  assert_int_equal(render_split_suggestions(p, &v, parts, 1), 1);
+  assert_true(render_find_view(p, "one", &v)); /* one goal: its outcomes */
+  assert_int_equal(render_split_suggestions(p, &v, parts, 4), 1);
+  assert_string_equal(parts[0]->id, "o1");
+  /* a page's size in the DOT */
+  v.fit_width = 10;
+  v.fit_height = 7.5;
+  Buf b = {0};
+  render_dot(p, &v, &b);
+  assert_non_null(strstr(buf_str(&b), "  graph [size=\"10.00,7.50\"];\n"));
+  buf_free(&b);
+  program_free(p);
+}
+
 static void test_no_community_owner_caption(void **state) {
   (void)state;
   Program *p = load_ok(MODEL "view fa \"F\" { diagram accountability; focus g1 }\n");
@@ -1421,6 +1483,8 @@ int main(void) {
       cmocka_unit_test(test_edge_directions),
       cmocka_unit_test(test_assumptions_only_in_pathway),
       cmocka_unit_test(test_no_community_owner_caption),
+      cmocka_unit_test(test_unconnected_band),
+      cmocka_unit_test(test_page_helpers),
       cmocka_unit_test(test_partner_caption),
       cmocka_unit_test(test_activity_caption),
       cmocka_unit_test(test_activity_caption_budget_decimals),
