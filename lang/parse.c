@@ -25,6 +25,9 @@ static const struct {
     {"none", KW_NONE},       {"true", KW_TRUE},       {"false", KW_FALSE},
 };
 
+static Loc innermost(ParseCtx *ctx, char tok);
+static int line_of(ParseCtx *ctx, Loc loc);
+
 static const char *const kind_names[D_KIND_COUNT] = {
     "charter", "partner", "council", "dimension", "goal",
     "outcome", "indicator", "activity", "rule", "view"};
@@ -327,7 +330,125 @@ void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
     parse_error(ctx, loc, "unexpected character '%c'", (char)cp);
 }
 
+/* The declaration kind a word at the start of a top-level item names: a
+ * keyword, or a name that is one written in capitals or misspelt
+ * ("Partner", "parnter"); -1 for none. */
+static int item_kind_of(ParseCtx *ctx, int t, Loc loc) {
+  switch (t) {
+  case KW_CHARTER: return D_CHARTER;
+  case KW_PARTNER: return D_PARTNER;
+  case KW_COUNCIL: return D_COUNCIL;
+  case KW_DIMENSION: return D_DIMENSION;
+  case KW_GOAL: return D_GOAL;
+  case KW_OUTCOME: return D_OUTCOME;
+  case KW_INDICATOR: return D_INDICATOR;
+  case KW_ACTIVITY: return D_ACTIVITY;
+  case KW_RULE: return D_RULE;
+  case KW_VIEW: return D_VIEW;
+  case IDENT: break;
+  default: return -1;
+  }
+  char w[16];
+  size_t n = loc.end - loc.start;
+  if (n >= sizeof w) return -1;
+  for (size_t i = 0; i < n; i++) w[i] = (char)tolower((unsigned char)ctx->src->text[loc.start + i]);
+  w[n] = '\0';
+  int k = ast_kind_from_name(w);
+  if (k >= 0) return k;
+  const char *best = suggest_best(w, (const char *const *)kind_names, D_KIND_COUNT);
+  return best ? ast_kind_from_name(best) : -1;
+}
+
+/* Remembers where a top-level item starts and the declaration kind its
+ * first word names, so a declaration whose header is broken still declares
+ * its id (chx_item_error). */
+static void track_item(ParseCtx *ctx, int t, Loc loc) {
+  if (ctx->brace_depth > 0 || ctx->paren_depth > 0) return;
+  if (ctx->tok_seen == 0 || ctx->tok_seen == NEWLINE || ctx->tok_seen == ';') {
+    ctx->item_kind = 0;
+    if (t != NEWLINE && t != ';') {
+      int k = item_kind_of(ctx, t, loc);
+      ctx->item_kind = k + 1;
+      ctx->item_kw = loc;
+    }
+  }
+}
+
+/* Whether token t, a declaration keyword first on its line inside a block
+ * whose line ends in '{', starts the next declaration: the block before it
+ * lacks its '}'. Reports that once, closes every open block and queues the
+ * keyword after the '}' tokens and an end of line. */
+static bool missing_brace(ParseCtx *ctx, int t, YYSTYPE *lval, Loc *lloc) {
+  if (t != KW_CHARTER && t != KW_PARTNER && t != KW_COUNCIL && t != KW_DIMENSION && t != KW_GOAL &&
+      t != KW_OUTCOME && t != KW_INDICATOR && t != KW_ACTIVITY && t != KW_RULE && t != KW_VIEW)
+    return false;
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t i = lloc->start;
+  while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) i--;
+  if (i > 0 && s[i - 1] != '\n') return false; /* not first on its line */
+  uint32_t j = lloc->end, end = ctx->end_pos;
+  if (j >= end || (s[j] != ' ' && s[j] != '\t')) return false;
+  while (j < end && (s[j] == ' ' || s[j] == '\t')) j++;
+  if (j >= end || !(isalpha((unsigned char)s[j]) || s[j] == '_' || s[j] == '"')) return false;
+  char last = 0;
+  bool in_str = false;
+  for (; j < end && s[j] != '\n'; j++) {
+    if (s[j] == '"') in_str = !in_str;
+    else if (s[j] == '#' && !in_str) break;
+    if (s[j] != ' ' && s[j] != '\t' && s[j] != '\r') last = s[j];
+  }
+  if (last != '{') return false;
+  Loc open = innermost(ctx, '{');
+  Loc first = ctx->opens[1];
+  Buf m = {0};
+  const Decl *d = ctx->decl;
+  buf_puts(&m, "expected '}' before this declaration: the block of ");
+  if (d && d->id) buf_printf(&m, "%s '%s'", ast_kind_name(d->kind), d->id);
+  else if (d) buf_puts(&m, ast_kind_name(d->kind));
+  else buf_puts(&m, "the declaration");
+  buf_printf(&m, " that opens on line %d is not closed; add '}' at its end", line_of(ctx, first));
+  Diag *g = parse_error(ctx, *lloc, "%s", buf_str(&m));
+  buf_free(&m);
+  diag_note(ctx->diags, g, first, "the block opened here");
+  if (open.start != first.start) diag_note(ctx->diags, g, open, "and this block inside it");
+  ctx->lex_error_line = false;
+  ctx->pend_close = 0;
+  while (ctx->brace_depth > 0) {
+    chx_close(ctx, '}', *lloc);
+    ctx->pend_close++;
+  }
+  ctx->pend_close--; /* the first is returned now */
+  ctx->pend_newline = true;
+  ctx->pend_kw = t;
+  ctx->pend_atom = lval->atom;
+  ctx->pend_loc = *lloc;
+  return true;
+}
+
 int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
+  if (ctx->pend_close > 0 || ctx->pend_newline || ctx->pend_kw) {
+    Loc at = {ctx->file, ctx->pend_loc.start, ctx->pend_loc.start};
+    int t;
+    if (ctx->pend_close > 0) {
+      ctx->pend_close--;
+      t = '}';
+      *lloc = at;
+    } else if (ctx->pend_newline) {
+      ctx->pend_newline = false;
+      t = NEWLINE;
+      *lloc = at;
+    } else {
+      t = ctx->pend_kw;
+      ctx->pend_kw = 0;
+      lval->atom = ctx->pend_atom;
+      *lloc = ctx->pend_loc;
+    }
+    track_item(ctx, t, *lloc);
+    ctx->prev_tok = ctx->tok_seen;
+    ctx->tok_seen = t;
+    return t;
+  }
   if (ctx->expr_start) {
     ctx->expr_start = false;
     lloc->file = ctx->file;
@@ -344,6 +465,11 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
     }
     switch (ctx->skip) {
     case SKIP_NONE:
+      if (ctx->brace_depth > 0 && ctx->paren_depth == 0 && missing_brace(ctx, t, lval, lloc)) {
+        t = '}';
+        *lloc = (Loc){ctx->file, ctx->pend_loc.start, ctx->pend_loc.start};
+      }
+      track_item(ctx, t, *lloc);
       ctx->prev_tok = ctx->tok_seen;
       ctx->tok_seen = t;
       return t;
@@ -356,6 +482,8 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
     case SKIP_LINE:
       if (t == NEWLINE || t == ';') {
         ctx->skip = SKIP_NONE;
+        ctx->prev_tok = ctx->tok_seen;
+        ctx->tok_seen = t;
         return t;
       }
       if (t == '{') {
@@ -367,6 +495,8 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
       if (ctx->brace_depth <= ctx->skip_depth) {
         ctx->skip = SKIP_NONE;
         ctx->last_tok = NEWLINE;
+        ctx->prev_tok = ctx->tok_seen;
+        ctx->tok_seen = NEWLINE;
         return NEWLINE;
       }
       continue;
@@ -728,7 +858,33 @@ void chx_item_error(ParseCtx *ctx) {
   if (ctx->decl) {
     Loc end = {ctx->file, ctx->pos, ctx->pos};
     chx_end_decl(ctx, end);
+    ctx->item_kind = 0;
+    return;
   }
+  /* A broken header (partner residents Eastside Resident Council {,
+   * Partner schools, partner tenants 'Mesa Tenants Union') still declares
+   * the id after its kind, so references to it resolve; the declaration is
+   * broken, and checks and rules that need its contents skip it. */
+  if (ctx->item_kind > 1 + D_CHARTER) {
+    const char *s = ctx->src->text;
+    uint32_t j = ctx->item_kw.end, end = ctx->end_pos;
+    while (j < end && (s[j] == ' ' || s[j] == '\t')) j++;
+    uint32_t a = j;
+    if (j < end && (isalpha((unsigned char)s[j]) || s[j] == '_'))
+      while (j < end && (isalnum((unsigned char)s[j]) || s[j] == '_')) j++;
+    if (j > a && !chx_keyword(s + a, j - a)) {
+      Atom id = {0}, title = {0};
+      id.kind = ATOM_IDENT;
+      id.text = chx_intern(ctx, s + a, j - a);
+      id.loc = (Loc){ctx->file, a, j};
+      title.text = "";
+      title.loc = id.loc;
+      chx_begin_decl(ctx, (DeclKind)(ctx->item_kind - 1), ctx->item_kw, &id, &title);
+      ctx->decl->broken = true;
+      chx_end_decl(ctx, (Loc){ctx->file, ctx->item_kw.start, j});
+    }
+  }
+  ctx->item_kind = 0;
 }
 
 Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc) {
