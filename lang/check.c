@@ -906,7 +906,7 @@ static Loc value_atom_loc(const Decl *d, const Value *v, int k) {
 /* An equity line's reference group (… to "White"): one of the dimension's
  * groups. */
 static void check_reference(Checker *c, const Decl *d, const Value *e) {
-  if (strmap_get(group_set(c, e->ref), e->reference)) return;
+  if (e->ref->broken || strmap_get(group_set(c, e->ref), e->reference)) return;
   Loc at = value_atom_loc(d, e, 4);
   const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
   Suggest s;
@@ -937,7 +937,7 @@ static void check_equity(Checker *c, Decl *d) {
       continue;
     }
     if (e->reference) check_reference(c, d, e);
-    if (e->form != EQ_GROUP || strmap_get(group_set(c, e->ref), e->str)) continue;
+    if (e->form != EQ_GROUP || e->ref->broken || strmap_get(group_set(c, e->ref), e->str)) continue;
     const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
     Suggest s;
     suggest_init(&s, e->str);
@@ -1149,7 +1149,7 @@ static void check_activity(Checker *c, Decl *d) {
   const AttrVals *co = decl_attr(d, AT_ACTIVITY_COMMUNITY_OWNER);
   for (int i = 0; i < co->n; i++) {
     Decl *p = co->vals[i].ref;
-    if (!p || has_symbol(decl_attr(p, AT_PARTNER_SECTOR), SECTOR_COMMUNITY)) continue;
+    if (!p || p->broken || has_symbol(decl_attr(p, AT_PARTNER_SECTOR), SECTOR_COMMUNITY)) continue;
     Diag *g = err(c, co->vals[i].loc, "community",
                   "community owner '%s' is not a community partner (its sector does not include community)", p->id);
     diag_note(c->d, g, p->id_loc, "'%s' is declared here; if it is resident-led, add community to its sector", p->id);
