@@ -9,6 +9,7 @@
 #include "parse_ctx.h"
 #include "parser.h"
 #include "lexer.h"
+#include "program.h"
 #include "suggest.h"
 
 static const struct {
@@ -321,6 +322,12 @@ void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
     if ((size_t)len < n) chx_bad_char(ctx, s + len, n - (size_t)len, loc_at(ctx, loc.start + (uint32_t)len, (uint32_t)(n - (size_t)len)));
     return;
   }
+  if (cp == 0xA0) {
+    loc.end = loc.start + (uint32_t)len;
+    parse_error(ctx, loc, "a non-breaking space (U+00A0), as a word processor puts in: replace it with a plain space");
+    if ((size_t)len < n) chx_bad_char(ctx, s + len, n - (size_t)len, loc_at(ctx, loc.start + (uint32_t)len, (uint32_t)(n - (size_t)len)));
+    return;
+  }
   if (cp >= 0x80)
     parse_error(ctx, loc, "unexpected character '%.*s' (U+%04X): names use only ASCII letters, digits and '_'; put other text in quotes",
                 len, s, cp);
@@ -604,6 +611,52 @@ static bool lone_word_before(ParseCtx *ctx, Loc loc, Loc *word) {
   return true;
 }
 
+/* A header's title written without quotes (partner residents Eastside
+ * Resident Council {): the message that says to quote it. */
+static bool unquoted_title(ParseCtx *ctx, Loc loc, Buf *m) {
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t e = loc.start;
+  while (e < ctx->end_pos && s[e] != '\n' && s[e] != '{' && s[e] != '#') e++;
+  while (e > loc.start && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+  if (e == loc.start) return false;
+  buf_printf(m, "a title goes in double quotes: write \"%.*s\"", (int)(e - loc.start), s + loc.start);
+  return true;
+}
+
+/* A name with a dash in it (tenants-union, non-profit): ids and words are
+ * written with '_'. */
+static bool dashed_name(ParseCtx *ctx, Loc loc, Buf *m) {
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t a = loc.start, b = loc.end;
+  if (a == 0 || !(isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_')) return false;
+  if (b >= ctx->end_pos || !isalpha((unsigned char)s[b])) return false;
+  while (a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '-')) a--;
+  while (b < ctx->end_pos && (isalnum((unsigned char)s[b]) || s[b] == '_' || s[b] == '-')) b++;
+  if (!isalpha((unsigned char)s[a]) && s[a] != '_') return false;
+  /* A word of the attribute's set written with a dash: sector non-profit. */
+  int k = ctx->decl && ctx->attr ? chk_spec_index(ctx->decl->kind, ctx->attr->name) : -1;
+  if (k >= 0) {
+    int nspecs;
+    const AttrSpec *spec = &chk_specs(ctx->decl->kind, &nspecs)[k];
+    char joined[64];
+    size_t n = 0;
+    for (uint32_t i = a; i < b && n + 1 < sizeof joined; i++)
+      if (s[i] != '-') joined[n++] = s[i];
+    joined[n] = '\0';
+    for (const char *const *w = spec->symbols; w && *w; w++)
+      if (strcmp(*w, joined) == 0) {
+        buf_printf(m, "'%.*s' is written %s in Charter, without the dash: write %s %s", (int)(b - a), s + a, *w,
+                   spec->name, *w);
+        return true;
+      }
+  }
+  buf_printf(m, "'%.*s' is not a name: names use letters, digits and '_', as in ", (int)(b - a), s + a);
+  for (uint32_t i = a; i < b; i++) buf_putc(m, s[i] == '-' ? '_' : s[i]);
+  return true;
+}
+
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
   /* The scanner already reported this spot (a bad number, a stray byte). */
@@ -640,6 +693,28 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   Diag *g = NULL;
   Loc at_text;
 
+  if (word && strcmp(got, "name") == 0 && has(exp, n, "string") && ctx->brace_depth == 0 && ctx->item_kind > 1 &&
+      unquoted_title(ctx, loc, &m)) {
+    parse_error(ctx, loc, "%s", buf_str(&m));
+    buf_free(&m);
+    ctx->skip = SKIP_LINE;
+    return;
+  }
+  if (word && strcmp(got, "name") == 0 && ctx->prev_tok == '-' && loc.start > 0 &&
+      ctx->src->text[loc.start - 1] == '-' && dashed_name(ctx, (Loc){loc.file, loc.start - 1, loc.start}, &m)) {
+    uint32_t a = loc.start - 1;
+    while (a > 0 && (isalnum((unsigned char)ctx->src->text[a - 1]) || ctx->src->text[a - 1] == '_')) a--;
+    parse_error(ctx, (Loc){loc.file, a, loc.end}, "%s", buf_str(&m));
+    buf_free(&m);
+    if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
+    return;
+  }
+  if (strcmp(got, "'-'") == 0 && dashed_name(ctx, loc, &m)) {
+    parse_error(ctx, loc, "%s", buf_str(&m));
+    buf_free(&m);
+    if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
+    return;
+  }
   if (is_newline && has(exp, n, "'{'")) {
     parse_error(ctx, loc, "expected '{' at the end of this line: a declaration's block opens on the same line as its header");
     ctx->skip = SKIP_MAYBE_BRACE;
@@ -866,6 +941,7 @@ void chx_item_error(ParseCtx *ctx) {
    * the id after its kind, so references to it resolve; the declaration is
    * broken, and checks and rules that need its contents skip it. */
   if (ctx->item_kind > 1 + D_CHARTER) {
+    if (ctx->scanner) chx_restore(ctx->scanner); /* the byte flex holds may be the one after the kind */
     const char *s = ctx->src->text;
     uint32_t j = ctx->item_kw.end, end = ctx->end_pos;
     while (j < end && (s[j] == ' ' || s[j] == '\t')) j++;
