@@ -4,6 +4,7 @@
  * charter). */
 #include <math.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #include "model.h"
@@ -260,6 +261,30 @@ static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
   bool words = ph->n > 1;
   for (int i = 0; i < ph->n; i++)
     if (ph->atoms[i].kind != ATOM_IDENT) words = false;
+  if (words && s->form == F_SYMBOL) {
+    /* role Backbone Organization: a word of the set, written as a title */
+    for (int i = 0; i < ph->n; i++) {
+      char low[64];
+      size_t n = strlen(ph->atoms[i].text);
+      if (n >= sizeof low) continue;
+      for (size_t j = 0; j <= n; j++) low[j] = (char)tolower((unsigned char)ph->atoms[i].text[j]);
+      for (int k = 0; s->symbols[k]; k++)
+        if (strcmp(s->symbols[k], low) == 0) {
+          Buf b = {0};
+          symbols_text(&b, s->symbols);
+          err(c, ph->loc, "attribute", "'%s' takes its own words, in lower case: write %s %s (%s takes %s)", s->name,
+              s->name, s->symbols[k], s->name, buf_str(&b));
+          buf_free(&b);
+          return;
+        }
+    }
+  }
+  if (words && s->form == F_REF && isupper((unsigned char)ph->atoms[0].text[0])) {
+    /* community_owner Mesa Parents Healthy Schools: a title, not an id */
+    err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its name in words: write the id, as in: %s",
+        s->name, s->example);
+    return;
+  }
   if (words && (s->flags & A_LIST) && (s->form == F_SYMBOL || s->form == F_REF)) {
     err(c, ph->atoms[1].loc, "attribute", "separate the values of '%s' with commas, as in: %s, %s", s->name,
         ph->atoms[0].text, ph->atoms[1].text);
@@ -633,6 +658,20 @@ static bool admit_attr(Checker *c, Decl *d, const Attr *a, int k) {
   if (a->nphrases == 0) {
     err(c, a->name_loc, "attribute", "'%s' needs a value, as in: %s", a->name, s->example);
     return false;
+  }
+  /* baseline 1,234 in 2024: a thousands separator, not a second value */
+  for (int i = 1; i < a->nphrases; i++) {
+    const Atom *x = &a->phrases[i - 1].atoms[a->phrases[i - 1].n - 1], *y = &a->phrases[i].atoms[0];
+    if (x->kind == ATOM_NUMBER && y->kind == ATOM_NUMBER && !x->neg && !y->neg && y->loc.start == x->loc.end + 1 &&
+        y->text && strlen(y->text) >= 3 && isdigit((unsigned char)y->text[0]) && isdigit((unsigned char)y->text[1]) &&
+        isdigit((unsigned char)y->text[2]) && (!y->text[3] || !isdigit((unsigned char)y->text[3]))) {
+      Buf b = {0};
+      buf_printf(&b, "%s%s", x->text, y->text);
+      err(c, (Loc){x->loc.file, x->loc.start, y->loc.end}, "attribute",
+          "numbers are written without thousands separators: write %s (or with '_', as in 1_000)", buf_str(&b));
+      buf_free(&b);
+      return false;
+    }
   }
   if (a->nphrases > 1 && !(s->flags & A_LIST)) {
     err(c, a->phrases[1].loc, "attribute", "'%s' takes one value; a comma starts a second one", a->name);

@@ -611,6 +611,14 @@ static bool lone_word_before(ParseCtx *ctx, Loc loc, Loc *word) {
   return true;
 }
 
+/* The spec of the attribute whose statement is being read, or NULL. */
+static const AttrSpec *stmt_spec(ParseCtx *ctx) {
+  if (!ctx->decl || !ctx->attr || ctx->attr->kind != ST_ATTR || ctx->brace_depth != 1 || ctx->paren_depth) return NULL;
+  int k = chk_spec_index(ctx->decl->kind, ctx->attr->name);
+  int n;
+  return k >= 0 ? &chk_specs(ctx->decl->kind, &n)[k] : NULL;
+}
+
 /* A header's title written without quotes (partner residents Eastside
  * Resident Council {): the message that says to quote it. */
 static bool unquoted_title(ParseCtx *ctx, Loc loc, Buf *m) {
@@ -755,7 +763,33 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   } else if (strcmp(got, "':'") == 0 && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
   } else if (!word && !is_newline && !is_eof && got[0] != '\'' && isalpha((unsigned char)got[0]) && has(exp, n, "name")) {
-    parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
+    const AttrSpec *spec = stmt_spec(ctx);
+    if (spec && (strcmp(got, "and") == 0 || strcmp(got, "or") == 0) && (spec->flags & A_LIST)) {
+      /* owner food_bank and schools */
+      if (ctx->scanner) chx_restore(ctx->scanner);
+      const char *t = ctx->src->text;
+      uint32_t a = ctx->attr->name_loc.start, e = a;
+      while (e < ctx->end_pos && t[e] != '\n' && t[e] != '#') e++;
+      while (e > a && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r')) e--;
+      buf_printf(&m, "the values of '%s' are separated by commas, not '%s': write ", spec->name, got);
+      for (uint32_t i = a; i < e; i++) {
+        if (i == loc.start) {
+          while (m.len && m.data[m.len - 1] == ' ') m.len--;
+          buf_puts(&m, ",");
+          i = loc.end - 1;
+          continue;
+        }
+        buf_putc(&m, t[i]);
+      }
+      parse_error(ctx, loc, "%s", buf_str(&m));
+    } else if (spec && spec->form == F_REF) {
+      /* community_owner Mesa Parents for Healthy Schools */
+      parse_error(ctx, loc,
+                  "'%s' takes the id of a declaration, not its name in words ('%s' is a reserved word): write the id, as in: %s",
+                  spec->name, got, spec->example);
+    } else {
+      parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
+    }
   } else if (ctx->brace_depth > 0 && has(exp, n, "for") && has(exp, n, "name")) {
     buf_puts(&m, "expected an attribute name at the start of this statement, but found ");
     describe_got(&m, ctx, got, loc, word);
