@@ -1126,13 +1126,25 @@ static void check_milestone_values(Checker *c, const Decl *d) {
   buf_free(&ot);
 }
 
+/* Whether d has a statement whose unknown name is a misspelling of
+ * attribute name (directon for direction), already reported with its
+ * suggestion. */
+static bool misspelt_attr(const Decl *d, const char *name) {
+  const char *cands[1] = {name};
+  for (int i = 0; i < d->nattrs; i++)
+    if (d->attrs[i]->kind == ST_ATTR && chk_spec_index(d->kind, d->attrs[i]->name) < 0 &&
+        suggest_best(d->attrs[i]->name, cands, 1))
+      return true;
+  return false;
+}
+
 static void check_indicator(Checker *c, Decl *d) {
   const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
   const AttrVals *base = decl_attr(d, AT_INDICATOR_BASELINE);
   const AttrVals *target = decl_attr(d, AT_INDICATOR_TARGET);
   const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
   const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
-  if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
+  if (!dir->first && (target->first || ms->first || eq->first) && !d->broken && !misspelt_attr(d, "direction")) {
     bool reference = false;
     for (int i = 0; i < eq->n; i++)
       if (eq->vals[i].reference) reference = true;
@@ -1419,6 +1431,30 @@ static void check_formula_expr(Checker *c, Expr *root) {
 
 /* ---- waivers ---- */
 
+/* Whether every '_' word of a appears in b, in order, as a whole word
+ * (eq_community_owner in eq_activity_community_owner). */
+static bool words_within(const char *a, const char *b) {
+  const char *p = b;
+  while (*a) {
+    size_t n = strcspn(a, "_");
+    bool found = false;
+    while (*p) {
+      size_t m = strcspn(p, "_");
+      bool same = m == n && memcmp(p, a, n) == 0;
+      p += m;
+      if (*p) p++;
+      if (same) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+    a += n;
+    if (*a) a++;
+  }
+  return true;
+}
+
 static void check_waiver(Checker *c, const char *rule, Loc loc) {
   if (chk_is_builtin(rule)) {
     err(c, loc, "waiver", "'%s' is a built-in check and cannot be waived; fix what it reports instead", rule);
@@ -1432,6 +1468,12 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     for (int i = 0; i < c->p->decls.len; i++) {
       Decl *d = c->p->decls.items[i];
       if (d->kind == D_RULE) suggest_offer(&s, d->id);
+    }
+  if (!s.best && strchr(rule, '_'))
+    for (int i = 0; i < c->p->decls.len; i++) {
+      Decl *d = c->p->decls.items[i];
+      if (d->kind == D_RULE && d->id && words_within(rule, d->id) && (!s.best || strlen(d->id) < strlen(s.best)))
+        s.best = d->id;
     }
   const char *module = program_unused_module_declaring(c->p, rule);
   if (s.best)
