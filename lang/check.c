@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model.h"
 #include "modules.h"
@@ -269,7 +270,7 @@ static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
       if (n >= sizeof low) continue;
       for (size_t j = 0; j <= n; j++) low[j] = (char)tolower((unsigned char)ph->atoms[i].text[j]);
       for (int k = 0; s->symbols[k]; k++)
-        if (strcmp(s->symbols[k], low) == 0) {
+        if (strcmp(s->symbols[k], low) == 0 && strcmp(s->symbols[k], ph->atoms[i].text) != 0) {
           Buf b = {0};
           symbols_text(&b, s->symbols);
           err(c, ph->loc, "attribute", "'%s' takes its own words, in lower case: write %s %s (%s takes %s)", s->name,
@@ -281,8 +282,20 @@ static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
   }
   if (words && s->form == F_REF && isupper((unsigned char)ph->atoms[0].text[0])) {
     /* community_owner Mesa Parents Healthy Schools: a title, not an id */
-    err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its name in words: write the id, as in: %s",
-        s->name, s->example);
+    Buf w = {0};
+    for (int i = 0; i < ph->n; i++) buf_printf(&w, "%s%s", i ? " " : "", ph->atoms[i].text);
+    const Decl *named = NULL;
+    for (int i = 0; i < c->p->decls.len && !named; i++) {
+      const Decl *d = c->p->decls.items[i];
+      if (d->id && d->title && (s->kinds & K(d->kind)) && strncasecmp(d->title, buf_str(&w), w.len) == 0) named = d;
+    }
+    if (named)
+      err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its title: write %s %s (%s \"%s\")",
+          s->name, s->name, named->id, ast_kind_name(named->kind), named->title);
+    else
+      err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its name in words: write the id, as in: %s",
+          s->name, s->example);
+    buf_free(&w);
     return;
   }
   if (words && (s->flags & A_LIST) && (s->form == F_SYMBOL || s->form == F_REF)) {
