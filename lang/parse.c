@@ -410,15 +410,38 @@ static bool missing_brace(ParseCtx *ctx, int t, YYSTYPE *lval, Loc *lloc) {
   Loc first = ctx->opens[1];
   Buf m = {0};
   const Decl *d = ctx->decl;
-  buf_puts(&m, "expected '}' before this declaration: the block of ");
+  buf_puts(&m, "expected '}' here, before the next declaration: the block of ");
   if (d && d->id) buf_printf(&m, "%s '%s'", ast_kind_name(d->kind), d->id);
   else if (d) buf_puts(&m, ast_kind_name(d->kind));
   else buf_puts(&m, "the declaration");
   buf_printf(&m, " that opens on line %d is not closed; add '}' at its end", line_of(ctx, first));
-  Diag *g = parse_error(ctx, *lloc, "%s", buf_str(&m));
+  /* The error stands where the '}' belongs: the end of the last line
+   * before the next declaration that is not blank or a comment. */
+  uint32_t e = i, line_start;
+  for (;;) {
+    while (e > first.end && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) e--;
+    line_start = e;
+    while (line_start > 0 && s[line_start - 1] != '\n') line_start--;
+    uint32_t k = line_start;
+    while (k < e && (s[k] == ' ' || s[k] == '\t')) k++;
+    if (k >= e || s[k] != '#' || line_start <= first.end) break;
+    e = line_start;
+  }
+  for (uint32_t k = line_start; k < e; k++) /* a comment at the end of that line */
+    if (s[k] == '#') {
+      bool quoted = false;
+      for (uint32_t q = line_start; q < k; q++) quoted ^= s[q] == '"';
+      if (!quoted) {
+        e = k;
+        while (e > line_start && (s[e - 1] == ' ' || s[e - 1] == '\t')) e--;
+        break;
+      }
+    }
+  Diag *g = parse_error(ctx, (Loc){ctx->file, e, e}, "%s", buf_str(&m));
   buf_free(&m);
   diag_note(ctx->diags, g, first, "the block opened here");
   if (open.start != first.start) diag_note(ctx->diags, g, open, "and this block inside it");
+  diag_note(ctx->diags, g, *lloc, "the next declaration starts here");
   ctx->lex_error_line = false;
   ctx->pend_close = 0;
   while (ctx->brace_depth > 0) {
