@@ -4,7 +4,9 @@
  * charter). */
 #include <math.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model.h"
 #include "modules.h"
@@ -260,6 +262,42 @@ static void form_error(Checker *c, const AttrSpec *s, const Phrase *ph) {
   bool words = ph->n > 1;
   for (int i = 0; i < ph->n; i++)
     if (ph->atoms[i].kind != ATOM_IDENT) words = false;
+  if (words && s->form == F_SYMBOL) {
+    /* role Backbone Organization: a word of the set, written as a title */
+    for (int i = 0; i < ph->n; i++) {
+      char low[64];
+      size_t n = strlen(ph->atoms[i].text);
+      if (n >= sizeof low) continue;
+      for (size_t j = 0; j <= n; j++) low[j] = (char)tolower((unsigned char)ph->atoms[i].text[j]);
+      for (int k = 0; s->symbols[k]; k++)
+        if (strcmp(s->symbols[k], low) == 0 && strcmp(s->symbols[k], ph->atoms[i].text) != 0) {
+          Buf b = {0};
+          symbols_text(&b, s->symbols);
+          err(c, ph->loc, "attribute", "'%s' takes its own words, in lower case: write %s %s (%s takes %s)", s->name,
+              s->name, s->symbols[k], s->name, buf_str(&b));
+          buf_free(&b);
+          return;
+        }
+    }
+  }
+  if (words && s->form == F_REF && isupper((unsigned char)ph->atoms[0].text[0])) {
+    /* community_owner Mesa Parents Healthy Schools: a title, not an id */
+    Buf w = {0};
+    for (int i = 0; i < ph->n; i++) buf_printf(&w, "%s%s", i ? " " : "", ph->atoms[i].text);
+    const Decl *named = NULL;
+    for (int i = 0; i < c->p->decls.len && !named; i++) {
+      const Decl *d = c->p->decls.items[i];
+      if (d->id && d->title && (s->kinds & K(d->kind)) && strncasecmp(d->title, buf_str(&w), w.len) == 0) named = d;
+    }
+    if (named)
+      err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its title: write %s %s (%s \"%s\")",
+          s->name, s->name, named->id, ast_kind_name(named->kind), named->title);
+    else
+      err(c, ph->loc, "attribute", "'%s' takes the id of a declaration, not its name in words: write the id, as in: %s",
+          s->name, s->example);
+    buf_free(&w);
+    return;
+  }
   if (words && (s->flags & A_LIST) && (s->form == F_SYMBOL || s->form == F_REF)) {
     err(c, ph->atoms[1].loc, "attribute", "separate the values of '%s' with commas, as in: %s, %s", s->name,
         ph->atoms[0].text, ph->atoms[1].text);
@@ -634,6 +672,20 @@ static bool admit_attr(Checker *c, Decl *d, const Attr *a, int k) {
     err(c, a->name_loc, "attribute", "'%s' needs a value, as in: %s", a->name, s->example);
     return false;
   }
+  /* baseline 1,234 in 2024: a thousands separator, not a second value */
+  for (int i = 1; i < a->nphrases; i++) {
+    const Atom *x = &a->phrases[i - 1].atoms[a->phrases[i - 1].n - 1], *y = &a->phrases[i].atoms[0];
+    if (x->kind == ATOM_NUMBER && y->kind == ATOM_NUMBER && !x->neg && !y->neg && y->loc.start == x->loc.end + 1 &&
+        y->text && strlen(y->text) >= 3 && isdigit((unsigned char)y->text[0]) && isdigit((unsigned char)y->text[1]) &&
+        isdigit((unsigned char)y->text[2]) && (!y->text[3] || !isdigit((unsigned char)y->text[3]))) {
+      Buf b = {0};
+      buf_printf(&b, "%s%s", x->text, y->text);
+      err(c, (Loc){x->loc.file, x->loc.start, y->loc.end}, "attribute",
+          "numbers are written without thousands separators: write %s (or with '_', as in 1_000)", buf_str(&b));
+      buf_free(&b);
+      return false;
+    }
+  }
   if (a->nphrases > 1 && !(s->flags & A_LIST)) {
     err(c, a->phrases[1].loc, "attribute", "'%s' takes one value; a comma starts a second one", a->name);
     return false;
@@ -906,7 +958,7 @@ static Loc value_atom_loc(const Decl *d, const Value *v, int k) {
 /* An equity line's reference group (… to "White"): one of the dimension's
  * groups. */
 static void check_reference(Checker *c, const Decl *d, const Value *e) {
-  if (strmap_get(group_set(c, e->ref), e->reference)) return;
+  if (e->ref->broken || strmap_get(group_set(c, e->ref), e->reference)) return;
   Loc at = value_atom_loc(d, e, 4);
   const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
   Suggest s;
@@ -937,7 +989,7 @@ static void check_equity(Checker *c, Decl *d) {
       continue;
     }
     if (e->reference) check_reference(c, d, e);
-    if (e->form != EQ_GROUP || strmap_get(group_set(c, e->ref), e->str)) continue;
+    if (e->form != EQ_GROUP || e->ref->broken || strmap_get(group_set(c, e->ref), e->str)) continue;
     const AttrVals *groups = decl_attr(e->ref, AT_DIMENSION_GROUPS);
     Suggest s;
     suggest_init(&s, e->str);
@@ -1087,13 +1139,25 @@ static void check_milestone_values(Checker *c, const Decl *d) {
   buf_free(&ot);
 }
 
+/* Whether d has a statement whose unknown name is a misspelling of
+ * attribute name (directon for direction), already reported with its
+ * suggestion. */
+static bool misspelt_attr(const Decl *d, const char *name) {
+  const char *cands[1] = {name};
+  for (int i = 0; i < d->nattrs; i++)
+    if (d->attrs[i]->kind == ST_ATTR && chk_spec_index(d->kind, d->attrs[i]->name) < 0 &&
+        suggest_best(d->attrs[i]->name, cands, 1))
+      return true;
+  return false;
+}
+
 static void check_indicator(Checker *c, Decl *d) {
   const AttrVals *dir = decl_attr(d, AT_INDICATOR_DIRECTION);
   const AttrVals *base = decl_attr(d, AT_INDICATOR_BASELINE);
   const AttrVals *target = decl_attr(d, AT_INDICATOR_TARGET);
   const AttrVals *ms = decl_attr(d, AT_INDICATOR_MILESTONE);
   const AttrVals *eq = decl_attr(d, AT_INDICATOR_EQUITY);
-  if (!dir->first && (target->first || ms->first || eq->first) && !d->broken) {
+  if (!dir->first && (target->first || ms->first || eq->first) && !d->broken && !misspelt_attr(d, "direction")) {
     bool reference = false;
     for (int i = 0; i < eq->n; i++)
       if (eq->vals[i].reference) reference = true;
@@ -1149,7 +1213,7 @@ static void check_activity(Checker *c, Decl *d) {
   const AttrVals *co = decl_attr(d, AT_ACTIVITY_COMMUNITY_OWNER);
   for (int i = 0; i < co->n; i++) {
     Decl *p = co->vals[i].ref;
-    if (!p || has_symbol(decl_attr(p, AT_PARTNER_SECTOR), SECTOR_COMMUNITY)) continue;
+    if (!p || p->broken || has_symbol(decl_attr(p, AT_PARTNER_SECTOR), SECTOR_COMMUNITY)) continue;
     Diag *g = err(c, co->vals[i].loc, "community",
                   "community owner '%s' is not a community partner (its sector does not include community)", p->id);
     diag_note(c->d, g, p->id_loc, "'%s' is declared here; if it is resident-led, add community to its sector", p->id);
@@ -1380,6 +1444,30 @@ static void check_formula_expr(Checker *c, Expr *root) {
 
 /* ---- waivers ---- */
 
+/* Whether every '_' word of a appears in b, in order, as a whole word
+ * (eq_community_owner in eq_activity_community_owner). */
+static bool words_within(const char *a, const char *b) {
+  const char *p = b;
+  while (*a) {
+    size_t n = strcspn(a, "_");
+    bool found = false;
+    while (*p) {
+      size_t m = strcspn(p, "_");
+      bool same = m == n && memcmp(p, a, n) == 0;
+      p += m;
+      if (*p) p++;
+      if (same) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return false;
+    a += n;
+    if (*a) a++;
+  }
+  return true;
+}
+
 static void check_waiver(Checker *c, const char *rule, Loc loc) {
   if (chk_is_builtin(rule)) {
     err(c, loc, "waiver", "'%s' is a built-in check and cannot be waived; fix what it reports instead", rule);
@@ -1393,6 +1481,12 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     for (int i = 0; i < c->p->decls.len; i++) {
       Decl *d = c->p->decls.items[i];
       if (d->kind == D_RULE) suggest_offer(&s, d->id);
+    }
+  if (!s.best && strchr(rule, '_'))
+    for (int i = 0; i < c->p->decls.len; i++) {
+      Decl *d = c->p->decls.items[i];
+      if (d->kind == D_RULE && d->id && words_within(rule, d->id) && (!s.best || strlen(d->id) < strlen(s.best)))
+        s.best = d->id;
     }
   const char *module = program_unused_module_declaring(c->p, rule);
   if (s.best)

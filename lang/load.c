@@ -468,6 +468,38 @@ static Program *program_new(void) {
   return p;
 }
 
+static int cmp_decl_loc(const void *a, const void *b) {
+  const Decl *x = *(const Decl *const *)a, *y = *(const Decl *const *)b;
+  if (x->loc.file != y->loc.file) return x->loc.file < y->loc.file ? -1 : 1;
+  return x->loc.start < y->loc.start ? -1 : x->loc.start > y->loc.start;
+}
+
+/* Marks every declaration holding an error as broken: the rules skip it,
+ * and any finding that reads it, so they run on the sound parts of a
+ * program that has errors elsewhere. */
+static void mark_broken(Program *p) {
+  if (!p->diags.nerrors || !p->decls.len) return;
+  int n = p->decls.len;
+  Decl **by_loc = xmalloc((size_t)n * sizeof *by_loc);
+  memcpy(by_loc, p->decls.items, (size_t)n * sizeof *by_loc);
+  qsort(by_loc, (size_t)n, sizeof *by_loc, cmp_decl_loc);
+  for (int i = 0; i < p->diags.items.len; i++) {
+    const Diag *g = p->diags.items.items[i];
+    if (g->sev != SEV_ERROR) continue;
+    int lo = 0, hi = n; /* the last declaration starting at or before the error */
+    while (lo < hi) {
+      int mid = lo + (hi - lo) / 2;
+      const Decl *d = by_loc[mid];
+      if (d->loc.file < g->loc.file || (d->loc.file == g->loc.file && d->loc.start <= g->loc.start)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo == 0) continue;
+    Decl *d = by_loc[lo - 1];
+    if (d->loc.file == g->loc.file && g->loc.start < d->loc.end) d->broken = true;
+  }
+  free(by_loc);
+}
+
 static void finish(Loader *L) {
   vec_free(&L->stack);
   vec_free(&L->stack_display);
@@ -481,6 +513,7 @@ static void finish(Loader *L) {
    * the checked values they leave. */
   if (!L->p->entry_unreadable) {
     chk_run(L->p);
+    mark_broken(L->p);
     model_build(L->p);
     rules_check(L->p);
   }

@@ -9,6 +9,7 @@
 #include "parse_ctx.h"
 #include "parser.h"
 #include "lexer.h"
+#include "program.h"
 #include "suggest.h"
 
 static const struct {
@@ -24,6 +25,9 @@ static const struct {
     {"or", KW_OR},           {"not", KW_NOT},         {"in", KW_IN},
     {"none", KW_NONE},       {"true", KW_TRUE},       {"false", KW_FALSE},
 };
+
+static Loc innermost(ParseCtx *ctx, char tok);
+static int line_of(ParseCtx *ctx, Loc loc);
 
 static const char *const kind_names[D_KIND_COUNT] = {
     "charter", "partner", "council", "dimension", "goal",
@@ -318,6 +322,12 @@ void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
     if ((size_t)len < n) chx_bad_char(ctx, s + len, n - (size_t)len, loc_at(ctx, loc.start + (uint32_t)len, (uint32_t)(n - (size_t)len)));
     return;
   }
+  if (cp == 0xA0) {
+    loc.end = loc.start + (uint32_t)len;
+    parse_error(ctx, loc, "a non-breaking space (U+00A0), as a word processor puts in: replace it with a plain space");
+    if ((size_t)len < n) chx_bad_char(ctx, s + len, n - (size_t)len, loc_at(ctx, loc.start + (uint32_t)len, (uint32_t)(n - (size_t)len)));
+    return;
+  }
   if (cp >= 0x80)
     parse_error(ctx, loc, "unexpected character '%.*s' (U+%04X): names use only ASCII letters, digits and '_'; put other text in quotes",
                 len, s, cp);
@@ -327,7 +337,148 @@ void chx_bad_char(ParseCtx *ctx, const char *s, size_t n, Loc loc) {
     parse_error(ctx, loc, "unexpected character '%c'", (char)cp);
 }
 
+/* The declaration kind a word at the start of a top-level item names: a
+ * keyword, or a name that is one written in capitals or misspelt
+ * ("Partner", "parnter"); -1 for none. */
+static int item_kind_of(ParseCtx *ctx, int t, Loc loc) {
+  switch (t) {
+  case KW_CHARTER: return D_CHARTER;
+  case KW_PARTNER: return D_PARTNER;
+  case KW_COUNCIL: return D_COUNCIL;
+  case KW_DIMENSION: return D_DIMENSION;
+  case KW_GOAL: return D_GOAL;
+  case KW_OUTCOME: return D_OUTCOME;
+  case KW_INDICATOR: return D_INDICATOR;
+  case KW_ACTIVITY: return D_ACTIVITY;
+  case KW_RULE: return D_RULE;
+  case KW_VIEW: return D_VIEW;
+  case IDENT: break;
+  default: return -1;
+  }
+  char w[16];
+  size_t n = loc.end - loc.start;
+  if (n >= sizeof w) return -1;
+  for (size_t i = 0; i < n; i++) w[i] = (char)tolower((unsigned char)ctx->src->text[loc.start + i]);
+  w[n] = '\0';
+  int k = ast_kind_from_name(w);
+  if (k >= 0) return k;
+  const char *best = suggest_best(w, (const char *const *)kind_names, D_KIND_COUNT);
+  return best ? ast_kind_from_name(best) : -1;
+}
+
+/* Remembers where a top-level item starts and the declaration kind its
+ * first word names, so a declaration whose header is broken still declares
+ * its id (chx_item_error). */
+static void track_item(ParseCtx *ctx, int t, Loc loc) {
+  if (ctx->brace_depth > 0 || ctx->paren_depth > 0) return;
+  if (ctx->tok_seen == 0 || ctx->tok_seen == NEWLINE || ctx->tok_seen == ';') {
+    ctx->item_kind = 0;
+    if (t != NEWLINE && t != ';') {
+      int k = item_kind_of(ctx, t, loc);
+      ctx->item_kind = k + 1;
+      ctx->item_kw = loc;
+    }
+  }
+}
+
+/* Whether token t, a declaration keyword first on its line inside a block
+ * whose line ends in '{', starts the next declaration: the block before it
+ * lacks its '}'. Reports that once, closes every open block and queues the
+ * keyword after the '}' tokens and an end of line. */
+static bool missing_brace(ParseCtx *ctx, int t, YYSTYPE *lval, Loc *lloc) {
+  if (t != KW_CHARTER && t != KW_PARTNER && t != KW_COUNCIL && t != KW_DIMENSION && t != KW_GOAL &&
+      t != KW_OUTCOME && t != KW_INDICATOR && t != KW_ACTIVITY && t != KW_RULE && t != KW_VIEW)
+    return false;
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t i = lloc->start;
+  while (i > 0 && (s[i - 1] == ' ' || s[i - 1] == '\t')) i--;
+  if (i > 0 && s[i - 1] != '\n') return false; /* not first on its line */
+  uint32_t j = lloc->end, end = ctx->end_pos;
+  if (j >= end || (s[j] != ' ' && s[j] != '\t')) return false;
+  while (j < end && (s[j] == ' ' || s[j] == '\t')) j++;
+  if (j >= end || !(isalpha((unsigned char)s[j]) || s[j] == '_' || s[j] == '"')) return false;
+  char last = 0;
+  bool in_str = false;
+  for (; j < end && s[j] != '\n'; j++) {
+    if (s[j] == '"') in_str = !in_str;
+    else if (s[j] == '#' && !in_str) break;
+    if (s[j] != ' ' && s[j] != '\t' && s[j] != '\r') last = s[j];
+  }
+  if (last != '{') return false;
+  Loc open = innermost(ctx, '{');
+  Loc first = ctx->opens[1];
+  Buf m = {0};
+  const Decl *d = ctx->decl;
+  buf_puts(&m, "expected '}' here, before the next declaration: the block of ");
+  if (d && d->id) buf_printf(&m, "%s '%s'", ast_kind_name(d->kind), d->id);
+  else if (d) buf_puts(&m, ast_kind_name(d->kind));
+  else buf_puts(&m, "the declaration");
+  buf_printf(&m, " that opens on line %d is not closed; add '}' at its end", line_of(ctx, first));
+  /* The error stands where the '}' belongs: the end of the last line
+   * before the next declaration that is not blank or a comment. */
+  uint32_t e = i, line_start;
+  for (;;) {
+    while (e > first.end && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) e--;
+    line_start = e;
+    while (line_start > 0 && s[line_start - 1] != '\n') line_start--;
+    uint32_t k = line_start;
+    while (k < e && (s[k] == ' ' || s[k] == '\t')) k++;
+    if (k >= e || s[k] != '#' || line_start <= first.end) break;
+    e = line_start;
+  }
+  for (uint32_t k = line_start; k < e; k++) /* a comment at the end of that line */
+    if (s[k] == '#') {
+      bool quoted = false;
+      for (uint32_t q = line_start; q < k; q++) quoted ^= s[q] == '"';
+      if (!quoted) {
+        e = k;
+        while (e > line_start && (s[e - 1] == ' ' || s[e - 1] == '\t')) e--;
+        break;
+      }
+    }
+  Diag *g = parse_error(ctx, (Loc){ctx->file, e, e}, "%s", buf_str(&m));
+  buf_free(&m);
+  diag_note(ctx->diags, g, first, "the block opened here");
+  if (open.start != first.start) diag_note(ctx->diags, g, open, "and this block inside it");
+  diag_note(ctx->diags, g, *lloc, "the next declaration starts here");
+  ctx->lex_error_line = false;
+  ctx->pend_close = 0;
+  while (ctx->brace_depth > 0) {
+    chx_close(ctx, '}', *lloc);
+    ctx->pend_close++;
+  }
+  ctx->pend_close--; /* the first is returned now */
+  ctx->pend_newline = true;
+  ctx->pend_kw = t;
+  ctx->pend_atom = lval->atom;
+  ctx->pend_loc = *lloc;
+  return true;
+}
+
 int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
+  if (ctx->pend_close > 0 || ctx->pend_newline || ctx->pend_kw) {
+    Loc at = {ctx->file, ctx->pend_loc.start, ctx->pend_loc.start};
+    int t;
+    if (ctx->pend_close > 0) {
+      ctx->pend_close--;
+      t = '}';
+      *lloc = at;
+    } else if (ctx->pend_newline) {
+      ctx->pend_newline = false;
+      t = NEWLINE;
+      *lloc = at;
+    } else {
+      t = ctx->pend_kw;
+      ctx->pend_kw = 0;
+      lval->atom = ctx->pend_atom;
+      *lloc = ctx->pend_loc;
+    }
+    track_item(ctx, t, *lloc);
+    ctx->prev_tok = ctx->tok_seen;
+    ctx->tok_seen = t;
+    return t;
+  }
   if (ctx->expr_start) {
     ctx->expr_start = false;
     lloc->file = ctx->file;
@@ -344,6 +495,11 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
     }
     switch (ctx->skip) {
     case SKIP_NONE:
+      if (ctx->brace_depth > 0 && ctx->paren_depth == 0 && missing_brace(ctx, t, lval, lloc)) {
+        t = '}';
+        *lloc = (Loc){ctx->file, ctx->pend_loc.start, ctx->pend_loc.start};
+      }
+      track_item(ctx, t, *lloc);
       ctx->prev_tok = ctx->tok_seen;
       ctx->tok_seen = t;
       return t;
@@ -356,6 +512,8 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
     case SKIP_LINE:
       if (t == NEWLINE || t == ';') {
         ctx->skip = SKIP_NONE;
+        ctx->prev_tok = ctx->tok_seen;
+        ctx->tok_seen = t;
         return t;
       }
       if (t == '{') {
@@ -367,6 +525,8 @@ int chx_lex(YYSTYPE *lval, Loc *lloc, ParseCtx *ctx) {
       if (ctx->brace_depth <= ctx->skip_depth) {
         ctx->skip = SKIP_NONE;
         ctx->last_tok = NEWLINE;
+        ctx->prev_tok = ctx->tok_seen;
+        ctx->tok_seen = NEWLINE;
         return NEWLINE;
       }
       continue;
@@ -474,6 +634,60 @@ static bool lone_word_before(ParseCtx *ctx, Loc loc, Loc *word) {
   return true;
 }
 
+/* The spec of the attribute whose statement is being read, or NULL. */
+static const AttrSpec *stmt_spec(ParseCtx *ctx) {
+  if (!ctx->decl || !ctx->attr || ctx->attr->kind != ST_ATTR || ctx->brace_depth != 1 || ctx->paren_depth) return NULL;
+  int k = chk_spec_index(ctx->decl->kind, ctx->attr->name);
+  int n;
+  return k >= 0 ? &chk_specs(ctx->decl->kind, &n)[k] : NULL;
+}
+
+/* A header's title written without quotes (partner residents Eastside
+ * Resident Council {): the message that says to quote it. */
+static bool unquoted_title(ParseCtx *ctx, Loc loc, Buf *m) {
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t e = loc.start;
+  while (e < ctx->end_pos && s[e] != '\n' && s[e] != '{' && s[e] != '#') e++;
+  while (e > loc.start && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r')) e--;
+  if (e == loc.start) return false;
+  buf_printf(m, "a title goes in double quotes: write \"%.*s\"", (int)(e - loc.start), s + loc.start);
+  return true;
+}
+
+/* A name with a dash in it (tenants-union, non-profit): ids and words are
+ * written with '_'. */
+static bool dashed_name(ParseCtx *ctx, Loc loc, Buf *m) {
+  if (ctx->scanner) chx_restore(ctx->scanner);
+  const char *s = ctx->src->text;
+  uint32_t a = loc.start, b = loc.end;
+  if (a == 0 || !(isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_')) return false;
+  if (b >= ctx->end_pos || !isalpha((unsigned char)s[b])) return false;
+  while (a > 0 && (isalnum((unsigned char)s[a - 1]) || s[a - 1] == '_' || s[a - 1] == '-')) a--;
+  while (b < ctx->end_pos && (isalnum((unsigned char)s[b]) || s[b] == '_' || s[b] == '-')) b++;
+  if (!isalpha((unsigned char)s[a]) && s[a] != '_') return false;
+  /* A word of the attribute's set written with a dash: sector non-profit. */
+  int k = ctx->decl && ctx->attr ? chk_spec_index(ctx->decl->kind, ctx->attr->name) : -1;
+  if (k >= 0) {
+    int nspecs;
+    const AttrSpec *spec = &chk_specs(ctx->decl->kind, &nspecs)[k];
+    char joined[64];
+    size_t n = 0;
+    for (uint32_t i = a; i < b && n + 1 < sizeof joined; i++)
+      if (s[i] != '-') joined[n++] = s[i];
+    joined[n] = '\0';
+    for (const char *const *w = spec->symbols; w && *w; w++)
+      if (strcmp(*w, joined) == 0) {
+        buf_printf(m, "'%.*s' is written %s in Charter, without the dash: write %s %s", (int)(b - a), s + a, *w,
+                   spec->name, *w);
+        return true;
+      }
+  }
+  buf_printf(m, "'%.*s' is not a name: names use letters, digits and '_', as in ", (int)(b - a), s + a);
+  for (uint32_t i = a; i < b; i++) buf_putc(m, s[i] == '-' ? '_' : s[i]);
+  return true;
+}
+
 void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp, int n) {
   if (ctx->fatal) return;
   /* The scanner already reported this spot (a bad number, a stray byte). */
@@ -510,6 +724,28 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   Diag *g = NULL;
   Loc at_text;
 
+  if (word && strcmp(got, "name") == 0 && has(exp, n, "string") && ctx->brace_depth == 0 && ctx->item_kind > 1 &&
+      unquoted_title(ctx, loc, &m)) {
+    parse_error(ctx, loc, "%s", buf_str(&m));
+    buf_free(&m);
+    ctx->skip = SKIP_LINE;
+    return;
+  }
+  if (word && strcmp(got, "name") == 0 && ctx->prev_tok == '-' && loc.start > 0 &&
+      ctx->src->text[loc.start - 1] == '-' && dashed_name(ctx, (Loc){loc.file, loc.start - 1, loc.start}, &m)) {
+    uint32_t a = loc.start - 1;
+    while (a > 0 && (isalnum((unsigned char)ctx->src->text[a - 1]) || ctx->src->text[a - 1] == '_')) a--;
+    parse_error(ctx, (Loc){loc.file, a, loc.end}, "%s", buf_str(&m));
+    buf_free(&m);
+    if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
+    return;
+  }
+  if (strcmp(got, "'-'") == 0 && dashed_name(ctx, loc, &m)) {
+    parse_error(ctx, loc, "%s", buf_str(&m));
+    buf_free(&m);
+    if (ctx->brace_depth == 0) ctx->skip = SKIP_LINE;
+    return;
+  }
   if (is_newline && has(exp, n, "'{'")) {
     parse_error(ctx, loc, "expected '{' at the end of this line: a declaration's block opens on the same line as its header");
     ctx->skip = SKIP_MAYBE_BRACE;
@@ -550,7 +786,33 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   } else if (strcmp(got, "':'") == 0 && ctx->brace_depth > 0 && ctx->paren_depth == 0) {
     parse_error(ctx, loc, "unexpected ':': an attribute takes its value without ':', as in: sector community");
   } else if (!word && !is_newline && !is_eof && got[0] != '\'' && isalpha((unsigned char)got[0]) && has(exp, n, "name")) {
-    parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
+    const AttrSpec *spec = stmt_spec(ctx);
+    if (spec && (strcmp(got, "and") == 0 || strcmp(got, "or") == 0) && (spec->flags & A_LIST)) {
+      /* owner food_bank and schools */
+      if (ctx->scanner) chx_restore(ctx->scanner);
+      const char *t = ctx->src->text;
+      uint32_t a = ctx->attr->name_loc.start, e = a;
+      while (e < ctx->end_pos && t[e] != '\n' && t[e] != '#') e++;
+      while (e > a && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\r')) e--;
+      buf_printf(&m, "the values of '%s' are separated by commas, not '%s': write ", spec->name, got);
+      for (uint32_t i = a; i < e; i++) {
+        if (i == loc.start) {
+          while (m.len && m.data[m.len - 1] == ' ') m.len--;
+          buf_puts(&m, ",");
+          i = loc.end - 1;
+          continue;
+        }
+        buf_putc(&m, t[i]);
+      }
+      parse_error(ctx, loc, "%s", buf_str(&m));
+    } else if (spec && spec->form == F_REF) {
+      /* community_owner Mesa Parents for Healthy Schools */
+      parse_error(ctx, loc,
+                  "'%s' takes the id of a declaration, not its name in words ('%s' is a reserved word): write the id, as in: %s",
+                  spec->name, got, spec->example);
+    } else {
+      parse_error(ctx, loc, "'%s' is a reserved word and cannot be used as a name; choose another id", got);
+    }
   } else if (ctx->brace_depth > 0 && has(exp, n, "for") && has(exp, n, "name")) {
     buf_puts(&m, "expected an attribute name at the start of this statement, but found ");
     describe_got(&m, ctx, got, loc, word);
@@ -728,7 +990,34 @@ void chx_item_error(ParseCtx *ctx) {
   if (ctx->decl) {
     Loc end = {ctx->file, ctx->pos, ctx->pos};
     chx_end_decl(ctx, end);
+    ctx->item_kind = 0;
+    return;
   }
+  /* A broken header (partner residents Eastside Resident Council {,
+   * Partner schools, partner tenants 'Mesa Tenants Union') still declares
+   * the id after its kind, so references to it resolve; the declaration is
+   * broken, and checks and rules that need its contents skip it. */
+  if (ctx->item_kind > 1 + D_CHARTER) {
+    if (ctx->scanner) chx_restore(ctx->scanner); /* the byte flex holds may be the one after the kind */
+    const char *s = ctx->src->text;
+    uint32_t j = ctx->item_kw.end, end = ctx->end_pos;
+    while (j < end && (s[j] == ' ' || s[j] == '\t')) j++;
+    uint32_t a = j;
+    if (j < end && (isalpha((unsigned char)s[j]) || s[j] == '_'))
+      while (j < end && (isalnum((unsigned char)s[j]) || s[j] == '_')) j++;
+    if (j > a && !chx_keyword(s + a, j - a)) {
+      Atom id = {0}, title = {0};
+      id.kind = ATOM_IDENT;
+      id.text = chx_intern(ctx, s + a, j - a);
+      id.loc = (Loc){ctx->file, a, j};
+      title.text = "";
+      title.loc = id.loc;
+      chx_begin_decl(ctx, (DeclKind)(ctx->item_kind - 1), ctx->item_kw, &id, &title);
+      ctx->decl->broken = true;
+      chx_end_decl(ctx, (Loc){ctx->file, ctx->item_kw.start, j});
+    }
+  }
+  ctx->item_kind = 0;
 }
 
 Expr *chx_expr(ParseCtx *ctx, ExprKind kind, Loc loc) {

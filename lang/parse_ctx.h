@@ -40,6 +40,16 @@ typedef struct ParseCtx {
   SkipMode skip;       /* error recovery in the token stream */
   int skip_depth;      /* SKIP_BLOCK: the brace depth to return to */
   int nerrors;         /* syntax errors reported */
+  int pend_close;      /* '}' tokens to hand the parser before pend_kw (a missing '}') */
+  bool pend_newline;   /* then an end of line */
+  int pend_kw;         /* then this declaration keyword (0: none) */
+  Atom pend_atom;      /* with its value */
+  Loc pend_loc;        /* and place */
+  int item_kind;       /* the declaration kind (DeclKind + 1) a top-level item's header names, 0: none */
+  Loc item_kw;         /* its keyword */
+  Atom item_id;        /* its id, when the header got that far */
+  bool item_has_id;
+  int item_toks;       /* tokens of the item so far */
   Loc text_start;      /* start of the text block being scanned */
   Buf text;            /* raw text block contents */
   Vec items;           /* Item * of the file */

@@ -156,6 +156,7 @@ typedef struct Interp {
   unsigned *stamp;                    /* distinct(): by declaration index */
   unsigned stamp_gen;
   bool div0;                          /* a division by zero happened in this element */
+  bool touched_broken;                /* this element read a declaration that has errors */
   Loc div0_loc;                       /* the first one */
   int *wstart;                        /* declaration waivers, CSR by declaration index */
   DeclWaiver *dw;
@@ -384,6 +385,7 @@ static Val ev_field(Interp *I, const Expr *e) {
   const FieldRes *fr = e->target;
   if (!fr) return NONE; /* read from a value the checker could not type: none */
   if (o.tag == V_ENT) {
+    if (o.ent->broken) I->touched_broken = true;
     const Field *f = fr->f[o.ent->kind];
     return f ? read_field(I, o.ent, f, fr->attr[o.ent->kind]) : NONE;
   }
@@ -852,18 +854,22 @@ static bool waived(Interp *I, int ri, const Decl *d) {
 
 /* Checks one element (the rule's variable already set); reports a failure. */
 static void check_element(Interp *I, const Rule *r, const Val *elem, RunStats *st) {
+  /* Where a finding stands: the element's declaration, or the charter. */
+  const Decl *at = I->p->charter;
+  if (elem && elem->tag == V_ENT) at = elem->ent;
+  if (elem && elem->tag == V_REC) at = I->p->decls.items[elem->n];
+  /* A declaration with errors is not checked, and a finding that rests on
+   * one is not reported: the errors come first. */
+  if (at && at->broken) return;
   I->div0 = false;
+  I->touched_broken = false;
   if (r->where) {
     Val w = ev(I, r->where);
     if (!is_true(&w) || I->stopped) return;
     I->div0 = false; /* only the require's divisions make it fail */
   }
   Val q = ev(I, r->require);
-  if (is_true(&q) || I->stopped) return;
-  /* Where the finding stands: the element's declaration, or the charter. */
-  const Decl *at = I->p->charter;
-  if (elem && elem->tag == V_ENT) at = elem->ent;
-  if (elem && elem->tag == V_REC) at = I->p->decls.items[elem->n];
+  if (is_true(&q) || I->stopped || I->touched_broken) return;
   Loc loc = at ? at->id_loc : r->decl->id_loc;
   if (elem && elem->tag == V_REC) loc = elem->recv->loc;
   if (waived(I, r->index, at)) {
@@ -933,7 +939,7 @@ bool rules_run(Program *p, RunStats *stats) { return rules_run_budget(p, RULES_D
 bool rules_run_budget(Program *p, uint64_t max_steps, RunStats *stats) {
   RunStats st = {0, 0, 0, 0, false};
   if (stats) *stats = st;
-  if (p->diags.nerrors || !p->charter) return false;
+  if (!p->charter) return false;
   Interp I;
   interp_init(&I, p);
   I.max_steps = max_steps;

@@ -142,7 +142,7 @@ static inline bool eval_holds(const char *body, const char *cond) {
   } while (0)
 
 /* Loading text gives a `type` (or other check's) error containing msg at
- * line:col, and the rules then do not run. */
+ * line:col; the rules run, but not that one. */
 static inline void expect_load_error(const char *text, const char *rule, const char *msg, int line, int col) {
   Program *p = re_load(text);
   const Diag *g = diags_find(&p->diags, rule, msg);
@@ -154,7 +154,7 @@ static inline void expect_load_error(const char *text, const char *rule, const c
   assert_int_equal(g->sev, SEV_ERROR);
   re_loc_is(p, g->loc, line, col);
   RunStats st = {7, 7, 7, 7, true};
-  assert_false(rules_run(p, &st));
+  rules_run(p, &st);
   assert_int_equal(st.rules, 0);
   assert_int_equal(st.findings, 0);
   program_free(p);

@@ -161,9 +161,12 @@ static void test_identifiers(void **state) {
 
 static void test_keywords_are_case_sensitive(void **state) {
   (void)state;
-  /* "Partner" is a name, not the keyword, so it cannot start an item. */
+  /* "Partner" is a name, not the keyword, so it cannot start an item; the
+   * broken declaration still declares its id. */
   Parsed *p = parse("Partner p \"P\" { sector x }\n");
-  assert_int_equal(p->f->nitems, 0);
+  assert_int_equal(p->f->nitems, 1);
+  assert_true(decl_at(p, 0)->broken);
+  assert_int_equal(decl_at(p, 0)->nattrs, 0);
   expect_diag_at(p, "syntax", "expected a declaration", 1, 1);
   assert_non_null(find_diag(p, "syntax", "did you mean 'partner'?"));
   done(p);
@@ -302,9 +305,12 @@ static void test_brace_must_be_on_header_line(void **state) {
   Parsed *p = parse("partner p \"P\"\n{\n  sector x\n}\npartner q \"Q\" { sector y }\n");
   assert_int_equal(count_rule(p, "syntax"), 1);
   expect_diag_at(p, "syntax", "same line as its header", 1, 14);
-  /* The misplaced block is dropped and the next declaration is read. */
-  assert_int_equal(p->f->nitems, 1);
-  assert_string_equal(decl_at(p, 0)->id, "q");
+  /* The misplaced block is dropped (the broken declaration keeps its id)
+   * and the next declaration is read. */
+  assert_int_equal(p->f->nitems, 2);
+  assert_string_equal(decl_at(p, 0)->id, "p");
+  assert_true(decl_at(p, 0)->broken);
+  assert_string_equal(decl_at(p, 1)->id, "q");
   done(p);
 
   p = parse("charter \"C\"\n{\n}\n");

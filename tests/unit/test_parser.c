@@ -286,6 +286,27 @@ static void test_kind_names(void **state) {
     if (ast_is_reserved(free_words[i])) fail_msg("'%s' is reserved", free_words[i]);
 }
 
+/* A broken header still declares its id (a broken declaration); a
+ * missing '}' is one error, and the next declaration is read whole. */
+static void test_recovery_keeps_ids(void **state) {
+  (void)state;
+  Parsed *p = parse("partner a Eastside Council {\n  sector community\n}\n"
+                    "Partner b \"B\" {\n  sector community\n}\n"
+                    "partner c 'C' {\n  sector community\n}\n"
+                    "outcome o \"O\" {\n  horizon short\n\n"
+                    "outcome q \"Q\" {\n  horizon short\n}\n");
+  assert_int_equal(p->diags.nerrors, 4);
+  assert_int_equal(p->f->nitems, 5);
+  const char *ids[] = {"a", "b", "c", "o", "q"};
+  for (int i = 0; i < 5; i++) assert_string_equal(decl_at(p, i)->id, ids[i]);
+  assert_true(decl_at(p, 0)->broken);
+  assert_true(decl_at(p, 1)->broken);
+  assert_false(decl_at(p, 2)->broken); /* 'C' is read as the string it was meant to be */
+  assert_int_equal(decl_at(p, 3)->nattrs, 1);
+  assert_int_equal(decl_at(p, 4)->nattrs, 1);
+  done(p);
+}
+
 static void test_one_line_blocks(void **state) {
   (void)state;
   Parsed *p = parse("partner x \"X\" { sector business; role funder }\n"
@@ -596,27 +617,33 @@ static void test_errors_in_several_declarations(void **state) {
   expect_diag(p, "syntax", "')'", 11, 31);
   assert_int_equal(p->diags.items.len, 4);
   assert_int_equal(p->f->nerrors, 4);
-  /* Every declaration but the misspelt one is in the tree, each with the
-   * statements that parsed; broken marks those with errors. */
-  assert_int_equal(p->f->nitems, 5);
+  /* Every declaration is in the tree, each with the statements that
+   * parsed; the misspelt one declares its id with none; broken marks
+   * those with errors. */
+  assert_int_equal(p->f->nitems, 6);
   const Decl *a = decl_at(p, 0);
   assert_string_equal(a->id, "a");
   assert_true(a->broken);
   assert_int_equal(a->nattrs, 1);
   assert_string_equal(a->attrs[0]->name, "role");
-  const Decl *c = decl_at(p, 1);
+  const Decl *b = decl_at(p, 1);
+  assert_string_equal(b->id, "b");
+  assert_int_equal(b->kind, D_PARTNER);
+  assert_true(b->broken);
+  assert_int_equal(b->nattrs, 0);
+  const Decl *c = decl_at(p, 2);
   assert_string_equal(c->id, "c");
   assert_true(c->broken);
   assert_int_equal(c->nattrs, 1);
   assert_string_equal(c->attrs[0]->name, "message");
-  const Decl *d = decl_at(p, 2);
+  const Decl *d = decl_at(p, 3);
   assert_string_equal(d->id, "d");
   assert_false(d->broken);
   assert_int_equal(d->attrs[0]->phrases[0].n, 3);
-  const Decl *e = decl_at(p, 3);
+  const Decl *e = decl_at(p, 4);
   assert_string_equal(e->id, "e");
   assert_true(e->broken);
-  const Decl *f = decl_at(p, 4);
+  const Decl *f = decl_at(p, 5);
   assert_string_equal(f->id, "f");
   assert_false(f->broken);
   done(p);
@@ -627,9 +654,12 @@ static void test_missing_title(void **state) {
   Parsed *p = parse("partner p {\n  sector x\n}\ngoal g \"G\" {}\n");
   expect_diag(p, "syntax", "expected a title in quotes", 1, 11);
   assert_int_equal(p->diags.items.len, 1);
-  /* The block of the broken header is skipped, the next item read. */
-  assert_int_equal(p->f->nitems, 1);
-  assert_string_equal(decl_at(p, 0)->id, "g");
+  /* The block of the broken header is skipped, its id declared, the next
+   * item read. */
+  assert_int_equal(p->f->nitems, 2);
+  assert_string_equal(decl_at(p, 0)->id, "p");
+  assert_true(decl_at(p, 0)->broken);
+  assert_string_equal(decl_at(p, 1)->id, "g");
   done(p);
 }
 
@@ -752,6 +782,7 @@ int main(void) {
       cmocka_unit_test(test_every_declaration_kind),
       cmocka_unit_test(test_kind_names),
       cmocka_unit_test(test_one_line_blocks),
+      cmocka_unit_test(test_recovery_keeps_ids),
       cmocka_unit_test(test_statements_and_phrases),
       cmocka_unit_test(test_negative_numbers),
       cmocka_unit_test(test_rule_blocks),
