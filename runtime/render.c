@@ -568,7 +568,9 @@ static void put_decl_node(Ctx *c, const Decl *d) {
 
 /* The unconnected band: the last of every diagram, its members of any
  * kind, each drawn in its kind's style (kind_band). */
-static const Band LOOSE_BAND = {"Not yet connected", "white", MUTED, INK, ROUNDED};
+/* A macro, not a const object: an object is not a constant expression in
+ * a static initializer (clang refuses it). */
+#define LOOSE_BAND {"Not yet connected", "white", MUTED, INK, ROUNDED}
 
 /* The non-empty bands with their members, and their headings: first in a
  * bottom-up diagram, last in a left-to-right one (see put_headings). The
