@@ -68,8 +68,10 @@ static inline Env *env_new(const char *text) {
   return e;
 }
 
-/* One row: of a group of a dimension, or (dim NULL) of the whole population. */
-static inline void add_group(Env *e, const char *ind, const char *dim, const char *grp, const char *period, double v) {
+/* One row with its counts (NAN: none) and flags: of a group of a
+ * dimension, or (dim NULL) of the whole population. */
+static inline void add_row(Env *e, const char *ind, const char *dim, const char *grp, const char *period, double v,
+                           double num, double den, unsigned flags) {
   char end[11];
   Period per;
   char perr[PERIOD_WHY_MAX] = "";
@@ -78,12 +80,17 @@ static inline void add_group(Env *e, const char *ind, const char *dim, const cha
   if (!e->writing && e->db->m->begin(e->db, true) != STORE_OK) fail_msg("begin: %s", e->db->m->last_error(e->db));
   e->writing = true;
   StoreRow row = {.indicator = ind, .dimension = dim ? dim : "", .group = grp ? grp : "", .period = period,
-                  .period_len = strlen(period), .period_end = end, .value = v, .numerator = NAN, .denominator = NAN,
-                  .source = "", .note = ""};
+                  .period_len = strlen(period), .period_end = end, .value = v, .numerator = num, .denominator = den,
+                  .flags = flags, .source = "", .note = ""};
   StorePut put;
   StoreStored old;
   if (e->db->m->put(e->db, &row, 1, false, &put, &old) != STORE_OK) fail_msg("put %s %s: %s", ind, period, e->db->m->last_error(e->db));
   if (put != STORE_ADDED) fail_msg("put %s %s: the key is stored already", ind, period);
+}
+
+/* One row of a value alone. */
+static inline void add_group(Env *e, const char *ind, const char *dim, const char *grp, const char *period, double v) {
+  add_row(e, ind, dim, grp, period, v, NAN, NAN, 0);
 }
 
 static inline void add(Env *e, const char *ind, const char *period, double v) { add_group(e, ind, NULL, NULL, period, v); }

@@ -21,25 +21,11 @@
 #include "model.h"
 #include "present.h"
 
-/* One row with counts (value NAN: computed from them). */
+/* One row with counts (a percentage computed from them), or suppressed. */
 static void add_counts(Env *e, const char *ind, const char *dim, const char *grp, const char *period, double num,
                        double den, unsigned flags) {
-  char end[11];
-  Period per;
-  char perr[PERIOD_WHY_MAX] = "";
-  if (!period_parse(period, strlen(period), &per, perr)) fail_msg("bad period %s: %s", period, perr);
-  period_last_day_text(per, end);
-  if (!e->writing && e->db->m->begin(e->db, true) != STORE_OK) fail_msg("begin: %s", e->db->m->last_error(e->db));
-  e->writing = true;
   bool supp = flags & OBS_SUPPRESSED;
-  StoreRow row = {.indicator = ind, .dimension = dim ? dim : "", .group = grp ? grp : "", .period = period,
-                  .period_len = strlen(period), .period_end = end,
-                  .value = supp ? NAN : num / den * 100, .numerator = supp ? NAN : num,
-                  .denominator = supp ? NAN : den, .flags = flags, .source = "", .note = ""};
-  StorePut put;
-  StoreStored old;
-  if (e->db->m->put(e->db, &row, 1, false, &put, &old) != STORE_OK)
-    fail_msg("put %s %s: %s", ind, period, e->db->m->last_error(e->db));
+  add_row(e, ind, dim, grp, period, supp ? NAN : num / den * 100, supp ? NAN : num, supp ? NAN : den, flags);
 }
 
 #define POLICY(lines)                                                                          \
