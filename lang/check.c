@@ -895,16 +895,14 @@ static StrMap *group_set(Checker *c, const Decl *dim) {
 
 static void check_dimension(Checker *c, Decl *d) {
   const AttrVals *groups = decl_attr(d, AT_DIMENSION_GROUPS);
-  StrMap seen;
-  group_map(d, &seen);
+  StrMap *seen = group_set(c, d); /* the map equity lines use, made once */
   for (int i = 0; i < groups->n; i++) {
-    const Value *first = strmap_get(&seen, groups->vals[i].str);
+    const Value *first = strmap_get(seen, groups->vals[i].str);
     if (first != &groups->vals[i]) {
       Diag *g = err(c, groups->vals[i].loc, "attribute", "group \"%s\" is listed twice", groups->vals[i].str);
       diag_note(c->d, g, first->loc, "first listed here");
     }
   }
-  strmap_free(&seen);
   if (groups->first && groups->n < 2 && !d->broken)
     err(c, groups->first->name_loc, "attribute", "dimension '%s' needs at least two groups to compare", d->id);
 }
@@ -1477,12 +1475,13 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
   if (r && r->kind == D_RULE) return;
   Suggest s;
   suggest_init(&s, rule);
-  if (++c->suggestions <= MAX_SUGGESTIONS)
+  bool within_cap = ++c->suggestions <= MAX_SUGGESTIONS; /* both scans cost a pass over the program */
+  if (within_cap)
     for (int i = 0; i < c->p->decls.len; i++) {
       Decl *d = c->p->decls.items[i];
       if (d->kind == D_RULE) suggest_offer(&s, d->id);
     }
-  if (!s.best && strchr(rule, '_'))
+  if (within_cap && !s.best && strchr(rule, '_'))
     for (int i = 0; i < c->p->decls.len; i++) {
       Decl *d = c->p->decls.items[i];
       if (d->kind == D_RULE && d->id && words_within(rule, d->id) && (!s.best || strlen(d->id) < strlen(s.best)))

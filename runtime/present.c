@@ -75,13 +75,9 @@ void present_num_unit(Buf *b, double v, const char *unit) {
 }
 
 void present_flags(Buf *b, unsigned flags, const char *sep) {
-  static const unsigned shown[] = {OBS_PROVISIONAL, OBS_ESTIMATED, OBS_UNSTABLE};
   bool first = true;
   for (int i = 0; i < OBS_FLAG_COUNT; i++) {
-    unsigned bit = 1u << i;
-    bool show = false;
-    for (size_t k = 0; k < sizeof shown / sizeof *shown; k++) show |= bit == shown[k];
-    if (!show || !(flags & bit)) continue;
+    if (!(flags & PRESENT_SHOWN_FLAGS & (1u << i))) continue;
     buf_printf(b, "%s%s", first ? "" : sep, obs_flag_names[i]);
     first = false;
   }
@@ -102,7 +98,7 @@ void present_latest(Buf *b, const EvalIndicator *e, const char *unit) {
   } else if (e->has_latest) {
     present_num_unit(b, e->latest, unit);
     buf_printf(b, " in %s", e->latest_period);
-    if (e->latest_flags & (OBS_PROVISIONAL | OBS_ESTIMATED | OBS_UNSTABLE)) {
+    if (e->latest_flags & PRESENT_SHOWN_FLAGS) {
       buf_puts(b, " (");
       present_flags(b, e->latest_flags, ", ");
       buf_putc(b, ')');

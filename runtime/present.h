@@ -19,6 +19,9 @@ void present_num_text(double v, char out[40]);
 void present_num_short(double v, char out[48]);
 /* The flags shown with a value ("provisional", "estimated", "unstable"),
  * joined by sep; nothing for none. */
+/* The flags shown beside a value (a break and a suppression are told
+ * otherwise). */
+#define PRESENT_SHOWN_FLAGS (OBS_PROVISIONAL | OBS_ESTIMATED | OBS_UNSTABLE)
 void present_flags(Buf *b, unsigned flags, const char *sep);
 /* The latest value for people: "46.5% in 2026-Q1", then its flags in
  * parentheses ("(provisional)"), then "; 2024 suppressed" when a later

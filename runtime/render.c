@@ -353,28 +353,18 @@ static int overlay_count(const Ctx *c, const Decl *d, PresentRollup *ru) {
   return (int)ru->worst;
 }
 
-static int overlay_of_decl(const Ctx *c, const Decl *d) {
-  PresentRollup ru;
-  return overlay_count(c, d, &ru);
-}
-
 static bool overlaid(const Ctx *c, const Decl *d) {
   return c->ev && (d->kind == D_INDICATOR || d->kind == D_OUTCOME || d->kind == D_GOAL);
 }
 
-/* Whether d's data are stale: an indicator's own, a goal's or outcome's
- * when one of its indicators' is. */
-static bool overlay_stale(const Ctx *c, const Decl *d) {
-  PresentRollup ru;
-  overlay_count(c, d, &ru);
-  return ru.stale > 0;
-}
-
 /* "47.5% in 2025-Q2 · target 60% by 2028", then the status word (and
- * "stale"); returns the status drawn. */
-static int status_caption(const Ctx *c, Buf *b, const Decl *d) {
+ * "stale"); returns the status drawn, and in *stale whether d's data are
+ * stale (an indicator's own, a goal's or outcome's when one of its
+ * indicators' is). */
+static int status_caption(const Ctx *c, Buf *b, const Decl *d, bool *stale) {
   PresentRollup ru;
   int ov = overlay_count(c, d, &ru);
+  *stale = ru.stale > 0;
   const EvalIndicator *e = d->kind == D_INDICATOR ? c->ind[d->index] : NULL;
   if (b->len) buf_putc(b, '\n');
   if (e) {
@@ -426,7 +416,10 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
     bool used[PRESENT_LEVELS] = {0}, stale = false;
     for (int i = 0; i < c->n; i++) {
       const Decl *d = decl_at(p, i);
-      if (c->in[i] && overlaid(c, d)) used[overlay_of_decl(c, d)] = true, stale |= overlay_stale(c, d);
+      if (!c->in[i] || !overlaid(c, d)) continue;
+      PresentRollup ru; /* one roll-up gives the status and the staleness */
+      used[overlay_count(c, d, &ru)] = true;
+      stale |= ru.stale > 0;
     }
     int n = 0;
     for (int i = 0; i < nkeys && n < 10; i++) {
@@ -549,9 +542,10 @@ static void put_decl_node(Ctx *c, const Decl *d) {
   }
   char colours[256], styled[512];
   if (overlaid(c, d)) {
-    int ov = status_caption(c, &cap, d);
+    bool stale;
+    int ov = status_caption(c, &cap, d, &stale);
     /* stale data: a dashed border, besides the word */
-    const char *dashed = !overlay_stale(c, d) ? "" : c->rounded ? ", style=\"rounded,filled,dashed\", penwidth=1.6"
+    const char *dashed = !stale ? "" : c->rounded ? ", style=\"rounded,filled,dashed\", penwidth=1.6"
                                                                 : ", style=\"filled,dashed\", penwidth=1.6";
     snprintf(colours, sizeof colours, "fillcolor=\"%s\", color=\"%s\", fontcolor=\"" INK "\"%s", overlay[ov].fill,
              overlay[ov].line, dashed);
