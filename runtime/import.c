@@ -198,6 +198,9 @@ static void make_ranks(Import *im) {
   free(pairs);
 }
 
+/* A percentage indicator (unit "%"). */
+static bool is_pct(const IndicatorView *v) { return v->unit && strcmp(v->unit, "%") == 0; }
+
 /* 24 bits of indicator, 18 of dimension and group, 22 of day (0000-01-01
  * to 9999-12-31 is 0 to 3,652,424 after the offset). */
 static uint64_t row_key(const Import *im, const Row *r, int g) {
@@ -730,7 +733,7 @@ static bool in_bounds(Import *im, uint32_t file, const Row *r, const CsvField *v
   const char *text = given ? shown(im, vf)
                            : arena_printf(&im->arena, "%s = %s", counts_text(im, nf, df, v->scale), num_shown(im, NULL, x));
   const char *lo = num_shown(im, NULL, v->lo), *hi = num_shown(im, NULL, v->hi);
-  bool pct = v->unit && strcmp(v->unit, "%") == 0;
+  bool pct = is_pct(v);
   Buf b = {0};
   if (v->has_range)
     buf_printf(&b, "%s is outside the range of '%s', %s to %s", text, r->ind->id, isinf(v->lo) ? "any" : lo, isinf(v->hi) ? "any" : hi);
@@ -826,7 +829,7 @@ static bool row_measure(Import *im, uint32_t file, const CsvReader *rd, const in
   }
   bool ok = true;
   const IndicatorView *iv = r->ind ? indicator_view(r->ind) : NULL;
-  bool pct = iv && iv->unit && strcmp(iv->unit, "%") == 0;
+  bool pct = iv && is_pct(iv);
   if (has_v && !pct && iv && vf->n > 1 && vf->s[vf->n - 1] == '%' && !strchr(vf->s, ' ')) {
     double v;
     CsvField bare = *vf;
@@ -1334,7 +1337,7 @@ static void median_check(Import *im, const Row *r) {
   Series *e = isnan(r->value) ? NULL : series_at(im, r->key >> 22, false);
   if (!e || isnan(e->median) || !far_from(r->value, e->median)) return;
   double med = e->median, ratio = r->value / med;
-  bool pct = indicator_view(r->ind)->unit && strcmp(indicator_view(r->ind)->unit, "%") == 0;
+  bool pct = is_pct(indicator_view(r->ind));
   char val[40], m[40];
   present_num_text(r->value, val);
   present_num_text(med, m);
