@@ -85,6 +85,33 @@ typedef struct OutcomeView {
  * views are built. */
 void model_indicator_bounds(const Decl *d, IndicatorView *v);
 
+/* The languages charter writes in (charter report --lang; runtime/i18n.h
+ * translates charter's own words). A program's own words are English; a
+ * declaration gives Spanish ones in its `_es` attributes (title_es,
+ * note_es, vision_es, problem_es, groups_es: docs/language.md,
+ * "Translations"). */
+typedef enum Lang { LANG_EN, LANG_ES, LANG_COUNT } Lang;
+
+/* The texts of a declaration a page shows. */
+typedef enum TextPart {
+  TEXT_TITLE,   /* its title (title_es) */
+  TEXT_NOTE,    /* note (note_es) */
+  TEXT_VISION,  /* the charter's vision (vision_es) */
+  TEXT_PROBLEM  /* the charter's problem (problem_es) */
+} TextPart;
+
+/* A text of d in lang: for LANG_ES its Spanish attribute when given, else
+ * the English text. *in_lang (NULL allowed) says whether what is returned
+ * is in lang (false: English, which a page marks lang="en"). NULL when d
+ * has neither (a part d's kind does not have included). */
+const char *model_text(const Decl *d, TextPart part, Lang lang, bool *in_lang);
+/* d's internal_note (kept out of public pages), or NULL. */
+const char *model_internal_note(const Decl *d);
+/* The name in lang of group, one of dimension dim's groups as written in
+ * `groups` (and in the store): the same place in groups_es for LANG_ES when
+ * given, else group itself; *in_lang as for model_text. */
+const char *model_group_name(const Decl *dim, const char *group, Lang lang, bool *in_lang);
+
 /* Builds the views of every declaration of p (program_load calls it). */
 void model_build(Program *p);
 
