@@ -783,6 +783,13 @@ static const char *period_of(R *r, Period per) {
   return word(r, t);
 }
 
+/* The last day of the latest observation flagged break, or INT32_MIN. */
+static int32_t break_day(const EvalIndicator *e) {
+  for (int i = e->nobs - 1; e->history && i >= 0; i--)
+    if (e->history[i].flags & OBS_BREAK) return e->history[i].t;
+  return INT32_MIN;
+}
+
 /* The sentences above an indicator's chart. */
 static const char *measure_sentences(R *r, const EvalIndicator *e) {
   const Decl *d = e->decl;
@@ -794,7 +801,8 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   } else if (!shown) {
     buf_printf(&b, _("The latest figure for %s (%s) is not shown, to protect the privacy of the few people it counts."),
                t, word(r, e->latest_period));
-  } else if (e->has_baseline && e->latest_t > period_last_day(e->baseline_per)) {
+  } else if (e->has_baseline && e->latest_t > period_last_day(e->baseline_per) &&
+             period_last_day(e->baseline_per) >= break_day(e)) {
     const char *from = num_unit(r, e->baseline, unit), *to = num_unit(r, e->latest, unit);
     const char *bp = period_of(r, e->baseline_per), *lp = word(r, e->latest_period);
     if (e->latest > e->baseline) buf_printf(&b, _("%s rose from %s in %s to %s in %s."), t, from, bp, to, lp);
