@@ -1,6 +1,6 @@
 /* The words charter writes, in the reader's language (runtime/i18n.h):
  * GNU gettext from the C library, text domain "charter". */
-#define _POSIX_C_SOURCE 200809L
+#define _XOPEN_SOURCE 700 /* realpath */
 #include "i18n.h"
 
 #include <libintl.h>
