@@ -150,7 +150,11 @@ $(B)/asan/locale/%/LC_MESSAGES/charter.mo: runtime/po/%.po
 po:
 	@mkdir -p $(B)
 	xgettext $(XGETTEXT_FLAGS) -o $(B)/charter.pot $(PO_SRC)
-	@for po in $(PO_FILES); do echo "msgmerge $$po"; msgmerge --quiet --update --backup=none --add-location=file $$po $(B)/charter.pot || exit 1; done
+	@for po in $(PO_FILES); do \
+	  echo "msgmerge $$po"; \
+	  msgmerge --quiet --update --backup=none --add-location=file $$po $(B)/charter.pot && \
+	  msgattrib --force-po --no-obsolete --add-location=file -o $$po $$po || exit 1; \
+	done
 
 $(B)/libcharter.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
