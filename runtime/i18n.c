@@ -73,7 +73,7 @@ bool i18n_use(Lang lang, char *err, size_t errlen) {
   char abs[PATH_CAP];
   const char *bound = realpath(dir, abs) ? abs : dir;
   if (!has_catalog(bound, code)) {
-    snprintf(err, errlen, "charter has no %s catalog: looked for %s/LC_MESSAGES/" DOMAIN ".mo in %s; run make (or make install)",
+    snprintf(err, errlen, "the %s catalog is missing: looked for %s/LC_MESSAGES/" DOMAIN ".mo in %s; run make (or make install)",
              lang_name(lang), code, looked);
     return false;
   }
@@ -87,9 +87,9 @@ bool i18n_use(Lang lang, char *err, size_t errlen) {
   const char *header = dgettext(DOMAIN, "");
   if (!header || !*header) {
     snprintf(err, errlen,
-             "charter could not load its %s catalog %s/%s/LC_MESSAGES/" DOMAIN
-             ".mo (the C library has no C.UTF-8 locale to read it with); run make (or make install) again, "
-             "or install the C.UTF-8 locale",
+             "the %s catalog %s/%s/LC_MESSAGES/" DOMAIN
+             ".mo does not load (it is damaged, or the C library has no C.UTF-8 locale to read it with); "
+             "run make (or make install) again",
              lang_name(lang), bound, code);
     return false;
   }
