@@ -85,6 +85,24 @@ static const char *word(R *r, const char *s) {
   return keep(r, &t);
 }
 
+static const char *say(R *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A period as written, for people: a span "2013 to 2017" (CSV: 2013/2017)
+ * in the page's language. */
+static const char *per_words(R *r, const char *written) {
+  const char *to = strstr(written, " to "), *slash = strchr(written, '/');
+  if (!to && !slash) return word(r, written);
+  size_t n = to ? (size_t)(to - written) : (size_t)(slash - written);
+  char *first = arena_strndup(&r->out->arena, written, n);
+  return say(r, _("%s to %s"), word(r, first), word(r, to ? to + 4 : slash + 1));
+}
+
+static const char *period_of(R *r, Period per) {
+  char t[16];
+  period_text(per, t);
+  return per_words(r, t);
+}
+
 /* A declaration's name for people: its title in the page's language, or
  * its id with spaces for underscores when it has none; with the id after
  * it on an internal page. */
@@ -132,7 +150,6 @@ static const char *unit_of(const Decl *d) { return indicator_view(d)->unit; }
 
 /* A formatted text of charter's words (fmt already translated) with
  * fragments already escaped. */
-static const char *say(R *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static const char *say(R *r, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
@@ -558,14 +575,14 @@ static const char *latest_text(R *r, const EvalIndicator *e) {
   const char *unit = unit_of(e->decl);
   Buf b = {0};
   if (e->has_latest && disclose_withheld(e->latest_state)) {
-    buf_printf(&b, "%s: %s", word(r, e->latest_period), word(r, _("not shown, to protect privacy")));
+    buf_printf(&b, "%s: %s", per_words(r, e->latest_period), word(r, _("not shown, to protect privacy")));
   } else if (e->has_latest) {
-    buf_printf(&b, "%s (%s)", num_unit(r, e->latest, unit), word(r, e->latest_period));
+    buf_printf(&b, "%s (%s)", num_unit(r, e->latest, unit), per_words(r, e->latest_period));
     if (e->latest_flags & PRESENT_SHOWN_FLAGS) buf_printf(&b, ", %s", flag_words(r, e->latest_flags & PRESENT_SHOWN_FLAGS, false));
   } else {
     buf_puts(&b, word(r, _("no data yet")));
   }
-  if (e->withheld) buf_printf(&b, "; %s: %s", word(r, e->withheld), word(r, _("withheld at its source")));
+  if (e->withheld) buf_printf(&b, "; %s: %s", per_words(r, e->withheld), word(r, _("withheld at its source")));
   if (e->stale == TRI_TRUE) buf_printf(&b, "; %s", word(r, _("out of date")));
   return keep(r, &b);
 }
@@ -574,7 +591,7 @@ static const char *value_at(R *r, const Decl *d, bool has, double v, Period per)
   if (!has) return "";
   char pt[16];
   period_text(per, pt);
-  return say(r, "%s (%s)", num_unit(r, v, unit_of(d)), word(r, pt));
+  return say(r, "%s (%s)", num_unit(r, v, unit_of(d)), per_words(r, pt));
 }
 
 static const char *dim_title(R *r, const Value *line) { return line->ref ? title_of(r, line->ref) : ""; }
@@ -777,12 +794,6 @@ static void logic_model(R *r) {
 
 /* ---- one measure over time ---- */
 
-static const char *period_of(R *r, Period per) {
-  char t[16];
-  period_text(per, t);
-  return word(r, t);
-}
-
 /* The last day of the latest observation flagged break, or INT32_MIN. */
 static int32_t break_day(const EvalIndicator *e) {
   for (int i = e->nobs - 1; e->history && i >= 0; i--)
@@ -800,16 +811,16 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
     buf_printf(&b, _("There is no data for %s yet."), t);
   } else if (!shown) {
     buf_printf(&b, _("The latest figure for %s (%s) is not shown, to protect the privacy of the few people it counts."),
-               t, word(r, e->latest_period));
+               t, per_words(r, e->latest_period));
   } else if (e->has_baseline && e->latest_t > period_last_day(e->baseline_per) &&
              period_last_day(e->baseline_per) >= break_day(e)) {
     const char *from = num_unit(r, e->baseline, unit), *to = num_unit(r, e->latest, unit);
-    const char *bp = period_of(r, e->baseline_per), *lp = word(r, e->latest_period);
+    const char *bp = period_of(r, e->baseline_per), *lp = per_words(r, e->latest_period);
     if (e->latest > e->baseline) buf_printf(&b, _("%s rose from %s in %s to %s in %s."), t, from, bp, to, lp);
     else if (e->latest < e->baseline) buf_printf(&b, _("%s fell from %s in %s to %s in %s."), t, from, bp, to, lp);
     else buf_printf(&b, _("%s was %s in %s, the same as in %s."), t, to, lp, bp);
   } else {
-    buf_printf(&b, _("%s was %s in %s."), t, num_unit(r, e->latest, unit), word(r, e->latest_period));
+    buf_printf(&b, _("%s was %s in %s."), t, num_unit(r, e->latest, unit), per_words(r, e->latest_period));
   }
   if (shown && e->has_target) {
     const char *target = num_unit(r, e->target, unit), *by = period_of(r, e->target_per);
@@ -830,7 +841,7 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   }
   if (e->break_period)
     buf_printf(&b, " %s", say(r, _("It has been measured differently since %s, so earlier values are not compared with later ones."),
-                              word(r, e->break_period)));
+                              per_words(r, e->break_period)));
   if (shown && (e->latest_flags & OBS_PROVISIONAL)) buf_printf(&b, " %s", word(r, _("The latest figure is provisional and may change.")));
   if (shown && (e->latest_flags & OBS_ESTIMATED)) buf_printf(&b, " %s", word(r, _("The latest figure is an estimate.")));
   if (shown && (e->latest_flags & OBS_UNSTABLE)) buf_printf(&b, " %s", word(r, _("The latest figure counts few events, so it can swing by chance.")));
@@ -946,7 +957,7 @@ static void measure(R *r, int i) {
     const char *heads[] = {word(r, _("Period")), word(r, _("Value")), word(r, _("Note"))};
     table_begin(r, &t, r->md ? word(r, _("The numbers behind the chart:")) : NULL, heads, 3);
     for (int k = 0; k < npts; k++) {
-      const char *cells[] = {word(r, pts[k].period), pts[k].withheld ? word(r, _("not shown")) : num_unit(r, pts[k].value, iv->unit),
+      const char *cells[] = {per_words(r, pts[k].period), pts[k].withheld ? word(r, _("not shown")) : num_unit(r, pts[k].value, iv->unit),
                              flag_words(r, pts[k].flags, pts[k].withheld)};
       table_row(r, &t, cells);
     }
@@ -982,7 +993,7 @@ static void equity_line(R *r, const EvalIndicator *e, int i, int k) {
   if (!q->period) {
     buf_puts(&s, word(r, _("There is no data by group yet.")));
   } else {
-    buf_printf(&s, _("In %s: %s."), word(r, q->period), equity_measure(r, e, q));
+    buf_printf(&s, _("In %s: %s."), per_words(r, q->period), equity_measure(r, e, q));
     if (q->worst && !q->not_shown && q->line->form != EQ_GROUP)
       buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."),
                                 prog(r, model_group_name(dim, q->worst, r->lang, NULL), model_group_name(dim, q->worst, r->lang, NULL) != q->worst || r->lang == LANG_EN)));
@@ -1224,7 +1235,7 @@ void report_build(const Program *p, const ReportOptions *o, Report *rep) {
   Buf lede = {0};
   if (p->charter) {
     const AttrVals *region = decl_attr(p->charter, AT_CHARTER_REGION), *period = decl_attr(p->charter, AT_CHARTER_PERIOD);
-    if (region->n) buf_printf(&lede, "%s. ", prog(&r, region->vals[0].str, true));
+    if (region->n) buf_printf(&lede, "%s. ", prog(&r, region->vals[0].str, r.lang == LANG_EN));
     if (period->n) {
       char a[16], b[16];
       period_text(period->vals[0].per, a);
