@@ -8,10 +8,13 @@
 #   make bench-compare BASE=REV  the same workloads beside REV's charter, in one run
 #   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, rules)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
+#   make po         refresh build/charter.pot and merge it into runtime/po/*.po
 
 CC       ?= cc
 CFLAGS   ?= -O2 -g
 PREFIX   ?= /usr/local
+# Where make install puts the catalogs, and where charter looks for them.
+LOCALEDIR ?= $(PREFIX)/share/locale
 B        := build
 
 WARN     := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -37,8 +40,9 @@ SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
 
 # What building and running charter needs (the demo installs only these),
-# and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks).
-BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev
+# and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
+# the report in a browser).
+BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev gettext
 TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;
@@ -64,12 +68,22 @@ CLI_AOBJ := $(CLI_SRC:%.c=$(AOBJ)/%.o)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 UNIT_ABIN:= $(UNIT_SRC:tests/unit/%.c=$(B)/asan/tests/%)
 TOOLS    := $(B)/tests/roundtrip $(B)/asan/tests/roundtrip
+# The translations of charter's own words (runtime/i18n.h): one catalog per
+# runtime/po/LANG.po, beside each binary (build/locale, build/asan/locale).
+PO_FILES := $(sort $(wildcard runtime/po/*.po))
+PO_LANGS := $(PO_FILES:runtime/po/%.po=%)
+MO       := $(PO_LANGS:%=$(B)/locale/%/LC_MESSAGES/charter.mo)
+AMO      := $(PO_LANGS:%=$(B)/asan/locale/%/LC_MESSAGES/charter.mo)
+# What xgettext reads: the sources of the engine and the command line.
+PO_SRC   := $(sort $(wildcard runtime/*.c runtime/cli/*.c))
+XGETTEXT_FLAGS := --language=C --from-code=UTF-8 --keyword --keyword=_ --keyword=N_ --keyword=P_:1,2 \
+             --add-comments=TRANSLATORS: --add-location=file --package-name=charter --force-po
 
 CMOCKA_CFLAGS = $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   = $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-.PHONY: all deps deps-build deps-test test test-run demo bench bench-compare install uninstall clean asan leakcheck fuzz FORCE
-all: $(B)/charter
+.PHONY: all deps deps-build deps-test test test-run demo bench bench-compare install uninstall clean asan leakcheck fuzz po FORCE
+all: $(B)/charter $(MO)
 
 # ---- generated sources ----
 $(B)/gen/parser.c $(B)/gen/parser.h &: lang/parser.y
@@ -110,13 +124,38 @@ $(OBJ)/$(B)/gen/%.o: $(B)/gen/%.c
 	$(CC) $(GENWARN) $(call inc_for,$<) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(call inc_for,$<) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(call inc_for,$<) $(DEFS) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 $(AOBJ)/$(B)/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(GENWARN) $(call inc_for,$<) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
 $(AOBJ)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(WARN) $(call inc_for,$<) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+	$(CC) $(WARN) $(call inc_for,$<) $(DEFS) $(CPPFLAGS) -O1 -g $(SAN) $(DEPFLAGS) -c $< -o $@
+# The installed catalogs' directory; i18n.o is rebuilt when it changes.
+DEFS :=
+$(OBJ)/runtime/i18n.o $(AOBJ)/runtime/i18n.o: DEFS = -DLOCALEDIR='"$(LOCALEDIR)"'
+$(OBJ)/runtime/i18n.o $(AOBJ)/runtime/i18n.o: $(B)/gen/localedir
+$(B)/gen/localedir: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' >$@
+
+# ---- catalogs ----
+$(B)/locale/%/LC_MESSAGES/charter.mo: runtime/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+$(B)/asan/locale/%/LC_MESSAGES/charter.mo: runtime/po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+# For translators: the template of every marked text, merged into each
+# runtime/po/LANG.po (docs/HACKING.md, "Translations").
+po:
+	@mkdir -p $(B)
+	xgettext $(XGETTEXT_FLAGS) -o $(B)/charter.pot $(PO_SRC)
+	@for po in $(PO_FILES); do \
+	  echo "msgmerge $$po"; \
+	  msgmerge --quiet --update --backup=none --add-location=file $$po $(B)/charter.pot && \
+	  msgattrib --force-po --no-obsolete --add-location=file -o $$po $$po || exit 1; \
+	done
 
 $(B)/libcharter.a: $(LIB_OBJ)
 	rm -f $@ && $(AR) rcs $@ $^
@@ -127,9 +166,12 @@ $(B)/charter: $(CLI_OBJ) $(B)/libcharter.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 $(B)/asan/charter: $(CLI_AOBJ) $(B)/asan/libcharter.a
 	$(CC) -g $(SAN) $(LDFLAGS) -o $@ $^ $(LIBS)
-asan: $(B)/asan/charter
+asan: $(B)/asan/charter $(AMO)
 
 # ---- tests ----
+# The i18n unit test loads the catalogs of the build tree.
+$(B)/tests/test_i18n: | $(MO)
+$(B)/asan/tests/test_i18n: | $(MO)
 $(B)/tests/%: tests/unit/%.c $(B)/libcharter.a
 	@mkdir -p $(@D)
 	$(CC) $(WARN) $(RT_INC) $(CPPFLAGS) $(CMOCKA_CFLAGS) $(CFLAGS) -MMD -MP -MF $@.d -o $@ $(filter %.c %.a,$^) $(CMOCKA_LIBS) $(LIBS)
@@ -146,8 +188,12 @@ $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
+<<<<<<< HEAD
 test-run: $(B)/charter $(B)/asan/charter $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed
 
+=======
+test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS)
+>>>>>>> main
 	@sh tests/run.sh $(B) $(B)/asan
 
 # The browser tests' npm packages (tests/browser/report.js, html-validate), at
@@ -257,13 +303,19 @@ bench-compare: deps
 	  { echo "bench-compare: building $(BASE) failed; see $(B)/base/build.log" >&2; exit 1; }
 	@bash tests/bench/compare.sh $(B) $(CURDIR)/$(B)/base/src/build/charter
 
-install: $(B)/charter
+install: $(B)/charter $(MO)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/charter/stdlib $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/charter $(DESTDIR)$(PREFIX)/bin/charter
 	install -m 644 $(STDLIB) $(DESTDIR)$(PREFIX)/share/charter/stdlib/
 	install -m 644 docs/charter.1 $(DESTDIR)$(PREFIX)/share/man/man1/charter.1
+	@for l in $(PO_LANGS); do \
+	  echo "install $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/charter.mo"; \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+	  install -m 644 $(B)/locale/$$l/LC_MESSAGES/charter.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES/charter.mo || exit 1; \
+	done
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/charter
+	rm -f $(PO_LANGS:%=$(DESTDIR)$(LOCALEDIR)/%/LC_MESSAGES/charter.mo)
 	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/charter.1
 	rm -rf $(DESTDIR)$(PREFIX)/share/charter
 

@@ -109,6 +109,10 @@ const RuleInfo chk_builtin_rules[] = {
     {"disclosure", "The disclosure block is well formed",
      "The charter block may hold one disclosure block, whose lines are suppress below N, unstable below N, complementary and unknown counts shown or withheld, each once, N a positive whole number.",
      "Correct the line as the message shows, or move the block into the charter block."},
+    {"translation", "Translations match what they translate",
+     "A Spanish text (title_es, note_es, vision_es, problem_es) translates the English text the declaration gives, "
+     "and is not empty; a dimension's groups_es names each of its groups once, in the order of groups.",
+     "Give the English text too, or remove the translation; list one Spanish name for each group."},
     {"type", "Expressions are well typed", "Rule expressions and indicator formulas must use known names, fields and functions with values of the right types.",
      "Correct the expression as the message shows."},
     {"waiver", "Waivers name rules", "A waiver must name a rule written in Charter; built-in checks cannot be waived.",
@@ -907,6 +911,105 @@ static void check_dimension(Checker *c, Decl *d) {
     err(c, groups->first->name_loc, "attribute", "dimension '%s' needs at least two groups to compare", d->id);
 }
 
+/* ---- translations ---- */
+
+/* The Spanish texts of each kind beside the English ones they translate
+ * (AT_NONE_: the kind has no such pair). */
+typedef struct TextPair {
+  const char *what; /* "title", "note"… */
+  AttrId es, en;    /* en AT_NONE_: the declaration's title */
+} TextPair;
+
+static const TextPair text_pairs[][3] = {
+    [D_CHARTER] = {{"note", AT_CHARTER_NOTE_ES, AT_CHARTER_NOTE},
+                   {"vision", AT_CHARTER_VISION_ES, AT_CHARTER_VISION},
+                   {"problem", AT_CHARTER_PROBLEM_ES, AT_CHARTER_PROBLEM}},
+    [D_PARTNER] = {{"note", AT_PARTNER_NOTE_ES, AT_PARTNER_NOTE}},
+    [D_COUNCIL] = {{"note", AT_COUNCIL_NOTE_ES, AT_COUNCIL_NOTE}},
+    [D_DIMENSION] = {{"note", AT_DIMENSION_NOTE_ES, AT_DIMENSION_NOTE}},
+    [D_GOAL] = {{"note", AT_GOAL_NOTE_ES, AT_GOAL_NOTE}},
+    [D_OUTCOME] = {{"note", AT_OUTCOME_NOTE_ES, AT_OUTCOME_NOTE}},
+    [D_INDICATOR] = {{"note", AT_INDICATOR_NOTE_ES, AT_INDICATOR_NOTE}},
+    [D_ACTIVITY] = {{"note", AT_ACTIVITY_NOTE_ES, AT_ACTIVITY_NOTE}},
+    [D_VIEW] = {{"note", AT_VIEW_NOTE_ES, AT_VIEW_NOTE}},
+};
+
+static const AttrId title_es_attr[D_KIND_COUNT] = {
+    [D_CHARTER] = AT_CHARTER_TITLE_ES, [D_PARTNER] = AT_PARTNER_TITLE_ES, [D_COUNCIL] = AT_COUNCIL_TITLE_ES,
+    [D_DIMENSION] = AT_DIMENSION_TITLE_ES, [D_GOAL] = AT_GOAL_TITLE_ES, [D_OUTCOME] = AT_OUTCOME_TITLE_ES,
+    [D_INDICATOR] = AT_INDICATOR_TITLE_ES, [D_ACTIVITY] = AT_ACTIVITY_TITLE_ES, [D_RULE] = AT_NONE_,
+    [D_VIEW] = AT_VIEW_TITLE_ES};
+
+/* "goal 'housed'", "the charter" */
+static void decl_text(Buf *b, const Decl *d) {
+  if (d->kind == D_CHARTER) buf_puts(b, "the charter");
+  else buf_printf(b, "%s '%s'", ast_kind_name(d->kind), d->id);
+}
+
+/* One Spanish text es of d beside its English twin (en: its text, or NULL
+ * when absent): warnings for an empty translation and for one of nothing. */
+static void check_text_pair(Checker *c, const Decl *d, const char *what, const AttrVals *es, const char *en) {
+  if (!es->n) return;
+  const Attr *a = es->first;
+  Buf who = {0};
+  decl_text(&who, d);
+  if (!*es->vals[0].str)
+    diag_add(c->d, SEV_WARNING, a->loc, "translation",
+             "%s is empty, so the English %s is shown in its place: write the Spanish %s, or remove the line", a->name,
+             what, what);
+  else if (!en)
+    diag_add(c->d, SEV_WARNING, a->name_loc, "translation", "%s translates the %s, but %s has none: give the %s too",
+             a->name, what, buf_str(&who), what);
+  else if (!*en)
+    diag_add(c->d, SEV_WARNING, a->name_loc, "translation",
+             "%s translates the %s, but the %s of %s is empty: give the %s too", a->name, what, what, buf_str(&who),
+             what);
+  buf_free(&who);
+}
+
+/* groups_es: one Spanish name for each group, each once, none empty. */
+static void check_groups_es(Checker *c, const Decl *d) {
+  const AttrVals *groups = decl_attr(d, AT_DIMENSION_GROUPS), *es = decl_attr(d, AT_DIMENSION_GROUPS_ES);
+  if (!es->first || !groups->first || d->broken) return;
+  if (es->n != groups->n) {
+    Diag *g = err(c, es->first->name_loc, "translation",
+                  "groups_es names %d group%s, but groups names %d: give one Spanish name for each group, in the "
+                  "order of groups",
+                  es->n, es->n == 1 ? "" : "s", groups->n);
+    diag_note(c->d, g, groups->first->name_loc, "the groups are listed here");
+  }
+  StrMap seen;
+  strmap_init(&seen);
+  for (int i = 0; i < es->n; i++) {
+    const Value *v = &es->vals[i];
+    if (!*v->str) {
+      err(c, v->loc, "translation", "a group's Spanish name is empty: write the name, as in: %s",
+          chk_specs(D_DIMENSION, &(int){0})[ATI_DIMENSION_GROUPS_ES].example);
+      continue;
+    }
+    const Value *first = strmap_get(&seen, v->str);
+    if (first) {
+      Diag *g = err(c, v->loc, "translation", "the Spanish name \"%s\" is listed twice in groups_es; each group needs a name of its own", v->str);
+      diag_note(c->d, g, first->loc, "first listed here");
+    } else {
+      strmap_put(&seen, v->str, (void *)v);
+    }
+  }
+  strmap_free(&seen);
+}
+
+/* Every Spanish text of d against the English one it translates. */
+static void check_translations(Checker *c, const Decl *d) {
+  if (!d->vals || d->broken || title_es_attr[d->kind] == AT_NONE_) return;
+  check_text_pair(c, d, "title", decl_attr(d, title_es_attr[d->kind]), d->title);
+  for (int i = 0; i < 3 && text_pairs[d->kind][i].what; i++) {
+    const TextPair *t = &text_pairs[d->kind][i];
+    const AttrVals *en = decl_attr(d, t->en);
+    check_text_pair(c, d, t->what, decl_attr(d, t->es), en->n ? en->vals[0].str : NULL);
+  }
+  if (d->kind == D_DIMENSION) check_groups_es(c, d);
+}
+
 /* For each value, the index of the first value whose period is the same
  * (-1: none before it): sorted, so linear-logarithmic in the values. */
 typedef struct DayAt {
@@ -1556,6 +1659,7 @@ void chk_run(Program *p) {
       break;
     default: break;
     }
+    check_translations(&c, d);
     const AttrVals *w = decl_waivers(d);
     for (int j = 0; j < w->n; j++) {
       Loc at = w->vals[j].loc; /* the rule id, without the reason */

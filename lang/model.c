@@ -129,6 +129,88 @@ const DisclosurePolicy *program_disclosure(const Program *p) {
   return &none;
 }
 
+/* ---- a declaration's texts in a language ---- */
+
+/* The attributes of each text part by kind: the English one (AT_NONE_: the
+ * declaration's title) and the Spanish one; es AT_NONE_ when the kind does
+ * not have the part. */
+typedef struct TextAttrs {
+  AttrId en, es;
+} TextAttrs;
+
+#define NOTE_PAIR(K) {AT_##K##_NOTE, AT_##K##_NOTE_ES}
+#define NO_PAIR {AT_NONE_, AT_NONE_}
+static const TextAttrs text_attrs[D_KIND_COUNT][4] = {
+    [D_CHARTER] = {{AT_NONE_, AT_CHARTER_TITLE_ES}, NOTE_PAIR(CHARTER), {AT_CHARTER_VISION, AT_CHARTER_VISION_ES},
+                   {AT_CHARTER_PROBLEM, AT_CHARTER_PROBLEM_ES}},
+    [D_PARTNER] = {{AT_NONE_, AT_PARTNER_TITLE_ES}, NOTE_PAIR(PARTNER), NO_PAIR, NO_PAIR},
+    [D_COUNCIL] = {{AT_NONE_, AT_COUNCIL_TITLE_ES}, NOTE_PAIR(COUNCIL), NO_PAIR, NO_PAIR},
+    [D_DIMENSION] = {{AT_NONE_, AT_DIMENSION_TITLE_ES}, NOTE_PAIR(DIMENSION), NO_PAIR, NO_PAIR},
+    [D_GOAL] = {{AT_NONE_, AT_GOAL_TITLE_ES}, NOTE_PAIR(GOAL), NO_PAIR, NO_PAIR},
+    [D_OUTCOME] = {{AT_NONE_, AT_OUTCOME_TITLE_ES}, NOTE_PAIR(OUTCOME), NO_PAIR, NO_PAIR},
+    [D_INDICATOR] = {{AT_NONE_, AT_INDICATOR_TITLE_ES}, NOTE_PAIR(INDICATOR), NO_PAIR, NO_PAIR},
+    [D_ACTIVITY] = {{AT_NONE_, AT_ACTIVITY_TITLE_ES}, NOTE_PAIR(ACTIVITY), NO_PAIR, NO_PAIR},
+    [D_RULE] = {NO_PAIR, {AT_RULE_NOTE, AT_NONE_}, NO_PAIR, NO_PAIR},
+    [D_VIEW] = {{AT_NONE_, AT_VIEW_TITLE_ES}, NOTE_PAIR(VIEW), NO_PAIR, NO_PAIR},
+};
+#undef NOTE_PAIR
+#undef NO_PAIR
+
+/* The first value of attribute id of d, or NULL (an empty text counts as
+ * none: a translation left empty shows the English). */
+static const char *text_of(const Decl *d, AttrId id, bool empty_ok) {
+  const AttrVals *av = decl_attr(d, id);
+  if (!av->n || !av->vals[0].str || (!empty_ok && !*av->vals[0].str)) return NULL;
+  return av->vals[0].str;
+}
+
+const char *model_text(const Decl *d, TextPart part, Lang lang, bool *in_lang) {
+  bool dummy;
+  if (!in_lang) in_lang = &dummy;
+  *in_lang = false;
+  if (!d || (unsigned)part > TEXT_PROBLEM) return NULL;
+  const TextAttrs *t = &text_attrs[d->kind][part];
+  const char *en = NULL;
+  if (part == TEXT_TITLE) en = d->title;
+  else if (t->en != AT_NONE_) en = text_of(d, t->en, true);
+  if (lang == LANG_ES && t->es != AT_NONE_) {
+    const char *es = text_of(d, t->es, false);
+    if (es) {
+      *in_lang = true;
+      return es;
+    }
+  }
+  if (en && lang == LANG_EN) *in_lang = true;
+  return en;
+}
+
+const char *model_internal_note(const Decl *d) {
+  static const AttrId internal[D_KIND_COUNT] = {
+      [D_CHARTER] = AT_CHARTER_INTERNAL_NOTE,     [D_PARTNER] = AT_PARTNER_INTERNAL_NOTE,
+      [D_COUNCIL] = AT_COUNCIL_INTERNAL_NOTE,     [D_DIMENSION] = AT_DIMENSION_INTERNAL_NOTE,
+      [D_GOAL] = AT_GOAL_INTERNAL_NOTE,           [D_OUTCOME] = AT_OUTCOME_INTERNAL_NOTE,
+      [D_INDICATOR] = AT_INDICATOR_INTERNAL_NOTE, [D_ACTIVITY] = AT_ACTIVITY_INTERNAL_NOTE,
+      [D_RULE] = AT_NONE_,                        [D_VIEW] = AT_VIEW_INTERNAL_NOTE};
+  if (!d || internal[d->kind] == AT_NONE_) return NULL;
+  return text_of(d, internal[d->kind], true);
+}
+
+const char *model_group_name(const Decl *dim, const char *group, Lang lang, bool *in_lang) {
+  bool dummy;
+  if (!in_lang) in_lang = &dummy;
+  *in_lang = lang == LANG_EN;
+  if (!dim || !group || lang != LANG_ES) return group;
+  const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS), *es = decl_attr(dim, AT_DIMENSION_GROUPS_ES);
+  if (es->n != groups->n) return group; /* an error the checks reported: no name can be trusted */
+  for (int i = 0; i < groups->n; i++)
+    if (strcmp(groups->vals[i].str, group) == 0) {
+      if (!*es->vals[i].str) return group;
+      *in_lang = true;
+      return es->vals[i].str;
+    }
+  return group;
+}
+
 /* Gives every school and fiscal year of every value its end month, before
  * the views copy the periods out. */
 static void apply_calendar(Program *p, const Calendar *cal) {

@@ -67,6 +67,7 @@ typedef struct Ctx {
   Table *tables;               /* by Decl.index */
   StoreRc rc;                  /* the first failure */
   const DisclosurePolicy *policy; /* the disclosure policy applied (present false: none) */
+  bool history;                /* keep each indicator's history */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
@@ -268,6 +269,7 @@ static const Table *table_of(Ctx *c, const Decl *d) {
  * are kept only where eval shows them: the latest value's, the latest
  * suppressed report's and the last break's. */
 typedef struct WholeFill {
+  Arena *keep;           /* every period is kept here (a history), or NULL */
   Obs *o;                /* the observations (malloc'd) */
   int n, cap;            /* used, allocated */
   char value_period[64]; /* the latest row with a value */
@@ -290,7 +292,8 @@ static void whole_add(void *ctx, const StoreObs *so) {
     f->o = xrealloc(f->o, (size_t)f->cap * sizeof *f->o);
   }
   unsigned flags = so->flags;
-  f->o[f->n++] = (Obs){"", "", NULL, t, trend_day(so->period, t), so->value, so->numerator, so->denominator, flags};
+  f->o[f->n++] = (Obs){"", "", f->keep ? arena_strdup(f->keep, so->period) : NULL, t, trend_day(so->period, t),
+                       so->value, so->numerator, so->denominator, flags};
   keep_period(flags & OBS_SUPPRESSED ? f->supp_period : f->value_period, so->period);
   if (flags & OBS_BREAK) keep_period(f->break_period, so->period);
 }
@@ -305,7 +308,7 @@ static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
     *n = (int)k;
     return tb->o;
   }
-  WholeFill f = {.o = NULL};
+  WholeFill f = {.keep = c->history ? c->arena : NULL};
   fail(c, c->store->m->series(c->store, d->id, true, c->as_of, whole_add, &f));
   *n = f.n;
   Obs *copy = NULL;
@@ -708,6 +711,33 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
   free(now);
 }
 
+/* e's history from its whole-population observations o[0..n): each value
+ * under the policy on its own counts, and at an equity snapshot as that
+ * table decided (a complement withheld there stays withheld here). */
+static void keep_history(Ctx *c, const Decl *d, EvalIndicator *e, const Obs *o, int n) {
+  e->history = n ? arena_alloc(c->arena, (size_t)n * sizeof *e->history) : NULL;
+  for (int i = 0; i < n; i++) {
+    EvalPoint *pt = &e->history[i];
+    *pt = (EvalPoint){o[i].period, o[i].t, o[i].tt, o[i].v, o[i].flags, DISC_SHOWN};
+    if (o[i].flags & OBS_SUPPRESSED) {
+      pt->state = DISC_WITHHELD_SOURCE;
+    } else if (c->policy->present) {
+      DisclosureCell wc = disc_cell(d, &o[i], o[i].v);
+      disclose_table(c->policy, &wc, NULL, 0);
+      pt->state = wc.state;
+      if (wc.unstable) pt->flags |= OBS_UNSTABLE;
+    }
+    for (int k = 0; k < e->nequity; k++) {
+      const EvalEquity *q = &e->equity[k];
+      if (!q->period || q->snapshot != o[i].t) continue;
+      for (int j = 0; j < q->ncells; j++)
+        if (!q->cells[j].group && disclose_withheld(q->cells[j].state) && !disclose_withheld(pt->state))
+          pt->state = q->cells[j].state;
+    }
+    if (disclose_withheld(pt->state)) pt->value = NAN;
+  }
+}
+
 static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_of) {
   memset(e, 0, sizeof *e);
   e->decl = d;
@@ -771,6 +801,7 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     e->nequity = v->nequity;
     for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of, o, n);
   }
+  if (c->history) keep_history(c, d, e, o, n);
   if (disclose_withheld(e->latest_state)) e->latest = e->progress = e->variance = NAN;
 }
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
@@ -778,13 +809,19 @@ StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
 }
 
 StoreRc eval_run_disclosure(const Program *p, Store *store, int32_t as_of, bool off, EvalResult *r) {
+  EvalOptions o = {.no_disclosure = off};
+  return eval_run_opts(p, store, as_of, &o, r);
+}
+
+StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalOptions *opts, EvalResult *r) {
+  bool off = opts->no_disclosure;
   memset(r, 0, sizeof *r);
   arena_init(&r->arena);
   r->as_of = as_of;
   r->has_policy = program_disclosure(p)->present;
   r->disclosure_off = off;
   if (!off) r->policy = *program_disclosure(p);
-  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy};
+  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy, .history = opts->history};
   present_day_text(as_of, c.as_of);
   StoreRc rc = store->m->begin(store, false); /* one snapshot for every read */
   if (rc != STORE_OK) return rc;
@@ -811,10 +848,16 @@ bool eval_open_and_run(const Program *p, const char *db_path, int32_t as_of, Eva
 
 bool eval_open_and_run_disclosure(const Program *p, const char *db_path, int32_t as_of, bool off, EvalResult *r,
                                   char *err, size_t errlen) {
+  EvalOptions o = {.no_disclosure = off};
+  return eval_open_and_run_opts(p, db_path, as_of, &o, r, err, errlen);
+}
+
+bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of, const EvalOptions *o, EvalResult *r,
+                            char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
   Store *store = store_open(db_path, STORE_READ, err, errlen);
   if (!store) return false;
-  StoreRc rc = eval_run_disclosure(p, store, as_of, off, r);
+  StoreRc rc = eval_run_opts(p, store, as_of, o, r);
   r->corrupt = rc == STORE_CORRUPT;
   bool ok = rc == STORE_OK;
   if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));

@@ -69,6 +69,19 @@ typedef struct EvalEquity {
                               * (DISCLOSE_NOT_SHOWN), met is TRI_NULL */
 } EvalEquity;
 
+/* One whole-population observation up to the as-of day, as a chart shows
+ * it (EvalOptions.history). */
+typedef struct EvalPoint {
+  const char *period;      /* as written */
+  int32_t t;               /* its last day */
+  int32_t tt;              /* where it stands on a trend's axis (a span's midpoint) */
+  double value;            /* NAN when withheld */
+  unsigned flags;          /* its ObsFlag mask (OBS_UNSTABLE also when the policy marks it) */
+  DisclosureState state;   /* DISC_SHOWN, or why it is withheld: at its source,
+                            * or by the policy on its own counts (and, at an
+                            * equity snapshot, as that table decided) */
+} EvalPoint;
+
 typedef struct EvalIndicator {
   const Decl *decl;          /* the indicator */
   int dir;                   /* +1 up, -1 down, 0 no direction */
@@ -97,6 +110,8 @@ typedef struct EvalIndicator {
   Trend trend;
   EvalEquity *equity;        /* one per equity line, in order */
   int nequity;
+  EvalPoint *history;        /* with EvalOptions.history: every whole-population
+                              * observation, oldest first (nobs of them) */
 } EvalIndicator;
 
 typedef struct EvalResult {
@@ -119,6 +134,14 @@ StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *resu
 /* The same, with the program's disclosure policy set aside when off is
  * true (eval --no-disclosure). */
 StoreRc eval_run_disclosure(const Program *p, Store *store, int32_t as_of, bool off, EvalResult *result);
+/* What an evaluation keeps besides the statuses. */
+typedef struct EvalOptions {
+  bool no_disclosure; /* set the program's disclosure policy aside */
+  bool history;       /* keep each indicator's history (the report's charts) */
+} EvalOptions;
+StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalOptions *o, EvalResult *result);
+bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of, const EvalOptions *o,
+                            EvalResult *result, char *err, size_t errlen);
 /* Opens the store at db_path for reading, evaluates p as of a day, closes
  * it: the one entry of eval and render --db. On failure returns false with
  * the message (without "charter: ") in err[0..errlen); result is always

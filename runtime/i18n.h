@@ -30,8 +30,9 @@ bool i18n_use(Lang lang, char *err, size_t errlen);
 Lang i18n_lang(void);
 /* msgid in the selected language (msgid itself in English, or when the
  * catalog lacks it). */
-const char *i18n_text(const char *msgid);
-const char *i18n_ntext(const char *one, const char *many, unsigned long n);
+const char *i18n_text(const char *msgid) __attribute__((format_arg(1)));
+const char *i18n_ntext(const char *one, const char *many, unsigned long n) __attribute__((format_arg(1)))
+    __attribute__((format_arg(2)));
 /* "en", "es": the code of a language (the HTML lang attribute). */
 const char *i18n_code(Lang lang);
 /* The language of a code ("en", "es"), false when charter has no such

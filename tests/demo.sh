@@ -41,6 +41,9 @@ if [ -n "$csvs" ]; then
   "$bin" render --db "$out/measurements.db" -o "$out/logic-status.svg" "$example/coalition.charter" || rc=1
   "$bin" render --db "$out/measurements.db" --view pathway -o "$out/pathway-status.svg" "$example/coalition.charter" || rc=1
   drawn="$drawn logic-status.svg pathway-status.svg"
+  echo "== charter report --db $out/measurements.db -o $out/report.html (open it in a browser)"
+  "$bin" report --db "$out/measurements.db" -o "$out/report.html" "$example/coalition.charter" || rc=1
+  "$bin" report --db "$out/measurements.db" --lang es -o "$out/informe.html" "$example/coalition.charter" || rc=1
 fi
 echo
 echo "Outputs are in $out/:"
@@ -49,5 +52,6 @@ echo "  check.sarif     the findings, for GitHub code scanning"
 echo "  coalition.formatted.charter  the canonical layout of the entry file"
 if [ -n "$csvs" ]; then
   echo "  measurements.db the measurement store (SQLite); eval.json, its evaluation"
+  echo "  report.html     the report for funders, boards and residents; informe.html, in Spanish"
 fi
 exit $rc

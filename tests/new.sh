@@ -93,13 +93,15 @@ awk '
   block && /^          / { print substr($0, 11) > out; next }
   { if (block) close(out); block = 0 }
 ' "$wf"
-check "the workflow has its four steps after the build (layout, check, findings, draw)" test "$(ls steps | wc -l)" -eq 4
+check "the workflow has its five steps after the build (layout, check, findings, draw, report)" test "$(ls steps | wc -l)" -eq 5
 # run_steps DIR: runs every step in DIR (a copy of a starter); prints their
 # output; fails at the first step that fails.
 run_steps() {
   (
     cd "$1" || exit 1
     PATH=$(cd ../runnerbin && pwd):$PATH
+    GITHUB_STEP_SUMMARY=$(pwd)/summary.out
+    export GITHUB_STEP_SUMMARY
     for s in ../steps/*.sh; do
       bash -e "$s" || { echo "step failed: $(cat "$s")"; exit 1; }
     done
@@ -109,7 +111,9 @@ run_steps starter >steps.out 2>&1
 check "the workflow's steps pass on the starter" test $? -eq 0
 check "the findings step writes SARIF" eval 'jq -e ".version == \"2.1.0\"" starter/charter.sarif >/dev/null'
 check "the draw step draws the logic model" test -s starter/logic.svg
-rm -f starter/charter.sarif starter/logic.svg
+check "the report step writes the report in English and Spanish, and its markdown to the job summary" \
+  eval 'grep -q "<html lang=\"en\">" starter/site/index.html && grep -q "<html lang=\"es\">" starter/site/es.html && test -s starter/summary/report.md && test -s starter/summary.out && tar -tf starter/artifact.tar | grep -q index.html'
+rm -rf starter/charter.sarif starter/logic.svg starter/site starter/summary starter/artifact.tar starter/measurements.db* starter/summary.out
 # With an error, the check step fails and says where, for the log and the
 # annotations; with a file out of layout, the layout step fails and says how
 # to fix it.
@@ -127,16 +131,16 @@ check "the layout step fails on a file out of layout, shows the diff and says to
   eval '[ "$rc" -eq 1 ] && grep -q "^+  sector business" unlaid.out && grep -q "^::error::.*charter fmt -w FILE" unlaid.out'
 if python3 -c 'import yaml' 2>/dev/null; then
   check "the workflow is YAML with its eight steps" \
-    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); assert len(w["jobs"]["charter"]["steps"]) == 8' "$wf"
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); assert len(w["jobs"]["charter"]["steps"]) == 11 and w["jobs"]["pages"]["needs"] == "charter"' "$wf"
 else
   ok "the workflow is YAML # SKIP python3-yaml is not installed"
 fi
 # GitHub removed Node 20 from its runners in 2026: every action must be a
 # major that runs on Node 24 (checkout v5, upload-artifact v6, CodeQL v4).
-check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6)" \
-  eval 'test "$(grep -c "uses: " "$wf")" -eq 3 && grep -q "uses: actions/checkout@v5\$" "$wf" && grep -q "uses: github/codeql-action/upload-sarif@v4\$" "$wf" && grep -q "uses: actions/upload-artifact@v6\$" "$wf"'
+check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6, deploy-pages@v5)" \
+  eval 'test "$(grep -c "uses: " "$wf")" -eq 6 && grep -q "uses: actions/checkout@v5\$" "$wf" && grep -q "uses: github/codeql-action/upload-sarif@v4\$" "$wf" && grep -q "uses: actions/upload-artifact@v6\$" "$wf" && grep -q "uses: actions/deploy-pages@v5\$" "$wf"'
 check "docs/ci.md uses the same actions as the starter's workflow" \
-  eval '! grep "uses: " "$here/../docs/ci.md" | grep -v -e "actions/checkout@v5\$" -e "github/codeql-action/upload-sarif@v4\$" -e "actions/upload-artifact@v6\$" | grep -q .'
+  eval '! grep "uses: " "$here/../docs/ci.md" | grep -v -e "actions/checkout@v5\$" -e "github/codeql-action/upload-sarif@v4\$" -e "actions/upload-artifact@v6\$" -e "actions/deploy-pages@v5\$" | grep -q .'
 check "the workflow has no tab (YAML forbids them)" eval '! grep -q "	" "$wf"'
 
 # Never overwrite: again into the same directory, or with one file in the way.

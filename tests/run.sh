@@ -151,6 +151,68 @@ run_store() { # CHARTER
 # Bad CSVs: tests/bad/csv/NAME.csv imported into a store that already holds
 # seed.csv, against main.charter. NAME.out is what import says; it must exit
 # 1 and leave the database byte-identical.
+# Reports: tests/golden/report/NAME/ holds main.charter, data.csv and
+# as_of; NAME.out is the report in every form: HTML in English, in Spanish,
+# for the internal audience (with --no-disclosure), without a store, and
+# the markdown with each chart it writes. Each example's report is kept
+# too, as text: examples/NAME.out holds its pages with the style sheet and
+# every SVG's inside left out (the charts have their own goldens).
+report_forms() { # CHARTER DIR PROGRAM DB AS_OF STRIP
+  c_bin=$1 c_dir=$2 c_prog=$3 c_db=$4 c_asof=$5 c_strip=$6
+  strip=cat
+  [ "$c_strip" = 1 ] && strip="perl -0pe 's|<style>.*?</style>|<style>…</style>|gs; s|<svg[^>]*>.*?</svg>|<svg>…</svg>|gs'"
+  if [ "$c_strip" = 1 ]; then
+    set -- "--lang en" "--lang es"
+  else
+    set -- "--lang en" "--lang es" "--audience internal --no-disclosure" "--audience internal --lang es"
+  fi
+  for form in "$@"; do
+    echo "== report $form"
+    # shellcheck disable=SC2086
+    (cd "$c_dir" && TZ=UTC timeout 60 $c_bin report --db "$c_db" --as-of "$c_asof" $form "$c_prog" 2>&1; echo "[exit $?]") | eval "$strip"
+  done
+  if [ "$c_strip" = 0 ]; then
+    echo "== report without --db"
+    (cd "$c_dir" && TZ=UTC timeout 60 $c_bin report "$c_prog" 2>&1; echo "[exit $?]") | grep -v "No results connected"
+  fi
+  echo "== report --format md"
+  (cd "$c_dir" && rm -rf md && mkdir md && TZ=UTC timeout 60 $c_bin report --db "$c_db" --as-of "$c_asof" --format md -o md/report.md "$c_prog" 2>&1; echo "[exit $?]"
+   cat md/report.md
+   for f in md/charts/*.svg; do
+     echo "-- $f"
+     if [ "$c_strip" = 1 ]; then xmllint --noout "$f" 2>&1 && echo "(well-formed)"; else cat "$f"; fi
+   done) | eval "$strip"
+}
+
+run_report() { # CHARTER
+  bin=$1
+  d="$top/tests/golden/report"
+  [ -d "$d" ] || return 0
+  wrap=$(valgrind_wrap)
+  for c in "$d"/*/main.charter; do
+    [ -f "$c" ] || continue
+    case_dir=$(dirname "$c")
+    name=$(basename "$case_dir")
+    tmp=$(mktemp -d /tmp/charter-report.XXXXXX)
+    cp -R "$case_dir"/. "$tmp"/
+    "$bin" import --db "$tmp/test.db" "$tmp/main.charter" "$tmp/data.csv" >/dev/null 2>&1
+    actual=$(report_forms "$wrap $bin" "$tmp" main.charter test.db "$(cat "$tmp/as_of")" 0)
+    rm -rf "$tmp"
+    expect_output "$bin" "$actual" "$d/$name.out"
+  done
+  for f in "$top"/examples/*/coalition.charter; do
+    ex=$(basename "$(dirname "$f")")
+    csvs=$(ls "$(dirname "$f")"/*.csv 2>/dev/null)
+    [ -n "$csvs" ] || continue
+    tmp=$(mktemp -d /tmp/charter-report.XXXXXX)
+    cp -R "$(dirname "$f")" "$tmp/ex"
+    (cd "$tmp/ex" && "$bin" import --db test.db coalition.charter ./*.csv >/dev/null 2>&1)
+    actual=$(report_forms "$wrap $bin" "$tmp/ex" coalition.charter test.db 2026-12 1)
+    rm -rf "$tmp"
+    expect_output "$bin" "$actual" "$d/examples/$ex.out"
+  done
+}
+
 run_bad_csv() { # CHARTER
   bin=$1
   d="$top/tests/bad/csv"
@@ -288,6 +350,7 @@ for build in "$@"; do
   run_golden "$b/charter"
   run_store "$b/charter"
   run_bad_csv "$b/charter"
+  run_report "$b/charter"
   run_examples "$b/charter"
   run_doc_images "$b/charter"
   run_roundtrip "$b"
@@ -299,6 +362,7 @@ for build in "$@"; do
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
   run_structural "$b/charter" transcripts.sh
+  run_structural "$b/charter" i18n.sh
   # Hostile inputs, a script per threat (docs/security.md).
   for h in "$top"/tests/hostile/*.sh; do
     [ -f "$h" ] && run_structural "$b/charter" "hostile/${h##*/}"

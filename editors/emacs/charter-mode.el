@@ -63,7 +63,8 @@
     "budget" "funded_by" "status" "waive"
     "severity" "for" "where" "require" "message" "help"
     "diagram" "focus" "exclude"
-    "disclosure" "suppress" "unstable" "complementary" "unknown")
+    "disclosure" "suppress" "unstable" "complementary" "unknown"
+    "title_es" "note_es" "internal_note" "vision_es" "problem_es" "groups_es")
   "Charter's attribute names (docs/language.md, each declaration's table).")
 
 (defconst charter-connectives

@@ -16,6 +16,7 @@ static const char overview[] =
     "  import   store CSV measurements in the SQLite measurement store\n"
     "  new      write a starter coalition: a charter, its data, a README, a CI workflow\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
+    "  report   write the coalition's plan and results as a web page or markdown\n"
     "\n"
     "Options:\n"
     "  -h, --help     display this help and exit\n"
@@ -223,6 +224,37 @@ static const char new_help[] =
     "Exit status: 0 success; 2 usage error, a file in the way, or a file that\n"
     "cannot be written (then nothing is left written).\n";
 
+static const char report_help[] =
+    "Usage: charter report [OPTION]... FILE\n"
+    "Write the plan and results of the program whose entry file is FILE for funders,\n"
+    "boards, partners and residents: the coalition, the five conditions of\n"
+    "collective impact, every measure's status, the logic model, a turn-the-curve\n"
+    "chart per measure, a chart per equity target, and who does what. One HTML\n"
+    "page with everything inside it (no JavaScript, no outside requests), or\n"
+    "markdown. The program must have no errors; the rules run and their findings\n"
+    "say what the plan still lacks. The disclosure policy applies.\n"
+    "\n"
+    "Options:\n"
+    "      --db=DB          the measurement store the results come from (opened\n"
+    "                       read-only); without it, the plan alone\n"
+    "      --as-of=PERIOD   results as of PERIOD's last day (default: today, UTC)\n"
+    "  -o, --output=FILE    write to FILE ('-' or none: standard output); FILE is\n"
+    "                       replaced whole or left as it was\n"
+    "      --format=FORMAT  html (default) or md: markdown, with its charts written\n"
+    "                       as SVG files into the folder charts/ beside FILE (-o is\n"
+    "                       needed)\n"
+    "      --lang=LANG      en (default) or es: the words charter writes, and the\n"
+    "                       program's own where it gives them (title_es and the like)\n"
+    "      --audience=WHO   public (default) or internal: internal adds each\n"
+    "                       declaration's id and its internal_note\n"
+    "      --no-disclosure  show small numbers the policy would withhold; only with\n"
+    "                       --audience internal, and the page says not to publish it\n"
+    "      --root=DIR       let imports read files in DIR too\n"
+    "  -h, --help           display this help and exit\n"
+    "\n"
+    "Exit status: 0 written; 1 errors in the program or a damaged store; 2 usage\n"
+    "error, unreadable file, missing translation catalog or database failure.\n";
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -233,6 +265,7 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "check") == 0) text = check_help;
   else if (strcmp(command, "fmt") == 0) text = fmt_help;
   else if (strcmp(command, "render") == 0) text = render_help;
+  else if (strcmp(command, "report") == 0) text = report_help;
   else if (strcmp(command, "import") == 0) text = import_help;
   else if (strcmp(command, "eval") == 0) text = eval_help;
   else if (strcmp(command, "new") == 0) text = new_help;

@@ -14,6 +14,7 @@ static const struct {
     {"check", cmd_check},
     {"fmt", cmd_fmt},
     {"render", cmd_render},
+    {"report", cmd_report},
     {"import", cmd_import},
     {"eval", cmd_eval},
     {"new", cmd_new},

@@ -12,6 +12,7 @@
 # imported for the goals; a tenth of that is timed too, for growth),
 # BENCH_IMPORT_RUNS=1 (runs at BENCH_IMPORT_ROWS, best of; the tenth gets
 # BENCH_RUNS),
+# BENCH_REPORT=0 (skip the report's),
 # BENCH_WORST=0 (skip the worst cases), BENCH_WORST_SIZES="10000 100000".
 set -u -o pipefail
 
@@ -617,6 +618,35 @@ if [ $have_charter = 1 ] && [ "${BENCH_WORST:-1}" != 0 ]; then
 	worst_bench
 fi
 
+# ---- report: 1,000 indicators with ten years of monthly data ----
+# gen's 2,701-declaration program (1,000 indicators, 688 of them broken down
+# by race_ethnicity) and 120 periods of every series (697,920 rows), imported
+# once; then `charter report --db` (HTML) against its peers on the same
+# store: `charter eval --format csv` (the evaluation the report starts
+# from) and sqlite3 reading every row the report's charts read (each
+# whole-population series). Goal: under 2 s and 200 MB.
+report_bench() {
+	local dir=$build/bench/report rows=697920 t m c et em ec st sc
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	"$gen" --csv "$rows" "$import_decls" "$dir" >/dev/null || { echo "bench.sh: gen --csv $rows failed" >&2; return; }
+	(cd "$dir" && "$charter" import --db charter.db main.charter data.csv >import.log 2>&1) ||
+		{ echo "report: import failed; $dir/import.log says:"; excerpt "$dir/import.log"; return; }
+	read -r t m c < <(best "$dir" "$dir/report.log" "$charter" report --db charter.db --as-of "$as_of" -o report.html main.charter)
+	read -r et em ec < <(best "$dir" "$dir/eval.log" "$charter" eval --db charter.db --as-of "$as_of" --format csv main.charter)
+	read -r st _ sc < <(best "$dir" /dev/null sqlite3 charter.db \
+		"SELECT indicator, period, value, flags FROM measurement WHERE dimension = '' ORDER BY indicator, period_end")
+	echo
+	echo "report --db (HTML) on 1,000 indicators x 120 periods ($rows rows), against its peers on the same store"
+	printf '%-22s %8s %8s %5s %8s\n' peer s MB exit "report/"
+	printf '%-22s %8s %8s %5s %8s\n' "charter report" "$t" "$m" "$c" 1.00
+	printf '%-22s %8s %8s %5s %8s\n' "charter eval --format csv" "$et" "$em" "$ec" "$(ratio "$t" "$et")"
+	printf '%-22s %8s %8s %5s %8s\n' "sqlite3 (the series)" "$st" - "$sc" "$(ratio "$t" "$st")"
+	echo "goals: report under 2 s: $(awk -v t="$t" 'BEGIN { print (t != "-" && t + 0 < 2) ? "met" : "MISSED" }');" \
+		"under 200 MB: $(awk -v m="$m" 'BEGIN { print (m != "-" && m + 0 < 200) ? "met" : "MISSED" }')" \
+		"(HTML: $(awk -v b="$(wc -c <"$dir/report.html" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f MB", b / 1048576 }'))"
+}
+
 if [ "${BENCH_IMPORT:-1}" = 0 ]; then
 	echo
 	echo "import and eval: skipped (BENCH_IMPORT=0)"
@@ -626,5 +656,8 @@ elif ! command -v sqlite3 >/dev/null 2>&1; then
 else
 	srcdir=$(cd "$(dirname "$0")/../.." && pwd)
 	store_bench
+	if [ $have_charter = 1 ] && "$charter" help report >/dev/null 2>&1 && [ "${BENCH_REPORT:-1}" != 0 ]; then
+		report_bench
+	fi
 fi
 exit 0

@@ -47,6 +47,8 @@ syn keyword charterConstant  none true false
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|between\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
 " An indicator's scale, bounds and benchmarks.
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(per\|range\|benchmark\|compare\)\>/
+" The Spanish texts (title_es…) and the internal note.
+syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(title_es\|note_es\|internal_note\|vision_es\|problem_es\|groups_es\)\>/
 " The charter's disclosure block and its lines.
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(disclosure\|suppress\|unstable\|complementary\|unknown\)\>/
 
