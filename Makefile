@@ -188,12 +188,7 @@ $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-<<<<<<< HEAD
-test-run: $(B)/charter $(B)/asan/charter $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed
-
-=======
-test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS)
->>>>>>> main
+test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed
 	@sh tests/run.sh $(B) $(B)/asan
 
 # The browser tests' npm packages (tests/browser/report.js, html-validate), at
