@@ -12,6 +12,7 @@
 # Prints "ok ..." or "not ok ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/report.sh CHARTER_BINARY
 # Needs node and chromium (make deps) and build/node (make build/node/.installed).
+# shellcheck disable=SC2154
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/checks.sh
@@ -54,8 +55,7 @@ for dir in "$top"/examples/*/; do
   [ -f "$dir/measurements.csv" ] || continue
   prog=$dir/coalition.charter
   db=$tmp/$ex.db
-  # shellcheck disable=SC2046
-  if TZ=UTC $limit "$bin" import --db "$db" "$prog" $(ls "$dir"/*.csv) >"$tmp/import.out" 2>&1; then
+  if TZ=UTC $limit "$bin" import --db "$db" "$prog" "$dir"/*.csv >"$tmp/import.out" 2>&1; then
     ok "$ex: its CSV files import"
   else
     not_ok "$ex: its CSV files do not import"
@@ -75,9 +75,8 @@ if [ "$browser" = 1 ]; then
   elif [ ! -d "$top/build/node/node_modules" ]; then
     not_ok "the browser tests' npm packages are not installed (make build/node/.installed)"
   else
-    # shellcheck disable=SC2046
     timeout 900 node "$here/browser/report.js" --shots "$top/build/report-shots" \
-      --validate "$here/browser/.htmlvalidate.json" $(ls "$out"/*.html) >"$tmp/browser.out" 2>&1
+      --validate "$here/browser/.htmlvalidate.json" "$out"/*.html >"$tmp/browser.out" 2>&1
     rc=$?
     cat "$tmp/browser.out"
     pass=$((pass + $(grep -c '^ok ' "$tmp/browser.out")))
