@@ -69,6 +69,13 @@ static int next_cp(const char *s, size_t n, uint32_t *c) {
 /* Appends s[0..n) as XML text or attribute value. */
 static void put_esc_n(Buf *b, const char *s, size_t n) {
   for (size_t i = 0; i < n;) {
+    size_t run = i; /* plain printable ASCII goes as it is */
+    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && !strchr("&<>\"'", s[run])) run++;
+    if (run > i) {
+      buf_add(b, s + i, run - i);
+      i = run;
+      continue;
+    }
     uint32_t c;
     int k = next_cp(s + i, n - i, &c);
     switch (c) {
@@ -149,8 +156,15 @@ static void put_coord(Buf *b, double v) {
     buf_putc(b, '-');
     r = -r;
   }
-  buf_printf(b, "%ld", r / 10);
-  if (r % 10) buf_printf(b, ".%ld", r % 10);
+  char d[24], *e = d + sizeof d, *q = e;
+  if (r % 10) {
+    *--q = (char)('0' + r % 10);
+    *--q = '.';
+  }
+  r /= 10;
+  do *--q = (char)('0' + r % 10);
+  while (r /= 10);
+  buf_add(b, q, (size_t)(e - q));
 }
 
 static void svg(Buf *b, const char *fmt, ...) {

@@ -172,7 +172,7 @@ static TurnCurve er_visits(void) {
 
 #define NBIG 500
 static ChartPoint big[NBIG];
-static char big_periods[NBIG][12];
+static char big_periods[NBIG][16];
 static ChartPoint one[1], withheld3[3], extreme[4], tiny[4];
 
 static const char *long_title =
@@ -565,7 +565,7 @@ static void test_deterministic(void **state) {
 static void test_speed(void **state) {
   (void)state;
   static ChartPoint p[120];
-  static char per[120][12];
+  static char per[120][16];
   for (int i = 0; i < 120; i++) {
     snprintf(per[i], sizeof per[i], "%d-%02d", 2015 + i / 12, i % 12 + 1);
     p[i] = (ChartPoint){(2015 - 1970) * 365.2425 + i * 30.44, per[i], 40 + (i % 17) * 0.7, i % 11 == 0 ? OBS_PROVISIONAL : 0,
