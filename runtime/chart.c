@@ -52,7 +52,9 @@ const int chart_ninks = INK_COUNT;
 #define FS 13.0          /* labels */
 #define FS_SMALL 12.0    /* the smallest text */
 #define FS_TITLE 15.0
-#define EM_W 0.57        /* an estimate of a column's width, in ems */
+#define EM_W 0.57
+/* A white outline under a label, so a line behind it never crosses it. */
+#define HALO "stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\""        /* an estimate of a column's width, in ems */
 
 static bool nonchar(uint32_t c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
 
@@ -872,7 +874,7 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
         INK(INK_TEXT));
     const char *w = _("series break");
     bool left = x + 4 + text_w(w, FS_SMALL) > R + 150;
-    svg(out, "<text x=\"%g\" y=\"%g\" font-size=\"12\"%s>%e</text>\n", left ? x - 4 : x + 4, T + 8,
+    svg(out, "<text x=\"%g\" y=\"%g\" font-size=\"12\" " HALO "%s>%e</text>\n", left ? x - 4 : x + 4, T + 8,
         left ? " text-anchor=\"end\"" : "", w);
   }
 
@@ -887,7 +889,7 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
     /* at the rule's right end, on the side the values move away from
      * when they do well (above it when lower is better) */
     bool above = c->dir < 0 ? y - 18 >= T : y + 18 > B;
-    text_fit(out, R - 4, above ? y - 6 : y + 15, "text-anchor=\"end\" font-size=\"12\" fill=\"#57606a\"", buf_str(&t),
+    text_fit(out, R - 4, above ? y - 6 : y + 15, "text-anchor=\"end\" font-size=\"12\" fill=\"#57606a\" " HALO, buf_str(&t),
              FS_SMALL, R - L - 12);
     buf_free(&t);
   }
@@ -956,7 +958,7 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
     if (nmil <= 6) {
       Buf v = {0};
       num_unit(&v, m->value, unit);
-      svg(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\" font-size=\"12\" fill=\"%s\">%e</text>\n", x,
+      svg(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\" font-size=\"12\" " HALO " fill=\"%s\">%e</text>\n", x,
           y - 10 < T + 4 ? y + 20 : y - 10, INK(INK_MILESTONE), buf_str(&v));
       buf_free(&v);
     }
@@ -992,7 +994,7 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
       svg(out, "<g class=\"withheld\"><title>%e</title><path d=\"M%g %gl7 7m0-7l-7 7\" stroke=\"%s\" stroke-width=\"2\"/>",
           buf_str(&t), x - 3.5, B - 14, INK(INK_MUTED));
       if (x - last_word >= 18 && np <= 200) {
-        svg(out, "<text transform=\"translate(%g %g) rotate(-90)\" font-size=\"12\" fill=\"%s\">%e</text>", x + 4,
+        svg(out, "<text transform=\"translate(%g %g) rotate(-90)\" font-size=\"12\" " HALO " fill=\"%s\">%e</text>", x + 4,
             B - 19, INK(INK_MUTED), _(PRESENT_WITHHELD));
         last_word = x;
       }
@@ -1039,10 +1041,10 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
     for (int i = 0; i < nside && free_right; i++)
       if (fabs(side[i].y + 8 - y) < 30 && side[i].ax > x) free_right = false;
     if (free_right)
-      svg(out, "<text x=\"%g\" y=\"%g\" font-weight=\"600\" fill=\"%s\">%e</text>\n", x + 8 + r, y + 4.5,
+      svg(out, "<text x=\"%g\" y=\"%g\" font-weight=\"600\" " HALO " fill=\"%s\">%e</text>\n", x + 8 + r, y + 4.5,
           INK(INK_SERIES), buf_str(&t));
     else
-      svg(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\" font-weight=\"600\" fill=\"%s\">%e</text>\n",
+      svg(out, "<text x=\"%g\" y=\"%g\" text-anchor=\"middle\" font-weight=\"600\" " HALO " fill=\"%s\">%e</text>\n",
           clampd(x, L + tw / 2, W - 4 - tw / 2), y - 12 < T + 2 ? y + 22 : y - 12, INK(INK_SERIES), buf_str(&t));
     buf_free(&t);
   }
@@ -1060,9 +1062,9 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
     double room = W - 4 - (s->ax + 12);
     double y = clampd(s->y, 44, h - 22);
     double need = fmax(text_w(s->head, FS), text_w(buf_str(&s->text), FS));
-    char attrs[96];
+    char attrs[200];
     bool right = room >= 110 || room >= need;
-    snprintf(attrs, sizeof attrs, "%sfont-weight=\"600\" fill=\"%s\"", right ? "" : "text-anchor=\"end\" ", s->ink);
+    snprintf(attrs, sizeof attrs, "%sfont-weight=\"600\" " HALO " fill=\"%s\"", right ? "" : "text-anchor=\"end\" ", s->ink);
     double x = right ? s->ax + 12 : s->ax - 12, w = right ? room : s->ax - 12 - L;
     text_fit(out, x, y, attrs, s->head, FS, w);
     text_fit(out, x, y + 16, attrs, buf_str(&s->text), FS, w);
