@@ -1227,11 +1227,11 @@ void chart_equity(Buf *out, const EquityChart *c) {
     }
     if (neg) {
       /* left of a negative bar; the room is what the names leave */
-      char a[80];
-      snprintf(a, sizeof a, "text-anchor=\"end\" font-weight=\"600\"");
+      char a[160];
+      snprintf(a, sizeof a, "text-anchor=\"end\" font-weight=\"600\" " HALO);
       text_fit(out, lx, cy + 4.5, a, buf_str(&lab), FS, fmax(40, lx - NX - 8));
     } else {
-      text_fit(out, lx, cy + 4.5, has ? "font-weight=\"600\"" : "font-style=\"italic\" fill=\"#57606a\"", buf_str(&lab),
+      text_fit(out, lx, cy + 4.5, has ? "font-weight=\"600\" " HALO : "font-style=\"italic\" fill=\"#57606a\" " HALO, buf_str(&lab),
                FS, W - 4 - lx);
     }
     buf_puts(out, "</g>\n");
