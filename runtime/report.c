@@ -1192,7 +1192,7 @@ static const char page_css[] =
     ".st-missed{color:#9b1c1c;background:#fde8e8}.st-none{color:#4a4a4a;background:#fff}"
     ".diagram{overflow:auto;border:1px solid #8a8a8a;margin:.75rem 0;max-height:80vh}"
     ".diagram svg{display:block;min-width:40rem;width:100%;height:auto}"
-    "figure{margin:1rem 0}figure svg{width:100%;height:auto;max-width:720px}"
+    "figure{margin:1rem 0}"
     "details{margin:.5rem 0 1.5rem}summary{cursor:pointer;color:#0b57a4}"
     "code{font-size:.9em;background:#f2f2f2;padding:0 .2rem}"
     ".banner{border:2px solid #9b1c1c;color:#9b1c1c;padding:.5rem .75rem;font-weight:700}"
