@@ -40,9 +40,10 @@ SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
 
 # What building and running charter needs (the demo installs only these),
-# and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks).
+# and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
+# the report in a browser).
 BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev gettext
-TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base
+TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;
 # leakcheck and fuzz add what they need.
@@ -187,8 +188,18 @@ $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS)
+test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed
 	@sh tests/run.sh $(B) $(B)/asan
+
+# The browser tests' npm packages (tests/browser/report.js, html-validate), at
+# the versions of the committed lock file, into build/node; again whenever the
+# lock file changes. Puppeteer drives Debian's /usr/bin/chromium: never a
+# downloaded browser.
+$(B)/node/.installed: tests/browser/package.json tests/browser/package-lock.json
+	@mkdir -p $(@D)
+	cp tests/browser/package.json tests/browser/package-lock.json $(@D)/
+	cd $(@D) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Golden tests under valgrind: zero leaks, zero errors.
 leakcheck: deps
@@ -235,11 +246,15 @@ fuzz: deps
 	cd $(B)/fuzz && ./fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 rules-corpus
 
 # ---- set-up, demo, bench, install ----
+# A package counts as present when it is installed or an installed package
+# provides it (NodeSource's nodejs provides npm, and conflicts with Debian's).
 deps:
 	@missing=""; \
 	if command -v dpkg-query >/dev/null 2>&1; then \
 	  for p in $(DEPS_PKGS); do \
-	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || \
+	    dpkg-query -W -f='$${Status}|$${Provides}\n' 2>/dev/null | sed -n 's/^[^|]*ok installed|//p' | \
+	      tr ',' '\n' | sed 's/ *(.*//; s/^ *//' | grep -qx "$$p" || missing="$$missing $$p"; \
 	  done; \
 	else echo "make deps: not a Debian system; install by hand:$(DEPS_PKGS)" >&2; fi; \
 	if [ -n "$$missing" ]; then \
