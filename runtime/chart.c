@@ -486,7 +486,7 @@ static void svg_open(Buf *b, const char *id, double h, const char *title, const 
   const char *p = buf_str(&pid);
   svg(b,
       "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %g %g\" width=\"100%%\" "
-      "style=\"max-width:720px;height:auto;display:block\" role=\"img\" aria-labelledby=\"%s-title %s-desc\" "
+      "class=\"chart-svg\" role=\"img\" aria-labelledby=\"%s-title %s-desc\" "
       "font-family=\"system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif\" font-size=\"%g\" "
       "fill=\"%s\">\n",
       W, h, p, p, FS, INK(INK_TEXT));
@@ -553,9 +553,9 @@ enum {
 };
 
 static void key(Buf *b, int k, const char *word) {
-  buf_puts(b, "<span style=\"display:inline-block;margin-right:1em;white-space:nowrap\">"
+  buf_puts(b, "<span class=\"chart-key\">"
               "<svg width=\"28\" height=\"14\" viewBox=\"0 0 28 14\" aria-hidden=\"true\" "
-              "style=\"vertical-align:middle;margin-right:.3em\">");
+              "class=\"chart-key-mark\">");
   const char *s = INK(INK_SERIES);
   switch (k) {
   case KEY_LINE: svg(b, "<path d=\"M2 10L26 4\" stroke=\"%s\" stroke-width=\"2\"/><circle cx=\"14\" cy=\"7\" r=\"3.5\" fill=\"%s\"/>", s, s); break;

@@ -760,9 +760,9 @@ static void logic_model(R *r) {
       buf_puts(&f->data, "\n");
       buf_printf(r->b, "![%s](%s/%s)\n\n", word(r, label), r->o->chart_dir, f->name);
     } else {
-      buf_printf(r->b, "<div class=\"diagram\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">", word(r, label));
+      buf_printf(r->b, "<section class=\"diagram\" tabindex=\"0\" aria-label=\"%s\">", word(r, label));
       buf_add(r->b, clean.data ? clean.data : "", clean.len);
-      out(r, "</div>\n");
+      out(r, "</section>\n");
     }
     buf_free(&clean);
   } else {
@@ -1192,14 +1192,15 @@ static const char page_css[] =
     ".st-missed{color:#9b1c1c;background:#fde8e8}.st-none{color:#4a4a4a;background:#fff}"
     ".diagram{overflow:auto;border:1px solid #8a8a8a;margin:.75rem 0;max-height:80vh}"
     ".diagram svg{display:block;min-width:40rem;width:100%;height:auto}"
-    "figure{margin:1rem 0}"
+    "figure{margin:1rem 0}.chart-svg{max-width:720px;height:auto;display:block}"
+    ".chart-key{display:inline-block;margin-right:1em;white-space:nowrap}.chart-key-mark{vertical-align:middle;margin-right:.3em}"
     "details{margin:.5rem 0 1.5rem}summary{cursor:pointer;color:#0b57a4}"
     "code{font-size:.9em;background:#f2f2f2;padding:0 .2rem}"
     ".banner{border:2px solid #9b1c1c;color:#9b1c1c;padding:.5rem .75rem;font-weight:700}"
     "footer{margin-top:3rem;font-size:.9rem;color:#3d3d3d;border-top:1px solid #8a8a8a;padding-top:.5rem}"
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "@page{margin:1.6cm 1.4cm}"
-    "section{break-before:page}section:first-of-type{break-before:auto}"
+    "main>section{break-before:page}main>section:first-of-type{break-before:auto}"
     "h2,h3{break-after:avoid}figure,table,tr,.diagram,article>p{break-inside:avoid}"
     ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{min-width:0;max-height:23cm}"
     "details>summary{display:none}details{display:block}"
