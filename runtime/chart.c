@@ -530,8 +530,7 @@ static void status_shape(Buf *b, double x, double y, int level) {
   }
 }
 
-/* The chart's title on the left and its status on the right. Returns the
- * title's room used. */
+/* The chart's title on the left and its status on the right. */
 static void heading(Buf *b, const char *title, const char *status, int level, bool has_status) {
   double right = W - 8;
   if (has_status) {
@@ -796,7 +795,6 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
 
   /* the stale sentence's lines decide the height */
   double h = B + 40;
-  if (nwithheld) h += 0;
   double stale_y = h + 4;
   if (c->stale && *c->stale) h += 2 * FS * 1.35 + 12;
 
@@ -1006,18 +1004,13 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
     if (p->flags & PRESENT_SHOWN_FLAGS || p->unstable) {
       unsigned f = p->flags | (p->unstable ? OBS_UNSTABLE : 0);
       buf_puts(&t, " (");
-      Buf fl = {0};
-      present_flags(&fl, f, ", ");
-      /* the flag words through the catalog, one by one */
-      const char *s = buf_str(&fl);
+      /* the flag words (present_flags's), through the catalog */
       bool first = true;
       for (int k = 0; k < OBS_FLAG_COUNT; k++)
         if (f & PRESENT_SHOWN_FLAGS & (1u << k)) {
           buf_printf(&t, "%s%s", first ? "" : ", ", _(obs_flag_names[k]));
           first = false;
         }
-      (void)s;
-      buf_free(&fl);
       buf_puts(&t, ")");
     }
     bool old = has_break && p->x < break_x;
