@@ -480,6 +480,14 @@ static void put_id(Buf *b, const char *id) {
   }
 }
 
+/* The figure around a chart: a box that scrolls on a narrow screen, which
+ * the keyboard reaches and which takes the chart's title as its name. */
+static void figure_open(Buf *b, const char *kind, const char *id) {
+  buf_printf(b, "<figure class=\"chart chart-%s\" tabindex=\"0\" aria-labelledby=\"", kind);
+  put_id(b, id);
+  buf_puts(b, "-title\">\n");
+}
+
 static void svg_open(Buf *b, const char *id, double h, const char *title, const char *desc) {
   Buf pid = {0};
   put_id(&pid, id);
@@ -798,7 +806,7 @@ void chart_turn_curve(Buf *out, const TurnCurve *c) {
   double stale_y = h + 4;
   if (c->stale && *c->stale) h += 2 * FS * 1.35 + 12;
 
-  buf_puts(out, "<figure class=\"chart chart-turn\">\n");
+  figure_open(out, "turn", c->id);
   const char *desc = c->desc;
   Buf gen = {0};
   if (!desc || !*desc) {
@@ -1138,7 +1146,7 @@ void chart_equity(Buf *out, const EquityChart *c) {
 
   Buf pid = {0};
   put_id(&pid, c->id);
-  buf_puts(out, "<figure class=\"chart chart-equity\">\n");
+  figure_open(out, "equity", c->id);
   svg_open(out, c->id, h, c->title, c->desc);
   heading(out, c->title, NULL, PRESENT_NONE, false);
   if (any_unst) {

@@ -222,7 +222,7 @@ static void table_begin(R *r, Table *t, const char *caption, const char *const *
     buf_puts(r->b, "\n");
     return;
   }
-  buf_puts(r->b, "<div class=\"table\"><table>\n");
+  buf_puts(r->b, "<div class=\"table\" tabindex=\"0\"><table>\n");
   if (caption) buf_printf(r->b, "<caption>%s</caption>\n", caption);
   buf_puts(r->b, "<thead><tr>");
   for (int i = 0; i < n; i++) buf_printf(r->b, "<th scope=\"col\">%s</th>", heads[i]);
@@ -502,23 +502,25 @@ static void coalition(R *r) {
     heading(r, 3, NULL, word(r, _("Where decisions are made")));
     Table t;
     const char *heads[] = {word(r, _("Council")), word(r, _("Decides")), word(r, _("Meets")),
-                           word(r, _("Seats held by residents")), word(r, _("Members"))};
-    table_begin(r, &t, NULL, heads, 5);
+                           word(r, _("Seats held by residents"))};
+    table_begin(r, &t, NULL, heads, 4);
+    const char **members = arena_alloc(&r->out->arena, (size_t)ncouncils * sizeof *members);
+    int nc = 0;
     for (int i = 0; i < p->decls.len; i++) {
       const Decl *d = p->decls.items[i];
       if (d->kind != D_COUNCIL) continue;
       const AttrVals *mem = decl_attr(d, AT_COUNCIL_MEMBERS), *chairs = decl_attr(d, AT_COUNCIL_CHAIRS);
       const AttrVals *dec = decl_attr(d, AT_COUNCIL_DECIDES), *meets = decl_attr(d, AT_COUNCIL_MEETS);
       int community = 0;
-      Buf members = {0}, decides = {0};
+      Buf mb = {0}, decides = {0};
       for (int k = 0; k < mem->n; k++) {
         const Decl *m = mem->vals[k].ref;
         if (!m) continue;
         community += partner_view(m)->is_community;
-        if (k) buf_puts(&members, "; ");
-        buf_puts(&members, title_of(r, m));
+        if (mb.len) buf_puts(&mb, "; ");
+        buf_puts(&mb, title_of(r, m));
         for (int c = 0; c < chairs->n; c++)
-          if (chairs->vals[c].ref == m) buf_printf(&members, " (%s)", word(r, _("chair")));
+          if (chairs->vals[c].ref == m) buf_printf(&mb, " (%s)", word(r, _("chair")));
       }
       for (int k = 0; k < dec->n; k++) {
         if (k) buf_puts(&decides, ", ");
@@ -528,10 +530,15 @@ static void coalition(R *r) {
           mem->n ? say(r, _("%d of %d (%.0f%%)"), community, mem->n, 100.0 * community / mem->n) : "";
       const char *cells[] = {title_of(r, d), keep(r, &decides),
                              meets->n ? word(r, _(meets_words[meets->vals[0].form])) : word(r, _("not stated")),
-                             share, keep(r, &members)};
+                             share};
       table_row(r, &t, cells);
+      members[nc++] = say(r, r->md ? "**%s**: %s" : "<strong>%s</strong>: %s", title_of(r, d), keep(r, &mb));
     }
     table_end(r);
+    para(r, word(r, _("Who sits on each council:")));
+    list_begin(r);
+    for (int i = 0; i < nc; i++) list_item(r, members[i]);
+    list_end(r);
   }
   section_close(r);
 }
@@ -690,6 +697,15 @@ static void summary(R *r) {
 
 /* ---- the logic model ---- */
 
+/* Appends the attribute of the tag [tag, end) that starts with name (as
+ * ` width="`), when it has one. */
+static void copy_attr(Buf *outb, const char *tag, const char *end, const char *name) {
+  const char *a = strstr(tag, name);
+  if (!a || a >= end) return;
+  const char *e = strchr(a + strlen(name), '"');
+  if (e && e < end) buf_add(outb, a, (size_t)(e - a + 1));
+}
+
 /* Graphviz's SVG made fit for the page: without its prolog, comments and
  * <title> elements (they hold ids), scaled by the page, with an accessible
  * name. */
@@ -698,8 +714,11 @@ static void clean_svg(R *r, const char *svg, const char *label, Buf *outb, bool 
   if (!s) return;
   const char *open_end = strchr(s, '>');
   if (!open_end) return;
-  /* the opening tag, without width and height */
+  /* the opening tag: its size as laid out (the page lets it scroll, print
+   * fits it to the page), its box, its name */
   buf_puts(outb, "<svg");
+  copy_attr(outb, s, open_end, " width=\"");
+  copy_attr(outb, s, open_end, " height=\"");
   const char *vb = strstr(s, "viewBox=\"");
   if (vb && vb < open_end) {
     const char *ve = strchr(vb + 9, '"');
@@ -1191,8 +1210,8 @@ static const char page_css[] =
     ".st-base{color:#4a4a4a;background:#f2f2f2}.st-off{color:#8a3b00;background:#fff1e0}"
     ".st-missed{color:#9b1c1c;background:#fde8e8}.st-none{color:#4a4a4a;background:#fff}"
     ".diagram{overflow:auto;border:1px solid #8a8a8a;margin:.75rem 0;max-height:80vh}"
-    ".diagram svg{display:block;min-width:40rem;width:100%;height:auto}"
-    "figure{margin:1rem 0}.chart-svg{max-width:720px;height:auto;display:block}"
+    ".diagram svg{display:block}"
+    "figure{margin:1rem 0}figure.chart{overflow-x:auto}.chart-svg{max-width:720px;min-width:540px;height:auto;display:block}"
     ".chart-key{display:inline-block;margin-right:1em;white-space:nowrap}.chart-key-mark{vertical-align:middle;margin-right:.3em}"
     "details{margin:.5rem 0 1.5rem}summary{cursor:pointer;color:#0b57a4}"
     "code{font-size:.9em;background:#f2f2f2;padding:0 .2rem}"
@@ -1202,8 +1221,8 @@ static const char page_css[] =
     "@page{margin:1.6cm 1.4cm}"
     "main>section{break-before:page}main>section:first-of-type{break-before:auto}"
     "h2,h3{break-after:avoid}figure,table,tr,.diagram,article>p{break-inside:avoid}"
-    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{min-width:0;max-height:23cm}"
-    "details>summary{display:none}details{display:block}"
+    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:23cm}"
+    "details>summary{display:none}details{display:block}figure.chart{overflow:visible}.chart-svg{min-width:0}"
     "a{color:inherit;text-decoration:none}}";
 
 void report_build(const Program *p, const ReportOptions *o, Report *rep) {
