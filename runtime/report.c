@@ -1219,8 +1219,8 @@ static const char page_css[] =
     "footer{margin-top:3rem;font-size:.9rem;color:#3d3d3d;border-top:1px solid #8a8a8a;padding-top:.5rem}"
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "@page{margin:1.6cm 1.4cm}"
-    "main>section{break-before:page}main>section:first-of-type{break-before:auto}"
-    "h2,h3{break-after:avoid}figure,table,tr,.diagram,article>p{break-inside:avoid}"
+    "#logic,#measures,#equity,#activities{break-before:page}"
+    "h2,h3{break-after:avoid}figure,tr,.diagram,article>p{break-inside:avoid}thead{display:table-header-group}"
     ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:23cm}"
     "details>summary{display:none}details{display:block}figure.chart{overflow:visible}.chart-svg{min-width:0}"
     "a{color:inherit;text-decoration:none}}";
