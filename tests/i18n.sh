@@ -291,6 +291,20 @@ for f in "$top"/examples/*/coalition.charter; do
     pat=$(echo "$w" | sed 's/ *$//; s/ /|/g')
     visible_text "$ex.html" | LC_ALL=C.UTF-8 grep -iwE "$pat" | head -n 8 | sed 's/^/#   /'
   fi
+  # The logic model alone (runtime/render.c): Spanish words, and the
+  # charter's title_es when it has one.
+  xmllint --html --xpath '//*[local-name()="svg" and @aria-labelledby="logic-title"]' "$ex.html" >"$ex.logic.html" 2>/dev/null
+  w=$(english_words "$ex.logic.html" "$ex.words")
+  title_es=$(sed -n '/^charter /,/^}/s/^ *title_es "\([^"\\]*\)"$/\1/p' "$f" | head -n 1)
+  if [ -n "$w" ]; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (found: $w)"
+  elif ! grep -q 'Modelo l' "$ex.logic.html"; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (no \"Modelo lógico\")"
+  elif [ -n "$title_es" ] && ! visible_text "$ex.logic.html" | grep -qF "$title_es"; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (no title_es \"$title_es\")"
+  else
+    ok "the Spanish report of examples/$ex draws its logic model in Spanish${title_es:+ (with its title_es)}"
+  fi
 done
 # The build tree's catalog is found beside the binary, without CHARTER_LOCALEDIR.
 if [ -f "$(dirname "$bin")/locale/es/LC_MESSAGES/charter.mo" ]; then
