@@ -277,9 +277,19 @@ static const char *status_word(EvalStatus s) {
   case EV_OFF_TRACK: return _("off track");
   case EV_AT_BASELINE: return _("at baseline");
   case EV_NOT_MET: return _("not met");
-  default: return "?";
+  default: return _("not shown");
   }
 }
+
+/* EV_STATUS_COUNT stands for a status the page does not show: it would
+ * tell about a value the disclosure policy withholds. */
+#define STATUS_HIDDEN ((EvalStatus)EV_STATUS_COUNT)
+
+/* An indicator's status as the page shows it: hidden when its latest value
+ * is withheld (a status, trend or projection would tell about it). */
+static bool latest_hidden(const EvalIndicator *e) { return e->has_latest && disclose_withheld(e->latest_state); }
+static EvalStatus shown_status(const EvalIndicator *e) { return latest_hidden(e) ? STATUS_HIDDEN : e->status; }
+static EvalStatus shown_equity_status(const EvalEquity *q) { return q->not_shown ? STATUS_HIDDEN : q->status; }
 
 /* The shape beside a status word (never colour alone), and its class. */
 static const char *status_shape(EvalStatus s) {
@@ -586,10 +596,10 @@ static const char *latest_text(R *r, const EvalIndicator *e) {
   } else if (e->has_latest) {
     buf_printf(&b, "%s (%s)", num_unit(r, e->latest, unit), per_words(r, e->latest_period));
     if (e->latest_flags & PRESENT_SHOWN_FLAGS) buf_printf(&b, ", %s", flag_words(r, e->latest_flags & PRESENT_SHOWN_FLAGS, false));
-  } else {
+  } else if (!e->withheld) {
     buf_puts(&b, word(r, _("no data yet")));
   }
-  if (e->withheld) buf_printf(&b, "; %s: %s", per_words(r, e->withheld), word(r, _("withheld at its source")));
+  if (e->withheld) buf_printf(&b, "%s%s: %s", b.len ? "; " : "", per_words(r, e->withheld), word(r, _("withheld at its source")));
   if (e->stale == TRI_TRUE) buf_printf(&b, "; %s", word(r, _("out of date")));
   return keep(r, &b);
 }
@@ -643,13 +653,16 @@ static void summary(R *r) {
   const EvalResult *ev = r->ev;
   /* "As of 2026-12-07: 2 met, 3 on track … of 12 indicators." */
   Buf counts = {0};
-  static const EvalStatus order[] = {EV_MET, EV_ON_TRACK, EV_AT_BASELINE, EV_OFF_TRACK, EV_MISSED, EV_NO_DATA, EV_NO_TARGET};
-  int parts = 0;
+  static const EvalStatus order[] = {EV_MET,     EV_ON_TRACK, EV_AT_BASELINE, EV_OFF_TRACK,
+                                     EV_MISSED, EV_NO_DATA,  EV_NO_TARGET,   STATUS_HIDDEN};
+  int shown[EV_STATUS_COUNT + 1] = {0}, parts = 0;
+  for (int i = 0; i < ev->n; i++) shown[shown_status(&ev->inds[i])]++;
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-    int n = ev->counts[order[i]];
+    int n = shown[order[i]];
     if (!n) continue;
     if (parts++) buf_puts(&counts, ", ");
-    buf_printf(&counts, "%d %s", n, word(r, status_word(order[i])));
+    /* TRANSLATORS: a count of indicators and their status: "3 on track" */
+    buf_printf(&counts, _("%d %s"), n, word(r, status_word(order[i])));
   }
   para(r, say(r, P_("As of %s, %d measure: %s.", "As of %s, %d measures: %s.", ev->n), as_of_text(r), ev->n,
               keep(r, &counts)));
@@ -667,8 +680,8 @@ static void summary(R *r) {
                            latest_text(r, e),
                            value_at(r, e->decl, e->has_baseline, e->baseline, e->baseline_per),
                            value_at(r, e->decl, e->has_target, e->target, e->target_per),
-                           status_badge(r, e->status),
-                           word(r, trend_word(e->trend))};
+                           status_badge(r, shown_status(e)),
+                           latest_hidden(e) ? "" : word(r, trend_word(e->trend))};
     table_row(r, &t, cells);
   }
   table_end(r);
@@ -686,7 +699,7 @@ static void summary(R *r) {
         const char *change = q->change == EQC_NARROWED ? _("narrowed") : q->change == EQC_WIDENED ? _("widened")
                              : q->change == EQC_UNCHANGED ? _("unchanged") : "";
         const char *cells[] = {title_of(r, e->decl), dim_title(r, q->line), equity_measure(r, e, q),
-                               status_badge(r, q->status), word(r, change)};
+                               status_badge(r, shown_equity_status(q)), word(r, q->not_shown ? "" : change)};
         table_row(r, &t, cells);
       }
     }
@@ -764,7 +777,19 @@ static void logic_model(R *r) {
   Buf dot = {0}, svg = {0}, why = {0};
   bool drawn = false;
   if (size.nodes <= RENDER_MAX_NODES && size.edges <= RENDER_MAX_EDGES) {
-    render_dot_status(p, &v, r->ev, &dot);
+    /* the overlay colours no status the page does not show */
+    EvalResult shown;
+    EvalIndicator *inds = NULL;
+    if (r->ev) {
+      shown = *r->ev;
+      inds = xmalloc(((size_t)r->ev->n + 1) * sizeof *inds);
+      memcpy(inds, r->ev->inds, (size_t)r->ev->n * sizeof *inds);
+      for (int i = 0; i < r->ev->n; i++)
+        if (latest_hidden(&inds[i])) inds[i].status = EV_NO_DATA, inds[i].trend = TREND_NULL;
+      shown.inds = inds;
+    }
+    render_dot_status(p, &v, r->ev ? &shown : NULL, &dot);
+    free(inds);
     drawn = draw_dot(buf_str(&dot), "svg", false, &svg, &why) == DRAW_OK;
   }
   const char *label = _("The logic model, from activities to goals");
@@ -826,7 +851,9 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   const char *unit = unit_of(d), *t = title_of(r, d);
   Buf b = {0};
   bool shown = e->has_latest && !disclose_withheld(e->latest_state);
-  if (!e->has_latest) {
+  if (!e->has_latest && e->withheld) {
+    buf_printf(&b, _("The figure for %s (%s) was withheld by its source."), t, per_words(r, e->withheld));
+  } else if (!e->has_latest) {
     buf_printf(&b, _("There is no data for %s yet."), t);
   } else if (!shown) {
     buf_printf(&b, _("The latest figure for %s (%s) is not shown, to protect the privacy of the few people it counts."),
@@ -865,7 +892,7 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   if (shown && (e->latest_flags & OBS_ESTIMATED)) buf_printf(&b, " %s", word(r, _("The latest figure is an estimate.")));
   if (shown && (e->latest_flags & OBS_UNSTABLE)) buf_printf(&b, " %s", word(r, _("The latest figure counts few events, so it can swing by chance.")));
   if (e->stale == TRI_TRUE) buf_printf(&b, " %s", word(r, _("The data are out of date: a newer figure was due.")));
-  buf_printf(&b, " %s %s.", word(r, _("Status:")), word(r, status_word(e->status)));
+  buf_printf(&b, " %s %s.", word(r, _("Status:")), word(r, status_word(shown_status(e))));
   return keep(r, &b);
 }
 
@@ -919,7 +946,7 @@ static void measure(R *r, int i) {
   }
   TurnCurve c = {.id = id, .title = plain_title(r, d), .desc = NULL, .unit = iv->unit, .lo = iv->lo, .hi = iv->hi,
                  .dir = iv->dir, .points = pts, .npoints = npts, .milestones = ms, .nmilestones = iv->nmilestones,
-                 .status = status_word(e->status), .level = present_level_of(e->status)};
+                 .status = status_word(shown_status(e)), .level = present_level_of(shown_status(e))};
   /* the desc is the sentences without markup */
   {
     Buf plain = {0};
@@ -952,7 +979,7 @@ static void measure(R *r, int i) {
     c.has_target = true;
     c.target = (ChartMark){period_trend_day(e->target_per), e->target, arena_strdup(&r->out->arena, pbuf)};
   }
-  if (!isnan(e->projected) && e->has_target) {
+  if (!isnan(e->projected) && e->has_target && !latest_hidden(e)) {
     c.has_projection = true;
     c.projection = (ChartMark){period_trend_day(e->target_per), e->projected, c.target.period};
     c.projection_clamped = e->projected_clamped;
@@ -998,28 +1025,49 @@ static void measures(R *r) {
 
 /* ---- equity ---- */
 
-static void equity_line(R *r, const EvalIndicator *e, int i, int k) {
-  const EvalEquity *q = &e->equity[k];
-  const Decl *d = e->decl, *dim = q->line->ref;
-  if (!dim) return;
-  const IndicatorView *iv = indicator_view(d);
-  char *id = arena_printf(&r->out->arena, "q-%d-%d", i, k);
-  if (!r->md) buf_printf(r->b, "<article class=\"equity\" aria-labelledby=\"%s\">\n", id);
-  const char *heading_text = say(r, _("%s, by %s"), title_of(r, d), title_of(r, dim));
-  heading(r, 3, id, heading_text);
-  /* the sentence */
+/* The sentences of one equity line. */
+static const char *equity_sentences(R *r, const EvalIndicator *e, const EvalEquity *q) {
+  const Decl *dim = q->line->ref;
   Buf s = {0};
   if (!q->period) {
     buf_puts(&s, word(r, _("There is no data by group yet.")));
-  } else {
-    buf_printf(&s, _("In %s: %s."), per_words(r, q->period), equity_measure(r, e, q));
-    if (q->worst && !q->not_shown && q->line->form != EQ_GROUP)
-      buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."),
-                                prog(r, model_group_name(dim, q->worst, r->lang, NULL), model_group_name(dim, q->worst, r->lang, NULL) != q->worst || r->lang == LANG_EN)));
-    if (q->reference_worsened) buf_printf(&s, " %s", word(r, _("The gap narrowed only because the reference group did worse.")));
-    buf_printf(&s, " %s %s.", word(r, _("Status:")), word(r, status_word(q->status)));
+    return keep(r, &s);
   }
-  para(r, keep(r, &s));
+  const char *label;
+  if (q->line->form == EQ_GAP) {
+    label = word(r, _("The gap between groups"));
+  } else if (q->line->form == EQ_RATIO) {
+    label = word(r, _("The ratio between groups"));
+  } else {
+    bool in_lang;
+    const char *name = model_group_name(dim, q->line->str, r->lang, &in_lang);
+    label = prog(r, name, in_lang);
+  }
+  /* TRANSLATORS: "The gap between groups in 2025: gap of 3 points; target: …" */
+  buf_printf(&s, _("%s in %s: %s."), label, per_words(r, q->period), equity_measure(r, e, q));
+  if (q->worst && !q->not_shown && q->line->form != EQ_GROUP) {
+    bool in_lang;
+    const char *name = model_group_name(dim, q->worst, r->lang, &in_lang);
+    buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."), prog(r, name, in_lang)));
+  }
+  if (q->reference_worsened && !q->not_shown)
+    buf_printf(&s, " %s", word(r, _("The gap narrowed only because the reference group did worse.")));
+  buf_printf(&s, " %s %s.", word(r, _("Status:")), word(r, status_word(shown_equity_status(q))));
+  return keep(r, &s);
+}
+
+/* The equity lines of indicator i on one dimension, lines ks[0..nk): their
+ * sentences, then one chart and one table of the groups at the first
+ * line's snapshot (the lines of one dimension share it). */
+static void equity_dimension(R *r, const EvalIndicator *e, int i, const int *ks, int nk) {
+  const EvalEquity *q = &e->equity[ks[0]];
+  const Decl *d = e->decl, *dim = q->line->ref;
+  const IndicatorView *iv = indicator_view(d);
+  int k = ks[0];
+  char *id = arena_printf(&r->out->arena, "q-%d-%d", i, k);
+  if (!r->md) buf_printf(r->b, "<article class=\"equity\" aria-labelledby=\"%s\">\n", id);
+  heading(r, 3, id, say(r, _("%s, by %s"), title_of(r, d), title_of(r, dim)));
+  for (int j = 0; j < nk; j++) para(r, equity_sentences(r, e, &e->equity[ks[j]]));
   /* the chart: one bar per group of the dimension with a cell */
   const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
   EquityBar *bars = arena_alloc(&r->out->arena, ((size_t)groups->n + 1) * sizeof *bars);
@@ -1100,8 +1148,21 @@ static void equity(R *r) {
   heading(r, 2, hid(r, "equity"), word(r, _("Results by group")));
   para(r, word(r, _("Each chart shows every group's latest value, so that no group is hidden in an average. "
                     "Groups without data are named.")));
-  for (int i = 0; i < r->ev->n; i++)
-    for (int k = 0; k < r->ev->inds[i].nequity; k++) equity_line(r, &r->ev->inds[i], i, k);
+  for (int i = 0; i < r->ev->n; i++) {
+    const EvalIndicator *e = &r->ev->inds[i];
+    int *ks = e->nequity ? xmalloc((size_t)e->nequity * sizeof *ks) : NULL;
+    for (int k = 0; k < e->nequity; k++) {
+      const Decl *dim = e->equity[k].line->ref;
+      bool seen = !dim;
+      for (int j = 0; j < k && !seen; j++) seen = e->equity[j].line->ref == dim;
+      if (seen) continue;
+      int nk = 0;
+      for (int j = k; j < e->nequity; j++)
+        if (e->equity[j].line->ref == dim) ks[nk++] = j;
+      equity_dimension(r, e, i, ks, nk);
+    }
+    free(ks);
+  }
   section_close(r);
 }
 

@@ -378,8 +378,11 @@ static void check_output(const char *name, const char *s) {
   if (has_nonfinite(s)) fail_msg("%s: writes nan or inf", name);
   assert_non_null(strstr(s, "role=\"img\""));
   assert_non_null(strstr(s, "<figcaption>"));
-  /* aria-labelledby names the ids of the title and the desc */
-  const char *a = strstr(s, "aria-labelledby=\"");
+  /* the figure, a box that may scroll, takes the chart's title as its
+   * name; the SVG's aria-labelledby names the ids of the title and the desc */
+  assert_non_null(strstr(s, "<figure class=\"chart "));
+  assert_non_null(strstr(s, "tabindex=\"0\" aria-labelledby=\""));
+  const char *a = strstr(strstr(s, "role=\"img\""), "aria-labelledby=\"");
   assert_non_null(a);
   a += strlen("aria-labelledby=\"");
   char ids[2][80];
