@@ -364,6 +364,7 @@ for build in "$@"; do
   run_structural "$b/charter" docs.sh
   run_structural "$b/charter" transcripts.sh
   run_structural "$b/charter" i18n.sh
+  run_structural "$b/charter" report.sh
   # Hostile inputs, a script per threat (docs/security.md).
   for h in "$top"/tests/hostile/*.sh; do
     [ -f "$h" ] && run_structural "$b/charter" "hostile/${h##*/}"
