@@ -3,6 +3,8 @@
 #define _POSIX_C_SOURCE 200809L
 #include "present.h"
 
+#include "i18n.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -74,46 +76,65 @@ void present_num_unit(Buf *b, double v, const char *unit) {
   buf_puts(b, unit);
 }
 
+/* The flags' words for people (obs_flag_names, translated; the words of
+ * the flags not shown are not needed). */
+static const char *flag_word(int i) {
+  switch (1u << i) {
+  case OBS_PROVISIONAL: return _("provisional");
+  case OBS_ESTIMATED: return _("estimated");
+  case OBS_UNSTABLE: return _("unstable");
+  default: return obs_flag_names[i];
+  }
+}
+
 void present_flags(Buf *b, unsigned flags, const char *sep) {
   bool first = true;
   for (int i = 0; i < OBS_FLAG_COUNT; i++) {
     if (!(flags & PRESENT_SHOWN_FLAGS & (1u << i))) continue;
-    buf_printf(b, "%s%s", first ? "" : sep, obs_flag_names[i]);
+    buf_printf(b, "%s%s", first ? "" : sep, flag_word(i));
     first = false;
   }
 }
 
 void present_cell(Buf *b, const EvalCell *c, const char *unit) {
   if (disclose_withheld(c->state)) {
-    buf_puts(b, PRESENT_WITHHELD);
+    /* TRANSLATORS: a value withheld (PRESENT_WITHHELD) */
+    buf_puts(b, _("suppressed"));
     return;
   }
   present_num_unit(b, c->value, unit);
-  if (c->unstable) buf_puts(b, " (unstable)");
+  if (c->unstable) buf_printf(b, " (%s)", _("unstable"));
 }
 
 void present_latest(Buf *b, const EvalIndicator *e, const char *unit) {
   if (e->has_latest && disclose_withheld(e->latest_state)) {
-    buf_printf(b, "%s " PRESENT_WITHHELD, e->latest_period);
+    /* TRANSLATORS: a period whose value is withheld: "2025 suppressed" */
+    buf_printf(b, _("%s suppressed"), e->latest_period);
   } else if (e->has_latest) {
-    present_num_unit(b, e->latest, unit);
-    buf_printf(b, " in %s", e->latest_period);
+    Buf v = {0};
+    present_num_unit(&v, e->latest, unit);
+    /* TRANSLATORS: a value and its period: "46.5% in 2026-Q1" */
+    buf_printf(b, _("%s in %s"), buf_str(&v), e->latest_period);
+    buf_free(&v);
     if (e->latest_flags & PRESENT_SHOWN_FLAGS) {
       buf_puts(b, " (");
       present_flags(b, e->latest_flags, ", ");
       buf_putc(b, ')');
     }
   }
-  if (e->withheld) buf_printf(b, "%s%s suppressed", e->has_latest ? "; " : "", e->withheld);
+  if (e->withheld) {
+    buf_puts(b, e->has_latest ? "; " : "");
+    buf_printf(b, _("%s suppressed"), e->withheld);
+  }
 }
 
 /* ---- the worst status ---- */
 
-static const char *const level_labels[PRESENT_LEVELS] = {"missed", "off track", "at baseline", "on track", "met",
-                                                         "no status"};
+static const char *const level_labels[PRESENT_LEVELS] = {N_("missed"), N_("off track"), N_("at baseline"),
+                                                         N_("on track"), N_("met"),       N_("no status")};
 
 const char *present_level_label(PresentLevel level) {
-  return (unsigned)level < PRESENT_LEVELS ? level_labels[level] : "?";
+  return (unsigned)level < PRESENT_LEVELS ? _(level_labels[level]) : "?";
 }
 
 PresentLevel present_level_of(EvalStatus s) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "eval.h"
+#include "i18n.h"
 #include "model.h"
 #include "present.h"
 #include "render.h"
@@ -79,11 +80,33 @@ const char render_status_ink[] = INK;
 
 enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
-/* The title, or the id when the title is empty or only white space. */
+/* The title in the reader's language (title_es in Spanish, when given), or
+ * the id when the title is empty or only white space. */
 static const char *title_of(const Decl *d) {
-  if (d->title && d->title[strspn(d->title, " \t\n\r")]) return d->title;
+  const char *t = model_text(d, TEXT_TITLE, i18n_lang(), NULL);
+  if (t && t[strspn(t, " \t\n\r")]) return t;
   return d->id ? d->id : "";
 }
+
+/* The reader's word for w, one of the words of symbol set set (schema_<SET>,
+ * NULL-terminated): words[i] for set[i], translated; w itself when it is
+ * not in set. */
+static const char *sym_word(const char *const *set, const char *const *words, const char *w) {
+  for (int i = 0; set[i]; i++)
+    if (!strcmp(set[i], w)) return _(words[i]);
+  return w;
+}
+
+/* The words of lang/schema.def's symbol sets a drawing shows, in its order. */
+static const char *const sector_words[] = {N_("government"), N_("nonprofit"), N_("business"), N_("philanthropy"),
+                                           N_("education"),  N_("health"),    N_("faith"),    N_("community"),
+                                           N_("academic"),   N_("media")};
+static const char *const role_words[] = {N_("backbone"), N_("funder"), N_("champion"), N_("evaluator"),
+                                         /* TRANSLATORS: a partner's role: it holds the shared data */
+                                         N_("data")};
+static const char *const status_words[] = {N_("planned"), N_("active"), N_("paused"), N_("done")};
+static const char *const change_words[] = {N_("individual change"), N_("community change"), N_("systems change"),
+                                           N_("policy change")};
 
 typedef struct Ctx {
   const Program *p;
@@ -150,8 +173,10 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, const char *cap
 static void partner_caption(Buf *b, const Decl *d) {
   /* the words as written, in their order: the view's masks would sort them */
   const AttrVals *s = decl_attr(d, AT_PARTNER_SECTOR), *r = decl_attr(d, AT_PARTNER_ROLE);
-  for (int i = 0; i < s->n; i++) buf_printf(b, "%s%s", i ? ", " : "", s->vals[i].str);
-  for (int i = 0; i < r->n; i++) buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), r->vals[i].str);
+  for (int i = 0; i < s->n; i++)
+    buf_printf(b, "%s%s", i ? ", " : "", sym_word(schema_SECTORS, sector_words, s->vals[i].str));
+  for (int i = 0; i < r->n; i++)
+    buf_printf(b, "%s%s", i ? ", " : (b->len ? " \xC2\xB7 " : ""), sym_word(schema_ROLES, role_words, r->vals[i].str));
 }
 
 /* 250000 USD -> "250,000 USD"; an amount in cents with two decimals
@@ -183,7 +208,7 @@ static void activity_caption(Buf *b, const Decl *d) {
   const ActivityView *v = activity_view(d);
   const char *sep = "";
   if (v->has_status) {
-    buf_puts(b, schema_STATUSES[v->status]);
+    buf_puts(b, _(status_words[v->status]));
     sep = " \xC2\xB7 ";
   }
   if (v->has_start || v->has_end) {
@@ -191,9 +216,10 @@ static void activity_caption(Buf *b, const Decl *d) {
     if (v->has_start) period_text(v->start, a);
     if (v->has_end) period_text(v->end, z);
     buf_puts(b, sep);
-    if (v->has_start && v->has_end) buf_printf(b, "%s to %s", a, z);
-    else if (v->has_start) buf_printf(b, "from %s", a);
-    else buf_printf(b, "until %s", z);
+    /* TRANSLATORS: an activity's periods: "2024-03 to 2027-12" */
+    if (v->has_start && v->has_end) buf_printf(b, _("%s to %s"), a, z);
+    else if (v->has_start) buf_printf(b, _("from %s"), a);
+    else buf_printf(b, _("until %s"), z);
   }
   if (v->has_budget) {
     if (b->len) buf_putc(b, '\n');
@@ -202,7 +228,7 @@ static void activity_caption(Buf *b, const Decl *d) {
 }
 
 typedef struct Band {
-  const char *label;   /* the band's heading */
+  const char *label;   /* the band's heading (N_(): put_headings translates it) */
   const char *fill;    /* node fill of its members */
   const char *line;    /* node outline */
   const char *font;    /* node text colour */
@@ -220,8 +246,10 @@ static void put_headings(Ctx *c, const Band *bands, const Vec *members, int nb) 
     if (!members[k].len) continue;
     buf_printf(o,
                "  \"band %d\" [shape=plaintext, style=\"\", fontsize=13, fontcolor=\"" BAND_INK
-               "\", label=<<B>%s</B>>];\n",
-               k, bands[k].label);
+               "\", label=<<B>",
+               k);
+    render_html_text(o, _(bands[k].label), 0);
+    buf_puts(o, "</B>>];\n");
     if (prev >= 0) buf_printf(o, "  \"band %d\" -> \"band %d\" [style=invis, weight=100];\n", prev, k);
     prev = k;
   }
@@ -297,7 +325,7 @@ static void ref_edges(Ctx *c, const Decl *d, AttrId name, bool reverse, const ch
 /* ---- the header: title, subtitle and legend ---- */
 
 typedef struct Key {
-  const char *label; /* what it marks */
+  const char *label; /* what it marks (N_(): put_header translates it) */
   const char *fill;  /* node swatch fill, or NULL for a line */
   const char *line;  /* outline or line colour */
 } Key;
@@ -371,26 +399,36 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d, bool *stale) {
     const char *unit = indicator_view(d)->unit ? indicator_view(d)->unit : "";
     char pt[16];
     if (e->has_latest || e->withheld) present_latest(b, e, unit);
-    else buf_puts(b, "no data");
+    else buf_puts(b, _("no data"));
     if (e->has_target) {
+      Buf t = {0};
       period_text(e->target_per, pt);
-      buf_puts(b, " \xC2\xB7 target ");
-      present_num_unit(b, e->target, unit);
-      buf_printf(b, " by %s", pt);
+      present_num_unit(&t, e->target, unit);
+      buf_puts(b, " \xC2\xB7 ");
+      /* TRANSLATORS: an indicator's target and its period: "target 60% by 2028" */
+      buf_printf(b, _("target %s by %s"), buf_str(&t), pt);
+      buf_free(&t);
     }
     if (ov != PRESENT_NONE) buf_printf(b, "\n%s", present_level_label(ov));
-    else if (e->status == EV_NO_TARGET && e->has_latest) buf_puts(b, "\nno target");
-    else if (e->has_latest || e->withheld) buf_puts(b, "\nno data");
-    if (e->stale == TRI_TRUE) buf_puts(b, " \xC2\xB7 stale");
+    else if (e->status == EV_NO_TARGET && e->has_latest) buf_printf(b, "\n%s", _("no target"));
+    else if (e->has_latest || e->withheld) buf_printf(b, "\n%s", _("no data"));
+    /* TRANSLATORS: data older than the indicator's cadence allows */
+    if (e->stale == TRI_TRUE) buf_printf(b, " \xC2\xB7 %s", _("stale"));
     return ov;
   }
   if (ov != PRESENT_NONE) {
     buf_puts(b, present_level_label(ov));
     /* a worst status hides the indicators that have none */
-    if (ru.unrated) buf_printf(b, "\nno status for %d of %d indicators", ru.unrated, ru.n);
+    if (ru.unrated) { /* two indicators at least: one has a status */
+      buf_putc(b, '\n');
+      buf_printf(b, _("no status for %d of %d indicators"), ru.unrated, ru.n);
+    }
   } else
-    buf_puts(b, ru.n == 0 ? "no indicator" : ru.any_data ? "no target" : "no data");
-  if (ru.stale) buf_printf(b, "\nstale data for %d of %d indicators", ru.stale, ru.n);
+    buf_puts(b, ru.n == 0 ? _("no indicator") : ru.any_data ? _("no target") : _("no data"));
+  if (ru.stale) {
+    buf_putc(b, '\n');
+    buf_printf(b, _("stale data for %d of %d indicators"), ru.stale, ru.n);
+  }
   return ov;
 }
 
@@ -409,10 +447,19 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
   buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"12\" COLOR=\"" MUTED "\">");
   render_html_text(o, subtitle, TITLE_WRAP);
   buf_puts(o, "</FONT></TD></TR>\n");
-  /* with the overlay, the statuses drawn replace the kinds they recolour */
+  /* the keys in the reader's language; with the overlay, the statuses
+   * drawn replace the kinds they recolour */
   Key keys2[24];
   bool show2[24];
-  if (c->ev) {
+  if (!c->ev) {
+    for (int i = 0; i < nkeys && i < 24; i++) {
+      keys2[i] = keys[i];
+      keys2[i].label = _(keys[i].label);
+      show2[i] = show[i];
+    }
+    keys = keys2;
+    show = show2;
+  } else {
     bool used[PRESENT_LEVELS] = {0}, stale = false;
     for (int i = 0; i < c->n; i++) {
       const Decl *d = decl_at(p, i);
@@ -426,13 +473,14 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
       const char *l = keys[i].label;
       if (keys[i].fill && (!strcmp(l, "Outcome") || !strcmp(l, "Goal") || !strcmp(l, "Output"))) continue;
       keys2[n] = keys[i];
+      keys2[n].label = _(keys[i].label);
       show2[n++] = show[i];
     }
     for (int s = 0; s < PRESENT_LEVELS; s++) {
       keys2[n] = (Key){present_level_label(s), overlay[s].fill, overlay[s].line};
       show2[n++] = used[s];
     }
-    keys2[n] = (Key){"stale", STALE_SWATCH, MUTED};
+    keys2[n] = (Key){_("stale"), STALE_SWATCH, MUTED};
     show2[n++] = stale;
     keys = keys2;
     show = show2;
@@ -455,7 +503,9 @@ static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool
     else
       buf_printf(o, "<TD WIDTH=\"24\"><FONT COLOR=\"%s\" POINT-SIZE=\"10\"><B>\xE2\x80\x94\xE2\x80\x94</B></FONT></TD>",
                  k->line);
-    buf_printf(o, "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"" BAND_INK "\">%s</FONT></TD>", k->label);
+    buf_puts(o, "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"10\" COLOR=\"" BAND_INK "\">");
+    render_html_text(o, k->label, 0);
+    buf_puts(o, "</FONT></TD>");
     if (shown > 0) buf_puts(o, "<TD WIDTH=\"8\"></TD>");
   }
   buf_puts(o, "</TR></TABLE></TD></TR>\n</TABLE>>;\n");
@@ -482,15 +532,19 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
     char day[11];
     present_day_text(c->ev->as_of, day);
     if (c->v->diagram == DG_ACCOUNTABILITY) /* nothing it draws has a status */
-      buf_printf(b, " \xC2\xB7 draws no statuses (no goals, outcomes or indicators) \xC2\xB7 as of %s", day);
-    else
-      buf_printf(b, " \xC2\xB7 status as of %s", day);
+    {
+      buf_printf(b, " \xC2\xB7 %s \xC2\xB7 ", _("draws no statuses (no goals, outcomes or indicators)"));
+      buf_printf(b, _("as of %s"), day);
+    } else {
+      buf_puts(b, " \xC2\xB7 ");
+      buf_printf(b, _("status as of %s"), day);
+    }
   }
   const Decl *vd = c->v->decl;
   if (!vd) return buf_str(b);
   const AttrVals *f = decl_attr(vd, AT_VIEW_FOCUS);
   if (f->n) {
-    buf_puts(b, " \xC2\xB7 focus: ");
+    buf_printf(b, " \xC2\xB7 %s ", _("focus:"));
     bool first = true;
     first_refs(c);
     for (int i = 0; i < f->n; i++) {
@@ -533,12 +587,12 @@ static void put_decl_node(Ctx *c, const Decl *d) {
     activity_caption(&cap, d);
     if (!activity_view(d)->community_owners->n) {
       if (cap.len) buf_putc(&cap, '\n');
-      buf_puts(&cap, "no community owner");
+      buf_puts(&cap, _("no community owner"));
       warn = true;
     }
   } else if (d->kind == D_OUTCOME && c->v->diagram == DG_PATHWAY) {
     const OutcomeView *ov = outcome_view(d);
-    if (ov->has_change) buf_printf(&cap, "%s change", schema_CHANGES[ov->change]);
+    if (ov->has_change) buf_puts(&cap, _(change_words[ov->change]));
   }
   char colours[256], styled[512];
   if (overlaid(c, d)) {
@@ -564,7 +618,7 @@ static void put_decl_node(Ctx *c, const Decl *d) {
  * kind, each drawn in its kind's style (kind_band). */
 /* A macro, not a const object: an object is not a constant expression in
  * a static initializer (clang refuses it). */
-#define LOOSE_BAND {"Not yet connected", "white", MUTED, INK, ROUNDED}
+#define LOOSE_BAND {N_("Not yet connected"), "white", MUTED, INK, ROUNDED}
 
 /* The non-empty bands with their members, and their headings: first in a
  * bottom-up diagram, last in a left-to-right one (see put_headings). The
@@ -662,13 +716,13 @@ static void put_edges(Ctx *c) {
 static void draw_logic(Ctx *c) {
   const Program *p = c->p;
   static const Band bands[] = {
-      {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
-      {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
-      {"Outputs", OUTPUT_FILL, OUTPUT_LINE, INK, SQUARE},
-      {"Short-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      {N_("Partners"), PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
+      {N_("Activities"), ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+      {N_("Outputs"), OUTPUT_FILL, OUTPUT_LINE, INK, SQUARE},
+      {N_("Short-term outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Intermediate outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Long-term outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Goals"), GOAL_FILL, GOAL_LINE, "white", ROUNDED},
       LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
@@ -691,10 +745,10 @@ static void draw_logic(Ctx *c) {
   put_graph_open(c, "LR");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Partner", PARTNER_FILL, PARTNER_LINE},  {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
-      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE}, {"Output", OUTPUT_FILL, OUTPUT_LINE},
-      {"Outcome", OUTCOME_FILL, OUTCOME_LINE},  {"Goal", GOAL_FILL, GOAL_LINE},
-      {"owns", NULL, OWNS_LINE},                {"community ownership", NULL, COMMUNITY_LINE},
+      {N_("Partner"), PARTNER_FILL, PARTNER_LINE},  {N_("Community owner"), COMMUNITY_FILL, COMMUNITY_LINE},
+      {N_("Activity"), ACTIVITY_FILL, ACTIVITY_LINE}, {N_("Output"), OUTPUT_FILL, OUTPUT_LINE},
+      {N_("Outcome"), OUTCOME_FILL, OUTCOME_LINE},  {N_("Goal"), GOAL_FILL, GOAL_LINE},
+      {N_("owns"), NULL, OWNS_LINE},                {N_("community ownership"), NULL, COMMUNITY_LINE},
   };
   bool plain, community;
   partner_kinds(c, &cols[0], &plain, &community);
@@ -706,7 +760,7 @@ static void draw_logic(Ctx *c) {
                  cols[6].len > 0,
                  any_edge(c, AT_ACTIVITY_OWNER),
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
-  put_header(c, view_subtitle(c, "Logic model", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
+  put_header(c, view_subtitle(c, _("Logic model"), &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   split_unlinked(c, cols, NB, kind_band);
   put_bands(c, bands, cols, NB, kind_band, false);
@@ -720,10 +774,10 @@ static void draw_logic(Ctx *c) {
 static void draw_pathway(Ctx *c) {
   const Program *p = c->p;
   static const Band bands[] = {
-      {"Short-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Intermediate outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Long-term outcomes", OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
-      {"Goals", GOAL_FILL, GOAL_LINE, "white", ROUNDED},
+      {N_("Short-term outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Intermediate outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Long-term outcomes"), OUTCOME_FILL, OUTCOME_LINE, INK, ROUNDED},
+      {N_("Goals"), GOAL_FILL, GOAL_LINE, "white", ROUNDED},
       LOOSE_BAND,
   };
   enum { NB = sizeof bands / sizeof *bands };
@@ -737,17 +791,17 @@ static void draw_pathway(Ctx *c) {
   put_graph_open(c, "BT");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Outcome", OUTCOME_FILL, OUTCOME_LINE},
-      {"Goal", GOAL_FILL, GOAL_LINE},
-      {"Assumption", ASSUME_FILL, ASSUME_LINE},
-      {"leads to", NULL, OUTCOME_LINE},
+      {N_("Outcome"), OUTCOME_FILL, OUTCOME_LINE},
+      {N_("Goal"), GOAL_FILL, GOAL_LINE},
+      {N_("Assumption"), ASSUME_FILL, ASSUME_LINE},
+      {N_("leads to"), NULL, OUTCOME_LINE},
   };
   bool assumes = false;
   for (int k = 0; k < 3; k++)
     for (int i = 0; i < rows[k].len; i++) assumes |= decl_attr(rows[k].items[i], AT_OUTCOME_ASSUMPTION)->n > 0;
   bool show[] = {rows[0].len + rows[1].len + rows[2].len > 0, rows[3].len > 0, assumes,
                  any_edge(c, AT_OUTCOME_LEADS_TO)};
-  put_header(c, view_subtitle(c, "Pathway of change", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
+  put_header(c, view_subtitle(c, _("Pathway of change"), &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   split_unlinked(c, rows, NB, kind_band);
   put_bands(c, bands, rows, NB, kind_band, true);
@@ -761,8 +815,8 @@ static void draw_pathway(Ctx *c) {
 static void draw_accountability(Ctx *c) {
   const Program *p = c->p;
   static const Band bands[] = {
-      {"Partners", PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
-      {"Activities", ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
+      {N_("Partners"), PARTNER_FILL, PARTNER_LINE, INK, ROUNDED},
+      {N_("Activities"), ACTIVITY_FILL, ACTIVITY_LINE, INK, ROUNDED},
       LOOSE_BAND,
   };
   Vec cols[3] = {{0}};
@@ -772,17 +826,17 @@ static void draw_accountability(Ctx *c) {
   put_graph_open(c, "LR");
   Buf sub = {0};
   static const Key keys[] = {
-      {"Partner", PARTNER_FILL, PARTNER_LINE},
-      {"Community owner", COMMUNITY_FILL, COMMUNITY_LINE},
-      {"Activity", ACTIVITY_FILL, ACTIVITY_LINE},
-      {"owns", NULL, OWNS_LINE},
-      {"community ownership", NULL, COMMUNITY_LINE},
+      {N_("Partner"), PARTNER_FILL, PARTNER_LINE},
+      {N_("Community owner"), COMMUNITY_FILL, COMMUNITY_LINE},
+      {N_("Activity"), ACTIVITY_FILL, ACTIVITY_LINE},
+      {N_("owns"), NULL, OWNS_LINE},
+      {N_("community ownership"), NULL, COMMUNITY_LINE},
   };
   bool plain, community;
   partner_kinds(c, &cols[0], &plain, &community);
   bool show[] = {plain, community, cols[1].len > 0, any_edge(c, AT_ACTIVITY_OWNER),
                  any_edge(c, AT_ACTIVITY_COMMUNITY_OWNER)};
-  put_header(c, view_subtitle(c, "Accountability", &sub), keys, show, (int)(sizeof keys / sizeof *keys));
+  put_header(c, view_subtitle(c, _("Accountability"), &sub), keys, show, (int)(sizeof keys / sizeof *keys));
   buf_free(&sub);
   split_unlinked(c, cols, 3, kind_band);
   put_bands(c, bands, cols, 3, kind_band, false);

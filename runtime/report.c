@@ -222,7 +222,7 @@ static void table_begin(R *r, Table *t, const char *caption, const char *const *
     buf_puts(r->b, "\n");
     return;
   }
-  buf_puts(r->b, "<div class=\"table\"><table>\n");
+  buf_puts(r->b, "<div class=\"table\" tabindex=\"0\"><table>\n");
   if (caption) buf_printf(r->b, "<caption>%s</caption>\n", caption);
   buf_puts(r->b, "<thead><tr>");
   for (int i = 0; i < n; i++) buf_printf(r->b, "<th scope=\"col\">%s</th>", heads[i]);
@@ -277,9 +277,19 @@ static const char *status_word(EvalStatus s) {
   case EV_OFF_TRACK: return _("off track");
   case EV_AT_BASELINE: return _("at baseline");
   case EV_NOT_MET: return _("not met");
-  default: return "?";
+  default: return _("not shown");
   }
 }
+
+/* EV_STATUS_COUNT stands for a status the page does not show: it would
+ * tell about a value the disclosure policy withholds. */
+#define STATUS_HIDDEN ((EvalStatus)EV_STATUS_COUNT)
+
+/* An indicator's status as the page shows it: hidden when its latest value
+ * is withheld (a status, trend or projection would tell about it). */
+static bool latest_hidden(const EvalIndicator *e) { return e->has_latest && disclose_withheld(e->latest_state); }
+static EvalStatus shown_status(const EvalIndicator *e) { return latest_hidden(e) ? STATUS_HIDDEN : e->status; }
+static EvalStatus shown_equity_status(const EvalEquity *q) { return q->not_shown ? STATUS_HIDDEN : q->status; }
 
 /* The shape beside a status word (never colour alone), and its class. */
 static const char *status_shape(EvalStatus s) {
@@ -502,23 +512,25 @@ static void coalition(R *r) {
     heading(r, 3, NULL, word(r, _("Where decisions are made")));
     Table t;
     const char *heads[] = {word(r, _("Council")), word(r, _("Decides")), word(r, _("Meets")),
-                           word(r, _("Seats held by residents")), word(r, _("Members"))};
-    table_begin(r, &t, NULL, heads, 5);
+                           word(r, _("Seats held by residents"))};
+    table_begin(r, &t, NULL, heads, 4);
+    const char **members = arena_alloc(&r->out->arena, (size_t)ncouncils * sizeof *members);
+    int nc = 0;
     for (int i = 0; i < p->decls.len; i++) {
       const Decl *d = p->decls.items[i];
       if (d->kind != D_COUNCIL) continue;
       const AttrVals *mem = decl_attr(d, AT_COUNCIL_MEMBERS), *chairs = decl_attr(d, AT_COUNCIL_CHAIRS);
       const AttrVals *dec = decl_attr(d, AT_COUNCIL_DECIDES), *meets = decl_attr(d, AT_COUNCIL_MEETS);
       int community = 0;
-      Buf members = {0}, decides = {0};
+      Buf mb = {0}, decides = {0};
       for (int k = 0; k < mem->n; k++) {
         const Decl *m = mem->vals[k].ref;
         if (!m) continue;
         community += partner_view(m)->is_community;
-        if (k) buf_puts(&members, "; ");
-        buf_puts(&members, title_of(r, m));
+        if (mb.len) buf_puts(&mb, "; ");
+        buf_puts(&mb, title_of(r, m));
         for (int c = 0; c < chairs->n; c++)
-          if (chairs->vals[c].ref == m) buf_printf(&members, " (%s)", word(r, _("chair")));
+          if (chairs->vals[c].ref == m) buf_printf(&mb, " (%s)", word(r, _("chair")));
       }
       for (int k = 0; k < dec->n; k++) {
         if (k) buf_puts(&decides, ", ");
@@ -528,10 +540,15 @@ static void coalition(R *r) {
           mem->n ? say(r, _("%d of %d (%.0f%%)"), community, mem->n, 100.0 * community / mem->n) : "";
       const char *cells[] = {title_of(r, d), keep(r, &decides),
                              meets->n ? word(r, _(meets_words[meets->vals[0].form])) : word(r, _("not stated")),
-                             share, keep(r, &members)};
+                             share};
       table_row(r, &t, cells);
+      members[nc++] = say(r, r->md ? "**%s**: %s" : "<strong>%s</strong>: %s", title_of(r, d), keep(r, &mb));
     }
     table_end(r);
+    para(r, word(r, _("Who sits on each council:")));
+    list_begin(r);
+    for (int i = 0; i < nc; i++) list_item(r, members[i]);
+    list_end(r);
   }
   section_close(r);
 }
@@ -579,10 +596,10 @@ static const char *latest_text(R *r, const EvalIndicator *e) {
   } else if (e->has_latest) {
     buf_printf(&b, "%s (%s)", num_unit(r, e->latest, unit), per_words(r, e->latest_period));
     if (e->latest_flags & PRESENT_SHOWN_FLAGS) buf_printf(&b, ", %s", flag_words(r, e->latest_flags & PRESENT_SHOWN_FLAGS, false));
-  } else {
+  } else if (!e->withheld) {
     buf_puts(&b, word(r, _("no data yet")));
   }
-  if (e->withheld) buf_printf(&b, "; %s: %s", per_words(r, e->withheld), word(r, _("withheld at its source")));
+  if (e->withheld) buf_printf(&b, "%s%s: %s", b.len ? "; " : "", per_words(r, e->withheld), word(r, _("withheld at its source")));
   if (e->stale == TRI_TRUE) buf_printf(&b, "; %s", word(r, _("out of date")));
   return keep(r, &b);
 }
@@ -636,13 +653,16 @@ static void summary(R *r) {
   const EvalResult *ev = r->ev;
   /* "As of 2026-12-07: 2 met, 3 on track … of 12 indicators." */
   Buf counts = {0};
-  static const EvalStatus order[] = {EV_MET, EV_ON_TRACK, EV_AT_BASELINE, EV_OFF_TRACK, EV_MISSED, EV_NO_DATA, EV_NO_TARGET};
-  int parts = 0;
+  static const EvalStatus order[] = {EV_MET,     EV_ON_TRACK, EV_AT_BASELINE, EV_OFF_TRACK,
+                                     EV_MISSED, EV_NO_DATA,  EV_NO_TARGET,   STATUS_HIDDEN};
+  int shown[EV_STATUS_COUNT + 1] = {0}, parts = 0;
+  for (int i = 0; i < ev->n; i++) shown[shown_status(&ev->inds[i])]++;
   for (size_t i = 0; i < sizeof order / sizeof *order; i++) {
-    int n = ev->counts[order[i]];
+    int n = shown[order[i]];
     if (!n) continue;
     if (parts++) buf_puts(&counts, ", ");
-    buf_printf(&counts, "%d %s", n, word(r, status_word(order[i])));
+    /* TRANSLATORS: a count of indicators and their status: "3 on track" */
+    buf_printf(&counts, _("%d %s"), n, word(r, status_word(order[i])));
   }
   para(r, say(r, P_("As of %s, %d measure: %s.", "As of %s, %d measures: %s.", ev->n), as_of_text(r), ev->n,
               keep(r, &counts)));
@@ -660,8 +680,8 @@ static void summary(R *r) {
                            latest_text(r, e),
                            value_at(r, e->decl, e->has_baseline, e->baseline, e->baseline_per),
                            value_at(r, e->decl, e->has_target, e->target, e->target_per),
-                           status_badge(r, e->status),
-                           word(r, trend_word(e->trend))};
+                           status_badge(r, shown_status(e)),
+                           latest_hidden(e) ? "" : word(r, trend_word(e->trend))};
     table_row(r, &t, cells);
   }
   table_end(r);
@@ -679,7 +699,7 @@ static void summary(R *r) {
         const char *change = q->change == EQC_NARROWED ? _("narrowed") : q->change == EQC_WIDENED ? _("widened")
                              : q->change == EQC_UNCHANGED ? _("unchanged") : "";
         const char *cells[] = {title_of(r, e->decl), dim_title(r, q->line), equity_measure(r, e, q),
-                               status_badge(r, q->status), word(r, change)};
+                               status_badge(r, shown_equity_status(q)), word(r, q->not_shown ? "" : change)};
         table_row(r, &t, cells);
       }
     }
@@ -690,6 +710,15 @@ static void summary(R *r) {
 
 /* ---- the logic model ---- */
 
+/* Appends the attribute of the tag [tag, end) that starts with name (as
+ * ` width="`), when it has one. */
+static void copy_attr(Buf *outb, const char *tag, const char *end, const char *name) {
+  const char *a = strstr(tag, name);
+  if (!a || a >= end) return;
+  const char *e = strchr(a + strlen(name), '"');
+  if (e && e < end) buf_add(outb, a, (size_t)(e - a + 1));
+}
+
 /* Graphviz's SVG made fit for the page: without its prolog, comments and
  * <title> elements (they hold ids), scaled by the page, with an accessible
  * name. */
@@ -698,8 +727,11 @@ static void clean_svg(R *r, const char *svg, const char *label, Buf *outb, bool 
   if (!s) return;
   const char *open_end = strchr(s, '>');
   if (!open_end) return;
-  /* the opening tag, without width and height */
+  /* the opening tag: its size as laid out (the page lets it scroll, print
+   * fits it to the page), its box, its name */
   buf_puts(outb, "<svg");
+  copy_attr(outb, s, open_end, " width=\"");
+  copy_attr(outb, s, open_end, " height=\"");
   const char *vb = strstr(s, "viewBox=\"");
   if (vb && vb < open_end) {
     const char *ve = strchr(vb + 9, '"');
@@ -745,7 +777,19 @@ static void logic_model(R *r) {
   Buf dot = {0}, svg = {0}, why = {0};
   bool drawn = false;
   if (size.nodes <= RENDER_MAX_NODES && size.edges <= RENDER_MAX_EDGES) {
-    render_dot_status(p, &v, r->ev, &dot);
+    /* the overlay colours no status the page does not show */
+    EvalResult shown;
+    EvalIndicator *inds = NULL;
+    if (r->ev) {
+      shown = *r->ev;
+      inds = xmalloc(((size_t)r->ev->n + 1) * sizeof *inds);
+      memcpy(inds, r->ev->inds, (size_t)r->ev->n * sizeof *inds);
+      for (int i = 0; i < r->ev->n; i++)
+        if (latest_hidden(&inds[i])) inds[i].status = EV_NO_DATA, inds[i].trend = TREND_NULL;
+      shown.inds = inds;
+    }
+    render_dot_status(p, &v, r->ev ? &shown : NULL, &dot);
+    free(inds);
     drawn = draw_dot(buf_str(&dot), "svg", false, &svg, &why) == DRAW_OK;
   }
   const char *label = _("The logic model, from activities to goals");
@@ -760,9 +804,9 @@ static void logic_model(R *r) {
       buf_puts(&f->data, "\n");
       buf_printf(r->b, "![%s](%s/%s)\n\n", word(r, label), r->o->chart_dir, f->name);
     } else {
-      buf_printf(r->b, "<div class=\"diagram\" tabindex=\"0\" role=\"region\" aria-label=\"%s\">", word(r, label));
+      buf_printf(r->b, "<section class=\"diagram\" tabindex=\"0\" aria-label=\"%s\">", word(r, label));
       buf_add(r->b, clean.data ? clean.data : "", clean.len);
-      out(r, "</div>\n");
+      out(r, "</section>\n");
     }
     buf_free(&clean);
   } else {
@@ -807,7 +851,9 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   const char *unit = unit_of(d), *t = title_of(r, d);
   Buf b = {0};
   bool shown = e->has_latest && !disclose_withheld(e->latest_state);
-  if (!e->has_latest) {
+  if (!e->has_latest && e->withheld) {
+    buf_printf(&b, _("The figure for %s (%s) was withheld by its source."), t, per_words(r, e->withheld));
+  } else if (!e->has_latest) {
     buf_printf(&b, _("There is no data for %s yet."), t);
   } else if (!shown) {
     buf_printf(&b, _("The latest figure for %s (%s) is not shown, to protect the privacy of the few people it counts."),
@@ -846,7 +892,7 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   if (shown && (e->latest_flags & OBS_ESTIMATED)) buf_printf(&b, " %s", word(r, _("The latest figure is an estimate.")));
   if (shown && (e->latest_flags & OBS_UNSTABLE)) buf_printf(&b, " %s", word(r, _("The latest figure counts few events, so it can swing by chance.")));
   if (e->stale == TRI_TRUE) buf_printf(&b, " %s", word(r, _("The data are out of date: a newer figure was due.")));
-  buf_printf(&b, " %s %s.", word(r, _("Status:")), word(r, status_word(e->status)));
+  buf_printf(&b, " %s %s.", word(r, _("Status:")), word(r, status_word(shown_status(e))));
   return keep(r, &b);
 }
 
@@ -900,7 +946,7 @@ static void measure(R *r, int i) {
   }
   TurnCurve c = {.id = id, .title = plain_title(r, d), .desc = NULL, .unit = iv->unit, .lo = iv->lo, .hi = iv->hi,
                  .dir = iv->dir, .points = pts, .npoints = npts, .milestones = ms, .nmilestones = iv->nmilestones,
-                 .status = status_word(e->status), .level = present_level_of(e->status)};
+                 .status = status_word(shown_status(e)), .level = present_level_of(shown_status(e))};
   /* the desc is the sentences without markup */
   {
     Buf plain = {0};
@@ -933,7 +979,7 @@ static void measure(R *r, int i) {
     c.has_target = true;
     c.target = (ChartMark){period_trend_day(e->target_per), e->target, arena_strdup(&r->out->arena, pbuf)};
   }
-  if (!isnan(e->projected) && e->has_target) {
+  if (!isnan(e->projected) && e->has_target && !latest_hidden(e)) {
     c.has_projection = true;
     c.projection = (ChartMark){period_trend_day(e->target_per), e->projected, c.target.period};
     c.projection_clamped = e->projected_clamped;
@@ -979,28 +1025,49 @@ static void measures(R *r) {
 
 /* ---- equity ---- */
 
-static void equity_line(R *r, const EvalIndicator *e, int i, int k) {
-  const EvalEquity *q = &e->equity[k];
-  const Decl *d = e->decl, *dim = q->line->ref;
-  if (!dim) return;
-  const IndicatorView *iv = indicator_view(d);
-  char *id = arena_printf(&r->out->arena, "q-%d-%d", i, k);
-  if (!r->md) buf_printf(r->b, "<article class=\"equity\" aria-labelledby=\"%s\">\n", id);
-  const char *heading_text = say(r, _("%s, by %s"), title_of(r, d), title_of(r, dim));
-  heading(r, 3, id, heading_text);
-  /* the sentence */
+/* The sentences of one equity line. */
+static const char *equity_sentences(R *r, const EvalIndicator *e, const EvalEquity *q) {
+  const Decl *dim = q->line->ref;
   Buf s = {0};
   if (!q->period) {
     buf_puts(&s, word(r, _("There is no data by group yet.")));
-  } else {
-    buf_printf(&s, _("In %s: %s."), per_words(r, q->period), equity_measure(r, e, q));
-    if (q->worst && !q->not_shown && q->line->form != EQ_GROUP)
-      buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."),
-                                prog(r, model_group_name(dim, q->worst, r->lang, NULL), model_group_name(dim, q->worst, r->lang, NULL) != q->worst || r->lang == LANG_EN)));
-    if (q->reference_worsened) buf_printf(&s, " %s", word(r, _("The gap narrowed only because the reference group did worse.")));
-    buf_printf(&s, " %s %s.", word(r, _("Status:")), word(r, status_word(q->status)));
+    return keep(r, &s);
   }
-  para(r, keep(r, &s));
+  const char *label;
+  if (q->line->form == EQ_GAP) {
+    label = word(r, _("The gap between groups"));
+  } else if (q->line->form == EQ_RATIO) {
+    label = word(r, _("The ratio between groups"));
+  } else {
+    bool in_lang;
+    const char *name = model_group_name(dim, q->line->str, r->lang, &in_lang);
+    label = prog(r, name, in_lang);
+  }
+  /* TRANSLATORS: "The gap between groups in 2025: gap of 3 points; target: …" */
+  buf_printf(&s, _("%s in %s: %s."), label, per_words(r, q->period), equity_measure(r, e, q));
+  if (q->worst && !q->not_shown && q->line->form != EQ_GROUP) {
+    bool in_lang;
+    const char *name = model_group_name(dim, q->worst, r->lang, &in_lang);
+    buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."), prog(r, name, in_lang)));
+  }
+  if (q->reference_worsened && !q->not_shown)
+    buf_printf(&s, " %s", word(r, _("The gap narrowed only because the reference group did worse.")));
+  buf_printf(&s, " %s %s.", word(r, _("Status:")), word(r, status_word(shown_equity_status(q))));
+  return keep(r, &s);
+}
+
+/* The equity lines of indicator i on one dimension, lines ks[0..nk): their
+ * sentences, then one chart and one table of the groups at the first
+ * line's snapshot (the lines of one dimension share it). */
+static void equity_dimension(R *r, const EvalIndicator *e, int i, const int *ks, int nk) {
+  const EvalEquity *q = &e->equity[ks[0]];
+  const Decl *d = e->decl, *dim = q->line->ref;
+  const IndicatorView *iv = indicator_view(d);
+  int k = ks[0];
+  char *id = arena_printf(&r->out->arena, "q-%d-%d", i, k);
+  if (!r->md) buf_printf(r->b, "<article class=\"equity\" aria-labelledby=\"%s\">\n", id);
+  heading(r, 3, id, say(r, _("%s, by %s"), title_of(r, d), title_of(r, dim)));
+  for (int j = 0; j < nk; j++) para(r, equity_sentences(r, e, &e->equity[ks[j]]));
   /* the chart: one bar per group of the dimension with a cell */
   const AttrVals *groups = decl_attr(dim, AT_DIMENSION_GROUPS);
   EquityBar *bars = arena_alloc(&r->out->arena, ((size_t)groups->n + 1) * sizeof *bars);
@@ -1081,8 +1148,21 @@ static void equity(R *r) {
   heading(r, 2, hid(r, "equity"), word(r, _("Results by group")));
   para(r, word(r, _("Each chart shows every group's latest value, so that no group is hidden in an average. "
                     "Groups without data are named.")));
-  for (int i = 0; i < r->ev->n; i++)
-    for (int k = 0; k < r->ev->inds[i].nequity; k++) equity_line(r, &r->ev->inds[i], i, k);
+  for (int i = 0; i < r->ev->n; i++) {
+    const EvalIndicator *e = &r->ev->inds[i];
+    int *ks = e->nequity ? xmalloc((size_t)e->nequity * sizeof *ks) : NULL;
+    for (int k = 0; k < e->nequity; k++) {
+      const Decl *dim = e->equity[k].line->ref;
+      bool seen = !dim;
+      for (int j = 0; j < k && !seen; j++) seen = e->equity[j].line->ref == dim;
+      if (seen) continue;
+      int nk = 0;
+      for (int j = k; j < e->nequity; j++)
+        if (e->equity[j].line->ref == dim) ks[nk++] = j;
+      equity_dimension(r, e, i, ks, nk);
+    }
+    free(ks);
+  }
   section_close(r);
 }
 
@@ -1191,18 +1271,19 @@ static const char page_css[] =
     ".st-base{color:#4a4a4a;background:#f2f2f2}.st-off{color:#8a3b00;background:#fff1e0}"
     ".st-missed{color:#9b1c1c;background:#fde8e8}.st-none{color:#4a4a4a;background:#fff}"
     ".diagram{overflow:auto;border:1px solid #8a8a8a;margin:.75rem 0;max-height:80vh}"
-    ".diagram svg{display:block;min-width:40rem;width:100%;height:auto}"
-    "figure{margin:1rem 0}figure svg{width:100%;height:auto;max-width:720px}"
+    ".diagram svg{display:block}"
+    "figure{margin:1rem 0}figure.chart{overflow-x:auto}.chart-svg{max-width:720px;min-width:540px;height:auto;display:block}"
+    ".chart-key{display:inline-block;margin-right:1em;white-space:nowrap}.chart-key-mark{vertical-align:middle;margin-right:.3em}"
     "details{margin:.5rem 0 1.5rem}summary{cursor:pointer;color:#0b57a4}"
     "code{font-size:.9em;background:#f2f2f2;padding:0 .2rem}"
     ".banner{border:2px solid #9b1c1c;color:#9b1c1c;padding:.5rem .75rem;font-weight:700}"
     "footer{margin-top:3rem;font-size:.9rem;color:#3d3d3d;border-top:1px solid #8a8a8a;padding-top:.5rem}"
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "@page{margin:1.6cm 1.4cm}"
-    "section{break-before:page}section:first-of-type{break-before:auto}"
-    "h2,h3{break-after:avoid}figure,table,tr,.diagram,article>p{break-inside:avoid}"
-    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{min-width:0;max-height:23cm}"
-    "details>summary{display:none}details{display:block}"
+    "#logic,#measures,#equity,#activities{break-before:page}"
+    "h2,h3{break-after:avoid}figure,tr,.diagram,article>p{break-inside:avoid}thead{display:table-header-group}"
+    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:23cm}"
+    "details>summary{display:none}details{display:block}figure.chart{overflow:visible}.chart-svg{min-width:0}"
     "a{color:inherit;text-decoration:none}}";
 
 void report_build(const Program *p, const ReportOptions *o, Report *rep) {

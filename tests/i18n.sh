@@ -7,10 +7,12 @@
 #  - msgfmt --check accepts each catalog, with the format flags of the
 #    sources (a translation keeps the printf conversions of its msgid);
 #  - "no English word that charter wrote": the visible text of a Spanish
-#    page, without the elements marked lang="en" (the program's own texts
-#    it has no Spanish for) and <style>, has no word of the English msgids
-#    that no Spanish msgstr has (words the same in both languages aside:
-#    ALLOW below). The check is first tried on hand-made pages, then run on
+#    page, without <head>, <style> and the elements marked lang="en" (the
+#    program's own texts it has no Spanish for), has no word of the English
+#    msgids that no Spanish msgstr has (words the same in both languages
+#    aside: ALLOW below), except the words of the program's own strings
+#    (an SVG drawn by Graphviz cannot mark the program's English titles
+#    lang="en"). The check is first tried on hand-made pages, then run on
 #    `charter report --lang es` of every example with CSV files.
 # Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/i18n.sh CHARTER_BINARY
@@ -141,18 +143,53 @@ suspects() {
   LC_ALL=C.UTF-8 comm -23 en.words es.words >suspects.txt
 }
 # visible_text HTML: the text a reader sees or hears of the page (text
-# nodes, alt, title and aria-label), outside <style>, <script>, any element
-# marked lang="en" and the page's <title> in <head> (which cannot mark the
-# program's English name it repeats from the <h1>).
+# nodes, alt, title and aria-label), outside <head> (its <title> is the
+# program's English title and words also on the page), <style>, <script>
+# and any element marked lang="en".
 visible_text() {
-  xmllint --html --xpath '//text()[not(ancestor::*[@lang="en"]) and not(ancestor::style) and not(ancestor::script) and not(parent::title/parent::head)]
-    | //@*[(name()="alt" or name()="title" or name()="aria-label") and not(ancestor::*[@lang="en"])]' "$1" 2>/dev/null |
+  xmllint --html --xpath '//text()[not(ancestor::*[@lang="en"]) and not(ancestor::style) and not(ancestor::script) and not(ancestor::head)]
+    | //@*[(name()="alt" or name()="title" or name()="aria-label") and not(ancestor::*[@lang="en"]) and not(ancestor::head)]' "$1" 2>/dev/null |
     sed 's/^ *\(alt\|title\|aria-label\)="\(.*\)"$/\2/'
 }
-# english_words HTML: the words of the page's visible text that are in
-# suspects.txt (nothing when the page is all Spanish).
+# program_strings FILE...: the text of every quoted string and text block of
+# the programs (docs/language.md, "Strings" and "Text blocks"), comments
+# aside; escapes stay as written (words drops them).
+program_strings() {
+  awk -v q='"' '{
+    line = $0
+    while (line != "") {
+      if (block) {
+        i = index(line, q q q)
+        if (i == 0) { print line; break }
+        print substr(line, 1, i - 1)
+        line = substr(line, i + 3)
+        block = 0
+        continue
+      }
+      i = index(line, q)
+      h = index(line, "#")
+      if (i == 0 || (h > 0 && h < i)) break
+      if (substr(line, i, 3) == q q q) { block = 1; line = substr(line, i + 3); continue }
+      rest = substr(line, i + 1)
+      s = ""
+      while (rest != "") {
+        c = substr(rest, 1, 1)
+        if (c == "\\") { s = s substr(rest, 1, 2); rest = substr(rest, 3); continue }
+        rest = substr(rest, 2)
+        if (c == q) break
+        s = s c
+      }
+      print s
+      line = rest
+    }
+  }' "$@"
+}
+# english_words HTML [PROGRAM_WORDS]: the words of the page's visible text
+# that are in suspects.txt and not in the file PROGRAM_WORDS (the program's
+# own words: program_strings | words); nothing when the page is all Spanish.
 english_words() {
-  visible_text "$1" | words | LC_ALL=C.UTF-8 comm -12 - suspects.txt | tr '\n' ' '
+  visible_text "$1" | words | LC_ALL=C.UTF-8 comm -12 - suspects.txt |
+    LC_ALL=C.UTF-8 comm -23 - "${2:-/dev/null}" | tr '\n' ' '
 }
 
 # The check itself, on hand-made pages against a hand-made catalog.
@@ -176,6 +213,23 @@ msgid "Total"
 msgstr "Total"
 EOF
 suspects fixture.po
+# The program's own words: its strings and text blocks, not its comments; an
+# escaped quote does not end a string.
+cat >fixture.charter <<'EOF'
+# Summary of everything
+charter "\"Results\" Count" { # status
+  problem """
+    Nothing counts
+    """
+}
+EOF
+program_strings fixture.charter | words >fixture.words
+if [ "$(tr '\n' ' ' <fixture.words)" = "count counts nothing results " ]; then
+  ok "the program's own words are read from its strings and text blocks"
+else
+  not_ok "the program's own words are read from its strings and text blocks (read: $(tr '\n' ' ' <fixture.words))"
+fi
+# A page: the program's English title drawn by Graphviz (no lang="en").
 cat >good.html <<'EOF'
 <!DOCTYPE html>
 <html lang="es"><head><meta charset="utf-8"><title>Resumen de resultados</title>
@@ -183,17 +237,22 @@ cat >good.html <<'EOF'
 <body><h2>Resumen de resultados</h2>
 <table><tr><th>Estado</th><th>Total</th></tr>
 <tr><td lang="en">Employment rate on track</td><td>3 indicadores en camino</td></tr></table>
-<svg role="img" aria-label="Resumen"><title>Estado</title><text lang="en">Status quo</text></svg>
+<svg role="img" aria-label="Resumen"><title>Estado</title><text lang="en">Status quo</text><text>Results Count</text></svg>
 <p>Según <span lang="en">Results Count</span>: <abbr title="total">tot.</abbr></p>
 </body></html>
 EOF
+sed -e 's|<title>Resumen de resultados</title>|<title>Summary of results on track</title>|' good.html >head.html
 sed -e 's|<th>Estado</th>|<th>Status</th>|' good.html >bad-text.html
 sed -e 's|aria-label="Resumen"|aria-label="Summary"|' good.html >bad-attr.html
 sed -e 's|<td>3 indicadores en camino</td>|<td>3 indicators on track</td>|' good.html >bad-plural.html
+for page in good head; do
+  w=$(english_words "$page.html" fixture.words)
+  if [ -z "$w" ]; then ok "a Spanish page with English only under lang=\"en\", in <head>, in <style> and from the program passes ($page)"; else not_ok "a Spanish page with English only under lang=\"en\", in <head>, in <style> and from the program passes ($page; found: $w)"; fi
+done
 w=$(english_words good.html)
-if [ -z "$w" ]; then ok "a Spanish page with English only under lang=\"en\" and in <style> passes"; else not_ok "a Spanish page with English only under lang=\"en\" and in <style> passes (found: $w)"; fi
+if [ "$w" = "results " ]; then ok "without the program's words, its title in the drawing counts as English ($w)"; else not_ok "without the program's words, its title in the drawing counts as English (found: $w)"; fi
 for page in bad-text bad-attr bad-plural; do
-  w=$(english_words "$page.html")
+  w=$(english_words "$page.html" fixture.words)
   if [ -n "$w" ]; then ok "an English word charter wrote is found ($page: $w)"; else not_ok "an English word charter wrote is found ($page)"; fi
 done
 
@@ -222,7 +281,8 @@ for f in "$top"/examples/*/coalition.charter; do
     not_ok "charter report --lang es of examples/$ex: $(head -n 1 "$ex.err")"
     continue
   fi
-  w=$(english_words "$ex.html")
+  program_strings "$dir"/*.charter | words >"$ex.words"
+  w=$(english_words "$ex.html" "$ex.words")
   if [ -z "$w" ]; then
     ok "the Spanish report of examples/$ex has no English word that charter wrote"
   else
@@ -230,6 +290,20 @@ for f in "$top"/examples/*/coalition.charter; do
     # where: the first lines of visible text that have them
     pat=$(echo "$w" | sed 's/ *$//; s/ /|/g')
     visible_text "$ex.html" | LC_ALL=C.UTF-8 grep -iwE "$pat" | head -n 8 | sed 's/^/#   /'
+  fi
+  # The logic model alone (runtime/render.c): Spanish words, and the
+  # charter's title_es when it has one.
+  xmllint --html --xpath '//*[local-name()="svg" and @aria-labelledby="logic-title"]' "$ex.html" >"$ex.logic.html" 2>/dev/null
+  w=$(english_words "$ex.logic.html" "$ex.words")
+  title_es=$(sed -n '/^charter /,/^}/s/^ *title_es "\([^"\\]*\)"$/\1/p' "$f" | head -n 1)
+  if [ -n "$w" ]; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (found: $w)"
+  elif ! grep -q 'Modelo l' "$ex.logic.html"; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (no \"Modelo lógico\")"
+  elif [ -n "$title_es" ] && ! visible_text "$ex.logic.html" | grep -qF "$title_es"; then
+    not_ok "the Spanish report of examples/$ex draws its logic model in Spanish (no title_es \"$title_es\")"
+  else
+    ok "the Spanish report of examples/$ex draws its logic model in Spanish${title_es:+ (with its title_es)}"
   fi
 done
 # The build tree's catalog is found beside the binary, without CHARTER_LOCALEDIR.

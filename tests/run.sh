@@ -356,6 +356,7 @@ for build in "$@"; do
   run_roundtrip "$b"
   run_structural "$b/charter" structural.sh
   run_structural "$b/charter" render.sh
+  run_structural "$b/charter" chart.sh
   run_structural "$b/charter" store.sh
   run_structural "$b/charter" migrate.sh
   run_structural "$b/charter" editors.sh
