@@ -17,6 +17,10 @@
 #include "output.h"
 #include "report.h"
 
+/* What to do about -o (or the charts' folder) through a link out of the
+ * project: report has no --follow-symlinks. */
+#define REPORT_LINK_HELP "write the report to a file inside the project"
+
 typedef struct ReportArgs {
   const char *output, *dbpath, *as_of_text, *entry;
   int32_t as_of;
@@ -122,11 +126,11 @@ static int write_md(const Report *rep, const char *output, const char *root) {
     char *path = malloc(m);
     snprintf(path, m, "%s/%s", charts, rep->files[i].name);
     const Buf *d = &rep->files[i].data;
-    status = output_replace(path, d->data ? d->data : "", d->len, false, root, OUTPUT_FOLLOW_HELP);
+    status = output_replace(path, d->data ? d->data : "", d->len, false, root, REPORT_LINK_HELP);
     free(path);
   }
   if (status == EXIT_OK)
-    status = output_replace(output, rep->text.data ? rep->text.data : "", rep->text.len, false, root, OUTPUT_FOLLOW_HELP);
+    status = output_replace(output, rep->text.data ? rep->text.data : "", rep->text.len, false, root, REPORT_LINK_HELP);
   free(charts);
   free(dir);
   return status;
@@ -155,7 +159,7 @@ int cmd_report(int argc, char **argv) {
     status = EXIT_USAGE;
     goto cleanup;
   }
-  if (ra.output && (status = output_refuse_link(ra.output, root, OUTPUT_FOLLOW_HELP)) != EXIT_OK) goto cleanup;
+  if (ra.output && (status = output_refuse_link(ra.output, root, REPORT_LINK_HELP)) != EXIT_OK) goto cleanup;
   rules_run(p, NULL); /* the findings say what the plan still lacks */
   if (ra.dbpath) {
     EvalOptions eo = {.no_disclosure = ra.no_disclosure, .history = true};
@@ -170,7 +174,7 @@ int cmd_report(int argc, char **argv) {
   if (ra.format == REPORT_MD) {
     status = write_md(&rep, ra.output, root);
   } else if (ra.output) {
-    status = output_replace(ra.output, rep.text.data ? rep.text.data : "", rep.text.len, false, root, OUTPUT_FOLLOW_HELP);
+    status = output_replace(ra.output, rep.text.data ? rep.text.data : "", rep.text.len, false, root, REPORT_LINK_HELP);
   } else if (fwrite(rep.text.data ? rep.text.data : "", 1, rep.text.len, stdout) != rep.text.len || fflush(stdout) != 0) {
     fprintf(stderr, "charter: cannot write the report to standard output: %s\n", strerror(errno));
     status = EXIT_USAGE;
