@@ -1281,6 +1281,7 @@ static const char page_css[] =
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "@page{margin:1.6cm 1.4cm}"
     "#logic,#measures,#equity,#activities{break-before:page}"
+    "#logic{page:wide}@page wide{size:landscape}"
     "h2,h3{break-after:avoid}figure,tr,.diagram,article>p{break-inside:avoid}thead{display:table-header-group}"
     ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:23cm}"
     "details>summary{display:none}details{display:block}figure.chart{overflow:visible}.chart-svg{min-width:0}"
@@ -1301,7 +1302,10 @@ void report_build(const Program *p, const ReportOptions *o, Report *rep) {
   const char *doc_title = say(&r, _("%s: plan and results"), name);
   if (!r.md) {
     buf_printf(r.b, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+                    /* the page asks for nothing outside it, and runs nothing */
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                    "style-src 'unsafe-inline'; img-src data:\">\n",
                i18n_code(r.lang));
     /* the title element takes text only */
     const char *plain = p->charter ? plain_title(&r, p->charter) : _("Our coalition");
