@@ -6,7 +6,7 @@
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
 #   make bench-compare BASE=REV  the same workloads beside REV's charter, in one run
-#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, rules)
+#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, import, rules, report)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 #   make po         refresh build/charter.pot and merge it into runtime/po/*.po
 
@@ -211,7 +211,7 @@ leakcheck: deps
 # FUZZ_SECONDS=60 by default; crashes are written to build/fuzz/.
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -D_POSIX_C_SOURCE=200809L $(INC)
-FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c runtime/disclose.c runtime/obsflags.c $(GEN_SRC)
+FUZZ_SRC := $(LANG_SRC) runtime/interp.c runtime/render.c runtime/view.c runtime/label.c runtime/present.c runtime/disclose.c runtime/obsflags.c runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_frontend: tests/fuzz/fuzz_frontend.c $(FUZZ_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_frontend.c $(FUZZ_SRC) \
@@ -222,10 +222,16 @@ $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
 # The import engine, the store and eval on what it stored, one CSV file per
 # input, seeded with every CSV of the tree.
-FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/obsflags.c runtime/eval.c runtime/present.c runtime/disclose.c $(GEN_SRC)
+FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/obsflags.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
+# The report's writers: a program's report (HTML and markdown, no store), or
+# two charts drawn from the bytes; seeded with every program of the tree.
+FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/store_sqlite.c
+$(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(SQLITE_LIBS) -lm
 # Rule evaluation with a small step budget, seeded with the programs that
 # have rules or use a standard module.
 $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC)
@@ -233,7 +239,7 @@ $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules $(B)/fuzz/fuzz_report
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus $(B)/fuzz/rules-corpus
 	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
 	@find tests examples -name '*.csv' -size -64k -exec cp {} $(B)/fuzz/csv-corpus/ \; 2>/dev/null || true
@@ -244,6 +250,8 @@ fuzz: deps
 	@mkdir -p $(B)/fuzz/import-corpus && cp tests/fuzz/import-seeds/*.csv $(B)/fuzz/csv-corpus/* $(B)/fuzz/import-corpus/ 2>/dev/null || true
 	cd $(B)/fuzz && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 import-corpus
 	cd $(B)/fuzz && ./fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 rules-corpus
+	@mkdir -p $(B)/fuzz/report-corpus && for f in $(B)/fuzz/corpus/*; do { printf '\000'; cat "$$f"; } >"$(B)/fuzz/report-corpus/$${f##*/}"; done
+	cd $(B)/fuzz && ./fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 report-corpus
 
 # ---- set-up, demo, bench, install ----
 # A package counts as present when it is installed or an installed package
