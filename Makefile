@@ -251,7 +251,7 @@ fuzz: deps
 	cd $(B)/fuzz && ./fuzz_import -max_total_time=$(FUZZ_SECONDS) -max_len=65536 import-corpus
 	cd $(B)/fuzz && ./fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 rules-corpus
 	@mkdir -p $(B)/fuzz/report-corpus && for f in $(B)/fuzz/corpus/*; do { printf '\000'; cat "$$f"; } >"$(B)/fuzz/report-corpus/$${f##*/}"; done
-	cd $(B)/fuzz && ./fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 report-corpus
+	cd $(B)/fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ASAN_OPTIONS=fast_unwind_on_malloc=0 ./fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 report-corpus
 
 # ---- set-up, demo, bench, install ----
 # A package counts as present when it is installed or an installed package
