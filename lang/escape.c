@@ -169,3 +169,40 @@ void esc_csv_text(Buf *b, const char *s) {
   }
   buf_free(&cell);
 }
+
+/* ---- XML and HTML ---- */
+
+static bool noncharacter(uint32_t c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
+
+void esc_xml(Buf *b, const char *s, size_t n) {
+  for (size_t i = 0; i < n;) {
+    size_t run = i; /* plain printable ASCII goes as it is */
+    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && !strchr("&<>\"'", s[run])) run++;
+    if (run > i) {
+      buf_add(b, s + i, run - i);
+      i = run;
+      continue;
+    }
+    uint32_t c;
+    int k = utf8_decode((const unsigned char *)s + i, n - i, &c);
+    if (k == 0) c = 0xFFFD, k = 1; /* a stray byte */
+    switch (c) {
+    case '&': buf_puts(b, "&amp;"); break;
+    case '<': buf_puts(b, "&lt;"); break;
+    case '>': buf_puts(b, "&gt;"); break;
+    case '"': buf_puts(b, "&quot;"); break;
+    case '\'': buf_puts(b, "&#39;"); break;
+    default:
+      if (c < 0x20) buf_putc(b, ' ');
+      else if (c == 0x7F || esc_is_hidden(c)) {
+        /* dropped */
+      } else if (c == 0xFFFD || noncharacter(c)) buf_puts(b, "\xEF\xBF\xBD");
+      else buf_add(b, s + i, (size_t)k);
+    }
+    i += (size_t)k;
+  }
+}
+
+void esc_xml_str(Buf *b, const char *s) {
+  if (s) esc_xml(b, s, strlen(s));
+}

@@ -46,6 +46,15 @@ void esc_github(Buf *b, const char *s, bool property);
  * becomes U+FFFD, so the output is always valid UTF-8. */
 void esc_json(Buf *b, const char *s);
 
+/* XML or HTML text, or an attribute value in double or single quotes:
+ * & < > " ' as entities, C0 controls as a space, DEL, C1 and bidi
+ * controls dropped (no control reorders or hides the text around it),
+ * invalid UTF-8 and noncharacters as U+FFFD, so the output is always
+ * well-formed UTF-8 (the report's pages and charts). */
+void esc_xml(Buf *b, const char *s, size_t n);
+/* The same for a NUL-terminated string; NULL appends nothing. */
+void esc_xml_str(Buf *b, const char *s);
+
 /* A CSV text cell (RFC 4180): controls as esc_term except tab, LF and CRLF;
  * a cell beginning with = + - @ tab or CR gets a leading ' (OWASP's advice
  * against formula injection); quoted when it holds , " CR or LF. NULL

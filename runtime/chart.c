@@ -56,8 +56,6 @@ const int chart_ninks = INK_COUNT;
 /* A white outline under a label, so a line behind it never crosses it. */
 #define HALO "stroke=\"#ffffff\" stroke-width=\"3\" stroke-linejoin=\"round\" paint-order=\"stroke\""        /* an estimate of a column's width, in ems */
 
-static bool nonchar(uint32_t c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
-
 /* One code point at s[0..n): its length, *c (U+FFFD for a stray byte). */
 static int next_cp(const char *s, size_t n, uint32_t *c) {
   int k = utf8_decode((const unsigned char *)s, n, c);
@@ -68,38 +66,7 @@ static int next_cp(const char *s, size_t n, uint32_t *c) {
   return k;
 }
 
-/* Appends s[0..n) as XML text or attribute value. */
-static void put_esc_n(Buf *b, const char *s, size_t n) {
-  for (size_t i = 0; i < n;) {
-    size_t run = i; /* plain printable ASCII goes as it is */
-    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && !strchr("&<>\"'", s[run])) run++;
-    if (run > i) {
-      buf_add(b, s + i, run - i);
-      i = run;
-      continue;
-    }
-    uint32_t c;
-    int k = next_cp(s + i, n - i, &c);
-    switch (c) {
-    case '&': buf_puts(b, "&amp;"); break;
-    case '<': buf_puts(b, "&lt;"); break;
-    case '>': buf_puts(b, "&gt;"); break;
-    case '"': buf_puts(b, "&quot;"); break;
-    case '\'': buf_puts(b, "&#39;"); break;
-    default:
-      if (c < 0x20) buf_putc(b, ' ');
-      else if (c == 0x7F || esc_is_hidden(c)) {
-        /* dropped: no control reorders or hides the text around it */
-      } else if (c == 0xFFFD || nonchar(c)) buf_puts(b, "\xEF\xBF\xBD");
-      else buf_add(b, s + i, (size_t)k);
-    }
-    i += (size_t)k;
-  }
-}
-
-static void put_esc(Buf *b, const char *s) {
-  if (s) put_esc_n(b, s, strlen(s));
-}
+static void put_esc(Buf *b, const char *s) { esc_xml_str(b, s); }
 
 /* Columns a code point takes (an estimate for fitting text). */
 static int cp_cols(uint32_t c) {
@@ -206,7 +173,7 @@ static void text_fit_full(Buf *b, double x, double y, const char *attrs, const c
   }
   svg(b, "<text x=\"%g\" y=\"%g\"%s%s>", x, y, attrs && *attrs ? " " : "", attrs ? attrs : "");
   if (cut) svg(b, "<title>%e</title>", full ? full : s);
-  put_esc_n(b, s, keep);
+  esc_xml(b, s, keep);
   if (cut) buf_puts(b, "\xE2\x80\xA6");
   buf_puts(b, "</text>\n");
 }

@@ -15,6 +15,7 @@
 
 #include "chart.h"
 #include "draw.h"
+#include "escape.h"
 #include "i18n.h"
 #include "interp.h"
 #include "present.h"
@@ -36,24 +37,26 @@ typedef struct R {
 /* s as HTML text, or as markdown text (characters markdown reads as
  * markup escaped; a line end becomes a space, so a table cell stays one). */
 static void esc(R *r, Buf *b, const char *s) {
-  for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
-    if (!r->md) {
-      switch (*c) {
-      case '&': buf_puts(b, "&amp;"); break;
-      case '<': buf_puts(b, "&lt;"); break;
-      case '>': buf_puts(b, "&gt;"); break;
-      case '"': buf_puts(b, "&quot;"); break;
-      case '\'': buf_puts(b, "&#39;"); break;
-      default:
-        if (*c < 0x20 && *c != '\n' && *c != '\t') buf_putc(b, ' ');
-        else buf_putc(b, (char)*c);
-      }
-    } else {
-      if (*c < 0x20) buf_putc(b, ' ');
-      else if (strchr("\\`*_[]<>#|!~&{}", *c)) buf_printf(b, "\\%c", *c);
-      else buf_putc(b, (char)*c);
-    }
+  if (!r->md) {
+    esc_xml_str(b, s);
+    return;
   }
+  /* markdown: what esc_xml makes of the text (controls, invalid UTF-8),
+   * then markdown's markup characters escaped */
+  Buf x = {0};
+  esc_xml_str(&x, s);
+  static const struct { const char *ent; char c; } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
+                                                             {"&quot;", '"'}, {"&#39;", '\''}};
+  for (const char *c = buf_str(&x); *c;) {
+    char ch = *c;
+    size_t used = 1;
+    for (size_t k = 0; k < sizeof ents / sizeof *ents; k++)
+      if (strncmp(c, ents[k].ent, strlen(ents[k].ent)) == 0) ch = ents[k].c, used = strlen(ents[k].ent);
+    if (strchr("\\`*_[]<>#|!~&{}", ch)) buf_printf(b, "\\%c", ch);
+    else buf_putc(b, ch);
+    c += used;
+  }
+  buf_free(&x);
 }
 
 /* A fragment being built: text appended to it, then kept in the arena. */

@@ -137,12 +137,37 @@ static void test_csv(void **state) {
   assert_int_equal(b.len, 0);
 }
 
+static char *xml(const char *s) {
+  static char out[512];
+  Buf b = {0};
+  esc_xml_str(&b, s);
+  snprintf(out, sizeof out, "%s", buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
+/* XML and HTML: the five markup characters as entities, controls as a
+ * space, DEL, C1 and bidi controls dropped, invalid UTF-8 and
+ * noncharacters as U+FFFD. */
+static void test_xml(void **state) {
+  (void)state;
+  assert_string_equal(xml("Ready <&> \"q\" 'a' caf\xc3\xa9"), "Ready &lt;&amp;&gt; &quot;q&quot; &#39;a&#39; caf\xc3\xa9");
+  assert_string_equal(xml("a\nb\tc" ESC "d\x7f"), "a b c d");
+  assert_string_equal(xml("x" CSI_C1 RLO LRI "y"), "xy");
+  assert_string_equal(xml("a\xff" "b\xc3"), "a\xef\xbf\xbd" "b\xef\xbf\xbd");
+  assert_string_equal(xml("\xef\xb7\x90\xef\xbf\xbe"), "\xef\xbf\xbd\xef\xbf\xbd"); /* U+FDD0, U+FFFE */
+  assert_string_equal(xml("</title><script>"), "&lt;/title&gt;&lt;script&gt;");
+  Buf b = {0};
+  esc_xml_str(&b, NULL);
+  assert_int_equal(b.len, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_term_plain),        cmocka_unit_test(test_term_controls),
       cmocka_unit_test(test_term_invalid_utf8), cmocka_unit_test(test_term_one_widths),
       cmocka_unit_test(test_github),            cmocka_unit_test(test_json),
-      cmocka_unit_test(test_csv),
+      cmocka_unit_test(test_csv),               cmocka_unit_test(test_xml),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
