@@ -492,6 +492,27 @@ static Trend moved(double p, double v, int dir) {
   return (v - p) * dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
 }
 
+static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v);
+
+/* Whether the disclosure policy shows every group's cell at the day prev
+ * (the groups of one table, without the whole population: a cell withheld
+ * there on its own counts, or as another's complement among the groups). */
+static bool previous_shown(Ctx *c, const Decl *d, const Table *tb, const char *dim, const AttrVals *groups,
+                           int32_t prev) {
+  DisclosureCell *dc = xcalloc((size_t)groups->n + 1, sizeof *dc);
+  int n = 0;
+  double scale = scale_of(d);
+  for (int g = 0; g < groups->n; g++) {
+    const Obs *o = table_find(tb, dim, groups->vals[g].str, prev);
+    if (o) dc[n++] = disc_cell(d, o, obs_rate(o, scale));
+  }
+  disclose_table(c->policy, NULL, dc, n);
+  bool shown = true;
+  for (int k = 0; k < n; k++) shown &= !disclose_withheld(dc[k].state);
+  free(dc);
+  return shown;
+}
+
 /* The previous snapshot of a reference line: the latest day before the
  * snapshot at which a group has a value, each group's value there, the
  * line's measure then, and which groups moved which way since. */
@@ -511,6 +532,9 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
       }
   }
   if (!prev_period) return;
+  /* a movement would tell about a value the policy withholds there: the
+   * line then has no previous snapshot */
+  if (c->policy->present && !previous_shown(c, d, tb, dim, groups, prev)) return;
   q->prev_period = prev_period;
   GroupVal *then = xcalloc((size_t)groups->n, sizeof *then);
   double scale = scale_of(d);
@@ -577,6 +601,10 @@ static DisclosureState disclose_snapshot(Ctx *c, const Decl *d, EvalEquity *q, c
     bool withheld = disclose_withheld(dc[k].state);
     q->cells[k] = (EvalCell){groups->vals[at[k]].str, withheld ? NAN : dc[k].value, dc[k].state, dc[k].unstable};
   }
+  if (whole) {
+    q->has_whole = true;
+    q->whole = (EvalCell){NULL, disclose_withheld(wc.state) ? NAN : wc.value, wc.state, wc.unstable};
+  }
   free(dc);
   free(at);
   return whole ? wc.state : DISC_SHOWN;
@@ -627,7 +655,7 @@ static void eval_equity(Ctx *c, const Decl *d, EvalIndicator *e, const Value *li
     if (reference && !strcmp(groups->vals[g].str, reference)) ref = g;
   }
   bool policy = c->policy->present;
-  if (any && policy) {
+  if (any) { /* without a policy every cell is shown but those suppressed at source */
     const Obs *whole = NULL; /* the whole population at the snapshot's last day */
     for (int k = nwhole; k-- > 0;)
       if (whole_obs[k].t == q->snapshot) {
@@ -729,10 +757,8 @@ static void keep_history(Ctx *c, const Decl *d, EvalIndicator *e, const Obs *o, 
     }
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
-      if (!q->period || q->snapshot != o[i].t) continue;
-      for (int j = 0; j < q->ncells; j++)
-        if (!q->cells[j].group && disclose_withheld(q->cells[j].state) && !disclose_withheld(pt->state))
-          pt->state = q->cells[j].state;
+      if (q->has_whole && q->snapshot == o[i].t && disclose_withheld(q->whole.state) && !disclose_withheld(pt->state))
+        pt->state = q->whole.state;
     }
     if (disclose_withheld(pt->state)) pt->value = NAN;
   }

@@ -61,9 +61,13 @@ typedef struct EvalEquity {
   Trend reference_change;    /* how the reference group moved (TREND_NULL: unknown) */
   EqChange change;           /* how the line's measure moved */
   bool reference_worsened;   /* it narrowed while the reference group worsened */
-  /* With a disclosure policy (EvalResult.disclosure): */
-  EvalCell *cells;           /* the groups with a row at the snapshot, in D's order */
+  /* Each group's cell under the disclosure policy (EvalResult.policy): */
+  EvalCell *cells;           /* the groups with a row at the snapshot, in D's order
+                              * (also without a policy: then all shown but those
+                              * suppressed at source) */
   int ncells;
+  bool has_whole;            /* the whole population has a row at the snapshot: */
+  EvalCell whole;            /* its cell (group NULL), as the table decided */
   bool not_shown;            /* the line's measure needs a withheld value:
                               * gap, ratio, value, best and worst are withheld
                               * (DISCLOSE_NOT_SHOWN), met is TRI_NULL */

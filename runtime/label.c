@@ -2,6 +2,7 @@
  * become markup, wrapped at a width in columns estimated per code point. */
 #include <string.h>
 
+#include "escape.h"
 #include "render.h"
 
 /* Columns a code point takes: 2 for East Asian wide characters and emoji,
@@ -50,7 +51,9 @@ static void put_cp(Buf *out, const char *s, int k, uint32_t c) {
   default: break;
   }
   if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) buf_putc(out, ' ');
-  else if (c == 0xFFFD || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) /* a stray byte, noncharacters */
+  else if (esc_is_hidden(c)) {
+    /* a bidi control: dropped, so none reorders the text of a drawing */
+  } else if (c == 0xFFFD || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) /* a stray byte, noncharacters */
     buf_puts(out, "\xEF\xBF\xBD");
   else buf_add(out, s, (size_t)k);
 }

@@ -82,9 +82,10 @@ enum { NODE_WRAP = 24, CAPTION_WRAP = 32, TITLE_WRAP = 90 };
 
 /* The title in the reader's language (title_es in Spanish, when given), or
  * the id when the title is empty or only white space. */
-static const char *title_of(const Decl *d) {
+static const char *title_of(const View *v, const Decl *d) {
   const char *t = model_text(d, TEXT_TITLE, i18n_lang(), NULL);
   if (t && t[strspn(t, " \t\n\r")]) return t;
+  if (v->untitled) return v->untitled;
   return d->id ? d->id : "";
 }
 
@@ -148,7 +149,7 @@ static void put_node(Ctx *c, const Decl *d, const char *caption, const char *cap
   if (table) buf_puts(o, "<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"2\" CELLPADDING=\"3\"><TR><TD>");
   bool bold = d->kind == D_GOAL;
   if (bold) buf_puts(o, "<B>");
-  render_html_text(o, title_of(d), NODE_WRAP);
+  render_html_text(o, title_of(c->v, d), NODE_WRAP);
   if (bold) buf_puts(o, "</B>");
   if (caption && *caption) {
     buf_printf(o, "<BR/><FONT POINT-SIZE=\"9\" COLOR=\"%s\">", caption_ink);
@@ -437,7 +438,7 @@ static int status_caption(const Ctx *c, Buf *b, const Decl *d, bool *stale) {
 static void put_header(Ctx *c, const char *subtitle, const Key *keys, const bool *show, int nkeys) {
   Buf *o = c->out;
   const Program *p = c->p;
-  const char *title = c->v->decl ? title_of(c->v->decl) : p->charter ? title_of(p->charter) : NULL;
+  const char *title = c->v->decl ? title_of(c->v, c->v->decl) : p->charter ? title_of(c->v, p->charter) : NULL;
   buf_puts(o, "  label=<<TABLE BORDER=\"0\" CELLBORDER=\"0\" CELLSPACING=\"0\" CELLPADDING=\"2\">\n");
   if (title && *title) {
     buf_puts(o, "<TR><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"20\"><B>");
@@ -550,7 +551,7 @@ static const char *view_subtitle(Ctx *c, const char *what, Buf *b) {
     for (int i = 0; i < f->n; i++) {
       if (!f->vals[i].ref || !first_ref(c, f->vals[i].ref)) continue;
       buf_puts(b, first ? "" : "; ");
-      buf_puts(b, title_of(f->vals[i].ref));
+      buf_puts(b, title_of(c->v, f->vals[i].ref));
       first = false;
     }
   }

@@ -15,6 +15,8 @@ typedef struct View {
   const Decl *decl;  /* the view declaration, or NULL for a built-in view */
   Diagram diagram;   /* what it draws */
   double fit_width, fit_height; /* inches: scale the drawing down to fit (Graphviz's size); 0: as laid out */
+  const char *untitled;  /* a declaration without a title is named this, not
+                          * by its id (the public report); NULL: its id */
 } View;
 
 /* Finds the view called name: a declared view first, then a built-in one.

@@ -28,6 +28,7 @@ typedef struct R {
   const EvalResult *ev;
   Lang lang;
   bool md;
+  bool plain; /* texts for a chart, which escapes them itself: no escaping, no markup */
   Buf *b;
   Report *out;
 } R;
@@ -37,6 +38,10 @@ typedef struct R {
 /* s as HTML text, or as markdown text (characters markdown reads as
  * markup escaped; a line end becomes a space, so a table cell stays one). */
 static void esc(R *r, Buf *b, const char *s) {
+  if (r->plain) {
+    buf_puts(b, s);
+    return;
+  }
   if (!r->md) {
     esc_xml_str(b, s);
     return;
@@ -69,7 +74,7 @@ static const char *keep(R *r, Buf *t) {
 /* The program's text s, escaped; marked as English in a page of another
  * language when in_lang is false. */
 static void put_prog_to(R *r, Buf *b, const char *s, bool in_lang) {
-  bool mark = !r->md && !in_lang && r->lang != LANG_EN;
+  bool mark = !r->md && !r->plain && !in_lang && r->lang != LANG_EN;
   if (mark) buf_puts(b, "<span lang=\"en\">");
   esc(r, b, s);
   if (mark) buf_puts(b, "</span>");
@@ -113,16 +118,16 @@ static const char *title_of(R *r, const Decl *d) {
   bool in_lang = true;
   const char *t = model_text(d, TEXT_TITLE, r->lang, &in_lang);
   Buf b = {0};
-  if (t) {
+  if (t && t[strspn(t, " \t\n")]) {
     put_prog_to(r, &b, t, in_lang);
-  } else if (d->id) {
-    char *h = arena_strdup(&r->out->arena, d->id);
-    for (char *c = h; *c; c++)
-      if (*c == '_') *c = ' ';
-    put_prog_to(r, &b, h, r->lang == LANG_EN);
+  } else {
+    /* without a title a declaration is known by its id, which is for the
+     * coalition's own pages (--audience internal writes it after) */
+    esc(r, &b, _("(untitled)"));
   }
   if (r->o->internal && d->id) {
-    if (r->md) buf_printf(&b, " (`%s`)", d->id);
+    if (r->plain) buf_printf(&b, " (%s)", d->id);
+    else if (r->md) buf_printf(&b, " (`%s`)", d->id);
     else buf_printf(&b, " <code>%s</code>", d->id); /* ids are [A-Za-z0-9_] */
   }
   return keep(r, &b);
@@ -131,7 +136,7 @@ static const char *title_of(R *r, const Decl *d) {
 /* The plain title (no id), unescaped: for a chart's <title>, escaped there. */
 static const char *plain_title(R *r, const Decl *d) {
   const char *t = model_text(d, TEXT_TITLE, r->lang, NULL);
-  return t ? t : d->id ? d->id : "";
+  return t && t[strspn(t, " \t\n")] ? t : _("(untitled)");
 }
 
 /* v with its unit: "48.7%", "1,200 people" (the unit as the program's text). */
@@ -291,6 +296,18 @@ static const char *status_word(EvalStatus s) {
 /* An indicator's status as the page shows it: hidden when its latest value
  * is withheld (a status, trend or projection would tell about it). */
 static bool latest_hidden(const EvalIndicator *e) { return e->has_latest && disclose_withheld(e->latest_state); }
+/* Whether the trend and the projection read a value the policy withholds
+ * (one with a value, from the last break on): then they would tell about
+ * it, and the page shows neither. */
+static bool pace_hidden(const EvalIndicator *e) {
+  if (latest_hidden(e)) return true;
+  for (int i = e->nobs - 1; e->history && i >= 0; i--) {
+    const EvalPoint *pt = &e->history[i];
+    if (pt->state != DISC_SHOWN && pt->state != DISC_WITHHELD_SOURCE) return true;
+    if (pt->flags & OBS_BREAK) break;
+  }
+  return false;
+}
 static EvalStatus shown_status(const EvalIndicator *e) { return latest_hidden(e) ? STATUS_HIDDEN : e->status; }
 static EvalStatus shown_equity_status(const EvalEquity *q) { return q->not_shown ? STATUS_HIDDEN : q->status; }
 
@@ -475,7 +492,10 @@ static void coalition(R *r) {
       if (d->kind != D_GOAL) continue;
       bool in_lang;
       const char *note = model_text(d, TEXT_NOTE, r->lang, &in_lang);
-      list_item(r, note ? say(r, "%s: %s", title_of(r, d), prog(r, note, in_lang)) : title_of(r, d));
+      const char *item = note ? say(r, "%s: %s", title_of(r, d), prog(r, note, in_lang)) : title_of(r, d);
+      if (r->o->internal && model_internal_note(d))
+        item = say(r, "%s. %s %s", item, word(r, _("Internal note:")), prog(r, model_internal_note(d), true));
+      list_item(r, item);
     }
     list_end(r);
   }
@@ -667,10 +687,16 @@ static void summary(R *r) {
     /* TRANSLATORS: a count of indicators and their status: "3 on track" */
     buf_printf(&counts, _("%d %s"), n, word(r, status_word(order[i])));
   }
+  if (!ev->n) {
+    buf_free(&counts);
+    para(r, word(r, _("The plan has no measures yet: declare an indicator for each result it aims at.")));
+    section_close(r);
+    return;
+  }
   para(r, say(r, P_("As of %s, %d measure: %s.", "As of %s, %d measures: %s.", ev->n), as_of_text(r), ev->n,
               keep(r, &counts)));
   if (ev->disclosure_off)
-    para(r, say(r, "<strong>%s</strong>", word(r, _("Internal: small numbers are shown. Do not publish this report."))));
+    para(r, say(r, r->md ? "**%s**" : "<strong>%s</strong>", word(r, _("Internal: small numbers are shown. Do not publish this report."))));
   else if (ev->has_policy)
     para(r, word(r, _("Figures about very few people are not shown, to protect their privacy.")));
   Table t;
@@ -684,7 +710,7 @@ static void summary(R *r) {
                            value_at(r, e->decl, e->has_baseline, e->baseline, e->baseline_per),
                            value_at(r, e->decl, e->has_target, e->target, e->target_per),
                            status_badge(r, shown_status(e)),
-                           latest_hidden(e) ? "" : word(r, trend_word(e->trend))};
+                           pace_hidden(e) ? "" : word(r, trend_word(e->trend))};
     table_row(r, &t, cells);
   }
   table_end(r);
@@ -693,7 +719,7 @@ static void summary(R *r) {
   if (nlines) {
     heading(r, 3, NULL, word(r, _("Equity targets")));
     const char *eh[] = {word(r, _("Measure")), word(r, _("Groups by")), word(r, _("Where it stands")),
-                        word(r, _("Status")), word(r, _("Since the last report"))};
+                        word(r, _("Status")), word(r, _("Since the previous figures"))};
     table_begin(r, &t, word(r, _("How far apart the groups are, against the coalition's equity targets")), eh, 5);
     for (int i = 0; i < ev->n; i++) {
       const EvalIndicator *e = &ev->inds[i];
@@ -772,6 +798,7 @@ static void logic_model(R *r) {
   const Program *p = r->p;
   View v;
   if (!render_find_view(p, "logic", &v)) return;
+  if (!r->o->internal) v.untitled = _("(untitled)"); /* no id on a public page */
   section_open(r, "logic");
   heading(r, 2, hid(r, "logic"), word(r, _("How the work leads to results")));
   para(r, word(r, _("The logic model: each activity, the outcomes it works toward, and the goals they lead to. "
@@ -812,8 +839,10 @@ static void logic_model(R *r) {
       out(r, "</section>\n");
     }
     buf_free(&clean);
-  } else {
+  } else if (size.nodes > RENDER_MAX_NODES || size.edges > RENDER_MAX_EDGES) {
     para(r, word(r, _("The logic model is too big to draw in this report; draw it in parts with charter render.")));
+  } else {
+    para(r, word(r, _("The logic model could not be drawn here; charter render says why.")));
   }
   buf_free(&dot);
   buf_free(&svg);
@@ -873,9 +902,12 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
   }
   if (shown && e->has_target) {
     const char *target = num_unit(r, e->target, unit), *by = period_of(r, e->target_per);
-    if (e->status == EV_MET || e->status == EV_MISSED) {
+    bool due = r->ev && r->ev->as_of >= period_last_day(e->target_per);
+    if (due && (e->status == EV_MET || e->status == EV_MISSED)) {
       buf_printf(&b, " %s", say(r, _("The target was %s by %s."), target, by));
-    } else if (!isnan(e->projected)) {
+    } else if (e->status == EV_MET) {
+      buf_printf(&b, " %s", say(r, _("It has already reached the target of %s, due by %s."), target, by));
+    } else if (!isnan(e->projected) && !pace_hidden(e)) {
       const char *proj = num_unit(r, e->projected, unit);
       if (e->projected_met == TRI_TRUE)
         buf_printf(&b, " %s", say(r, _("At this pace it reaches %s by %s, meeting the target of %s."), proj, by, target));
@@ -884,7 +916,9 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
       if (e->projected_clamped) buf_printf(&b, " %s", word(r, _("(The pace would carry it past what is possible, so the projection stops at the limit.)")));
     } else {
       buf_printf(&b, " %s", say(r, _("The target is %s by %s."), target, by));
-      if (e->nvalues > 0 && e->nvalues < 3)
+      if (pace_hidden(e))
+        buf_printf(&b, " %s", word(r, _("Where it is heading is not shown: it would tell about figures withheld to protect privacy.")));
+      else if (e->nvalues > 0 && e->nvalues < 3)
         buf_printf(&b, " %s", word(r, _("It takes three values to project where it is heading.")));
     }
   }
@@ -950,28 +984,11 @@ static void measure(R *r, int i) {
   TurnCurve c = {.id = id, .title = plain_title(r, d), .desc = NULL, .unit = iv->unit, .lo = iv->lo, .hi = iv->hi,
                  .dir = iv->dir, .points = pts, .npoints = npts, .milestones = ms, .nmilestones = iv->nmilestones,
                  .status = status_word(shown_status(e)), .level = present_level_of(shown_status(e))};
-  /* the desc is the sentences without markup */
-  {
-    Buf plain = {0};
-    bool tag = false;
-    for (const char *s = sentences; *s; s++) {
-      if (*s == '<') tag = true;
-      else if (*s == '>') tag = false;
-      else if (!tag && *s != '\\') buf_putc(&plain, *s);
-    }
-    /* entities back to characters: the chart escapes its text itself */
-    Buf un = {0};
-    const char *s = buf_str(&plain);
-    while (*s) {
-      static const struct { const char *ent; char c; } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}};
-      bool done = false;
-      for (size_t k = 0; k < 5 && !done; k++)
-        if (strncmp(s, ents[k].ent, strlen(ents[k].ent)) == 0) buf_putc(&un, ents[k].c), s += strlen(ents[k].ent), done = true;
-      if (!done) buf_putc(&un, *s++);
-    }
-    buf_free(&plain);
-    c.desc = keep(r, &un);
-  }
+  /* the desc: the same sentences as plain text (the chart escapes it) */
+  bool was = r->plain;
+  r->plain = true;
+  c.desc = measure_sentences(r, e);
+  r->plain = was;
   if (e->has_baseline) {
     period_text(e->baseline_per, pbuf);
     c.has_baseline = true;
@@ -982,7 +999,7 @@ static void measure(R *r, int i) {
     c.has_target = true;
     c.target = (ChartMark){period_trend_day(e->target_per), e->target, arena_strdup(&r->out->arena, pbuf)};
   }
-  if (!isnan(e->projected) && e->has_target && !latest_hidden(e)) {
+  if (!isnan(e->projected) && e->has_target && !pace_hidden(e)) {
     c.has_projection = true;
     c.projection = (ChartMark){period_trend_day(e->target_per), e->projected, c.target.period};
     c.projection_clamped = e->projected_clamped;
@@ -1048,7 +1065,8 @@ static const char *equity_sentences(R *r, const EvalIndicator *e, const EvalEqui
   }
   /* TRANSLATORS: "The gap between groups in 2025: gap of 3 points; target: …" */
   buf_printf(&s, _("%s in %s: %s."), label, per_words(r, q->period), equity_measure(r, e, q));
-  if (q->worst && !q->not_shown && q->line->form != EQ_GROUP) {
+  bool apart = q->line->form == EQ_RATIO ? !isnan(q->ratio) && q->ratio != 1 : !isnan(q->gap) && q->gap != 0;
+  if (q->worst && !q->not_shown && q->line->form != EQ_GROUP && apart) {
     bool in_lang;
     const char *name = model_group_name(dim, q->worst, r->lang, &in_lang);
     buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."), prog(r, name, in_lang)));
@@ -1077,12 +1095,9 @@ static void equity_dimension(R *r, const EvalIndicator *e, int i, const int *ks,
   int nbars = 0;
   bool has_whole = false;
   double whole = NAN;
+  if (q->has_whole && !disclose_withheld(q->whole.state)) has_whole = true, whole = q->whole.value;
   for (int c = 0; c < q->ncells; c++) {
     const EvalCell *cell = &q->cells[c];
-    if (!cell->group) {
-      if (!disclose_withheld(cell->state)) has_whole = true, whole = cell->value;
-      continue;
-    }
     bool in_lang;
     const char *name = model_group_name(dim, cell->group, r->lang, &in_lang);
     bars[nbars++] = (EquityBar){name, in_lang, cell->value, disclose_withheld(cell->state), cell->unstable,
@@ -1098,15 +1113,13 @@ static void equity_dimension(R *r, const EvalIndicator *e, int i, const int *ks,
                       .has_whole = has_whole, .whole = whole, .measure = NULL, .missing = missing,
                       .nmissing = q->nmissing > 0 ? q->nmissing : 0};
     /* plain texts for the chart (it escapes them) */
-    bool md = r->md;
-    r->md = true; /* no HTML markup in these */
+    bool was = r->plain;
+    r->plain = true;
     ec.measure = equity_measure(r, e, q);
-    r->md = md;
-    Buf plain = {0};
-    for (const char *c = ec.measure; *c; c++)
-      if (*c != '\\') buf_putc(&plain, *c);
-    ec.measure = keep(r, &plain);
-    ec.desc = ec.measure;
+    Buf desc = {0};
+    for (int j = 0; j < nk; j++) buf_printf(&desc, "%s%s", j ? " " : "", equity_sentences(r, e, &e->equity[ks[j]]));
+    ec.desc = keep(r, &desc);
+    r->plain = was;
     Buf fig = {0};
     chart_equity(&fig, &ec);
     chart_place(r, buf_str(&fig), arena_printf(&r->out->arena, "equity-%d-%d.svg", i + 1, k + 1),

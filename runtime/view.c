@@ -122,12 +122,12 @@ static Diagram diagram_of(const Decl *d) {
 bool render_find_view(const Program *p, const char *name, View *out) {
   const Decl *d = strmap_get(&p->ids, name);
   if (d && d->kind == D_VIEW) {
-    *out = (View){d->id, d, diagram_of(d), 0, 0};
+    *out = (View){d->id, d, diagram_of(d), 0, 0, NULL};
     return true;
   }
   for (int i = 0; i < 3; i++)
     if (strcmp(name, BUILTIN[i]) == 0) {
-      *out = (View){BUILTIN[i], NULL, (Diagram)i, 0, 0};
+      *out = (View){BUILTIN[i], NULL, (Diagram)i, 0, 0, NULL};
       return true;
     }
   return false;

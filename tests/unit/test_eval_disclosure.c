@@ -165,8 +165,8 @@ static void test_unknown_counts(void **state) {
   }
 }
 
-/* Without a policy, or with it set aside, nothing is withheld: the cells
- * are not made, the measures are computed. */
+/* Without a policy, or with it set aside, nothing is withheld: every cell
+ * is made and shown (the report draws them), the measures are computed. */
 static void test_no_policy_and_off(void **state) {
   (void)state;
   Env *e = env_new(FULL);
@@ -179,7 +179,10 @@ static void test_no_policy_and_off(void **state) {
   assert_true(r.disclosure_off);
   assert_false(r.policy.present);
   const EvalIndicator *x = eval_find(&r, strmap_get(&e->p->ids, "absent"));
-  assert_int_equal(x->equity[0].ncells, 0);
+  assert_int_equal(x->equity[0].ncells, 4);
+  for (int k = 0; k < 4; k++) assert_int_equal(x->equity[0].cells[k].state, DISC_SHOWN);
+  assert_true(x->equity[0].has_whole);
+  assert_int_equal(x->equity[0].whole.state, DISC_SHOWN);
   assert_false(x->equity[0].not_shown);
   assert_true(fabs(x->equity[0].gap - (20.0 / 150 * 100 - 4.5)) < 1e-9);
   const EvalIndicator *f = eval_find(&r, strmap_get(&e->p->ids, "few"));

@@ -650,7 +650,7 @@ static void test_find_builtin_views(void **state) {
   static const char *const names[] = {"logic", "pathway", "accountability"};
   static const Diagram diagrams[] = {DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY};
   for (int i = 0; i < 3; i++) {
-    View v = {"junk", p->decls.items[0], (Diagram)7, 0, 0};
+    View v = {"junk", p->decls.items[0], (Diagram)7, 0, 0, NULL};
     assert_true(render_find_view(p, names[i], &v));
     assert_string_equal(v.name, names[i]);
     assert_null(v.decl);
@@ -668,7 +668,7 @@ static void test_find_declared_views(void **state) {
   static const char *const names[] = {"vl", "vp", "va", "vg"};
   static const Diagram diagrams[] = {DG_LOGIC, DG_PATHWAY, DG_ACCOUNTABILITY, DG_LOGIC};
   for (int i = 0; i < 4; i++) {
-    View v = {NULL, NULL, (Diagram)7, 0, 0};
+    View v = {NULL, NULL, (Diagram)7, 0, 0, NULL};
     assert_true(render_find_view(p, names[i], &v));
     assert_string_equal(v.name, names[i]);
     assert_non_null(v.decl);
@@ -706,7 +706,7 @@ static void test_declared_view_shadows_builtin(void **state) {
 static void test_find_unknown_view(void **state) {
   (void)state;
   Program *p = load_ok(MODEL "view vl \"VL\" { focus g1 }\n");
-  View v = {"unchanged", NULL, DG_PATHWAY, 0, 0};
+  View v = {"unchanged", NULL, DG_PATHWAY, 0, 0, NULL};
   assert_false(render_find_view(p, "nope", &v));
   assert_false(render_find_view(p, "", &v));
   assert_false(render_find_view(p, "Logic", &v));

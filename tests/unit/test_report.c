@@ -187,6 +187,90 @@ static void test_no_store(void **state) {
   env_free(e);
 }
 
+
+/* A whole-population value withheld as the complement of its groups (10
+ * and 10 below 11, the whole 20 would give both away) is withheld on the
+ * chart, in its <title> and in the numbers behind it, not only in the
+ * sentences. */
+static void test_whole_complement(void **state) {
+  (void)state;
+  Env *e = env_new("charter \"C\" { vision \"v\"\n disclosure { suppress below 11\n complementary } }\n"
+                   "dimension sex \"Sex\" { groups \"Female\", \"Male\" }\n"
+                   "indicator placed \"Placed\" { unit \"people\"; direction up; disaggregate sex;\n"
+                   "  equity sex gap 5 by 2030 }\n");
+  add_row(e, "placed", NULL, NULL, "2025", 20, NAN, NAN, 0);
+  add_row(e, "placed", "sex", "Female", "2025", 10, NAN, NAN, 0);
+  add_row(e, "placed", "sex", "Male", "2025", 10, NAN, NAN, 0);
+  char *page = report_of(e, run_history(e, "2025"), REPORT_HTML, false);
+  assert_null(strstr(page, "20 people"));
+  assert_null(strstr(page, ">20<"));
+  assert_null(strstr(page, "10 people"));
+  free(page);
+  env_free(e);
+}
+
+/* A trend and a projection that read a value the policy withholds (an
+ * older one, on its own counts) are not shown: they would tell about it. */
+static void test_pace_over_withheld(void **state) {
+  (void)state;
+  Env *e = env_new(SMALL_PROGRAM);
+  add_row(e, "rate", NULL, NULL, "2022", 40, 40, 100, 0);
+  add_row(e, "rate", NULL, NULL, "2023", 4, 4, 100, 0);
+  add_row(e, "rate", NULL, NULL, "2024", 36, 36, 100, 0);
+  const EvalResult *r = run_history(e, "2024");
+  assert_false(isnan(r->inds[0].projected)); /* eval computes one */
+  char *page = report_of(e, r, REPORT_HTML, false);
+  assert_null(strstr(page, "At this pace"));
+  assert_non_null(strstr(page, "Where it is heading is not shown"));
+  const char *row = strstr(page, "<a href=\"#m-0\">Rate</a>");
+  assert_non_null(row);
+  char *cells = strndup(row, (size_t)(strstr(row, "</tr>") - row));
+  assert_null(strstr(cells, "improving"));
+  assert_null(strstr(cells, "worsening"));
+  free(cells);
+  free(page);
+  env_free(e);
+}
+
+/* Without a disclosure policy the equity chart still has its bars and the
+ * whole population's rule. */
+static void test_equity_without_policy(void **state) {
+  (void)state;
+  Env *e = env_new("charter \"C\" { vision \"v\" }\n"
+                   "dimension sex \"Sex\" { groups \"Female\", \"Male\" }\n"
+                   "indicator r \"R\" { unit \"%\"; direction up; disaggregate sex; equity sex gap 5 by 2030 }\n");
+  add(e, "r", "2025", 50);
+  add_group(e, "r", "sex", "Female", "2025", 45);
+  add_group(e, "r", "sex", "Male", "2025", 55);
+  char *page = report_of(e, run_history(e, "2025"), REPORT_HTML, false);
+  const char *eq = strstr(page, "id=\"equity\"");
+  assert_non_null(eq);
+  assert_non_null(strstr(eq, "Female</th><td>45%"));
+  assert_non_null(strstr(eq, "Everyone</th><td>50%"));
+  assert_null(strstr(eq, "No groups to show"));
+  free(page);
+  env_free(e);
+}
+
+/* A blank title: "(untitled)" on a public page, in the text and in the
+ * logic model, never the id; the internal page gives the id. */
+static void test_untitled(void **state) {
+  (void)state;
+  Env *e = env_new("charter \"C\" { vision \"v\" }\n"
+                   "goal secret_cohort \" \" {}\n"
+                   "partner pa \"P\" { sector community }\n"
+                   "activity act \"Act\" { owner pa; community_owner pa; contributes_to secret_cohort }\n");
+  char *page = report_of(e, NULL, REPORT_HTML, false);
+  assert_null(strstr(page, "secret_cohort"));
+  assert_null(strstr(page, "secret cohort"));
+  assert_non_null(strstr(page, "(untitled)"));
+  char *in = report_of(e, NULL, REPORT_HTML, true);
+  assert_non_null(strstr(in, "<code>secret_cohort</code>"));
+  free(page);
+  free(in);
+  env_free(e);
+}
+
 int main(void) {
   char err[256];
   assert_true(i18n_use(LANG_EN, err, sizeof err));
@@ -197,6 +281,10 @@ int main(void) {
       cmocka_unit_test_teardown(test_audience, env_teardown),
       cmocka_unit_test_teardown(test_markdown, env_teardown),
       cmocka_unit_test_teardown(test_no_store, env_teardown),
+      cmocka_unit_test_teardown(test_whole_complement, env_teardown),
+      cmocka_unit_test_teardown(test_pace_over_withheld, env_teardown),
+      cmocka_unit_test_teardown(test_equity_without_policy, env_teardown),
+      cmocka_unit_test_teardown(test_untitled, env_teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
