@@ -1297,9 +1297,8 @@ static const char page_css[] =
     "@media print{body{max-width:none;padding:0;font-size:11pt}"
     "@page{margin:1.6cm 1.4cm}"
     "#logic,#measures,#equity,#activities{break-before:page}"
-    "#logic{page:wide}@page wide{size:landscape}"
     "h2,h3{break-after:avoid}figure,tr,.diagram,article>p{break-inside:avoid}thead{display:table-header-group}"
-    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:23cm}"
+    ".diagram{overflow:visible;max-height:none;border:0}.diagram svg{width:100%;height:auto;max-height:15cm}"
     "details>summary{display:none}details{display:block}figure.chart{overflow:visible}.chart-svg{min-width:0}"
     "a{color:inherit;text-decoration:none}}";
 
