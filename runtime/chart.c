@@ -1155,8 +1155,8 @@ void chart_equity(Buf *out, const EquityChart *c) {
     int nw = 0;
     if (e->reference) w[nw++] = _("reference");
     if (has && e->unstable) w[nw++] = _("unstable");
-    if (e->worst) w[nw++] = _("worst");
-    if (e->best) w[nw++] = _("best");
+    if (e->worst) w[nw++] = _("furthest behind");
+    if (e->best) w[nw++] = _("furthest ahead");
     if (nw) {
       buf_puts(&words, "(");
       for (int k = 0; k < nw; k++) buf_printf(&words, "%s%s", k ? ", " : "", w[k]);

@@ -284,7 +284,7 @@ static const char *status_word(EvalStatus s) {
   case EV_ON_TRACK: return _("on track");
   case EV_OFF_TRACK: return _("off track");
   case EV_AT_BASELINE: return _("at baseline");
-  case EV_NOT_MET: return _("not met");
+  case EV_NOT_MET: return _("not met yet");
   default: return _("not shown");
   }
 }
@@ -318,7 +318,8 @@ static const char *status_shape(EvalStatus s) {
   case EV_ON_TRACK: return "\u25b2";   /* up triangle */
   case EV_AT_BASELINE: return "\u25cb"; /* circle */
   case EV_OFF_TRACK: return "\u25bc";  /* down triangle */
-  case EV_MISSED: case EV_NOT_MET: return "\u2716"; /* heavy x */
+  case EV_MISSED: return "\u2716";     /* heavy x */
+  case EV_NOT_MET: return "\u25bd";    /* white down triangle: not yet, not missed */
   default: return "\u2013";            /* en dash */
   }
 }
@@ -329,7 +330,8 @@ static const char *status_class(EvalStatus s) {
   case EV_ON_TRACK: return "on";
   case EV_AT_BASELINE: return "base";
   case EV_OFF_TRACK: return "off";
-  case EV_MISSED: case EV_NOT_MET: return "missed";
+  case EV_MISSED: return "missed";
+  case EV_NOT_MET: return "off";
   default: return "none";
   }
 }
@@ -397,6 +399,7 @@ static const struct {
     {"rba_better_off", -1, N_("a metric of whether people are better off")},
 };
 enum { NKNOWN = sizeof known_rules / sizeof *known_rules };
+_Static_assert(NKNOWN <= 32, "Findings.mask holds one bit per known rule");
 
 static int known_rule(const char *id) {
   for (int i = 0; i < NKNOWN; i++)
@@ -535,7 +538,7 @@ static void coalition(R *r) {
     heading(r, 3, NULL, word(r, _("Where decisions are made")));
     Table t;
     const char *heads[] = {word(r, _("Council")), word(r, _("Decides")), word(r, _("Meets")),
-                           word(r, _("Seats held by residents"))};
+                           word(r, _("Seats held by community partners"))};
     table_begin(r, &t, NULL, heads, 4);
     const char **members = arena_alloc(&r->out->arena, (size_t)ncouncils * sizeof *members);
     int nc = 0;
@@ -576,6 +579,14 @@ static void coalition(R *r) {
   section_close(r);
 }
 
+/* A condition in place (the plan has what its rules ask), or not yet. */
+static const char *condition_badge(R *r, bool in_place) {
+  const char *w = in_place ? _("in place") : _("not yet");
+  if (r->md) return say(r, "%s %s", in_place ? "\u2714" : "\u25bd", word(r, w));
+  return say(r, "<span class=\"st st-%s\"><span aria-hidden=\"true\">%s</span> %s</span>", in_place ? "met" : "off",
+             in_place ? "\u2714" : "\u25bd", word(r, w));
+}
+
 /* The five conditions, from the rules' findings. */
 static void conditions(R *r, const Findings *f) {
   const Program *p = r->p;
@@ -584,8 +595,9 @@ static void conditions(R *r, const Findings *f) {
   if (!any) return;
   section_open(r, "conditions");
   heading(r, 2, hid(r, "conditions"), word(r, _("The five conditions of collective impact")));
-  para(r, word(r, _("What the plan itself shows, checked by charter's standard rules. A condition is met when "
-                    "none of its rules finds a gap in the plan.")));
+  para(r, word(r, _("What the plan itself shows, checked by charter's standard rules: a condition is in place "
+                    "when none of its rules finds a gap in the plan. It says what the plan holds, not how well "
+                    "the work goes.")));
   Table t;
   const char *heads[] = {word(r, _("Condition")), word(r, _("In the plan")), word(r, _("Still missing"))};
   table_begin(r, &t, NULL, heads, 3);
@@ -601,7 +613,9 @@ static void conditions(R *r, const Findings *f) {
       if (f->count[k] > 1) buf_printf(&missing, " (%s)", word(r, say(r, P_("%d gap", "%d gaps", f->count[k]), f->count[k])));
     }
     EvalStatus s = !checked ? EV_NO_DATA : gaps ? EV_NOT_MET : EV_MET;
-    const char *state = !checked ? word(r, _("not checked")) : gaps ? status_badge(r, EV_NOT_MET) : status_badge(r, EV_MET);
+    const char *state = !checked ? word(r, _("not checked"))
+                        : gaps  ? condition_badge(r, false)
+                                : condition_badge(r, true);
     (void)s;
     const char *cells[] = {word(r, _(condition_words[c])), state, keep(r, &missing)};
     table_row(r, &t, cells);
@@ -663,6 +677,23 @@ static const char *equity_measure(R *r, const EvalIndicator *e, const EvalEquity
              prog(r, model_group_name(l->ref, l->str, r->lang, NULL), true), num_unit(r, l->num, unit), word(r, by));
 }
 
+/* Whether the disclosure policy withholds a value anywhere on the page. */
+static bool any_withheld(const EvalResult *ev) {
+  for (int i = 0; i < ev->n; i++) {
+    const EvalIndicator *e = &ev->inds[i];
+    for (int k = 0; e->history && k < e->nobs; k++)
+      if (e->history[k].state != DISC_SHOWN && e->history[k].state != DISC_WITHHELD_SOURCE) return true;
+    for (int k = 0; k < e->nequity; k++) {
+      const EvalEquity *q = &e->equity[k];
+      if (q->not_shown || (q->has_whole && q->whole.state != DISC_SHOWN && q->whole.state != DISC_WITHHELD_SOURCE))
+        return true;
+      for (int c = 0; c < q->ncells; c++)
+        if (q->cells[c].state != DISC_SHOWN && q->cells[c].state != DISC_WITHHELD_SOURCE) return true;
+    }
+  }
+  return false;
+}
+
 static void summary(R *r) {
   section_open(r, "summary");
   heading(r, 2, hid(r, "summary"), word(r, _("Results at a glance")));
@@ -697,8 +728,8 @@ static void summary(R *r) {
               keep(r, &counts)));
   if (ev->disclosure_off)
     para(r, say(r, r->md ? "**%s**" : "<strong>%s</strong>", word(r, _("Internal: small numbers are shown. Do not publish this report."))));
-  else if (ev->has_policy)
-    para(r, word(r, _("Figures about very few people are not shown, to protect their privacy.")));
+  else if (any_withheld(ev))
+    para(r, word(r, _("Some figures are not shown, to protect the privacy of the few people they count.")));
   Table t;
   const char *heads[] = {word(r, _("Measure")), word(r, _("Latest")), word(r, _("Baseline")), word(r, _("Target")),
                          word(r, _("Status")), word(r, _("Trend"))};
@@ -877,6 +908,30 @@ static int32_t break_day(const EvalIndicator *e) {
   return INT32_MIN;
 }
 
+/* The decimals the measure's own figures are written with (its shown
+ * values, baseline and target; at most 2): a projection is rounded to
+ * them, so it claims no more precision than the data. */
+static int decimals_of(const EvalIndicator *e) {
+  int most = 0;
+  char t[48];
+  for (int i = 0; i <= e->nobs + 1; i++) {
+    double v = i < e->nobs ? (e->history && !isnan(e->history[i].value) ? e->history[i].value : NAN)
+               : i == e->nobs ? (e->has_baseline ? e->baseline : NAN)
+                              : (e->has_target ? e->target : NAN);
+    if (isnan(v)) continue;
+    present_num_short(v, t);
+    const char *dot = strchr(t, '.');
+    int d = dot ? (int)strlen(dot + 1) : 0;
+    if (d > most) most = d;
+  }
+  return most;
+}
+
+static double rounded(double v, int decimals) {
+  double f = pow(10, decimals);
+  return round(v * f) / f;
+}
+
 /* The sentences above an indicator's chart. */
 static const char *measure_sentences(R *r, const EvalIndicator *e) {
   const Decl *d = e->decl;
@@ -908,12 +963,16 @@ static const char *measure_sentences(R *r, const EvalIndicator *e) {
     } else if (e->status == EV_MET) {
       buf_printf(&b, " %s", say(r, _("It has already reached the target of %s, due by %s."), target, by));
     } else if (!isnan(e->projected) && !pace_hidden(e)) {
-      const char *proj = num_unit(r, e->projected, unit);
+      const char *proj = num_unit(r, rounded(e->projected, decimals_of(e)), unit);
       if (e->projected_met == TRI_TRUE)
         buf_printf(&b, " %s", say(r, _("At this pace it reaches %s by %s, meeting the target of %s."), proj, by, target));
       else
         buf_printf(&b, " %s", say(r, _("At this pace it reaches %s by %s, short of the target of %s."), proj, by, target));
       if (e->projected_clamped) buf_printf(&b, " %s", word(r, _("(The pace would carry it past what is possible, so the projection stops at the limit.)")));
+      if (e->projected_met == TRI_TRUE && e->status == EV_OFF_TRACK)
+        buf_printf(&b, " %s", word(r, _("Today, though, it is behind the path the plan sets toward the target.")));
+      else if (e->projected_met == TRI_FALSE && e->status == EV_ON_TRACK)
+        buf_printf(&b, " %s", word(r, _("Today it is on the path the plan sets, but the recent pace falls short.")));
     } else {
       buf_printf(&b, " %s", say(r, _("The target is %s by %s."), target, by));
       if (pace_hidden(e))
@@ -1001,7 +1060,7 @@ static void measure(R *r, int i) {
   }
   if (!isnan(e->projected) && e->has_target && !pace_hidden(e)) {
     c.has_projection = true;
-    c.projection = (ChartMark){period_trend_day(e->target_per), e->projected, c.target.period};
+    c.projection = (ChartMark){period_trend_day(e->target_per), rounded(e->projected, decimals_of(e)), c.target.period};
     c.projection_clamped = e->projected_clamped;
   }
   if (e->break_period)
@@ -1053,23 +1112,20 @@ static const char *equity_sentences(R *r, const EvalIndicator *e, const EvalEqui
     buf_puts(&s, word(r, _("There is no data by group yet.")));
     return keep(r, &s);
   }
-  const char *label;
-  if (q->line->form == EQ_GAP) {
-    label = word(r, _("The gap between groups"));
-  } else if (q->line->form == EQ_RATIO) {
-    label = word(r, _("The ratio between groups"));
-  } else {
+  if (q->line->form == EQ_GROUP) {
     bool in_lang;
     const char *name = model_group_name(dim, q->line->str, r->lang, &in_lang);
-    label = prog(r, name, in_lang);
+    /* TRANSLATORS: "White in 2025: 11.25% for White; target: 12% by 2026." */
+    buf_printf(&s, _("%s in %s: %s."), prog(r, name, in_lang), per_words(r, q->period), equity_measure(r, e, q));
+  } else {
+    /* TRANSLATORS: "In 2025: gap of 3 points; target: 5 or less by 2030." */
+    buf_printf(&s, _("In %s: %s."), per_words(r, q->period), equity_measure(r, e, q));
   }
-  /* TRANSLATORS: "The gap between groups in 2025: gap of 3 points; target: …" */
-  buf_printf(&s, _("%s in %s: %s."), label, per_words(r, q->period), equity_measure(r, e, q));
   bool apart = q->line->form == EQ_RATIO ? !isnan(q->ratio) && q->ratio != 1 : !isnan(q->gap) && q->gap != 0;
   if (q->worst && !q->not_shown && q->line->form != EQ_GROUP && apart) {
     bool in_lang;
     const char *name = model_group_name(dim, q->worst, r->lang, &in_lang);
-    buf_printf(&s, " %s", say(r, _("The group furthest behind is %s."), prog(r, name, in_lang)));
+    buf_printf(&s, " %s", say(r, _("Furthest behind: %s."), prog(r, name, in_lang)));
   }
   if (q->reference_worsened && !q->not_shown)
     buf_printf(&s, " %s", word(r, _("The gap narrowed only because the reference group did worse.")));
@@ -1200,29 +1256,48 @@ static const char *refs_text(R *r, const AttrVals *a) {
   return keep(r, &b);
 }
 
+/* Ends the sentence in b (a period unless it has one), then a space. */
+static void next_sentence(Buf *b) {
+  const char *t = buf_str(b);
+  size_t n = strlen(t);
+  while (n && t[n - 1] == ' ') n--;
+  buf_puts(b, n && strchr(".!?", t[n - 1]) ? " " : ". ");
+}
+
 static void activity_item(R *r, const Decl *a, const Findings *f) {
   const ActivityView *av = activity_view(a);
   Buf b = {0};
   if (r->md) buf_printf(&b, "**%s**", title_of(r, a));
   else buf_printf(&b, "<strong>%s</strong>", title_of(r, a));
   if (av->has_status) buf_printf(&b, " (%s)", word(r, _(activity_status_words[av->status])));
-  if (av->community_owners && av->community_owners->n)
-    buf_printf(&b, ". %s %s", word(r, _("With residents:")), refs_text(r, av->community_owners));
-  if (av->metrics && av->metrics->n) buf_printf(&b, ". %s %s", word(r, _("Measured by:")), refs_text(r, av->metrics));
+  if (av->community_owners && av->community_owners->n) {
+    next_sentence(&b);
+    buf_printf(&b, "%s %s", word(r, _("Community owners:")), refs_text(r, av->community_owners));
+  }
+  if (av->metrics && av->metrics->n) {
+    next_sentence(&b);
+    buf_printf(&b, "%s %s", word(r, _("Measured by:")), refs_text(r, av->metrics));
+  }
   bool in_lang;
   const char *note = model_text(a, TEXT_NOTE, r->lang, &in_lang);
-  if (note) buf_printf(&b, ". %s", prog(r, note, in_lang));
-  if (r->o->internal && model_internal_note(a))
-    buf_printf(&b, ". %s %s", word(r, _("Internal note:")), prog(r, model_internal_note(a), true));
+  if (note) {
+    next_sentence(&b);
+    buf_puts(&b, prog(r, note, in_lang));
+  }
+  if (r->o->internal && model_internal_note(a)) {
+    next_sentence(&b);
+    buf_printf(&b, "%s %s", word(r, _("Internal note:")), prog(r, model_internal_note(a), true));
+  }
   const char *miss[NKNOWN];
   int n = 0;
   for (int k = 0; k < NKNOWN; k++)
     if (f->mask[a->index] & (1u << k)) miss[n++] = word(r, _(known_rules[k].what));
   if (n) {
-    if (r->md) buf_printf(&b, ". **%s** %s", word(r, _("Still missing:")), join(r, miss, n));
-    else buf_printf(&b, ". <strong>%s</strong> %s", word(r, _("Still missing:")), join(r, miss, n));
+    next_sentence(&b);
+    buf_printf(&b, r->md ? "**%s** %s" : "<strong>%s</strong> %s", word(r, _("Still missing:")), join(r, miss, n));
   }
-  buf_putc(&b, '.');
+  const char *t = buf_str(&b);
+  if (!strchr(".!?", t[strlen(t) - 1])) buf_putc(&b, '.');
   list_item(r, keep(r, &b));
 }
 
@@ -1233,8 +1308,8 @@ static void activities(R *r, const Findings *f) {
   if (!nact) return;
   section_open(r, "activities");
   heading(r, 2, hid(r, "activities"), word(r, _("Who does what")));
-  para(r, word(r, _("The coalition's activities by the partner that leads them, with the residents who lead them "
-                    "too and the measures that show whether they work.")));
+  para(r, word(r, _("The coalition's activities by the partner that leads them, with the community partners who "
+                    "own them too and the measures that show whether they work.")));
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *pa = p->decls.items[i];
     if (pa->kind != D_PARTNER) continue;

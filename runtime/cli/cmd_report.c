@@ -25,6 +25,7 @@ typedef struct ReportArgs {
   const char *output, *dbpath, *as_of_text, *entry;
   int32_t as_of;
   ReportFormat format;
+  bool format_given;         /* --format, else -o's extension chooses */
   Lang lang;
   bool internal, no_disclosure;
   LoadOptions lo;
@@ -53,8 +54,9 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
     case 'a': ra->as_of_text = optarg; break;
     case 'f':
       if (strcmp(optarg, "html") == 0) ra->format = REPORT_HTML;
-      else if (strcmp(optarg, "md") == 0 || strcmp(optarg, "markdown") == 0) ra->format = REPORT_MD;
+      else if (strcmp(optarg, "md") == 0) ra->format = REPORT_MD;
       else return usage_error("report", "unknown format '%s': use html or md", optarg);
+      ra->format_given = true;
       break;
     case 'l':
       if (!i18n_parse(optarg, &ra->lang))
@@ -73,11 +75,29 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
     default: return option_error("report", ch, argv);
     }
   }
-  if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
   if (ra->output && !*ra->output) return usage_error("report", "-o needs a file name, as in -o report.html");
-  if (ra->format == REPORT_MD && !ra->output)
-    return usage_error("report", "--format md needs -o FILE: its charts are written into a folder beside it, "
-                                 "as in -o report/README.md");
+  if (ra->output && strcmp(ra->output, "-") != 0) {
+    /* the extension names the format: a report never lands in a data file */
+    const char *base = strrchr(ra->output, '/'), *dot;
+    base = base ? base + 1 : ra->output;
+    dot = strrchr(base, '.');
+    const char *ext = dot && dot != base ? dot + 1 : "";
+    ReportFormat named = REPORT_HTML;
+    if (!strcasecmp(ext, "md") || !strcasecmp(ext, "markdown")) named = REPORT_MD;
+    else if (strcasecmp(ext, "html") && strcasecmp(ext, "htm"))
+      return usage_error("report",
+                         "cannot write the report to '%s': name it .html (a web page) or .md (markdown), "
+                         "as in -o report.html",
+                         ra->output);
+    if (ra->format_given && named != ra->format)
+      return usage_error("report", "-o '%s' names a %s file, but --format is %s: give one or the other", ra->output,
+                         named == REPORT_MD ? "markdown" : "web page", ra->format == REPORT_MD ? "md" : "html");
+    ra->format = named;
+  }
+  if (ra->format == REPORT_MD && (!ra->output || strcmp(ra->output, "-") == 0))
+    return usage_error("report", "markdown needs a file, not standard output: its charts are written into a "
+                                 "folder beside it, as in -o site/report.md");
+  if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
   if (ra->as_of_text && !ra->dbpath)
     return usage_error("report", "--as-of goes with --db: the results are read from the measurement store");
   if (ra->dbpath && !*ra->dbpath) return usage_error("report", "--db needs a file name, as in --db coalition.db");
@@ -160,6 +180,18 @@ int cmd_report(int argc, char **argv) {
     goto cleanup;
   }
   if (ra.output && (status = output_refuse_link(ra.output, root, REPORT_LINK_HELP)) != EXIT_OK) goto cleanup;
+  if (ra.output) {
+    char *dir = dir_of(ra.output);
+    struct stat st;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "charter: cannot write '%s': there is no folder '%s'\n  help: make it first (mkdir -p %s)\n",
+              ra.output, dir, dir);
+      free(dir);
+      status = EXIT_USAGE;
+      goto cleanup;
+    }
+    free(dir);
+  }
   rules_run(p, NULL); /* the findings say what the plan still lacks */
   if (ra.dbpath) {
     EvalOptions eo = {.no_disclosure = ra.no_disclosure, .history = true};
@@ -168,6 +200,15 @@ int cmd_report(int argc, char **argv) {
       status = ev.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
       goto cleanup;
     }
+  }
+  if (ra.dbpath) {
+    int measured = 0;
+    for (int i = 0; i < ev.n; i++) measured += ev.inds[i].nobs > 0;
+    if (ev.n && !measured)
+      fprintf(stderr,
+              "charter: warning: the store '%s' holds no measurement of this program's indicators up to the as-of "
+              "day\n  help: check that it is this program's store, and --as-of; charter import fills it\n",
+              ra.dbpath);
   }
   ReportOptions ro = {.format = ra.format, .internal = ra.internal, .ev = ra.dbpath ? &ev : NULL, .chart_dir = "charts"};
   report_build(p, &ro, &rep);

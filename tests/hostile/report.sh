@@ -89,10 +89,18 @@ run charts report --db test.db --as-of 2022 --format md -o md2/report.md main.ch
 check "markdown: a charts/ folder that is a link out of the project is not written through" \
   eval '! rc_is charts 0 && [ -z "$(ls ../outside | grep -v victim.html)" ] && cmp ../outside/victim.html ../victim.orig'
 run self report -o main.charter main.charter
-check "-o the program's own file: refused (exit 2), the file unchanged" \
-  eval 'rc_is self 2 && err_has self "one of the program.s files" && grep -q "^indicator a" main.charter'
-run store report --db test.db -o test.db main.charter
-check "-o the store: refused (exit 2)" eval 'rc_is store 2 && err_has store "measurement store"'
+check "-o the program's own file: refused (exit 2, not a .html or .md name), the file unchanged" \
+  eval 'rc_is self 2 && err_has self "name it .html" && grep -q "^indicator a" main.charter'
+cp data.csv data.orig
+run csv report --db test.db -o data.csv main.charter
+check "-o a data file (data.csv): refused (exit 2), the data unchanged" \
+  eval 'rc_is csv 2 && err_has csv "name it .html" && cmp data.csv data.orig'
+cp test.db store.html
+run store report --db store.html -o store.html main.charter
+check "-o the store, even named .html: refused (exit 2), the store unchanged" \
+  eval 'rc_is store 2 && err_has store "measurement store" && cmp store.html test.db'
+run mdname report --db test.db --format html -o report.md main.charter
+check "-o a .md name with --format html: refused (exit 2)" eval 'rc_is mdname 2 && err_has mdname "give one or the other"'
 run public report --db test.db --no-disclosure main.charter
 check "--no-disclosure without --audience internal: a usage error (exit 2)" \
   eval 'rc_is public 2 && err_has public "audience internal"'

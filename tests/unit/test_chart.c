@@ -436,7 +436,7 @@ static void test_fixtures(void **state) {
   chart_equity(&b, &e);
   s = buf_str(&b);
   check_output("equity", s);
-  static const char *const ewords[] = {"(reference)", "(worst)", "(best)", "(unstable)", "suppressed",
+  static const char *const ewords[] = {"(reference)", "(furthest behind)", "(furthest ahead)", "(unstable)", "suppressed",
                                        "Whole population 46.5%", "No data: Native Hawaiian or Pacific Islander, Middle Eastern or North African",
                                        "Gap 21.7 points"};
   for (size_t i = 0; i < sizeof ewords / sizeof *ewords; i++)
