@@ -28,8 +28,8 @@ GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplu
 # lang/ the front end and the model, runtime/ the engine, runtime/cli/ the
 # command line. tests/layers.sh checks the same of the #include lines.
 LANG_INC  = -Ilang -I$(B)/gen
-RT_INC    = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
-CLI_INC   = -Ilang -Iruntime -Iruntime/cli -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS)
+RT_INC    = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+CLI_INC   = -Ilang -Iruntime -Iruntime/cli -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
 INC       = $(CLI_INC)
 # The include path of one source file, by its layer.
 inc_for   = $(if $(filter lang/% $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c,$1),$(LANG_INC),$(if $(filter runtime/cli/% $(B)/gen/new_files.c,$1),$(CLI_INC),$(RT_INC)))
@@ -37,12 +37,15 @@ DEPFLAGS := -MMD -MP
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 SQLITE_CFLAGS = $(shell pkg-config --cflags sqlite3 2>/dev/null)
 SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
-LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) -lm
+# jansson reads the language server's JSON (runtime/lsp.c).
+JANSSON_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
+JANSSON_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lm
 
 # What building and running charter needs (the demo installs only these),
 # and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
 # the report in a browser).
-BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev gettext
+BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev gettext
 TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;

@@ -42,6 +42,8 @@ typedef struct Loader {
   int nframes, cap;
   Vec roots;             /* real paths (malloc'd) of the folders imports may read */
   char *entry_dir;       /* the entry file's folder as printed ("." for the cwd) */
+  LoadTextFn text_for;   /* an import's text in memory, or NULL (program_load_buffers) */
+  void *text_ctx;
 } Loader;
 
 #define LOADED ((void *)UINTPTR_MAX)
@@ -333,14 +335,22 @@ static void load_file(Loader *L, const char *display, const char *written, bool 
     report_cycle(L, (int)((uintptr_t)state - 1), display, loc);
     return;
   }
-  /* An import is read by its checked real path, the entry as given. */
-  text = src_read_file(has_loc ? real : display, &len, &err);
-  if (!text) {
-    unreadable(L, display, has_loc, loc, err);
-    return;
+  /* An import is read by its checked real path (or from memory), the entry
+   * as given. */
+  const char *mem = has_loc && L->text_for ? L->text_for(L->text_ctx, real, &len) : NULL;
+  if (mem) {
+    text = xmalloc(len + 1);
+    memcpy(text, mem, len);
+    text[len] = '\0';
+  } else {
+    text = src_read_file(has_loc ? real : display, &len, &err);
+    if (!text) {
+      unreadable(L, display, has_loc, loc, err);
+      return;
+    }
   }
   uint32_t file = src_add(&p->srcs, display, real, text, len, true, false);
-  src_get(&p->srcs, file)->scan_in_place = true;
+  src_get(&p->srcs, file)->scan_in_place = !mem;
   push_file(L, file, is_module, true);
 }
 
@@ -533,8 +543,13 @@ Program *program_load(const char *path, const LoadOptions *opt) {
 }
 
 Program *program_load_text(const char *path, const char *text, size_t len, const LoadOptions *opt) {
+  return program_load_buffers(path, text, len, opt, NULL, NULL);
+}
+
+Program *program_load_buffers(const char *path, const char *text, size_t len, const LoadOptions *opt,
+                              LoadTextFn text_for, void *ctx) {
   Program *p = program_new();
-  Loader L = {.p = p, .opt = opt};
+  Loader L = {.p = p, .opt = opt, .text_for = text_for, .text_ctx = ctx};
   roots_init(&L, path);
   char real[PATH_MAX];
   const char *r = realpath(path, real) ? real : NULL;

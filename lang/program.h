@@ -42,6 +42,13 @@ typedef struct Program {
 Program *program_load(const char *path, const LoadOptions *opt);
 /* The same on text in memory (tests, the language server). */
 Program *program_load_text(const char *path, const char *text, size_t len, const LoadOptions *opt);
+/* Text in memory for a file the program imports (an editor's open buffer):
+ * given the checked real path of an import, its text and *len, or NULL to
+ * read the file from the disk. The text is copied. */
+typedef const char *(*LoadTextFn)(void *ctx, const char *real, size_t *len);
+/* program_load_text, where the imports text_for supplies are read from it. */
+Program *program_load_buffers(const char *path, const char *text, size_t len, const LoadOptions *opt,
+                              LoadTextFn text_for, void *ctx);
 void program_free(Program *p);
 
 /* ---- the attribute schema (docs/language.md, "How to read the tables") ---- */

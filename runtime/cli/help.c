@@ -14,6 +14,7 @@ static const char overview[] =
     "  fmt      lay out .charter files in the canonical format\n"
     "  help     show the help of a command\n"
     "  import   store CSV measurements in the SQLite measurement store\n"
+    "  lsp      the language server: diagnostics in an editor, over stdin/stdout\n"
     "  new      write a starter coalition: a charter, its data, a README, a CI workflow\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "  report   write the coalition's plan and results as a web page or markdown\n"
@@ -258,6 +259,23 @@ static const char report_help[] =
     "Exit status: 0 written; 1 errors in the program or a damaged store; 2 usage\n"
     "error, unreadable file, missing translation catalog or database failure.\n";
 
+static const char lsp_help[] =
+    "Usage: charter lsp [OPTION]...\n"
+    "Speak the Language Server Protocol 3.17 on standard input and output, for an\n"
+    "editor: as .charter files are opened and edited, check the program each\n"
+    "belongs to (open files as they are in the editor, the others from the disk),\n"
+    "run the rules, and publish the diagnostics charter check would print.\n"
+    "Standard output carries nothing but the protocol.\n"
+    "\n"
+    "Options:\n"
+    "      --log=FILE  append a line per event to FILE (otherwise nothing is logged)\n"
+    "      --stdio     use standard input and output (the default and only way)\n"
+    "      --root=DIR  let imports read files in DIR too\n"
+    "  -h, --help      display this help and exit\n"
+    "\n"
+    "Exit status: 0 after the editor's shutdown request; 1 when the input ends or\n"
+    "exit arrives without it; 2 usage error or a log file that cannot be opened.\n";
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -272,6 +290,7 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "import") == 0) text = import_help;
   else if (strcmp(command, "eval") == 0) text = eval_help;
   else if (strcmp(command, "new") == 0) text = new_help;
+  else if (strcmp(command, "lsp") == 0) text = lsp_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

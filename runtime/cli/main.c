@@ -18,6 +18,7 @@ static const struct {
     {"import", cmd_import},
     {"eval", cmd_eval},
     {"new", cmd_new},
+    {"lsp", cmd_lsp},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

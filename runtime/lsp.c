@@ -1,0 +1,746 @@
+/* The language server's engine (docs/lsp.md): the Content-Length reader,
+ * the JSON-RPC dispatcher over jansson, the open documents, and the
+ * diagnostics published for every file of a document's program. */
+#define _DEFAULT_SOURCE
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+
+#include "interp.h"
+#include "lsp.h"
+
+/* ---- the message reader ---- */
+
+void lsp_reader_init(LspReader *r, size_t max) {
+  memset(r, 0, sizeof *r);
+  r->max = max;
+}
+
+void lsp_reader_free(LspReader *r) {
+  free(r->buf);
+  memset(r, 0, sizeof *r);
+}
+
+void lsp_reader_feed(LspReader *r, const char *data, size_t n) {
+  if (r->skip && n) { /* the rest of a refused body never reaches the buffer */
+    size_t k = n < r->skip ? n : r->skip;
+    r->skip -= k;
+    data += k;
+    n -= k;
+  }
+  if (!n) return;
+  if (r->start > 0 && (r->start == r->len || r->start >= r->cap / 2)) {
+    memmove(r->buf, r->buf + r->start, r->len - r->start);
+    r->len -= r->start;
+    r->start = 0;
+  }
+  if (r->len + n + 1 > r->cap) {
+    size_t cap = r->cap ? r->cap : 4096;
+    while (cap < r->len + n + 1) cap *= 2;
+    r->buf = xrealloc(r->buf, cap);
+    r->cap = cap;
+  }
+  memcpy(r->buf + r->len, data, n);
+  r->len += n;
+  r->buf[r->len] = '\0';
+}
+
+static void set_err(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void set_err(char *err, size_t errsz, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errsz, fmt, ap);
+  va_end(ap);
+}
+
+/* Case-insensitive search for "Content-Length" in p[0..n). */
+static const char *find_content_length(const char *p, size_t n) {
+  static const char key[] = "content-length";
+  size_t k = sizeof key - 1;
+  for (size_t i = 0; i + k <= n; i++)
+    if (strncasecmp(p + i, key, k) == 0) return p + i;
+  return NULL;
+}
+
+/* Drops the bytes of a bad header block through its end (or all that came)
+ * and looks for the next message's headers. */
+static LspRead bad_headers(LspReader *r, size_t through, int *code, char *err, size_t errsz, const char *fmt,
+                           const char *what) {
+  r->start += through;
+  r->resync = true;
+  *code = LSP_PARSE_ERROR;
+  set_err(err, errsz, fmt, what);
+  return LSP_READ_ERROR;
+}
+
+LspRead lsp_reader_next(LspReader *r, const char **body, size_t *len, int *code, char *err, size_t errsz) {
+  if (r->resync) {
+    const char *p = r->buf ? find_content_length(r->buf + r->start, r->len - r->start) : NULL;
+    if (!p) {
+      /* Keep a tail that may be the start of the word. */
+      size_t avail = r->len - r->start;
+      if (avail > 13) r->start = r->len - 13;
+      return LSP_READ_NONE;
+    }
+    r->start = (size_t)(p - r->buf);
+    r->resync = false;
+  }
+  const char *h = r->buf + r->start;
+  size_t avail = r->len - r->start;
+  size_t pos = 0;
+  bool have_len = false;
+  size_t clen = 0;
+  for (;;) {
+    const char *nl = avail > pos ? memchr(h + pos, '\n', avail - pos) : NULL;
+    if (!nl) {
+      if (avail > LSP_MAX_HEADER)
+        return bad_headers(r, avail, code, err, errsz,
+                           "the message's headers run past %s bytes without the blank line that ends them; "
+                           "end the headers with \\r\\n\\r\\n",
+                           "8192");
+      return LSP_READ_NONE;
+    }
+    size_t end = (size_t)(nl - h); /* the '\n' */
+    size_t next = end + 1;
+    if (next > LSP_MAX_HEADER)
+      return bad_headers(r, next, code, err, errsz,
+                         "the message's headers run past %s bytes without the blank line that ends them; "
+                         "end the headers with \\r\\n\\r\\n",
+                         "8192");
+    if (end == pos || h[end - 1] != '\r')
+      return bad_headers(r, next, code, err, errsz,
+                         "a header line ends in a bare \\n; every header line must end in \\r\\n%s", "");
+    size_t line_len = end - 1 - pos; /* without \r\n */
+    const char *line = h + pos;
+    if (line_len == 0) { /* the blank line: the body follows */
+      pos = next;
+      break;
+    }
+    const char *colon = memchr(line, ':', line_len);
+    if (!colon || colon == line)
+      return bad_headers(r, next, code, err, errsz,
+                         "a header line is not 'Name: value' (%s); write headers such as "
+                         "'Content-Length: 42'",
+                         colon ? "the name is empty" : "no colon");
+    size_t name_len = (size_t)(colon - line);
+    const char *v = colon + 1, *ve = line + line_len;
+    while (v < ve && (*v == ' ' || *v == '\t')) v++;
+    while (ve > v && (ve[-1] == ' ' || ve[-1] == '\t')) ve--;
+    if (name_len == 14 && strncasecmp(line, "Content-Length", 14) == 0) {
+      size_t n = 0;
+      bool ok = v < ve, big = false;
+      for (const char *c = v; c < ve; c++) {
+        if (*c < '0' || *c > '9') {
+          ok = false;
+          break;
+        }
+        if (n > (SIZE_MAX - 9) / 10) big = true;
+        else n = n * 10 + (size_t)(*c - '0');
+      }
+      if (!ok)
+        return bad_headers(r, next, code, err, errsz,
+                           "the Content-Length header is not a whole number of bytes%s; write it as "
+                           "'Content-Length: 42'",
+                           "");
+      if (have_len && n != clen)
+        return bad_headers(r, next, code, err, errsz, "the message has two different Content-Length headers%s; "
+                                                      "send one",
+                           "");
+      if (big) n = SIZE_MAX;
+      have_len = true;
+      clen = n;
+    }
+    /* Content-Type and any other header: ignored. */
+    pos = next;
+  }
+  if (!have_len)
+    return bad_headers(r, pos, code, err, errsz,
+                       "the message has no Content-Length header%s; every message must say its length "
+                       "in bytes",
+                       "");
+  if (clen > r->max) {
+    r->start += pos;
+    size_t have = r->len - r->start;
+    size_t drop = have < clen ? have : clen;
+    r->start += drop;
+    r->skip = clen - drop;
+    *code = LSP_INVALID_REQUEST;
+    set_err(err, errsz, "the message of %zu bytes is larger than the %zu MB a message may hold; it was skipped",
+            clen, r->max >> 20);
+    return LSP_READ_ERROR;
+  }
+  if (avail - pos < clen) return LSP_READ_NONE;
+  *body = h + pos;
+  *len = clen;
+  r->start += pos + clen;
+  return LSP_READ_MESSAGE;
+}
+
+LspRead lsp_reader_eof(LspReader *r, int *code, char *err, size_t errsz) {
+  size_t avail = r->len - r->start;
+  *code = LSP_PARSE_ERROR;
+  if (r->skip) {
+    set_err(err, errsz, "the input ended %zu bytes before the end of a message that was too large", r->skip);
+    r->skip = 0;
+    return LSP_READ_ERROR;
+  }
+  if (r->resync || avail == 0) return LSP_READ_NONE;
+  /* Headers complete? Then the body is short. */
+  const char *h = r->buf + r->start;
+  const char *end = NULL;
+  for (size_t i = 0; i + 4 <= avail; i++)
+    if (memcmp(h + i, "\r\n\r\n", 4) == 0) {
+      end = h + i + 4;
+      break;
+    }
+  r->start = r->len;
+  if (!end) {
+    set_err(err, errsz, "the input ended inside a message's headers (%zu bytes without the blank line that ends them)",
+            avail);
+    return LSP_READ_ERROR;
+  }
+  const char *cl = find_content_length(h, (size_t)(end - h));
+  const char *colon = cl ? memchr(cl, ':', (size_t)(end - cl)) : NULL;
+  size_t want = colon ? strtoul(colon + 1, NULL, 10) : 0;
+  size_t got = avail - (size_t)(end - h);
+  set_err(err, errsz, "the input ended %zu bytes into a message whose Content-Length is %zu", got, want);
+  return LSP_READ_ERROR;
+}
+
+/* ---- positions ---- */
+
+void lsp_position(Src *s, uint32_t off, int *line, int *character) {
+  if (off > s->len) off = (uint32_t)s->len;
+  int l = 1, col = 1;
+  src_linecol(s, off, &l, &col);
+  size_t n = 0;
+  const char *text = src_line(s, l, &n);
+  size_t from = (size_t)(text - s->text);
+  if (from == 0) from = src_bom_len(s);
+  int units = 0;
+  const unsigned char *p = (const unsigned char *)s->text;
+  size_t i = from;
+  while (i < off) {
+    uint32_t cp;
+    int k = utf8_decode(p + i, off - i, &cp);
+    if (k == 0) {
+      units++;
+      i++;
+      continue;
+    }
+    units += cp >= 0x10000 ? 2 : 1;
+    i += (size_t)k;
+  }
+  *line = l - 1;
+  *character = units;
+}
+
+/* ---- the server ---- */
+
+typedef struct Doc {
+  char *uri;      /* as the client wrote it */
+  char *path;     /* the file path it names, or NULL (not a file: URI) */
+  char *real;     /* its real path when the file exists, or NULL */
+  char *text;
+  size_t len;
+  Vec files;      /* real paths (malloc'd) of the program last loaded from it as entry */
+  Vec published;  /* URIs (malloc'd) given diagnostics for that program */
+} Doc;
+
+typedef enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN, ST_EXITED } State;
+
+struct LspServer {
+  LspReader reader;
+  LspWriteFn write;
+  void *ctx;
+  FILE *log;
+  LoadOptions lo;
+  State state;
+  bool shutdown; /* shutdown was requested */
+  Vec docs;      /* Doc * */
+};
+
+static void logf_(LspServer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void logf_(LspServer *s, const char *fmt, ...) {
+  if (!s->log) return;
+  va_list ap;
+  va_start(ap, fmt);
+  fputs("charter lsp: ", s->log);
+  vfprintf(s->log, fmt, ap);
+  fputc('\n', s->log);
+  fflush(s->log);
+  va_end(ap);
+}
+
+LspServer *lsp_server_new(LspWriteFn write, void *ctx, FILE *log, const LoadOptions *lo) {
+  LspServer *s = xcalloc(1, sizeof *s);
+  lsp_reader_init(&s->reader, LSP_MAX_MESSAGE);
+  s->write = write;
+  s->ctx = ctx;
+  s->log = log;
+  if (lo) s->lo = *lo;
+  return s;
+}
+
+static void free_strings(Vec *v) {
+  for (int i = 0; i < v->len; i++) free(v->items[i]);
+  v->len = 0;
+}
+
+static void doc_free(Doc *d) {
+  free(d->uri);
+  free(d->path);
+  free(d->real);
+  free(d->text);
+  free_strings(&d->files);
+  vec_free(&d->files);
+  free_strings(&d->published);
+  vec_free(&d->published);
+  free(d);
+}
+
+void lsp_server_free(LspServer *s) {
+  if (!s) return;
+  for (int i = 0; i < s->docs.len; i++) doc_free(s->docs.items[i]);
+  vec_free(&s->docs);
+  lsp_reader_free(&s->reader);
+  free(s);
+}
+
+int lsp_server_exit_code(const LspServer *s) { return s->shutdown ? 0 : 1; }
+
+/* Frames and writes one message; takes the reference to msg. */
+static void send(LspServer *s, json_t *msg) {
+  char *body = json_dumps(msg, JSON_COMPACT);
+  json_decref(msg);
+  if (!body) return;
+  size_t n = strlen(body);
+  char head[64];
+  int h = snprintf(head, sizeof head, "Content-Length: %zu\r\n\r\n", n);
+  Buf b = {0};
+  buf_add(&b, head, (size_t)h);
+  buf_add(&b, body, n);
+  s->write(s->ctx, b.data, b.len);
+  buf_free(&b);
+  free(body);
+}
+
+static void reply(LspServer *s, json_t *id, json_t *result) {
+  json_t *m = json_object();
+  json_object_set_new(m, "jsonrpc", json_string("2.0"));
+  json_object_set(m, "id", id ? id : json_null());
+  json_object_set_new(m, "result", result ? result : json_null());
+  send(s, m);
+}
+
+static void reply_error(LspServer *s, json_t *id, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void reply_error(LspServer *s, json_t *id, int code, const char *fmt, ...) {
+  Buf b = {0};
+  va_list ap;
+  va_start(ap, fmt);
+  buf_vprintf(&b, fmt, ap);
+  va_end(ap);
+  json_t *m = json_object();
+  json_object_set_new(m, "jsonrpc", json_string("2.0"));
+  json_object_set(m, "id", id ? id : json_null());
+  json_t *e = json_object();
+  json_object_set_new(e, "code", json_integer(code));
+  json_object_set_new(e, "message", json_stringn(buf_str(&b), b.len));
+  json_object_set_new(m, "error", e);
+  logf_(s, "error %d: %s", code, buf_str(&b));
+  buf_free(&b);
+  send(s, m);
+}
+
+static void notify(LspServer *s, const char *method, json_t *params) {
+  json_t *m = json_object();
+  json_object_set_new(m, "jsonrpc", json_string("2.0"));
+  json_object_set_new(m, "method", json_string(method));
+  json_object_set_new(m, "params", params);
+  send(s, m);
+}
+
+/* ---- URIs ---- */
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* The path of a file: URI (percent-decoded), or NULL. */
+static char *uri_to_path(const char *uri) {
+  if (strncasecmp(uri, "file://", 7) != 0) return NULL;
+  const char *p = uri + 7;
+  if (*p != '/') { /* file://host/path: only localhost */
+    if (strncasecmp(p, "localhost/", 10) != 0) return NULL;
+    p += 9;
+  }
+  Buf b = {0};
+  for (; *p && *p != '?' && *p != '#'; p++) {
+    int hi, lo;
+    if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+      char c = (char)(hi * 16 + lo);
+      if (c == '\0') {
+        buf_free(&b);
+        return NULL;
+      }
+      buf_putc(&b, c);
+      p += 2;
+    } else {
+      buf_putc(&b, *p);
+    }
+  }
+  char *out = xstrdup(buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
+/* A file: URI for an absolute path, percent-encoding all but the
+ * unreserved characters and '/'. */
+static char *path_to_uri(const char *path) {
+  Buf b = {0};
+  buf_puts(&b, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("-._~/", *p))
+      buf_putc(&b, (char)*p);
+    else
+      buf_printf(&b, "%%%02X", *p);
+  }
+  char *out = xstrdup(buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
+/* ---- documents ---- */
+
+static Doc *doc_find(LspServer *s, const char *uri) {
+  for (int i = 0; i < s->docs.len; i++) {
+    Doc *d = s->docs.items[i];
+    if (strcmp(d->uri, uri) == 0) return d;
+  }
+  return NULL;
+}
+
+static Doc *doc_by_real(LspServer *s, const char *real) {
+  if (!real) return NULL;
+  for (int i = 0; i < s->docs.len; i++) {
+    Doc *d = s->docs.items[i];
+    if (d->real && strcmp(d->real, real) == 0) return d;
+  }
+  return NULL;
+}
+
+/* The open buffer's text for an import, so that it takes precedence. */
+static const char *open_text(void *ctx, const char *real, size_t *len) {
+  Doc *d = doc_by_real(ctx, real);
+  if (!d) return NULL;
+  *len = d->len;
+  return d->text;
+}
+
+static bool vec_has(const Vec *v, const char *str) {
+  for (int i = 0; i < v->len; i++)
+    if (strcmp(v->items[i], str) == 0) return true;
+  return false;
+}
+
+static json_t *range_json(Src *src, Loc loc) {
+  int l0, c0, l1, c1;
+  uint32_t end = loc.end > loc.start ? loc.end : loc.start;
+  lsp_position(src, loc.start, &l0, &c0);
+  lsp_position(src, end, &l1, &c1);
+  return json_pack("{s:{s:i,s:i},s:{s:i,s:i}}", "start", "line", l0, "character", c0, "end", "line", l1,
+                   "character", c1);
+}
+
+/* The URI to publish a file under: the open document's own, else made. */
+static char *src_uri(LspServer *s, const Src *src) {
+  Doc *d = doc_by_real(s, src->real);
+  if (d) return xstrdup(d->uri);
+  char abs[PATH_MAX];
+  const char *p = src->real ? src->real : realpath(src->path, abs) ? abs : src->path;
+  return path_to_uri(p);
+}
+
+static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
+  Src *src = src_get(&p->srcs, g->loc.file);
+  Buf msg = {0};
+  buf_puts(&msg, g->msg ? g->msg : "");
+  json_t *related = json_array();
+  for (DiagNote *n = g->notes; n; n = n->next) {
+    if (!n->has_loc || (int)n->loc.file >= p->srcs.len || src_get(&p->srcs, n->loc.file)->is_stdlib) {
+      buf_printf(&msg, "\nnote: %s", n->msg);
+      continue;
+    }
+    Src *ns = src_get(&p->srcs, n->loc.file);
+    char *uri = src_uri(s, ns);
+    json_array_append_new(related, json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri, "range",
+                                             range_json(ns, n->loc), "message", n->msg));
+    free(uri);
+  }
+  if (g->help) buf_printf(&msg, "\nhelp: %s", g->help);
+  int sev = g->sev == SEV_ERROR ? 1 : g->sev == SEV_WARNING ? 2 : 3;
+  json_t *d = json_object();
+  json_object_set_new(d, "range", range_json(src, g->loc));
+  json_object_set_new(d, "severity", json_integer(sev));
+  if (g->rule) json_object_set_new(d, "code", json_string(g->rule));
+  json_object_set_new(d, "source", json_string("charter"));
+  json_object_set_new(d, "message", json_stringn(msg.data ? msg.data : "", msg.len));
+  if (json_array_size(related)) json_object_set_new(d, "relatedInformation", related);
+  else json_decref(related);
+  buf_free(&msg);
+  return d;
+}
+
+static void publish(LspServer *s, const char *uri, json_t *diags) {
+  notify(s, "textDocument/publishDiagnostics", json_pack("{s:s,s:o}", "uri", uri, "diagnostics", diags));
+}
+
+/* Loads the program whose entry is d (its text, and the open buffers for
+ * its imports), runs the checks and the rules, and publishes the
+ * diagnostics of each of its files; files it published before and no
+ * longer holds get an empty list. */
+static void check_entry(LspServer *s, Doc *d) {
+  if (!d->path) return;
+  Program *p = program_load_buffers(d->path, d->text, d->len, &s->lo, open_text, s);
+  rules_run(p, NULL);
+  diag_sort(&p->diags);
+  logf_(s, "checked %s: %d errors, %d warnings, %d files", d->path, p->diags.nerrors, p->diags.nwarnings,
+        p->srcs.len);
+  Vec files = {0}, published = {0};
+  int n = p->srcs.len;
+  json_t **lists = xcalloc((size_t)n, sizeof *lists);
+  for (int i = 0; i < n; i++)
+    if (!src_get(&p->srcs, (uint32_t)i)->is_stdlib) lists[i] = json_array();
+  for (int i = 0; i < p->diags.items.len; i++) {
+    const Diag *g = p->diags.items.items[i];
+    if ((int)g->loc.file >= n || !lists[g->loc.file]) continue;
+    json_array_append_new(lists[g->loc.file], diag_json(s, p, g));
+  }
+  for (int i = 0; i < n; i++) {
+    if (!lists[i]) continue;
+    Src *src = src_get(&p->srcs, (uint32_t)i);
+    char *uri = i == 0 ? xstrdup(d->uri) : src_uri(s, src);
+    publish(s, uri, lists[i]);
+    vec_push(&published, uri);
+    if (src->real) vec_push(&files, xstrdup(src->real));
+  }
+  for (int i = 0; i < d->published.len; i++)
+    if (!vec_has(&published, d->published.items[i])) publish(s, d->published.items[i], json_array());
+  free(lists);
+  free_strings(&d->files);
+  vec_free(&d->files);
+  free_strings(&d->published);
+  vec_free(&d->published);
+  d->files = files;
+  d->published = published;
+  program_free(p);
+}
+
+/* Checks the program d belongs to: each other open document whose last
+ * program held d, or else d itself as the entry. */
+static void check_doc(LspServer *s, Doc *d) {
+  bool owned = false;
+  for (int i = 0; d->real && i < s->docs.len; i++) {
+    Doc *e = s->docs.items[i];
+    if (e != d && vec_has(&e->files, d->real)) {
+      check_entry(s, e);
+      owned = true;
+    }
+  }
+  if (!owned) check_entry(s, d);
+}
+
+static void doc_set_text(Doc *d, const char *text, size_t len) {
+  free(d->text);
+  d->text = xmalloc(len + 1);
+  memcpy(d->text, text, len);
+  d->text[len] = '\0';
+  d->len = len;
+}
+
+/* The textDocument.uri of params, or NULL. */
+static const char *param_uri(json_t *params) {
+  json_t *td = json_object_get(params, "textDocument");
+  return json_string_value(json_object_get(td, "uri"));
+}
+
+static void did_open(LspServer *s, json_t *params) {
+  json_t *td = json_object_get(params, "textDocument");
+  const char *uri = json_string_value(json_object_get(td, "uri"));
+  json_t *text = json_object_get(td, "text");
+  if (!uri || !json_is_string(text)) {
+    logf_(s, "didOpen without textDocument.uri and text: ignored");
+    return;
+  }
+  Doc *d = doc_find(s, uri);
+  if (!d) {
+    d = xcalloc(1, sizeof *d);
+    d->uri = xstrdup(uri);
+    d->path = uri_to_path(uri);
+    char real[PATH_MAX];
+    if (d->path && realpath(d->path, real)) d->real = xstrdup(real);
+    vec_push(&s->docs, d);
+  }
+  doc_set_text(d, json_string_value(text), json_string_length(text));
+  logf_(s, "opened %s", uri);
+  check_doc(s, d);
+}
+
+static void did_change(LspServer *s, json_t *params) {
+  const char *uri = param_uri(params);
+  Doc *d = uri ? doc_find(s, uri) : NULL;
+  json_t *changes = json_object_get(params, "contentChanges");
+  size_t n = json_array_size(changes);
+  if (!d || n == 0) {
+    logf_(s, "didChange of a document not open, or without changes: ignored");
+    return;
+  }
+  /* Full sync: the last change holds the whole text. */
+  json_t *text = json_object_get(json_array_get(changes, n - 1), "text");
+  if (!json_is_string(text)) {
+    logf_(s, "didChange without text: ignored");
+    return;
+  }
+  doc_set_text(d, json_string_value(text), json_string_length(text));
+  check_doc(s, d);
+}
+
+static void did_close(LspServer *s, json_t *params) {
+  const char *uri = param_uri(params);
+  Doc *d = uri ? doc_find(s, uri) : NULL;
+  if (!d) return;
+  for (int i = 0; i < s->docs.len; i++)
+    if (s->docs.items[i] == d) {
+      s->docs.items[i] = s->docs.items[--s->docs.len];
+      break;
+    }
+  /* What it alone published is cleared; programs that held it read the disk. */
+  for (int i = 0; i < d->published.len; i++) {
+    const char *u = d->published.items[i];
+    if (!doc_find(s, u)) publish(s, u, json_array());
+  }
+  for (int i = 0; d->real && i < s->docs.len; i++) {
+    Doc *e = s->docs.items[i];
+    if (vec_has(&e->files, d->real)) check_entry(s, e);
+  }
+  logf_(s, "closed %s", uri);
+  doc_free(d);
+}
+
+static json_t *capabilities(void) {
+  return json_pack("{s:{s:s,s:{s:b,s:i}},s:{s:s}}", "capabilities", "positionEncoding", "utf-16",
+                   "textDocumentSync", "openClose", 1, "change", 1, "serverInfo", "name", "charter");
+}
+
+/* One parsed message. */
+static void dispatch(LspServer *s, json_t *msg) {
+  if (!json_is_object(msg)) {
+    reply_error(s, NULL, LSP_INVALID_REQUEST, "the message is not a JSON object; send one request or notification "
+                                              "per message");
+    return;
+  }
+  json_t *id = json_object_get(msg, "id");
+  if (id && !json_is_string(id) && !json_is_integer(id) && !json_is_null(id)) {
+    reply_error(s, NULL, LSP_INVALID_REQUEST, "the message's id is neither a number nor a string");
+    return;
+  }
+  json_t *mj = json_object_get(msg, "method");
+  const char *method = json_string_value(mj);
+  if (!json_is_string(json_object_get(msg, "jsonrpc")) ||
+      strcmp(json_string_value(json_object_get(msg, "jsonrpc")), "2.0") != 0) {
+    reply_error(s, id, LSP_INVALID_REQUEST, "the message lacks \"jsonrpc\": \"2.0\"");
+    return;
+  }
+  if (!mj) {
+    if (id && (json_object_get(msg, "result") || json_object_get(msg, "error"))) return; /* a response: none awaited */
+    reply_error(s, id, LSP_INVALID_REQUEST, "the message has no method");
+    return;
+  }
+  if (!method) {
+    reply_error(s, id, LSP_INVALID_REQUEST, "the message's method is not a string");
+    return;
+  }
+  json_t *params = json_object_get(msg, "params");
+  bool request = id != NULL;
+  if (strcmp(method, "exit") == 0) {
+    s->state = ST_EXITED;
+    logf_(s, "exit (status %d)", lsp_server_exit_code(s));
+    return;
+  }
+  if (s->state == ST_NEW && strcmp(method, "initialize") != 0) {
+    if (request)
+      reply_error(s, id, LSP_SERVER_NOT_INITIALIZED,
+                  "the server is not initialized: send initialize before '%s'", method);
+    return;
+  }
+  if (s->state == ST_SHUTDOWN) {
+    if (request) reply_error(s, id, LSP_INVALID_REQUEST, "the server is shutting down: only exit is accepted now");
+    return;
+  }
+  if (strcmp(method, "initialize") == 0) {
+    if (!request) return;
+    if (s->state != ST_NEW) {
+      reply_error(s, id, LSP_INVALID_REQUEST, "the server is already initialized: send initialize once");
+      return;
+    }
+    s->state = ST_RUNNING;
+    reply(s, id, capabilities());
+    return;
+  }
+  if (strcmp(method, "shutdown") == 0 && request) {
+    s->state = ST_SHUTDOWN;
+    s->shutdown = true;
+    reply(s, id, NULL);
+    return;
+  }
+  if (!request) {
+    if (strcmp(method, "textDocument/didOpen") == 0) did_open(s, params);
+    else if (strcmp(method, "textDocument/didChange") == 0) did_change(s, params);
+    else if (strcmp(method, "textDocument/didClose") == 0) did_close(s, params);
+    else logf_(s, "notification '%s' ignored", method); /* initialized, $/cancelRequest, the rest */
+    return;
+  }
+  reply_error(s, id, LSP_METHOD_NOT_FOUND, "unknown method '%s': charter lsp does not offer it", method);
+}
+
+static void on_body(LspServer *s, const char *body, size_t len) {
+  json_error_t e;
+  json_t *msg = json_loadb(body, len, 0, &e);
+  if (!msg) {
+    reply_error(s, NULL, LSP_PARSE_ERROR, "the message is not valid JSON: %s (line %d, column %d)", e.text, e.line,
+                e.column);
+    return;
+  }
+  dispatch(s, msg);
+  json_decref(msg);
+}
+
+bool lsp_server_feed(LspServer *s, const char *data, size_t n) {
+  if (s->state == ST_EXITED) return false;
+  lsp_reader_feed(&s->reader, data, n);
+  for (;;) {
+    const char *body;
+    size_t len;
+    int code;
+    char err[256];
+    LspRead r = lsp_reader_next(&s->reader, &body, &len, &code, err, sizeof err);
+    if (r == LSP_READ_NONE) return true;
+    if (r == LSP_READ_ERROR) reply_error(s, NULL, code, "%s", err);
+    else on_body(s, body, len);
+    if (s->state == ST_EXITED) return false;
+  }
+}
+
+void lsp_server_eof(LspServer *s) {
+  if (s->state == ST_EXITED) return;
+  int code;
+  char err[256];
+  if (lsp_reader_eof(&s->reader, &code, err, sizeof err) == LSP_READ_ERROR) reply_error(s, NULL, code, "%s", err);
+}
