@@ -15,17 +15,17 @@ void json_str_or_empty(Buf *b, const char *s) {
 
 void json_str_or_null(Buf *b, const char *s) {
   if (!s) {
-    json_null(b);
+    json_put_null(b);
     return;
   }
   json_str_or_empty(b, s);
 }
 
-void json_null(Buf *b) { buf_puts(b, "null"); }
+void json_put_null(Buf *b) { buf_puts(b, "null"); }
 
 void json_number(Buf *b, double v, void (*text)(double v, char out[40])) {
   if (!isfinite(v)) {
-    json_null(b);
+    json_put_null(b);
     return;
   }
   char s[40];

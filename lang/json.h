@@ -15,7 +15,7 @@ void json_str_or_empty(Buf *b, const char *s);
 /* s as a quoted JSON string; NULL writes null. */
 void json_str_or_null(Buf *b, const char *s);
 /* null. */
-void json_null(Buf *b);
+void json_put_null(Buf *b);
 /* v written by text (which fills a 40-byte buffer, as eval_num_text does);
  * NaN and the infinities, which JSON cannot hold, write null. */
 void json_number(Buf *b, double v, void (*text)(double v, char out[40]));

@@ -37,7 +37,7 @@ static void test_numbers(void **state) {
   buf_putc(&b, ' ');
   json_number(&b, -INFINITY, fmt_g);
   buf_putc(&b, ' ');
-  json_null(&b);
+  json_put_null(&b);
   assert_string_equal(buf_str(&b), "1.5 null null null");
   buf_free(&b);
 }
