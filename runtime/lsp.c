@@ -671,7 +671,7 @@ static void dispatch(LspServer *s, json_t *msg) {
   bool request = id != NULL;
   if (strcmp(method, "exit") == 0) {
     s->state = ST_EXITED;
-    logf_(s, "exit (status %d)", lsp_server_exit_code(s));
+    logf_(s, "exit notification: status %d", lsp_server_exit_code(s));
     return;
   }
   if (s->state == ST_NEW && strcmp(method, "initialize") != 0) {

@@ -66,8 +66,8 @@ void lsp_server_free(LspServer *s);
 bool lsp_server_feed(LspServer *s, const char *data, size_t n);
 /* The input ended: answers a message cut short with an error. */
 void lsp_server_eof(LspServer *s);
-/* The process's exit status: 0 after shutdown then exit (or end of input
- * after shutdown), 1 otherwise. */
+/* The status the process should end with: 0 when shutdown came before the
+ * exit notification or the end of the input, 1 otherwise. */
 int lsp_server_exit_code(const LspServer *s);
 
 /* ---- positions ---- */

@@ -10,7 +10,7 @@
 #  3. libcharter.a needs no symbol that only a front end provides: every
 #     symbol its objects use and it does not define is defined by none of
 #     BUILD/obj/runtime/cli/*.o, and by the system libraries (libc, libm,
-#     libgcc, sqlite3, libgvc and its plugins; the sanitizers' own for
+#     libgcc, sqlite3, jansson, libgvc and its plugins; the sanitizers' own for
 #     build/asan).
 # Prints "ok - ..." or "not ok - ..." (naming the file, symbol and object),
 # then "N passed, M failed"; exits 1 if any check failed.
@@ -126,7 +126,7 @@ gvdir=$(libdir libgvc)
     p=$(cc -print-file-name="$name" 2>/dev/null)
     [ -f "$p" ] && nm -D --defined-only "$p" 2>/dev/null
   done
-  for p in "$(libdir sqlite3)/libsqlite3.so" "$gvdir/libgvc.so" "$gvdir/libcgraph.so" "$gvdir/libcdt.so" \
+  for p in "$(libdir sqlite3)/libsqlite3.so" "$(libdir jansson)/libjansson.so" "$gvdir/libgvc.so" "$gvdir/libcgraph.so" "$gvdir/libcdt.so" \
     "$gvdir/graphviz/libgvplugin_core.so" "$gvdir/graphviz/libgvplugin_dot_layout.so"; do
     [ -f "$p" ] && nm -D --defined-only "$p" 2>/dev/null
   done

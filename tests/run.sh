@@ -365,6 +365,7 @@ for build in "$@"; do
   run_structural "$b/charter" transcripts.sh
   run_structural "$b/charter" i18n.sh
   run_structural "$b/charter" report.sh
+  run_structural "$b/charter" lsp.sh
   # Hostile inputs, a script per threat (docs/security.md).
   for h in "$top"/tests/hostile/*.sh; do
     [ -f "$h" ] && run_structural "$b/charter" "hostile/${h##*/}"
