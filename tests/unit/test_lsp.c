@@ -1,0 +1,290 @@
+/* The language server's engine (runtime/lsp.c): the Content-Length reader
+ * fed whole, split at every byte and byte by byte; bad headers, a body too
+ * large and an input cut short; UTF-16 positions; a session answered the
+ * same however its bytes arrive; open buffers standing for imports. */
+#define _DEFAULT_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "lsp.h"
+#include "scratch.h"
+
+/* What a reader yields: "M:body" per message, "E<code>" per error, joined by '|'. */
+static void drain(LspReader *r, Buf *out) {
+  for (;;) {
+    const char *body;
+    size_t len;
+    int code;
+    char err[256];
+    LspRead k = lsp_reader_next(r, &body, &len, &code, err, sizeof err);
+    if (k == LSP_READ_NONE) return;
+    if (k == LSP_READ_MESSAGE) {
+      buf_puts(out, "M:");
+      buf_add(out, body, len);
+    } else {
+      buf_printf(out, "E%d", code);
+    }
+    buf_putc(out, '|');
+  }
+}
+
+static void read_eof(LspReader *r, Buf *out) {
+  int code;
+  char err[256];
+  if (lsp_reader_eof(r, &code, err, sizeof err) == LSP_READ_ERROR) buf_printf(out, "EOF%d|", code);
+}
+
+/* The reader's events for data fed in pieces of step bytes (0: whole). */
+static char *events(const char *data, size_t n, size_t step, size_t max) {
+  LspReader r;
+  lsp_reader_init(&r, max);
+  Buf out = {0};
+  if (!step) step = n ? n : 1;
+  for (size_t i = 0; i < n; i += step) {
+    lsp_reader_feed(&r, data + i, n - i < step ? n - i : step);
+    drain(&r, &out);
+  }
+  read_eof(&r, &out);
+  lsp_reader_free(&r);
+  return xstrdup(buf_str(&out));
+}
+
+static const char stream[] =
+    "Content-Length: 2\r\n\r\n{}"
+    "content-type: application/vscode-jsonrpc; charset=utf-8\r\nCONTENT-LENGTH:  7 \r\n\r\n[1,2,3]"
+    "Content-Length: 0\r\n\r\n"
+    "X-Other: y\r\nContent-Length: 5\r\n\r\n\"\xc3\xa9\" ";
+
+static void test_whole(void **state) {
+  (void)state;
+  char *e = events(stream, sizeof stream - 1, 0, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "M:{}|M:[1,2,3]|M:|M:\"\xc3\xa9\" |");
+  free(e);
+}
+
+static void test_byte_by_byte(void **state) {
+  (void)state;
+  char *whole = events(stream, sizeof stream - 1, 0, LSP_MAX_MESSAGE);
+  char *bytes = events(stream, sizeof stream - 1, 1, LSP_MAX_MESSAGE);
+  assert_string_equal(bytes, whole);
+  for (size_t step = 2; step < 20; step++) {
+    char *e = events(stream, sizeof stream - 1, step, LSP_MAX_MESSAGE);
+    assert_string_equal(e, whole);
+    free(e);
+  }
+  free(whole);
+  free(bytes);
+}
+
+/* Split in two at every byte. */
+static void test_every_split(void **state) {
+  (void)state;
+  size_t n = sizeof stream - 1;
+  for (size_t k = 0; k <= n; k++) {
+    LspReader r;
+    lsp_reader_init(&r, LSP_MAX_MESSAGE);
+    Buf out = {0};
+    lsp_reader_feed(&r, stream, k);
+    drain(&r, &out);
+    lsp_reader_feed(&r, stream + k, n - k);
+    drain(&r, &out);
+    read_eof(&r, &out);
+    assert_string_equal(buf_str(&out), "M:{}|M:[1,2,3]|M:|M:\"\xc3\xa9\" |");
+    buf_free(&out);
+    lsp_reader_free(&r);
+  }
+}
+
+/* Bad headers: an error, then the bytes up to the next Content-Length are
+ * skipped and the message there is read. */
+static void test_bad_headers(void **state) {
+  (void)state;
+  static const char *const bad[] = {
+      "Content-Length: x1\r\n\r\n{}",                      /* not a number */
+      "Content-Length: -1\r\n\r\n{}",                      /* not a number */
+      "Content-Length: \r\n\r\n{}",                        /* empty */
+      "Content-Length: 2\n\n{}",                           /* bare \n */
+      "no colon here\r\n\r\n",                             /* not Name: value */
+      ": empty name\r\n\r\n",                              /* no name */
+      "Content-Type: a\r\n\r\n{}",                         /* no Content-Length */
+      "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}", /* two lengths */
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    Buf in = {0};
+    buf_puts(&in, bad[i]);
+    buf_puts(&in, "Content-Length: 1\r\n\r\n7");
+    for (size_t step = 0; step <= 3; step++) {
+      char *e = events(in.data, in.len, step, LSP_MAX_MESSAGE);
+      assert_string_equal(e, "E-32700|M:7|");
+      free(e);
+    }
+    buf_free(&in);
+  }
+  /* The same length twice is one length. */
+  char *e = events("Content-Length: 1\r\nContent-Length: 1\r\n\r\n7", 41, 1, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "M:7|");
+  free(e);
+}
+
+/* A header block that never ends is refused after LSP_MAX_HEADER bytes. */
+static void test_endless_header(void **state) {
+  (void)state;
+  size_t n = LSP_MAX_HEADER + 100;
+  char *data = xmalloc(n + 32);
+  memset(data, 'a', n);
+  memcpy(data + n, "Content-Length: 1\r\n\r\nz", 22);
+  char *e = events(data, n + 22, 1, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "E-32700|M:z|");
+  free(e);
+  free(data);
+}
+
+/* A body over the cap: -32600 and skipped, however it arrives. */
+static void test_too_large(void **state) {
+  (void)state;
+  static const char big[] = "Content-Length: 12\r\n\r\n0123456789ab"
+                            "Content-Length: 3\r\n\r\nxyz"
+                            "Content-Length: 99999999999999999999999\r\n\r\n";
+  for (size_t step = 0; step <= 4; step++) {
+    char *e = events(big, sizeof big - 1, step, 10);
+    assert_string_equal(e, "E-32600|M:xyz|E-32600|EOF-32700|");
+    free(e);
+  }
+}
+
+static void test_eof(void **state) {
+  (void)state;
+  char *e = events("Content-Length: 10\r\n\r\n{}", 24, 1, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "EOF-32700|");
+  free(e);
+  e = events("Content-Len", 11, 0, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "EOF-32700|");
+  free(e);
+  e = events("", 0, 0, LSP_MAX_MESSAGE);
+  assert_string_equal(e, "");
+  free(e);
+}
+
+static void test_positions(void **state) {
+  (void)state;
+  SrcSet set = {0};
+  /* BOM, then "é𝄞x" on line 1, an invalid byte on line 2. */
+  static const char text[] = "\xef\xbb\xbf\xc3\xa9\xf0\x9d\x84\x9ex\n\xffy\n";
+  src_add(&set, "t.charter", NULL, text, sizeof text - 1, false, false);
+  Src *s = src_get(&set, 0);
+  int line, ch;
+  lsp_position(s, 3, &line, &ch);
+  assert_int_equal(line, 0);
+  assert_int_equal(ch, 0);
+  lsp_position(s, 5, &line, &ch); /* after é */
+  assert_int_equal(ch, 1);
+  lsp_position(s, 9, &line, &ch); /* after the G clef: two units */
+  assert_int_equal(ch, 3);
+  lsp_position(s, 10, &line, &ch);
+  assert_int_equal(ch, 4);
+  lsp_position(s, 13, &line, &ch); /* after the invalid byte and y */
+  assert_int_equal(line, 1);
+  assert_int_equal(ch, 2);
+  lsp_position(s, 1000, &line, &ch); /* past the end: clamped */
+  assert_int_equal(line, 2);
+  assert_int_equal(ch, 0);
+  src_set_free(&set);
+}
+
+static void collect(void *ctx, const char *data, size_t len) { buf_add(ctx, data, len); }
+
+static void frame(Buf *b, const char *json) { buf_printf(b, "Content-Length: %zu\r\n\r\n%s", strlen(json), json); }
+
+/* A whole session answered alike whole and byte by byte; exit status 0. */
+static void test_session(void **state) {
+  (void)state;
+  Buf in = {0};
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"textDocument/didOpen\",\"params\":{\"textDocument\":"
+             "{\"uri\":\"file:///nonexistent-charter-dir/a.charter\",\"text\":\"charter \\\"T\\\" { vision 1 }\\n\"}}}");
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"nope\"}");
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"shutdown\"}");
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"method\":\"exit\"}");
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"shutdown\"}"); /* after exit: not read */
+  Buf whole = {0}, bytes = {0};
+  LspServer *s = lsp_server_new(collect, &whole, NULL, NULL);
+  assert_false(lsp_server_feed(s, in.data, in.len));
+  assert_int_equal(lsp_server_exit_code(s), 0);
+  lsp_server_free(s);
+  s = lsp_server_new(collect, &bytes, NULL, NULL);
+  bool more = true;
+  for (size_t i = 0; i < in.len && more; i++) more = lsp_server_feed(s, in.data + i, 1);
+  assert_false(more);
+  lsp_server_free(s);
+  assert_string_equal(buf_str(&bytes), buf_str(&whole));
+  assert_non_null(strstr(buf_str(&whole), "\"id\":1,\"result\":{\"capabilities\""));
+  assert_non_null(strstr(buf_str(&whole), "\"code\":\"attribute\""));
+  assert_non_null(strstr(buf_str(&whole), "\"id\":2,\"error\":{\"code\":-32601"));
+  assert_non_null(strstr(buf_str(&whole), "\"id\":3,\"result\":null"));
+  assert_null(strstr(buf_str(&whole), "\"id\":4"));
+  buf_free(&in);
+  buf_free(&whole);
+  buf_free(&bytes);
+}
+
+/* No shutdown: status 1 at the end of the input. */
+static void test_no_shutdown(void **state) {
+  (void)state;
+  Buf in = {0}, out = {0};
+  frame(&in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{}}");
+  LspServer *s = lsp_server_new(collect, &out, NULL, NULL);
+  assert_true(lsp_server_feed(s, in.data, in.len));
+  lsp_server_eof(s);
+  assert_int_equal(lsp_server_exit_code(s), 1);
+  lsp_server_free(s);
+  buf_free(&in);
+  buf_free(&out);
+}
+
+/* program_load_buffers: the text a callback gives for an import is read
+ * instead of the disk's. */
+static const char *part_text(void *ctx, const char *real, size_t *len) {
+  const char *want = ctx;
+  size_t n = strlen(real), w = strlen(want);
+  if (n < w || strcmp(real + n - w, want) != 0) return NULL;
+  static const char fixed[] = "indicator rate \"Rate\" {\n  unit \"%\"\n  direction up\n}\n";
+  *len = sizeof fixed - 1;
+  return fixed;
+}
+
+static void test_buffers(void **state) {
+  (void)state;
+  Scratch sc;
+  scratch_init(&sc);
+  FILE *f = fopen(scratch_path(&sc, "part.charter"), "w");
+  assert_non_null(f);
+  fputs("indicator rate \"Rate\" {\n  unit \"%\"\n  direction sideways\n}\n", f);
+  fclose(f);
+  static const char main_text[] = "charter \"T\" { vision \"v\" }\nimport \"part.charter\"\n";
+  char main_path[2048];
+  snprintf(main_path, sizeof main_path, "%s", scratch_path(&sc, "main.charter"));
+  Program *p = program_load_text(main_path, main_text, sizeof main_text - 1, NULL);
+  assert_int_equal(p->diags.nerrors, 1);
+  program_free(p);
+  p = program_load_buffers(main_path, main_text, sizeof main_text - 1, NULL, part_text, "/part.charter");
+  assert_int_equal(p->diags.nerrors, 0);
+  assert_int_equal(p->srcs.len, 2);
+  program_free(p);
+  scratch_free(&sc);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_whole),       cmocka_unit_test(test_byte_by_byte), cmocka_unit_test(test_every_split),
+      cmocka_unit_test(test_bad_headers), cmocka_unit_test(test_endless_header), cmocka_unit_test(test_too_large),
+      cmocka_unit_test(test_eof),         cmocka_unit_test(test_positions),    cmocka_unit_test(test_session),
+      cmocka_unit_test(test_no_shutdown), cmocka_unit_test(test_buffers),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
