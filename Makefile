@@ -6,7 +6,7 @@
 #   make demo       check and format an example (see README.md)
 #   make bench      time check and fmt on generated programs of growing size
 #   make bench-compare BASE=REV  the same workloads beside REV's charter, in one run
-#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, import, rules, report)
+#   make leakcheck  golden and bad cases under valgrind; make fuzz: libFuzzer (front end, CSV, import, rules, report, lsp)
 #   make install    PREFIX=/usr/local DESTDIR= (also: make uninstall)
 #   make po         refresh build/charter.pot and merge it into runtime/po/*.po
 
@@ -240,9 +240,15 @@ $(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
 $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
+# The language server: its message reader and dispatcher over a byte stream
+# (whole and in pieces), seeded with the protocol tests' message scripts.
+FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/interp.c $(GEN_SRC)
+$(B)/fuzz/fuzz_lsp: tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC)
+	@mkdir -p $(@D)
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
-	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules $(B)/fuzz/fuzz_report
+	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules $(B)/fuzz/fuzz_report $(B)/fuzz/fuzz_lsp
 	@mkdir -p $(B)/fuzz/corpus $(B)/fuzz/csv-corpus $(B)/fuzz/rules-corpus
 	@find tests examples stdlib -name '*.charter' -size -64k -exec cp {} $(B)/fuzz/corpus/ \; 2>/dev/null || true
 	@find tests examples -name '*.csv' -size -64k -exec cp {} $(B)/fuzz/csv-corpus/ \; 2>/dev/null || true
@@ -255,6 +261,12 @@ fuzz: deps
 	cd $(B)/fuzz && ./fuzz_rules -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 rules-corpus
 	@mkdir -p $(B)/fuzz/report-corpus && for f in $(B)/fuzz/corpus/*; do { printf '\000'; cat "$$f"; } >"$(B)/fuzz/report-corpus/$${f##*/}"; done
 	cd $(B)/fuzz && LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 ASAN_OPTIONS=fast_unwind_on_malloc=0 ./fuzz_report -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 report-corpus
+	@mkdir -p $(B)/fuzz/lsp-corpus && for f in tests/golden/lsp/*.in; do \
+	  printf '\001' >"$(B)/fuzz/lsp-corpus/$${f##*/}"; \
+	  sed -n 's#@ROOT@#/nonexistent-fuzz-dir#g; /^{/p' "$$f" | while IFS= read -r m; do printf 'Content-Length: %d\r\n\r\n%s' "$$(printf '%s' "$$m" | wc -c)" "$$m"; done \
+	    >>"$(B)/fuzz/lsp-corpus/$${f##*/}"; \
+	done
+	cd $(B)/fuzz && ./fuzz_lsp -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 lsp-corpus
 
 # ---- set-up, demo, bench, install ----
 # A package counts as present when it is installed or an installed package
