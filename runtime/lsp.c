@@ -669,6 +669,7 @@ static void dispatch(LspServer *s, json_t *msg) {
   }
   json_t *params = json_object_get(msg, "params");
   bool request = id != NULL;
+  logf_(s, "%s %s", request ? "request" : "notification", method);
   if (strcmp(method, "exit") == 0) {
     s->state = ST_EXITED;
     logf_(s, "exit notification: status %d", lsp_server_exit_code(s));
@@ -740,6 +741,7 @@ bool lsp_server_feed(LspServer *s, const char *data, size_t n) {
 
 void lsp_server_eof(LspServer *s) {
   if (s->state == ST_EXITED) return;
+  logf_(s, "end of input: status %d", lsp_server_exit_code(s));
   int code;
   char err[256];
   if (lsp_reader_eof(&s->reader, &code, err, sizeof err) == LSP_READ_ERROR) reply_error(s, NULL, code, "%s", err);

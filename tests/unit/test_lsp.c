@@ -52,7 +52,9 @@ static char *events(const char *data, size_t n, size_t step, size_t max) {
   }
   read_eof(&r, &out);
   lsp_reader_free(&r);
-  return xstrdup(buf_str(&out));
+  char *e = xstrdup(buf_str(&out));
+  buf_free(&out);
+  return e;
 }
 
 static const char stream[] =
