@@ -207,8 +207,7 @@ static void prog_paras(R *r, const char *s, bool in_lang, const char *cls) {
     const char *e = strstr(c, "\n\n");
     size_t n = e ? (size_t)(e - c) : strlen(c);
     char *part = arena_strndup(&r->out->arena, c, n);
-    if (!r->md && cls && r->lang == LANG_EN) buf_printf(r->b, "<p class=\"%s\">%s</p>\n", cls, prog(r, part, in_lang));
-    else if (!r->md && cls) buf_printf(r->b, "<p class=\"%s\">%s</p>\n", cls, prog(r, part, in_lang));
+    if (!r->md && cls) buf_printf(r->b, "<p class=\"%s\">%s</p>\n", cls, prog(r, part, in_lang));
     else para(r, prog(r, part, in_lang));
     c += n;
   }
@@ -428,23 +427,44 @@ typedef struct Findings {
   uint32_t *mask; /* by Decl.index */
 } Findings;
 
+/* Activities ordered by where they stand (file, then first byte), so
+ * that the one holding a finding is found by binary search. */
+static int by_place(const void *a, const void *b) {
+  const Decl *x = *(const Decl *const *)a, *y = *(const Decl *const *)b;
+  if (x->loc.file != y->loc.file) return x->loc.file < y->loc.file ? -1 : 1;
+  return x->loc.start < y->loc.start ? -1 : x->loc.start > y->loc.start;
+}
+
+/* The activity whose text holds the finding g, or NULL. */
+static const Decl *activity_at(const Decl *const *acts, int n, const Diag *g) {
+  int lo = 0, hi = n; /* the first activity placed after g's start */
+  while (lo < hi) {
+    int mid = lo + (hi - lo) / 2;
+    const Decl *d = acts[mid];
+    if (d->loc.file < g->loc.file || (d->loc.file == g->loc.file && d->loc.start <= g->loc.start)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && finding_in(g, acts[lo - 1]) ? acts[lo - 1] : NULL;
+}
+
 static void findings_read(const Program *p, Findings *f) {
   memset(f->count, 0, sizeof f->count);
   f->mask = xcalloc((size_t)p->decls.len + 1, sizeof *f->mask);
+  const Decl **acts = xmalloc(((size_t)p->decls.len + 1) * sizeof *acts);
+  int n = 0;
+  for (int j = 0; j < p->decls.len; j++)
+    if (((const Decl *)p->decls.items[j])->kind == D_ACTIVITY) acts[n++] = p->decls.items[j];
+  qsort(acts, (size_t)n, sizeof *acts, by_place);
   for (int i = 0; i < p->diags.items.len; i++) {
     const Diag *g = p->diags.items.items[i];
     int k = known_rule(g->rule);
     if (k < 0) continue;
     f->count[k]++;
     if (known_rules[k].condition >= 0 && known_rules[k].condition != C_ACTIVITIES) continue;
-    for (int j = 0; j < p->decls.len; j++) {
-      const Decl *d = p->decls.items[j];
-      if (d->kind == D_ACTIVITY && finding_in(g, d)) {
-        f->mask[d->index] |= 1u << k;
-        break;
-      }
-    }
+    const Decl *d = activity_at(acts, n, g);
+    if (d) f->mask[d->index] |= 1u << k;
   }
+  free(acts);
 }
 
 /* ---- the sections ---- */
@@ -612,11 +632,9 @@ static void conditions(R *r, const Findings *f) {
       esc(r, &missing, _(known_rules[k].what));
       if (f->count[k] > 1) buf_printf(&missing, " (%s)", word(r, say(r, P_("%d gap", "%d gaps", f->count[k]), f->count[k])));
     }
-    EvalStatus s = !checked ? EV_NO_DATA : gaps ? EV_NOT_MET : EV_MET;
     const char *state = !checked ? word(r, _("not checked"))
                         : gaps  ? condition_badge(r, false)
                                 : condition_badge(r, true);
-    (void)s;
     const char *cells[] = {word(r, _(condition_words[c])), state, keep(r, &missing)};
     table_row(r, &t, cells);
   }
@@ -782,7 +800,7 @@ static void copy_attr(Buf *outb, const char *tag, const char *end, const char *n
 /* Graphviz's SVG made fit for the page: without its prolog, comments and
  * <title> elements (they hold ids), scaled by the page, with an accessible
  * name. */
-static void clean_svg(R *r, const char *svg, const char *label, Buf *outb, bool standalone) {
+static void clean_svg(R *r, const char *svg, const char *label, Buf *outb) {
   const char *s = strstr(svg, "<svg");
   if (!s) return;
   const char *open_end = strchr(s, '>');
@@ -808,7 +826,6 @@ static void clean_svg(R *r, const char *svg, const char *label, Buf *outb, bool 
   buf_puts(outb, buf_str(&t));
   buf_free(&t);
   buf_puts(outb, "</title>");
-  (void)standalone;
   const char *c = open_end + 1;
   for (;;) {
     const char *com = strstr(c, "<!--"), *ti = strstr(c, "<title>");
@@ -856,7 +873,7 @@ static void logic_model(R *r) {
   const char *label = _("The logic model, from activities to goals");
   if (drawn) {
     Buf clean = {0};
-    clean_svg(r, buf_str(&svg), label, &clean, r->md);
+    clean_svg(r, buf_str(&svg), label, &clean);
     if (r->md) {
       ReportFile *f = &r->out->files[r->out->nfiles++];
       f->name = "logic-model.svg";

@@ -91,3 +91,11 @@ bool same_file(const char *a, const char *b) {
   struct stat x, y;
   return stat(a, &x) == 0 && stat(b, &y) == 0 && x.st_dev == y.st_dev && x.st_ino == y.st_ino;
 }
+
+bool program_has_file(const Program *p, const char *file) {
+  for (int i = 0; i < p->srcs.len; i++) {
+    const Src *s = p->srcs.files[i];
+    if (!s->is_stdlib && same_file(file, s->path)) return true;
+  }
+  return false;
+}

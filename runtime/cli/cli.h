@@ -50,6 +50,9 @@ bool same_file(const char *a, const char *b);
  * fix the errors above first") and returns its exit status; else 0. */
 struct Program;
 int program_refused(struct Program *p, const char *what);
+/* True when file names one of the program's own files (not the standard
+ * library's): render -o and report -o refuse to write over it. */
+bool program_has_file(const struct Program *p, const char *file);
 /* --root DIR, the option of every command that loads a program (check,
  * render, import, eval): DIR, an existing folder, becomes lo->root, a folder
  * imports may read besides the entry file's (docs/security.md). Given twice

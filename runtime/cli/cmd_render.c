@@ -31,14 +31,6 @@ static int layout(const char *dot, const char *format, bool cairo, Buf *out, Dra
   return drawn == DRAW_OK ? EXIT_OK : EXIT_USAGE;
 }
 
-/* True when file names one of the program's own files. */
-static bool is_source(const Program *p, const char *file) {
-  for (int i = 0; i < p->srcs.len; i++) {
-    const Src *s = p->srcs.files[i];
-    if (!s->is_stdlib && same_file(file, s->path)) return true;
-  }
-  return false;
-}
 
 /* The format a -T value or a file extension names, in any case ("gv" is
  * DOT's other extension), or NULL. */
@@ -83,7 +75,7 @@ static bool refused_output(const Program *p, const char *output, const char *dbp
             output, format);
     return true;
   }
-  if (is_source(p, output)) {
+  if (program_has_file(p, output)) {
     fprintf(stderr,
             "charter: refusing to write over '%s': it is one of the program's files\n"
             "  help: name the drawing's own file, as in -o logic.%s\n",

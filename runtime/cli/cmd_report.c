@@ -113,14 +113,6 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
   return EXIT_OK;
 }
 
-/* True when file names one of the program's own files. */
-static bool is_source(const Program *p, const char *file) {
-  for (int i = 0; i < p->srcs.len; i++) {
-    const Src *s = p->srcs.files[i];
-    if (!s->is_stdlib && same_file(file, s->path)) return true;
-  }
-  return false;
-}
 
 /* The folder of file (a new string): "." when it has none. */
 static char *dir_of(const char *file) {
@@ -170,11 +162,11 @@ int cmd_report(int argc, char **argv) {
   Report rep = {0};
   char *root = ra.output ? output_root(ra.entry) : NULL;
   if ((status = program_refused(p, "reported")) != EXIT_OK) goto cleanup;
-  if (ra.output && ((ra.dbpath && same_file(ra.output, ra.dbpath)) || is_source(p, ra.output))) {
+  if (ra.output && ((ra.dbpath && same_file(ra.output, ra.dbpath)) || program_has_file(p, ra.output))) {
     fprintf(stderr,
             "charter: refusing to write over '%s': it is %s\n"
             "  help: name the report's own file, as in -o report.%s\n",
-            ra.output, is_source(p, ra.output) ? "one of the program's files" : "the measurement store given to --db",
+            ra.output, program_has_file(p, ra.output) ? "one of the program's files" : "the measurement store given to --db",
             ra.format == REPORT_MD ? "md" : "html");
     status = EXIT_USAGE;
     goto cleanup;
