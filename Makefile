@@ -242,7 +242,7 @@ $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 # The language server: its message reader and dispatcher over a byte stream
 # (whole and in pieces), seeded with the protocol tests' message scripts.
-FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/interp.c $(GEN_SRC)
+FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c $(GEN_SRC)
 $(B)/fuzz/fuzz_lsp: tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) -lm

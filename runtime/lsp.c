@@ -11,7 +11,7 @@
 #include <jansson.h>
 
 #include "interp.h"
-#include "lsp.h"
+#include "lsp_impl.h"
 
 /* ---- the message reader ---- */
 
@@ -249,6 +249,7 @@ typedef struct Doc {
   size_t len;
   Vec files;      /* real paths (malloc'd) of the program last loaded from it as entry */
   Vec published;  /* URIs (malloc'd) given diagnostics for that program */
+  Program *prog;  /* that program, kept for requests, or NULL */
 } Doc;
 
 typedef enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN, ST_EXITED } State;
@@ -262,6 +263,8 @@ struct LspServer {
   State state;
   bool shutdown; /* shutdown was requested */
   Vec docs;      /* Doc * */
+  char *store;   /* --db or initializationOptions.db, or NULL */
+  char *home;    /* the documentation's address, or NULL */
 };
 
 static void logf_(LspServer *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -300,6 +303,7 @@ static void doc_free(Doc *d) {
   vec_free(&d->files);
   free_strings(&d->published);
   vec_free(&d->published);
+  if (d->prog) program_free(d->prog);
   free(d);
 }
 
@@ -308,8 +312,30 @@ void lsp_server_free(LspServer *s) {
   for (int i = 0; i < s->docs.len; i++) doc_free(s->docs.items[i]);
   vec_free(&s->docs);
   lsp_reader_free(&s->reader);
+  free(s->store);
+  free(s->home);
   free(s);
 }
+
+void lsp_server_set_store(LspServer *s, const char *db) {
+  free(s->store);
+  s->store = db && *db ? xstrdup(db) : NULL;
+}
+
+void lsp_server_set_docs_home(LspServer *s, const char *home) {
+  free(s->home);
+  s->home = NULL;
+  if (!home || !*home) return;
+  size_t n = strlen(home);
+  while (n > 0 && home[n - 1] == '/') n--;
+  s->home = xmalloc(n + 1);
+  memcpy(s->home, home, n);
+  s->home[n] = '\0';
+}
+
+const char *lsp_store(const LspServer *s) { return s->store; }
+
+const char *lsp_docs_home(const LspServer *s) { return s->home ? s->home : ""; }
 
 int lsp_server_exit_code(const LspServer *s) { return s->shutdown ? 0 : 1; }
 
@@ -450,7 +476,7 @@ static bool vec_has(const Vec *v, const char *str) {
   return false;
 }
 
-static json_t *range_json(Src *src, Loc loc) {
+json_t *lsp_range(Src *src, Loc loc) {
   int l0, c0, l1, c1;
   uint32_t end = loc.end > loc.start ? loc.end : loc.start;
   lsp_position(src, loc.start, &l0, &c0);
@@ -460,12 +486,33 @@ static json_t *range_json(Src *src, Loc loc) {
 }
 
 /* The URI to publish a file under: the open document's own, else made. */
-static char *src_uri(LspServer *s, const Src *src) {
+char *lsp_uri(LspServer *s, const Src *src) {
   Doc *d = doc_by_real(s, src->real);
   if (d) return xstrdup(d->uri);
   char abs[PATH_MAX];
   const char *p = src->real ? src->real : realpath(src->path, abs) ? abs : src->path;
   return path_to_uri(p);
+}
+
+/* Where a check or a standard rule is documented (docs/language.md's
+ * built-in checks, docs/rules.md's standard library), or NULL: no address
+ * is known, or the rule is the program's own. */
+static char *rule_href(LspServer *s, Program *p, const char *rule) {
+  if (!s->home) return NULL;
+  const char *page = NULL;
+  if (chk_is_builtin(rule)) page = "language.md#built-in-checks";
+  else
+    for (int i = 0; i < p->rules.len && !page; i++) {
+      const Rule *r = p->rules.items[i];
+      if (r->decl->id && strcmp(r->decl->id, rule) == 0 && src_get(&p->srcs, r->decl->loc.file)->is_stdlib)
+        page = "rules.md#the-standard-library";
+    }
+  if (!page) return NULL;
+  Buf b = {0};
+  buf_printf(&b, "%s/blob/HEAD/docs/%s", s->home, page);
+  char *out = xstrdup(buf_str(&b));
+  buf_free(&b);
+  return out;
 }
 
 static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
@@ -479,17 +526,22 @@ static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
       continue;
     }
     Src *ns = src_get(&p->srcs, n->loc.file);
-    char *uri = src_uri(s, ns);
+    char *uri = lsp_uri(s, ns);
     json_array_append_new(related, json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri, "range",
-                                             range_json(ns, n->loc), "message", n->msg));
+                                             lsp_range(ns, n->loc), "message", n->msg));
     free(uri);
   }
   if (g->help) buf_printf(&msg, "\nhelp: %s", g->help);
   int sev = g->sev == SEV_ERROR ? 1 : g->sev == SEV_WARNING ? 2 : 3;
   json_t *d = json_object();
-  json_object_set_new(d, "range", range_json(src, g->loc));
+  json_object_set_new(d, "range", lsp_range(src, g->loc));
   json_object_set_new(d, "severity", json_integer(sev));
-  if (g->rule) json_object_set_new(d, "code", json_string(g->rule));
+  if (g->rule) {
+    json_object_set_new(d, "code", json_string(g->rule));
+    char *href = rule_href(s, p, g->rule);
+    if (href) json_object_set_new(d, "codeDescription", json_pack("{s:s}", "href", href));
+    free(href);
+  }
   json_object_set_new(d, "source", json_string("charter"));
   json_object_set_new(d, "message", json_stringn(msg.data ? msg.data : "", msg.len));
   if (json_array_size(related)) json_object_set_new(d, "relatedInformation", related);
@@ -526,7 +578,7 @@ static void check_entry(LspServer *s, Doc *d) {
   for (int i = 0; i < n; i++) {
     if (!lists[i]) continue;
     Src *src = src_get(&p->srcs, (uint32_t)i);
-    char *uri = i == 0 ? xstrdup(d->uri) : src_uri(s, src);
+    char *uri = i == 0 ? xstrdup(d->uri) : lsp_uri(s, src);
     publish(s, uri, lists[i]);
     vec_push(&published, uri);
     if (src->real) vec_push(&files, xstrdup(src->real));
@@ -540,7 +592,8 @@ static void check_entry(LspServer *s, Doc *d) {
   vec_free(&d->published);
   d->files = files;
   d->published = published;
-  program_free(p);
+  if (d->prog) program_free(d->prog);
+  d->prog = p;
 }
 
 /* Checks the program d belongs to: each other open document whose last
@@ -635,8 +688,186 @@ static void did_close(LspServer *s, json_t *params) {
 }
 
 static json_t *capabilities(void) {
-  return json_pack("{s:{s:s,s:{s:b,s:i}},s:{s:s}}", "capabilities", "positionEncoding", "utf-16",
-                   "textDocumentSync", "openClose", 1, "change", 1, "serverInfo", "name", "charter");
+  json_t *caps = json_pack("{s:s,s:{s:b,s:i}}", "positionEncoding", "utf-16", "textDocumentSync", "openClose", 1,
+                           "change", 1);
+  json_object_set_new(caps, "hoverProvider", json_true());
+  json_object_set_new(caps, "definitionProvider", json_true());
+  json_object_set_new(caps, "referencesProvider", json_true());
+  json_object_set_new(caps, "renameProvider", json_pack("{s:b}", "prepareProvider", 1));
+  json_object_set_new(caps, "documentSymbolProvider", json_true());
+  json_object_set_new(caps, "workspaceSymbolProvider", json_true());
+  json_object_set_new(caps, "foldingRangeProvider", json_true());
+  json_object_set_new(caps, "documentFormattingProvider", json_true());
+  json_object_set_new(caps, "completionProvider", json_pack("{s:[s,s]}", "triggerCharacters", " ", ","));
+  json_object_set_new(caps, "codeActionProvider", json_pack("{s:[s]}", "codeActionKinds", "quickfix"));
+  return json_pack("{s:o,s:{s:s}}", "capabilities", caps, "serverInfo", "name", "charter");
+}
+
+json_t *lsp_fail(LspErr *e, int code, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  e->code = code;
+  vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+  va_end(ap);
+  return NULL;
+}
+
+bool lsp_offset(Src *src, int line, int character, uint32_t *off) {
+  if (line < 0 || character < 0) return false;
+  size_t n = 0;
+  if (src->len == 0) {
+    if (line > 0) return false;
+    *off = 0;
+    return true;
+  }
+  int l = 0, c = 0;
+  src_linecol(src, (uint32_t)src->len, &l, &c); /* the last line, from 1 */
+  if (line + 1 > l) return false;
+  const char *text = src_line(src, line + 1, &n);
+  size_t i = (size_t)(text - src->text);
+  if (i == 0) i = src_bom_len(src);
+  size_t end = (size_t)(text - src->text) + n;
+  const unsigned char *p = (const unsigned char *)src->text;
+  int units = 0;
+  while (i < end && units < character) {
+    uint32_t cp;
+    int k = utf8_decode(p + i, end - i, &cp);
+    if (k == 0) {
+      units++;
+      i++;
+      continue;
+    }
+    units += cp >= 0x10000 ? 2 : 1;
+    i += (size_t)k;
+  }
+  *off = (uint32_t)i;
+  return true;
+}
+
+json_t *lsp_location(LspServer *s, Program *p, Loc loc) {
+  Src *src = src_get(&p->srcs, loc.file);
+  char *uri = lsp_uri(s, src);
+  json_t *j = json_pack("{s:s,s:o}", "uri", uri, "range", lsp_range(src, loc));
+  free(uri);
+  return j;
+}
+
+/* The program a document belongs to, as check_doc chose it: another open
+ * document's program that holds it, else its own; NULL before a check. */
+static Program *doc_program(LspServer *s, Doc *d) {
+  for (int i = 0; d->real && i < s->docs.len; i++) {
+    Doc *e = s->docs.items[i];
+    if (e != d && e->prog && vec_has(&e->files, d->real)) return e->prog;
+  }
+  return d->prog;
+}
+
+Program **lsp_programs(LspServer *s, int *n) {
+  Program **out = xcalloc((size_t)s->docs.len + 1, sizeof *out);
+  int k = 0;
+  for (int i = 0; i < s->docs.len; i++) {
+    Program *p = doc_program(s, s->docs.items[i]);
+    bool seen = !p;
+    for (int j = 0; j < k && !seen; j++) seen = out[j] == p;
+    if (!seen) out[k++] = p;
+  }
+  *n = k;
+  return out;
+}
+
+/* The source of d's file in p. */
+static bool doc_src(Program *p, Doc *d, uint32_t *file) {
+  for (int i = 0; i < p->srcs.len; i++) {
+    Src *src = src_get(&p->srcs, (uint32_t)i);
+    if (src->is_stdlib) continue;
+    if (i == (int)p->entry && d->prog == p) {
+      *file = (uint32_t)i;
+      return true;
+    }
+    if (d->real && src->real && strcmp(src->real, d->real) == 0) {
+      *file = (uint32_t)i;
+      return true;
+    }
+  }
+  return false;
+}
+
+typedef json_t *(*DocHandler)(LspAt *a, LspErr *e);
+
+static const struct {
+  const char *method;
+  DocHandler fn;
+  bool position; /* params.position is required */
+} handlers[] = {
+    {"textDocument/hover", lsp_hover, true},
+    {"textDocument/definition", lsp_definition, true},
+    {"textDocument/references", lsp_references, true},
+    {"textDocument/prepareRename", lsp_prepare_rename, true},
+    {"textDocument/rename", lsp_rename, true},
+    {"textDocument/documentSymbol", lsp_document_symbols, false},
+    {"textDocument/foldingRange", lsp_folding_ranges, false},
+    {"textDocument/completion", lsp_completion, true},
+    {"textDocument/codeAction", lsp_code_actions, false},
+    {"textDocument/formatting", lsp_formatting, false},
+};
+
+/* A request about a document: finds it, its program and the position,
+ * then hands it to its handler. */
+static void doc_request(LspServer *s, json_t *id, const char *method, DocHandler fn, bool position, json_t *params) {
+  const char *uri = param_uri(params);
+  if (!uri) {
+    reply_error(s, id, LSP_INVALID_PARAMS, "'%s' needs params.textDocument.uri", method);
+    return;
+  }
+  Doc *d = doc_find(s, uri);
+  if (!d) {
+    reply_error(s, id, LSP_INVALID_PARAMS, "the document '%s' is not open: send textDocument/didOpen first", uri);
+    return;
+  }
+  Program *p = doc_program(s, d);
+  LspAt a = {s, p, 0, NULL, d->uri, d->text, d->len, 0, params};
+  if (!p || !doc_src(p, d, &a.file)) {
+    reply(s, id, NULL); /* not a file: URI, so never checked: nothing to say */
+    return;
+  }
+  a.src = src_get(&p->srcs, a.file);
+  if (position) {
+    json_t *pos = json_object_get(params, "position");
+    json_t *lj = json_object_get(pos, "line"), *cj = json_object_get(pos, "character");
+    if (!json_is_integer(lj) || !json_is_integer(cj)) {
+      reply_error(s, id, LSP_INVALID_PARAMS, "'%s' needs params.position with a whole line and character", method);
+      return;
+    }
+    json_int_t l = json_integer_value(lj), c = json_integer_value(cj);
+    if (l < 0 || c < 0 || l > INT_MAX || c > INT_MAX || !lsp_offset(a.src, (int)l, (int)c, &a.off)) {
+      reply(s, id, NULL); /* a position past the end: nothing there */
+      return;
+    }
+  }
+  LspErr e = {0, ""};
+  json_t *r = fn(&a, &e);
+  if (r) reply(s, id, r);
+  else reply_error(s, id, e.code ? e.code : LSP_INVALID_PARAMS, "%s", e.msg[0] ? e.msg : "the request failed");
+}
+
+/* initializationOptions.db: a store; a relative path is read from the
+ * workspace's root folder (rootUri), else from where the server runs. */
+static void init_options(LspServer *s, json_t *params) {
+  json_t *opts = json_object_get(params, "initializationOptions");
+  const char *db = json_string_value(json_object_get(opts, "db"));
+  if (!db || !*db || s->store) return;
+  const char *root_uri = json_string_value(json_object_get(params, "rootUri"));
+  char *root = db[0] != '/' && root_uri ? uri_to_path(root_uri) : NULL;
+  if (root && *root) {
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", root, db);
+    lsp_server_set_store(s, buf_str(&b));
+    buf_free(&b);
+  } else {
+    lsp_server_set_store(s, db);
+  }
+  free(root);
+  logf_(s, "store %s", s->store);
 }
 
 /* One parsed message. */
@@ -692,6 +923,7 @@ static void dispatch(LspServer *s, json_t *msg) {
       return;
     }
     s->state = ST_RUNNING;
+    init_options(s, params);
     reply(s, id, capabilities());
     return;
   }
@@ -706,6 +938,18 @@ static void dispatch(LspServer *s, json_t *msg) {
     else if (strcmp(method, "textDocument/didChange") == 0) did_change(s, params);
     else if (strcmp(method, "textDocument/didClose") == 0) did_close(s, params);
     else logf_(s, "notification '%s' ignored", method); /* initialized, $/cancelRequest, the rest */
+    return;
+  }
+  for (size_t i = 0; i < sizeof handlers / sizeof handlers[0]; i++)
+    if (strcmp(method, handlers[i].method) == 0) {
+      doc_request(s, id, method, handlers[i].fn, handlers[i].position, params);
+      return;
+    }
+  if (strcmp(method, "workspace/symbol") == 0) {
+    LspErr e = {0, ""};
+    json_t *r = lsp_workspace_symbols(s, params, &e);
+    if (r) reply(s, id, r);
+    else reply_error(s, id, e.code ? e.code : LSP_INVALID_PARAMS, "%s", e.msg);
     return;
   }
   reply_error(s, id, LSP_METHOD_NOT_FOUND, "unknown method '%s': charter lsp does not offer it", method);

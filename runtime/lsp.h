@@ -61,6 +61,12 @@ typedef struct LspServer LspServer;
  * event; lo (CHARTER_PATH, --root) is used to load each program. */
 LspServer *lsp_server_new(LspWriteFn write, void *ctx, FILE *log, const LoadOptions *lo);
 void lsp_server_free(LspServer *s);
+/* The store hover reads the latest values from (--db), or NULL: none. The
+ * initialize request's initializationOptions.db sets it when this has not. */
+void lsp_server_set_store(LspServer *s, const char *db);
+/* The address of charter's source (docs are linked as HOME/blob/HEAD/docs/…),
+ * or NULL: diagnostics carry no codeDescription. */
+void lsp_server_set_docs_home(LspServer *s, const char *home);
 /* Reads and answers every complete message of data. Returns false once the
  * exit notification has arrived (the rest is not read). */
 bool lsp_server_feed(LspServer *s, const char *data, size_t n);

@@ -22,9 +22,10 @@ int cmd_lsp(int argc, char **argv) {
       {"log", required_argument, NULL, 'l'},
       {"stdio", no_argument, NULL, 's'},
       {"root", required_argument, NULL, 'R'},
+      {"db", required_argument, NULL, 'd'},
       {NULL, 0, NULL, 0},
   };
-  const char *log_path = NULL;
+  const char *log_path = NULL, *db = NULL;
   LoadOptions lo = {getenv("CHARTER_PATH"), NULL};
   optind = 1;
   opterr = 0;
@@ -32,6 +33,7 @@ int cmd_lsp(int argc, char **argv) {
   while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'l': log_path = optarg; break;
+    case 'd': db = optarg; break;
     case 's': break; /* standard input and output: the only transport */
     case 'R':
       if ((rc = root_option("lsp", optarg, &lo)) != EXIT_OK) return rc;
@@ -48,6 +50,8 @@ int cmd_lsp(int argc, char **argv) {
   }
   bool failed = false;
   LspServer *s = lsp_server_new(write_stdout, &failed, log, &lo);
+  lsp_server_set_store(s, db);
+  lsp_server_set_docs_home(s, new_default_home());
   char chunk[65536];
   bool more = true;
   while (more && !failed) {
