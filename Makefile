@@ -305,8 +305,11 @@ $(B)/gen-bench: tests/bench/gen.c
 $(B)/measure: tests/bench/measure.c
 	@mkdir -p $(@D)
 	$(CC) $(WARN) -D_POSIX_C_SOURCE=200809L -O2 -o $@ $<
+$(B)/lspbench: tests/bench/lspbench.c
+	@mkdir -p $(@D)
+	$(CC) $(WARN) -D_GNU_SOURCE -O2 -o $@ $<
 bench: deps
-	@$(MAKE) --no-print-directory $(B)/charter $(B)/gen-bench $(B)/measure
+	@$(MAKE) --no-print-directory $(B)/charter $(B)/gen-bench $(B)/measure $(B)/lspbench
 	@bash tests/bench/bench.sh $(B)
 
 # The same workloads timed beside an earlier revision's charter, in one run:

@@ -13,7 +13,10 @@
 # BENCH_IMPORT_RUNS=1 (runs at BENCH_IMPORT_ROWS, best of; the tenth gets
 # BENCH_RUNS),
 # BENCH_REPORT=0 (skip the report's),
-# BENCH_WORST=0 (skip the worst cases), BENCH_WORST_SIZES="10000 100000".
+# BENCH_WORST=0 (skip the worst cases), BENCH_WORST_SIZES="10000 100000",
+# BENCH_LSP=0 (skip the language server's), BENCH_LSP_EDITS=1000 (edits
+# timed on the 5,000-declaration program), BENCH_LSP_MEMORY_EDITS=10000
+# (edits of the memory run, on a 1,000-declaration program).
 set -u -o pipefail
 
 if [ $# -ne 1 ]; then
@@ -646,6 +649,38 @@ report_bench() {
 		"under 200 MB: $(awk -v m="$m" 'BEGIN { print (m != "-" && m + 0 < 200) ? "met" : "MISSED" }')" \
 		"(HTML: $(awk -v b="$(wc -c <"$dir/report.html" 2>/dev/null || echo 0)" 'BEGIN { printf "%.1f MB", b / 1048576 }'))"
 }
+
+# lsp_bench: the language server's latency from a didChange to the last
+# publishDiagnostics of the program (lspbench), beside `charter check` of
+# the same program as a whole process; then its memory over many edits.
+lsp_bench() {
+	local dir=$build/bench/lsp dirm=$build/bench/lsp-memory edits=${BENCH_LSP_EDITS:-1000}
+	local medits=${BENCH_LSP_MEMORY_EDITS:-10000} t m c line mline p50 p95 ck
+	rm -rf "$dir" "$dirm"
+	"$gen" --files 19 5000 "$dir" >/dev/null || { echo "bench.sh: gen --files 19 5000 failed" >&2; return; }
+	"$gen" --files 19 1000 "$dirm" >/dev/null || { echo "bench.sh: gen --files 19 1000 failed" >&2; return; }
+	read -r t m c < <(best "$dir" "$dir/check.log" "$charter" check main.charter)
+	line=$("$lspbench" "$charter" "$dir" "$edits") || { echo "lsp: lspbench failed: $line"; return; }
+	mline=$("$lspbench" "$charter" "$dirm" "$medits") || { echo "lsp: lspbench (memory) failed: $mline"; return; }
+	p50=$(printf '%s\n' "$line" | sed -n 's/.*p50_ms=\([0-9.]*\).*/\1/p')
+	p95=$(printf '%s\n' "$line" | sed -n 's/.*p95_ms=\([0-9.]*\).*/\1/p')
+	ck=$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')
+	echo
+	echo "lsp: didChange -> publishDiagnostics of all 20 files, 5,000 declarations, $edits edits of one imported file"
+	printf '%-34s %9s %9s\n' measure ms "/check"
+	printf '%-34s %9s %9s\n' "charter check (whole process)" "$ck" 1.00
+	printf '%-34s %9s %9s\n' "lsp edit p50" "$p50" "$(awk -v a="$p50" -v b="$ck" 'BEGIN { printf "%.2f", a / b }')"
+	printf '%-34s %9s %9s\n' "lsp edit p95" "$p95" "$(awk -v a="$p95" -v b="$ck" 'BEGIN { printf "%.2f", a / b }')"
+	echo "  $line"
+	echo "goals: p95 at most 1.0x check: $(awk -v a="$p95" -v b="$ck" 'BEGIN { print (a <= b) ? "met" : "MISSED" }');" \
+		"p95 under 50 ms: $(awk -v a="$p95" 'BEGIN { print (a < 50) ? "met" : "MISSED" }')"
+	echo "lsp memory over $medits edits (1,000 declarations in 20 files): $mline"
+}
+
+if [ "${BENCH_LSP:-1}" != 0 ] && [ $have_charter = 1 ] && [ -x "$build/lspbench" ] && "$charter" help lsp >/dev/null 2>&1; then
+	lspbench=$build/lspbench
+	lsp_bench
+fi
 
 if [ "${BENCH_IMPORT:-1}" = 0 ]; then
 	echo
