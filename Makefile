@@ -266,6 +266,8 @@ fuzz: deps
 	  sed -n 's#@ROOT@#/nonexistent-fuzz-dir#g; /^{/p' "$$f" | while IFS= read -r m; do printf 'Content-Length: %d\r\n\r\n%s' "$$(printf '%s' "$$m" | wc -c)" "$$m"; done \
 	    >>"$(B)/fuzz/lsp-corpus/$${f##*/}"; \
 	done
+	@for f in examples/*/*.charter tests/golden/check/*.charter; do [ -f "$$f" ] || continue; \
+	  { printf '\200\003\011\001\027'; head -c 60000 "$$f"; } >"$(B)/fuzz/lsp-corpus/doc_$$(echo "$$f" | tr / _)"; done
 	cd $(B)/fuzz && ./fuzz_lsp -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=20 lsp-corpus
 
 # ---- set-up, demo, bench, install ----
