@@ -49,7 +49,8 @@ static json_t *jstr(const char *s) {
 
 /* Program text in markdown, read as it is written: a backslash before each
  * character that could start markup (\\ ` * _ [ ] < > # | ~ ! & $), and
- * before - + = or a digit's . ) that start a line; line ends kept. */
+ * before - + = that start a line and the . or ) of a number that starts
+ * one (a list item); line ends kept. */
 static void put_md(Buf *b, const char *s) {
   Buf c = {0};
   put_clean(&c, s ? s : "", s ? strlen(s) : 0);
@@ -57,7 +58,7 @@ static void put_md(Buf *b, const char *s) {
   for (const char *q = buf_str(&c); *q; q++) {
     char ch = *q;
     if (ch == '\r') continue;
-    if (strchr("\\`*_[]<>#|~!&$", ch) || (line_start && strchr("-+=", ch)) || (digits && strchr(".)", ch)))
+    if (strchr("\\`*_[]<>#|~!&$", ch) || (line_start && strchr("-+=", ch)) || (digits && strchr(".)", ch) && strchr(" \t\n", q[1])))
       buf_putc(b, '\\');
     buf_putc(b, ch);
     if (ch == '\n') {
