@@ -351,8 +351,12 @@ static Decl *renamable(LspAt *a, LspErr *e, Occ *o) {
     lsp_fail(e, LSP_REQUEST_FAILED, "the charter block has no id to rename; change its title instead");
     return NULL;
   }
-  if (!d->id || ast_is_reserved(d->id)) {
-    lsp_fail(e, LSP_REQUEST_FAILED, "'%s' is a reserved word, not an id that can be renamed", d->id ? d->id : "");
+  if (!d->id) {
+    lsp_fail(e, LSP_REQUEST_FAILED, "this %s has no id to rename; write one after its keyword", ast_kind_name(d->kind));
+    return NULL;
+  }
+  if (ast_is_reserved(d->id)) {
+    lsp_fail(e, LSP_REQUEST_FAILED, "'%s' is a reserved word, not an id that can be renamed", d->id);
     return NULL;
   }
   if (is_stdlib_decl(a->p, d)) {
@@ -642,6 +646,10 @@ static int symbol_kind(DeclKind k) {
   return k < D_KIND_COUNT ? kinds[k] : 13;
 }
 
+/* A declaration's symbol name: its id, "charter" for the charter block (or
+ * its kind, for a declaration whose id was lost to a syntax error). */
+static const char *symbol_name(const Decl *d) { return d->id ? d->id : ast_kind_name(d->kind); }
+
 json_t *lsp_document_symbols(LspAt *a, LspErr *e) {
   (void)e;
   json_t *out = json_array();
@@ -654,7 +662,7 @@ json_t *lsp_document_symbols(LspAt *a, LspErr *e) {
     if (sel.start < range.start) range.start = sel.start;
     if (sel.end > range.end) range.end = sel.end;
     json_t *s = json_object();
-    json_object_set_new(s, "name", json_string(d->id ? d->id : "charter"));
+    json_object_set_new(s, "name", json_string(symbol_name(d)));
     if (d->title) json_object_set_new(s, "detail", jstr(d->title));
     json_object_set_new(s, "kind", json_integer(symbol_kind(d->kind)));
     json_object_set_new(s, "range", lsp_range(a->src, range));
@@ -689,7 +697,7 @@ json_t *lsp_workspace_symbols(LspServer *s, json_t *params, LspErr *e) {
       Decl *d = p->decls.items[j];
       Src *src = src_get(&p->srcs, d->id_loc.file);
       if (src->is_stdlib) continue;
-      const char *name = d->id ? d->id : "charter";
+      const char *name = symbol_name(d);
       if (!contains_fold(name, q) && !(d->title && contains_fold(d->title, q))) continue;
       Buf key = {0};
       buf_printf(&key, "%s:%u", src->real ? src->real : src->path, d->id_loc.start);

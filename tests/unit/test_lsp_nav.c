@@ -410,8 +410,9 @@ static void test_hover(void **state) {
   session_free(x);
 }
 
-/* A store with a value of rate in 2025 (doubled is computed from it). */
-static void make_store(const char *path) {
+/* A store with a value of rate in 2025 (doubled is computed from it),
+ * from counts num of den (NAN: none). */
+static void make_store(const char *path, double value, double num, double den) {
   char err[1024] = "";
   Store *db = store_open(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
@@ -419,7 +420,7 @@ static void make_store(const char *path) {
   assert_int_equal(db->m->begin(db, true), STORE_OK);
   assert_int_equal(db->m->record_import(db, "data.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
   StoreRow row = {.indicator = "rate", .dimension = "", .group = "", .period = "2025", .period_len = 4,
-                  .period_end = "2025-12-31", .value = 46.5, .numerator = NAN, .denominator = NAN, .flags = 0,
+                  .period_end = "2025-12-31", .value = value, .numerator = num, .denominator = den, .flags = 0,
                   .source = "", .note = ""};
   StorePut put;
   StoreStored old;
@@ -434,7 +435,7 @@ static void test_hover_store(void **state) {
   scratch_init(&st);
   char db[2100];
   snprintf(db, sizeof db, "%s", scratch_path(&st, "m.db"));
-  make_store(db);
+  make_store(db, 46.5, NAN, NAN);
   Session *x = session(main_text, part_text, sizeof part_text - 1, false, db);
   char *h = hover_at(x, x->main_uri, 14, 13);
   char want[2048];
@@ -459,6 +460,18 @@ static void test_hover_store(void **state) {
   x = session("indicator rate \"R\" { unit 5 }\n", "", 0, false, db);
   h = hover_at(x, x->main_uri, 0, 11);
   assert_string_equal(h, "**indicator** `rate`: R\n\nThe store is not read while the program has errors.");
+  free(h);
+  session_free(x);
+  /* A value from 5 events, which the charter's policy (suppress below 11)
+   * withholds. */
+  scratch_rm(db);
+  unlink(db);
+  make_store(db, 50, 5, 10);
+  x = session(main_text, part_text, sizeof part_text - 1, false, db);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want, "%s\n\n**Latest:** withheld by the disclosure policy (2025)  \n**Status:** on track",
+           rate_hover);
+  assert_string_equal(h, want);
   free(h);
   session_free(x);
   scratch_free(&st);
