@@ -472,7 +472,7 @@ static void hover_store(Buf *b, LspAt *a, const Decl *d) {
   if (x) {
     const char *unit = indicator_view(d) ? indicator_view(d)->unit : NULL;
     buf_puts(b, "\n\n**Latest:** ");
-    if (x->has_latest && x->latest_state != DISC_SHOWN) {
+    if (x->has_latest && disclose_withheld(x->latest_state)) {
       buf_puts(b, "withheld by the disclosure policy");
       if (x->latest_period) {
         buf_puts(b, " (");
@@ -488,6 +488,13 @@ static void hover_store(Buf *b, LspAt *a, const Decl *d) {
       buf_puts(b, "no data in the store");
     }
     buf_puts(b, "  \n**Status:** ");
+    if (x->has_latest && disclose_withheld(x->latest_state)) {
+      /* A status would tell about the withheld value, as charter report
+       * knows: it is not shown either. */
+      buf_puts(b, "not shown while the latest value is withheld");
+      eval_free(&r);
+      return;
+    }
     Buf st = {0};
     buf_puts(&st, eval_status_name(x->status));
     for (char *c = st.data; c && *c; c++)

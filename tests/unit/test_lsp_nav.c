@@ -469,7 +469,9 @@ static void test_hover_store(void **state) {
   make_store(db, 50, 5, 10);
   x = session(main_text, part_text, sizeof part_text - 1, false, db);
   h = hover_at(x, x->main_uri, 14, 13);
-  snprintf(want, sizeof want, "%s\n\n**Latest:** withheld by the disclosure policy (2025)  \n**Status:** on track",
+  snprintf(want, sizeof want,
+           "%s\n\n**Latest:** withheld by the disclosure policy (2025)  \n**Status:** not shown while the "
+           "latest value is withheld",
            rate_hover);
   assert_string_equal(h, want);
   free(h);
