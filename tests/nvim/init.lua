@@ -85,6 +85,17 @@ local function encoding(buf)
   return c and c.offset_encoding or 'utf-16'
 end
 
+-- The first line where two texts differ: expected and got, as "LINE: text".
+local function first_difference(want, got)
+  local w, g = vim.split(want, '\n', true), vim.split(got, '\n', true)
+  for i = 1, math.max(#w, #g) do
+    if w[i] ~= g[i] then
+      return 'line ' .. i .. ': ' .. show(w[i] or '(none)'), 'line ' .. i .. ': ' .. show(g[i] or '(none)')
+    end
+  end
+  return want, got
+end
+
 local function buf_text(buf)
   return table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') .. '\n'
 end
@@ -276,7 +287,8 @@ steps[#steps + 1] = { 'rename hired to hired_by_employers changes every referenc
   for _, path in ipairs({ coalition, results_file, activities }) do
     local got = buf_text(buffer_of(path))
     if got ~= expect[path] then
-      return fail(path .. ' as\n' .. expect[path], got)
+      local w, g = first_difference(expect[path], got)
+      return fail(path .. ', ' .. w, g)
     end
     local _, n = expect[path]:gsub(new, '')
     if n > 0 then
@@ -315,7 +327,7 @@ steps[#steps + 1] = { 'formatting a badly laid out buffer gives what charter fmt
   end
   local got = buf_text(buf)
   if got ~= want then
-    return fail(want, got)
+    return fail(first_difference(want, got))
   end
   return true
 end }
