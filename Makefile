@@ -46,7 +46,7 @@ LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lm
 # and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
 # the report in a browser).
 BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev gettext
-TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm
+TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm neovim unzip
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;
 # leakcheck and fuzz add what they need.
@@ -191,7 +191,7 @@ $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed
+test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed $(B)/vscode/.installed
 	@sh tests/run.sh $(B) $(B)/asan
 
 # The browser tests' npm packages (tests/browser/report.js, html-validate), at
@@ -202,6 +202,16 @@ $(B)/node/.installed: tests/browser/package.json tests/browser/package-lock.json
 	@mkdir -p $(@D)
 	cp tests/browser/package.json tests/browser/package-lock.json $(@D)/
 	cd $(@D) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The VS Code extension's npm packages (vscode-languageclient, and @vscode/vsce
+# to package it; tests/vscode.sh), at the versions of editors/vscode's lock
+# file, into build/vscode. No install scripts run and no optional package is
+# installed: nothing downloads a binary of its own.
+$(B)/vscode/.installed: editors/vscode/package.json editors/vscode/package-lock.json
+	@mkdir -p $(@D)
+	cp editors/vscode/package.json editors/vscode/package-lock.json $(@D)/
+	cd $(@D) && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Golden tests under valgrind: zero leaks, zero errors.

@@ -1,0 +1,58 @@
+// The Charter extension: starts `charter lsp` (docs/lsp.md) for Charter
+// files through the language client. Settings: charter.path (the binary)
+// and charter.db (a store, sent as initializationOptions.db).
+'use strict';
+
+const vscode = require('vscode');
+const { LanguageClient } = require('vscode-languageclient/node');
+
+let client = null;
+
+function makeClient() {
+  const config = vscode.workspace.getConfiguration('charter');
+  const command = config.get('path') || 'charter';
+  const db = config.get('db') || '';
+  const serverOptions = { command: command, args: ['lsp'] };
+  const clientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'charter' },
+      { scheme: 'untitled', language: 'charter' }
+    ],
+    initializationOptions: db ? { db: db } : {}
+  };
+  return new LanguageClient('charter', 'Charter', serverOptions, clientOptions);
+}
+
+function start() {
+  client = makeClient();
+  client.start();
+}
+
+async function stop() {
+  if (!client) return;
+  const c = client;
+  client = null;
+  await c.stop();
+}
+
+function activate(context) {
+  start();
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (event.affectsConfiguration('charter.path') || event.affectsConfiguration('charter.db')) {
+        await stop();
+        start();
+      }
+    }),
+    vscode.commands.registerCommand('charter.restartServer', async () => {
+      await stop();
+      start();
+    })
+  );
+}
+
+function deactivate() {
+  return stop();
+}
+
+module.exports = { activate, deactivate };
