@@ -196,8 +196,11 @@ static json_t *owner_edit(LspAt *a, const Decl *d) {
   return edits;
 }
 
-/* The activity a finding points into. */
-static const Decl *activity_at(const Program *p, Loc loc) {
+/* The activity a finding points into: the one whose id it underlines (a
+ * look-up), else the one holding it. */
+static const Decl *activity_at(const Program *p, const Src *src, Loc loc) {
+  const Decl *id = loc.end <= src->len ? strmap_getn(&p->ids, src->text + loc.start, loc.end - loc.start) : NULL;
+  if (id && id->kind == D_ACTIVITY && id->id_loc.file == loc.file && id->id_loc.start == loc.start) return id;
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
     if (d->kind == D_ACTIVITY && d->loc.file == loc.file && d->loc.start <= loc.start && loc.end <= d->loc.end)
@@ -206,12 +209,10 @@ static const Decl *activity_at(const Program *p, Loc loc) {
   return NULL;
 }
 
-/* The action of actions titled title, or NULL. */
-static json_t *find_action(json_t *actions, const char *title) {
-  for (size_t i = 0; i < json_array_size(actions); i++) {
-    json_t *x = json_array_get(actions, i);
-    if (strcmp(json_string_value(json_object_get(x, "title")), title) == 0) return x;
-  }
+/* The action among acts[0..n) titled title, or NULL. */
+static json_t *find_action(json_t **acts, int n, const char *title) {
+  for (int i = 0; i < n; i++)
+    if (strcmp(json_string_value(json_object_get(acts[i], "title")), title) == 0) return acts[i];
   return NULL;
 }
 
@@ -222,6 +223,9 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
                                            "positions");
   Program *p = a->p;
   json_t *actions = json_array();
+  enum { MAX_USES = 16 };
+  json_t *uses[MAX_USES]; /* the "Add `use M`" actions (borrowed) */
+  int nuses = 0;
   for (int i = 0; i < p->diags.items.len; i++) {
     const Diag *g = p->diags.items.items[i];
     if (g->loc.file != a->file || g->loc.start > to || g->loc.end < from) continue;
@@ -239,17 +243,20 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
     if (wanted_module(p, g, module, sizeof module)) {
       Buf t = {0};
       buf_printf(&t, "Add `use %s`", module);
-      json_t *x = find_action(actions, buf_str(&t));
+      json_t *x = find_action(uses, nuses, buf_str(&t)); /* this module's action so far */
       if (x) {
         json_array_append_new(json_object_get(x, "diagnostics"), diag_for(a, g));
       } else {
         json_t *d = json_array();
         json_array_append_new(d, diag_for(a, g));
-        json_array_append_new(actions, action(a, buf_str(&t), use_edit(a, module), d));
+        x = action(a, buf_str(&t), use_edit(a, module), d);
+        json_array_append_new(actions, x);
+        if (nuses < MAX_USES) uses[nuses++] = x;
       }
       buf_free(&t);
     }
-    const Decl *act = g->rule && strcmp(g->rule, "eq_activity_community_owner") == 0 ? activity_at(p, g->loc) : NULL;
+    const Decl *act =
+        g->rule && strcmp(g->rule, "eq_activity_community_owner") == 0 ? activity_at(p, a->src, g->loc) : NULL;
     json_t *edits = act ? owner_edit(a, act) : NULL;
     if (edits) {
       json_t *d = json_array();
@@ -260,7 +267,7 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
   /* The equity module, offered on the charter block of a program without it. */
   const Decl *c = p->charter;
   if (c && c->loc.file == a->file && c->loc.start <= to && from <= c->loc.end && !program_uses(p, "equity") &&
-      stdlib_find("equity") && !find_action(actions, "Add `use equity`"))
+      stdlib_find("equity") && !find_action(uses, nuses, "Add `use equity`"))
     json_array_append_new(actions, action(a, "Add `use equity`", use_edit(a, "equity"), NULL));
   return actions;
 }
@@ -527,6 +534,8 @@ json_t *lsp_completion(LspAt *a, LspErr *e) {
           for (int i = 0; s->symbols[i]; i++) add_item(items, s->symbols[i], CK_ENUM_MEMBER, s->name, NULL);
         } else if (s && value_start && s->form == F_REF) {
           decl_ids(items, a->p, s->kinds);
+        } else if (s && n == 1 && s->form == F_EQUITY) {
+          decl_ids(items, a->p, KB_DIMENSION);
         } else if (s && n == 1 && s->form == F_WAIVE) {
           rule_ids(items, a->p);
         }

@@ -323,6 +323,26 @@ static void test_use_after_last_use(void **state) {
   at_close(&x);
 }
 
+/* Several ids of one module: one action fixing them all. */
+static void test_use_once(void **state) {
+  (void)state;
+  static const char text[] = "charter \"T\" { vision \"v\" }\n"
+                             "indicator i \"I\" {\n  unit \"%\"\n  direction up\n  disaggregate income, gender\n}\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  json_t *acts = actions_at(&x, 4, 0, 4, 40);
+  char *t = titles(acts);
+  assert_string_equal(t, "Add `use dimensions`");
+  free(t);
+  assert_int_equal(json_array_size(json_object_get(json_array_get(acts, 0), "diagnostics")), 2);
+  char *got = applied(&x, acts, "Add `use dimensions`");
+  assert_string_equal(got, "use dimensions\n\ncharter \"T\" { vision \"v\" }\n"
+                           "indicator i \"I\" {\n  unit \"%\"\n  direction up\n  disaggregate income, gender\n}\n");
+  free(got);
+  json_decref(acts);
+  at_close(&x);
+}
+
 static void test_use_at_top(void **state) {
   (void)state;
   static const char text[] = "# Header\n\n# The charter\ncharter \"T\" {\n  vision \"v\"\n}\n";
@@ -480,6 +500,17 @@ static void test_completion_contexts(void **state) {
   at_close(&x);
 }
 
+static void test_completion_equity(void **state) {
+  (void)state;
+  static const char text[] = "use dimensions\ncharter \"T\" { vision \"v\" }\n"
+                             "indicator i \"I\" {\n  unit \"%\"\n  direction up\n  disaggregate \n  equity \n}\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  expect_labels(&x, at_mark(&x, "disaggregate \n", 13), "race_ethnicity age_group income gender disability");
+  expect_labels(&x, at_mark(&x, "equity \n", 7), "race_ethnicity age_group income gender disability");
+  at_close(&x);
+}
+
 static void test_completion_details(void **state) {
   (void)state;
   At x;
@@ -555,7 +586,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_format_examples),   cmocka_unit_test(test_format_refuses_syntax_errors),
       cmocka_unit_test(test_fixes_apply),       cmocka_unit_test(test_fix_words),
-      cmocka_unit_test(test_use_after_last_use), cmocka_unit_test(test_use_at_top),
+      cmocka_unit_test(test_use_after_last_use), cmocka_unit_test(test_use_once),
+      cmocka_unit_test(test_use_at_top),        cmocka_unit_test(test_completion_equity),
       cmocka_unit_test(test_community_owner),   cmocka_unit_test(test_community_owner_placeholder),
       cmocka_unit_test(test_action_params),     cmocka_unit_test(test_completion_contexts),
       cmocka_unit_test(test_completion_details), cmocka_unit_test(test_hostile),
