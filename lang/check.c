@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fmt.h"
 #include "model.h"
 #include "modules.h"
 #include "program.h"
@@ -164,6 +165,15 @@ static Diag *err(Checker *c, Loc loc, const char *rule, const char *fmt, ...) {
   Diag *g = diag_add(c->d, SEV_ERROR, loc, rule, "%s", buf_str(&b));
   buf_free(&b);
   return g;
+}
+
+/* s as a Charter string literal, in the program's arena (a Diag.fix). */
+static const char *quoted(Checker *c, const char *s) {
+  Buf b = {0};
+  fmt_string(&b, s);
+  const char *q = arena_strdup(&c->p->arena, buf_str(&b));
+  buf_free(&b);
+  return q;
 }
 
 /* "a partner", "an outcome or a goal" */
@@ -340,7 +350,7 @@ static Decl *resolve(Checker *c, const Atom *a, unsigned kinds, const char *attr
         best = s.best;
       }
       if (best)
-        err(c, a->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", a->text, best);
+        err(c, a->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", a->text, best)->fix = best;
       else
         err(c, a->loc, "unresolved", "'%s' is not declared: %s needs %s declared in the program", a->text, attr,
             buf_str(&want));
@@ -378,7 +388,8 @@ static int match_symbol(Checker *c, const AttrSpec *s, const Atom *a, Value *v) 
   symbols_text(&b, s->symbols);
   if (best)
     err(c, a->loc, "attribute", "unknown %s '%s'; did you mean '%s'? (%s takes %s)", s->name, a->text, best, s->name,
-        buf_str(&b));
+        buf_str(&b))
+        ->fix = best;
   else
     err(c, a->loc, "attribute", "unknown %s '%s': %s takes %s", s->name, a->text, s->name, buf_str(&b));
   buf_free(&b);
@@ -639,8 +650,9 @@ static void unknown_attr(Checker *c, const Decl *d, const Attr *a, bool *suggest
         "disclosure { suppress below 11 }");
   } else if (best) {
     suggested[chk_spec_index(d->kind, best)] = true;
-    err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?", ast_article(kind), kind,
-        a->name, best);
+    Diag *g = err(c, a->name_loc, "attribute", "%s %s has no attribute '%s'; did you mean '%s'?", ast_article(kind),
+                  kind, a->name, best);
+    g->fix = best;
   } else if (a->kind != ST_ATTR || strcmp(a->name, "waive") == 0) {
     err(c, a->name_loc, "attribute", "'%s' does not belong in %s %s", a->name, ast_article(kind), kind);
   } else {
@@ -752,8 +764,9 @@ static void check_disclosure_lines(Checker *c, const Attr *block) {
       if (best) {
         int b = 0;
         while (strcmp(disclosure_lines[b], best) != 0) b++;
-        err(c, a->name_loc, "disclosure", "the disclosure block has no line '%s'; did you mean: %s?", a->name,
-            disclosure_examples[b]);
+        Diag *g = err(c, a->name_loc, "disclosure", "the disclosure block has no line '%s'; did you mean: %s?",
+                      a->name, disclosure_examples[b]);
+        g->fix = disclosure_lines[b];
       } else {
         err(c, a->name_loc, "disclosure", "the disclosure block has no line '%s'; its lines are: suppress below N, "
             "unstable below N, complementary, unknown counts shown or withheld", a->name);
@@ -787,7 +800,8 @@ static void check_block(Checker *c, const Decl *d, const Attr *a, const Attr **s
   if (strcmp(a->name, "disclosure") != 0) {
     static const char *const blocks[] = {"disclosure"};
     if (d->kind == D_CHARTER && suggest_best(a->name, blocks, 1))
-      err(c, a->name_loc, "disclosure", "the charter block has no block '%s'; did you mean 'disclosure'?", a->name);
+      err(c, a->name_loc, "disclosure", "the charter block has no block '%s'; did you mean 'disclosure'?", a->name)
+          ->fix = "disclosure";
     else if (chk_spec_index(d->kind, a->name) >= 0)
       err(c, a->name_loc, "attribute", "'%s' takes its value on the same line, without braces", a->name);
     else
@@ -1066,9 +1080,12 @@ static void check_reference(Checker *c, const Decl *d, const Value *e) {
   suggest_init(&s, e->reference);
   if (++c->suggestions <= MAX_SUGGESTIONS)
     for (int j = 0; j < groups->n; j++) suggest_offer(&s, groups->vals[j].str);
-  if (s.best)
-    err(c, at, "equity", "the reference group \"%s\" is not a group of dimension '%s'; did you mean \"%s\"?",
-        e->reference, e->ref->id, s.best);
+  if (s.best) {
+    Diag *g = err(c, at, "equity", "the reference group \"%s\" is not a group of dimension '%s'; did you mean \"%s\"?",
+                  e->reference, e->ref->id, s.best);
+    const Atom *a = value_atom(d, e, 4);
+    if (a && a->kind == ATOM_STRING) g->fix = quoted(c, s.best);
+  }
   else
     err(c, at, "equity", "the reference group \"%s\" is not a group of dimension '%s'; name one of its groups",
         e->reference, e->ref->id);
@@ -1479,7 +1496,7 @@ static void formula_unknown(Checker *c, Expr *e) {
       if (x->kind == D_INDICATOR) suggest_offer(&s, x->id);
     }
   if (s.best)
-    err(c, e->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", e->text, s.best);
+    err(c, e->loc, "unresolved", "'%s' is not declared; did you mean '%s'?", e->text, s.best)->fix = s.best;
   else
     err(c, e->loc, "unresolved", "'%s' is not declared: a formula names other indicators", e->text);
 }
@@ -1592,7 +1609,7 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     }
   const char *module = program_unused_module_declaring(c->p, rule);
   if (s.best)
-    diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best);
+    diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s'; did you mean '%s'?", rule, s.best)->fix = s.best;
   else if (module)
     diag_add(c->d, SEV_WARNING, loc, "waiver",
              "no rule is named '%s' in this program: it belongs to the standard module %s, which the program does not use",

@@ -24,6 +24,8 @@ typedef struct Diag {
   const char *msg;  /* message, starting lower-case */
   DiagNote *notes;  /* extra places, in order */
   const char *help; /* how to fix it (a rule's `help`), or NULL; text and github output */
+  const char *fix;  /* the word that should replace loc's text, when the message offers one
+                     * ("did you mean 'X'?"), else NULL; quotes included for a string */
   int seq;          /* order of creation, breaks sort ties */
 } Diag;
 

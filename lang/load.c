@@ -397,7 +397,7 @@ static void load_module(Loader *L, const char *name, Loc loc) {
     Buf list = {0};
     for (int i = 0; i < n; i++) buf_printf(&list, "%s%s", i ? ", " : "", names[i]);
     if (best)
-      diag_add(&p->diags, SEV_ERROR, loc, "import", "unknown module '%s'; did you mean '%s'?", name, best);
+      diag_add(&p->diags, SEV_ERROR, loc, "import", "unknown module '%s'; did you mean '%s'?", name, best)->fix = best;
     else
       diag_add(&p->diags, SEV_ERROR, loc, "import",
                "unknown module '%s': the standard modules are %s, and CHARTER_PATH holds no %s.charter",

@@ -820,16 +820,19 @@ void chx_syntax_error(ParseCtx *ctx, Loc loc, const char *got, const char **exp,
   } else if (has(exp, n, "partner") && has(exp, n, "import")) {
     buf_puts(&m, "expected a declaration (charter, partner, council, dimension, goal, outcome, indicator, activity, rule or view), import, use or waive, but found ");
     describe_got(&m, ctx, got, loc, word);
+    const char *fix = NULL;
     if (strcmp(got, "name") == 0) {
       static const char *const tops[] = {"charter", "partner", "council", "dimension", "goal", "outcome",
                                          "indicator", "activity", "rule", "view", "import", "use", "waive"};
       char *w = arena_strndup(ctx->arena, ctx->src->text + loc.start, loc.end - loc.start);
       const char *best = suggest_best(w, tops, (int)(sizeof tops / sizeof *tops));
       if (best) buf_printf(&m, "; did you mean '%s'?", best);
+      if (best) fix = best;
     } else if (strcmp(got, "'}'") == 0) {
       buf_puts(&m, " (no block is open here)");
     }
-    parse_error(ctx, loc, "%s", buf_str(&m));
+    Diag *dg = parse_error(ctx, loc, "%s", buf_str(&m));
+    if (dg) dg->fix = fix;
   } else {
     buf_puts(&m, "unexpected ");
     describe_got(&m, ctx, got, loc, word);

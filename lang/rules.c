@@ -220,15 +220,16 @@ typedef struct TC {
   Buf names[2];        /* type names for the message being written */
 } TC;
 
-static void terr(TC *t, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void terr(TC *t, Loc loc, const char *fmt, ...) {
+static Diag *terr(TC *t, Loc loc, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static Diag *terr(TC *t, Loc loc, const char *fmt, ...) {
   Buf b = {0};
   va_list ap;
   va_start(ap, fmt);
   buf_vprintf(&b, fmt, ap);
   va_end(ap);
-  diag_add(&t->p->diags, SEV_ERROR, loc, "type", "%s", buf_str(&b));
+  Diag *g = diag_add(&t->p->diags, SEV_ERROR, loc, "type", "%s", buf_str(&b));
   buf_free(&b);
+  return g;
 }
 
 /* "a number" for messages; the text lives until the next call with the
@@ -330,7 +331,7 @@ static Type tc_name(TC *t, Expr *e) {
     }
   const char *module = s.best ? NULL : program_unused_module_declaring(t->p, e->text);
   if (s.best)
-    terr(t, e->loc, "unknown name '%s'; did you mean '%s'?", e->text, s.best);
+    terr(t, e->loc, "unknown name '%s'; did you mean '%s'?", e->text, s.best)->fix = s.best;
   else if (module)
     terr(t, e->loc, "unknown name '%s': it is declared by the standard module %s; add `use %s`", e->text, module,
          module);
@@ -388,7 +389,7 @@ static Type tc_field(TC *t, Expr *e) {
       if (!in) continue;
       for (int i = 0; i < field_tables[k].n; i++) suggest_offer(&s, field_tables[k].f[i].name);
     }
-    if (s.best) terr(t, e->name_loc, "%s has no field '%s'; did you mean '%s'?", tn(&o, 0), e->text, s.best);
+    if (s.best) terr(t, e->name_loc, "%s has no field '%s'; did you mean '%s'?", tn(&o, 0), e->text, s.best)->fix = s.best;
     else terr(t, e->name_loc, "%s has no field '%s' (docs/rules.md lists the fields of each kind)", tn(&o, 0), e->text);
     return TY_ANY;
   }
@@ -437,7 +438,7 @@ static Type tc_call(TC *t, Expr *e) {
     if (strcmp(functions[i], e->text) == 0) fn = i;
   if (fn < 0) {
     const char *best = suggest_best(e->text, functions, NFUNCTIONS);
-    if (best) terr(t, e->name_loc, "unknown function '%s'; did you mean '%s'?", e->text, best);
+    if (best) terr(t, e->name_loc, "unknown function '%s'; did you mean '%s'?", e->text, best)->fix = best;
     else
       terr(t, e->name_loc,
            "unknown function '%s': the functions are count, any, all, sum, min, max, exists, len, lower and distinct",

@@ -9,6 +9,8 @@
 #                      and the like) to PATH in the scratch folder
 #   RAW TEXT           send TEXT as it is (printf %b), framing and all
 #   {...}              send the JSON, framed with its Content-Length
+# The server runs with CHARTER_DOCS_HOME=https://charter.example/src, so
+# diagnostics carry the same codeDescription links wherever it was built.
 # @ROOT@ stands for the scratch folder's path, in what is sent and in NAME.out.
 # UPDATE=1 rewrites NAME.out (review the diff). Prints "ok - ..." or "not ok
 # - ..." per case, then "N passed, M failed". Usage: tests/lsp.sh CHARTER_BINARY
@@ -66,7 +68,7 @@ for input in "$here"/golden/lsp/*.in; do
   rm -rf case && mkdir case && cd case || exit 2
   write_files "$input"
   frame_input "$input" >"../$name.bytes"
-  $limit "$bin" lsp <"../$name.bytes" >"../$name.raw" 2>"../$name.err"
+  CHARTER_DOCS_HOME=https://charter.example/src $limit "$bin" lsp <"../$name.bytes" >"../$name.raw" 2>"../$name.err"
   status=$?
   cd .. || exit 2
   actual=$({ unframe <"$name.raw"; echo "exit $status"; } | sed "s#$root/case#@ROOT@#g")
