@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -264,6 +265,8 @@ struct LspServer {
   bool shutdown; /* shutdown was requested */
   Vec docs;      /* Doc * */
   char *store;   /* --db or initializationOptions.db, or NULL */
+  bool store_absolute; /* --db: used as it is (made absolute when given) */
+  LspNavCache *nav_cache; /* lsp_nav.c's */
   char *home;    /* the documentation's address, or NULL */
 };
 
@@ -314,12 +317,25 @@ void lsp_server_free(LspServer *s) {
   lsp_reader_free(&s->reader);
   free(s->store);
   free(s->home);
+  lsp_nav_cache_free(s->nav_cache);
   free(s);
 }
 
 void lsp_server_set_store(LspServer *s, const char *db) {
   free(s->store);
-  s->store = db && *db ? xstrdup(db) : NULL;
+  s->store = NULL;
+  s->store_absolute = false;
+  if (!db || !*db) return;
+  char cwd[PATH_MAX];
+  if (db[0] != '/' && getcwd(cwd, sizeof cwd)) {
+    Buf b = {0};
+    buf_printf(&b, "%s/%s", cwd, db);
+    s->store = xstrdup(buf_str(&b));
+    buf_free(&b);
+  } else {
+    s->store = xstrdup(db);
+  }
+  s->store_absolute = true;
 }
 
 void lsp_server_set_docs_home(LspServer *s, const char *home) {
@@ -333,7 +349,43 @@ void lsp_server_set_docs_home(LspServer *s, const char *home) {
   s->home[n] = '\0';
 }
 
-const char *lsp_store(const LspServer *s) { return s->store; }
+char *lsp_store_for(const LspServer *s, const Program *p) {
+  if (!s->store) return NULL;
+  if (s->store[0] == '/' || s->store_absolute) return xstrdup(s->store);
+  const Src *entry = p && p->srcs.len ? src_get(&p->srcs, p->entry) : NULL;
+  const char *from = entry ? (entry->real ? entry->real : entry->path) : NULL;
+  const char *slash = from ? strrchr(from, '/') : NULL;
+  if (!slash) return xstrdup(s->store);
+  Buf b = {0};
+  buf_add(&b, from, (size_t)(slash - from) + 1);
+  buf_puts(&b, s->store);
+  char *out = xstrdup(buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
+LspNavCache **lsp_nav_cache(LspServer *s) { return &s->nav_cache; }
+
+json_t *lsp_jstr(const char *str) {
+  if (!str) str = "";
+  size_t n = strlen(str);
+  Buf b = {0};
+  const unsigned char *q = (const unsigned char *)str;
+  for (size_t i = 0; i < n;) {
+    uint32_t cp;
+    int k = utf8_decode(q + i, n - i, &cp);
+    if (k == 0 || cp == 0) {
+      buf_puts(&b, "\xEF\xBF\xBD");
+      i++;
+      continue;
+    }
+    buf_add(&b, str + i, (size_t)k);
+    i += (size_t)k;
+  }
+  json_t *j = json_stringn(b.data ? b.data : "", b.len);
+  buf_free(&b);
+  return j ? j : json_string("");
+}
 
 const char *lsp_docs_home(const LspServer *s) { return s->home ? s->home : ""; }
 
@@ -850,23 +902,15 @@ static void doc_request(LspServer *s, json_t *id, const char *method, DocHandler
   else reply_error(s, id, e.code ? e.code : LSP_INVALID_PARAMS, "%s", e.msg[0] ? e.msg : "the request failed");
 }
 
-/* initializationOptions.db: a store; a relative path is read from the
- * workspace's root folder (rootUri), else from where the server runs. */
+/* initializationOptions.db: a store, unless --db gave one; a relative
+ * path is read from the folder of each program's entry file
+ * (lsp_store_for). */
 static void init_options(LspServer *s, json_t *params) {
   json_t *opts = json_object_get(params, "initializationOptions");
   const char *db = json_string_value(json_object_get(opts, "db"));
   if (!db || !*db || s->store) return;
-  const char *root_uri = json_string_value(json_object_get(params, "rootUri"));
-  char *root = db[0] != '/' && root_uri ? uri_to_path(root_uri) : NULL;
-  if (root && *root) {
-    Buf b = {0};
-    buf_printf(&b, "%s/%s", root, db);
-    lsp_server_set_store(s, buf_str(&b));
-    buf_free(&b);
-  } else {
-    lsp_server_set_store(s, db);
-  }
-  free(root);
+  s->store = xstrdup(db);
+  s->store_absolute = false;
   logf_(s, "store %s", s->store);
 }
 

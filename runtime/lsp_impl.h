@@ -48,9 +48,21 @@ json_t *lsp_range(Src *src, Loc loc);
 char *lsp_uri(LspServer *s, const Src *src);
 /* {"uri", "range"} for loc, in whichever file of p it is. */
 json_t *lsp_location(LspServer *s, Program *p, Loc loc);
-/* The store set with --db or the initialize request's
- * initializationOptions.db, or NULL. */
-const char *lsp_store(const LspServer *s);
+/* The store for p (malloc'd), or NULL when none is set: --db (made
+ * absolute from the server's folder when it starts), else the initialize
+ * request's initializationOptions.db, absolute as it is or, relative, read
+ * from the folder of p's entry file (where `charter import --db` is run). */
+char *lsp_store_for(const LspServer *s, const Program *p);
+
+/* What runtime/lsp_nav.c keeps between requests (hover's last readings of
+ * the store), owned by the server: *lsp_nav_cache(s) starts NULL and
+ * lsp_server_free calls lsp_nav_cache_free on it. */
+typedef struct LspNavCache LspNavCache;
+LspNavCache **lsp_nav_cache(LspServer *s);
+void lsp_nav_cache_free(LspNavCache *c);
+/* A new reference to s as a JSON string, bytes that are not UTF-8 (and NUL)
+ * replaced by U+FFFD: program text and paths may hold them, JSON may not. */
+json_t *lsp_jstr(const char *s);
 /* The address the documentation is linked from (codeDescription, hover),
  * ending without '/', or "" when there is none. */
 const char *lsp_docs_home(const LspServer *s);

@@ -452,9 +452,23 @@ static void put_written(Buf *b, Program *p, const AttrVals *v) {
   buf_free(&raw);
 }
 
+static void hover_store_db(Buf *b, LspAt *a, const Decl *d, const char *db);
+
 static void hover_store(Buf *b, LspAt *a, const Decl *d) {
-  const char *db = lsp_store(a->s);
+  char *db = lsp_store_for(a->s, a->p);
   if (!db) return;
+  hover_store_db(b, a, d, db);
+  free(db);
+}
+
+/* The cache is empty for now: hover reads the store each time. */
+struct LspNavCache {
+  int unused;
+};
+
+void lsp_nav_cache_free(LspNavCache *c) { free(c); }
+
+static void hover_store_db(Buf *b, LspAt *a, const Decl *d, const char *db) {
   if (a->p->diags.nerrors) {
     buf_puts(b, "\n\nThe store is not read while the program has errors.");
     return;
