@@ -8,6 +8,8 @@
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <sys/stat.h>
 
 #include <jansson.h>
 
@@ -250,7 +252,13 @@ typedef struct Doc {
   size_t len;
   Vec files;      /* real paths (malloc'd) of the program last loaded from it as entry */
   Vec published;  /* URIs (malloc'd) given diagnostics for that program */
-  Program *prog;  /* that program, kept for requests, or NULL */
+  Program *prog;  /* that program, kept for requests, or NULL: d is not an
+                   * entry (another's program holds it, or it is no file) */
+  bool hidden;    /* not open in the editor: the entry found on the disk
+                   * for an open file that it imports (its text is read
+                   * from the disk at each check) */
+  bool searched;  /* the disk was searched for d's entry (find_host) */
+  char *host;     /* the real path found, or NULL */
 } Doc;
 
 typedef enum { ST_NEW, ST_RUNNING, ST_SHUTDOWN, ST_EXITED } State;
@@ -307,6 +315,7 @@ static void doc_free(Doc *d) {
   free_strings(&d->published);
   vec_free(&d->published);
   if (d->prog) program_free(d->prog);
+  free(d->host);
   free(d);
 }
 
@@ -505,19 +514,25 @@ static Doc *doc_find(LspServer *s, const char *uri) {
   return NULL;
 }
 
+/* The first document open in the editor for the file real (two URIs can
+ * name one file), else a hidden one, else NULL. */
 static Doc *doc_by_real(LspServer *s, const char *real) {
   if (!real) return NULL;
+  Doc *hidden = NULL;
   for (int i = 0; i < s->docs.len; i++) {
     Doc *d = s->docs.items[i];
-    if (d->real && strcmp(d->real, real) == 0) return d;
+    if (d->real && strcmp(d->real, real) == 0) {
+      if (!d->hidden) return d;
+      if (!hidden) hidden = d;
+    }
   }
-  return NULL;
+  return hidden;
 }
 
 /* The open buffer's text for an import, so that it takes precedence. */
 static const char *open_text(void *ctx, const char *real, size_t *len) {
   Doc *d = doc_by_real(ctx, real);
-  if (!d) return NULL;
+  if (!d || d->hidden) return NULL;
   *len = d->len;
   return d->text;
 }
@@ -571,6 +586,7 @@ static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
   Src *src = src_get(&p->srcs, g->loc.file);
   Buf msg = {0};
   buf_puts(&msg, g->msg ? g->msg : "");
+  /* (program text and paths in messages may not be UTF-8: lsp_jstr) */
   json_t *related = json_array();
   for (DiagNote *n = g->notes; n; n = n->next) {
     if (!n->has_loc || (int)n->loc.file >= p->srcs.len || src_get(&p->srcs, n->loc.file)->is_stdlib) {
@@ -579,8 +595,8 @@ static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
     }
     Src *ns = src_get(&p->srcs, n->loc.file);
     char *uri = lsp_uri(s, ns);
-    json_array_append_new(related, json_pack("{s:{s:s,s:o},s:s}", "location", "uri", uri, "range",
-                                             lsp_range(ns, n->loc), "message", n->msg));
+    json_array_append_new(related, json_pack("{s:{s:o,s:o},s:o}", "location", "uri", lsp_jstr(uri), "range",
+                                             lsp_range(ns, n->loc), "message", lsp_jstr(n->msg)));
     free(uri);
   }
   if (g->help) buf_printf(&msg, "\nhelp: %s", g->help);
@@ -589,13 +605,13 @@ static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
   json_object_set_new(d, "range", lsp_range(src, g->loc));
   json_object_set_new(d, "severity", json_integer(sev));
   if (g->rule) {
-    json_object_set_new(d, "code", json_string(g->rule));
+    json_object_set_new(d, "code", lsp_jstr(g->rule));
     char *href = rule_href(s, p, g->rule);
-    if (href) json_object_set_new(d, "codeDescription", json_pack("{s:s}", "href", href));
+    if (href) json_object_set_new(d, "codeDescription", json_pack("{s:o}", "href", lsp_jstr(href)));
     free(href);
   }
   json_object_set_new(d, "source", json_string("charter"));
-  json_object_set_new(d, "message", json_stringn(msg.data ? msg.data : "", msg.len));
+  json_object_set_new(d, "message", lsp_jstr(buf_str(&msg)));
   if (json_array_size(related)) json_object_set_new(d, "relatedInformation", related);
   else json_decref(related);
   buf_free(&msg);
@@ -603,16 +619,54 @@ static json_t *diag_json(LspServer *s, Program *p, const Diag *g) {
 }
 
 static void publish(LspServer *s, const char *uri, json_t *diags) {
-  notify(s, "textDocument/publishDiagnostics", json_pack("{s:s,s:o}", "uri", uri, "diagnostics", diags));
+  notify(s, "textDocument/publishDiagnostics", json_pack("{s:o,s:o}", "uri", lsp_jstr(uri), "diagnostics", diags));
 }
 
-/* Loads the program whose entry is d (its text, and the open buffers for
- * its imports), runs the checks and the rules, and publishes the
- * diagnostics of each of its files; files it published before and no
- * longer holds get an empty list. */
+/* Whether an entry other than d has published diagnostics under uri (its
+ * program holds that file too): then d must not clear them. */
+static bool published_elsewhere(LspServer *s, const Doc *d, const char *uri) {
+  for (int i = 0; i < s->docs.len; i++) {
+    const Doc *e = s->docs.items[i];
+    if (e != d && e->prog && vec_has(&e->published, uri)) return true;
+  }
+  return false;
+}
+
+/* Reads a file (a hidden entry's text), or NULL. */
+static char *read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  Buf b = {0};
+  char chunk[65536];
+  size_t n;
+  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < LSP_MAX_MESSAGE) buf_add(&b, chunk, n);
+  bool bad = ferror(f) != 0;
+  fclose(f);
+  if (bad) {
+    buf_free(&b);
+    return NULL;
+  }
+  *len = b.len;
+  return b.data ? b.data : xcalloc(1, 1);
+}
+
+/* Loads the program whose entry is d (its text, or the disk's for a hidden
+ * entry, and the open buffers for its imports), runs the checks and the
+ * rules, and publishes the diagnostics of each of its files; files it
+ * published before and no longer holds get an empty list, unless another
+ * entry's program still reports on them. */
 static void check_entry(LspServer *s, Doc *d) {
   if (!d->path) return;
-  Program *p = program_load_buffers(d->path, d->text, d->len, &s->lo, open_text, s);
+  if (d->hidden) {
+    size_t len = 0;
+    char *text = read_file(d->path, &len);
+    if (text) {
+      free(d->text);
+      d->text = text;
+      d->len = len;
+    }
+  }
+  Program *p = program_load_buffers(d->path, d->text ? d->text : "", d->len, &s->lo, open_text, s);
   rules_run(p, NULL);
   diag_sort(&p->diags);
   logf_(s, "checked %s: %d errors, %d warnings, %d files", d->path, p->diags.nerrors, p->diags.nwarnings,
@@ -630,36 +684,270 @@ static void check_entry(LspServer *s, Doc *d) {
   for (int i = 0; i < n; i++) {
     if (!lists[i]) continue;
     Src *src = src_get(&p->srcs, (uint32_t)i);
-    char *uri = i == 0 ? xstrdup(d->uri) : lsp_uri(s, src);
+    char *uri = i == (int)p->entry ? xstrdup(d->uri) : lsp_uri(s, src);
     publish(s, uri, lists[i]);
     vec_push(&published, uri);
     if (src->real) vec_push(&files, xstrdup(src->real));
   }
-  for (int i = 0; i < d->published.len; i++)
-    if (!vec_has(&published, d->published.items[i])) publish(s, d->published.items[i], json_array());
   free(lists);
+  Vec old = d->published;
   free_strings(&d->files);
   vec_free(&d->files);
-  free_strings(&d->published);
-  vec_free(&d->published);
   d->files = files;
   d->published = published;
   if (d->prog) program_free(d->prog);
   d->prog = p;
+  for (int i = 0; i < old.len; i++)
+    if (!vec_has(&published, old.items[i]) && !published_elsewhere(s, d, old.items[i]))
+      publish(s, old.items[i], json_array());
+  free_strings(&old);
+  vec_free(&old);
 }
 
-/* Checks the program d belongs to: each other open document whose last
- * program held d, or else d itself as the entry. */
+/* The entry whose current program holds d's file: another document, not
+ * one for the same file under another URI; NULL when none does. */
+static Doc *holder(LspServer *s, const Doc *d) {
+  if (!d->real) return NULL;
+  for (int i = 0; i < s->docs.len; i++) {
+    Doc *e = s->docs.items[i];
+    if (e != d && e->prog && !(e->real && strcmp(e->real, d->real) == 0) && vec_has(&e->files, d->real)) return e;
+  }
+  return NULL;
+}
+
+/* d stops being an entry (another's program holds it): its program goes,
+ * and what only it published is cleared. */
+static void drop_entry(LspServer *s, Doc *d) {
+  program_free(d->prog);
+  d->prog = NULL;
+  free_strings(&d->files);
+  vec_free(&d->files);
+  Vec old = d->published;
+  memset(&d->published, 0, sizeof d->published);
+  for (int i = 0; i < old.len; i++)
+    if (!published_elsewhere(s, d, old.items[i])) publish(s, old.items[i], json_array());
+  free_strings(&old);
+  vec_free(&old);
+}
+
+static void remove_doc(LspServer *s, Doc *d) {
+  for (int i = 0; i < s->docs.len; i++)
+    if (s->docs.items[i] == d) {
+      memmove(&s->docs.items[i], &s->docs.items[i + 1], (size_t)(s->docs.len - i - 1) * sizeof s->docs.items[0]);
+      s->docs.len--;
+      break;
+    }
+}
+
+/* ---- the entry on the disk of a file opened alone ---- */
+
+enum { HOST_MAX_FILES = 256, HOST_MAX_BYTES = 4 << 20 };
+
+/* The real paths that the `import "…"` lines of text name, resolved from
+ * dir (a quick reading of the text, not a parse: the check that follows
+ * is what counts). */
+static void import_targets(const char *text, size_t len, const char *dir, Vec *out) {
+  const char *p = text, *end = text + len;
+  while (p < end) {
+    const char *eol = memchr(p, '\n', (size_t)(end - p));
+    if (!eol) eol = end;
+    const char *q = p;
+    while (q < eol && (*q == ' ' || *q == '\t')) q++;
+    if (eol - q > 8 && memcmp(q, "import", 6) == 0 && (q[6] == ' ' || q[6] == '\t')) {
+      q += 6;
+      while (q < eol && (*q == ' ' || *q == '\t')) q++;
+      const char *close = q < eol && *q == '"' ? memchr(q + 1, '"', (size_t)(eol - q - 1)) : NULL;
+      if (close && close > q + 1 && close - q < PATH_MAX / 2 && !memchr(q + 1, '\\', (size_t)(close - q - 1))) {
+        Buf b = {0};
+        if (q[1] != '/') buf_printf(&b, "%s/", dir);
+        buf_add(&b, q + 1, (size_t)(close - q - 1));
+        char real[PATH_MAX];
+        if (realpath(buf_str(&b), real)) vec_push(out, xstrdup(real));
+        buf_free(&b);
+      }
+    }
+    p = eol + 1;
+  }
+}
+
+typedef struct Cand {
+  char *real;
+  Vec imports; /* real paths */
+} Cand;
+
+/* Reads the *.charter files of dir into cands (at most HOST_MAX_FILES in
+ * all), each with the files it imports. */
+static void read_folder(LspServer *s, const char *dir, Vec *cands) {
+  DIR *dp = opendir(dir);
+  if (!dp) return;
+  struct dirent *e;
+  while ((e = readdir(dp)) && cands->len < HOST_MAX_FILES) {
+    size_t n = strlen(e->d_name);
+    if (n < 9 || strcmp(e->d_name + n - 8, ".charter") != 0 || e->d_name[0] == '.') continue;
+    Buf path = {0};
+    buf_printf(&path, "%s/%s", dir, e->d_name);
+    char real[PATH_MAX];
+    struct stat st;
+    if (realpath(buf_str(&path), real) && stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
+        st.st_size <= HOST_MAX_BYTES) {
+      bool seen = false;
+      for (int i = 0; i < cands->len && !seen; i++) seen = strcmp(((Cand *)cands->items[i])->real, real) == 0;
+      size_t len = 0;
+      Doc *open = doc_by_real(s, real);
+      char *text = seen ? NULL : open && !open->hidden ? NULL : read_file(real, &len);
+      if (!seen && (text || (open && !open->hidden))) {
+        Cand *c = xcalloc(1, sizeof *c);
+        c->real = xstrdup(real);
+        char *slash = strrchr(c->real, '/');
+        Buf folder = {0};
+        buf_add(&folder, c->real, slash ? (size_t)(slash - c->real) : 0);
+        if (open && !open->hidden) import_targets(open->text, open->len, buf_str(&folder), &c->imports);
+        else import_targets(text, len, buf_str(&folder), &c->imports);
+        buf_free(&folder);
+        vec_push(cands, c);
+      }
+      free(text);
+    }
+    buf_free(&path);
+  }
+  closedir(dp);
+}
+
+/* The entry on the disk of d, a file opened alone: among the *.charter files
+ * of d's folder and of its parent, the one that imports d, or imports a
+ * file that imports d, and so on, that no file imports in turn (the first
+ * by name when several do). NULL when no file there imports d. */
+static char *find_host(LspServer *s, const Doc *d) {
+  if (!d->real) return NULL;
+  Vec cands = {0};
+  char *dir = xstrdup(d->real);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  read_folder(s, *dir ? dir : "/", &cands);
+  slash = strrchr(dir, '/');
+  if (slash && slash != dir) {
+    *slash = '\0';
+    read_folder(s, dir, &cands);
+  }
+  free(dir);
+  char *host = NULL;
+  const char *cur = d->real;
+  for (int step = 0; step < cands.len; step++) {
+    const char *up = NULL;
+    for (int i = 0; i < cands.len && !up; i++) {
+      Cand *c = cands.items[i];
+      if (strcmp(c->real, cur) != 0 && strcmp(c->real, d->real) != 0 && vec_has(&c->imports, cur)) up = c->real;
+    }
+    if (!up) break;
+    cur = up;
+  }
+  if (cur != d->real) host = xstrdup(cur);
+  for (int i = 0; i < cands.len; i++) {
+    Cand *c = cands.items[i];
+    free(c->real);
+    free_strings(&c->imports);
+    vec_free(&c->imports);
+    free(c);
+  }
+  vec_free(&cands);
+  return host;
+}
+
+/* A hidden entry for the file real, checked. */
+static void open_hidden(LspServer *s, const char *real) {
+  Doc *h = xcalloc(1, sizeof *h);
+  h->uri = path_to_uri(real);
+  h->path = xstrdup(real);
+  h->real = xstrdup(real);
+  h->hidden = true;
+  h->searched = true;
+  vec_push(&s->docs, h);
+  logf_(s, "entry on the disk %s", real);
+  check_entry(s, h);
+}
+
+/* Whether h's program holds a document open in the editor. */
+static bool holds_open(LspServer *s, const Doc *h) {
+  for (int j = 0; j < s->docs.len; j++) {
+    const Doc *x = s->docs.items[j];
+    if (x != h && !x->hidden && x->real && vec_has(&h->files, x->real)) return true;
+  }
+  return false;
+}
+
+/* After any change: every open document is either held by another entry's
+ * current program, or an entry with its own; a file opened alone that a
+ * file on the disk imports is checked through that file (a hidden entry);
+ * hidden entries that hold no open document go. */
+static void reconcile(LspServer *s) {
+  for (int round = 0; round <= s->docs.len + 1; round++) {
+    bool changed = false;
+    for (int i = 0; i < s->docs.len && !changed; i++) {
+      Doc *d = s->docs.items[i];
+      Doc *h = holder(s, d);
+      if (h && d->prog) {
+        drop_entry(s, d);
+        changed = true;
+      } else if (!h && !d->prog && d->path) {
+        if (!d->hidden && !d->searched) {
+          d->searched = true;
+          free(d->host);
+          d->host = find_host(s, d);
+        }
+        if (!d->hidden && d->host && !doc_by_real(s, d->host)) {
+          open_hidden(s, d->host);
+          if (!holder(s, d)) { /* it does not import d after all */
+            free(d->host);
+            d->host = NULL;
+          }
+        } else {
+          check_entry(s, d);
+        }
+        changed = true;
+      }
+    }
+    for (int i = 0; i < s->docs.len && !changed; i++) {
+      Doc *h = s->docs.items[i];
+      if (!h->hidden) continue;
+      if (!holds_open(s, h)) {
+        logf_(s, "entry on the disk %s no longer needed", h->real);
+        remove_doc(s, h);
+        if (h->prog) drop_entry(s, h);
+        doc_free(h);
+        changed = true;
+      }
+    }
+    if (!changed) return;
+  }
+}
+
+/* Files on the disk change when the editor saves or closes one: each
+ * document checked alone (no entry holds it) looks again for an entry on
+ * the disk that imports it. */
+static void retry_hosts(LspServer *s) {
+  for (int i = 0; i < s->docs.len; i++) {
+    Doc *d = s->docs.items[i];
+    if (d->hidden || !d->prog || !d->real || holder(s, d)) continue;
+    free(d->host);
+    d->host = find_host(s, d);
+    d->searched = true;
+    if (d->host && !doc_by_real(s, d->host)) open_hidden(s, d->host);
+  }
+}
+
+/* Checks the program d belongs to: each entry whose program held d, or
+ * else d itself as the entry; then reconciles. */
 static void check_doc(LspServer *s, Doc *d) {
   bool owned = false;
   for (int i = 0; d->real && i < s->docs.len; i++) {
     Doc *e = s->docs.items[i];
-    if (e != d && vec_has(&e->files, d->real)) {
+    if (e != d && e->prog && !(e->real && strcmp(e->real, d->real) == 0) && vec_has(&e->files, d->real)) {
       check_entry(s, e);
       owned = true;
     }
   }
-  if (!owned) check_entry(s, d);
+  if (!owned && (d->prog || d->searched || !d->real)) check_entry(s, d);
+  reconcile(s);
 }
 
 static void doc_set_text(Doc *d, const char *text, size_t len) {
@@ -676,6 +964,15 @@ static const char *param_uri(json_t *params) {
   return json_string_value(json_object_get(td, "uri"));
 }
 
+/* A file that did not exist when it was opened (a new buffer) may have
+ * been saved since: its real path, and a new search for its entry. */
+static void refresh_real(Doc *d) {
+  char real[PATH_MAX];
+  if (d->real || !d->path || !realpath(d->path, real)) return;
+  d->real = xstrdup(real);
+  d->searched = false;
+}
+
 static void did_open(LspServer *s, json_t *params) {
   json_t *td = json_object_get(params, "textDocument");
   const char *uri = json_string_value(json_object_get(td, "uri"));
@@ -685,13 +982,26 @@ static void did_open(LspServer *s, json_t *params) {
     return;
   }
   Doc *d = doc_find(s, uri);
+  if (d) d->hidden = false; /* the entry found on the disk, now opened */
   if (!d) {
-    d = xcalloc(1, sizeof *d);
-    d->uri = xstrdup(uri);
-    d->path = uri_to_path(uri);
+    char *path = uri_to_path(uri);
     char real[PATH_MAX];
-    if (d->path && realpath(d->path, real)) d->real = xstrdup(real);
-    vec_push(&s->docs, d);
+    bool has_real = path && realpath(path, real);
+    Doc *h = has_real ? doc_by_real(s, real) : NULL;
+    if (h && h->hidden) { /* the entry found on the disk, now opened */
+      d = h;
+      free(d->uri);
+      d->uri = xstrdup(uri);
+      free(d->path);
+      d->path = path;
+      d->hidden = false;
+    } else {
+      d = xcalloc(1, sizeof *d);
+      d->uri = xstrdup(uri);
+      d->path = path;
+      if (has_real) d->real = xstrdup(real);
+      vec_push(&s->docs, d);
+    }
   }
   doc_set_text(d, json_string_value(text), json_string_length(text));
   logf_(s, "opened %s", uri);
@@ -703,7 +1013,7 @@ static void did_change(LspServer *s, json_t *params) {
   Doc *d = uri ? doc_find(s, uri) : NULL;
   json_t *changes = json_object_get(params, "contentChanges");
   size_t n = json_array_size(changes);
-  if (!d || n == 0) {
+  if (!d || d->hidden || n == 0) {
     logf_(s, "didChange of a document not open, or without changes: ignored");
     return;
   }
@@ -714,34 +1024,49 @@ static void did_change(LspServer *s, json_t *params) {
     return;
   }
   doc_set_text(d, json_string_value(text), json_string_length(text));
+  refresh_real(d);
   check_doc(s, d);
+}
+
+static void did_save(LspServer *s, json_t *params) {
+  const char *uri = param_uri(params);
+  Doc *d = uri ? doc_find(s, uri) : NULL;
+  if (!d || d->hidden) return;
+  if (!d->real) {
+    refresh_real(d);
+    if (d->real) {
+      logf_(s, "saved %s: now a file on the disk", uri);
+      check_doc(s, d);
+    }
+  }
+  retry_hosts(s);
+  reconcile(s);
 }
 
 static void did_close(LspServer *s, json_t *params) {
   const char *uri = param_uri(params);
   Doc *d = uri ? doc_find(s, uri) : NULL;
-  if (!d) return;
-  for (int i = 0; i < s->docs.len; i++)
-    if (s->docs.items[i] == d) {
-      s->docs.items[i] = s->docs.items[--s->docs.len];
-      break;
-    }
-  /* What it alone published is cleared; programs that held it read the disk. */
-  for (int i = 0; i < d->published.len; i++) {
-    const char *u = d->published.items[i];
-    if (!doc_find(s, u)) publish(s, u, json_array());
-  }
+  if (!d || d->hidden) return;
+  remove_doc(s, d);
+  /* Programs that held it read the disk now (an entry found on the disk
+   * that holds no other open document goes instead, in reconcile). */
   for (int i = 0; d->real && i < s->docs.len; i++) {
     Doc *e = s->docs.items[i];
-    if (vec_has(&e->files, d->real)) check_entry(s, e);
+    if (e->prog && vec_has(&e->files, d->real) && (!e->hidden || holds_open(s, e))) check_entry(s, e);
   }
+  /* What it alone published is cleared. */
+  for (int i = 0; i < d->published.len; i++)
+    if (!published_elsewhere(s, d, d->published.items[i])) publish(s, d->published.items[i], json_array());
   logf_(s, "closed %s", uri);
   doc_free(d);
+  reconcile(s);
+  retry_hosts(s);
+  reconcile(s);
 }
 
 static json_t *capabilities(void) {
-  json_t *caps = json_pack("{s:s,s:{s:b,s:i}}", "positionEncoding", "utf-16", "textDocumentSync", "openClose", 1,
-                           "change", 1);
+  json_t *caps = json_pack("{s:s,s:{s:b,s:i,s:{s:b}}}", "positionEncoding", "utf-16", "textDocumentSync",
+                           "openClose", 1, "change", 1, "save", "includeText", 0);
   json_object_set_new(caps, "hoverProvider", json_true());
   json_object_set_new(caps, "definitionProvider", json_true());
   json_object_set_new(caps, "referencesProvider", json_true());
@@ -804,14 +1129,11 @@ json_t *lsp_location(LspServer *s, Program *p, Loc loc) {
   return j;
 }
 
-/* The program a document belongs to, as check_doc chose it: another open
- * document's program that holds it, else its own; NULL before a check. */
+/* The program a document belongs to, as check_doc chose it: the entry's
+ * that holds it, else its own; NULL before a check. */
 static Program *doc_program(LspServer *s, Doc *d) {
-  for (int i = 0; d->real && i < s->docs.len; i++) {
-    Doc *e = s->docs.items[i];
-    if (e != d && e->prog && vec_has(&e->files, d->real)) return e->prog;
-  }
-  return d->prog;
+  Doc *h = holder(s, d);
+  return h ? h->prog : d->prog;
 }
 
 Program **lsp_programs(LspServer *s, int *n) {
@@ -883,6 +1205,13 @@ static void doc_request(LspServer *s, json_t *id, const char *method, DocHandler
     return;
   }
   a.src = src_get(&p->srcs, a.file);
+  if (a.src->len != d->len || memcmp(a.src->text, d->text, d->len) != 0) {
+    /* The program was loaded from other text (cannot happen once every
+     * change is checked; a guard, since offsets must fit the text). */
+    logf_(s, "%s: the program holds other text than the document; answered null", method);
+    reply(s, id, NULL);
+    return;
+  }
   if (position) {
     json_t *pos = json_object_get(params, "position");
     json_t *lj = json_object_get(pos, "line"), *cj = json_object_get(pos, "character");
@@ -981,6 +1310,7 @@ static void dispatch(LspServer *s, json_t *msg) {
     if (strcmp(method, "textDocument/didOpen") == 0) did_open(s, params);
     else if (strcmp(method, "textDocument/didChange") == 0) did_change(s, params);
     else if (strcmp(method, "textDocument/didClose") == 0) did_close(s, params);
+    else if (strcmp(method, "textDocument/didSave") == 0) did_save(s, params);
     else logf_(s, "notification '%s' ignored", method); /* initialized, $/cancelRequest, the rest */
     return;
   }

@@ -4,6 +4,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -48,6 +49,9 @@ int cmd_lsp(int argc, char **argv) {
     log = fopen(log_path, "a");
     if (!log) return usage_error("lsp", "cannot open the log file '%s': %s", log_path, strerror(errno));
   }
+  if (isatty(STDIN_FILENO))
+    fprintf(stderr, "charter lsp: waiting for an editor's messages on standard input; an editor starts this "
+                    "command itself (docs/lsp.md says how to set one up). Press Ctrl-D to stop.\n");
   bool failed = false;
   LspServer *s = lsp_server_new(write_stdout, &failed, log, &lo);
   lsp_server_set_store(s, db);
