@@ -10,7 +10,10 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "lsp.h"
 #include "scratch.h"
@@ -281,12 +284,146 @@ static void test_buffers(void **state) {
   scratch_free(&sc);
 }
 
+
+/* Every message the server wrote, parsed. */
+static json_t *replies(const Buf *out) {
+  json_t *all = json_array();
+  size_t i = 0;
+  while (i < out->len) {
+    unsigned long n = strtoul(out->data + i + 16, NULL, 10);
+    const char *body = strstr(out->data + i, "\r\n\r\n") + 4;
+    json_array_append_new(all, json_loadb(body, n, 0, NULL));
+    i = (size_t)(body - out->data) + n;
+  }
+  return all;
+}
+
+/* The reply to request id, or NULL. */
+static json_t *reply_to(json_t *all, int id) {
+  for (size_t k = 0; k < json_array_size(all); k++) {
+    json_t *m = json_array_get(all, k);
+    if (json_integer_value(json_object_get(m, "id")) == id && json_object_get(m, "id")) return m;
+  }
+  return NULL;
+}
+
+static void send_json(LspServer *s, json_t *m) {
+  char *body = json_dumps(m, JSON_COMPACT);
+  json_decref(m);
+  Buf b = {0};
+  frame(&b, body);
+  lsp_server_feed(s, b.data, b.len);
+  buf_free(&b);
+  free(body);
+}
+
+static void open_doc(LspServer *s, const char *uri, const char *text) {
+  send_json(s, json_pack("{s:s,s:s,s:{s:{s:s,s:s}}}", "jsonrpc", "2.0", "method", "textDocument/didOpen", "params",
+                         "textDocument", "uri", uri, "text", text));
+}
+
+static void change_doc(LspServer *s, const char *uri, const char *text) {
+  send_json(s, json_pack("{s:s,s:s,s:{s:{s:s},s:[{s:s}]}}", "jsonrpc", "2.0", "method", "textDocument/didChange",
+                         "params", "textDocument", "uri", uri, "contentChanges", "text", text));
+}
+
+static void ask(LspServer *s, int id, const char *method, const char *uri, int line, int ch) {
+  send_json(s, json_pack("{s:s,s:i,s:s,s:{s:{s:s},s:{s:i,s:i}}}", "jsonrpc", "2.0", "id", id, "method", method,
+                         "params", "textDocument", "uri", uri, "position", "line", line, "character", ch));
+}
+
+/* A file that drops out of its entry's program is checked again, and
+ * requests about it answer from its own text, never from the program
+ * loaded from its older, longer text (which read past its buffer). */
+static void test_dropped_import(void **state) {
+  (void)state;
+  Scratch sc;
+  scratch_init(&sc);
+  char main_uri[2100], part_uri[2100];
+  snprintf(main_uri, sizeof main_uri, "file://%s", scratch_path(&sc, "main.charter"));
+  snprintf(part_uri, sizeof part_uri, "file://%s", scratch_path(&sc, "part.charter"));
+  FILE *f = fopen(scratch_path(&sc, "part.charter"), "w");
+  assert_non_null(f);
+  fputs("indicator rate \"R\" {\n}\n", f);
+  fclose(f);
+  f = fopen(scratch_path(&sc, "main.charter"), "w");
+  assert_non_null(f);
+  fputs("charter \"T\" { vision \"v\" }\n", f);
+  fclose(f);
+  Buf longer = {0};
+  buf_puts(&longer, "indicator rate \"A long title for the rate\" {\n  unit \"%\"\n  direction up\n}\n");
+  for (int i = 0; i < 40; i++) buf_puts(&longer, "# a comment line that makes this text long\n");
+  Buf out = {0};
+  LspServer *s = lsp_server_new(collect, &out, NULL, NULL);
+  send_json(s, json_pack("{s:s,s:i,s:s,s:{}}", "jsonrpc", "2.0", "id", 1, "method", "initialize", "params"));
+  open_doc(s, part_uri, buf_str(&longer));
+  open_doc(s, main_uri, "charter \"T\" { vision \"v\" }\nimport \"part.charter\"\n");
+  change_doc(s, part_uri, "indicator rate \"R\" {\n}\n");
+  change_doc(s, main_uri, "charter \"T\" { vision \"v\" }\n");
+  ask(s, 2, "textDocument/completion", part_uri, 14, 0);
+  ask(s, 3, "textDocument/hover", part_uri, 0, 11);
+  send_json(s, json_pack("{s:s,s:s,s:{s:{s:s}}}", "jsonrpc", "2.0", "method", "textDocument/didClose", "params",
+                         "textDocument", "uri", main_uri));
+  ask(s, 4, "textDocument/hover", part_uri, 0, 11);
+  json_t *all = replies(&out);
+  assert_true(json_is_null(json_object_get(reply_to(all, 2), "result"))); /* line 14 is past the end now */
+  const char *h3 = json_string_value(json_object_get(json_object_get(json_object_get(reply_to(all, 3), "result"),
+                                                                     "contents"), "value"));
+  assert_non_null(h3);
+  assert_string_equal(h3, "**indicator** `rate`: R");
+  const char *h4 = json_string_value(json_object_get(json_object_get(json_object_get(reply_to(all, 4), "result"),
+                                                                     "contents"), "value"));
+  assert_non_null(h4);
+  assert_string_equal(h4, "**indicator** `rate`: R");
+  /* part alone has no charter block: after main dropped the import its
+   * last diagnostics say so (not an empty list). */
+  const char *last = NULL;
+  for (size_t k = 0; k < json_array_size(all); k++) {
+    json_t *pr = json_object_get(json_array_get(all, k), "params");
+    if (json_is_string(json_object_get(pr, "uri")) && strcmp(json_string_value(json_object_get(pr, "uri")), part_uri) == 0 &&
+        json_array_size(json_object_get(pr, "diagnostics")) > 0)
+      last = json_string_value(json_object_get(json_array_get(json_object_get(pr, "diagnostics"), 0), "code"));
+  }
+  assert_non_null(last);
+  assert_string_equal(last, "charter");
+  json_decref(all);
+  lsp_server_free(s);
+  buf_free(&out);
+  buf_free(&longer);
+  scratch_free(&sc);
+}
+
+/* Messages that hold bytes that are not UTF-8 (a folder's name) keep their
+ * message, made valid: the protocol requires one. */
+static void test_message_not_utf8(void **state) {
+  (void)state;
+  Buf out = {0};
+  LspServer *s = lsp_server_new(collect, &out, NULL, NULL);
+  send_json(s, json_pack("{s:s,s:i,s:s,s:{}}", "jsonrpc", "2.0", "id", 1, "method", "initialize", "params"));
+  open_doc(s, "file:///nonexistent-charter-dir/d%FF/main.charter",
+           "charter \"T\" { vision \"v\" }\nimport \"nothere.charter\"\n");
+  json_t *all = replies(&out);
+  int seen = 0;
+  for (size_t k = 0; k < json_array_size(all); k++) {
+    json_t *ds = json_object_get(json_object_get(json_array_get(all, k), "params"), "diagnostics");
+    for (size_t j = 0; j < json_array_size(ds); j++) {
+      assert_true(json_is_string(json_object_get(json_array_get(ds, j), "message")));
+      seen++;
+    }
+  }
+  assert_true(seen >= 1);
+  json_decref(all);
+  lsp_server_free(s);
+  buf_free(&out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_whole),       cmocka_unit_test(test_byte_by_byte), cmocka_unit_test(test_every_split),
       cmocka_unit_test(test_bad_headers), cmocka_unit_test(test_endless_header), cmocka_unit_test(test_too_large),
       cmocka_unit_test(test_eof),         cmocka_unit_test(test_positions),    cmocka_unit_test(test_session),
-      cmocka_unit_test(test_no_shutdown), cmocka_unit_test(test_buffers),
+      cmocka_unit_test(test_no_shutdown), cmocka_unit_test(test_buffers),    cmocka_unit_test(test_dropped_import),
+      cmocka_unit_test(test_message_not_utf8),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
