@@ -18,7 +18,7 @@
 ;; `charter-eglot-program' names the binary; `charter-eglot-args' more
 ;; arguments after `lsp' (such as ("--root" "DIR")); `charter-eglot-db' a
 ;; measurement store, sent as initializationOptions.db.  Set them before
-;; the server starts (or run M-x eglot-reconnect).
+;; the server starts (or afterwards M-x eglot-shutdown, then M-x eglot).
 
 ;;; Code:
 
