@@ -2,7 +2,7 @@
 # The language server through a real client: headless Neovim with the
 # configuration of editors/nvim (require('charter.lsp').setup) on a copy of
 # examples/recovery-at-work. tests/nvim/init.lua opens coalition.charter,
-# waits for its diagnostics, checks that the user's on_attach ran and
+# waits for its diagnostics, checks that docs/lsp.md's on_attach mapped its keys and
 # omnifunc is set, hovers over an indicator (its title, and its latest value
 # from a store given as ~/store.db), declares an id twice and waits for the
 # duplicate diagnostic, undoes it, jumps to a definition in another file,

@@ -35,8 +35,24 @@ local attached = {}
 require('charter.lsp').setup({
   cmd = { bin, 'lsp', '--log', case .. '/../lsp.log' },
   db = '~/store.db',
+  -- docs/lsp.md's example of an on_attach with keymaps, recording the buffer.
   on_attach = function(_, bufnr)
     attached[bufnr] = true
+    local function map(keys, fn)
+      vim.keymap.set('n', keys, fn, { buffer = bufnr })
+    end
+    map('K', vim.lsp.buf.hover)
+    map('gd', vim.lsp.buf.definition)
+    map('gr', vim.lsp.buf.references)
+    map('<leader>rn', vim.lsp.buf.rename)
+    map('<leader>ca', vim.lsp.buf.code_action)
+    map('<leader>f', function()
+      if vim.lsp.buf.format then
+        vim.lsp.buf.format({ bufnr = bufnr })
+      else
+        vim.lsp.buf.formatting()
+      end
+    end)
   end,
 })
 
@@ -141,9 +157,17 @@ steps[#steps + 1] = { 'the client starts charter lsp for a .charter file and rec
   return true
 end }
 
-steps[#steps + 1] = { "after attaching, the user's on_attach ran and omnifunc is the client's", function()
-  local got = { on_attach = attached[main_buf] or false, omnifunc = vim.bo[main_buf].omnifunc }
-  local want = { on_attach = true, omnifunc = 'v:lua.vim.lsp.omnifunc' }
+steps[#steps + 1] = { "after attaching, the user's on_attach mapped its keys and omnifunc is the client's", function()
+  local maps = {}
+  vim.api.nvim_buf_call(main_buf, function()
+    for _, keys in ipairs({ 'K', 'gd', 'gr', '<leader>rn', '<leader>ca', '<leader>f' }) do
+      local m = vim.fn.maparg(keys, 'n', false, true)
+      maps[#maps + 1] = keys .. (m.buffer == 1 and ' buffer' or ' none')
+    end
+  end)
+  local got = { on_attach = attached[main_buf] or false, omnifunc = vim.bo[main_buf].omnifunc, maps = maps }
+  local want = { on_attach = true, omnifunc = 'v:lua.vim.lsp.omnifunc', maps = { 'K buffer', 'gd buffer',
+    'gr buffer', '<leader>rn buffer', '<leader>ca buffer', '<leader>f buffer' } }
   if not vim.deep_equal(want, got) then
     return fail(want, got)
   end
