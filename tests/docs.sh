@@ -99,6 +99,7 @@ done <blocks/index.txt
 readme=$top/README.md
 for cmd in $("$bin" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
   [ "$cmd" = help ] && continue
+  # shellcheck disable=SC2016
   check "README.md lists charter $cmd under what exists, on the docs/commands.md line, not as not yet" \
     eval 'grep -q "^- \`charter $cmd[ \`]" "$readme" &&
           sed -n "/(docs\/commands.md)/,/^- /p" "$readme" | grep -q "\`$cmd\`" &&
