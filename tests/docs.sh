@@ -1,7 +1,8 @@
 #!/bin/sh
 # Structural checks of the documentation: every fenced code block marked
 # ```charter in README.md and docs/*.md is written to a file and given to
-# `charter check`, and the man page docs/charter.1 is checked with
+# `charter check`; README.md lists every command of `charter help` and
+# links every docs/*.md; and the man page docs/charter.1 is checked with
 # `groff -man -ww -z` when groff is installed.
 #
 # The marker convention, on the fence line itself:
@@ -91,6 +92,23 @@ while read -r n kind where; do
     ;;
   esac
 done <blocks/index.txt
+
+# README.md keeps up with the commands and the pages: every command of
+# `charter help` is listed under "What exists today" and on the line of
+# docs/commands.md, and is not "Not yet"; every docs/*.md is linked.
+readme=$top/README.md
+for cmd in $("$bin" help 2>/dev/null | sed -n '/^Commands:/,/^$/s/^  \([a-z]*\) .*/\1/p'); do
+  [ "$cmd" = help ] && continue
+  # shellcheck disable=SC2016
+  check "README.md lists charter $cmd under what exists, on the docs/commands.md line, not as not yet" \
+    eval 'grep -q "^- \`charter $cmd[ \`]" "$readme" &&
+          sed -n "/(docs\/commands.md)/,/^- /p" "$readme" | grep -q "\`$cmd\`" &&
+          ! grep "^Not yet:" "$readme" | grep -q "\`$cmd\`"'
+done
+for md in "$top"/docs/*.md; do
+  page=docs/${md##*/}
+  check "README.md links $page" grep -qF "]($page)" "$readme"
+done
 
 if command -v groff >/dev/null 2>&1; then
   groff -man -ww -z "$top/docs/charter.1" >groff.out 2>&1

@@ -6,7 +6,8 @@
 # syntax, Emacs mode, TextMate grammar); the VS Code files are valid JSON;
 # where Vim is installed, ':compiler charter' and ':make' read charter
 # check's diagnostics into the quickfix list; where Emacs is installed,
-# charter-mode.el byte-compiles without warnings.
+# charter-mode.el byte-compiles without warnings, and where Eglot is too,
+# charter-eglot.el starts charter lsp with charter-eglot-args.
 # Prints "ok - ..." or "not ok - ..." per check, then "N passed, M failed";
 # exits 1 if any check failed. Usage: tests/editors.sh CHARTER_BINARY
 # (KEEP=1 keeps the scratch directory.) Needs jq, sed, sort and grep.
@@ -171,6 +172,17 @@ if command -v emacs >/dev/null 2>&1; then
   check "emacs: .charter files open in charter-mode" \
     eval '$limit emacs --batch -Q -L . -l charter-mode -f normal-mode \
       --eval "(progn (find-file \"diag.charter\") (kill-emacs (if (eq major-mode (quote charter-mode)) 0 1)))"'
+  # Eglot: built in from Emacs 29, else elpa-eglot (loaded by site-start,
+  # hence no -Q).
+  if $limit emacs --batch --eval '(require (quote eglot))' >/dev/null 2>&1; then
+    cp "$root/editors/emacs/charter-eglot.el" charter-eglot.el
+    check "emacs: charter-eglot starts charter lsp with charter-eglot-args after lsp" \
+      eval '$limit emacs --batch -L . --eval "(progn (require (quote charter-eglot))
+        (setq charter-eglot-program \"/opt/charter\" charter-eglot-args (list \"--root\" \"/srv/m\"))
+        (kill-emacs (if (equal (charter-eglot-contact) (list (quote charter-eglot-server) \"/opt/charter\" \"lsp\" \"--root\" \"/srv/m\")) 0 1)))"'
+  else
+    ok "# skip emacs eglot check: eglot is not installed"
+  fi
 else
   ok "# skip emacs checks: emacs is not installed"
 fi

@@ -2,10 +2,13 @@
 # The language server through a real client: headless Neovim with the
 # configuration of editors/nvim (require('charter.lsp').setup) on a copy of
 # examples/recovery-at-work. tests/nvim/init.lua opens coalition.charter,
-# waits for its diagnostics, declares an id twice and waits for the
+# waits for its diagnostics, checks that docs/lsp.md's on_attach mapped its keys and
+# omnifunc is set, hovers over an indicator (its title, and its latest value
+# from a store given as ~/store.db), declares an id twice and waits for the
 # duplicate diagnostic, undoes it, jumps to a definition in another file,
-# renames an id used in three files and formats a badly laid out buffer
-# (against charter fmt's output). Prints "ok - ..." or "not ok - ..." per
+# renames an id used in three files, formats a badly laid out buffer
+# (against charter fmt's output), and checks the warnings for a binary that
+# cannot run or is not charter. Prints "ok - ..." or "not ok - ..." per
 # step (with what was expected and what came), then "N passed, M failed".
 # Skipped, loudly, when nvim is not installed. Each step waits at most
 # CHARTER_STEP_MS (10000) ms; nvim is killed after 120 s.
@@ -35,7 +38,12 @@ printf '%s\n' \
   'outcome o "O" {horizon short' \
   ' indicator rate}' >messy.charter
 
-CHARTER_TOP=$top CHARTER_BIN=$bin CHARTER_CASE=$tmp/case CHARTER_RESULTS=$tmp/results \
+# HOME for nvim: its store.db is given to the client as ~/store.db.
+mkdir home
+"$bin" import --db home/store.db case/coalition.charter case/measurements.csv >import.out 2>&1 ||
+  sed 's/^/#   charter import: /' import.out
+
+CHARTER_TOP=$top CHARTER_BIN=$bin CHARTER_CASE=$tmp/case CHARTER_RESULTS=$tmp/results HOME=$tmp/home \
   timeout -k 5 120 nvim --headless --clean -u "$here/nvim/init.lua" >nvim.out 2>&1 </dev/null
 status=$?
 

@@ -1,10 +1,10 @@
 #!/bin/sh
 # The VS Code extension (editors/vscode): package.json's contributes agree
 # with the files (the language charter for .charter, the grammar and the
-# language configuration exist, the settings charter.path and charter.db);
-# extension.js starts `charter lsp` through vscode-languageclient with the
-# settings (loaded in node with the vscode module and the client stood in
-# for); and `vsce package` makes a .vsix that holds the extension, its
+# language configuration exist, the settings charter.path, charter.args and
+# charter.db); extension.js starts `charter lsp` through vscode-languageclient
+# with the settings, and restarts it when one changes (loaded in node with
+# the vscode module and the client stood in for); and `vsce package` makes a .vsix that holds the extension, its
 # grammar and the language client. The npm packages come from the committed
 # package-lock.json, installed into build/vscode by
 # `make build/vscode/.installed` (npm ci, no install scripts).
@@ -30,8 +30,9 @@ check "package.json: every grammar is for the language charter, at a file that e
         (for p in $(jq -r ".contributes.grammars[].path" "$pkg"); do [ -f "$ext/$p" ] || exit 1; done)'
 check "package.json: main is a file that exists, activated on the language charter" \
   eval 'm=$(jq -er .main "$pkg") && [ -f "$ext/$m" ] && jq -e ".activationEvents | index(\"onLanguage:charter\")" "$pkg"'
-check "package.json: the settings charter.path (default charter) and charter.db" \
-  jq -e '.contributes.configuration.properties | .["charter.path"].default == "charter" and .["charter.db"].type == "string"' "$pkg"
+check "package.json: the settings charter.path (default charter), charter.args (strings, default none) and charter.db" \
+  jq -e '.contributes.configuration.properties | .["charter.path"].default == "charter" and .["charter.db"].type == "string" and
+         .["charter.args"].type == "array" and .["charter.args"].items.type == "string" and .["charter.args"].default == []' "$pkg"
 check "package.json: every command contributed is registered by extension.js" \
   eval '(for c in $(jq -r ".contributes.commands[]?.command" "$pkg"); do grep -q "registerCommand(.$c." "$ext/extension.js" || exit 1; done)'
 check "package.json: vscode-languageclient suits engines.vscode (7.x for ^1.60)" \
@@ -51,15 +52,17 @@ cp -R "$ext"/. ext/
 cp -R "$modules" ext/node_modules
 cat >activate.js <<'EOF'
 // Loads extension.js with the modules vscode and vscode-languageclient/node
-// stood in for; prints what the client was made with, as JSON.
+// stood in for; prints what the client was made with, as JSON. With a third
+// argument, a setting's name, then tells the extension that setting changed.
 const Module = require('module');
 const path = require('path');
 const settings = JSON.parse(process.argv[3]);
 const made = [];
+const listeners = [];
 const vscode = {
   workspace: {
     getConfiguration: (section) => ({ get: (key) => settings[section + '.' + key] }),
-    onDidChangeConfiguration: () => ({ dispose() {} })
+    onDidChangeConfiguration: (f) => { listeners.push(f); return { dispose() {} }; }
   },
   commands: { registerCommand: (name) => { made.push({ command: name }); return { dispose() {} }; } }
 };
@@ -77,16 +80,31 @@ require.cache.vscode = { id: 'vscode', filename: 'vscode', loaded: true, exports
 require.cache['vscode-languageclient/node'] = { loaded: true, exports: { LanguageClient } };
 const ext = require(path.resolve(process.argv[2]));
 ext.activate({ subscriptions: [] });
-console.log(JSON.stringify(made));
+(async () => {
+  if (process.argv[4]) {
+    made.push({ changed: process.argv[4] });
+    for (const f of listeners) await f({ affectsConfiguration: (k) => k === process.argv[4] });
+  }
+  console.log(JSON.stringify(made));
+})();
 EOF
-# activate SETTINGS_JSON: what the client was made with.
-activate() { node activate.js ext/extension.js "$1" 2>&1; }
+# activate SETTINGS_JSON [CHANGED_SETTING]: what the client was made with.
+activate() { node activate.js ext/extension.js "$@" 2>&1; }
 check "the extension's client runs charter lsp, for charter files, without a store by default" \
   eval 'activate "{}" | jq -e ".[0] | .server == {command: \"charter\", args: [\"lsp\"]} and
         (.client.documentSelector | map(.language) | unique) == [\"charter\"] and .client.initializationOptions == {}"'
 check "charter.path and charter.db reach the command and initializationOptions.db" \
   eval 'activate "{\"charter.path\": \"/opt/charter/bin/charter\", \"charter.db\": \"data/store.db\"}" |
         jq -e ".[0] | .server.command == \"/opt/charter/bin/charter\" and .client.initializationOptions == {db: \"data/store.db\"}"'
+check "charter.args reach the server's command line after lsp (strings only)" \
+  eval 'activate "{\"charter.args\": [\"--root\", \"/srv/shared modules\", 7, \"--log\", \"/tmp/lsp.log\"]}" |
+        jq -e ".[0].server == {command: \"charter\", args: [\"lsp\", \"--root\", \"/srv/shared modules\", \"--log\", \"/tmp/lsp.log\"]}"'
+for setting in charter.path charter.args charter.db; do
+  check "changing $setting restarts the server (a second client)" \
+    eval 'activate "{}" "$setting" | jq -e "[.[] | select(.server)] | length == 2"'
+done
+check "changing another setting does not restart it" \
+  eval 'activate "{}" editor.tabSize | jq -e "[.[] | select(.server)] | length == 1"'
 check "the extension starts its client and registers charter.restartServer" \
   eval 'activate "{}" | jq -e "index({started: true}) and index({command: \"charter.restartServer\"})"'
 check "vscode-languageclient/node loads from the installed packages" \

@@ -15,8 +15,10 @@
 ;;   (require 'charter-eglot)
 ;;   (add-hook 'charter-mode-hook #'eglot-ensure)
 ;;
-;; `charter-eglot-program' names the binary; `charter-eglot-db' a
-;; measurement store, sent as initializationOptions.db.
+;; `charter-eglot-program' names the binary; `charter-eglot-args' more
+;; arguments after `lsp' (such as ("--root" "DIR")); `charter-eglot-db' a
+;; measurement store, sent as initializationOptions.db.  Set them before
+;; the server starts (or afterwards M-x eglot-shutdown, then M-x eglot).
 
 ;;; Code:
 
@@ -29,10 +31,17 @@
   :type 'string
   :group 'charter)
 
+(defcustom charter-eglot-args nil
+  "More arguments for the language server, given after `charter lsp'.
+A list of strings, such as (\"--root\" \"/path/to/shared/modules\") when a
+diagnostic says an import may not be read and advises --root DIR."
+  :type '(repeat string)
+  :group 'charter)
+
 (defcustom charter-eglot-db nil
   "A measurement store for the language server, or nil for none.
 Sent as initializationOptions.db; a relative path is read from the
-project's root folder."
+folder of the program's entry file (where charter import ran)."
   :type '(choice (const :tag "None" nil) string)
   :group 'charter)
 
@@ -46,8 +55,10 @@ project's root folder."
     (cl-call-next-method)))
 
 (defun charter-eglot-contact (&optional _interactive)
-  "How Eglot starts the server: `charter-eglot-program' lsp."
-  (list 'charter-eglot-server charter-eglot-program "lsp"))
+  "How Eglot starts the server.
+`charter-eglot-program' lsp, then `charter-eglot-args'."
+  (append (list 'charter-eglot-server charter-eglot-program "lsp")
+          charter-eglot-args))
 
 (add-to-list 'eglot-server-programs '(charter-mode . charter-eglot-contact))
 

@@ -1,6 +1,7 @@
 // The Charter extension: starts `charter lsp` (docs/lsp.md) for Charter
-// files through the language client. Settings: charter.path (the binary)
-// and charter.db (a store, sent as initializationOptions.db).
+// files through the language client. Settings: charter.path (the binary),
+// charter.args (more arguments, after `lsp`) and charter.db (a store, sent
+// as initializationOptions.db).
 'use strict';
 
 const vscode = require('vscode');
@@ -12,7 +13,9 @@ function makeClient() {
   const config = vscode.workspace.getConfiguration('charter');
   const command = config.get('path') || 'charter';
   const db = config.get('db') || '';
-  const serverOptions = { command: command, args: ['lsp'] };
+  const extra = config.get('args');
+  const args = ['lsp'].concat(Array.isArray(extra) ? extra.filter((a) => typeof a === 'string') : []);
+  const serverOptions = { command: command, args: args };
   const clientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'charter' },
@@ -39,7 +42,7 @@ function activate(context) {
   start();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration(async (event) => {
-      if (event.affectsConfiguration('charter.path') || event.affectsConfiguration('charter.db')) {
+      if (['charter.path', 'charter.args', 'charter.db'].some((k) => event.affectsConfiguration(k))) {
         await stop();
         start();
       }

@@ -3,7 +3,8 @@
 -- examples/recovery-at-work. Run by tests/nvim.sh:
 --   nvim --headless --clean -u tests/nvim/init.lua
 -- with CHARTER_TOP (the repository), CHARTER_BIN (the binary), CHARTER_CASE
--- (the scratch copy, with messy.charter beside it) and CHARTER_RESULTS (the
+-- (the scratch copy, with messy.charter beside it), HOME (a folder holding
+-- store.db, the example's measurements) and CHARTER_RESULTS (the
 -- file that receives "plan N", then "ok - STEP" or "not ok - STEP" with
 -- "#" lines saying what was expected and what came).
 local top = assert(os.getenv('CHARTER_TOP'), 'CHARTER_TOP')
@@ -28,7 +29,32 @@ vim.lsp.handlers['textDocument/publishDiagnostics'] = function(err, result, ctx,
   return original(err, result, ctx, config)
 end
 
-require('charter.lsp').setup({ cmd = { bin, 'lsp', '--log', case .. '/../lsp.log' } })
+-- The buffers the user's on_attach was called for; the store is given with
+-- a ~ (HOME is the scratch folder, tests/nvim.sh imports into ~/store.db).
+local attached = {}
+require('charter.lsp').setup({
+  cmd = { bin, 'lsp', '--log', case .. '/../lsp.log' },
+  db = '~/store.db',
+  -- docs/lsp.md's example of an on_attach with keymaps, recording the buffer.
+  on_attach = function(_, bufnr)
+    attached[bufnr] = true
+    local function map(keys, fn)
+      vim.keymap.set('n', keys, fn, { buffer = bufnr })
+    end
+    map('K', vim.lsp.buf.hover)
+    map('gd', vim.lsp.buf.definition)
+    map('gr', vim.lsp.buf.references)
+    map('<leader>rn', vim.lsp.buf.rename)
+    map('<leader>ca', vim.lsp.buf.code_action)
+    map('<leader>f', function()
+      if vim.lsp.buf.format then
+        vim.lsp.buf.format({ bufnr = bufnr })
+      else
+        vim.lsp.buf.formatting()
+      end
+    end)
+  end,
+})
 
 local function say(line)
   results:write(line, '\n')
@@ -130,6 +156,63 @@ steps[#steps + 1] = { 'the client starts charter lsp for a .charter file and rec
   end
   return true
 end }
+
+steps[#steps + 1] = { "after attaching, the user's on_attach mapped its keys and omnifunc is the client's", function()
+  local maps = {}
+  vim.api.nvim_buf_call(main_buf, function()
+    for _, keys in ipairs({ 'K', 'gd', 'gr', '<leader>rn', '<leader>ca', '<leader>f' }) do
+      local m = vim.fn.maparg(keys, 'n', false, true)
+      maps[#maps + 1] = keys .. (m.buffer == 1 and ' buffer' or ' none')
+    end
+  end)
+  local got = { on_attach = attached[main_buf] or false, omnifunc = vim.bo[main_buf].omnifunc, maps = maps }
+  local want = { on_attach = true, omnifunc = 'v:lua.vim.lsp.omnifunc', maps = { 'K buffer', 'gd buffer',
+    'gr buffer', '<leader>rn buffer', '<leader>ca buffer', '<leader>f buffer' } }
+  if not vim.deep_equal(want, got) then
+    return fail(want, got)
+  end
+  return true
+end }
+
+steps[#steps + 1] = { 'hover over an indicator id gives markdown with its title and its latest value from ~/store.db',
+  function()
+    local buf = vim.fn.bufadd(results_file)
+    vim.fn.bufload(buf)
+    if not vim.wait(step_ms, function() return client_of(buf) ~= nil end, 20) then
+      return fail('the charter client attached to results.charter', 'no client')
+    end
+    local line
+    for i, l in ipairs(vim.api.nvim_buf_get_lines(buf, 0, -1, false)) do
+      if l == '  indicator employment_rate' then
+        line = i - 1
+      end
+    end
+    if not line then
+      return fail("a line '  indicator employment_rate' in results.charter", buf_text(buf))
+    end
+    local result, err = request(buf, 'textDocument/hover', {
+      textDocument = { uri = vim.uri_from_bufnr(buf) },
+      position = { line = line, character = 14 },
+    })
+    if err then
+      return fail('a hover', err)
+    end
+    local contents = type(result) == 'table' and result.contents
+    if type(contents) ~= 'table' or contents.kind ~= 'markdown' or type(contents.value) ~= 'string' then
+      return fail('{ contents = { kind = "markdown", value = ... } }', result)
+    end
+    local value = contents.value
+    for _, want in ipairs({ '**indicator** `employment_rate`: Employment rate',
+      '**Latest:**', '**Status:**' }) do
+      if not value:find(want, 1, true) then
+        return fail('a hover holding ' .. show(want), value)
+      end
+    end
+    if value:find('could not be read', 1, true) then
+      return fail('the store read', value)
+    end
+    return true
+  end }
 
 -- The line appended to coalition.charter, a second 'hired' (results.charter
 -- declares the first).
@@ -331,6 +414,33 @@ steps[#steps + 1] = { 'formatting a badly laid out buffer gives what charter fmt
   end
   return true
 end }
+
+steps[#steps + 1] = { 'a binary that cannot run, or is not charter, is named in a warning that says how to fix it',
+  function()
+    local said = {}
+    local notify = vim.notify
+    vim.notify = function(message)
+      said[#said + 1] = message
+    end
+    local home = os.getenv('HOME')
+    local ok, err = pcall(function()
+      require('charter.lsp').setup({ path = '~/no-such-charter' })
+      require('charter.lsp').setup({ path = '/bin/true' })
+    end)
+    vim.notify = notify
+    if not ok then
+      return fail('no Lua error', err)
+    end
+    local want = {
+      'charter: cannot run ' .. home .. '/no-such-charter: no executable file there (it is the path given to '
+        .. 'require("charter.lsp").setup{}: correct path, or leave it out to look charter up on PATH)',
+      'charter: /bin/true is not the charter binary (its --version says "',
+    }
+    if #said ~= 2 or said[1] ~= want[1] or said[2]:sub(1, #want[2]) ~= want[2] then
+      return fail(want, said)
+    end
+    return true
+  end }
 
 local function run()
   say('plan ' .. #steps)

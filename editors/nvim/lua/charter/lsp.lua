@@ -7,13 +7,19 @@
 --   require('charter.lsp').setup()
 --
 -- Options of setup (all optional):
---   path          the charter binary (default "charter", looked up on PATH)
---   cmd           the whole command instead (default { path, "lsp" })
+--   path          the charter binary (default "charter", looked up on PATH;
+--                 a leading ~ is expanded)
+--   cmd           the whole command instead (default { path, "lsp" }); extra
+--                 arguments go after "lsp", e.g. { "charter", "lsp", "--root", DIR }
 --   db            a measurement store, sent as initializationOptions.db
---                 (a relative path is read from the root folder)
+--                 (a leading ~ is expanded; a relative path is read from the
+--                 folder of the program's entry file)
 --   root_markers  names whose folder is the root, searched upward from the
 --                 file (default { ".git" }; else the file's own folder)
---   on_attach, capabilities, handlers, flags   passed to the client
+--   on_attach     called as on_attach(client, bufnr) when a buffer attaches;
+--                 afterwards, when the buffer's omnifunc is still empty, it
+--                 is set to v:lua.vim.lsp.omnifunc (completion with CTRL-X CTRL-O)
+--   capabilities, handlers, flags   passed to the client
 local M = {}
 
 local options = {}
@@ -45,22 +51,119 @@ local function find_root(dir)
   return dir
 end
 
+-- path with a leading ~ or ~user expanded (nothing else: a % or # in a
+-- file name stays as it is).
+local function expand_home(path)
+  if type(path) ~= 'string' then
+    return path
+  end
+  local head, rest = path:match('^(~[^/]*)(.*)$')
+  if not head then
+    return path
+  end
+  local home = vim.fn.expand(head)
+  if home == '' or home == head then
+    return path
+  end
+  return home .. rest
+end
+
+-- The client's on_attach: the user's, then omnifunc when it is still empty.
+local function on_attach(client, bufnr)
+  if options.on_attach then
+    options.on_attach(client, bufnr)
+  end
+  if vim.api.nvim_buf_is_valid(bufnr) and vim.bo[bufnr].omnifunc == '' then
+    vim.bo[bufnr].omnifunc = 'v:lua.vim.lsp.omnifunc'
+  end
+end
+
 local function client_config(root)
-  local cmd = options.cmd or { options.path or 'charter', 'lsp' }
+  local cmd
+  if options.cmd then
+    cmd = vim.deepcopy(options.cmd)
+    cmd[1] = expand_home(cmd[1])
+  else
+    cmd = { expand_home(options.path) or 'charter', 'lsp' }
+  end
+  local db = expand_home(options.db)
   return {
     name = 'charter',
     cmd = cmd,
     root_dir = root,
     workspace_folders = { { uri = vim.uri_from_fname(root), name = root } },
-    init_options = options.db and { db = options.db } or vim.empty_dict(),
-    on_attach = options.on_attach,
+    init_options = (db and db ~= '') and { db = db } or vim.empty_dict(),
+    on_attach = on_attach,
     capabilities = options.capabilities,
     handlers = options.handlers,
     flags = options.flags,
   }
 end
 
-local warned = false
+local warned = {} -- message -> true: each warning is given once
+local checked = {} -- binary -> its first line of --version, or false
+
+local function warn(message)
+  if not warned[message] then
+    warned[message] = true
+    vim.notify(message, vim.log.levels.WARN)
+  end
+end
+
+-- Where the binary came from and how to change it, for a warning.
+local function how_to_fix()
+  if options.cmd then
+    return 'it is cmd[1] in require("charter.lsp").setup{}: correct cmd'
+  elseif options.path then
+    return 'it is the path given to require("charter.lsp").setup{}: correct path,'
+      .. ' or leave it out to look charter up on PATH'
+  end
+  return 'put the folder holding charter on PATH, or give its full path:'
+    .. ' require("charter.lsp").setup{ path = "/full/path/to/charter" }'
+end
+
+-- The first line that `exe --version` prints, within two seconds, or nil
+-- when it printed nothing in time.
+local function version_of(exe)
+  if checked[exe] ~= nil then
+    return checked[exe] or nil
+  end
+  local out = {}
+  local ok, job = pcall(vim.fn.jobstart, { exe, '--version' }, {
+    stdout_buffered = true,
+    on_stdout = function(_, data)
+      out = data or {}
+    end,
+  })
+  if not ok or job <= 0 then
+    checked[exe] = false
+    return nil
+  end
+  if vim.fn.jobwait({ job }, 2000)[1] == -1 then
+    vim.fn.jobstop(job)
+  end
+  checked[exe] = out[1] or false
+  return checked[exe] or nil
+end
+
+-- True when config.cmd can run, else warns (once) and gives false.
+local function runnable(config)
+  local exe = config.cmd[1]
+  if vim.fn.executable(exe) ~= 1 then
+    warn('charter: cannot run ' .. exe .. (exe:find('/') and ': no executable file there' or ': not found on PATH')
+      .. ' (' .. how_to_fix() .. ')')
+    return false
+  end
+  if not options.cmd then
+    local first = version_of(exe)
+    if first and not first:match('^charter ') then
+      warn('charter: ' .. exe .. ' is not the charter binary (its --version says "' .. first
+        .. '"), so the language server was not started (' .. how_to_fix() .. ')')
+      return false
+    end
+  end
+  return true
+end
 
 -- Starts the server for buffer bufnr (or attaches the one already running
 -- for its root folder).
@@ -69,12 +172,7 @@ function M.start(bufnr)
   local name = vim.api.nvim_buf_get_name(bufnr)
   local dir = name ~= '' and dirname(vim.fn.fnamemodify(name, ':p')) or vim.loop.cwd()
   local config = client_config(find_root(dir))
-  if vim.fn.executable(config.cmd[1]) ~= 1 then
-    if not warned then
-      warned = true
-      vim.notify('charter: cannot run ' .. config.cmd[1] .. ' (set path in require("charter.lsp").setup{})',
-        vim.log.levels.WARN)
-    end
+  if not runnable(config) then
     return nil
   end
   if vim.lsp.start then
