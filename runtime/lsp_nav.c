@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "lsp_impl.h"
 #include "model.h"
+#include "modules.h"
 #include "present.h"
 
 /* LSP's RequestFailed: the request was well formed but cannot be done. */
@@ -247,15 +248,12 @@ static bool find_at(LspAt *a, Occ *out) {
 static bool is_stdlib_decl(Program *p, const Decl *d) { return src_get(&p->srcs, d->loc.file)->is_stdlib; }
 
 /* The file of a module from CHARTER_PATH that a `use` loaded, or -1 (a
- * standard module, or not found). */
+ * standard module, or not found). Only files `use` read count: an imported
+ * file of the same name is not the module. */
 static int module_file(Program *p, const char *name) {
-  size_t n = strlen(name);
   for (int i = 0; i < p->srcs.len; i++) {
     Src *s = src_get(&p->srcs, (uint32_t)i);
-    if (s->is_stdlib || !s->path) continue;
-    size_t k = strlen(s->path);
-    if (k < n + 8 || strcmp(s->path + k - 8, ".charter") != 0 || strncmp(s->path + k - 8 - n, name, n) != 0) continue;
-    if (k == n + 8 || s->path[k - 9 - n] == '/') return i;
+    if (!s->is_stdlib && s->module && strcmp(s->module, name) == 0) return i;
   }
   return -1;
 }
@@ -365,7 +363,89 @@ static Decl *renamable(LspAt *a, LspErr *e, Occ *o) {
              d->id);
     return NULL;
   }
+  Src *s = src_get(&a->p->srcs, d->loc.file);
+  if (s->is_module) {
+    Buf path = {0};
+    put_clean(&path, s->path, strlen(s->path));
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is declared in a shared module (%.300s), which other programs read too; rename it there", d->id,
+             buf_str(&path));
+    buf_free(&path);
+    return NULL;
+  }
   return d;
+}
+
+/* The name a comprehension's `NAME in LIST: …` binds, or NULL. */
+static const char *pair_binding(const Expr *pair) {
+  const Expr *in = pair->a;
+  while (in && in->kind == E_PAREN) in = in->a;
+  if (!in || in->kind != E_BINARY || in->op != OP_IN || !in->a || in->a->kind != E_NAME) return NULL;
+  return in->a->text;
+}
+
+/* Whether root binds name in a comprehension. A work list, since
+ * expressions nest deep. */
+static bool expr_binds(Expr *root, const char *name) {
+  Vec todo = {0};
+  bool found = false;
+  if (root) vec_push(&todo, root);
+  while (todo.len && !found) {
+    Expr *x = todo.items[--todo.len];
+    if (x->kind == E_PAIR) {
+      const char *v = pair_binding(x);
+      found = v && strcmp(v, name) == 0;
+    }
+    for (int i = 0; i < x->nitems; i++)
+      if (x->items[i]) vec_push(&todo, x->items[i]);
+    if (x->a) vec_push(&todo, x->a);
+    if (x->b) vec_push(&todo, x->b);
+  }
+  vec_free(&todo);
+  return found;
+}
+
+/* The rule of p that binds name as a variable (its `for`, a comprehension,
+ * one in its message), or NULL. */
+static const Rule *rule_binding(Program *p, const char *name) {
+  for (int i = 0; i < p->rules.len; i++) {
+    const Rule *r = p->rules.items[i];
+    bool binds = (r->var && strcmp(r->var, name) == 0) || expr_binds(r->over, name) || expr_binds(r->where, name) ||
+                 expr_binds(r->require, name);
+    for (int k = 0; !binds && k < r->nmsg; k++) binds = expr_binds(r->msg[k].expr, name);
+    if (binds) return r;
+  }
+  return NULL;
+}
+
+/* Whether an id called name could be read as something else in a rule, or
+ * clash with a standard module: false after filling *e when it could. */
+static bool name_is_free(LspAt *a, LspErr *e, const char *name) {
+  const Rule *r = rule_binding(a->p, name);
+  if (r) {
+    const char *rid = r->decl && r->decl->id ? r->decl->id : "?";
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is a variable of rule '%s', and in a rule a variable comes before an id of the same name, so "
+             "the rule would read the variable where it means the declaration; choose another id, such as %s_1",
+             name, rid, name);
+    return false;
+  }
+  if (rules_name_shadows(name)) {
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' names %s in rules, before any id of the same name, so rules would no longer read the "
+             "renamed declaration; choose another id, such as %s_1",
+             name, strcmp(name, "charter") == 0 ? "the charter block" : "a collection", name);
+    return false;
+  }
+  const char *m = stdlib_module_declaring(name);
+  if (m) {
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is declared by the standard module %s, and the two would clash once the program uses %s; "
+             "choose another id, such as %s_1",
+             name, m, m, name);
+    return false;
+  }
+  return true;
 }
 
 json_t *lsp_prepare_rename(LspAt *a, LspErr *e) {
@@ -417,6 +497,7 @@ json_t *lsp_rename(LspAt *a, LspErr *e) {
     buf_free(&path);
     return NULL;
   }
+  if (other != d && !name_is_free(a, e, name)) return NULL;
   Vec locs;
   collect_refs(a->p, &o, true, &locs);
   json_t *changes = json_object();
