@@ -102,6 +102,12 @@ static bool program_uses(const Program *p, const char *module) {
   return false;
 }
 
+/* The document's line end: "\r\n" when its first line ends so, else "\n". */
+static const char *eol(const LspAt *a) {
+  const char *nl = memchr(a->text, '\n', a->len);
+  return nl && nl > a->text && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
 /* The offset just past the line holding off (its '\n' included). */
 static uint32_t line_after(const LspAt *a, uint32_t off) {
   const char *nl = memchr(a->text + off, '\n', a->len - off);
@@ -119,14 +125,15 @@ static uint32_t line_start(const LspAt *a, uint32_t off) {
 static json_t *use_edit(LspAt *a, const char *module) {
   AstFile *af = doc_ast(a);
   Buf b = {0};
+  const char *nl = eol(a);
   uint32_t at = src_bom_len(a->src);
   const Item *last = NULL;
   for (int i = 0; af && i < af->nitems; i++)
     if (af->items[i]->kind == IT_USE || af->items[i]->kind == IT_IMPORT) last = af->items[i];
   if (last) {
     at = line_after(a, last->loc.end);
-    if (at == a->len && (at == 0 || a->text[at - 1] != '\n')) buf_putc(&b, '\n');
-    buf_printf(&b, "use %s\n", module);
+    if (at == a->len && (at == 0 || a->text[at - 1] != '\n')) buf_puts(&b, nl);
+    buf_printf(&b, "use %s%s", module, nl);
   } else {
     if (af && af->nitems) {
       at = line_start(a, af->items[0]->loc.start);
@@ -144,7 +151,7 @@ static json_t *use_edit(LspAt *a, const char *module) {
       }
       if (at < src_bom_len(a->src)) at = src_bom_len(a->src);
     }
-    buf_printf(&b, "use %s\n\n", module);
+    buf_printf(&b, "use %s%s%s", module, nl, nl);
   }
   json_t *edits = json_array();
   json_array_append_new(edits, text_edit(a->src, (Loc){a->file, at, at}, buf_str(&b)));
@@ -165,7 +172,11 @@ static bool wanted_module(const Program *p, const Diag *g, char *m, size_t n) {
   return stdlib_find(m) && !program_uses(p, m);
 }
 
-/* The id of a community-sector partner, or a placeholder check flags. */
+/* The placeholder id added when no partner is of the community sector;
+ * check reports it as not declared. */
+static const char PLACEHOLDER_PARTNER[] = "community_partner_id";
+
+/* The id of a community-sector partner, or the placeholder. */
 static const char *community_partner(const Program *p) {
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
@@ -174,7 +185,7 @@ static const char *community_partner(const Program *p) {
     for (int j = 0; j < s->n; j++)
       if (s->vals[j].form == SECTOR_COMMUNITY) return d->id;
   }
-  return "community_partner_id";
+  return PLACEHOLDER_PARTNER;
 }
 
 /* An edit adding `community_owner ID` to activity d, on its own line before
@@ -185,10 +196,11 @@ static json_t *owner_edit(LspAt *a, const Decl *d) {
   uint32_t from = brace;
   while (from > 0 && (a->text[from - 1] == ' ' || a->text[from - 1] == '\t')) from--;
   Buf b = {0};
+  const char *nl = eol(a);
   if (from > 0 && a->text[from - 1] == '\n') {
-    buf_printf(&b, "  community_owner %s\n", community_partner(a->p));
+    buf_printf(&b, "  community_owner %s%s", community_partner(a->p), nl);
   } else {
-    buf_printf(&b, "\n  community_owner %s\n", community_partner(a->p));
+    buf_printf(&b, "%s  community_owner %s%s", nl, community_partner(a->p), nl);
   }
   json_t *edits = json_array();
   json_array_append_new(edits, text_edit(a->src, (Loc){a->file, from, brace}, buf_str(&b)));
@@ -207,6 +219,19 @@ static const Decl *activity_at(const Program *p, const Src *src, Loc loc) {
       return d;
   }
   return NULL;
+}
+
+/* Whether a diagnostic of the document already fixes a `use` to name
+ * module ("unknown module 'equty'; did you mean 'equity'?"): then adding
+ * `use module` would write it twice. */
+static bool fix_gives_module(const LspAt *a, const char *module) {
+  for (int i = 0; i < a->p->diags.items.len; i++) {
+    const Diag *g = a->p->diags.items.items[i];
+    if (g->loc.file == a->file && g->fix && g->msg && strncmp(g->msg, "unknown module ", 15) == 0 &&
+        strcmp(g->fix, module) == 0)
+      return true;
+  }
+  return false;
 }
 
 /* The action among acts[0..n) titled title, or NULL. */
@@ -232,7 +257,8 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
     char module[64];
     if (g->fix) {
       Buf t = {0};
-      buf_printf(&t, "Change to '%s'", g->fix);
+      /* A quoted fix (a reference group) shows its own quotes. */
+      buf_printf(&t, g->fix[0] == '"' ? "Change to %s" : "Change to '%s'", g->fix);
       json_t *edits = json_array();
       json_array_append_new(edits, text_edit(a->src, g->loc, g->fix));
       json_t *d = json_array();
@@ -240,7 +266,7 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
       json_array_append_new(actions, action(a, buf_str(&t), edits, d));
       buf_free(&t);
     }
-    if (wanted_module(p, g, module, sizeof module)) {
+    if (wanted_module(p, g, module, sizeof module) && !fix_gives_module(a, module)) {
       Buf t = {0};
       buf_printf(&t, "Add `use %s`", module);
       json_t *x = find_action(uses, nuses, buf_str(&t)); /* this module's action so far */
@@ -261,13 +287,18 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
     if (edits) {
       json_t *d = json_array();
       json_array_append_new(d, diag_for(a, g));
-      json_array_append_new(actions, action(a, "Add a community owner", edits, d));
+      const char *owner = community_partner(p);
+      Buf t = {0};
+      if (owner == PLACEHOLDER_PARTNER) buf_puts(&t, "Add a community owner (placeholder id)");
+      else buf_printf(&t, "Add community owner '%s'", owner);
+      json_array_append_new(actions, action(a, buf_str(&t), edits, d));
+      buf_free(&t);
     }
   }
   /* The equity module, offered on the charter block of a program without it. */
   const Decl *c = p->charter;
   if (c && c->loc.file == a->file && c->loc.start <= to && from <= c->loc.end && !program_uses(p, "equity") &&
-      stdlib_find("equity") && !find_action(uses, nuses, "Add `use equity`"))
+      stdlib_find("equity") && !find_action(uses, nuses, "Add `use equity`") && !fix_gives_module(a, "equity"))
     json_array_append_new(actions, action(a, "Add `use equity`", use_edit(a, "equity"), NULL));
   return actions;
 }
