@@ -429,6 +429,43 @@ static int words_before(const LspAt *a, const Cursor *cur, char words[][64], int
   return n;
 }
 
+/* Whether word is written, as a whole word, in the cursor's statement (from
+ * its start to the end of its line or block), the word at the cursor left
+ * aside: a list does not offer a value twice. */
+static bool written(const LspAt *a, const Cursor *cur, const char *word) {
+  uint32_t end = cur->seg;
+  while (end < a->len && a->text[end] != '\n' && a->text[end] != '}' && a->text[end] != '{') end++;
+  uint32_t here_end = a->off;
+  while (here_end < a->len && word_char(a->text[here_end])) here_end++;
+  size_t n = strlen(word);
+  for (uint32_t i = cur->seg; i < end;) {
+    if (a->text[i] == '"') { /* a string is not a word */
+      uint32_t j = i + 1;
+      while (j < end && a->text[j] != '"') j += a->text[j] == '\\' ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    if (!word_char(a->text[i])) {
+      i++;
+      continue;
+    }
+    uint32_t j = i;
+    while (j < end && word_char(a->text[j])) j++;
+    if (!(i == cur->partial && j == here_end) && j - i == n && memcmp(a->text + i, word, n) == 0) return true;
+    i = j;
+  }
+  return false;
+}
+
+/* The word at the cursor (the one being typed, whole), in out (size n). */
+static void word_at(const LspAt *a, const Cursor *cur, char *out, size_t n) {
+  uint32_t end = a->off;
+  while (end < a->len && word_char(a->text[end])) end++;
+  size_t k = end - cur->partial < n - 1 ? end - cur->partial : 0;
+  memcpy(out, a->text + cur->partial, k);
+  out[k] = '\0';
+}
+
 static void add_item(json_t *items, const char *label, int kind, const char *detail, const char *doc) {
   json_t *it = json_pack("{s:s,s:i}", "label", label, "kind", kind);
   if (detail) json_object_set_new(it, "detail", json_string(detail));
@@ -491,8 +528,17 @@ static void top_level(json_t *items) {
   add_snippet(items, "waive", "waive a rule everywhere", "waive ${1:rule_id} \"${2:reason}\"$0");
 }
 
-static void module_names(json_t *items) {
-  for (const StdlibFile *m = charter_stdlib; m->name; m++) add_item(items, m->name, CK_MODULE, "standard module", NULL);
+/* The standard modules but those the program uses already (the one being
+ * typed over aside). */
+static void module_names(json_t *items, const LspAt *a, const Cursor *cur) {
+  char here[64];
+  word_at(a, cur, here, sizeof here);
+  for (const StdlibFile *m = charter_stdlib; m->name; m++) {
+    bool used = false;
+    for (int i = 0; i < a->p->modules.len && !used; i++)
+      used = strcmp(a->p->modules.items[i], m->name) == 0 && strcmp(m->name, here) != 0;
+    if (!used) add_item(items, m->name, CK_MODULE, "standard module", NULL);
+  }
 }
 
 static void rule_ids(json_t *items, const Program *p) {
@@ -502,10 +548,14 @@ static void rule_ids(json_t *items, const Program *p) {
   }
 }
 
-static void decl_ids(json_t *items, const Program *p, unsigned kinds) {
+/* The ids of the declarations of kinds, but those the statement holds
+ * already when cur (a list) is given. */
+static void decl_ids(json_t *items, const LspAt *a, const Cursor *cur, unsigned kinds) {
+  const Program *p = a->p;
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
-    if (d->id && (kinds & (1u << d->kind))) add_item(items, d->id, CK_REFERENCE, d->title, NULL);
+    if (d->id && (kinds & (1u << d->kind)) && !(cur && written(a, cur, d->id)))
+      add_item(items, d->id, CK_REFERENCE, d->title, NULL);
   }
 }
 
@@ -550,7 +600,7 @@ json_t *lsp_completion(LspAt *a, LspErr *e) {
     int n = words_before(a, &cur, words, 4, &comma);
     if (cur.depth == 0) {
       if (n == 0) top_level(items);
-      else if (n == 1 && strcmp(words[0], "use") == 0) module_names(items);
+      else if (n == 1 && strcmp(words[0], "use") == 0) module_names(items, a, &cur);
       else if (n == 1 && strcmp(words[0], "waive") == 0) rule_ids(items, a->p);
     } else if (cur.depth == 1) {
       int kind = ast_kind_from_name(cur.kw);
@@ -561,12 +611,15 @@ json_t *lsp_completion(LspAt *a, LspErr *e) {
         int ns;
         const AttrSpec *s = si >= 0 ? &chk_specs((DeclKind)kind, &ns)[si] : NULL;
         bool value_start = n == 1 || (comma && s && (s->flags & A_LIST));
+        bool list = s && (s->flags & A_LIST);
         if (s && value_start && s->form == F_SYMBOL) {
-          for (int i = 0; s->symbols[i]; i++) add_item(items, s->symbols[i], CK_ENUM_MEMBER, s->name, NULL);
+          for (int i = 0; s->symbols[i]; i++)
+            if (!(list && written(a, &cur, s->symbols[i])))
+              add_item(items, s->symbols[i], CK_ENUM_MEMBER, s->name, NULL);
         } else if (s && value_start && s->form == F_REF) {
-          decl_ids(items, a->p, s->kinds);
+          decl_ids(items, a, list ? &cur : NULL, s->kinds);
         } else if (s && n == 1 && s->form == F_EQUITY) {
-          decl_ids(items, a->p, KB_DIMENSION);
+          decl_ids(items, a, NULL, KB_DIMENSION);
         } else if (s && n == 1 && s->form == F_WAIVE) {
           rule_ids(items, a->p);
         }

@@ -539,8 +539,9 @@ static void test_completion_contexts(void **state) {
   at_open(&x, "/t/plan.charter", comp_text, sizeof comp_text - 1);
   expect_labels(&x, at_mark(&x, "\n\ncharter", 1),
                 "charter partner council dimension goal outcome indicator activity rule view use import waive");
+  /* a list leaves out the words it holds */
   expect_labels(&x, at_mark(&x, "community, ", 11),
-                "government nonprofit business philanthropy education health faith community academic media");
+                "government nonprofit business philanthropy education health faith academic media");
   expect_labels(&x, at_mark(&x, "direction \n", 10), "up down");
   /* the blank line of the indicator: unit and direction given, not offered again */
   char *got = labels_at(&x, at_mark(&x, "direction \n  \n", 13));
@@ -552,8 +553,10 @@ static void test_completion_contexts(void **state) {
   free(got);
   /* leads_to: outcomes and goals, with their titles */
   expect_labels(&x, at_mark(&x, "leads_to \n", 9), "o1 g1");
-  /* after `use` at top level: the standard modules */
-  expect_labels(&x, at_mark(&x, "\nuse \n", 5), "collective_impact dimensions equity rba");
+  /* after `use` at top level: the standard modules the program does not use */
+  expect_labels(&x, at_mark(&x, "\nuse \n", 5), "collective_impact dimensions rba");
+  /* on the word of a `use` itself, that module too */
+  expect_labels(&x, at_mark(&x, "use equity", 6), "collective_impact dimensions equity rba");
   /* inside a string, a text block or a comment: nothing */
   expect_labels(&x, at_mark(&x, "\"Parents\"", 3), "");
   expect_labels(&x, at_mark(&x, "a text block", 2), "");
@@ -578,6 +581,25 @@ static void test_completion_equity(void **state) {
   at_open(&x, "/t/plan.charter", text, sizeof text - 1);
   expect_labels(&x, at_mark(&x, "disaggregate \n", 13), "race_ethnicity age_group income gender disability");
   expect_labels(&x, at_mark(&x, "equity \n", 7), "race_ethnicity age_group income gender disability");
+  at_close(&x);
+}
+
+/* A list offers only the ids it does not hold yet, before and after the
+ * cursor; the id being typed over stays. */
+static void test_completion_list(void **state) {
+  (void)state;
+  static const char text[] = "charter \"T\" { vision \"v\" }\n"
+                             "partner lantern \"Lantern\" { sector nonprofit }\n"
+                             "partner ebony \"Ebony\" { sector community }\n"
+                             "partner civic \"Civic\" { sector government }\n"
+                             "indicator i \"I\" {\n  unit \"%\"\n  direction up\n  reported_by lantern, \n}\n"
+                             "indicator j \"J\" {\n  unit \"%\"\n  direction up\n  reported_by lantern, , civic\n}\n"
+                             "indicator k \"K\" {\n  unit \"%\"\n  direction up\n  reported_by ebony\n}\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  expect_labels(&x, at_mark(&x, "lantern, \n", 9), "ebony civic");
+  expect_labels(&x, at_mark(&x, "lantern, , civic", 9), "ebony");
+  expect_labels(&x, at_mark(&x, "reported_by ebony", 14), "lantern ebony civic");
   at_close(&x);
 }
 
@@ -662,6 +684,7 @@ int main(void) {
       cmocka_unit_test(test_action_params),     cmocka_unit_test(test_completion_contexts),
       cmocka_unit_test(test_completion_details), cmocka_unit_test(test_hostile),
       cmocka_unit_test(test_no_use_twice),      cmocka_unit_test(test_crlf_and_quotes),
+      cmocka_unit_test(test_completion_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
