@@ -91,6 +91,12 @@ static void open_doc(Session *x, const char *uri, const char *text) {
 static const LoadOptions *next_lo;
 static const char *extra_name, *extra_text;
 
+static void change_doc(Session *x, const char *uri, const char *text) {
+  send_json(x, json_pack("{s:s,s:s,s:{s:{s:s,s:i},s:[{s:s}]}}", "jsonrpc", "2.0", "method",
+                         "textDocument/didChange", "params", "textDocument", "uri", uri, "version", 2, "contentChanges",
+                         "text", text));
+}
+
 /* A server over main.charter and part.charter in a scratch folder; part
  * (written with len bytes) is opened too when open_part. */
 static Session *session(const char *main, const char *part, size_t part_len, bool open_part, const char *db) {
@@ -544,6 +550,34 @@ static void test_hover_store(void **state) {
   free(h);
   session_free(x);
   assert_int_equal(access(missing, F_OK), -1);
+  /* Readings are kept: while the program has errors, the last check
+   * without errors answers, for that store and under that disclosure
+   * block only. */
+  x = session(main_text, part_text, sizeof part_text - 1, false, db);
+  free(hover_at(x, x->main_uri, 14, 13)); /* no errors: read and kept */
+  char broken[1024];
+  snprintf(broken, sizeof broken, "%s", main_text);
+  memcpy(strstr(broken, "horizon long"), "horizon lonk", 12);
+  change_doc(x, x->main_uri, broken);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want,
+           "%s\n\n**Latest:** 46.5%% in 2025  \n**Status:** off track\n\nFrom the last check without errors: the "
+           "store is not read while the program has errors.",
+           rate_hover);
+  assert_string_equal(h, want);
+  free(h);
+  h = hover_at(x, x->main_uri, 14, 20); /* every indicator of that evaluation */
+  assert_string_equal(h, "**indicator** `doubled`: Doubled\n\n**Latest:** 93 in 2025  \n**Status:** no target\n\n"
+                         "From the last check without errors: the store is not read while the program has errors.");
+  free(h);
+  /* another disclosure block: nothing kept applies */
+  memcpy(strstr(broken, "below 11"), "below 12", 8);
+  change_doc(x, x->main_uri, broken);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want, "%s\n\nThe store is not read while the program has errors.", rate_hover);
+  assert_string_equal(h, want);
+  free(h);
+  session_free(x);
   /* A program with errors: the store is not read. */
   x = session("indicator rate \"R\" { unit 5 }\n", "", 0, false, db);
   h = hover_at(x, x->main_uri, 0, 11);
