@@ -256,6 +256,7 @@ static AstFile *parse_src(Loader *L, uint32_t file) {
  * chain too (its real path must be set). */
 static void push_file(Loader *L, uint32_t file, bool is_module, bool on_chain) {
   Src *s = src_get(&L->p->srcs, file);
+  s->is_module = is_module;
   if (on_chain) {
     strmap_put(&L->loaded, s->real, ON_CHAIN(L->stack.len));
     vec_push(&L->stack, (void *)s->real);
@@ -372,7 +373,9 @@ static bool load_path_module(Loader *L, const char *name, Loc loc) {
     buf_printf(&b, "%s/%s.charter", dir, name);
     if (access(buf_str(&b), F_OK) == 0) {
       char *display = path_join_norm("", buf_str(&b));
+      int before = L->p->srcs.len;
       load_file(L, display, display, true, loc, true);
+      if (L->p->srcs.len > before) src_get(&L->p->srcs, (uint32_t)before)->module = name;
       free(display);
       found = true;
     }
@@ -408,6 +411,7 @@ static void load_module(Loader *L, const char *name, Loc loc) {
   Buf display = {0};
   buf_printf(&display, "<stdlib>/%s.charter", name);
   uint32_t file = src_add(&p->srcs, buf_str(&display), NULL, m->text, strlen(m->text), false, true);
+  src_get(&p->srcs, file)->module = name;
   buf_free(&display);
   push_file(L, file, true, false);
 }

@@ -150,6 +150,12 @@ static const struct {
 };
 enum { NCOLLECTIONS = (int)(sizeof collections / sizeof *collections) };
 
+bool rules_name_shadows(const char *name) {
+  for (int i = 0; i < NCOLLECTIONS; i++)
+    if (strcmp(collections[i].name, name) == 0) return true;
+  return strcmp(name, "charter") == 0;
+}
+
 /* ---- the functions ---- */
 
 static const char *const functions[] = {"count", "any", "all", "sum", "min", "max",

@@ -89,5 +89,8 @@ struct Program;
  * p->rules; errors go to p->diags as `type` and `syntax` diagnostics. Called
  * by program_load after the built-in checks (chk_run). */
 void rules_check(struct Program *p);
+/* Whether a declaration's id name would be read as something else in a
+ * rule: a collection (activities, indicators…) or the charter. */
+bool rules_name_shadows(const char *name);
 
 #endif

@@ -23,6 +23,10 @@ typedef struct Src {
   uint32_t *lines;    /* byte offset of each line start, built on demand */
   uint32_t nlines;    /* entries in lines */
   bool is_stdlib;     /* compiled into the binary */
+  bool is_module;     /* read through `use` (the standard library's or
+                       * CHARTER_PATH's), or imported by such a file: shared,
+                       * outside the project */
+  const char *module; /* the module's name when `use` read this file, else NULL */
   bool owns_text;     /* text was malloc'd for this Src */
   bool scan_in_place; /* text is writable and ends in two NULs (src_read_file) */
 } Src;

@@ -102,6 +102,12 @@ static bool program_uses(const Program *p, const char *module) {
   return false;
 }
 
+/* The document's line end: "\r\n" when its first line ends so, else "\n". */
+static const char *eol(const LspAt *a) {
+  const char *nl = memchr(a->text, '\n', a->len);
+  return nl && nl > a->text && nl[-1] == '\r' ? "\r\n" : "\n";
+}
+
 /* The offset just past the line holding off (its '\n' included). */
 static uint32_t line_after(const LspAt *a, uint32_t off) {
   const char *nl = memchr(a->text + off, '\n', a->len - off);
@@ -119,14 +125,15 @@ static uint32_t line_start(const LspAt *a, uint32_t off) {
 static json_t *use_edit(LspAt *a, const char *module) {
   AstFile *af = doc_ast(a);
   Buf b = {0};
+  const char *nl = eol(a);
   uint32_t at = src_bom_len(a->src);
   const Item *last = NULL;
   for (int i = 0; af && i < af->nitems; i++)
     if (af->items[i]->kind == IT_USE || af->items[i]->kind == IT_IMPORT) last = af->items[i];
   if (last) {
     at = line_after(a, last->loc.end);
-    if (at == a->len && (at == 0 || a->text[at - 1] != '\n')) buf_putc(&b, '\n');
-    buf_printf(&b, "use %s\n", module);
+    if (at == a->len && (at == 0 || a->text[at - 1] != '\n')) buf_puts(&b, nl);
+    buf_printf(&b, "use %s%s", module, nl);
   } else {
     if (af && af->nitems) {
       at = line_start(a, af->items[0]->loc.start);
@@ -144,7 +151,7 @@ static json_t *use_edit(LspAt *a, const char *module) {
       }
       if (at < src_bom_len(a->src)) at = src_bom_len(a->src);
     }
-    buf_printf(&b, "use %s\n\n", module);
+    buf_printf(&b, "use %s%s%s", module, nl, nl);
   }
   json_t *edits = json_array();
   json_array_append_new(edits, text_edit(a->src, (Loc){a->file, at, at}, buf_str(&b)));
@@ -165,7 +172,11 @@ static bool wanted_module(const Program *p, const Diag *g, char *m, size_t n) {
   return stdlib_find(m) && !program_uses(p, m);
 }
 
-/* The id of a community-sector partner, or a placeholder check flags. */
+/* The placeholder id added when no partner is of the community sector;
+ * check reports it as not declared. */
+static const char PLACEHOLDER_PARTNER[] = "community_partner_id";
+
+/* The id of a community-sector partner, or the placeholder. */
 static const char *community_partner(const Program *p) {
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
@@ -174,7 +185,7 @@ static const char *community_partner(const Program *p) {
     for (int j = 0; j < s->n; j++)
       if (s->vals[j].form == SECTOR_COMMUNITY) return d->id;
   }
-  return "community_partner_id";
+  return PLACEHOLDER_PARTNER;
 }
 
 /* An edit adding `community_owner ID` to activity d, on its own line before
@@ -185,10 +196,11 @@ static json_t *owner_edit(LspAt *a, const Decl *d) {
   uint32_t from = brace;
   while (from > 0 && (a->text[from - 1] == ' ' || a->text[from - 1] == '\t')) from--;
   Buf b = {0};
+  const char *nl = eol(a);
   if (from > 0 && a->text[from - 1] == '\n') {
-    buf_printf(&b, "  community_owner %s\n", community_partner(a->p));
+    buf_printf(&b, "  community_owner %s%s", community_partner(a->p), nl);
   } else {
-    buf_printf(&b, "\n  community_owner %s\n", community_partner(a->p));
+    buf_printf(&b, "%s  community_owner %s%s", nl, community_partner(a->p), nl);
   }
   json_t *edits = json_array();
   json_array_append_new(edits, text_edit(a->src, (Loc){a->file, from, brace}, buf_str(&b)));
@@ -207,6 +219,19 @@ static const Decl *activity_at(const Program *p, const Src *src, Loc loc) {
       return d;
   }
   return NULL;
+}
+
+/* Whether a diagnostic of the document already fixes a `use` to name
+ * module ("unknown module 'equty'; did you mean 'equity'?"): then adding
+ * `use module` would write it twice. */
+static bool fix_gives_module(const LspAt *a, const char *module) {
+  for (int i = 0; i < a->p->diags.items.len; i++) {
+    const Diag *g = a->p->diags.items.items[i];
+    if (g->loc.file == a->file && g->fix && g->msg && strncmp(g->msg, "unknown module ", 15) == 0 &&
+        strcmp(g->fix, module) == 0)
+      return true;
+  }
+  return false;
 }
 
 /* The action among acts[0..n) titled title, or NULL. */
@@ -232,7 +257,8 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
     char module[64];
     if (g->fix) {
       Buf t = {0};
-      buf_printf(&t, "Change to '%s'", g->fix);
+      /* A quoted fix (a reference group) shows its own quotes. */
+      buf_printf(&t, g->fix[0] == '"' ? "Change to %s" : "Change to '%s'", g->fix);
       json_t *edits = json_array();
       json_array_append_new(edits, text_edit(a->src, g->loc, g->fix));
       json_t *d = json_array();
@@ -240,7 +266,7 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
       json_array_append_new(actions, action(a, buf_str(&t), edits, d));
       buf_free(&t);
     }
-    if (wanted_module(p, g, module, sizeof module)) {
+    if (wanted_module(p, g, module, sizeof module) && !fix_gives_module(a, module)) {
       Buf t = {0};
       buf_printf(&t, "Add `use %s`", module);
       json_t *x = find_action(uses, nuses, buf_str(&t)); /* this module's action so far */
@@ -261,13 +287,18 @@ json_t *lsp_code_actions(LspAt *a, LspErr *e) {
     if (edits) {
       json_t *d = json_array();
       json_array_append_new(d, diag_for(a, g));
-      json_array_append_new(actions, action(a, "Add a community owner", edits, d));
+      const char *owner = community_partner(p);
+      Buf t = {0};
+      if (owner == PLACEHOLDER_PARTNER) buf_puts(&t, "Add a community owner (placeholder id)");
+      else buf_printf(&t, "Add community owner '%s'", owner);
+      json_array_append_new(actions, action(a, buf_str(&t), edits, d));
+      buf_free(&t);
     }
   }
   /* The equity module, offered on the charter block of a program without it. */
   const Decl *c = p->charter;
   if (c && c->loc.file == a->file && c->loc.start <= to && from <= c->loc.end && !program_uses(p, "equity") &&
-      stdlib_find("equity") && !find_action(uses, nuses, "Add `use equity`"))
+      stdlib_find("equity") && !find_action(uses, nuses, "Add `use equity`") && !fix_gives_module(a, "equity"))
     json_array_append_new(actions, action(a, "Add `use equity`", use_edit(a, "equity"), NULL));
   return actions;
 }
@@ -398,6 +429,43 @@ static int words_before(const LspAt *a, const Cursor *cur, char words[][64], int
   return n;
 }
 
+/* Whether word is written, as a whole word, in the cursor's statement (from
+ * its start to the end of its line or block), the word at the cursor left
+ * aside: a list does not offer a value twice. */
+static bool written(const LspAt *a, const Cursor *cur, const char *word) {
+  uint32_t end = cur->seg;
+  while (end < a->len && a->text[end] != '\n' && a->text[end] != '}' && a->text[end] != '{') end++;
+  uint32_t here_end = a->off;
+  while (here_end < a->len && word_char(a->text[here_end])) here_end++;
+  size_t n = strlen(word);
+  for (uint32_t i = cur->seg; i < end;) {
+    if (a->text[i] == '"') { /* a string is not a word */
+      uint32_t j = i + 1;
+      while (j < end && a->text[j] != '"') j += a->text[j] == '\\' ? 2 : 1;
+      i = j + 1;
+      continue;
+    }
+    if (!word_char(a->text[i])) {
+      i++;
+      continue;
+    }
+    uint32_t j = i;
+    while (j < end && word_char(a->text[j])) j++;
+    if (!(i == cur->partial && j == here_end) && j - i == n && memcmp(a->text + i, word, n) == 0) return true;
+    i = j;
+  }
+  return false;
+}
+
+/* The word at the cursor (the one being typed, whole), in out (size n). */
+static void word_at(const LspAt *a, const Cursor *cur, char *out, size_t n) {
+  uint32_t end = a->off;
+  while (end < a->len && word_char(a->text[end])) end++;
+  size_t k = end - cur->partial < n - 1 ? end - cur->partial : 0;
+  memcpy(out, a->text + cur->partial, k);
+  out[k] = '\0';
+}
+
 static void add_item(json_t *items, const char *label, int kind, const char *detail, const char *doc) {
   json_t *it = json_pack("{s:s,s:i}", "label", label, "kind", kind);
   if (detail) json_object_set_new(it, "detail", json_string(detail));
@@ -460,8 +528,17 @@ static void top_level(json_t *items) {
   add_snippet(items, "waive", "waive a rule everywhere", "waive ${1:rule_id} \"${2:reason}\"$0");
 }
 
-static void module_names(json_t *items) {
-  for (const StdlibFile *m = charter_stdlib; m->name; m++) add_item(items, m->name, CK_MODULE, "standard module", NULL);
+/* The standard modules but those the program uses already (the one being
+ * typed over aside). */
+static void module_names(json_t *items, const LspAt *a, const Cursor *cur) {
+  char here[64];
+  word_at(a, cur, here, sizeof here);
+  for (const StdlibFile *m = charter_stdlib; m->name; m++) {
+    bool used = false;
+    for (int i = 0; i < a->p->modules.len && !used; i++)
+      used = strcmp(a->p->modules.items[i], m->name) == 0 && strcmp(m->name, here) != 0;
+    if (!used) add_item(items, m->name, CK_MODULE, "standard module", NULL);
+  }
 }
 
 static void rule_ids(json_t *items, const Program *p) {
@@ -471,10 +548,14 @@ static void rule_ids(json_t *items, const Program *p) {
   }
 }
 
-static void decl_ids(json_t *items, const Program *p, unsigned kinds) {
+/* The ids of the declarations of kinds, but those the statement holds
+ * already when cur (a list) is given. */
+static void decl_ids(json_t *items, const LspAt *a, const Cursor *cur, unsigned kinds) {
+  const Program *p = a->p;
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
-    if (d->id && (kinds & (1u << d->kind))) add_item(items, d->id, CK_REFERENCE, d->title, NULL);
+    if (d->id && (kinds & (1u << d->kind)) && !(cur && written(a, cur, d->id)))
+      add_item(items, d->id, CK_REFERENCE, d->title, NULL);
   }
 }
 
@@ -519,7 +600,7 @@ json_t *lsp_completion(LspAt *a, LspErr *e) {
     int n = words_before(a, &cur, words, 4, &comma);
     if (cur.depth == 0) {
       if (n == 0) top_level(items);
-      else if (n == 1 && strcmp(words[0], "use") == 0) module_names(items);
+      else if (n == 1 && strcmp(words[0], "use") == 0) module_names(items, a, &cur);
       else if (n == 1 && strcmp(words[0], "waive") == 0) rule_ids(items, a->p);
     } else if (cur.depth == 1) {
       int kind = ast_kind_from_name(cur.kw);
@@ -530,12 +611,15 @@ json_t *lsp_completion(LspAt *a, LspErr *e) {
         int ns;
         const AttrSpec *s = si >= 0 ? &chk_specs((DeclKind)kind, &ns)[si] : NULL;
         bool value_start = n == 1 || (comma && s && (s->flags & A_LIST));
+        bool list = s && (s->flags & A_LIST);
         if (s && value_start && s->form == F_SYMBOL) {
-          for (int i = 0; s->symbols[i]; i++) add_item(items, s->symbols[i], CK_ENUM_MEMBER, s->name, NULL);
+          for (int i = 0; s->symbols[i]; i++)
+            if (!(list && written(a, &cur, s->symbols[i])))
+              add_item(items, s->symbols[i], CK_ENUM_MEMBER, s->name, NULL);
         } else if (s && value_start && s->form == F_REF) {
-          decl_ids(items, a->p, s->kinds);
+          decl_ids(items, a, list ? &cur : NULL, s->kinds);
         } else if (s && n == 1 && s->form == F_EQUITY) {
-          decl_ids(items, a->p, KB_DIMENSION);
+          decl_ids(items, a, NULL, KB_DIMENSION);
         } else if (s && n == 1 && s->form == F_WAIVE) {
           rule_ids(items, a->p);
         }

@@ -13,6 +13,7 @@
 #include "eval.h"
 #include "lsp_impl.h"
 #include "model.h"
+#include "modules.h"
 #include "present.h"
 
 /* LSP's RequestFailed: the request was well formed but cannot be done. */
@@ -247,15 +248,12 @@ static bool find_at(LspAt *a, Occ *out) {
 static bool is_stdlib_decl(Program *p, const Decl *d) { return src_get(&p->srcs, d->loc.file)->is_stdlib; }
 
 /* The file of a module from CHARTER_PATH that a `use` loaded, or -1 (a
- * standard module, or not found). */
+ * standard module, or not found). Only files `use` read count: an imported
+ * file of the same name is not the module. */
 static int module_file(Program *p, const char *name) {
-  size_t n = strlen(name);
   for (int i = 0; i < p->srcs.len; i++) {
     Src *s = src_get(&p->srcs, (uint32_t)i);
-    if (s->is_stdlib || !s->path) continue;
-    size_t k = strlen(s->path);
-    if (k < n + 8 || strcmp(s->path + k - 8, ".charter") != 0 || strncmp(s->path + k - 8 - n, name, n) != 0) continue;
-    if (k == n + 8 || s->path[k - 9 - n] == '/') return i;
+    if (!s->is_stdlib && s->module && strcmp(s->module, name) == 0) return i;
   }
   return -1;
 }
@@ -365,7 +363,89 @@ static Decl *renamable(LspAt *a, LspErr *e, Occ *o) {
              d->id);
     return NULL;
   }
+  Src *s = src_get(&a->p->srcs, d->loc.file);
+  if (s->is_module) {
+    Buf path = {0};
+    put_clean(&path, s->path, strlen(s->path));
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is declared in a shared module (%.300s), which other programs read too; rename it there", d->id,
+             buf_str(&path));
+    buf_free(&path);
+    return NULL;
+  }
   return d;
+}
+
+/* The name a comprehension's `NAME in LIST: …` binds, or NULL. */
+static const char *pair_binding(const Expr *pair) {
+  const Expr *in = pair->a;
+  while (in && in->kind == E_PAREN) in = in->a;
+  if (!in || in->kind != E_BINARY || in->op != OP_IN || !in->a || in->a->kind != E_NAME) return NULL;
+  return in->a->text;
+}
+
+/* Whether root binds name in a comprehension. A work list, since
+ * expressions nest deep. */
+static bool expr_binds(Expr *root, const char *name) {
+  Vec todo = {0};
+  bool found = false;
+  if (root) vec_push(&todo, root);
+  while (todo.len && !found) {
+    Expr *x = todo.items[--todo.len];
+    if (x->kind == E_PAIR) {
+      const char *v = pair_binding(x);
+      found = v && strcmp(v, name) == 0;
+    }
+    for (int i = 0; i < x->nitems; i++)
+      if (x->items[i]) vec_push(&todo, x->items[i]);
+    if (x->a) vec_push(&todo, x->a);
+    if (x->b) vec_push(&todo, x->b);
+  }
+  vec_free(&todo);
+  return found;
+}
+
+/* The rule of p that binds name as a variable (its `for`, a comprehension,
+ * one in its message), or NULL. */
+static const Rule *rule_binding(Program *p, const char *name) {
+  for (int i = 0; i < p->rules.len; i++) {
+    const Rule *r = p->rules.items[i];
+    bool binds = (r->var && strcmp(r->var, name) == 0) || expr_binds(r->over, name) || expr_binds(r->where, name) ||
+                 expr_binds(r->require, name);
+    for (int k = 0; !binds && k < r->nmsg; k++) binds = expr_binds(r->msg[k].expr, name);
+    if (binds) return r;
+  }
+  return NULL;
+}
+
+/* Whether an id called name could be read as something else in a rule, or
+ * clash with a standard module: false after filling *e when it could. */
+static bool name_is_free(LspAt *a, LspErr *e, const char *name) {
+  const Rule *r = rule_binding(a->p, name);
+  if (r) {
+    const char *rid = r->decl && r->decl->id ? r->decl->id : "?";
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is a variable of rule '%s', and in a rule a variable comes before an id of the same name, so "
+             "the rule would read the variable where it means the declaration; choose another id, such as %s_1",
+             name, rid, name);
+    return false;
+  }
+  if (rules_name_shadows(name)) {
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' names %s in rules, before any id of the same name, so rules would no longer read the "
+             "renamed declaration; choose another id, such as %s_1",
+             name, strcmp(name, "charter") == 0 ? "the charter block" : "a collection", name);
+    return false;
+  }
+  const char *m = stdlib_module_declaring(name);
+  if (m) {
+    lsp_fail(e, LSP_REQUEST_FAILED,
+             "'%s' is declared by the standard module %s, and the two would clash once the program uses %s; "
+             "choose another id, such as %s_1",
+             name, m, m, name);
+    return false;
+  }
+  return true;
 }
 
 json_t *lsp_prepare_rename(LspAt *a, LspErr *e) {
@@ -417,6 +497,7 @@ json_t *lsp_rename(LspAt *a, LspErr *e) {
     buf_free(&path);
     return NULL;
   }
+  if (other != d && !name_is_free(a, e, name)) return NULL;
   Vec locs;
   collect_refs(a->p, &o, true, &locs);
   json_t *changes = json_object();
@@ -452,25 +533,142 @@ static void put_written(Buf *b, Program *p, const AttrVals *v) {
   buf_free(&raw);
 }
 
-static void hover_store_db(Buf *b, LspAt *a, const Decl *d, const char *db);
-
-static void hover_store(Buf *b, LspAt *a, const Decl *d) {
-  char *db = lsp_store_for(a->s, a->p);
-  if (!db) return;
-  hover_store_db(b, a, d, db);
-  free(db);
+/* The Latest and Status lines of an indicator's hover, from x: what the
+ * disclosure policy withholds is not in them, so they may be kept. */
+static void store_lines(Buf *b, const EvalIndicator *x) {
+  const Decl *d = x->decl;
+  const char *unit = indicator_view(d) ? indicator_view(d)->unit : NULL;
+  buf_puts(b, "**Latest:** ");
+  if (x->has_latest && disclose_withheld(x->latest_state)) {
+    buf_puts(b, "withheld by the disclosure policy");
+    if (x->latest_period) {
+      buf_puts(b, " (");
+      put_md(b, x->latest_period);
+      buf_puts(b, ")");
+    }
+  } else if (x->has_latest || x->withheld) {
+    Buf v = {0};
+    present_latest(&v, x, unit);
+    put_md(b, buf_str(&v));
+    buf_free(&v);
+  } else {
+    buf_puts(b, "no data in the store");
+  }
+  buf_puts(b, "  \n**Status:** ");
+  if (x->has_latest && disclose_withheld(x->latest_state)) {
+    /* A status would tell about the withheld value, as charter report
+     * knows: it is not shown either. */
+    buf_puts(b, "not shown while the latest value is withheld");
+    return;
+  }
+  Buf st = {0};
+  buf_puts(&st, eval_status_name(x->status));
+  for (char *c = st.data; c && *c; c++)
+    if (*c == '_') *c = ' ';
+  put_md(b, buf_str(&st));
+  buf_free(&st);
 }
 
-/* The cache is empty for now: hover reads the store each time. */
+/* The lines of the last evaluation without errors, by indicator id, with
+ * its store: what hover shows while the program has errors. Only the last
+ * evaluation is kept. */
 struct LspNavCache {
-  int unused;
+  char *db;     /* the store read */
+  char *entry;  /* the program's entry file (its path as loaded) */
+  char *policy; /* its charter's disclosure block as written ("" for none) */
+  char **ids;   /* the indicators' ids */
+  char **lines; /* their store_lines */
+  int n;
 };
 
-void lsp_nav_cache_free(LspNavCache *c) { free(c); }
+void lsp_nav_cache_free(LspNavCache *c) {
+  if (!c) return;
+  for (int i = 0; i < c->n; i++) {
+    free(c->ids[i]);
+    free(c->lines[i]);
+  }
+  free(c->ids);
+  free(c->lines);
+  free(c->db);
+  free(c->entry);
+  free(c->policy);
+  free(c);
+}
+
+/* The text of p's disclosure block as written, "" without one, or NULL
+ * without a charter block (malloc'd): cached lines are shown only under the
+ * policy they were read under. */
+static char *policy_text(Program *p) {
+  const Decl *c = p->charter;
+  if (!c) return NULL;
+  for (int i = 0; i < c->nattrs; i++) {
+    const Attr *at = c->attrs[i];
+    if (!at || at->kind != ST_BLOCK || !at->name || strcmp(at->name, "disclosure") != 0) continue;
+    Src *s = src_get(&p->srcs, at->loc.file);
+    if (at->loc.end < at->loc.start || at->loc.end > s->len) return NULL;
+    char *t = xmalloc(at->loc.end - at->loc.start + 1);
+    memcpy(t, s->text + at->loc.start, at->loc.end - at->loc.start);
+    t[at->loc.end - at->loc.start] = '\0';
+    return t;
+  }
+  return xstrdup("");
+}
+
+static const char *entry_path(Program *p) {
+  Src *s = src_get(&p->srcs, p->entry);
+  return s && s->path ? s->path : "";
+}
+
+/* Keeps the lines of every indicator of r, read from db, in place of what
+ * the cache held. */
+static void cache_keep(LspServer *s, Program *p, const char *db, const EvalResult *r) {
+  char *policy = policy_text(p);
+  if (!policy) return;
+  LspNavCache *c = xcalloc(1, sizeof *c);
+  c->db = xstrdup(db);
+  c->entry = xstrdup(entry_path(p));
+  c->policy = policy;
+  c->ids = xmalloc((size_t)(r->n ? r->n : 1) * sizeof *c->ids);
+  c->lines = xmalloc((size_t)(r->n ? r->n : 1) * sizeof *c->lines);
+  for (int i = 0; i < r->n; i++) {
+    const EvalIndicator *x = &r->inds[i];
+    if (!x->decl || !x->decl->id) continue;
+    Buf b = {0};
+    store_lines(&b, x);
+    c->ids[c->n] = xstrdup(x->decl->id);
+    c->lines[c->n] = xstrdup(buf_str(&b));
+    c->n++;
+    buf_free(&b);
+  }
+  LspNavCache **slot = lsp_nav_cache(s);
+  lsp_nav_cache_free(*slot);
+  *slot = c;
+}
+
+/* The kept lines of indicator id read from db for p's entry file, under
+ * the disclosure block p has now, or NULL. */
+static const char *cache_lines(LspServer *s, Program *p, const char *db, const char *id) {
+  const LspNavCache *c = *lsp_nav_cache(s);
+  if (!c || !id || strcmp(c->db, db) != 0 || strcmp(c->entry, entry_path(p)) != 0) return NULL;
+  char *policy = policy_text(p);
+  bool same = policy && strcmp(policy, c->policy) == 0;
+  free(policy);
+  if (!same) return NULL;
+  for (int i = 0; i < c->n; i++)
+    if (strcmp(c->ids[i], id) == 0) return c->lines[i];
+  return NULL;
+}
 
 static void hover_store_db(Buf *b, LspAt *a, const Decl *d, const char *db) {
   if (a->p->diags.nerrors) {
-    buf_puts(b, "\n\nThe store is not read while the program has errors.");
+    const char *kept = cache_lines(a->s, a->p, db, d->id);
+    if (kept) {
+      buf_puts(b, "\n\n");
+      buf_puts(b, kept);
+      buf_puts(b, "\n\nFrom the last check without errors: the store is not read while the program has errors.");
+    } else {
+      buf_puts(b, "\n\nThe store is not read while the program has errors.");
+    }
     return;
   }
   EvalResult r;
@@ -482,41 +680,20 @@ static void hover_store_db(Buf *b, LspAt *a, const Decl *d, const char *db) {
     eval_free(&r);
     return;
   }
+  cache_keep(a->s, a->p, db, &r);
   const EvalIndicator *x = eval_find(&r, d);
   if (x) {
-    const char *unit = indicator_view(d) ? indicator_view(d)->unit : NULL;
-    buf_puts(b, "\n\n**Latest:** ");
-    if (x->has_latest && disclose_withheld(x->latest_state)) {
-      buf_puts(b, "withheld by the disclosure policy");
-      if (x->latest_period) {
-        buf_puts(b, " (");
-        put_md(b, x->latest_period);
-        buf_puts(b, ")");
-      }
-    } else if (x->has_latest || x->withheld) {
-      Buf v = {0};
-      present_latest(&v, x, unit);
-      put_md(b, buf_str(&v));
-      buf_free(&v);
-    } else {
-      buf_puts(b, "no data in the store");
-    }
-    buf_puts(b, "  \n**Status:** ");
-    if (x->has_latest && disclose_withheld(x->latest_state)) {
-      /* A status would tell about the withheld value, as charter report
-       * knows: it is not shown either. */
-      buf_puts(b, "not shown while the latest value is withheld");
-      eval_free(&r);
-      return;
-    }
-    Buf st = {0};
-    buf_puts(&st, eval_status_name(x->status));
-    for (char *c = st.data; c && *c; c++)
-      if (*c == '_') *c = ' ';
-    put_md(b, buf_str(&st));
-    buf_free(&st);
+    buf_puts(b, "\n\n");
+    store_lines(b, x);
   }
   eval_free(&r);
+}
+
+static void hover_store(Buf *b, LspAt *a, const Decl *d) {
+  char *db = lsp_store_for(a->s, a->p);
+  if (!db) return;
+  hover_store_db(b, a, d, db);
+  free(db);
 }
 
 static void hover_decl(Buf *b, LspAt *a, const Decl *d) {

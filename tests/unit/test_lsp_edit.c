@@ -378,13 +378,13 @@ static void test_community_owner(void **state) {
   at_open(&x, "/t/plan.charter", text, sizeof text - 1);
   json_t *acts = actions_at(&x, 13, 9, 13, 9);
   char *t = titles(acts);
-  assert_string_equal(t, "Add a community owner");
+  assert_string_equal(t, "Add community owner 'res'");
   free(t);
   json_t *diags = json_object_get(json_array_get(acts, 0), "diagnostics");
   assert_int_equal(json_array_size(diags), 1);
   assert_string_equal(json_string_value(json_object_get(json_array_get(diags, 0), "code")),
                       "eq_activity_community_owner");
-  char *got = applied(&x, acts, "Add a community owner");
+  char *got = applied(&x, acts, "Add community owner 'res'");
   assert_non_null(strstr(got, "activity a1 \"A\" {\n  owner res\n  metric i1\n  community_owner res\n}\n"));
   Program *q = program_load_text("/t/plan.charter", got, strlen(got), NULL);
   for (int i = 0; i < q->diags.items.len; i++)
@@ -403,9 +403,79 @@ static void test_community_owner_placeholder(void **state) {
   At x;
   at_open(&x, "/t/plan.charter", text, sizeof text - 1);
   json_t *acts = actions_at(&x, 7, 0, 8, 0);
-  char *got = applied(&x, acts, "Add a community owner");
+  char *got = applied(&x, acts, "Add a community owner (placeholder id)");
   assert_non_null(strstr(got, "activity a1 \"A\" { owner p\n  metric i1\n  community_owner community_partner_id\n}\n"));
   free(got);
+  json_decref(acts);
+  at_close(&x);
+}
+
+/* `use equty`: the fix changes it to equity, and no action adds a second
+ * `use equity` (on the use line, on the charter block, nor for an id the
+ * module declares). */
+static void test_no_use_twice(void **state) {
+  (void)state;
+  static const char text[] = "use equty\ncharter \"T\" { vision \"v\" }\nrule r \"R\" {\n  require true\n}\n"
+                             "waive eq_resident_power \"r\"\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  json_t *acts = actions_at(&x, 0, 0, 6, 0);
+  char *t = titles(acts);
+  assert_string_equal(t, "Change to 'equity'");
+  free(t);
+  json_decref(acts);
+  at_close(&x);
+}
+
+/* A CRLF document gets CRLF lines; a quoted fix reads as written. */
+static void test_crlf_and_quotes(void **state) {
+  (void)state;
+  static const char text[] = "charter \"T\" { vision \"v\" }\r\n"
+                             "indicator i \"I\" {\r\n  unit \"%\"\r\n  direction up\r\n  disaggregate income\r\n}\r\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  json_t *acts = actions_at(&x, 4, 0, 4, 40);
+  char *got = applied(&x, acts, "Add `use dimensions`");
+  assert_string_equal(got, "use dimensions\r\n\r\ncharter \"T\" { vision \"v\" }\r\n"
+                           "indicator i \"I\" {\r\n  unit \"%\"\r\n  direction up\r\n  disaggregate income\r\n}\r\n");
+  free(got);
+  json_decref(acts);
+  at_close(&x);
+  static const char uses[] = "use rba\r\ncharter \"T\" { vision \"v\" }\r\n"
+                             "indicator i \"I\" {\r\n  unit \"%\"\r\n  direction up\r\n  disaggregate income\r\n}\r\n";
+  at_open(&x, "/t/plan.charter", uses, sizeof uses - 1);
+  acts = actions_at(&x, 5, 0, 5, 40);
+  got = applied(&x, acts, "Add `use dimensions`");
+  assert_non_null(strstr(got, "use rba\r\nuse dimensions\r\ncharter"));
+  free(got);
+  json_decref(acts);
+  at_close(&x);
+  static const char owner[] = "use equity\r\ncharter \"T\" { vision \"v\" }\r\npartner p \"P\" { sector nonprofit }\r\n"
+                              "indicator i1 \"I\" {\r\n  unit \"%\"\r\n  direction up\r\n}\r\n"
+                              "activity a1 \"A\" { owner p\r\n  metric i1 }\r\n"
+                              "activity a2 \"B\" {\r\n  owner p\r\n  metric i1\r\n}\r\n";
+  at_open(&x, "/t/plan.charter", owner, sizeof owner - 1);
+  acts = actions_at(&x, 7, 0, 12, 0);
+  char *t = titles(acts);
+  assert_string_equal(t, "Add a community owner (placeholder id)|Add a community owner (placeholder id)");
+  free(t);
+  json_t *edits = json_object_get(json_object_get(json_object_get(json_array_get(acts, 0), "edit"), "changes"), x.a.uri);
+  got = apply(x.a.src, x.a.text, x.a.len, edits);
+  assert_non_null(strstr(got, "activity a1 \"A\" { owner p\r\n  metric i1\r\n  community_owner community_partner_id\r\n}\r\n"));
+  free(got);
+  edits = json_object_get(json_object_get(json_object_get(json_array_get(acts, 1), "edit"), "changes"), x.a.uri);
+  got = apply(x.a.src, x.a.text, x.a.len, edits);
+  assert_non_null(strstr(got, "  metric i1\r\n  community_owner community_partner_id\r\n}\r\n"));
+  for (const char *c = got; *c; c++)
+    if (*c == '\n') assert_true(c > got && c[-1] == '\r');
+  free(got);
+  json_decref(acts);
+  at_close(&x);
+  at_open(&x, "/t/plan.charter", misspelt[4], strlen(misspelt[4]));
+  acts = actions_at(&x, 8, 0, 8, 60);
+  t = titles(acts);
+  assert_string_equal(t, "Change to \"White\"");
+  free(t);
   json_decref(acts);
   at_close(&x);
 }
@@ -469,8 +539,9 @@ static void test_completion_contexts(void **state) {
   at_open(&x, "/t/plan.charter", comp_text, sizeof comp_text - 1);
   expect_labels(&x, at_mark(&x, "\n\ncharter", 1),
                 "charter partner council dimension goal outcome indicator activity rule view use import waive");
+  /* a list leaves out the words it holds */
   expect_labels(&x, at_mark(&x, "community, ", 11),
-                "government nonprofit business philanthropy education health faith community academic media");
+                "government nonprofit business philanthropy education health faith academic media");
   expect_labels(&x, at_mark(&x, "direction \n", 10), "up down");
   /* the blank line of the indicator: unit and direction given, not offered again */
   char *got = labels_at(&x, at_mark(&x, "direction \n  \n", 13));
@@ -482,8 +553,10 @@ static void test_completion_contexts(void **state) {
   free(got);
   /* leads_to: outcomes and goals, with their titles */
   expect_labels(&x, at_mark(&x, "leads_to \n", 9), "o1 g1");
-  /* after `use` at top level: the standard modules */
-  expect_labels(&x, at_mark(&x, "\nuse \n", 5), "collective_impact dimensions equity rba");
+  /* after `use` at top level: the standard modules the program does not use */
+  expect_labels(&x, at_mark(&x, "\nuse \n", 5), "collective_impact dimensions rba");
+  /* on the word of a `use` itself, that module too */
+  expect_labels(&x, at_mark(&x, "use equity", 6), "collective_impact dimensions equity rba");
   /* inside a string, a text block or a comment: nothing */
   expect_labels(&x, at_mark(&x, "\"Parents\"", 3), "");
   expect_labels(&x, at_mark(&x, "a text block", 2), "");
@@ -508,6 +581,25 @@ static void test_completion_equity(void **state) {
   at_open(&x, "/t/plan.charter", text, sizeof text - 1);
   expect_labels(&x, at_mark(&x, "disaggregate \n", 13), "race_ethnicity age_group income gender disability");
   expect_labels(&x, at_mark(&x, "equity \n", 7), "race_ethnicity age_group income gender disability");
+  at_close(&x);
+}
+
+/* A list offers only the ids it does not hold yet, before and after the
+ * cursor; the id being typed over stays. */
+static void test_completion_list(void **state) {
+  (void)state;
+  static const char text[] = "charter \"T\" { vision \"v\" }\n"
+                             "partner lantern \"Lantern\" { sector nonprofit }\n"
+                             "partner ebony \"Ebony\" { sector community }\n"
+                             "partner civic \"Civic\" { sector government }\n"
+                             "indicator i \"I\" {\n  unit \"%\"\n  direction up\n  reported_by lantern, \n}\n"
+                             "indicator j \"J\" {\n  unit \"%\"\n  direction up\n  reported_by lantern, , civic\n}\n"
+                             "indicator k \"K\" {\n  unit \"%\"\n  direction up\n  reported_by ebony\n}\n";
+  At x;
+  at_open(&x, "/t/plan.charter", text, sizeof text - 1);
+  expect_labels(&x, at_mark(&x, "lantern, \n", 9), "ebony civic");
+  expect_labels(&x, at_mark(&x, "lantern, , civic", 9), "ebony");
+  expect_labels(&x, at_mark(&x, "reported_by ebony", 14), "lantern ebony civic");
   at_close(&x);
 }
 
@@ -591,6 +683,8 @@ int main(void) {
       cmocka_unit_test(test_community_owner),   cmocka_unit_test(test_community_owner_placeholder),
       cmocka_unit_test(test_action_params),     cmocka_unit_test(test_completion_contexts),
       cmocka_unit_test(test_completion_details), cmocka_unit_test(test_hostile),
+      cmocka_unit_test(test_no_use_twice),      cmocka_unit_test(test_crlf_and_quotes),
+      cmocka_unit_test(test_completion_list),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,17 @@ static void open_doc(Session *x, const char *uri, const char *text) {
                          "params", "textDocument", "uri", uri, "languageId", "charter", "version", 1, "text", text));
 }
 
+/* What the next session loads with (CHARTER_PATH), and one more file it
+ * writes next to main.charter, when set. */
+static const LoadOptions *next_lo;
+static const char *extra_name, *extra_text;
+
+static void change_doc(Session *x, const char *uri, const char *text) {
+  send_json(x, json_pack("{s:s,s:s,s:{s:{s:s,s:i},s:[{s:s}]}}", "jsonrpc", "2.0", "method",
+                         "textDocument/didChange", "params", "textDocument", "uri", uri, "version", 2, "contentChanges",
+                         "text", text));
+}
+
 /* A server over main.charter and part.charter in a scratch folder; part
  * (written with len bytes) is opened too when open_part. */
 static Session *session(const char *main, const char *part, size_t part_len, bool open_part, const char *db) {
@@ -94,9 +105,10 @@ static Session *session(const char *main, const char *part, size_t part_len, boo
   scratch_init(&x->sc);
   write_file(x, "main.charter", main, strlen(main));
   write_file(x, "part.charter", part, part_len);
+  if (extra_name) write_file(x, extra_name, extra_text, strlen(extra_text));
   snprintf(x->main_uri, sizeof x->main_uri, "file://%s/main.charter", x->sc.dir);
   snprintf(x->part_uri, sizeof x->part_uri, "file://%s/part.charter", x->sc.dir);
-  x->s = lsp_server_new(collect, &x->out, NULL, NULL);
+  x->s = lsp_server_new(collect, &x->out, NULL, next_lo);
   if (db) lsp_server_set_store(x->s, db);
   send_json(x, json_pack("{s:s,s:i,s:s,s:{}}", "jsonrpc", "2.0", "id", 0, "method", "initialize", "params"));
   open_doc(x, x->main_uri, main);
@@ -371,6 +383,88 @@ static void test_rename(void **state) {
   session_free(x);
 }
 
+/* Rename refuses a new id that a rule would read as a variable, a
+ * collection or the charter, or that a standard module declares (used or
+ * not), and a declaration of a module read from CHARTER_PATH. */
+static void test_rename_meaning(void **state) {
+  (void)state;
+  static const char text[] = "indicator rate \"R\" {\n"
+                             "  unit \"%\"\n"
+                             "}\n"
+                             "rule r1 \"Rates have units\" {\n"
+                             "  for i in indicators\n"
+                             "  require exists(i.unit) or count(k in indicators: k == rate) > 0\n"
+                             "  message \"{i.id} and {count(m in indicators: exists(m.unit))}\"\n"
+                             "}\n";
+  Session *x = session(text, "", 0, false, NULL);
+  expect_rename_error(x, 0, 11, "i", -32803, "'i' is a variable of rule 'r1'");
+  expect_rename_error(x, 0, 11, "k", -32803, "'k' is a variable of rule 'r1'");
+  expect_rename_error(x, 0, 11, "m", -32803, "'m' is a variable of rule 'r1'");
+  expect_rename_error(x, 0, 11, "activities", -32803, "'activities' names a collection in rules");
+  expect_rename_error(x, 0, 11, "indicators", -32803, "such as indicators_1");
+  expect_rename_error(x, 0, 11, "income", -32803, "declared by the standard module dimensions");
+  expect_rename_error(x, 0, 11, "charter", -32602, "reserved word");
+  json_t *r = rename_at(x, x->main_uri, 0, 11, "rate2");
+  char got[512];
+  edits_text(x, result(r), got, sizeof got);
+  assert_string_equal(got, "main 0:10-0:14=rate2, main 5:56-5:60=rate2");
+  json_decref(r);
+  r = rename_at(x, x->main_uri, 0, 11, "rate"); /* its own id: nothing to refuse */
+  result(r);
+  json_decref(r);
+  session_free(x);
+  /* A module from CHARTER_PATH, named like an imported file of the project. */
+  Scratch lib;
+  scratch_init(&lib);
+  FILE *f = fopen(scratch_path(&lib, "part.charter"), "wb");
+  assert_non_null(f);
+  fputs("indicator common \"Common\" {\n  unit \"%\"\n}\n", f);
+  fclose(f);
+  LoadOptions lo = {lib.dir, NULL};
+  next_lo = &lo;
+  x = session("import \"part.charter\"\nuse part\noutcome o \"O\" {\n  horizon long\n  indicator common, own\n}\n",
+              "indicator own \"Own\" {\n  unit \"%\"\n}\n", 31, false, NULL);
+  next_lo = NULL;
+  r = request(x, "textDocument/prepareRename", at(x, x->main_uri, 4, 13));
+  const char *msg;
+  assert_int_equal(error_of(r, &msg), -32803);
+  if (!strstr(msg, "'common' is declared in a shared module (") || !strstr(msg, "part.charter), which other programs read too; rename it there"))
+    fail_msg("%s", msg);
+  json_decref(r);
+  expect_rename_error(x, 4, 13, "mine", -32803, "shared module");
+  r = rename_at(x, x->main_uri, 4, 21, "mine"); /* the imported file's own id */
+  edits_text(x, result(r), got, sizeof got);
+  assert_string_equal(got, "main 4:20-4:23=mine, part 0:10-0:13=mine");
+  json_decref(r);
+  /* use part is the module, not the imported file of that name. */
+  char *h = NULL;
+  r = request(x, "textDocument/hover", at(x, x->main_uri, 1, 5));
+  h = xstrdup(json_string_value(json_object_get(json_object_get(result(r), "contents"), "value")));
+  json_decref(r);
+  char want[2400];
+  snprintf(want, sizeof want, "**module** `part`: %s", scratch_path(&lib, "part.charter"));
+  assert_string_equal(h, want);
+  free(h);
+  r = request(x, "textDocument/definition", at(x, x->main_uri, 1, 5));
+  const char *uri = json_string_value(json_object_get(result(r), "uri"));
+  assert_non_null(uri);
+  assert_non_null(strstr(uri, lib.dir));
+  json_decref(r);
+  session_free(x);
+  scratch_free(&lib);
+  /* use equity is the standard module, not an imported equity.charter. */
+  extra_name = "equity.charter";
+  extra_text = "indicator mine \"Mine\" {\n  unit \"%\"\n}\n";
+  x = session("import \"equity.charter\"\nuse equity\n", "", 0, false, NULL);
+  extra_name = extra_text = NULL;
+  r = request(x, "textDocument/hover", at(x, x->main_uri, 1, 6));
+  assert_string_equal(json_string_value(json_object_get(json_object_get(result(r), "contents"), "value")),
+                      "**module** `equity`, from the standard library");
+  json_decref(r);
+  expect_definition(x, x->main_uri, 1, 6, NULL);
+  session_free(x);
+}
+
 /* The hover's markdown at a place, or NULL for a null result (malloc'd). */
 static char *hover_at(Session *x, const char *uri, int line, int ch) {
   json_t *r = request(x, "textDocument/hover", at(x, uri, line, ch));
@@ -456,6 +550,34 @@ static void test_hover_store(void **state) {
   free(h);
   session_free(x);
   assert_int_equal(access(missing, F_OK), -1);
+  /* Readings are kept: while the program has errors, the last check
+   * without errors answers, for that store and under that disclosure
+   * block only. */
+  x = session(main_text, part_text, sizeof part_text - 1, false, db);
+  free(hover_at(x, x->main_uri, 14, 13)); /* no errors: read and kept */
+  char broken[1024];
+  snprintf(broken, sizeof broken, "%s", main_text);
+  memcpy(strstr(broken, "horizon long"), "horizon lonk", 12);
+  change_doc(x, x->main_uri, broken);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want,
+           "%s\n\n**Latest:** 46.5%% in 2025  \n**Status:** off track\n\nFrom the last check without errors: the "
+           "store is not read while the program has errors.",
+           rate_hover);
+  assert_string_equal(h, want);
+  free(h);
+  h = hover_at(x, x->main_uri, 14, 20); /* every indicator of that evaluation */
+  assert_string_equal(h, "**indicator** `doubled`: Doubled\n\n**Latest:** 93 in 2025  \n**Status:** no target\n\n"
+                         "From the last check without errors: the store is not read while the program has errors.");
+  free(h);
+  /* another disclosure block: nothing kept applies */
+  memcpy(strstr(broken, "below 11"), "below 12", 8);
+  change_doc(x, x->main_uri, broken);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want, "%s\n\nThe store is not read while the program has errors.", rate_hover);
+  assert_string_equal(h, want);
+  free(h);
+  session_free(x);
   /* A program with errors: the store is not read. */
   x = session("indicator rate \"R\" { unit 5 }\n", "", 0, false, db);
   h = hover_at(x, x->main_uri, 0, 11);
@@ -590,6 +712,7 @@ int main(void) {
       cmocka_unit_test(test_definition), cmocka_unit_test(test_rule_names), cmocka_unit_test(test_references),
       cmocka_unit_test(test_rename),     cmocka_unit_test(test_hover),      cmocka_unit_test(test_hover_store),
       cmocka_unit_test(test_symbols),    cmocka_unit_test(test_folding),    cmocka_unit_test(test_hostile),
+      cmocka_unit_test(test_rename_meaning),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
