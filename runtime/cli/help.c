@@ -10,7 +10,9 @@ static const char overview[] =
     "\n"
     "Commands:\n"
     "  check    check a program and report every problem found\n"
+    "  diff     what changed between two versions of a program, for a pull request\n"
     "  eval     evaluate every indicator against its targets, from the store\n"
+    "  export   write the checked model as JSON, Kumu JSON or CSV for other tools\n"
     "  fmt      lay out .charter files in the canonical format\n"
     "  help     show the help of a command\n"
     "  import   store CSV measurements in the SQLite measurement store\n"
@@ -279,6 +281,18 @@ static const char lsp_help[] =
     "Exit status: 0 after the editor's shutdown request; 1 when the input ends or\n"
     "exit arrives without it; 2 usage error or a log file that cannot be opened.\n";
 
+/* ---- charter diff (runtime/cli/cmd_diff.c) ---- */
+static const char diff_help[] =
+    "Usage: charter diff OLD NEW\n"
+    "Not built yet.\n";
+/* ---- end of charter diff ---- */
+
+/* ---- charter export (runtime/cli/cmd_export.c) ---- */
+static const char export_help[] =
+    "Usage: charter export FILE\n"
+    "Not built yet.\n";
+/* ---- end of charter export ---- */
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -294,6 +308,8 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "eval") == 0) text = eval_help;
   else if (strcmp(command, "new") == 0) text = new_help;
   else if (strcmp(command, "lsp") == 0) text = lsp_help;
+  else if (strcmp(command, "diff") == 0) text = diff_help;
+  else if (strcmp(command, "export") == 0) text = export_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

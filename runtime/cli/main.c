@@ -19,6 +19,8 @@ static const struct {
     {"eval", cmd_eval},
     {"new", cmd_new},
     {"lsp", cmd_lsp},
+    {"diff", cmd_diff},
+    {"export", cmd_export},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };
