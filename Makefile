@@ -252,10 +252,10 @@ $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 # The language server: its message reader and dispatcher over a byte stream
 # (whole and in pieces), seeded with the protocol tests' message scripts.
-FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c $(GEN_SRC)
+FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/obsflags.c runtime/store_sqlite.c runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_lsp: tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) -lm
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) $(SQLITE_LIBS) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
 	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules $(B)/fuzz/fuzz_report $(B)/fuzz/fuzz_lsp
