@@ -340,7 +340,7 @@ static void md(Buf *b, const char *s) {
     for (size_t k = 0; k < sizeof ents / sizeof *ents; k++)
       if (strncmp(c, ents[k].ent, strlen(ents[k].ent)) == 0) ch = ents[k].c, used = strlen(ents[k].ent);
     if (ch == '\n' || ch == '\r') buf_putc(b, ' ');
-    else if (strchr("\\`*_[]<>#|!~&{}@:()\"'", ch)) buf_printf(b, "&#%d;", ch);
+    else if (strchr("\\`*_[]<>#|!~&{}@:", ch)) buf_printf(b, "&#%d;", ch);
     else buf_putc(b, ch);
     c += used;
   }
