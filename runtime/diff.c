@@ -428,8 +428,8 @@ static void classify_waivers(Cx *x, int ci, const Decl *od, const Decl *nd) {
     bool had = false;
     for (int i = 0; i < o->n && !had; i++) had = strcmp(o->vals[i].str, n->vals[j].str) == 0;
     if (!had)
-      add_finding(x, ci, DC_RULE_WAIVED, "waive", true, n->vals[j].loc, true, "waiver of %s added: %s",
-                  n->vals[j].str, loc_text(&x->d->arena, x->n.p, n->vals[j].loc));
+      add_finding(x, ci, DC_RULE_WAIVED, "waive", true, n->vals[j].loc, true, "waive %s added: rule %s no longer reports here",
+                  loc_text(&x->d->arena, x->n.p, n->vals[j].loc), n->vals[j].str);
   }
 }
 
@@ -653,8 +653,8 @@ static void diff_items(Cx *x, bool new_side) {
       else c.has_old = true, c.old_loc = it->name_loc;
       int ci = add_change(x, c);
       if (new_side && waive)
-        add_finding(x, ci, DC_RULE_WAIVED, NULL, true, it->loc, true, "waiver of %s added for the whole program: %s",
-                    it->name, loc_text(&x->d->arena, p, it->reason_loc));
+        add_finding(x, ci, DC_RULE_WAIVED, NULL, true, it->loc, true, "waive %s %s added: rule %s no longer reports anywhere",
+                    it->name, loc_text(&x->d->arena, p, it->reason_loc), it->name);
       if (!new_side && !waive && is_stdlib_module(it->name))
         add_finding(x, ci, DC_MODULE_DROPPED, NULL, false, it->loc, true,
                     "use %s removed: its rules no longer run", it->name);
