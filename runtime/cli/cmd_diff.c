@@ -545,7 +545,7 @@ int cmd_diff(int argc, char **argv) {
   optind = 1;
   opterr = 0;
   int ch, rc;
-  while ((ch = getopt_long(argc, argv, "+:", opts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
     switch (ch) {
     case 'f': format = optarg; break;
     case 'F':
