@@ -54,6 +54,12 @@ typedef struct Cx {
   int cap_changes, cap_findings;
 } Cx;
 
+/* An old id under its new name when the declaration was renamed, else as it is. */
+static const char *mapped(const Cx *x, const char *id) {
+  const char *r = id ? strmap_get(&x->old_to_new, id) : NULL;
+  return r && *r ? r : id;
+}
+
 static bool own_file(const Program *p, uint32_t file) {
   const Src *s = src_get(&p->srcs, file);
   return !s->is_module && !s->is_stdlib;
@@ -142,7 +148,7 @@ static void phrase_val(Cx *x, const Side *s, const Phrase *ph, const StrMap *unk
     const char *k = t;
     if (at->kind == ATOM_IDENT) {
       if (unknown && strmap_get(unknown, at->text)) k = "?";
-      else if (s == &x->o && strmap_get(&x->old_to_new, at->text)) k = strmap_get(&x->old_to_new, at->text);
+      else if (s == &x->o) k = mapped(x, at->text);
     }
     buf_puts(&key, k);
   }
@@ -340,9 +346,7 @@ static void classify_targets(Cx *x, int ci, const Decl *od, const Decl *nd) {
   const AttrVals *oe = decl_attr(od, AT_INDICATOR_EQUITY), *ne = decl_attr(nd, AT_INDICATOR_EQUITY);
   for (int i = 0; i < oe->n; i++) {
     const Value *o = &oe->vals[i], *n = NULL;
-    const char *odim = o->ref ? o->ref->id : "";
-    const char *mapped = strmap_get(&x->old_to_new, odim);
-    if (mapped) odim = mapped;
+    const char *odim = o->ref ? mapped(x, o->ref->id) : "";
     const char *ogroup = o->form == EQ_GROUP ? o->str : o->reference;
     for (int j = 0; j < ne->n && !n; j++) {
       const Value *c = &ne->vals[j];
@@ -398,8 +402,7 @@ static void lost_refs(Cx *x, int ci, const Decl *od, const Decl *nd, AttrId id, 
   const AttrVals *o = decl_attr(od, id), *n = decl_attr(nd, id);
   for (int i = 0; i < o->n; i++) {
     if (!o->vals[i].ref) continue;
-    const char *oid = o->vals[i].ref->id, *mapped = strmap_get(&x->old_to_new, oid);
-    if (mapped) oid = mapped;
+    const char *oid = mapped(x, o->vals[i].ref->id);
     bool kept = false;
     for (int j = 0; j < n->n && !kept; j++) kept = n->vals[j].ref && strcmp(n->vals[j].ref->id, oid) == 0;
     if (!kept)

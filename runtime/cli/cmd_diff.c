@@ -26,10 +26,10 @@ extern char **environ;
 
 /* ---- git, through an argument vector ---- */
 
-/* Runs argv (no shell) in dir with standard input and error on /dev/null;
- * its standard output into out (NULL: /dev/null). The exit status, or -1
- * when it could not start. */
-static int run(const char *dir, char *const argv[], Buf *out) {
+/* Runs argv (no shell) with standard input and error on /dev/null; its
+ * standard output into out (NULL: /dev/null). The exit status, or -1 when
+ * it could not start. */
+static int run(char *const argv[], Buf *out) {
   int fds[2] = {-1, -1};
   if (out && pipe(fds) != 0) return -1;
   posix_spawn_file_actions_t fa;
@@ -43,15 +43,8 @@ static int run(const char *dir, char *const argv[], Buf *out) {
   } else {
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   }
-  char cwd[PATH_MAX];
-  bool moved = false;
-  if (dir) {
-    if (!getcwd(cwd, sizeof cwd) || chdir(dir) != 0) return -1;
-    moved = true;
-  }
   pid_t pid;
   int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
-  if (moved && chdir(cwd) != 0) rc = rc ? rc : -1;
   posix_spawn_file_actions_destroy(&fa);
   if (out) {
     close(fds[1]);
@@ -124,7 +117,7 @@ static int side_prepare(Side *s) {
                        s->path, s->rev);
   Buf top = {0};
   char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
-  int rc = run(NULL, rp, &top);
+  int rc = run(rp, &top);
   if (rc < 0) {
     buf_free(&top);
     return usage_error("diff", "cannot run git to read '%s': is git installed?", s->arg);
@@ -136,8 +129,8 @@ static int side_prepare(Side *s) {
   while (top.len && (top.data[top.len - 1] == '\n' || top.data[top.len - 1] == '\r')) top.data[--top.len] = '\0';
   char *spec = xmalloc(strlen(s->rev) + 10);
   sprintf(spec, "%s^{commit}", s->rev);
-  char *vf[] = {"git", "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
-  rc = run(top.data, vf, NULL);
+  char *vf[] = {"git", "-C", top.data, "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
+  rc = run(vf, NULL);
   free(spec);
   if (rc != 0) {
     buf_free(&top);
@@ -152,18 +145,21 @@ static int side_prepare(Side *s) {
     fprintf(stderr, "charter: cannot make a temporary folder: %s\n", strerror(errno));
     return EXIT_USAGE;
   }
+  char abs[PATH_MAX]; /* git runs in the top folder: the paths it is given are absolute */
+  if (realpath(s->tmp, abs)) snprintf(s->tmp, sizeof s->tmp, "%s", abs);
   char tar[PATH_MAX + 16], tree[PATH_MAX + 16];
   snprintf(tar, sizeof tar, "%s/rev.tar", s->tmp);
   snprintf(tree, sizeof tree, "%s/tree", s->tmp);
   char *lit = xmalloc(strlen(s->path) + 16);
   sprintf(lit, ":(literal)%s", s->path);
-  char *ga[] = {"git", "archive", "--format=tar", "-o", tar, "--end-of-options", s->rev, lit, ":(glob)**/*.charter", NULL};
-  rc = run(top.data, ga, NULL);
+  char *ga[] = {"git",   "-C",  top.data,         "archive", "--format=tar", "-o", tar, "--end-of-options",
+                s->rev, lit, ":(glob)**/*.charter", NULL};
+  rc = run(ga, NULL);
   free(lit);
   buf_free(&top);
   if (rc != 0) return usage_error("diff", "revision '%s' has no file '%s' (the path is read from the repository's top folder)", s->rev, s->path);
   char *tx[] = {"tar", "-x", "-f", tar, "-C", tree, "--no-same-owner", "--no-same-permissions", NULL};
-  if (mkdir(tree, 0700) != 0 || run(NULL, tx, NULL) != 0) {
+  if (mkdir(tree, 0700) != 0 || run(tx, NULL) != 0) {
     fprintf(stderr, "charter: cannot unpack the files of revision '%s' (is tar installed?)\n", s->rev);
     return EXIT_USAGE;
   }
