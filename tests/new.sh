@@ -87,6 +87,8 @@ check "new --source with a token: the message says why" grep -q "token" bad3.err
 mkdir runnerbin steps
 ln -s "$bin" runnerbin/charter
 awk '
+  /^  [a-z]+:$/ { job = $1 }
+  job != "charter:" { next }
   /^      - name: / { name = substr($0, 15) }
   /^        run: \|$/ { if (name != "Build and install charter") { n++; out = "steps/" n ".sh"; block = 1 }; next }
   /^        run: / { if (name != "Build and install charter") { n++; print substr($0, 14) > ("steps/" n ".sh"); close("steps/" n ".sh") }; block = 0; next }
@@ -135,12 +137,43 @@ if python3 -c 'import yaml' 2>/dev/null; then
 else
   ok "the workflow is YAML # SKIP python3-yaml is not installed"
 fi
+# The pull request's comparison (job diff): its compare step, run here in a
+# repository whose second commit lowers a target; pull-requests: write in
+# that job alone; the comment found again by its hidden marker.
+awk '
+  /^  [a-z]+:$/ { job = $1 }
+  job == "diff:" && /^      - name: Compare with the base branch$/ { grab = 1; next }
+  grab && /^        run: \|$/ { inrun = 1; next }
+  inrun && /^          / { print substr($0, 11); next }
+  inrun { exit }
+' "$wf" >compare.sh
+if command -v git >/dev/null 2>&1; then
+  rm -rf prrepo && cp -R starter prrepo && rm -f prrepo/*.db*
+  (cd prrepo && git init -q . && git add -A . && git -c user.name=t -c user.email=t@example.org commit -qm base) >/dev/null 2>&1
+  line=$(grep -n "^  target " prrepo/coalition.charter | head -1 | cut -d: -f1)
+  sed "${line}s/target \([0-9][0-9]*\)/target 1/" starter/coalition.charter >prrepo/coalition.charter
+  (cd prrepo && PATH=$(cd ../runnerbin && pwd):$PATH GITHUB_STEP_SUMMARY=$(pwd)/summary.md \
+    BASE_SHA=$(git rev-parse HEAD) bash -e ../compare.sh) >compare.out 2>&1
+  rc=$?
+  check "the diff job's compare step writes the comparison as markdown, and to the job's summary" \
+    eval '[ "$rc" -eq 0 ] && grep -q "^\*\*charter diff\*\*: 1 change" prrepo/diff.md && grep -q "target_weakened" prrepo/diff.md && cmp -s prrepo/diff.md prrepo/summary.md'
+else
+  ok "the diff job's compare step # SKIP git is not installed"
+fi
+check "the diff job posts one comment, found again by its hidden marker, with actions/github-script" \
+  eval 'grep -q "const marker = .<!-- charter-diff -->.;" "$wf" && grep -q "updateComment" "$wf" && grep -q "BASE_SHA: \${{ github.event.pull_request.base.sha }}" "$wf"'
+if python3 -c 'import yaml' 2>/dev/null; then
+  check "pull-requests: write is given to the diff job alone, which runs on pull requests only" \
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); d = w["jobs"]["diff"]; assert d["permissions"] == {"contents": "read", "pull-requests": "write"} and "pull-requests" not in w["permissions"] and "permissions" not in w["jobs"]["charter"] and d["if"] == "github.event_name == \x27pull_request\x27"' "$wf"
+else
+  ok "pull-requests: write for the diff job alone # SKIP python3-yaml is not installed"
+fi
 # GitHub removed Node 20 from its runners in 2026: every action must be a
 # major that runs on Node 24 (checkout v5, upload-artifact v6, CodeQL v4).
-check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6, deploy-pages@v5)" \
-  eval 'test "$(grep -c "uses: " "$wf")" -eq 6 && grep -q "uses: actions/checkout@v5\$" "$wf" && grep -q "uses: github/codeql-action/upload-sarif@v4\$" "$wf" && grep -q "uses: actions/upload-artifact@v6\$" "$wf" && grep -q "uses: actions/deploy-pages@v5\$" "$wf"'
+check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6, deploy-pages@v5, github-script@v8)" \
+  eval 'test "$(grep -c "uses: " "$wf")" -eq 8 && grep -q "uses: actions/checkout@v5\$" "$wf" && grep -q "uses: github/codeql-action/upload-sarif@v4\$" "$wf" && grep -q "uses: actions/upload-artifact@v6\$" "$wf" && grep -q "uses: actions/deploy-pages@v5\$" "$wf" && grep -q "uses: actions/github-script@v8\$" "$wf"'
 check "docs/ci.md uses the same actions as the starter's workflow" \
-  eval '! grep "uses: " "$here/../docs/ci.md" | grep -v -e "actions/checkout@v5\$" -e "github/codeql-action/upload-sarif@v4\$" -e "actions/upload-artifact@v6\$" -e "actions/deploy-pages@v5\$" | grep -q .'
+  eval '! grep "uses: " "$here/../docs/ci.md" | grep -v -e "actions/checkout@v5\$" -e "github/codeql-action/upload-sarif@v4\$" -e "actions/upload-artifact@v6\$" -e "actions/deploy-pages@v5\$" -e "actions/github-script@v8\$" | grep -q .'
 check "the workflow has no tab (YAML forbids them)" eval '! grep -q "	" "$wf"'
 
 # Never overwrite: again into the same directory, or with one file in the way.

@@ -283,8 +283,31 @@ static const char lsp_help[] =
 
 /* ---- charter diff (runtime/cli/cmd_diff.c) ---- */
 static const char diff_help[] =
-    "Usage: charter diff OLD NEW\n"
-    "Not built yet.\n";
+    "Usage: charter diff [OPTION]... OLD NEW\n"
+    "Compare two versions of a program: which declarations were added, removed,\n"
+    "renamed or changed (attribute by attribute), and the changes that matter to\n"
+    "accountability. OLD and NEW are entry files, or REV:PATH, the program at a git\n"
+    "revision with its imports at that revision (PATH from the repository's top\n"
+    "folder), as in: charter diff main:coalition.charter coalition.charter\n"
+    "\n"
+    "Findings (ids for --fail-on): target_weakened, equity_weakened,\n"
+    "community_owner_removed, metric_removed, indicator_removed, baseline_changed,\n"
+    "rule_waived, module_dropped, council_power_reduced.\n"
+    "\n"
+    "Options:\n"
+    "      --format=FORMAT  text (default), md (a pull request's comment) or json\n"
+    "      --fail-on=IDS    exit 1 when a finding of these ids (comma-separated) is\n"
+    "                       found\n"
+    "      --db=DB          the store: a baseline rewritten is a finding when it\n"
+    "                       holds measurements of the indicator (without it, such a\n"
+    "                       change is shown but not judged)\n"
+    "      --root=DIR       let imports read files in DIR too\n"
+    "  -h, --help           display this help and exit\n"
+    "\n"
+    "Both programs are checked first; with errors in either, they are printed and\n"
+    "nothing is compared. Exit status: 0 compared; 1 errors in a program, or a\n"
+    "finding --fail-on names; 2 usage error, a revision or file that cannot be\n"
+    "read, or a store that cannot be opened.\n";
 /* ---- end of charter diff ---- */
 
 /* ---- charter export (runtime/cli/cmd_export.c) ---- */
