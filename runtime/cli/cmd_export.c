@@ -113,6 +113,22 @@ static int fail(const char *what, const char *path, const char *help) {
   return EXIT_USAGE;
 }
 
+/* Whether the file at path begins with the header line of data (a table
+ * an earlier export wrote), so that it may be replaced. */
+static bool same_header(const char *path, const Buf *data) {
+  size_t n = 0;
+  while (n < data->len && data->data[n] != '\n') n++;
+  n += n < data->len; /* the line end too */
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  char *head = malloc(n + 1);
+  size_t got = fread(head, 1, n, f);
+  fclose(f);
+  bool same = got == n && memcmp(head, data->data, n) == 0;
+  free(head);
+  return same;
+}
+
 /* Checks the folder and every file the tables go to before writing any. */
 static int csv_check(const Program *p, const ExportArgs *ea, const ExportTables *tabs, const char *root) {
   struct stat st;
@@ -136,7 +152,9 @@ static int csv_check(const Program *p, const ExportArgs *ea, const ExportTables 
         rc = fail("refusing to write a table through the symbolic link", path, "remove the link, or give -o another folder");
       else if (!S_ISREG(st.st_mode))
         rc = fail("cannot write a table over", path, "it is not a regular file: give -o another folder");
-      else rc = refuse_own(p, ea, path);
+      else if ((rc = refuse_own(p, ea, path)) == EXIT_OK && !same_header(path, &tabs->t[i].data))
+        rc = fail("refusing to replace a file that charter export did not write:", path,
+                  "its first line is not the table's header; give -o a folder of its own, as in -o tables");
     }
     free(path);
     if (rc != EXIT_OK) return rc;
