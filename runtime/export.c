@@ -6,6 +6,7 @@
 #include "export.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,12 +21,33 @@ static const char *sev_name(Severity s) { return s == SEV_ERROR ? "error" : s ==
 static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form == EQ_RATIO ? "ratio" : "group"; }
 static const char *direction_name(int dir) { return dir > 0 ? "up" : dir < 0 ? "down" : NULL; }
 
-static void num(Buf *b, double v) { json_number(b, v, present_num_text); }
+/* n in decimal digits (most values written are whole: years, lines,
+ * counts), without printf. */
+static void put_int(Buf *b, int64_t n) {
+  char s[24];
+  int i = (int)sizeof s;
+  uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+  do s[--i] = (char)('0' + u % 10);
+  while (u /= 10);
+  if (n < 0) s[--i] = '-';
+  buf_add(b, s + i, sizeof s - (size_t)i);
+}
 
+/* A number as present_num_text writes it (as eval does); a whole number
+ * below 10^15 is written by put_int, which gives the same digits. */
 static void num_text(Buf *b, double v) {
+  if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
+    put_int(b, (int64_t)v);
+    return;
+  }
   char s[40];
   present_num_text(v, s);
   buf_puts(b, s);
+}
+
+static void num(Buf *b, double v) {
+  if (isfinite(v)) num_text(b, v);
+  else json_put_null(b);
 }
 
 /* The bytes [loc.start, loc.end) of a source file: an expression as written. */
@@ -120,7 +142,11 @@ static void jloc(Buf *b, Program *p, Loc loc) {
   if (s) src_linecol(s, loc.start, &line, &col);
   buf_puts(b, "{\"file\": ");
   jstr(b, s ? s->path : NULL);
-  buf_printf(b, ", \"line\": %d, \"column\": %d}", line, col);
+  buf_puts(b, ", \"line\": ");
+  put_int(b, line);
+  buf_puts(b, ", \"column\": ");
+  put_int(b, col);
+  buf_putc(b, '}');
 }
 
 static void jperiod(Buf *b, Period per) {
@@ -130,7 +156,11 @@ static void jperiod(Buf *b, Period per) {
   period_last_day_text(per, e);
   buf_puts(b, "{\"period\": ");
   jstr(b, t);
-  buf_printf(b, ", \"start\": \"%s\", \"end\": \"%s\"}", s, e);
+  buf_puts(b, ", \"start\": \"");
+  buf_add(b, s, 10);
+  buf_puts(b, "\", \"end\": \"");
+  buf_add(b, e, 10);
+  buf_puts(b, "\"}");
 }
 
 /* One checked value in the JSON form of its attribute's form. */
@@ -218,7 +248,11 @@ static void jattrs(Buf *b, Program *p, const Decl *d, const char *ind) {
     const AttrVals *av = &d->vals[k];
     if (!av->first) continue;
     const AttrSpec *s = &specs[k];
-    buf_printf(b, "%s\n%s  \"%s\": ", first ? "" : ",", ind, s->name);
+    buf_puts(b, first ? "\n" : ",\n");
+    buf_puts(b, ind);
+    buf_puts(b, "  \"");
+    buf_puts(b, s->name);
+    buf_puts(b, "\": ");
     first = false;
     if (s->form == F_EXPR) {
       t.len = 0;
