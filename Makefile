@@ -191,7 +191,7 @@ $(B)/asan/tests/roundtrip: tests/roundtrip.c $(B)/asan/libcharter.a
 test: deps
 	@$(MAKE) --no-print-directory test-run
 
-test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed $(B)/vscode/.installed
+test-run: $(B)/charter $(B)/asan/charter $(MO) $(AMO) $(UNIT_BIN) $(UNIT_ABIN) $(TOOLS) $(B)/node/.installed $(B)/vscode/.installed $(B)/export-node/.installed
 	@sh tests/run.sh $(B) $(B)/asan
 
 # The browser tests' npm packages (tests/browser/report.js, html-validate), at
@@ -202,6 +202,15 @@ $(B)/node/.installed: tests/browser/package.json tests/browser/package-lock.json
 	@mkdir -p $(@D)
 	cp tests/browser/package.json tests/browser/package-lock.json $(@D)/
 	cd $(@D) && PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The export tests' JSON Schema validator (ajv, draft 2020-12; tests/export.sh),
+# at the versions of tests/export's lock file, into build/export-node; no
+# install scripts run.
+$(B)/export-node/.installed: tests/export/package.json tests/export/package-lock.json
+	@mkdir -p $(@D)
+	cp tests/export/package.json tests/export/package-lock.json $(@D)/
+	cd $(@D) && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # The VS Code extension's npm packages (vscode-languageclient, and @vscode/vsce
@@ -241,7 +250,7 @@ $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
 # The report's writers: a program's report (HTML and markdown, no store), or
 # two charts drawn from the bytes; seeded with every program of the tree.
-FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/store_sqlite.c
+FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/store_sqlite.c runtime/export.c
 $(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(SQLITE_LIBS) -lm

@@ -367,6 +367,7 @@ for build in "$@"; do
   run_structural "$b/charter" report.sh
   run_structural "$b/charter" lsp.sh
   run_structural "$b/charter" diff.sh
+  run_structural "$b/charter" export.sh
   run_structural "$b/charter" nvim.sh
   run_structural "$b/charter" vscode.sh
   # Hostile inputs, a script per threat (docs/security.md).

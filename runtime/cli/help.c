@@ -312,8 +312,31 @@ static const char diff_help[] =
 
 /* ---- charter export (runtime/cli/cmd_export.c) ---- */
 static const char export_help[] =
-    "Usage: charter export FILE\n"
-    "Not built yet.\n";
+    "Usage: charter export [OPTION]... FILE\n"
+    "Write the checked model of the program whose entry file is FILE for other\n"
+    "tools: every declaration with its attributes as typed values, who refers to\n"
+    "each, the modules used, the waivers and the rules' findings; with --db, the\n"
+    "evaluation of every indicator, under the disclosure policy. The program must\n"
+    "have no errors (they are printed as check prints them, and nothing is\n"
+    "written). docs/export.md describes every format.\n"
+    "\n"
+    "Options:\n"
+    "      --format=FORMAT  json (default: the whole model, docs/export.schema.json),\n"
+    "                       kumu (a Kumu blueprint: elements and connections for a\n"
+    "                       system map) or csv (one table per kind, for\n"
+    "                       spreadsheets, into the folder -o names)\n"
+    "      --db=DB          the measurement store to evaluate (opened read-only)\n"
+    "      --as-of=PERIOD   results as of PERIOD's last day (default: today, UTC)\n"
+    "      --no-disclosure  show small numbers the policy would withhold; only with\n"
+    "                       --db, and the export says it is not for publication\n"
+    "  -o, --output=OUT     json and kumu: a file ending in .json ('-' or none:\n"
+    "                       standard output), replaced whole or left as it was;\n"
+    "                       csv: a folder that exists (needed)\n"
+    "      --root=DIR       let imports read files in DIR too\n"
+    "  -h, --help           display this help and exit\n"
+    "\n"
+    "Exit status: 0 written; 1 errors in the program or a damaged store; 2 usage\n"
+    "error, unreadable file, database failure or an output refused.\n";
 /* ---- end of charter export ---- */
 
 static const char help_help[] =

@@ -3,7 +3,9 @@
  * page. The first byte chooses:
  *   even: the rest is a program; when it loads without errors, its rules run
  *         and its report is written as HTML and as markdown (no store), and
- *         no text of the program may open a tag on the page;
+ *         no text of the program may open a tag on the page; then it is
+ *         exported as JSON, Kumu and CSV, and no JSON may hold a raw
+ *         control character but its own line ends;
  *   odd:  the rest is read as the data of a turn-the-curve chart and an
  *         equity chart (values, flags, bounds, marks and texts taken from
  *         the bytes), which are drawn; the charts must balance their tags
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #include "chart.h"
+#include "export.h"
 #include "interp.h"
 #include "program.h"
 #include "report.h"
@@ -50,6 +53,18 @@ static void report_program(const uint8_t *data, size_t size) {
       if (!f) no_foreign_tag(buf_str(&rep.text));
       report_free(&rep);
     }
+    Buf j = {0}, k = {0};
+    export_json(p, NULL, &j);
+    export_kumu(p, NULL, &k);
+    for (size_t i = 0; i < j.len; i++)
+      if ((unsigned char)j.data[i] < 0x20 && j.data[i] != '\n') abort();
+    for (size_t i = 0; i < k.len; i++)
+      if ((unsigned char)k.data[i] < 0x20 && k.data[i] != '\n') abort();
+    buf_free(&j);
+    buf_free(&k);
+    ExportTables t;
+    export_csv(p, NULL, &t);
+    export_tables_free(&t);
   }
   program_free(p);
 }

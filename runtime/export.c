@@ -1,0 +1,1033 @@
+/* charter export: the checked model as JSON, a Kumu blueprint or CSV
+ * tables (docs/export.md). Everything is written into memory in one pass
+ * over the declarations, in a fixed order, so that two exports of the same
+ * program are the same bytes and exports of two versions diff well. */
+#define _POSIX_C_SOURCE 200809L
+#include "export.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "json.h"
+#include "model.h"
+#include "present.h"
+
+/* ---- shared ---- */
+
+static const char *sev_name(Severity s) { return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info"; }
+static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form == EQ_RATIO ? "ratio" : "group"; }
+static const char *direction_name(int dir) { return dir > 0 ? "up" : dir < 0 ? "down" : NULL; }
+
+/* n in decimal digits (most values written are whole: years, lines,
+ * counts), without printf. */
+static void put_int(Buf *b, int64_t n) {
+  char s[24];
+  int i = (int)sizeof s;
+  uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
+  do s[--i] = (char)('0' + u % 10);
+  while (u /= 10);
+  if (n < 0) s[--i] = '-';
+  buf_add(b, s + i, sizeof s - (size_t)i);
+}
+
+/* A number as present_num_text writes it (as eval does); a whole number
+ * below 10^15 is written by put_int, which gives the same digits. */
+static void num_text(Buf *b, double v) {
+  if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
+    put_int(b, (int64_t)v);
+    return;
+  }
+  char s[40];
+  present_num_text(v, s);
+  buf_puts(b, s);
+}
+
+static void num(Buf *b, double v) {
+  if (isfinite(v)) num_text(b, v);
+  else json_put_null(b);
+}
+
+/* The bytes [loc.start, loc.end) of a source file: an expression as written. */
+static void loc_text(const Program *p, Loc loc, Buf *out) {
+  const Src *s = src_get(&p->srcs, loc.file);
+  if (!s || loc.end > s->len || loc.start > loc.end) return;
+  buf_add(out, s->text + loc.start, loc.end - loc.start);
+}
+
+/* An expression statement as written: `for` with its variable (g in
+ * goals), the others their expression. */
+static void expr_text(const Program *p, const Attr *a, Buf *out) {
+  if (!a->expr) return;
+  Loc loc = a->expr->loc;
+  if (a->kind == ST_FOR && a->var) loc.start = a->var_loc.start;
+  loc_text(p, loc, out);
+}
+
+/* Who refers to each declaration, by attribute: edges sorted by target,
+ * then attribute (schema order: kind, then slot), then source. */
+typedef struct Edge {
+  int to, from, attr;
+} Edge;
+
+typedef struct Reverse {
+  Edge *e;
+  int n;
+  int *start; /* by declaration index: the first edge, decls.len + 1 of them */
+} Reverse;
+
+static int edge_cmp(const void *x, const void *y) {
+  const Edge *a = x, *b = y;
+  if (a->to != b->to) return a->to < b->to ? -1 : 1;
+  if (a->attr != b->attr) return a->attr < b->attr ? -1 : 1;
+  return a->from < b->from ? -1 : a->from > b->from;
+}
+
+static void reverse_build(const Program *p, Reverse *r) {
+  int cap = 0;
+  r->n = 0;
+  r->e = NULL;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    int ns;
+    const AttrSpec *specs = chk_specs(d->kind, &ns);
+    if (!d->vals) continue;
+    for (int k = 0; k < ns; k++) {
+      if (specs[k].form != F_REF) continue;
+      const AttrVals *av = &d->vals[k];
+      for (int j = 0; j < av->n; j++) {
+        if (!av->vals[j].ref) continue;
+        if (r->n == cap) {
+          cap = cap ? cap * 2 : 256;
+          r->e = xrealloc(r->e, (size_t)cap * sizeof *r->e);
+        }
+        r->e[r->n++] = (Edge){av->vals[j].ref->index, d->index, (int)((d->kind << 8) | k)};
+      }
+    }
+  }
+  if (r->n) qsort(r->e, (size_t)r->n, sizeof *r->e, edge_cmp);
+  /* a declaration naming another twice counts once */
+  int w = 0;
+  for (int i = 0; i < r->n; i++)
+    if (!w || edge_cmp(&r->e[w - 1], &r->e[i]) != 0) r->e[w++] = r->e[i];
+  r->n = w;
+  r->start = xcalloc((size_t)p->decls.len + 1, sizeof *r->start);
+  for (int i = 0; i < r->n; i++) r->start[r->e[i].to + 1]++;
+  for (int i = 0; i < p->decls.len; i++) r->start[i + 1] += r->start[i];
+}
+
+static void reverse_free(Reverse *r) {
+  free(r->e);
+  free(r->start);
+}
+
+static const AttrSpec *spec_of(int attr) {
+  int ns;
+  const AttrSpec *specs = chk_specs((DeclKind)(attr >> 8), &ns);
+  return &specs[attr & 0xff];
+}
+
+/* The findings in the order check prints them. */
+static void sort_diags(Program *p) { diag_sort(&p->diags); }
+
+/* ---- JSON ---- */
+
+static void jstr(Buf *b, const char *s) { json_str_or_null(b, s); }
+
+static void jloc(Buf *b, Program *p, Loc loc) {
+  Src *s = src_get(&p->srcs, loc.file);
+  int line = 0, col = 0;
+  if (s) src_linecol(s, loc.start, &line, &col);
+  buf_puts(b, "{\"file\": ");
+  jstr(b, s ? s->path : NULL);
+  buf_puts(b, ", \"line\": ");
+  put_int(b, line);
+  buf_puts(b, ", \"column\": ");
+  put_int(b, col);
+  buf_putc(b, '}');
+}
+
+static void jperiod(Buf *b, Period per) {
+  char t[16], s[11], e[11];
+  period_text(per, t);
+  present_day_text(period_first_day(per), s);
+  period_last_day_text(per, e);
+  buf_puts(b, "{\"period\": ");
+  jstr(b, t);
+  buf_puts(b, ", \"start\": \"");
+  buf_add(b, s, 10);
+  buf_puts(b, "\", \"end\": \"");
+  buf_add(b, e, 10);
+  buf_puts(b, "\"}");
+}
+
+/* One checked value in the JSON form of its attribute's form. */
+static void jvalue(Buf *b, Program *p, const AttrSpec *s, const Value *v) {
+  switch (s->form) {
+  case F_TEXT:
+  case F_STRING: jstr(b, v->str); break;
+  case F_SYMBOL: jstr(b, s->symbols ? s->symbols[v->form] : v->str); break;
+  case F_REF: jstr(b, v->ref ? v->ref->id : v->str); break;
+  case F_PERIOD: jperiod(b, v->per); break;
+  case F_RANGE:
+    buf_puts(b, "{\"from\": ");
+    jperiod(b, v->per);
+    buf_puts(b, ", \"to\": ");
+    jperiod(b, v->per2);
+    buf_putc(b, '}');
+    break;
+  case F_NUM_IN:
+  case F_NUM_BY:
+    buf_puts(b, "{\"value\": ");
+    num(b, v->num);
+    buf_puts(b, s->form == F_NUM_IN ? ", \"in\": " : ", \"by\": ");
+    jperiod(b, v->per);
+    buf_putc(b, '}');
+    break;
+  case F_EQUITY:
+    buf_puts(b, "{\"dimension\": ");
+    jstr(b, v->ref ? v->ref->id : NULL);
+    buf_puts(b, ", \"form\": ");
+    jstr(b, form_name(v->form));
+    buf_puts(b, ", \"group\": ");
+    jstr(b, v->form == EQ_GROUP ? v->str : NULL);
+    buf_puts(b, ", \"reference\": ");
+    jstr(b, v->form != EQ_GROUP ? v->reference : NULL);
+    buf_puts(b, v->form == EQ_GROUP ? ", \"value\": " : ", \"limit\": ");
+    num(b, v->num);
+    buf_puts(b, ", \"by\": ");
+    jperiod(b, v->per);
+    buf_putc(b, '}');
+    break;
+  case F_BUDGET:
+    buf_puts(b, "{\"amount\": ");
+    num(b, v->num);
+    buf_puts(b, ", \"currency\": ");
+    jstr(b, v->str);
+    buf_putc(b, '}');
+    break;
+  case F_MONTH: buf_printf(b, "%d", (int)v->num); break;
+  case F_WAIVE:
+    buf_puts(b, "{\"rule\": ");
+    jstr(b, v->str);
+    buf_puts(b, ", \"reason\": ");
+    jstr(b, v->reason);
+    buf_putc(b, '}');
+    break;
+  case F_EXPR: break; /* written from the statement (jattrs) */
+  case F_NUMBER:
+  case F_SCALE: num(b, v->num); break;
+  case F_BOUNDS:
+    buf_puts(b, "{\"low\": ");
+    num(b, v->num);
+    buf_puts(b, ", \"high\": ");
+    num(b, v->hi);
+    buf_putc(b, '}');
+    break;
+  case F_COMPARE:
+    buf_puts(b, "{\"value\": ");
+    num(b, v->num);
+    buf_puts(b, ", \"label\": ");
+    jstr(b, v->str);
+    buf_putc(b, '}');
+    break;
+  }
+  (void)p;
+}
+
+/* "attributes": every attribute given, in the schema's order, one a line. */
+static void jattrs(Buf *b, Program *p, const Decl *d, const char *ind) {
+  int ns;
+  const AttrSpec *specs = chk_specs(d->kind, &ns);
+  buf_puts(b, "\"attributes\": {");
+  bool first = true;
+  Buf t = {0};
+  for (int k = 0; d->vals && k < ns; k++) {
+    const AttrVals *av = &d->vals[k];
+    if (!av->first) continue;
+    const AttrSpec *s = &specs[k];
+    buf_puts(b, first ? "\n" : ",\n");
+    buf_puts(b, ind);
+    buf_puts(b, "  \"");
+    buf_puts(b, s->name);
+    buf_puts(b, "\": ");
+    first = false;
+    if (s->form == F_EXPR) {
+      t.len = 0;
+      expr_text(p, av->first, &t);
+      jstr(b, buf_str(&t));
+      continue;
+    }
+    bool list = s->flags & (A_LIST | A_REPEAT);
+    if (list) buf_putc(b, '[');
+    for (int j = 0; j < av->n; j++) {
+      if (j) buf_puts(b, ", ");
+      jvalue(b, p, s, &av->vals[j]);
+      if (!list) break;
+    }
+    if (list) buf_putc(b, ']');
+    else if (!av->n) buf_puts(b, "null");
+  }
+  buf_free(&t);
+  buf_puts(b, first ? "}" : "\n");
+  if (!first) buf_printf(b, "%s}", ind);
+}
+
+static void jhead(Buf *b, Program *p, const Decl *d) {
+  const Src *s = src_get(&p->srcs, d->loc.file);
+  buf_puts(b, "\"kind\": ");
+  jstr(b, ast_kind_name(d->kind));
+  buf_puts(b, ", \"id\": ");
+  jstr(b, d->id);
+  buf_puts(b, ", \"title\": ");
+  jstr(b, d->title);
+  buf_puts(b, ", \"location\": ");
+  jloc(b, p, d->id_loc);
+  buf_puts(b, ", \"module\": ");
+  jstr(b, s ? s->module : NULL);
+}
+
+static void jreferenced(Buf *b, const Program *p, const Reverse *r, const Decl *d) {
+  buf_puts(b, "\"referenced_by\": {");
+  int attr = -1;
+  for (int i = r->start[d->index]; i < r->start[d->index + 1]; i++) {
+    const Edge *e = &r->e[i];
+    const Decl *from = p->decls.items[e->from];
+    if (e->attr != attr) {
+      buf_printf(b, "%s\"%s.%s\": [", attr < 0 ? "" : "], ", ast_kind_name((DeclKind)(e->attr >> 8)),
+                 spec_of(e->attr)->name);
+      attr = e->attr;
+    } else
+      buf_puts(b, ", ");
+    jstr(b, from->id);
+  }
+  buf_puts(b, attr < 0 ? "}" : "]}");
+}
+
+static void jdisclosure_block(Buf *b, Program *p, const Decl *c) {
+  const Attr *block = NULL;
+  for (int i = 0; i < c->nattrs; i++)
+    if (c->attrs[i]->kind == ST_BLOCK) block = c->attrs[i];
+  if (!block) {
+    buf_puts(b, "null");
+    return;
+  }
+  const DisclosurePolicy *dp = program_disclosure(p);
+  buf_puts(b, "{\"suppress_below\": ");
+  num(b, dp->suppress_below > 0 ? dp->suppress_below : NAN);
+  buf_puts(b, ", \"unstable_below\": ");
+  num(b, dp->unstable_below > 0 ? dp->unstable_below : NAN);
+  buf_printf(b, ", \"complementary\": %s, \"unknown_counts\": \"%s\", \"location\": ",
+             dp->complementary ? "true" : "false", dp->unknown_counts_shown ? "shown" : "withheld");
+  jloc(b, p, block->name_loc);
+  buf_putc(b, '}');
+}
+
+static void jtri(Buf *b, Tri t) { buf_puts(b, t == TRI_NULL ? "null" : t == TRI_TRUE ? "true" : "false"); }
+
+static void jlist(Buf *b, const char *const *items, int n) {
+  if (n < 0) {
+    buf_puts(b, "null");
+    return;
+  }
+  buf_putc(b, '[');
+  for (int m = 0; m < n; m++) {
+    if (m) buf_puts(b, ", ");
+    jstr(b, items[m]);
+  }
+  buf_putc(b, ']');
+}
+
+static void jflags(Buf *b, unsigned flags) {
+  Buf words = {0};
+  present_flags(&words, flags, ",");
+  buf_putc(b, '[');
+  const char *s = buf_str(&words);
+  for (bool first = true; *s; first = false) {
+    size_t n = strcspn(s, ",");
+    buf_printf(b, "%s\"%.*s\"", first ? "" : ", ", (int)n, s);
+    s += n + (s[n] == ',');
+  }
+  buf_putc(b, ']');
+  buf_free(&words);
+}
+
+static void jvalue_period(Buf *b, bool has, double v, Period per) {
+  if (!has) {
+    buf_puts(b, "null");
+    return;
+  }
+  char pt[16];
+  period_text(per, pt);
+  buf_puts(b, "{\"value\": ");
+  num(b, v);
+  buf_puts(b, ", \"period\": ");
+  jstr(b, pt);
+  buf_putc(b, '}');
+}
+
+/* The reason a measure the policy withholds gives (as eval's JSON). */
+#define NOT_SHOWN_REASON "small numbers"
+
+static void jequity(Buf *b, const EvalEquity *q, bool policy) {
+  char by[16];
+  period_text(q->line->per, by);
+  buf_puts(b, "{\"dimension\": ");
+  jstr(b, q->line->ref ? q->line->ref->id : NULL);
+  buf_puts(b, ", \"form\": ");
+  jstr(b, form_name(q->line->form));
+  buf_puts(b, ", \"group\": ");
+  jstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
+  buf_puts(b, ", \"limit\": ");
+  num(b, q->line->num);
+  buf_puts(b, ", \"by\": ");
+  jstr(b, by);
+  buf_puts(b, ", \"period\": ");
+  jstr(b, q->period);
+  buf_puts(b, ", \"gap\": ");
+  num(b, q->gap);
+  buf_puts(b, ", \"ratio\": ");
+  num(b, q->ratio);
+  buf_puts(b, ", \"value\": ");
+  num(b, q->value);
+  buf_puts(b, ", \"best_group\": ");
+  jstr(b, q->best);
+  buf_puts(b, ", \"worst_group\": ");
+  jstr(b, q->worst);
+  buf_puts(b, ", \"missing_groups\": ");
+  jlist(b, q->missing, q->nmissing);
+  buf_puts(b, ", \"withheld_groups\": ");
+  jlist(b, q->withheld, q->nmissing < 0 ? -1 : q->nwithheld);
+  buf_puts(b, ", \"met\": ");
+  jtri(b, q->met);
+  buf_puts(b, ", \"status\": ");
+  jstr(b, eval_status_name(q->status));
+  buf_puts(b, ", \"reference\": ");
+  jstr(b, q->reference);
+  buf_puts(b, ", \"previous_period\": ");
+  jstr(b, q->prev_period);
+  buf_puts(b, ", \"improved_groups\": ");
+  jlist(b, q->improved, q->nimproved);
+  buf_puts(b, ", \"worsened_groups\": ");
+  jlist(b, q->worsened, q->nworsened);
+  buf_puts(b, ", \"reference_change\": ");
+  jstr(b, q->nimproved < 0 || q->reference_change == TREND_NULL ? NULL : eval_trend_name(q->reference_change));
+  buf_puts(b, ", \"change\": ");
+  jstr(b, eval_change_name(q->change));
+  buf_puts(b, ", \"narrowed_reference_worsened\": ");
+  bool known = q->change != EQC_NULL && q->reference_change != TREND_NULL;
+  buf_puts(b, !known ? "null" : q->reference_worsened ? "true" : "false");
+  buf_puts(b, ", \"not_shown\": ");
+  jstr(b, policy && q->not_shown ? NOT_SHOWN_REASON : NULL);
+  buf_puts(b, ", \"groups\": [");
+  for (int k = 0; k < q->ncells; k++) {
+    const EvalCell *c = &q->cells[k];
+    bool withheld = disclose_withheld(c->state);
+    buf_puts(b, k ? ", {\"group\": " : "{\"group\": ");
+    jstr(b, c->group);
+    buf_puts(b, ", \"value\": ");
+    num(b, withheld ? NAN : c->value);
+    buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
+    jstr(b, withheld ? disclose_public_reason(c->state) : NULL);
+    buf_printf(b, ", \"unstable\": %s}", c->unstable ? "true" : "false");
+  }
+  buf_puts(b, "]}");
+}
+
+/* What --no-disclosure says in the export (as eval's JSON says it). */
+#define NO_DISCLOSURE_NOTICE \
+  "--no-disclosure: every value is shown, small numbers included; this output is not for publication"
+
+static void jevaluation(Buf *b, const EvalResult *r) {
+  char day[11];
+  present_day_text(r->as_of, day);
+  bool policy = r->has_policy && !r->disclosure_off;
+  buf_printf(b, "{\n    \"as_of\": \"%s\",\n    \"disclosure\": ", day);
+  if (r->disclosure_off) {
+    buf_puts(b, "{\"applied\": false, \"for_publication\": false, \"notice\": ");
+    jstr(b, NO_DISCLOSURE_NOTICE);
+    buf_putc(b, '}');
+  } else if (r->has_policy)
+    buf_puts(b, "{\"applied\": true, \"for_publication\": true, \"notice\": null}");
+  else
+    buf_puts(b, "null");
+  buf_puts(b, ",\n    \"indicators\": [");
+  for (int i = 0; i < r->n; i++) {
+    const EvalIndicator *e = &r->inds[i];
+    buf_puts(b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
+    jstr(b, e->decl->id);
+    buf_puts(b, ", \"direction\": ");
+    jstr(b, direction_name(e->dir));
+    buf_puts(b, ", \"baseline\": ");
+    jvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    buf_puts(b, ", \"target\": ");
+    jvalue_period(b, e->has_target, e->target, e->target_per);
+    buf_puts(b, ", \"latest\": ");
+    if (e->has_latest) {
+      bool withheld = disclose_withheld(e->latest_state);
+      buf_puts(b, "{\"value\": ");
+      num(b, withheld ? NAN : e->latest);
+      buf_puts(b, ", \"period\": ");
+      jstr(b, e->latest_period);
+      buf_puts(b, ", \"flags\": ");
+      jflags(b, e->latest_flags);
+      buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
+      jstr(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
+      buf_putc(b, '}');
+    } else
+      buf_puts(b, "null");
+    buf_puts(b, ", \"withheld\": ");
+    jstr(b, e->withheld);
+    bool hide = disclose_withheld(e->latest_state);
+    buf_puts(b, ", \"progress\": ");
+    num(b, hide ? NAN : e->progress);
+    buf_puts(b, ", \"variance\": ");
+    num(b, hide ? NAN : e->variance);
+    buf_puts(b, ", \"status\": ");
+    jstr(b, eval_status_name(e->status));
+    buf_puts(b, ", \"stale\": ");
+    jtri(b, e->stale);
+    buf_puts(b, ", \"projected\": ");
+    num(b, e->projected);
+    buf_printf(b, ", \"projected_clamped\": %s, \"projected_met\": ", e->projected_clamped ? "true" : "false");
+    jtri(b, e->projected_met);
+    buf_puts(b, ", \"trend\": ");
+    jstr(b, eval_trend_name(e->trend));
+    buf_puts(b, ", \"break\": ");
+    jstr(b, e->break_period);
+    buf_printf(b, ", \"observations\": %d", e->nobs);
+    buf_puts(b, ", \"equity\": [");
+    for (int k = 0; k < e->nequity; k++) {
+      buf_puts(b, k ? ",\n        " : "\n        ");
+      jequity(b, &e->equity[k], policy);
+    }
+    buf_puts(b, e->nequity ? "\n      ]}" : "]}");
+  }
+  buf_puts(b, r->n ? "\n    ],\n    \"summary\": {" : "],\n    \"summary\": {");
+  for (int s = 0; s < EV_NOT_MET; s++) buf_printf(b, "%s\"%s\": %d", s ? ", " : "", eval_status_name(s), r->counts[s]);
+  buf_puts(b, "}\n  }");
+}
+
+static void jfinding(Buf *b, Program *p, const Diag *g) {
+  buf_puts(b, "{\"rule\": ");
+  jstr(b, g->rule);
+  buf_printf(b, ", \"severity\": \"%s\", \"message\": ", sev_name(g->sev));
+  jstr(b, g->msg);
+  buf_puts(b, ", \"location\": ");
+  jloc(b, p, g->loc);
+  buf_puts(b, ", \"help\": ");
+  jstr(b, g->help);
+  buf_puts(b, ", \"notes\": [");
+  for (const DiagNote *n = g->notes; n; n = n->next) {
+    buf_puts(b, n == g->notes ? "{\"message\": " : ", {\"message\": ");
+    jstr(b, n->msg);
+    buf_puts(b, ", \"location\": ");
+    if (n->has_loc) jloc(b, p, n->loc);
+    else buf_puts(b, "null");
+    buf_putc(b, '}');
+  }
+  buf_puts(b, "]}");
+}
+
+void export_json(Program *p, const EvalResult *ev, Buf *b) {
+  sort_diags(p);
+  Reverse rev;
+  reverse_build(p, &rev);
+  const Src *entry = src_get(&p->srcs, p->entry);
+  buf_printf(b, "{\n  \"schema_version\": %d,\n  \"entry\": ", EXPORT_SCHEMA_VERSION);
+  jstr(b, entry ? entry->path : NULL);
+  buf_puts(b, ",\n  \"files\": [");
+  for (int i = 0; i < p->srcs.len; i++) {
+    const Src *s = p->srcs.files[i];
+    buf_puts(b, i ? ",\n    {\"path\": " : "\n    {\"path\": ");
+    jstr(b, s->path);
+    buf_puts(b, ", \"module\": ");
+    jstr(b, s->module);
+    buf_printf(b, ", \"standard\": %s}", s->is_stdlib ? "true" : "false");
+  }
+  buf_puts(b, p->srcs.len ? "\n  ],\n  \"modules\": [" : "],\n  \"modules\": [");
+  for (int i = 0; i < p->modules.len; i++) {
+    if (i) buf_puts(b, ", ");
+    jstr(b, p->modules.items[i]);
+  }
+  buf_puts(b, "],\n  \"charter\": ");
+  if (p->charter) {
+    buf_puts(b, "{");
+    jhead(b, p, p->charter);
+    buf_puts(b, ",\n    ");
+    jattrs(b, p, p->charter, "    ");
+    buf_puts(b, ",\n    \"disclosure\": ");
+    jdisclosure_block(b, p, p->charter);
+    buf_puts(b, "}");
+  } else
+    buf_puts(b, "null");
+  buf_puts(b, ",\n  \"declarations\": [");
+  bool first = true;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind == D_CHARTER) continue;
+    buf_puts(b, first ? "\n    {" : ",\n    {");
+    first = false;
+    jhead(b, p, d);
+    buf_puts(b, ",\n     ");
+    jattrs(b, p, d, "     ");
+    buf_puts(b, ",\n     ");
+    jreferenced(b, p, &rev, d);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, first ? "],\n  \"waivers\": [" : "\n  ],\n  \"waivers\": [");
+  for (int i = 0; i < p->waivers.len; i++) {
+    const Item *w = p->waivers.items[i];
+    buf_puts(b, i ? ",\n    {\"rule\": " : "\n    {\"rule\": ");
+    jstr(b, w->name);
+    buf_puts(b, ", \"reason\": ");
+    jstr(b, w->reason);
+    buf_puts(b, ", \"location\": ");
+    jloc(b, p, w->loc);
+    buf_putc(b, '}');
+  }
+  buf_puts(b, p->waivers.len ? "\n  ],\n  \"findings\": [" : "],\n  \"findings\": [");
+  for (int i = 0; i < p->diags.items.len; i++) {
+    buf_puts(b, i ? ",\n    " : "\n    ");
+    jfinding(b, p, p->diags.items.items[i]);
+  }
+  buf_puts(b, p->diags.items.len ? "\n  ],\n  \"evaluation\": " : "],\n  \"evaluation\": ");
+  if (ev) jevaluation(b, ev);
+  else buf_puts(b, "null");
+  buf_puts(b, "\n}\n");
+  reverse_free(&rev);
+}
+
+/* ---- Kumu ---- */
+
+/* The kinds a system map shows, and Kumu's type for each. */
+static const char *kumu_type(DeclKind k) {
+  switch (k) {
+  case D_PARTNER: return "Partner";
+  case D_COUNCIL: return "Council";
+  case D_GOAL: return "Goal";
+  case D_OUTCOME: return "Outcome";
+  case D_INDICATOR: return "Indicator";
+  case D_ACTIVITY: return "Activity";
+  default: return NULL;
+  }
+}
+
+/* A connection a reference attribute makes: from the declaration holding it
+ * to the one it names, or reversed (the partner owns the activity). */
+typedef struct KumuLink {
+  AttrId attr;
+  const char *type;
+  bool reversed;
+} KumuLink;
+
+static const KumuLink kumu_links[] = {
+    {AT_COUNCIL_MEMBERS, "member of", true},
+    {AT_COUNCIL_CHAIRS, "chairs", true},
+    {AT_GOAL_INDICATOR, "measures", true},
+    {AT_OUTCOME_LEADS_TO, "leads to", false},
+    {AT_OUTCOME_INDICATOR, "measures", true},
+    {AT_INDICATOR_REPORTED_BY, "reports", true},
+    {AT_ACTIVITY_OWNER, "owns", true},
+    {AT_ACTIVITY_COMMUNITY_OWNER, "community owns", true},
+    {AT_ACTIVITY_CONTRIBUTES_TO, "contributes to", false},
+    {AT_ACTIVITY_METRIC, "measures", true},
+    {AT_ACTIVITY_FUNDED_BY, "funds", true},
+};
+
+/* A custom field: "Name": "text" (NULL or empty: left out). */
+static void kfield(Buf *b, const char *name, const char *text) {
+  if (!text || !*text) return;
+  buf_printf(b, ", \"%s\": ", name);
+  jstr(b, text);
+}
+
+/* The words of a symbol attribute joined by ", " into t. */
+static void words(Buf *t, const Decl *d, AttrId id) {
+  const AttrVals *av = decl_attr(d, id);
+  int ns;
+  const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(id)];
+  t->len = 0;
+  if (t->data) t->data[0] = '\0';
+  for (int i = 0; i < av->n; i++) buf_printf(t, "%s%s", i ? ", " : "", s->symbols[av->vals[i].form]);
+}
+
+static void ktags(Buf *b, const Decl *d) {
+  static const AttrId tagged[] = {AT_PARTNER_SECTOR, AT_PARTNER_ROLE, AT_OUTCOME_HORIZON, AT_OUTCOME_CHANGE,
+                                  AT_INDICATOR_MEASURES, AT_ACTIVITY_STATUS, AT_COUNCIL_DECIDES};
+  int ns, n = 0;
+  buf_puts(b, ", \"tags\": [");
+  for (size_t t = 0; t < sizeof tagged / sizeof *tagged; t++) {
+    const AttrVals *av = decl_attr(d, tagged[t]);
+    const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(tagged[t])];
+    for (int i = 0; i < av->n; i++) {
+      buf_puts(b, n++ ? ", " : "");
+      jstr(b, s->symbols[av->vals[i].form]);
+    }
+  }
+  buf_putc(b, ']');
+}
+
+void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
+  Buf t = {0};
+  buf_puts(b, "{\n  \"elements\": [");
+  int n = 0;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    const char *type = kumu_type(d->kind);
+    if (!type) continue;
+    buf_puts(b, n++ ? ",\n    {\"id\": " : "\n    {\"id\": ");
+    jstr(b, d->id);
+    buf_puts(b, ", \"label\": ");
+    jstr(b, d->title && *d->title ? d->title : d->id);
+    buf_printf(b, ", \"type\": \"%s\"", type);
+    const AttrVals *note = NULL;
+    int ns;
+    const AttrSpec *specs = chk_specs(d->kind, &ns);
+    for (int k = 0; d->vals && k < ns; k++)
+      if (!strcmp(specs[k].name, "note") && d->vals[k].n) note = &d->vals[k];
+    buf_puts(b, ", \"description\": ");
+    jstr(b, note ? note->vals[0].str : "");
+    ktags(b, d);
+    kfield(b, "Charter id", d->id);
+    switch (d->kind) {
+    case D_PARTNER:
+      words(&t, d, AT_PARTNER_SECTOR), kfield(b, "Sector", buf_str(&t));
+      words(&t, d, AT_PARTNER_ROLE), kfield(b, "Role", buf_str(&t));
+      kfield(b, "Community", partner_view(d)->is_community ? "yes" : "no");
+      break;
+    case D_OUTCOME:
+      words(&t, d, AT_OUTCOME_HORIZON), kfield(b, "Horizon", buf_str(&t));
+      words(&t, d, AT_OUTCOME_CHANGE), kfield(b, "Change", buf_str(&t));
+      break;
+    case D_ACTIVITY: {
+      const ActivityView *v = activity_view(d);
+      words(&t, d, AT_ACTIVITY_STATUS), kfield(b, "Status", buf_str(&t));
+      if (v->has_budget) {
+        t.len = 0;
+        num_text(&t, v->budget);
+        buf_printf(&t, " %s", v->currency ? v->currency : "");
+        kfield(b, "Budget", buf_str(&t));
+      }
+      break;
+    }
+    case D_INDICATOR: {
+      const IndicatorView *v = indicator_view(d);
+      char pt[16];
+      kfield(b, "Unit", v->unit);
+      kfield(b, "Direction", direction_name(v->dir));
+      if (v->has_baseline) {
+        t.len = 0;
+        num_text(&t, v->baseline);
+        period_text(v->baseline_per, pt);
+        buf_printf(&t, " in %s", pt);
+        kfield(b, "Baseline", buf_str(&t));
+      }
+      if (v->has_target) {
+        t.len = 0;
+        num_text(&t, v->target);
+        period_text(v->target_by, pt);
+        buf_printf(&t, " by %s", pt);
+        kfield(b, "Target", buf_str(&t));
+      }
+      const EvalIndicator *e = ev ? eval_find(ev, d) : NULL;
+      if (e) {
+        kfield(b, "Status", eval_status_name(e->status));
+        kfield(b, "Trend", eval_trend_name(e->trend));
+        if (e->has_latest && !disclose_withheld(e->latest_state)) {
+          t.len = 0;
+          num_text(&t, e->latest);
+          buf_printf(&t, " in %s", e->latest_period ? e->latest_period : "");
+          kfield(b, "Latest", buf_str(&t));
+        } else if (e->has_latest) {
+          t.len = 0;
+          buf_printf(&t, "withheld (%s) in %s", disclose_public_reason(e->latest_state),
+                     e->latest_period ? e->latest_period : "");
+          kfield(b, "Latest", buf_str(&t));
+        }
+      }
+      break;
+    }
+    default: break;
+    }
+    buf_putc(b, '}');
+  }
+  buf_puts(b, n ? "\n  ],\n  \"connections\": [" : "],\n  \"connections\": [");
+  n = 0;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    for (size_t l = 0; l < sizeof kumu_links / sizeof *kumu_links; l++) {
+      const KumuLink *k = &kumu_links[l];
+      if (ATTR_KIND(k->attr) != d->kind) continue;
+      const AttrVals *av = decl_attr(d, k->attr);
+      for (int j = 0; j < av->n; j++) {
+        const Decl *o = av->vals[j].ref;
+        if (!o || !kumu_type(o->kind)) continue;
+        const char *from = k->reversed ? o->id : d->id, *to = k->reversed ? d->id : o->id;
+        t.len = 0;
+        buf_printf(&t, "%s>%s>%s", from, k->type, to);
+        buf_puts(b, n++ ? ",\n    {\"id\": " : "\n    {\"id\": ");
+        jstr(b, buf_str(&t));
+        buf_puts(b, ", \"from\": ");
+        jstr(b, from);
+        buf_puts(b, ", \"to\": ");
+        jstr(b, to);
+        buf_printf(b, ", \"type\": \"%s\", \"direction\": \"directed\"}", k->type);
+      }
+    }
+  }
+  buf_puts(b, n ? "\n  ]\n}\n" : "]\n}\n");
+  buf_free(&t);
+}
+
+/* ---- CSV ---- */
+
+const char *export_table_name(DeclKind k) {
+  static const char *const names[D_KIND_COUNT] = {"charter.csv",  "partners.csv",   "councils.csv",
+                                                  "dimensions.csv", "goals.csv",    "outcomes.csv",
+                                                  "indicators.csv", "activities.csv", "rules.csv",
+                                                  "views.csv"};
+  return (unsigned)k < D_KIND_COUNT ? names[k] : NULL;
+}
+
+/* A value as the language writes it (a list's items are joined by "; "). */
+static void value_text(Buf *t, const AttrSpec *s, const Value *v) {
+  char a[16], c[16];
+  switch (s->form) {
+  case F_TEXT:
+  case F_STRING: buf_puts(t, v->str ? v->str : ""); break;
+  case F_SYMBOL: buf_puts(t, s->symbols ? s->symbols[v->form] : ""); break;
+  case F_REF: buf_puts(t, v->ref ? v->ref->id : v->str ? v->str : ""); break;
+  case F_PERIOD: period_text(v->per, a), buf_puts(t, a); break;
+  case F_RANGE:
+    period_text(v->per, a), period_text(v->per2, c);
+    buf_printf(t, "%s to %s", a, c);
+    break;
+  case F_NUM_IN:
+  case F_NUM_BY:
+    num_text(t, v->num);
+    period_text(v->per, a);
+    buf_printf(t, " %s %s", s->form == F_NUM_IN ? "in" : "by", a);
+    break;
+  case F_EQUITY:
+    period_text(v->per, a);
+    buf_printf(t, "%s ", v->ref ? v->ref->id : "");
+    if (v->form == EQ_GROUP) buf_printf(t, "\"%s\" ", v->str ? v->str : "");
+    else buf_printf(t, "%s ", form_name(v->form));
+    num_text(t, v->num);
+    if (v->form != EQ_GROUP && v->reference) buf_printf(t, " to \"%s\"", v->reference);
+    buf_printf(t, " by %s", a);
+    break;
+  case F_BUDGET:
+    num_text(t, v->num);
+    buf_printf(t, " %s", v->str ? v->str : "");
+    break;
+  case F_MONTH: buf_printf(t, "%d", (int)v->num); break;
+  case F_WAIVE: buf_printf(t, "%s \"%s\"", v->str ? v->str : "", v->reason ? v->reason : ""); break;
+  case F_EXPR: break;
+  case F_NUMBER:
+  case F_SCALE: num_text(t, v->num); break;
+  case F_BOUNDS:
+    num_text(t, v->num);
+    buf_puts(t, " to ");
+    num_text(t, v->hi);
+    break;
+  case F_COMPARE:
+    num_text(t, v->num);
+    buf_printf(t, " \"%s\"", v->str ? v->str : "");
+    break;
+  }
+}
+
+static void cstr(Buf *b, const char *s) { esc_csv_text(b, s); }
+
+static void cnum(Buf *b, double v) {
+  if (isfinite(v)) num_text(b, v);
+}
+
+static ExportTable *table_add(ExportTables *out, const char *name) {
+  out->t = xrealloc(out->t, (size_t)(out->n + 1) * sizeof *out->t);
+  ExportTable *t = &out->t[out->n++];
+  t->name = name;
+  t->data = (Buf){0};
+  return t;
+}
+
+/* file,line,column of loc as three cells. */
+static void cloc(Buf *b, Program *p, Loc loc) {
+  Src *s = src_get(&p->srcs, loc.file);
+  int line = 0, col = 0;
+  if (s) src_linecol(s, loc.start, &line, &col);
+  cstr(b, s ? s->path : "");
+  buf_printf(b, ",%d,%d", line, col);
+}
+
+static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
+  int ns;
+  const AttrSpec *specs = chk_specs(kind, &ns);
+  ExportTable *tab = NULL;
+  Buf t = {0};
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind != kind) continue;
+    if (!tab) {
+      tab = table_add(out, export_table_name(kind));
+      buf_puts(&tab->data, kind == D_CHARTER ? "title,file,line,column,module" : "id,title,file,line,column,module");
+      for (int k = 0; k < ns; k++) buf_printf(&tab->data, ",%s", specs[k].name);
+      if (kind == D_CHARTER) buf_puts(&tab->data, ",disclosure");
+      buf_puts(&tab->data, "\r\n");
+    }
+    Buf *b = &tab->data;
+    if (kind != D_CHARTER) {
+      cstr(b, d->id);
+      buf_putc(b, ',');
+    }
+    cstr(b, d->title);
+    buf_putc(b, ',');
+    cloc(b, p, d->id_loc);
+    const Src *s = src_get(&p->srcs, d->loc.file);
+    buf_putc(b, ',');
+    cstr(b, s ? s->module : NULL);
+    for (int k = 0; k < ns; k++) {
+      buf_putc(b, ',');
+      const AttrVals *av = d->vals ? &d->vals[k] : &attr_absent;
+      if (!av->first) continue;
+      t.len = 0;
+      if (t.data) t.data[0] = '\0';
+      if (specs[k].form == F_EXPR) {
+        expr_text(p, av->first, &t);
+      } else {
+        for (int j = 0; j < av->n; j++) {
+          if (j) buf_puts(&t, "; ");
+          value_text(&t, &specs[k], &av->vals[j]);
+        }
+      }
+      cstr(b, buf_str(&t));
+    }
+    if (kind == D_CHARTER) {
+      buf_putc(b, ',');
+      const DisclosurePolicy *dp = program_disclosure(p);
+      t.len = 0;
+      if (t.data) t.data[0] = '\0';
+      if (dp->present) {
+        if (dp->suppress_below > 0) buf_puts(&t, "suppress below "), num_text(&t, dp->suppress_below);
+        if (dp->unstable_below > 0)
+          buf_puts(&t, t.len ? "; unstable below " : "unstable below "), num_text(&t, dp->unstable_below);
+        if (dp->complementary) buf_puts(&t, t.len ? "; complementary" : "complementary");
+        buf_printf(&t, "%sunknown counts %s", t.len ? "; " : "", dp->unknown_counts_shown ? "shown" : "withheld");
+      }
+      cstr(b, buf_str(&t));
+    }
+    buf_puts(b, "\r\n");
+  }
+  buf_free(&t);
+}
+
+static void eval_tables(const EvalResult *r, ExportTables *out) {
+  ExportTable *tab = table_add(out, "evaluation.csv");
+  Buf *b = &tab->data;
+  char day[11], pt[16];
+  present_day_text(r->as_of, day);
+  buf_puts(b, "id,as_of,status,latest,latest_period,latest_state,reason,baseline,baseline_period,target,"
+              "target_period,progress,trend,stale,projected,observations\r\n");
+  for (int i = 0; i < r->n; i++) {
+    const EvalIndicator *e = &r->inds[i];
+    bool withheld = e->has_latest && disclose_withheld(e->latest_state);
+    cstr(b, e->decl->id);
+    buf_printf(b, ",%s,%s,", day, eval_status_name(e->status));
+    if (e->has_latest && !withheld) cnum(b, e->latest);
+    buf_putc(b, ',');
+    cstr(b, e->has_latest ? e->latest_period : NULL);
+    buf_printf(b, ",%s,", !e->has_latest ? "" : withheld ? "withheld" : "shown");
+    cstr(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
+    buf_putc(b, ',');
+    if (e->has_baseline) cnum(b, e->baseline), period_text(e->baseline_per, pt);
+    buf_printf(b, ",%s,", e->has_baseline ? pt : "");
+    if (e->has_target) cnum(b, e->target), period_text(e->target_per, pt);
+    buf_printf(b, ",%s,", e->has_target ? pt : "");
+    if (!withheld) cnum(b, e->progress);
+    buf_putc(b, ',');
+    cstr(b, eval_trend_name(e->trend));
+    buf_putc(b, ',');
+    if (e->stale != TRI_NULL) buf_puts(b, e->stale == TRI_TRUE ? "true" : "false");
+    buf_putc(b, ',');
+    cnum(b, e->projected);
+    buf_printf(b, ",%d\r\n", e->nobs);
+  }
+  bool policy = r->has_policy && !r->disclosure_off;
+  tab = table_add(out, "equity.csv");
+  b = &tab->data;
+  buf_puts(b, "id,dimension,form,group,reference,limit,by,period,status,gap,ratio,value,best_group,worst_group,"
+              "not_shown\r\n");
+  for (int i = 0; i < r->n; i++) {
+    const EvalIndicator *e = &r->inds[i];
+    for (int k = 0; k < e->nequity; k++) {
+      const EvalEquity *q = &e->equity[k];
+      cstr(b, e->decl->id);
+      buf_putc(b, ',');
+      cstr(b, q->line->ref ? q->line->ref->id : NULL);
+      buf_printf(b, ",%s,", form_name(q->line->form));
+      cstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
+      buf_putc(b, ',');
+      cstr(b, q->reference);
+      buf_putc(b, ',');
+      cnum(b, q->line->num);
+      period_text(q->line->per, pt);
+      buf_printf(b, ",%s,", pt);
+      cstr(b, q->period);
+      buf_printf(b, ",%s,", eval_status_name(q->status));
+      cnum(b, q->gap);
+      buf_putc(b, ',');
+      cnum(b, q->ratio);
+      buf_putc(b, ',');
+      cnum(b, q->value);
+      buf_putc(b, ',');
+      cstr(b, q->best);
+      buf_putc(b, ',');
+      cstr(b, q->worst);
+      buf_putc(b, ',');
+      cstr(b, policy && q->not_shown ? NOT_SHOWN_REASON : NULL);
+      buf_puts(b, "\r\n");
+    }
+  }
+}
+
+void export_csv(Program *p, const EvalResult *ev, ExportTables *out) {
+  *out = (ExportTables){0};
+  sort_diags(p);
+  for (int k = 0; k < D_KIND_COUNT; k++) kind_table(p, (DeclKind)k, out);
+  ExportTable *tab = table_add(out, "waivers.csv");
+  buf_puts(&tab->data, "rule,reason,file,line,column\r\n");
+  for (int i = 0; i < p->waivers.len; i++) {
+    const Item *w = p->waivers.items[i];
+    cstr(&tab->data, w->name);
+    buf_putc(&tab->data, ',');
+    cstr(&tab->data, w->reason);
+    buf_putc(&tab->data, ',');
+    cloc(&tab->data, p, w->loc);
+    buf_puts(&tab->data, "\r\n");
+  }
+  tab = table_add(out, "findings.csv");
+  buf_puts(&tab->data, "severity,rule,message,file,line,column,help\r\n");
+  for (int i = 0; i < p->diags.items.len; i++) {
+    const Diag *g = p->diags.items.items[i];
+    buf_printf(&tab->data, "%s,", sev_name(g->sev));
+    cstr(&tab->data, g->rule);
+    buf_putc(&tab->data, ',');
+    cstr(&tab->data, g->msg);
+    buf_putc(&tab->data, ',');
+    cloc(&tab->data, p, g->loc);
+    buf_putc(&tab->data, ',');
+    cstr(&tab->data, g->help);
+    buf_puts(&tab->data, "\r\n");
+  }
+  if (ev) eval_tables(ev, out);
+}
+
+void export_tables_free(ExportTables *t) {
+  for (int i = 0; i < t->n; i++) buf_free(&t->t[i].data);
+  free(t->t);
+  *t = (ExportTables){0};
+}
