@@ -575,7 +575,8 @@ static void store_lines(Buf *b, const EvalIndicator *x) {
 struct LspNavCache {
   char *db;     /* the store read */
   char *entry;  /* the program's entry file (its path as loaded) */
-  char *policy; /* its charter's disclosure block as written ("" for none) */
+  char *key;    /* model_key of the program read (key_len bytes) */
+  size_t keylen;
   char **ids;   /* the indicators' ids */
   char **lines; /* their store_lines */
   int n;
@@ -591,27 +592,49 @@ void lsp_nav_cache_free(LspNavCache *c) {
   free(c->lines);
   free(c->db);
   free(c->entry);
-  free(c->policy);
+  free(c->key);
   free(c);
 }
 
-/* The text of p's disclosure block as written, "" without one, or NULL
- * without a charter block (malloc'd): cached lines are shown only under the
- * policy they were read under. */
-static char *policy_text(Program *p) {
-  const Decl *c = p->charter;
-  if (!c) return NULL;
-  for (int i = 0; i < c->nattrs; i++) {
-    const Attr *at = c->attrs[i];
-    if (!at || at->kind != ST_BLOCK || !at->name || strcmp(at->name, "disclosure") != 0) continue;
-    Src *s = src_get(&p->srcs, at->loc.file);
-    if (at->loc.end < at->loc.start || at->loc.end > s->len) return NULL;
-    char *t = xmalloc(at->loc.end - at->loc.start + 1);
-    memcpy(t, s->text + at->loc.start, at->loc.end - at->loc.start);
-    t[at->loc.end - at->loc.start] = '\0';
-    return t;
+/* Everything the disclosure of a value may depend on, as written: the
+ * charter block (its disclosure policy), every dimension (their groups:
+ * complementary withholding) and every indicator (unit, per, disaggregate,
+ * formulas over others), each declaration's text in order; NULL without a
+ * charter block (malloc'd). Cached lines are shown only while all of it
+ * reads exactly as when they were read, so no edit can make a cached line
+ * show what the program as it is now would withhold. */
+static char *model_key(Program *p) {
+  if (!p->charter) return NULL;
+  Buf b = {0};
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind != D_CHARTER && d->kind != D_DIMENSION && d->kind != D_INDICATOR) continue;
+    Src *src = src_get(&p->srcs, d->loc.file);
+    if (d->loc.end < d->loc.start || d->loc.end > src->len) {
+      buf_free(&b);
+      return NULL;
+    }
+    buf_printf(&b, "%s\n", src->path ? src->path : "");
+    buf_add(&b, src->text + d->loc.start, d->loc.end - d->loc.start);
+    buf_putc(&b, '\0');
   }
-  return xstrdup("");
+  char *out = xmalloc(b.len + 1);
+  if (b.len) memcpy(out, b.data, b.len);
+  out[b.len] = '\0';
+  buf_free(&b);
+  return out;
+}
+
+/* The length of a key (it holds NULs between declarations). */
+static size_t key_len(Program *p) {
+  size_t n = 0;
+  for (int i = 0; i < p->decls.len; i++) {
+    const Decl *d = p->decls.items[i];
+    if (d->kind != D_CHARTER && d->kind != D_DIMENSION && d->kind != D_INDICATOR) continue;
+    Src *src = src_get(&p->srcs, d->loc.file);
+    n += strlen(src->path ? src->path : "") + 1 + (d->loc.end - d->loc.start) + 1;
+  }
+  return n;
 }
 
 static const char *entry_path(Program *p) {
@@ -622,12 +645,13 @@ static const char *entry_path(Program *p) {
 /* Keeps the lines of every indicator of r, read from db, in place of what
  * the cache held. */
 static void cache_keep(LspServer *s, Program *p, const char *db, const EvalResult *r) {
-  char *policy = policy_text(p);
-  if (!policy) return;
+  char *key = model_key(p);
+  if (!key) return;
   LspNavCache *c = xcalloc(1, sizeof *c);
   c->db = xstrdup(db);
   c->entry = xstrdup(entry_path(p));
-  c->policy = policy;
+  c->key = key;
+  c->keylen = key_len(p);
   c->ids = xmalloc((size_t)(r->n ? r->n : 1) * sizeof *c->ids);
   c->lines = xmalloc((size_t)(r->n ? r->n : 1) * sizeof *c->lines);
   for (int i = 0; i < r->n; i++) {
@@ -645,14 +669,14 @@ static void cache_keep(LspServer *s, Program *p, const char *db, const EvalResul
   *slot = c;
 }
 
-/* The kept lines of indicator id read from db for p's entry file, under
- * the disclosure block p has now, or NULL. */
+/* The kept lines of indicator id read from db for p's entry file, while
+ * everything disclosure depends on reads as it did (model_key), or NULL. */
 static const char *cache_lines(LspServer *s, Program *p, const char *db, const char *id) {
   const LspNavCache *c = *lsp_nav_cache(s);
   if (!c || !id || strcmp(c->db, db) != 0 || strcmp(c->entry, entry_path(p)) != 0) return NULL;
-  char *policy = policy_text(p);
-  bool same = policy && strcmp(policy, c->policy) == 0;
-  free(policy);
+  char *key = model_key(p);
+  bool same = key && key_len(p) == c->keylen && memcmp(key, c->key, c->keylen) == 0;
+  free(key);
   if (!same) return NULL;
   for (int i = 0; i < c->n; i++)
     if (strcmp(c->ids[i], id) == 0) return c->lines[i];

@@ -570,6 +570,29 @@ static void test_hover_store(void **state) {
   assert_string_equal(h, "**indicator** `doubled`: Doubled\n\n**Latest:** 93 in 2025  \n**Status:** no target\n\n"
                          "From the last check without errors: the store is not read while the program has errors.");
   free(h);
+  session_free(x);
+  /* An edit to the indicator (here: what it is disaggregated by, which
+   * decides what is withheld) while the program has errors: nothing kept
+   * applies either, since the kept line may no longer be shown. */
+  x = session(main_text, part_text, sizeof part_text - 1, true, db);
+  free(hover_at(x, x->main_uri, 14, 13));
+  change_doc(x, x->main_uri, broken);
+  h = hover_at(x, x->main_uri, 14, 13);
+  assert_non_null(strstr(h, "From the last check without errors"));
+  free(h);
+  char part2[1024];
+  snprintf(part2, sizeof part2, "%s", part_text);
+  memcpy(strstr(part2, "disaggregate place"), "disaggregate plax", 17);
+  change_doc(x, x->part_uri, part2);
+  h = hover_at(x, x->main_uri, 14, 13);
+  snprintf(want, sizeof want, "The store is not read while the program has errors.");
+  assert_non_null(strstr(h, want));
+  assert_null(strstr(h, "Latest"));
+  free(h);
+  session_free(x);
+  x = session(main_text, part_text, sizeof part_text - 1, false, db);
+  free(hover_at(x, x->main_uri, 14, 13));
+  change_doc(x, x->main_uri, broken);
   /* another disclosure block: nothing kept applies */
   memcpy(strstr(broken, "below 11"), "below 12", 8);
   change_doc(x, x->main_uri, broken);
