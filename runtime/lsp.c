@@ -9,6 +9,8 @@
 #include <strings.h>
 #include <unistd.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <jansson.h>
@@ -632,17 +634,36 @@ static bool published_elsewhere(LspServer *s, const Doc *d, const char *uri) {
   return false;
 }
 
-/* Reads a file (a hidden entry's text), or NULL. */
+enum { HOST_MAX_FILES = 256, HOST_MAX_BYTES = 4 << 20 };
+
+/* Reads a *.charter file found on the disk (a candidate entry, a hidden
+ * entry's text), or NULL. */
 static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
+  /* Not blocking on a FIFO put where a file was, not following a link,
+   * and only a regular file of at most HOST_MAX_BYTES, judged on what
+   * was opened. */
+  int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return NULL;
+  struct stat st;
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > HOST_MAX_BYTES) {
+    close(fd);
+    return NULL;
+  }
   Buf b = {0};
   char chunk[65536];
-  size_t n;
-  while ((n = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < LSP_MAX_MESSAGE) buf_add(&b, chunk, n);
-  bool bad = ferror(f) != 0;
-  fclose(f);
-  if (bad) {
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      close(fd);
+      buf_free(&b);
+      return NULL;
+    }
+    if (n == 0 || b.len > (size_t)HOST_MAX_BYTES) break;
+    buf_add(&b, chunk, (size_t)n);
+  }
+  close(fd);
+  if (b.len > (size_t)HOST_MAX_BYTES) { /* it grew while read */
     buf_free(&b);
     return NULL;
   }
@@ -660,11 +681,11 @@ static void check_entry(LspServer *s, Doc *d) {
   if (d->hidden) {
     size_t len = 0;
     char *text = read_file(d->path, &len);
-    if (text) {
-      free(d->text);
-      d->text = text;
-      d->len = len;
-    }
+    /* Gone, or no longer a regular file: an empty program, which holds no
+     * open document, so reconcile drops it. */
+    free(d->text);
+    d->text = text ? text : xcalloc(1, 1);
+    d->len = text ? len : 0;
   }
   Program *p = program_load_buffers(d->path, d->text ? d->text : "", d->len, &s->lo, open_text, s);
   rules_run(p, NULL);
@@ -741,7 +762,6 @@ static void remove_doc(LspServer *s, Doc *d) {
 
 /* ---- the entry on the disk of a file opened alone ---- */
 
-enum { HOST_MAX_FILES = 256, HOST_MAX_BYTES = 4 << 20 };
 
 /* The real paths that the `import "…"` lines of text name, resolved from
  * dir (a quick reading of the text, not a parse: the check that follows
@@ -777,19 +797,29 @@ typedef struct Cand {
 
 /* Reads the *.charter files of dir into cands (at most HOST_MAX_FILES in
  * all), each with the files it imports. */
+static int cmp_names(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static void read_folder(LspServer *s, const char *dir, Vec *cands) {
   DIR *dp = opendir(dir);
   if (!dp) return;
+  Vec names = {0};
   struct dirent *e;
-  while ((e = readdir(dp)) && cands->len < HOST_MAX_FILES) {
+  while ((e = readdir(dp))) {
     size_t n = strlen(e->d_name);
     if (n < 9 || strcmp(e->d_name + n - 8, ".charter") != 0 || e->d_name[0] == '.') continue;
+    vec_push(&names, xstrdup(e->d_name));
+  }
+  closedir(dp);
+  if (names.len) qsort(names.items, (size_t)names.len, sizeof names.items[0], cmp_names);
+  for (int k = 0; k < names.len && cands->len < HOST_MAX_FILES; k++) {
     Buf path = {0};
-    buf_printf(&path, "%s/%s", dir, e->d_name);
+    buf_printf(&path, "%s/%s", dir, (const char *)names.items[k]);
     char real[PATH_MAX];
     struct stat st;
-    if (realpath(buf_str(&path), real) && stat(real, &st) == 0 && S_ISREG(st.st_mode) &&
-        st.st_size <= HOST_MAX_BYTES) {
+    /* A symbolic link is not followed: a file the folder really holds. */
+    if (lstat(buf_str(&path), &st) == 0 && S_ISREG(st.st_mode) && realpath(buf_str(&path), real)) {
       bool seen = false;
       for (int i = 0; i < cands->len && !seen; i++) seen = strcmp(((Cand *)cands->items[i])->real, real) == 0;
       size_t len = 0;
@@ -810,7 +840,8 @@ static void read_folder(LspServer *s, const char *dir, Vec *cands) {
     }
     buf_free(&path);
   }
-  closedir(dp);
+  free_strings(&names);
+  vec_free(&names);
 }
 
 /* The entry on the disk of d, a file opened alone: among the *.charter files
@@ -831,17 +862,28 @@ static char *find_host(LspServer *s, const Doc *d) {
   }
   free(dir);
   char *host = NULL;
+  /* Files d imports itself are below it, never its entry (a cycle). */
+  Vec own = {0};
+  char *folder = xstrdup(d->real);
+  char *fs = strrchr(folder, '/');
+  if (fs) *fs = '\0';
+  import_targets(d->text ? d->text : "", d->len, *folder ? folder : "/", &own);
+  free(folder);
   const char *cur = d->real;
   for (int step = 0; step < cands.len; step++) {
     const char *up = NULL;
     for (int i = 0; i < cands.len && !up; i++) {
       Cand *c = cands.items[i];
-      if (strcmp(c->real, cur) != 0 && strcmp(c->real, d->real) != 0 && vec_has(&c->imports, cur)) up = c->real;
+      if (strcmp(c->real, cur) != 0 && strcmp(c->real, d->real) != 0 && !vec_has(&own, c->real) &&
+          vec_has(&c->imports, cur))
+        up = c->real;
     }
     if (!up) break;
     cur = up;
   }
   if (cur != d->real) host = xstrdup(cur);
+  free_strings(&own);
+  vec_free(&own);
   for (int i = 0; i < cands.len; i++) {
     Cand *c = cands.items[i];
     free(c->real);

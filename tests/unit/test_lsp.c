@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -417,13 +419,50 @@ static void test_message_not_utf8(void **state) {
   buf_free(&out);
 }
 
+/* The entry on the disk replaced by a FIFO: the next check does not block
+ * on it (the file opened alone is checked on its own instead). */
+static void test_entry_fifo(void **state) {
+  (void)state;
+  Scratch sc;
+  scratch_init(&sc);
+  char part_uri[2100];
+  snprintf(part_uri, sizeof part_uri, "file://%s", scratch_path(&sc, "part.charter"));
+  FILE *f = fopen(scratch_path(&sc, "part.charter"), "w");
+  assert_non_null(f);
+  fputs("indicator rate \"R\" {\n  unit \"%\"\n  direction up\n}\n", f);
+  fclose(f);
+  f = fopen(scratch_path(&sc, "main.charter"), "w");
+  assert_non_null(f);
+  fputs("charter \"T\" { vision \"v\" }\nimport \"part.charter\"\n", f);
+  fclose(f);
+  Buf out = {0};
+  LspServer *s = lsp_server_new(collect, &out, NULL, NULL);
+  send_json(s, json_pack("{s:s,s:i,s:s,s:{}}", "jsonrpc", "2.0", "id", 1, "method", "initialize", "params"));
+  open_doc(s, part_uri, "indicator rate \"R\" {\n  unit \"%\"\n  direction up\n}\n");
+  assert_non_null(strstr(buf_str(&out), "main.charter\",\"diagnostics\":[]")); /* checked through main */
+  assert_int_equal(unlink(scratch_path(&sc, "main.charter")), 0);
+  assert_int_equal(mkfifo(scratch_path(&sc, "main.charter"), 0600), 0);
+  change_doc(s, part_uri, "indicator rate \"Rate\" {\n  unit \"%\"\n  direction up\n}\n");
+  ask(s, 2, "textDocument/hover", part_uri, 0, 11);
+  json_t *all = replies(&out);
+  const char *h = json_string_value(json_object_get(json_object_get(json_object_get(reply_to(all, 2), "result"),
+                                                                    "contents"), "value"));
+  assert_non_null(h);
+  assert_string_equal(h, "**indicator** `rate`: Rate\n\n- unit: %\n- direction: up");
+  json_decref(all);
+  lsp_server_free(s);
+  buf_free(&out);
+  unlink(scratch_path(&sc, "main.charter"));
+  scratch_free(&sc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_whole),       cmocka_unit_test(test_byte_by_byte), cmocka_unit_test(test_every_split),
       cmocka_unit_test(test_bad_headers), cmocka_unit_test(test_endless_header), cmocka_unit_test(test_too_large),
       cmocka_unit_test(test_eof),         cmocka_unit_test(test_positions),    cmocka_unit_test(test_session),
       cmocka_unit_test(test_no_shutdown), cmocka_unit_test(test_buffers),    cmocka_unit_test(test_dropped_import),
-      cmocka_unit_test(test_message_not_utf8),
+      cmocka_unit_test(test_message_not_utf8), cmocka_unit_test(test_entry_fifo),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
