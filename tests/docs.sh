@@ -123,4 +123,13 @@ else
   ok "docs/charter.1: groff -man -ww -z # SKIP groff is not installed"
 fi
 
+
+# Every package the build needs (the Makefile's BUILD_PKGS) is named where
+# the README lists them and in docs/ci.md's install lines (GitHub and GitLab).
+for pkg in $(sed -n 's/^BUILD_PKGS *:= *//p' "$top/Makefile"); do
+  check "README.md names the build package $pkg" grep -q -- "$pkg" "$top/README.md"
+  check "docs/ci.md's GitHub and GitLab install lines name $pkg" \
+    test "$(grep -c -- "$pkg" "$top/docs/ci.md")" -ge 2
+done
+
 finish
