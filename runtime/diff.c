@@ -577,7 +577,12 @@ static void compare_decl(Cx *x, const Decl *od, const Decl *nd, bool renamed) {
                   moved,
                   attrs,
                   nattrs,
-                  0};
+                  0,
+                  NULL};
+  if (renamed && nd->kind == D_INDICATOR && x->opt && x->opt->has_data && x->opt->has_data(x->opt->ctx, od->id))
+    c.note = arena_printf(&x->d->arena,
+                          "the store and the CSV files keep measurements under the id %s: rename it there too (in the CSV files, then import them again)",
+                          od->id);
   int ci = add_change(x, c);
   if (nattrs) classify(x, ci, od, nd);
 }

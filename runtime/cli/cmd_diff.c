@@ -402,6 +402,10 @@ static void print_text(FILE *out, const Diff *d, const Program *o, const Program
       buf_puts(&b, ")");
     }
     put_line(out, &b);
+    if (c->note) {
+      buf_printf(&b, "  note: %s", c->note);
+      put_line(out, &b);
+    }
     for (int k = 0; k < c->nattrs; k++) {
       const DiffAttr *a = &c->attrs[k];
       buf_printf(&b, "  %s: %s -> %s", a->name, a->old_text ? a->old_text : "(none)",
@@ -484,6 +488,11 @@ static void print_md(FILE *out, const Diff *d, const Program *o, const Program *
     md_where(&b, p, loc);
     buf_puts(&b, "</summary>\n\n");
     buf_free(&nm);
+    if (c->note) {
+      buf_puts(&b, "Note: ");
+      md(&b, c->note);
+      buf_puts(&b, ".\n\n");
+    }
     if (c->nattrs) {
       buf_puts(&b, "| Attribute | Before | After |\n|---|---|---|\n");
       for (int k = 0; k < c->nattrs; k++) {
@@ -561,6 +570,8 @@ static void print_json(FILE *out, const Diff *d, const Program *o, const Program
     json_str_or_null(&b, c->old_id);
     buf_puts(&b, ",\"title\":");
     json_str_or_null(&b, c->title);
+    buf_puts(&b, ",\"note\":");
+    json_str_or_null(&b, c->note);
     buf_printf(&b, ",\"moved\":%s,\"old\":", c->moved ? "true" : "false");
     if (c->has_old) json_loc(&b, o, c->old_loc);
     else json_put_null(&b);

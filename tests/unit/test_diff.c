@@ -324,6 +324,24 @@ static void test_direction_flip(void **state) {
   done(&r);
 }
 
+/* A renamed indicator whose old id the store holds data for: a note. */
+static void test_rename_note(void **state) {
+  (void)state;
+  Run r;
+  const char *o = HEAD "indicator rate \"R\" { unit \"%\" }\n", *n = HEAD "indicator rate2 \"R\" { unit \"%\" }\n";
+  run_with(&r, o, n, yes);
+  assert_int_equal(r.d.nchanges, 1);
+  assert_non_null(r.d.changes[0].note);
+  assert_non_null(strstr(r.d.changes[0].note, "under the id rate:"));
+  done(&r);
+  run_with(&r, o, n, no); /* near miss: nothing stored */
+  assert_null(r.d.changes[0].note);
+  done(&r);
+  run(&r, o, n); /* no store */
+  assert_null(r.d.changes[0].note);
+  done(&r);
+}
+
 static void test_names(void **state) {
   (void)state;
   for (int c = 0; c < DC_COUNT; c++) {
@@ -350,7 +368,7 @@ int main(void) {
       cmocka_unit_test(test_items),    cmocka_unit_test(test_rename), cmocka_unit_test(test_names),
       cmocka_unit_test(test_same),     cmocka_unit_test(test_rename_changed), cmocka_unit_test(test_removed),
       cmocka_unit_test(test_council_sector), cmocka_unit_test(test_equity_pairing),
-      cmocka_unit_test(test_direction_flip),
+      cmocka_unit_test(test_direction_flip), cmocka_unit_test(test_rename_note),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
