@@ -295,12 +295,33 @@ static bool weaker(int dir, const Value *o, const Value *n, const char **why) {
   return true;
 }
 
+/* Two equity lines of the same dimension (after renames), form and group
+ * (the reference group of a `to` line, or a group target's group). */
+static bool equity_same_line(const Cx *x, const Value *o, const Value *n) {
+  const char *odim = o->ref ? mapped(x, o->ref->id) : "";
+  const char *og = o->form == EQ_GROUP ? o->str : o->reference, *ng = n->form == EQ_GROUP ? n->str : n->reference;
+  return n->form == o->form && n->ref && strcmp(n->ref->id, odim) == 0 &&
+         ((!og && !ng) || (og && ng && strcmp(og, ng) == 0));
+}
+
 static void classify_targets(Cx *x, int ci, const Decl *od, const Decl *nd) {
   const IndicatorView *ov = indicator_view(od), *nv = indicator_view(nd);
   if (!ov || !nv) return;
   int dir = nv->dir ? nv->dir : ov->dir;
   const AttrVals *ot = decl_attr(od, AT_INDICATOR_TARGET), *nt = decl_attr(nd, AT_INDICATOR_TARGET);
   const char *why;
+  /* the direction reversed (or dropped) under a target or milestones: the
+   * commitment no longer says which way is better */
+  if (ov->dir && nv->dir != ov->dir && (ot->n || decl_attr(od, AT_INDICATOR_MILESTONE)->n)) {
+    const AttrVals *odir = decl_attr(od, AT_INDICATOR_DIRECTION), *ndir = decl_attr(nd, AT_INDICATOR_DIRECTION);
+    if (ndir->n)
+      add_finding(x, ci, DC_TARGET_WEAKENED, "direction", true, ndir->vals[0].loc, true,
+                  "direction %s became %s: the target now counts the other way as progress", ov->dir > 0 ? "up" : "down",
+                  nv->dir > 0 ? "up" : "down");
+    else
+      add_finding(x, ci, DC_TARGET_WEAKENED, "direction", false, odir->n ? odir->vals[0].loc : od->id_loc, true,
+                  "direction %s removed: the target can no longer be judged", ov->dir > 0 ? "up" : "down");
+  }
   if (ot->n && !nt->n)
     add_finding(x, ci, DC_TARGET_WEAKENED, "target", false, ot->vals[0].loc, true, "target %s removed",
                 val_text(x, &x->o, &ot->vals[0]));
@@ -342,19 +363,33 @@ static void classify_targets(Cx *x, int ci, const Decl *od, const Decl *nd) {
   free(nused);
   free(pair);
 
-  /* equity lines: matched by dimension, form and group */
+  /* equity lines: paired like milestones among the lines of the same
+   * dimension, form and group: the same period first, then in date order */
   const AttrVals *oe = decl_attr(od, AT_INDICATOR_EQUITY), *ne = decl_attr(nd, AT_INDICATOR_EQUITY);
+  int *epair = xmalloc(((size_t)oe->n + 1) * sizeof *epair);
+  bool *eused = xcalloc((size_t)ne->n + 1, 1);
   for (int i = 0; i < oe->n; i++) {
-    const Value *o = &oe->vals[i], *n = NULL;
-    const char *odim = o->ref ? mapped(x, o->ref->id) : "";
-    const char *ogroup = o->form == EQ_GROUP ? o->str : o->reference;
-    for (int j = 0; j < ne->n && !n; j++) {
-      const Value *c = &ne->vals[j];
-      const char *cgroup = c->form == EQ_GROUP ? c->str : c->reference;
-      if (c->form == o->form && c->ref && strcmp(c->ref->id, odim) == 0 &&
-          ((!ogroup && !cgroup) || (ogroup && cgroup && strcmp(ogroup, cgroup) == 0)))
-        n = c;
+    epair[i] = -1;
+    for (int j = 0; j < ne->n && epair[i] < 0; j++)
+      if (!eused[j] && equity_same_line(x, &oe->vals[i], &ne->vals[j]) && same_period(oe->vals[i].per, ne->vals[j].per))
+        epair[i] = j, eused[j] = true;
+  }
+  for (;;) { /* the earliest unpaired old line with the earliest unused new one of the same line */
+    int bi = -1, bj = -1;
+    for (int i = 0; i < oe->n; i++) {
+      if (epair[i] >= 0 || (bi >= 0 && day_of(oe->vals[i].per) >= day_of(oe->vals[bi].per))) continue;
+      int cj = -1;
+      for (int j = 0; j < ne->n; j++)
+        if (!eused[j] && equity_same_line(x, &oe->vals[i], &ne->vals[j]) &&
+            (cj < 0 || day_of(ne->vals[j].per) < day_of(ne->vals[cj].per)))
+          cj = j;
+      if (cj >= 0) bi = i, bj = cj;
     }
+    if (bi < 0) break;
+    epair[bi] = bj, eused[bj] = true;
+  }
+  for (int i = 0; i < oe->n; i++) {
+    const Value *o = &oe->vals[i], *n = epair[i] >= 0 ? &ne->vals[epair[i]] : NULL;
     const char *ot_ = val_text(x, &x->o, o);
     if (!n) {
       add_finding(x, ci, DC_EQUITY_WEAKENED, "equity", false, o->loc, true, "equity %s removed", ot_);
@@ -375,6 +410,8 @@ static void classify_targets(Cx *x, int ci, const Decl *od, const Decl *nd) {
                 : looser ? how
                          : "later");
   }
+  free(epair);
+  free(eused);
 
   /* the baseline rewritten */
   const AttrVals *ob = decl_attr(od, AT_INDICATOR_BASELINE), *nb = decl_attr(nd, AT_INDICATOR_BASELINE);
@@ -399,7 +436,7 @@ static void classify_targets(Cx *x, int ci, const Decl *od, const Decl *nd) {
  * one lost (by their new ids). */
 static void lost_refs(Cx *x, int ci, const Decl *od, const Decl *nd, AttrId id, DiffClass cls, const char *attr,
                       const char *what) {
-  const AttrVals *o = decl_attr(od, id), *n = decl_attr(nd, id);
+  const AttrVals *o = decl_attr(od, id), *n = nd ? decl_attr(nd, id) : &attr_absent;
   for (int i = 0; i < o->n; i++) {
     if (!o->vals[i].ref) continue;
     const char *oid = mapped(x, o->vals[i].ref->id);
@@ -425,6 +462,28 @@ static void seats(const Decl *c, int *total, int *community) {
   }
 }
 
+static bool council_decides(const Decl *od, const Decl *nd) {
+  return (od && decl_attr(od, AT_COUNCIL_DECIDES)->n) || (nd && decl_attr(nd, AT_COUNCIL_DECIDES)->n);
+}
+
+/* What a declaration removed took with it: an activity's community owners
+ * and metrics, a deciding council's community seats. */
+static void classify_removed(Cx *x, int ci, const Decl *od) {
+  if (od->kind == D_INDICATOR)
+    add_finding(x, ci, DC_INDICATOR_REMOVED, NULL, false, od->id_loc, true, "indicator %s removed", od->id);
+  else if (od->kind == D_ACTIVITY) {
+    lost_refs(x, ci, od, NULL, AT_ACTIVITY_COMMUNITY_OWNER, DC_COMMUNITY_OWNER_REMOVED, "community_owner",
+              "community owner");
+    lost_refs(x, ci, od, NULL, AT_ACTIVITY_METRIC, DC_METRIC_REMOVED, "metric", "metric");
+  } else if (od->kind == D_COUNCIL && council_decides(od, NULL)) {
+    int ot, oc;
+    seats(od, &ot, &oc);
+    if (oc)
+      add_finding(x, ci, DC_COUNCIL_POWER_REDUCED, NULL, false, od->id_loc, true,
+                  "deciding council removed: community partners held %d of its %d seats", oc, ot);
+  }
+}
+
 static void classify_waivers(Cx *x, int ci, const Decl *od, const Decl *nd) {
   const AttrVals *o = od ? decl_waivers(od) : &attr_absent, *n = decl_waivers(nd);
   for (int j = 0; j < n->n; j++) {
@@ -445,7 +504,7 @@ static void classify(Cx *x, int ci, const Decl *od, const Decl *nd) {
     lost_refs(x, ci, od, nd, AT_ACTIVITY_METRIC, DC_METRIC_REMOVED, "metric", "metric");
     break;
   case D_COUNCIL: {
-    if (!decl_attr(od, AT_COUNCIL_DECIDES)->n && !decl_attr(nd, AT_COUNCIL_DECIDES)->n) break;
+    if (!council_decides(od, nd)) break;
     int ot, oc, nt, nc;
     seats(od, &ot, &oc);
     seats(nd, &nt, &nc);
@@ -483,9 +542,23 @@ static void compare_decl(Cx *x, const Decl *od, const Decl *nd, bool renamed) {
       attr_vals(x, &x->n, nd, names[i], NULL, &nv);
     }
     if (vals_equal(&ov, &nv)) continue;
-    if (!attrs) attrs = arena_alloc(a, (size_t)nn * sizeof *attrs);
+    if (!attrs) attrs = arena_alloc(a, (size_t)(nn + 1) * sizeof *attrs);
     attrs[nattrs++] = (DiffAttr){names[i], vals_shown(a, &ov), vals_shown(a, &nv), ov.present ? ov.loc : od->id_loc,
                                  nv.present ? nv.loc : nd->id_loc};
+  }
+  if (nd->kind == D_COUNCIL && council_decides(od, nd)) {
+    /* a deciding council's seats, each side's own: a partner's sector may
+     * change the share with no change to the council */
+    int ot, oc, nt, ncom;
+    seats(od, &ot, &oc);
+    seats(nd, &nt, &ncom);
+    if (ot != nt || oc != ncom) {
+      if (!attrs) attrs = arena_alloc(a, (size_t)(nn + 1) * sizeof *attrs);
+      const AttrVals *om = decl_attr(od, AT_COUNCIL_MEMBERS), *nm = decl_attr(nd, AT_COUNCIL_MEMBERS);
+      attrs[nattrs++] = (DiffAttr){"community seats", arena_printf(a, "%d of %d", oc, ot),
+                                   arena_printf(a, "%d of %d", ncom, nt), om->first ? om->first->loc : od->id_loc,
+                                   nm->first ? nm->first->loc : nd->id_loc};
+    }
   }
   bool moved = strcmp(rel_path(&x->o, od->loc.file), rel_path(&x->n, nd->loc.file)) != 0;
   if (!nattrs && !renamed) return; /* the same, or only moved: not a change */
@@ -504,9 +577,20 @@ static void compare_decl(Cx *x, const Decl *od, const Decl *nd, bool renamed) {
                   moved,
                   attrs,
                   nattrs,
-                  0};
+                  0,
+                  NULL};
+  if (renamed && nd->kind == D_INDICATOR && x->opt && x->opt->has_data && x->opt->has_data(x->opt->ctx, od->id))
+    c.note = arena_printf(&x->d->arena,
+                          "the store and the CSV files keep measurements under the id %s: rename it there too (in the CSV files, then import them again)",
+                          od->id);
   int ci = add_change(x, c);
   if (nattrs) classify(x, ci, od, nd);
+}
+
+/* The renamed id of d's id on the other side, or NULL. */
+static const char *renamed_to(const StrMap *m, const char *id) {
+  const char *r = id ? strmap_get(m, id) : NULL;
+  return r && *r ? r : NULL;
 }
 
 /* Renames: a declaration only the old side has and one only the new side
@@ -567,15 +651,32 @@ static void find_renames(Cx *x) {
     free(gk);
     free(ck);
   }
+  /* renamed and changed: the declarations left on each side, of the same
+   * kind and the same title, one to one */
+  for (int i = 0; i < gone.len; i++) {
+    const Decl *od = gone.items[i];
+    if (!od->title || renamed_to(&x->old_to_new, od->id)) continue;
+    int match = -1, n = 0;
+    for (int j = 0; j < came.len; j++) {
+      const Decl *nd = came.items[j];
+      if (nd->kind == od->kind && nd->title && strcmp(nd->title, od->title) == 0 &&
+          !renamed_to(&x->new_to_old, nd->id))
+        match = j, n++;
+    }
+    if (n != 1) continue;
+    const Decl *nd = came.items[match];
+    int back = 0;
+    for (int k = 0; k < gone.len; k++) {
+      const Decl *g = gone.items[k];
+      back += g->kind == nd->kind && g->title && strcmp(g->title, nd->title) == 0 && !renamed_to(&x->old_to_new, g->id);
+    }
+    if (back != 1) continue;
+    strmap_put(&x->old_to_new, od->id, (void *)nd->id);
+    strmap_put(&x->new_to_old, nd->id, (void *)od->id);
+  }
   vec_free(&gone);
   vec_free(&came);
   strmap_free(&unknown);
-}
-
-/* The renamed id of d's id on the other side, or NULL. */
-static const char *renamed_to(const StrMap *m, const char *id) {
-  const char *r = id ? strmap_get(m, id) : NULL;
-  return r && *r ? r : NULL;
 }
 
 static void diff_decl_new(Cx *x, const Decl *nd) {
@@ -592,8 +693,7 @@ static void diff_decl_new(Cx *x, const Decl *nd) {
     DiffChange r = {.kind = DC_REMOVED, .subject = DS_DECL, .decl_kind = od->kind, .id = key_of(od),
                     .title = od->title, .old_decl = od, .has_old = true, .old_loc = od->id_loc};
     int ri = add_change(x, r);
-    if (od->kind == D_INDICATOR)
-      add_finding(x, ri, DC_INDICATOR_REMOVED, NULL, false, od->id_loc, true, "indicator %s removed", od->id);
+    classify_removed(x, ri, od);
   }
   classify_waivers(x, ci, NULL, nd);
 }
@@ -605,8 +705,7 @@ static void diff_decl_old(Cx *x, const Decl *od) {
   DiffChange c = {.kind = DC_REMOVED, .subject = DS_DECL, .decl_kind = od->kind, .id = key_of(od),
                   .title = od->title, .old_decl = od, .has_old = true, .old_loc = od->id_loc};
   int ci = add_change(x, c);
-  if (od->kind == D_INDICATOR)
-    add_finding(x, ci, DC_INDICATOR_REMOVED, NULL, false, od->id_loc, true, "indicator %s removed", od->id);
+  classify_removed(x, ci, od);
 }
 
 /* ---- top-level use and waive ---- */

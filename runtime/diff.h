@@ -68,6 +68,8 @@ typedef struct DiffChange {
   DiffAttr *attrs;       /* changed and renamed: what changed */
   int nattrs;
   int nfindings;         /* findings about it */
+  const char *note;      /* a sentence for the reader, or NULL (an indicator
+                          * renamed whose old id the store holds data for) */
 } DiffChange;
 
 /* An accountability finding. */

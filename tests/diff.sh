@@ -85,9 +85,49 @@ expect "a missing file" 2 "" "$bin" diff HEAD:main.charter missing.charter
 expect "one program only: usage" 2 "two programs" "$bin" diff main.charter
 expect "an unknown format" 2 "unknown format" "$bin" diff --format html HEAD:main.charter main.charter
 expect "an unknown --fail-on id names the valid ones" 2 "target_weakened, equity_weakened" "$bin" diff --fail-on bogus HEAD:main.charter main.charter
+expect "an id with spaces around it is accepted" 0 "" "$bin" diff --fail-on "target_weakened, equity_weakened " HEAD:main.charter main.charter
 expect "a near --fail-on id: did you mean" 2 "did you mean 'module_dropped'" "$bin" diff --fail-on module_droped HEAD:main.charter main.charter
 expect "a neutral kind is no --fail-on id" 2 "unknown id 'added'" "$bin" diff --fail-on added HEAD:main.charter main.charter
 expect "a store that does not exist" 2 "" "$bin" diff --db nosuch.db HEAD:main.charter main.charter
+
+# a decoy: a file named like REV:PATH beside the revision's file
+cp main.charter 'HEAD:main.charter'
+expect "a file that is also REV:PATH is refused" 2 "both a file and REV:PATH" "$bin" diff HEAD:main.charter main.charter
+expect "./NAME reads the file" 0 "" "$bin" diff ./HEAD:main.charter main.charter
+cp main.charter 'HEAD:other.charter'
+expect "a file with a colon the revision lacks is the file" 0 "" "$bin" diff HEAD:other.charter main.charter
+rm -f 'HEAD:main.charter' 'HEAD:other.charter'
+
+# --root applies to a revision too, mapped into its files; messages name REV:
+mkdir -p sub lib
+printf 'charter "S" { vision "v" }\nimport "../lib/g.charter"\n' >sub/main.charter
+printf 'goal g "G" { }\n' >lib/g.charter
+git add sub lib && git commit -qm sub
+expect "--root maps into the revision" 0 "" "$bin" diff --root . HEAD:sub/main.charter sub/main.charter
+expect "without --root: the import refused" 1 "project folder 'HEAD:sub'" "$bin" diff HEAD:sub/main.charter sub/main.charter
+if grep -q "charter-diff\." err; then not_ok "no private folder named in messages"; else ok "no private folder named in messages"; fi
+expect "--root outside the repository" 2 "outside the repository" "$bin" diff --root "$tmp" HEAD:sub/main.charter sub/main.charter
+
+# --fail-on with spaces, and why it failed on stderr
+printf 'charter "T" { vision "v" }\nindicator r "R" { unit "%%"\n direction up\n target 60 by 2028 }\n' >t.charter
+git add t.charter && git commit -qm t
+sed 's/60 by/50 by/' t.charter >t2.charter && mv t2.charter t.charter
+expect "--fail-on ids with spaces; the reason on stderr" 1 "1 finding named in --fail-on: target_weakened (1)" \
+  "$bin" diff --fail-on " target_weakened , equity_weakened" HEAD:t.charter t.charter
+git checkout -q t.charter
+
+# a reader that stops early: the private folders are removed all the same
+mkdir -p "$tmp/tt"
+i=0
+while [ $i -lt 3000 ]; do printf 'goal g%d "Goal number %d" { }\n' $i $i; i=$((i + 1)); done >many.charter
+printf 'charter "M" { vision "v" }\n' >m.charter
+git add m.charter && git commit -qm m
+cat many.charter >>m.charter
+TMPDIR="$tmp/tt" "$bin" diff HEAD:m.charter m.charter 2>/dev/null | head -1 >/dev/null
+TMPDIR="$tmp/tt" "$bin" diff HEAD:m.charter m.charter 2>/dev/null | true
+left=$(find "$tmp/tt" -mindepth 1 -maxdepth 1 | wc -l)
+[ "$left" -eq 0 ] && ok "a closed pipe leaves no private folder" || not_ok "a closed pipe leaves no private folder ($left left)"
+git checkout -q m.charter
 
 # a symbolic link in the revision: as the entry, and as an import
 ln -s /etc/passwd evil.charter
@@ -96,7 +136,7 @@ git add evil.charter imp.charter && git commit -qm links
 expect "an entry that links out of the revision is refused" 2 "symbolic link" "$bin" diff HEAD:evil.charter main.charter
 expect "an import that links out of the revision is refused" 1 "import" "$bin" diff HEAD:imp.charter main.charter
 if grep -q "root:" out err; then not_ok "nothing of /etc/passwd shown"; else ok "nothing of /etc/passwd shown"; fi
-left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'charter-diff.*' -newer main.charter 2>/dev/null | wc -l)
+left=$(find "${TMPDIR:-/tmp}" -maxdepth 1 -name 'charter-diff.*' ! -path "$tmp" -newer main.charter 2>/dev/null | wc -l)
 [ "$left" -eq 0 ] && ok "the private folders are removed" || not_ok "the private folders are removed ($left left)"
 
 # errors on either side: printed with the side's paths, exit 1, no diff

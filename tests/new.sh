@@ -153,10 +153,18 @@ if command -v git >/dev/null 2>&1; then
   line=$(grep -n "^  target " prrepo/coalition.charter | head -1 | cut -d: -f1)
   sed "${line}s/target \([0-9][0-9]*\)/target 1/" starter/coalition.charter >prrepo/coalition.charter
   (cd prrepo && PATH=$(cd ../runnerbin && pwd):$PATH GITHUB_STEP_SUMMARY=$(pwd)/summary.md \
-    BASE_SHA=$(git rev-parse HEAD) bash -e ../compare.sh) >compare.out 2>&1
+    GITHUB_OUTPUT=$(pwd)/output BASE_SHA=$(git rev-parse HEAD) bash -e ../compare.sh) >compare.out 2>&1
   rc=$?
   check "the diff job's compare step writes the comparison as markdown, and to the job's summary" \
-    eval '[ "$rc" -eq 0 ] && grep -q "^\*\*charter diff\*\*: 1 change" prrepo/diff.md && grep -q "target_weakened" prrepo/diff.md && cmp -s prrepo/diff.md prrepo/summary.md'
+    eval '[ "$rc" -eq 0 ] && grep -q "^\*\*charter diff\*\*: 1 change" prrepo/diff.md && grep -q "target_weakened" prrepo/diff.md && cmp -s prrepo/diff.md prrepo/summary.md && grep -qx "status=0" prrepo/output'
+  # the documented way to fail the job: --fail-on added to the command
+  sed 's/charter diff --format md /charter diff --format md --fail-on target_weakened,equity_weakened /' compare.sh >compare-fail.sh
+  rm -f prrepo/output prrepo/summary.md
+  (cd prrepo && PATH=$(cd ../runnerbin && pwd):$PATH GITHUB_STEP_SUMMARY=$(pwd)/summary.md \
+    GITHUB_OUTPUT=$(pwd)/output BASE_SHA=$(git rev-parse HEAD) bash -e ../compare-fail.sh) >compare.out 2>&1
+  rc=$?
+  check "with --fail-on, the compare step keeps the comparison and hands on status 1" \
+    eval '[ "$rc" -eq 0 ] && grep -q "target_weakened" prrepo/diff.md && grep -qx "status=1" prrepo/output'
 else
   ok "the diff job's compare step # SKIP git is not installed"
 fi
@@ -168,6 +176,17 @@ if python3 -c 'import yaml' 2>/dev/null; then
 else
   ok "pull-requests: write for the diff job alone # SKIP python3-yaml is not installed"
 fi
+if python3 -c 'import yaml' 2>/dev/null; then
+  check "the diff job posts its comment always, then passes or fails with the compare step's status; one run per pull request" \
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); d = w["jobs"]["diff"]; s = d["steps"]; c = [x for x in s if x.get("id") == "compare"][0]; assert "GITHUB_OUTPUT" in c["run"] and s[-2]["if"] == "always()" and "github-script" in s[-2]["uses"] and s[-1]["if"] == "always()" and s[-1]["env"]["STATUS"] == "${{ steps.compare.outputs.status }}" and s[-1]["run"].startswith("exit \"${STATUS") and d["concurrency"]["group"] == "charter-diff-${{ github.event.pull_request.number }}"' "$wf"
+  check "every checkout keeps no credentials" \
+    python3 -c 'import sys, yaml; w = yaml.safe_load(open(sys.argv[1])); c = [x for j in w["jobs"].values() for x in j["steps"] if x.get("uses", "").startswith("actions/checkout")]; assert len(c) == 2 and all(x["with"]["persist-credentials"] is False for x in c)' "$wf"
+else
+  ok "the diff job's steps # SKIP python3-yaml is not installed"
+  ok "every checkout keeps no credentials # SKIP python3-yaml is not installed"
+fi
+check "the comment found again is only the workflow's own (github-actions[bot], with the marker)" \
+  grep -qF "c.user.login === 'github-actions[bot]' && c.body && c.body.startsWith(marker)" "$wf"
 # GitHub removed Node 20 from its runners in 2026: every action must be a
 # major that runs on Node 24 (checkout v5, upload-artifact v6, CodeQL v4).
 check "the workflow's actions run on Node 24 (checkout@v5, upload-sarif@v4, upload-artifact@v6, deploy-pages@v5, github-script@v8)" \

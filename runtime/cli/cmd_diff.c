@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,6 +75,7 @@ typedef struct Side {
   char *rev, *path; /* REV:PATH, else NULL */
   char tmp[PATH_MAX]; /* the private folder, or "" */
   char entry[PATH_MAX + 32];
+  char root[2 * PATH_MAX]; /* --root mapped into the revision's files, or "" */
   Program *p;
 } Side;
 
@@ -97,12 +99,81 @@ static bool path_ok(const char *p) {
   return true;
 }
 
-/* Makes s->entry: the file itself, or REV's files extracted. 0, or the
- * exit status of the failure (its message printed). */
-static int side_prepare(Side *s) {
+/* The repository's top folder (real path) into top; false when git cannot
+ * run (*why -1) or this is no repository (*why 1). */
+static bool git_top(Buf *top, int *why) {
+  char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
+  int rc = run(rp, top);
+  if (rc != 0 || !top->len) {
+    *why = rc < 0 ? -1 : 1;
+    return false;
+  }
+  while (top->len && (top->data[top->len - 1] == '\n' || top->data[top->len - 1] == '\r')) top->data[--top->len] = '\0';
+  char real[PATH_MAX];
+  if (realpath(top->data, real)) {
+    top->len = 0;
+    buf_puts(top, real);
+  }
+  return true;
+}
+
+/* Whether rev names a commit of the repository at top. */
+static bool rev_commit(const char *top, const char *rev) {
+  char *spec = xmalloc(strlen(rev) + 10);
+  sprintf(spec, "%s^{commit}", rev);
+  char *vf[] = {"git", "-C", (char *)top, "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
+  int rc = run(vf, NULL);
+  free(spec);
+  return rc == 0;
+}
+
+/* Whether arg, the name of an existing file, also reads as REV:PATH of a
+ * file in a commit of the repository (a decoy: which one was meant?). */
+static bool also_rev_path(const char *arg, const char *colon) {
+  char *rev = strndup(arg, (size_t)(colon - arg));
+  const char *path = colon + 1;
+  bool both = false;
+  Buf top = {0};
+  int why = 0;
+  if (*rev && rev[0] != '-' && path_ok(path) && git_top(&top, &why) && rev_commit(top.data, rev)) {
+    char *obj = xmalloc(strlen(rev) + strlen(path) + 16);
+    sprintf(obj, "%s^{commit}:%s", rev, path);
+    char *ce[] = {"git", "-C", top.data, "cat-file", "-e", obj, NULL};
+    both = run(ce, NULL) == 0;
+    free(obj);
+  }
+  buf_free(&top);
+  free(rev);
+  return both;
+}
+
+/* --root (a folder of the working tree) as the same folder of s's revision:
+ * its path from the repository's top, in the extracted tree. */
+static int side_root(Side *s, const char *top, const char *tree, const char *root) {
+  char real[PATH_MAX];
+  size_t n = strlen(top);
+  if (!realpath(root, real) || strncmp(real, top, n) != 0 || (real[n] != '/' && real[n] != '\0'))
+    return usage_error("diff", "--root '%s' is outside the repository, so it is no folder of revision '%s': give a folder inside the repository",
+                       root, s->rev);
+  snprintf(s->root, sizeof s->root, "%s%s", tree, real + n);
+  return EXIT_OK;
+}
+
+/* Makes s->entry: the file itself, or REV's files extracted (and s->root:
+ * root mapped into them). 0, or the exit status of the failure (its
+ * message printed). */
+static int side_prepare(Side *s, const char *root) {
   struct stat st;
   const char *colon = strchr(s->arg, ':');
-  if (stat(s->arg, &st) == 0 || !colon) {
+  bool file = stat(s->arg, &st) == 0;
+  if (!colon || strncmp(s->arg, "./", 2) == 0 || s->arg[0] == '/') { /* ./NAME: a file, whatever its name holds */
+    snprintf(s->entry, sizeof s->entry, "%s", s->arg);
+    return EXIT_OK;
+  }
+  if (file) {
+    if (also_rev_path(s->arg, colon))
+      return usage_error("diff", "'%s' is both a file and REV:PATH (a file of revision '%.*s'); rename the file, or write ./%s for the file",
+                         s->arg, (int)(colon - s->arg), s->arg, s->arg);
     snprintf(s->entry, sizeof s->entry, "%s", s->arg);
     return EXIT_OK;
   }
@@ -116,23 +187,13 @@ static int side_prepare(Side *s) {
     return usage_error("diff", "'%s' is not a path inside the repository: write it from the repository's top folder, without '..', as in %s:coalition.charter",
                        s->path, s->rev);
   Buf top = {0};
-  char *rp[] = {"git", "rev-parse", "--show-toplevel", NULL};
-  int rc = run(rp, &top);
-  if (rc < 0) {
+  int why = 0, rc;
+  if (!git_top(&top, &why)) {
     buf_free(&top);
-    return usage_error("diff", "cannot run git to read '%s': is git installed?", s->arg);
+    return why < 0 ? usage_error("diff", "cannot run git to read '%s': is git installed?", s->arg)
+                   : usage_error("diff", "'%s' names a revision, but this folder is not in a git repository", s->arg);
   }
-  if (rc != 0 || !top.len) {
-    buf_free(&top);
-    return usage_error("diff", "'%s' names a revision, but this folder is not in a git repository", s->arg);
-  }
-  while (top.len && (top.data[top.len - 1] == '\n' || top.data[top.len - 1] == '\r')) top.data[--top.len] = '\0';
-  char *spec = xmalloc(strlen(s->rev) + 10);
-  sprintf(spec, "%s^{commit}", s->rev);
-  char *vf[] = {"git", "-C", top.data, "rev-parse", "--verify", "--quiet", "--end-of-options", spec, NULL};
-  rc = run(vf, NULL);
-  free(spec);
-  if (rc != 0) {
+  if (!rev_commit(top.data, s->rev)) {
     buf_free(&top);
     return usage_error("diff", "no revision '%s' in this repository: name a branch, tag or commit (git log lists them)",
                        s->rev);
@@ -156,13 +217,17 @@ static int side_prepare(Side *s) {
                 s->rev, lit, ":(glob)**/*.charter", NULL};
   rc = run(ga, NULL);
   free(lit);
-  buf_free(&top);
+  if (rc != 0) buf_free(&top);
   if (rc != 0) return usage_error("diff", "revision '%s' has no file '%s' (the path is read from the repository's top folder)", s->rev, s->path);
   char *tx[] = {"tar", "-x", "-f", tar, "-C", tree, "--no-same-owner", "--no-same-permissions", NULL};
   if (mkdir(tree, 0700) != 0 || run(tx, NULL) != 0) {
     fprintf(stderr, "charter: cannot unpack the files of revision '%s' (is tar installed?)\n", s->rev);
+    buf_free(&top);
     return EXIT_USAGE;
   }
+  rc = root ? side_root(s, top.data, tree, root) : EXIT_OK;
+  buf_free(&top);
+  if (rc != EXIT_OK) return rc;
   snprintf(s->entry, sizeof s->entry, "%s/%s", tree, s->path);
   /* the entry must be a file of the revision: a link out of it is refused */
   char real[PATH_MAX], realtree[PATH_MAX];
@@ -175,7 +240,31 @@ static int side_prepare(Side *s) {
   return EXIT_OK;
 }
 
-/* The old side's paths as REV:PATH rather than the private folder's. */
+/* text with the private folder's tree written as "REV:" (its files as
+ * REV:PATH, the tree itself as REV:), in a (the side's program's arena). */
+static const char *side_text(const Side *s, Arena *a, const char *text) {
+  char tree[PATH_MAX + 16];
+  size_t n = (size_t)snprintf(tree, sizeof tree, "%s/tree", s->tmp);
+  if (!text || !strstr(text, tree)) return text;
+  Buf b = {0};
+  for (const char *c = text; *c;) {
+    const char *hit = strstr(c, tree);
+    if (!hit) {
+      buf_puts(&b, c);
+      break;
+    }
+    buf_add(&b, c, (size_t)(hit - c));
+    buf_printf(&b, "%s:", s->rev);
+    c = hit + n;
+    if (*c == '/') c++;
+  }
+  const char *r = arena_strdup(a, buf_str(&b));
+  buf_free(&b);
+  return r;
+}
+
+/* A revision's paths as REV:PATH rather than the private folder's, in its
+ * files' names and in its messages. */
 static void side_paths(Side *s) {
   if (!s->tmp[0]) return;
   char tree[PATH_MAX + 16];
@@ -187,6 +276,12 @@ static void side_paths(Side *s) {
       src->path = xstrdup(arena_printf(&s->p->arena, "%s:%s", s->rev, was + n));
       free((char *)was);
     }
+  }
+  for (int i = 0; i < s->p->diags.items.len; i++) {
+    Diag *d = s->p->diags.items.items[i];
+    d->msg = side_text(s, &s->p->arena, d->msg);
+    d->help = side_text(s, &s->p->arena, d->help);
+    for (DiagNote *nt = d->notes; nt; nt = nt->next) nt->msg = side_text(s, &s->p->arena, nt->msg);
   }
 }
 
@@ -307,6 +402,10 @@ static void print_text(FILE *out, const Diff *d, const Program *o, const Program
       buf_puts(&b, ")");
     }
     put_line(out, &b);
+    if (c->note) {
+      buf_printf(&b, "  note: %s", c->note);
+      put_line(out, &b);
+    }
     for (int k = 0; k < c->nattrs; k++) {
       const DiffAttr *a = &c->attrs[k];
       buf_printf(&b, "  %s: %s -> %s", a->name, a->old_text ? a->old_text : "(none)",
@@ -382,12 +481,18 @@ static void print_md(FILE *out, const Diff *d, const Program *o, const Program *
     Buf nm = {0};
     name_of(&nm, c);
     if (c->kind == DC_RENAMED) buf_printf(&nm, " (was %s)", c->old_id);
+    if (c->moved) buf_printf(&nm, " (moved from %s)", src_get(&o->srcs, c->old_loc.file)->path);
     buf_printf(&b, "\n<details><summary>%s: ", diff_class_name(c->kind));
     md(&b, buf_str(&nm));
     buf_puts(&b, " at ");
     md_where(&b, p, loc);
     buf_puts(&b, "</summary>\n\n");
     buf_free(&nm);
+    if (c->note) {
+      buf_puts(&b, "Note: ");
+      md(&b, c->note);
+      buf_puts(&b, ".\n\n");
+    }
     if (c->nattrs) {
       buf_puts(&b, "| Attribute | Before | After |\n|---|---|---|\n");
       for (int k = 0; k < c->nattrs; k++) {
@@ -465,6 +570,8 @@ static void print_json(FILE *out, const Diff *d, const Program *o, const Program
     json_str_or_null(&b, c->old_id);
     buf_puts(&b, ",\"title\":");
     json_str_or_null(&b, c->title);
+    buf_puts(&b, ",\"note\":");
+    json_str_or_null(&b, c->note);
     buf_printf(&b, ",\"moved\":%s,\"old\":", c->moved ? "true" : "false");
     if (c->has_old) json_loc(&b, o, c->old_loc);
     else json_put_null(&b);
@@ -494,7 +601,11 @@ static void print_json(FILE *out, const Diff *d, const Program *o, const Program
 static int parse_fail_on(const char *list, bool want[DC_COUNT]) {
   const char *s = list;
   for (;;) {
-    size_t n = strcspn(s, ",");
+    size_t n = strcspn(s, ","), skip = 0;
+    while (skip < n && (s[skip] == ' ' || s[skip] == '\t')) skip++;
+    const char *next = s + n;
+    s += skip, n -= skip;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
     int c = diff_class_from_name(s, n);
     if (c < 0 || c >= DC_FINDINGS) {
       char *word = strndup(s, n);
@@ -508,13 +619,15 @@ static int parse_fail_on(const char *list, bool want[DC_COUNT]) {
       return rc;
     }
     want[c] = true;
-    if (!s[n]) return EXIT_OK;
-    s += n + 1;
+    if (!*next) return EXIT_OK;
+    s = next + 1;
   }
 }
 
 static int load_side(Side *s, const LoadOptions *lo, const char *which) {
-  s->p = program_load(s->entry, lo);
+  LoadOptions mine = *lo;
+  if (s->tmp[0] && lo->root) mine.root = s->root;
+  s->p = program_load(s->entry, &mine);
   side_paths(s);
   if (!s->p->entry_unreadable && !s->p->diags.nerrors) return EXIT_OK;
   diag_sort(&s->p->diags);
@@ -578,8 +691,11 @@ int cmd_diff(int argc, char **argv) {
     }
   }
   Side o = {.arg = argv[optind]}, n = {.arg = argv[optind + 1]};
-  int status = side_prepare(&o);
-  if (status == EXIT_OK) status = side_prepare(&n);
+  /* a reader that stops early (| head) ends the output, not the command:
+   * the private folders are still removed */
+  signal(SIGPIPE, SIG_IGN);
+  int status = side_prepare(&o, lo.root);
+  if (status == EXIT_OK) status = side_prepare(&n, lo.root);
   if (status == EXIT_OK) {
     int so = load_side(&o, &lo, "old");
     int sn = so == EXIT_USAGE ? so : load_side(&n, &lo, "new");
@@ -592,10 +708,21 @@ int cmd_diff(int argc, char **argv) {
     if (strcmp(format, "text") == 0) print_text(stdout, &d, o.p, n.p);
     else if (strcmp(format, "md") == 0) print_md(stdout, &d, o.p, n.p);
     else print_json(stdout, &d, o.p, n.p, o.arg, n.arg);
+    int named = 0;
+    Buf why = {0};
     for (int c = 0; c < DC_FINDINGS; c++)
-      if (fail_on[c] && d.nfound[c]) status = EXIT_FINDINGS;
+      if (fail_on[c] && d.nfound[c]) {
+        status = EXIT_FINDINGS;
+        named += d.nfound[c];
+        buf_printf(&why, "%s%s (%d)", why.len ? ", " : "", diff_class_name(c), d.nfound[c]);
+      }
     diff_free(&d);
-    if (fflush(stdout) != 0) status = EXIT_USAGE;
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+      if (errno != EPIPE) fprintf(stderr, "charter: cannot write the comparison: %s\n", strerror(errno));
+      status = EXIT_USAGE;
+    } else if (status == EXIT_FINDINGS)
+      fprintf(stderr, "charter diff: %d finding%s named in --fail-on: %s\n", named, named == 1 ? "" : "s", buf_str(&why));
+    buf_free(&why);
   }
   side_clean(&o);
   side_clean(&n);

@@ -212,6 +212,136 @@ static void test_rename(void **state) {
   done(&r);
 }
 
+/* A rename that also changed the content: paired by kind and title, and
+ * classified like any changed declaration. */
+static void test_rename_changed(void **state) {
+  (void)state;
+  Run r;
+  run(&r, HEAD "indicator hires \"Hires\" { unit \"people\"\n direction up\n target 120 by 2028 }\nactivity a \"A\" { owner hub\n metric hires }\n",
+      HEAD "indicator hires_total \"Hires\" { unit \"people\"\n direction up\n target 80 by 2028 }\nactivity a \"A\" { owner hub\n metric hires_total }\n");
+  assert_string_equal(classes(&r), "target_weakened");
+  assert_int_equal(r.d.nchanges, 1);
+  assert_int_equal(r.d.changes[0].kind, DC_RENAMED);
+  assert_string_equal(r.d.changes[0].old_id, "hires");
+  assert_int_equal(r.d.changes[0].nattrs, 1);
+  assert_string_equal(r.d.changes[0].attrs[0].old_text, "120 by 2028");
+  done(&r);
+  /* near miss: raised while renamed */
+  run(&r, HEAD "indicator hires \"Hires\" { unit \"people\"\n direction up\n target 120 by 2028 }\n",
+      HEAD "indicator hires_total \"Hires\" { unit \"people\"\n direction up\n target 130 by 2028 }\n");
+  assert_string_equal(classes(&r), "");
+  assert_int_equal(r.d.nfound[DC_RENAMED], 1);
+  done(&r);
+  /* an activity renamed that lost its community owner */
+  run(&r, HEAD "activity a \"A\" { owner hub\n community_owner tu }\n", HEAD "activity b \"A\" { owner hub }\n");
+  assert_string_equal(classes(&r), "community_owner_removed");
+  done(&r);
+  /* two of the same title: ambiguous, no pairing (removed and added) */
+  run(&r, HEAD "goal a \"Same\" { note \"1\" }\ngoal b \"Same\" { note \"2\" }\n",
+      HEAD "goal c \"Same\" { note \"3\" }\ngoal d \"Same\" { note \"4\" }\n");
+  assert_int_equal(r.d.nfound[DC_RENAMED], 0);
+  assert_int_equal(r.d.nfound[DC_REMOVED], 2);
+  done(&r);
+  /* another kind of the same title: no pairing */
+  run(&r, HEAD "goal a \"Same\" { }\n", HEAD "partner b \"Same\" { sector nonprofit }\n");
+  assert_int_equal(r.d.nfound[DC_RENAMED], 0);
+  done(&r);
+}
+
+/* What a removed declaration takes with it. */
+static void test_removed(void **state) {
+  (void)state;
+  Run r;
+  const char *ind = "indicator m \"M\" { unit \"people\" }\n";
+  char o[2048], n[2048];
+  snprintf(o, sizeof o, HEAD "%sactivity act \"Act\" { owner hub\n community_owner tu\n metric m }\n", ind);
+  snprintf(n, sizeof n, HEAD "%s", ind);
+  run(&r, o, n);
+  assert_string_equal(classes(&r), "community_owner_removed,metric_removed");
+  done(&r);
+  snprintf(o, sizeof o, HEAD "%sactivity act \"Act\" { owner hub }\n", ind);
+  run(&r, o, n); /* near miss: nothing of the community, no metric */
+  assert_string_equal(classes(&r), "");
+  done(&r);
+  run(&r, HEAD "council c \"C\" { members hub, tu\n decides agenda }\n", HEAD);
+  assert_string_equal(classes(&r), "council_power_reduced");
+  done(&r);
+  run(&r, HEAD "council c \"C\" { members hub, tu }\n", HEAD); /* near miss: decided nothing */
+  assert_string_equal(classes(&r), "");
+  done(&r);
+  run(&r, HEAD "council c \"C\" { members hub\n decides agenda }\n", HEAD); /* near miss: no community seat */
+  assert_string_equal(classes(&r), "");
+  done(&r);
+}
+
+/* A council's share computed on both sides, whatever changed. */
+static void test_council_sector(void **state) {
+  (void)state;
+  Run r;
+  const char *c = "council c \"C\" { members hub, tu\n decides agenda }\n";
+  char o[2048], n[2048];
+  snprintf(o, sizeof o, "charter \"T\" { vision \"v\" }\npartner hub \"Hub\" { sector nonprofit }\npartner tu \"Tenants\" { sector community }\n%s", c);
+  snprintf(n, sizeof n, "charter \"T\" { vision \"v\" }\npartner hub \"Hub\" { sector nonprofit }\npartner tu \"Tenants\" { sector business }\n%s", c);
+  run(&r, o, n);
+  assert_string_equal(classes(&r), "council_power_reduced");
+  done(&r);
+  run(&r, n, o); /* near miss: the share grew */
+  assert_string_equal(classes(&r), "");
+  done(&r);
+}
+
+/* Equity lines paired by period, then date, each used once. */
+static void test_equity_pairing(void **state) {
+  (void)state;
+  /* two lines of the same group, reordered, the earlier tightened: nothing weakened */
+  expect("equity race gap 8 by 2026\n equity race gap 5 by 2028", "equity race gap 5 by 2028\n equity race gap 7 by 2026", "");
+  /* two lines, both dates moved: paired in date order */
+  expect("equity race gap 8 by 2026\n equity race gap 5 by 2028", "equity race gap 5 by 2027\n equity race gap 8 by 2025", "");
+  /* the later one loosened: found once, on the right line */
+  expect("equity race gap 8 by 2026\n equity race gap 5 by 2028", "equity race gap 8 by 2026\n equity race gap 6 by 2028", "equity_weakened");
+  /* one of two removed */
+  expect("equity race gap 8 by 2026\n equity race gap 5 by 2028", "equity race gap 5 by 2028", "equity_weakened");
+}
+
+/* The direction reversed under a target. */
+static void test_direction_flip(void **state) {
+  (void)state;
+  Run r;
+  run(&r, HEAD "indicator rate \"R\" { direction up\n target 60 by 2028 }\n",
+      HEAD "indicator rate \"R\" { direction down\n target 60 by 2028 }\n");
+  assert_string_equal(classes(&r), "target_weakened");
+  done(&r);
+  run(&r, HEAD "indicator rate \"R\" { direction up\n milestone 50 by 2026 }\n",
+      HEAD "indicator rate \"R\" { direction down\n milestone 50 by 2026 }\n");
+  assert_string_equal(classes(&r), "target_weakened");
+  done(&r);
+  /* near misses: a direction added; flipped with no target */
+  run(&r, HEAD "indicator rate \"R\" { unit \"%\" }\n", HEAD "indicator rate \"R\" { unit \"%\"\n direction up }\n");
+  assert_string_equal(classes(&r), "");
+  done(&r);
+  run(&r, HEAD "indicator rate \"R\" { direction up }\n", HEAD "indicator rate \"R\" { direction down }\n");
+  assert_string_equal(classes(&r), "");
+  done(&r);
+}
+
+/* A renamed indicator whose old id the store holds data for: a note. */
+static void test_rename_note(void **state) {
+  (void)state;
+  Run r;
+  const char *o = HEAD "indicator rate \"R\" { unit \"%\" }\n", *n = HEAD "indicator rate2 \"R\" { unit \"%\" }\n";
+  run_with(&r, o, n, yes);
+  assert_int_equal(r.d.nchanges, 1);
+  assert_non_null(r.d.changes[0].note);
+  assert_non_null(strstr(r.d.changes[0].note, "under the id rate:"));
+  done(&r);
+  run_with(&r, o, n, no); /* near miss: nothing stored */
+  assert_null(r.d.changes[0].note);
+  done(&r);
+  run(&r, o, n); /* no store */
+  assert_null(r.d.changes[0].note);
+  done(&r);
+}
+
 static void test_names(void **state) {
   (void)state;
   for (int c = 0; c < DC_COUNT; c++) {
@@ -236,7 +366,9 @@ int main(void) {
       cmocka_unit_test(test_targets),  cmocka_unit_test(test_equity), cmocka_unit_test(test_direction_down),
       cmocka_unit_test(test_baseline), cmocka_unit_test(test_activity), cmocka_unit_test(test_council),
       cmocka_unit_test(test_items),    cmocka_unit_test(test_rename), cmocka_unit_test(test_names),
-      cmocka_unit_test(test_same),
+      cmocka_unit_test(test_same),     cmocka_unit_test(test_rename_changed), cmocka_unit_test(test_removed),
+      cmocka_unit_test(test_council_sector), cmocka_unit_test(test_equity_pairing),
+      cmocka_unit_test(test_direction_flip), cmocka_unit_test(test_rename_note),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
