@@ -103,6 +103,35 @@ check "the withheld groups are null with their reason" jq -e \
   '[.evaluation.indicators[] | select(.id == "absent") | .equity[0].groups[] | select(.value == null and .state == "withheld" and .reason == "small_numbers")] | length == 2' "$f"
 if grep -q '17\.5' "$f"; then not_ok "the withheld value 17.5 is not in the export"; else ok "the withheld value 17.5 is not in the export"; fi
 
+# The schema holds the disclosure rules: each hand-edited export below
+# breaks one, and ajv must reject it.
+# reject NAME JQ_FILTER: the policy export edited by the filter is invalid.
+reject() {
+  e=$tmp/json/edited-$(printf '%s' "$1" | tr -c 'a-z0-9' _).json
+  if ! jq "$2" "$f" >"$e"; then not_ok "edited export ($1) is made"; return; fi
+  if cmp -s "$e" "$f" || jq -e --slurpfile a "$f" '. == $a[0]' "$e" >/dev/null; then
+    not_ok "edited export ($1) differs from the export"
+    return
+  fi
+  if node "$validator" "$schema" "$e" >/dev/null 2>&1; then not_ok "the schema rejects an export with $1"
+  else ok "the schema rejects an export with $1"; fi
+}
+absent='.evaluation.indicators[] | select(.id == "absent") | .equity[0]'
+small='.evaluation.indicators[] | select(.id == "small_whole")'
+reject "a withheld group cell with a value" "($absent.groups[] | select(.state == \"withheld\") | .value) |= 3"
+reject "a withheld latest value with a value" "($small.latest.value) |= 5"
+reject "a reason outside source, small_numbers and unknown_counts" "($small.latest.reason) |= \"bogus\""
+reject "a shown latest value with a reason" "(.evaluation.indicators[] | select(.latest != null and .latest.state == \"shown\") | .latest.reason) |= \"source\""
+reject "a withheld group cell without a reason" "($absent.groups[] | select(.state == \"withheld\") | .reason) |= null"
+reject "progress beside a withheld latest value" "($small.progress) |= 42"
+reject "not_shown beside a numeric ratio" "($absent.ratio) |= 1.5"
+reject "not_shown beside a best group" "($absent.best_group) |= \"Male\""
+reject "not_shown in other words" "($absent.not_shown) |= \"hidden\""
+reject "applied false and for_publication true" '.evaluation.disclosure |= {"applied": false, "for_publication": true, "notice": "x"}'
+reject "applied true and for_publication false" '.evaluation.disclosure |= {"applied": true, "for_publication": false, "notice": null}'
+reject "not for publication without its notice" '.evaluation.disclosure |= {"applied": false, "for_publication": false, "notice": null}'
+reject "not_shown while the policy is set aside" '.evaluation.disclosure |= {"applied": false, "for_publication": false, "notice": "x"}'
+
 # ---- every example, without and with a store ----
 for ex in "$top"/examples/*/; do
   name=$(basename "$ex")
