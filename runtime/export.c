@@ -644,30 +644,54 @@ static void kfield(Buf *b, const char *name, const char *text) {
   jstr(b, text);
 }
 
-/* The words of a symbol attribute joined by ", " into t. */
+/* The word of a one-valued symbol attribute into t (empty when not given). */
 static void words(Buf *t, const Decl *d, AttrId id) {
   const AttrVals *av = decl_attr(d, id);
   int ns;
   const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(id)];
   t->len = 0;
   if (t->data) t->data[0] = '\0';
-  for (int i = 0; i < av->n; i++) buf_printf(t, "%s%s", i ? ", " : "", s->symbols[av->vals[i].form]);
+  if (av->n) buf_puts(t, s->symbols[av->vals[0].form]);
+}
+
+/* A multi-valued field: "Name": ["word", ...], each word once, as Kumu
+ * keeps the values of a field that takes several (left out when empty). */
+static void kfield_list(Buf *b, const char *name, const Decl *d, AttrId id) {
+  const AttrVals *av = decl_attr(d, id);
+  int ns;
+  const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(id)];
+  if (!av->n) return;
+  buf_printf(b, ", \"%s\": [", name);
+  for (int i = 0, n = 0; i < av->n; i++) {
+    bool seen = false;
+    for (int k = 0; k < i; k++) seen |= av->vals[k].form == av->vals[i].form;
+    if (seen) continue;
+    buf_puts(b, n++ ? ", " : "");
+    jstr(b, s->symbols[av->vals[i].form]);
+  }
+  buf_putc(b, ']');
 }
 
 static void ktags(Buf *b, const Decl *d) {
   static const AttrId tagged[] = {AT_PARTNER_SECTOR, AT_PARTNER_ROLE, AT_OUTCOME_HORIZON, AT_OUTCOME_CHANGE,
                                   AT_INDICATOR_MEASURES, AT_ACTIVITY_STATUS, AT_COUNCIL_DECIDES};
   int ns, n = 0;
+  StrMap seen;
+  strmap_init(&seen);
   buf_puts(b, ", \"tags\": [");
   for (size_t t = 0; t < sizeof tagged / sizeof *tagged; t++) {
     const AttrVals *av = decl_attr(d, tagged[t]);
     const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(tagged[t])];
     for (int i = 0; i < av->n; i++) {
+      const char *w = s->symbols[av->vals[i].form];
+      if (strmap_get(&seen, w)) continue; /* a word once, whichever attribute gives it */
+      strmap_put(&seen, w, (void *)w);
       buf_puts(b, n++ ? ", " : "");
-      jstr(b, s->symbols[av->vals[i].form]);
+      jstr(b, w);
     }
   }
   buf_putc(b, ']');
+  strmap_free(&seen);
 }
 
 void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
@@ -694,8 +718,8 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
     kfield(b, "Charter id", d->id);
     switch (d->kind) {
     case D_PARTNER:
-      words(&t, d, AT_PARTNER_SECTOR), kfield(b, "Sector", buf_str(&t));
-      words(&t, d, AT_PARTNER_ROLE), kfield(b, "Role", buf_str(&t));
+      kfield_list(b, "Sector", d, AT_PARTNER_SECTOR);
+      kfield_list(b, "Role", d, AT_PARTNER_ROLE);
       kfield(b, "Community", partner_view(d)->is_community ? "yes" : "no");
       break;
     case D_OUTCOME:
@@ -756,6 +780,11 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
   }
   buf_puts(b, n ? "\n  ],\n  \"connections\": [" : "],\n  \"connections\": [");
   n = 0;
+  /* Kumu needs every id unique: a list naming an element twice (chairs
+   * fit_office, fit_office) makes one connection */
+  StrMap made;
+  strmap_init(&made);
+  Vec ids = {0};
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
     for (size_t l = 0; l < sizeof kumu_links / sizeof *kumu_links; l++) {
@@ -768,6 +797,10 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
         const char *from = k->reversed ? o->id : d->id, *to = k->reversed ? d->id : o->id;
         t.len = 0;
         buf_printf(&t, "%s>%s>%s", from, k->type, to);
+        if (strmap_get(&made, buf_str(&t))) continue;
+        char *id = xstrdup(buf_str(&t));
+        vec_push(&ids, id);
+        strmap_put(&made, id, id);
         buf_puts(b, n++ ? ",\n    {\"id\": " : "\n    {\"id\": ");
         jstr(b, buf_str(&t));
         buf_puts(b, ", \"from\": ");
@@ -779,6 +812,9 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
     }
   }
   buf_puts(b, n ? "\n  ]\n}\n" : "]\n}\n");
+  for (int i = 0; i < ids.len; i++) free(ids.items[i]);
+  vec_free(&ids);
+  strmap_free(&made);
   buf_free(&t);
 }
 

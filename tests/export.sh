@@ -37,6 +37,9 @@ validate() {
   fi
 }
 
+# Kumu needs every id unique across elements and connections.
+kumu_unique='[.elements[].id, .connections[].id] | length == (unique | length)'
+
 # ---- goldens ----
 for case_dir in "$top"/tests/golden/export/*/; do
   [ -f "$case_dir/cmds" ] || continue
@@ -77,7 +80,10 @@ for case_dir in "$top"/tests/golden/export/*/; do
   for j in "$work"/*.json; do
     [ -f "$j" ] || continue
     case $(basename "$j") in
-    map.json) check "golden $name: $(basename "$j") is a Kumu blueprint" jq -e '.elements and .connections' "$j" ;;
+    map.json)
+      check "golden $name: $(basename "$j") is a Kumu blueprint" jq -e '.elements and .connections' "$j"
+      check "golden $name: $(basename "$j") has unique ids" jq -e "$kumu_unique" "$j"
+      ;;
     folder.json | own.json) ;;
     *) validate "golden $name: $(basename "$j")" "$j" ;;
     esac
@@ -146,6 +152,7 @@ for ex in "$top"/examples/*/; do
   fi
   if (cd "$w" && "$bin" export --format kumu coalition.charter >"$tmp/json/$name-kumu.json" 2>/dev/null); then
     check "$name Kumu export has elements and connections" jq -e '(.elements | length) > 0 and (.connections | length) > 0' "$tmp/json/$name-kumu.json"
+    check "$name Kumu export has unique ids" jq -e "$kumu_unique" "$tmp/json/$name-kumu.json"
   else not_ok "$name Kumu export exits 0"; fi
   if ! ls "$w"/*.csv >/dev/null 2>&1; then continue; fi
   # shellcheck disable=SC2046
