@@ -713,7 +713,13 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
     for (int k = 0; d->vals && k < ns; k++)
       if (!strcmp(specs[k].name, "note") && d->vals[k].n) note = &d->vals[k];
     buf_puts(b, ", \"description\": ");
-    jstr(b, note ? note->vals[0].str : "");
+    if (ev && ev->disclosure_off && d->kind == D_INDICATOR) {
+      /* a --no-disclosure map says so where Kumu shows an element */
+      t.len = 0;
+      buf_printf(&t, "%s%s%s", EXPORT_NOT_FOR_PUBLICATION_NOTICE, note ? "\n\n" : "", note ? note->vals[0].str : "");
+      jstr(b, buf_str(&t));
+    } else
+      jstr(b, note ? note->vals[0].str : "");
     ktags(b, d);
     kfield(b, "Charter id", d->id);
     switch (d->kind) {
@@ -758,6 +764,7 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
       }
       const EvalIndicator *e = ev ? eval_find(ev, d) : NULL;
       if (e) {
+        if (ev->disclosure_off) kfield(b, "Publication", EXPORT_NOT_FOR_PUBLICATION);
         kfield(b, "Status", eval_status_name(e->status));
         kfield(b, "Trend", eval_trend_name(e->trend));
         if (e->has_latest && !disclose_withheld(e->latest_state)) {
@@ -900,6 +907,16 @@ static void cloc(Buf *b, Program *p, Loc loc) {
   buf_printf(b, ",%d,%d", line, col);
 }
 
+/* The header line of a kind's table. */
+static void kind_header(Buf *b, DeclKind kind) {
+  int ns;
+  const AttrSpec *specs = chk_specs(kind, &ns);
+  buf_puts(b, kind == D_CHARTER ? "title,file,line,column,module" : "id,title,file,line,column,module");
+  for (int k = 0; k < ns; k++) buf_printf(b, ",%s", specs[k].name);
+  if (kind == D_CHARTER) buf_puts(b, ",disclosure");
+  buf_puts(b, "\r\n");
+}
+
 static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
   int ns;
   const AttrSpec *specs = chk_specs(kind, &ns);
@@ -910,10 +927,7 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
     if (d->kind != kind) continue;
     if (!tab) {
       tab = table_add(out, export_table_name(kind));
-      buf_puts(&tab->data, kind == D_CHARTER ? "title,file,line,column,module" : "id,title,file,line,column,module");
-      for (int k = 0; k < ns; k++) buf_printf(&tab->data, ",%s", specs[k].name);
-      if (kind == D_CHARTER) buf_puts(&tab->data, ",disclosure");
-      buf_puts(&tab->data, "\r\n");
+      kind_header(&tab->data, kind);
     }
     Buf *b = &tab->data;
     if (kind != D_CHARTER) {
@@ -961,17 +975,33 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
   buf_free(&t);
 }
 
+/* The evaluation's tables begin with the column publication: empty, or
+ * "not for publication" on every row of a --no-disclosure export, so that
+ * whoever opens the sheet sees it. */
+#define EVALUATION_HEADER                                                                                        \
+  "publication,id,title,unit,as_of,status,latest,latest_period,latest_state,reason,baseline,baseline_period,"   \
+  "target,target_period,progress,trend,stale,projected,observations\r\n"
+#define EQUITY_HEADER                                                                                            \
+  "publication,id,dimension,form,group,reference,limit,by,period,status,gap,ratio,value,best_group,worst_group," \
+  "not_shown\r\n"
+
 static void eval_tables(const EvalResult *r, ExportTables *out) {
   ExportTable *tab = table_add(out, "evaluation.csv");
   Buf *b = &tab->data;
   char day[11], pt[16];
   present_day_text(r->as_of, day);
-  buf_puts(b, "id,as_of,status,latest,latest_period,latest_state,reason,baseline,baseline_period,target,"
-              "target_period,progress,trend,stale,projected,observations\r\n");
+  const char *mark = r->disclosure_off ? EXPORT_NOT_FOR_PUBLICATION : "";
+  buf_puts(b, EVALUATION_HEADER);
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
+    const IndicatorView *v = indicator_view(e->decl);
     bool withheld = e->has_latest && disclose_withheld(e->latest_state);
+    buf_printf(b, "%s,", mark);
     cstr(b, e->decl->id);
+    buf_putc(b, ',');
+    cstr(b, e->decl->title);
+    buf_putc(b, ',');
+    cstr(b, v ? v->unit : NULL);
     buf_printf(b, ",%s,%s,", day, eval_status_name(e->status));
     if (e->has_latest && !withheld) cnum(b, e->latest);
     buf_putc(b, ',');
@@ -995,12 +1025,12 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
   bool policy = r->has_policy && !r->disclosure_off;
   tab = table_add(out, "equity.csv");
   b = &tab->data;
-  buf_puts(b, "id,dimension,form,group,reference,limit,by,period,status,gap,ratio,value,best_group,worst_group,"
-              "not_shown\r\n");
+  buf_puts(b, EQUITY_HEADER);
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
+      buf_printf(b, "%s,", mark);
       cstr(b, e->decl->id);
       buf_putc(b, ',');
       cstr(b, q->line->ref ? q->line->ref->id : NULL);
@@ -1024,7 +1054,7 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
       buf_putc(b, ',');
       cstr(b, q->worst);
       buf_putc(b, ',');
-      cstr(b, policy && q->not_shown ? NOT_SHOWN_REASON : NULL);
+      cstr(b, policy && q->not_shown ? "small_numbers" : NULL); /* the reason's word, as in the JSON */
       buf_puts(b, "\r\n");
     }
   }
@@ -1060,6 +1090,18 @@ void export_csv(Program *p, const EvalResult *ev, ExportTables *out) {
     buf_puts(&tab->data, "\r\n");
   }
   if (ev) eval_tables(ev, out);
+  if (ev && ev->disclosure_off)
+    buf_puts(&table_add(out, EXPORT_NOT_FOR_PUBLICATION_FILE)->data, EXPORT_NOT_FOR_PUBLICATION_NOTICE "\n");
+}
+
+void export_csv_headers(ExportTables *out) {
+  *out = (ExportTables){0};
+  for (int k = 0; k < D_KIND_COUNT; k++) kind_header(&table_add(out, export_table_name((DeclKind)k))->data, (DeclKind)k);
+  buf_puts(&table_add(out, "waivers.csv")->data, "rule,reason,file,line,column\r\n");
+  buf_puts(&table_add(out, "findings.csv")->data, "severity,rule,message,file,line,column,help\r\n");
+  buf_puts(&table_add(out, "evaluation.csv")->data, EVALUATION_HEADER);
+  buf_puts(&table_add(out, "equity.csv")->data, EQUITY_HEADER);
+  buf_puts(&table_add(out, EXPORT_NOT_FOR_PUBLICATION_FILE)->data, EXPORT_NOT_FOR_PUBLICATION_NOTICE "\n");
 }
 
 void export_tables_free(ExportTables *t) {
