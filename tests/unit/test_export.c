@@ -305,6 +305,31 @@ static void test_kumu_repeats(void **state) {
   program_free(p);
 }
 
+/* Every table export_csv writes has the header export_csv_headers gives
+ * for its name (how the command tells what an earlier export wrote). */
+static void test_csv_headers(void **state) {
+  (void)state;
+  ExportTables all;
+  export_csv_headers(&all);
+  for (size_t x = 0; x < sizeof examples / sizeof *examples; x++) {
+    Program *p = program_load(examples[x], NULL);
+    assert_int_equal(p->diags.nerrors, 0);
+    ExportTables t;
+    export_csv(p, NULL, &t);
+    for (int k = 0; k < t.n; k++) {
+      const ExportTable *h = NULL;
+      for (int i = 0; i < all.n; i++)
+        if (!strcmp(all.t[i].name, t.t[k].name)) h = &all.t[i];
+      if (!h) fail_msg("%s: no header for %s", examples[x], t.t[k].name);
+      if (t.t[k].data.len < h->data.len || memcmp(t.t[k].data.data, h->data.data, h->data.len) != 0)
+        fail_msg("%s: %s does not begin with its header", examples[x], t.t[k].name);
+    }
+    export_tables_free(&t);
+    program_free(p);
+  }
+  export_tables_free(&all);
+}
+
 /* docs/export.schema.json names every attribute of every kind, in the
  * order of lang/schema.def, and nothing more. */
 static void test_schema_matches(void **state) {
@@ -340,7 +365,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip_examples), cmocka_unit_test(test_referenced_by),
       cmocka_unit_test(test_hostile_text),       cmocka_unit_test(test_csv_tables),
       cmocka_unit_test(test_kumu),               cmocka_unit_test(test_schema_matches),
-      cmocka_unit_test(test_kumu_repeats),
+      cmocka_unit_test(test_kumu_repeats),        cmocka_unit_test(test_csv_headers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
