@@ -644,30 +644,54 @@ static void kfield(Buf *b, const char *name, const char *text) {
   jstr(b, text);
 }
 
-/* The words of a symbol attribute joined by ", " into t. */
+/* The word of a one-valued symbol attribute into t (empty when not given). */
 static void words(Buf *t, const Decl *d, AttrId id) {
   const AttrVals *av = decl_attr(d, id);
   int ns;
   const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(id)];
   t->len = 0;
   if (t->data) t->data[0] = '\0';
-  for (int i = 0; i < av->n; i++) buf_printf(t, "%s%s", i ? ", " : "", s->symbols[av->vals[i].form]);
+  if (av->n) buf_puts(t, s->symbols[av->vals[0].form]);
+}
+
+/* A multi-valued field: "Name": ["word", ...], each word once, as Kumu
+ * keeps the values of a field that takes several (left out when empty). */
+static void kfield_list(Buf *b, const char *name, const Decl *d, AttrId id) {
+  const AttrVals *av = decl_attr(d, id);
+  int ns;
+  const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(id)];
+  if (!av->n) return;
+  buf_printf(b, ", \"%s\": [", name);
+  for (int i = 0, n = 0; i < av->n; i++) {
+    bool seen = false;
+    for (int k = 0; k < i; k++) seen |= av->vals[k].form == av->vals[i].form;
+    if (seen) continue;
+    buf_puts(b, n++ ? ", " : "");
+    jstr(b, s->symbols[av->vals[i].form]);
+  }
+  buf_putc(b, ']');
 }
 
 static void ktags(Buf *b, const Decl *d) {
   static const AttrId tagged[] = {AT_PARTNER_SECTOR, AT_PARTNER_ROLE, AT_OUTCOME_HORIZON, AT_OUTCOME_CHANGE,
                                   AT_INDICATOR_MEASURES, AT_ACTIVITY_STATUS, AT_COUNCIL_DECIDES};
   int ns, n = 0;
+  StrMap seen;
+  strmap_init(&seen);
   buf_puts(b, ", \"tags\": [");
   for (size_t t = 0; t < sizeof tagged / sizeof *tagged; t++) {
     const AttrVals *av = decl_attr(d, tagged[t]);
     const AttrSpec *s = &chk_specs(d->kind, &ns)[ATTR_SLOT(tagged[t])];
     for (int i = 0; i < av->n; i++) {
+      const char *w = s->symbols[av->vals[i].form];
+      if (strmap_get(&seen, w)) continue; /* a word once, whichever attribute gives it */
+      strmap_put(&seen, w, (void *)w);
       buf_puts(b, n++ ? ", " : "");
-      jstr(b, s->symbols[av->vals[i].form]);
+      jstr(b, w);
     }
   }
   buf_putc(b, ']');
+  strmap_free(&seen);
 }
 
 void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
@@ -689,13 +713,19 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
     for (int k = 0; d->vals && k < ns; k++)
       if (!strcmp(specs[k].name, "note") && d->vals[k].n) note = &d->vals[k];
     buf_puts(b, ", \"description\": ");
-    jstr(b, note ? note->vals[0].str : "");
+    if (ev && ev->disclosure_off && d->kind == D_INDICATOR) {
+      /* a --no-disclosure map says so where Kumu shows an element */
+      t.len = 0;
+      buf_printf(&t, "%s%s%s", EXPORT_NOT_FOR_PUBLICATION_NOTICE, note ? "\n\n" : "", note ? note->vals[0].str : "");
+      jstr(b, buf_str(&t));
+    } else
+      jstr(b, note ? note->vals[0].str : "");
     ktags(b, d);
     kfield(b, "Charter id", d->id);
     switch (d->kind) {
     case D_PARTNER:
-      words(&t, d, AT_PARTNER_SECTOR), kfield(b, "Sector", buf_str(&t));
-      words(&t, d, AT_PARTNER_ROLE), kfield(b, "Role", buf_str(&t));
+      kfield_list(b, "Sector", d, AT_PARTNER_SECTOR);
+      kfield_list(b, "Role", d, AT_PARTNER_ROLE);
       kfield(b, "Community", partner_view(d)->is_community ? "yes" : "no");
       break;
     case D_OUTCOME:
@@ -734,6 +764,7 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
       }
       const EvalIndicator *e = ev ? eval_find(ev, d) : NULL;
       if (e) {
+        if (ev->disclosure_off) kfield(b, "Publication", EXPORT_NOT_FOR_PUBLICATION);
         kfield(b, "Status", eval_status_name(e->status));
         kfield(b, "Trend", eval_trend_name(e->trend));
         if (e->has_latest && !disclose_withheld(e->latest_state)) {
@@ -756,6 +787,11 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
   }
   buf_puts(b, n ? "\n  ],\n  \"connections\": [" : "],\n  \"connections\": [");
   n = 0;
+  /* Kumu needs every id unique: a list naming an element twice (chairs
+   * fit_office, fit_office) makes one connection */
+  StrMap made;
+  strmap_init(&made);
+  Vec ids = {0};
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
     for (size_t l = 0; l < sizeof kumu_links / sizeof *kumu_links; l++) {
@@ -768,6 +804,10 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
         const char *from = k->reversed ? o->id : d->id, *to = k->reversed ? d->id : o->id;
         t.len = 0;
         buf_printf(&t, "%s>%s>%s", from, k->type, to);
+        if (strmap_get(&made, buf_str(&t))) continue;
+        char *id = xstrdup(buf_str(&t));
+        vec_push(&ids, id);
+        strmap_put(&made, id, id);
         buf_puts(b, n++ ? ",\n    {\"id\": " : "\n    {\"id\": ");
         jstr(b, buf_str(&t));
         buf_puts(b, ", \"from\": ");
@@ -779,6 +819,9 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
     }
   }
   buf_puts(b, n ? "\n  ]\n}\n" : "]\n}\n");
+  for (int i = 0; i < ids.len; i++) free(ids.items[i]);
+  vec_free(&ids);
+  strmap_free(&made);
   buf_free(&t);
 }
 
@@ -864,6 +907,16 @@ static void cloc(Buf *b, Program *p, Loc loc) {
   buf_printf(b, ",%d,%d", line, col);
 }
 
+/* The header line of a kind's table. */
+static void kind_header(Buf *b, DeclKind kind) {
+  int ns;
+  const AttrSpec *specs = chk_specs(kind, &ns);
+  buf_puts(b, kind == D_CHARTER ? "title,file,line,column,module" : "id,title,file,line,column,module");
+  for (int k = 0; k < ns; k++) buf_printf(b, ",%s", specs[k].name);
+  if (kind == D_CHARTER) buf_puts(b, ",disclosure");
+  buf_puts(b, "\r\n");
+}
+
 static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
   int ns;
   const AttrSpec *specs = chk_specs(kind, &ns);
@@ -874,10 +927,7 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
     if (d->kind != kind) continue;
     if (!tab) {
       tab = table_add(out, export_table_name(kind));
-      buf_puts(&tab->data, kind == D_CHARTER ? "title,file,line,column,module" : "id,title,file,line,column,module");
-      for (int k = 0; k < ns; k++) buf_printf(&tab->data, ",%s", specs[k].name);
-      if (kind == D_CHARTER) buf_puts(&tab->data, ",disclosure");
-      buf_puts(&tab->data, "\r\n");
+      kind_header(&tab->data, kind);
     }
     Buf *b = &tab->data;
     if (kind != D_CHARTER) {
@@ -925,17 +975,33 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
   buf_free(&t);
 }
 
+/* The evaluation's tables begin with the column publication: empty, or
+ * "not for publication" on every row of a --no-disclosure export, so that
+ * whoever opens the sheet sees it. */
+#define EVALUATION_HEADER                                                                                        \
+  "publication,id,title,unit,as_of,status,latest,latest_period,latest_state,reason,baseline,baseline_period,"   \
+  "target,target_period,progress,trend,stale,projected,observations\r\n"
+#define EQUITY_HEADER                                                                                            \
+  "publication,id,dimension,form,group,reference,limit,by,period,status,gap,ratio,value,best_group,worst_group," \
+  "not_shown\r\n"
+
 static void eval_tables(const EvalResult *r, ExportTables *out) {
   ExportTable *tab = table_add(out, "evaluation.csv");
   Buf *b = &tab->data;
   char day[11], pt[16];
   present_day_text(r->as_of, day);
-  buf_puts(b, "id,as_of,status,latest,latest_period,latest_state,reason,baseline,baseline_period,target,"
-              "target_period,progress,trend,stale,projected,observations\r\n");
+  const char *mark = r->disclosure_off ? EXPORT_NOT_FOR_PUBLICATION : "";
+  buf_puts(b, EVALUATION_HEADER);
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
+    const IndicatorView *v = indicator_view(e->decl);
     bool withheld = e->has_latest && disclose_withheld(e->latest_state);
+    buf_printf(b, "%s,", mark);
     cstr(b, e->decl->id);
+    buf_putc(b, ',');
+    cstr(b, e->decl->title);
+    buf_putc(b, ',');
+    cstr(b, v ? v->unit : NULL);
     buf_printf(b, ",%s,%s,", day, eval_status_name(e->status));
     if (e->has_latest && !withheld) cnum(b, e->latest);
     buf_putc(b, ',');
@@ -959,12 +1025,12 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
   bool policy = r->has_policy && !r->disclosure_off;
   tab = table_add(out, "equity.csv");
   b = &tab->data;
-  buf_puts(b, "id,dimension,form,group,reference,limit,by,period,status,gap,ratio,value,best_group,worst_group,"
-              "not_shown\r\n");
+  buf_puts(b, EQUITY_HEADER);
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
+      buf_printf(b, "%s,", mark);
       cstr(b, e->decl->id);
       buf_putc(b, ',');
       cstr(b, q->line->ref ? q->line->ref->id : NULL);
@@ -988,7 +1054,7 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
       buf_putc(b, ',');
       cstr(b, q->worst);
       buf_putc(b, ',');
-      cstr(b, policy && q->not_shown ? NOT_SHOWN_REASON : NULL);
+      cstr(b, policy && q->not_shown ? "small_numbers" : NULL); /* the reason's word, as in the JSON */
       buf_puts(b, "\r\n");
     }
   }
@@ -1024,6 +1090,18 @@ void export_csv(Program *p, const EvalResult *ev, ExportTables *out) {
     buf_puts(&tab->data, "\r\n");
   }
   if (ev) eval_tables(ev, out);
+  if (ev && ev->disclosure_off)
+    buf_puts(&table_add(out, EXPORT_NOT_FOR_PUBLICATION_FILE)->data, EXPORT_NOT_FOR_PUBLICATION_NOTICE "\n");
+}
+
+void export_csv_headers(ExportTables *out) {
+  *out = (ExportTables){0};
+  for (int k = 0; k < D_KIND_COUNT; k++) kind_header(&table_add(out, export_table_name((DeclKind)k))->data, (DeclKind)k);
+  buf_puts(&table_add(out, "waivers.csv")->data, "rule,reason,file,line,column\r\n");
+  buf_puts(&table_add(out, "findings.csv")->data, "severity,rule,message,file,line,column,help\r\n");
+  buf_puts(&table_add(out, "evaluation.csv")->data, EVALUATION_HEADER);
+  buf_puts(&table_add(out, "equity.csv")->data, EQUITY_HEADER);
+  buf_puts(&table_add(out, EXPORT_NOT_FOR_PUBLICATION_FILE)->data, EXPORT_NOT_FOR_PUBLICATION_NOTICE "\n");
 }
 
 void export_tables_free(ExportTables *t) {

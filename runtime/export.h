@@ -38,6 +38,19 @@ typedef struct ExportTables {
 void export_csv(Program *p, const EvalResult *ev, ExportTables *out);
 void export_tables_free(ExportTables *t);
 
+/* Every table export_csv can write, each holding its header line alone:
+ * how the command tells a table an earlier export wrote. */
+void export_csv_headers(ExportTables *out);
+
+/* What a --no-disclosure CSV or Kumu export says in its cells and fields,
+ * and the sentence of NOT-FOR-PUBLICATION.txt and of Kumu's descriptions. */
+#define EXPORT_NOT_FOR_PUBLICATION "not for publication"
+#define EXPORT_NOT_FOR_PUBLICATION_NOTICE                                                                     \
+  "NOT FOR PUBLICATION: exported with --no-disclosure, so every value is shown, small numbers included. "     \
+  "Export again without --no-disclosure for anything you share."
+/* The file a --no-disclosure CSV export writes beside its tables. */
+#define EXPORT_NOT_FOR_PUBLICATION_FILE "NOT-FOR-PUBLICATION.txt"
+
 /* "partners.csv" for D_PARTNER…: the table of a kind. */
 const char *export_table_name(DeclKind k);
 

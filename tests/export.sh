@@ -37,6 +37,9 @@ validate() {
   fi
 }
 
+# Kumu needs every id unique across elements and connections.
+kumu_unique='[.elements[].id, .connections[].id] | length == (unique | length)'
+
 # ---- goldens ----
 for case_dir in "$top"/tests/golden/export/*/; do
   [ -f "$case_dir/cmds" ] || continue
@@ -77,7 +80,10 @@ for case_dir in "$top"/tests/golden/export/*/; do
   for j in "$work"/*.json; do
     [ -f "$j" ] || continue
     case $(basename "$j") in
-    map.json) check "golden $name: $(basename "$j") is a Kumu blueprint" jq -e '.elements and .connections' "$j" ;;
+    map.json)
+      check "golden $name: $(basename "$j") is a Kumu blueprint" jq -e '.elements and .connections' "$j"
+      check "golden $name: $(basename "$j") has unique ids" jq -e "$kumu_unique" "$j"
+      ;;
     folder.json | own.json) ;;
     *) validate "golden $name: $(basename "$j")" "$j" ;;
     esac
@@ -103,6 +109,35 @@ check "the withheld groups are null with their reason" jq -e \
   '[.evaluation.indicators[] | select(.id == "absent") | .equity[0].groups[] | select(.value == null and .state == "withheld" and .reason == "small_numbers")] | length == 2' "$f"
 if grep -q '17\.5' "$f"; then not_ok "the withheld value 17.5 is not in the export"; else ok "the withheld value 17.5 is not in the export"; fi
 
+# The schema holds the disclosure rules: each hand-edited export below
+# breaks one, and ajv must reject it.
+# reject NAME JQ_FILTER: the policy export edited by the filter is invalid.
+reject() {
+  e=$tmp/json/edited-$(printf '%s' "$1" | tr -c 'a-z0-9' _).json
+  if ! jq "$2" "$f" >"$e"; then not_ok "edited export ($1) is made"; return; fi
+  if cmp -s "$e" "$f" || jq -e --slurpfile a "$f" '. == $a[0]' "$e" >/dev/null; then
+    not_ok "edited export ($1) differs from the export"
+    return
+  fi
+  if node "$validator" "$schema" "$e" >/dev/null 2>&1; then not_ok "the schema rejects an export with $1"
+  else ok "the schema rejects an export with $1"; fi
+}
+absent='.evaluation.indicators[] | select(.id == "absent") | .equity[0]'
+small='.evaluation.indicators[] | select(.id == "small_whole")'
+reject "a withheld group cell with a value" "($absent.groups[] | select(.state == \"withheld\") | .value) |= 3"
+reject "a withheld latest value with a value" "($small.latest.value) |= 5"
+reject "a reason outside source, small_numbers and unknown_counts" "($small.latest.reason) |= \"bogus\""
+reject "a shown latest value with a reason" "(.evaluation.indicators[] | select(.latest != null and .latest.state == \"shown\") | .latest.reason) |= \"source\""
+reject "a withheld group cell without a reason" "($absent.groups[] | select(.state == \"withheld\") | .reason) |= null"
+reject "progress beside a withheld latest value" "($small.progress) |= 42"
+reject "not_shown beside a numeric ratio" "($absent.ratio) |= 1.5"
+reject "not_shown beside a best group" "($absent.best_group) |= \"Male\""
+reject "not_shown in other words" "($absent.not_shown) |= \"hidden\""
+reject "applied false and for_publication true" '.evaluation.disclosure |= {"applied": false, "for_publication": true, "notice": "x"}'
+reject "applied true and for_publication false" '.evaluation.disclosure |= {"applied": true, "for_publication": false, "notice": null}'
+reject "not for publication without its notice" '.evaluation.disclosure |= {"applied": false, "for_publication": false, "notice": null}'
+reject "not_shown while the policy is set aside" '.evaluation.disclosure |= {"applied": false, "for_publication": false, "notice": "x"}'
+
 # ---- every example, without and with a store ----
 for ex in "$top"/examples/*/; do
   name=$(basename "$ex")
@@ -117,6 +152,7 @@ for ex in "$top"/examples/*/; do
   fi
   if (cd "$w" && "$bin" export --format kumu coalition.charter >"$tmp/json/$name-kumu.json" 2>/dev/null); then
     check "$name Kumu export has elements and connections" jq -e '(.elements | length) > 0 and (.connections | length) > 0' "$tmp/json/$name-kumu.json"
+    check "$name Kumu export has unique ids" jq -e "$kumu_unique" "$tmp/json/$name-kumu.json"
   else not_ok "$name Kumu export exits 0"; fi
   if ! ls "$w"/*.csv >/dev/null 2>&1; then continue; fi
   # shellcheck disable=SC2046

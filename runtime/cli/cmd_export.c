@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "escape.h"
@@ -29,7 +30,7 @@ typedef struct ExportArgs {
   const char *output, *dbpath, *as_of_text, *entry;
   int32_t as_of;
   Format format;
-  bool no_disclosure;
+  bool no_disclosure, bom;
   LoadOptions lo;
 } ExportArgs;
 
@@ -40,6 +41,7 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
       {"as-of", required_argument, NULL, 'a'},
       {"format", required_argument, NULL, 'f'},
       {"no-disclosure", no_argument, NULL, 'D'},
+      {"bom", no_argument, NULL, 'B'},
       {"root", required_argument, NULL, 'R'},
       {NULL, 0, NULL, 0},
   };
@@ -59,6 +61,7 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
       else return usage_error("export", "unknown format '%s': use json, kumu or csv", optarg);
       break;
     case 'D': ea->no_disclosure = true; break;
+    case 'B': ea->bom = true; break;
     case 'R':
       if ((bad = root_option("export", optarg, &ea->lo)) != EXIT_OK) return bad;
       break;
@@ -80,6 +83,8 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
       return usage_error("export", "cannot write the export to '%s': name it .json, as in -o %s", ea->output,
                          ea->format == FMT_KUMU ? "map.json" : "model.json");
   }
+  if (ea->bom && ea->format != FMT_CSV)
+    return usage_error("export", "--bom is for --format csv (a byte-order mark for spreadsheets); JSON has none");
   if (ea->as_of_text && !ea->dbpath)
     return usage_error("export", "--as-of goes with --db: the results are read from the measurement store");
   if (ea->no_disclosure && !ea->dbpath) return usage_error("export", "--no-disclosure goes with --db");
@@ -113,6 +118,8 @@ static int fail(const char *what, const char *path, const char *help) {
   return EXIT_USAGE;
 }
 
+#define UTF8_BOM "\xef\xbb\xbf"
+
 /* Whether the file at path begins with the header line of data (a table
  * an earlier export wrote), so that it may be replaced. */
 static bool same_header(const char *path, const Buf *data) {
@@ -122,7 +129,9 @@ static bool same_header(const char *path, const Buf *data) {
   FILE *f = fopen(path, "rb");
   if (!f) return false;
   char *head = malloc(n + 1);
-  size_t got = fread(head, 1, n, f);
+  size_t got = fread(head, 1, n < 3 ? n : 3, f);
+  if (got == 3 && memcmp(head, UTF8_BOM, 3) == 0) got = 0; /* written with --bom */
+  got += fread(head + got, 1, n - got, f);
   fclose(f);
   bool same = got == n && memcmp(head, data->data, n) == 0;
   free(head);
@@ -168,11 +177,44 @@ static int write_csv(const ExportArgs *ea, const ExportTables *tabs, const char 
     char *path = malloc(n);
     snprintf(path, n, "%s/%s", ea->output, tabs->t[i].name);
     const Buf *d = &tabs->t[i].data;
-    int rc = output_replace(path, d->data ? d->data : "", d->len, false, root, EXPORT_LINK_HELP);
+    const char *name = tabs->t[i].name;
+    size_t nl = strlen(name);
+    Buf bytes = {0};
+    if (ea->bom && nl > 4 && strcmp(name + nl - 4, ".csv") == 0) buf_puts(&bytes, UTF8_BOM);
+    buf_add(&bytes, d->data ? d->data : "", d->len);
+    int rc = output_replace(path, buf_str(&bytes), bytes.len, false, root, EXPORT_LINK_HELP);
+    buf_free(&bytes);
     free(path);
     if (rc != EXIT_OK) return rc;
   }
   return EXIT_OK;
+}
+
+/* Removes what an earlier export wrote into the folder that this one does
+ * not write (evaluation.csv after an export without --db, the notice of a
+ * --no-disclosure export): only regular files that begin with the header
+ * of the table of that name, never a link, the program's files or the
+ * store. Says each on standard error. */
+static void remove_stale(const Program *p, const ExportArgs *ea, const ExportTables *tabs) {
+  ExportTables all;
+  export_csv_headers(&all);
+  for (int i = 0; i < all.n; i++) {
+    bool written = false;
+    for (int k = 0; k < tabs->n; k++) written |= strcmp(tabs->t[k].name, all.t[i].name) == 0;
+    if (written) continue;
+    size_t n = strlen(ea->output) + strlen(all.t[i].name) + 2;
+    char *path = malloc(n);
+    snprintf(path, n, "%s/%s", ea->output, all.t[i].name);
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISREG(st.st_mode) && !program_has_file(p, path) &&
+        !(ea->dbpath && same_file(path, ea->dbpath)) && same_header(path, &all.t[i].data) && unlink(path) == 0) {
+      fputs("charter: removed '", stderr);
+      esc_term_put(stderr, path);
+      fputs("': an earlier export wrote it and this one does not\n", stderr);
+    }
+    free(path);
+  }
+  export_tables_free(&all);
 }
 
 /* Checks -o FILE for json and kumu: not a folder, not the program's or the
@@ -222,7 +264,8 @@ int cmd_export(int argc, char **argv) {
   const EvalResult *evp = ea.dbpath ? &ev : NULL;
   if (ea.format == FMT_CSV) {
     export_csv(p, evp, &tabs);
-    if ((status = csv_check(p, &ea, &tabs, root)) == EXIT_OK) status = write_csv(&ea, &tabs, root);
+    if ((status = csv_check(p, &ea, &tabs, root)) == EXIT_OK && (status = write_csv(&ea, &tabs, root)) == EXIT_OK)
+      remove_stale(p, &ea, &tabs);
     goto cleanup;
   }
   if (ea.format == FMT_KUMU) export_kumu(p, evp, &out);

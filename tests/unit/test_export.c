@@ -266,6 +266,70 @@ static void test_kumu(void **state) {
   program_free(p);
 }
 
+/* A list naming an id twice makes one connection (Kumu's ids are unique);
+ * multi-valued fields are arrays, each value once. */
+static const char kumu_repeats[] =
+    "charter \"C\" { vision \"v\" }\n"
+    "partner s \"S\" { sector education, community, education\n role backbone, funder }\n"
+    "partner q \"Q\" { sector community }\n"
+    "council f \"F\" { members s, q, s\n chairs q, q }\n";
+
+static void test_kumu_repeats(void **state) {
+  (void)state;
+  Program *p = program_load_text("t.charter", kumu_repeats, strlen(kumu_repeats), NULL);
+  assert_int_equal(p->diags.nerrors, 0);
+  Buf b = {0};
+  export_kumu(p, NULL, &b);
+  json_t *j = parse(&b);
+  json_t *cons = json_object_get(j, "connections");
+  assert_int_equal(json_array_size(cons), 3); /* s member, q member, q chairs */
+  size_t i, k;
+  json_t *c, *e;
+  json_array_foreach(cons, i, c) {
+    for (k = 0; k < i; k++)
+      assert_string_not_equal(json_string_value(json_object_get(c, "id")),
+                              json_string_value(json_object_get(json_array_get(cons, k), "id")));
+  }
+  e = json_array_get(json_object_get(j, "elements"), 0);
+  char *sector = json_dumps(json_object_get(e, "Sector"), JSON_COMPACT);
+  assert_string_equal(sector, "[\"education\",\"community\"]");
+  free(sector);
+  char *role = json_dumps(json_object_get(e, "Role"), JSON_COMPACT);
+  assert_string_equal(role, "[\"backbone\",\"funder\"]");
+  free(role);
+  char *tags = json_dumps(json_object_get(e, "tags"), JSON_COMPACT);
+  assert_string_equal(tags, "[\"education\",\"community\",\"backbone\",\"funder\"]");
+  free(tags);
+  json_decref(j);
+  buf_free(&b);
+  program_free(p);
+}
+
+/* Every table export_csv writes has the header export_csv_headers gives
+ * for its name (how the command tells what an earlier export wrote). */
+static void test_csv_headers(void **state) {
+  (void)state;
+  ExportTables all;
+  export_csv_headers(&all);
+  for (size_t x = 0; x < sizeof examples / sizeof *examples; x++) {
+    Program *p = program_load(examples[x], NULL);
+    assert_int_equal(p->diags.nerrors, 0);
+    ExportTables t;
+    export_csv(p, NULL, &t);
+    for (int k = 0; k < t.n; k++) {
+      const ExportTable *h = NULL;
+      for (int i = 0; i < all.n; i++)
+        if (!strcmp(all.t[i].name, t.t[k].name)) h = &all.t[i];
+      if (!h) fail_msg("%s: no header for %s", examples[x], t.t[k].name);
+      if (t.t[k].data.len < h->data.len || memcmp(t.t[k].data.data, h->data.data, h->data.len) != 0)
+        fail_msg("%s: %s does not begin with its header", examples[x], t.t[k].name);
+    }
+    export_tables_free(&t);
+    program_free(p);
+  }
+  export_tables_free(&all);
+}
+
 /* docs/export.schema.json names every attribute of every kind, in the
  * order of lang/schema.def, and nothing more. */
 static void test_schema_matches(void **state) {
@@ -301,6 +365,7 @@ int main(void) {
       cmocka_unit_test(test_roundtrip_examples), cmocka_unit_test(test_referenced_by),
       cmocka_unit_test(test_hostile_text),       cmocka_unit_test(test_csv_tables),
       cmocka_unit_test(test_kumu),               cmocka_unit_test(test_schema_matches),
+      cmocka_unit_test(test_kumu_repeats),        cmocka_unit_test(test_csv_headers),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
