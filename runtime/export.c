@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "escape.h"
+#include "eval_json.h"
 #include "json.h"
 #include "model.h"
 #include "present.h"
@@ -18,38 +18,6 @@
 /* ---- shared ---- */
 
 static const char *sev_name(Severity s) { return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "info"; }
-static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form == EQ_RATIO ? "ratio" : "group"; }
-static const char *direction_name(int dir) { return dir > 0 ? "up" : dir < 0 ? "down" : NULL; }
-
-/* n in decimal digits (most values written are whole: years, lines,
- * counts), without printf. */
-static void put_int(Buf *b, int64_t n) {
-  char s[24];
-  int i = (int)sizeof s;
-  uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
-  do s[--i] = (char)('0' + u % 10);
-  while (u /= 10);
-  if (n < 0) s[--i] = '-';
-  buf_add(b, s + i, sizeof s - (size_t)i);
-}
-
-/* A number as present_num_text writes it (as eval does); a whole number
- * below 10^15 is written by put_int, which gives the same digits. */
-static void num_text(Buf *b, double v) {
-  if (fabs(v) < 1e15 && v == (double)(int64_t)v) {
-    put_int(b, (int64_t)v);
-    return;
-  }
-  char s[40];
-  present_num_text(v, s);
-  buf_puts(b, s);
-}
-
-static void num(Buf *b, double v) {
-  if (isfinite(v)) num_text(b, v);
-  else json_put_null(b);
-}
-
 /* The bytes [loc.start, loc.end) of a source file: an expression as written. */
 static void loc_text(const Program *p, Loc loc, Buf *out) {
   const Src *s = src_get(&p->srcs, loc.file);
@@ -143,9 +111,9 @@ static void jloc(Buf *b, Program *p, Loc loc) {
   buf_puts(b, "{\"file\": ");
   jstr(b, s ? s->path : NULL);
   buf_puts(b, ", \"line\": ");
-  put_int(b, line);
+  eval_num_text(b, line);
   buf_puts(b, ", \"column\": ");
-  put_int(b, col);
+  eval_num_text(b, col);
   buf_putc(b, '}');
 }
 
@@ -181,7 +149,7 @@ static void jvalue(Buf *b, Program *p, const AttrSpec *s, const Value *v) {
   case F_NUM_IN:
   case F_NUM_BY:
     buf_puts(b, "{\"value\": ");
-    num(b, v->num);
+    eval_json_num(b, v->num);
     buf_puts(b, s->form == F_NUM_IN ? ", \"in\": " : ", \"by\": ");
     jperiod(b, v->per);
     buf_putc(b, '}');
@@ -190,20 +158,20 @@ static void jvalue(Buf *b, Program *p, const AttrSpec *s, const Value *v) {
     buf_puts(b, "{\"dimension\": ");
     jstr(b, v->ref ? v->ref->id : NULL);
     buf_puts(b, ", \"form\": ");
-    jstr(b, form_name(v->form));
+    jstr(b, eval_form_name(v->form));
     buf_puts(b, ", \"group\": ");
     jstr(b, v->form == EQ_GROUP ? v->str : NULL);
     buf_puts(b, ", \"reference\": ");
     jstr(b, v->form != EQ_GROUP ? v->reference : NULL);
     buf_puts(b, v->form == EQ_GROUP ? ", \"value\": " : ", \"limit\": ");
-    num(b, v->num);
+    eval_json_num(b, v->num);
     buf_puts(b, ", \"by\": ");
     jperiod(b, v->per);
     buf_putc(b, '}');
     break;
   case F_BUDGET:
     buf_puts(b, "{\"amount\": ");
-    num(b, v->num);
+    eval_json_num(b, v->num);
     buf_puts(b, ", \"currency\": ");
     jstr(b, v->str);
     buf_putc(b, '}');
@@ -218,17 +186,17 @@ static void jvalue(Buf *b, Program *p, const AttrSpec *s, const Value *v) {
     break;
   case F_EXPR: break; /* written from the statement (jattrs) */
   case F_NUMBER:
-  case F_SCALE: num(b, v->num); break;
+  case F_SCALE: eval_json_num(b, v->num); break;
   case F_BOUNDS:
     buf_puts(b, "{\"low\": ");
-    num(b, v->num);
+    eval_json_num(b, v->num);
     buf_puts(b, ", \"high\": ");
-    num(b, v->hi);
+    eval_json_num(b, v->hi);
     buf_putc(b, '}');
     break;
   case F_COMPARE:
     buf_puts(b, "{\"value\": ");
-    num(b, v->num);
+    eval_json_num(b, v->num);
     buf_puts(b, ", \"label\": ");
     jstr(b, v->str);
     buf_putc(b, '}');
@@ -314,131 +282,19 @@ static void jdisclosure_block(Buf *b, Program *p, const Decl *c) {
     buf_puts(b, "null");
     return;
   }
-  const DisclosurePolicy *dp = program_disclosure(p);
-  buf_puts(b, "{\"suppress_below\": ");
-  num(b, dp->suppress_below > 0 ? dp->suppress_below : NAN);
-  buf_puts(b, ", \"unstable_below\": ");
-  num(b, dp->unstable_below > 0 ? dp->unstable_below : NAN);
-  buf_printf(b, ", \"complementary\": %s, \"unknown_counts\": \"%s\", \"location\": ",
-             dp->complementary ? "true" : "false", dp->unknown_counts_shown ? "shown" : "withheld");
+  buf_putc(b, '{');
+  eval_json_policy(b, program_disclosure(p));
+  buf_puts(b, ", \"location\": ");
   jloc(b, p, block->name_loc);
   buf_putc(b, '}');
 }
 
-static void jtri(Buf *b, Tri t) { buf_puts(b, t == TRI_NULL ? "null" : t == TRI_TRUE ? "true" : "false"); }
-
-static void jlist(Buf *b, const char *const *items, int n) {
-  if (n < 0) {
-    buf_puts(b, "null");
-    return;
-  }
-  buf_putc(b, '[');
-  for (int m = 0; m < n; m++) {
-    if (m) buf_puts(b, ", ");
-    jstr(b, items[m]);
-  }
-  buf_putc(b, ']');
-}
-
-static void jflags(Buf *b, unsigned flags) {
-  Buf words = {0};
-  present_flags(&words, flags, ",");
-  buf_putc(b, '[');
-  const char *s = buf_str(&words);
-  for (bool first = true; *s; first = false) {
-    size_t n = strcspn(s, ",");
-    buf_printf(b, "%s\"%.*s\"", first ? "" : ", ", (int)n, s);
-    s += n + (s[n] == ',');
-  }
-  buf_putc(b, ']');
-  buf_free(&words);
-}
-
-static void jvalue_period(Buf *b, bool has, double v, Period per) {
-  if (!has) {
-    buf_puts(b, "null");
-    return;
-  }
-  char pt[16];
-  period_text(per, pt);
-  buf_puts(b, "{\"value\": ");
-  num(b, v);
-  buf_puts(b, ", \"period\": ");
-  jstr(b, pt);
+static void jequity(Buf *b, const EvalEquity *q, bool policy) {
+  buf_putc(b, '{');
+  eval_json_equity(b, q, ", ");
+  eval_json_equity_groups(b, q, policy, ", ");
   buf_putc(b, '}');
 }
-
-/* The reason a measure the policy withholds gives (as eval's JSON). */
-#define NOT_SHOWN_REASON "small numbers"
-
-static void jequity(Buf *b, const EvalEquity *q, bool policy) {
-  char by[16];
-  period_text(q->line->per, by);
-  buf_puts(b, "{\"dimension\": ");
-  jstr(b, q->line->ref ? q->line->ref->id : NULL);
-  buf_puts(b, ", \"form\": ");
-  jstr(b, form_name(q->line->form));
-  buf_puts(b, ", \"group\": ");
-  jstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
-  buf_puts(b, ", \"limit\": ");
-  num(b, q->line->num);
-  buf_puts(b, ", \"by\": ");
-  jstr(b, by);
-  buf_puts(b, ", \"period\": ");
-  jstr(b, q->period);
-  buf_puts(b, ", \"gap\": ");
-  num(b, q->gap);
-  buf_puts(b, ", \"ratio\": ");
-  num(b, q->ratio);
-  buf_puts(b, ", \"value\": ");
-  num(b, q->value);
-  buf_puts(b, ", \"best_group\": ");
-  jstr(b, q->best);
-  buf_puts(b, ", \"worst_group\": ");
-  jstr(b, q->worst);
-  buf_puts(b, ", \"missing_groups\": ");
-  jlist(b, q->missing, q->nmissing);
-  buf_puts(b, ", \"withheld_groups\": ");
-  jlist(b, q->withheld, q->nmissing < 0 ? -1 : q->nwithheld);
-  buf_puts(b, ", \"met\": ");
-  jtri(b, q->met);
-  buf_puts(b, ", \"status\": ");
-  jstr(b, eval_status_name(q->status));
-  buf_puts(b, ", \"reference\": ");
-  jstr(b, q->reference);
-  buf_puts(b, ", \"previous_period\": ");
-  jstr(b, q->prev_period);
-  buf_puts(b, ", \"improved_groups\": ");
-  jlist(b, q->improved, q->nimproved);
-  buf_puts(b, ", \"worsened_groups\": ");
-  jlist(b, q->worsened, q->nworsened);
-  buf_puts(b, ", \"reference_change\": ");
-  jstr(b, q->nimproved < 0 || q->reference_change == TREND_NULL ? NULL : eval_trend_name(q->reference_change));
-  buf_puts(b, ", \"change\": ");
-  jstr(b, eval_change_name(q->change));
-  buf_puts(b, ", \"narrowed_reference_worsened\": ");
-  bool known = q->change != EQC_NULL && q->reference_change != TREND_NULL;
-  buf_puts(b, !known ? "null" : q->reference_worsened ? "true" : "false");
-  buf_puts(b, ", \"not_shown\": ");
-  jstr(b, policy && q->not_shown ? NOT_SHOWN_REASON : NULL);
-  buf_puts(b, ", \"groups\": [");
-  for (int k = 0; k < q->ncells; k++) {
-    const EvalCell *c = &q->cells[k];
-    bool withheld = disclose_withheld(c->state);
-    buf_puts(b, k ? ", {\"group\": " : "{\"group\": ");
-    jstr(b, c->group);
-    buf_puts(b, ", \"value\": ");
-    num(b, withheld ? NAN : c->value);
-    buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
-    jstr(b, withheld ? disclose_public_reason(c->state) : NULL);
-    buf_printf(b, ", \"unstable\": %s}", c->unstable ? "true" : "false");
-  }
-  buf_puts(b, "]}");
-}
-
-/* What --no-disclosure says in the export (as eval's JSON says it). */
-#define NO_DISCLOSURE_NOTICE \
-  "--no-disclosure: every value is shown, small numbers included; this output is not for publication"
 
 static void jevaluation(Buf *b, const EvalResult *r) {
   char day[11];
@@ -447,7 +303,7 @@ static void jevaluation(Buf *b, const EvalResult *r) {
   buf_printf(b, "{\n    \"as_of\": \"%s\",\n    \"disclosure\": ", day);
   if (r->disclosure_off) {
     buf_puts(b, "{\"applied\": false, \"for_publication\": false, \"notice\": ");
-    jstr(b, NO_DISCLOSURE_NOTICE);
+    jstr(b, EVAL_NO_DISCLOSURE_NOTICE);
     buf_putc(b, '}');
   } else if (r->has_policy)
     buf_puts(b, "{\"applied\": true, \"for_publication\": true, \"notice\": null}");
@@ -459,20 +315,20 @@ static void jevaluation(Buf *b, const EvalResult *r) {
     buf_puts(b, i ? ",\n      {\"id\": " : "\n      {\"id\": ");
     jstr(b, e->decl->id);
     buf_puts(b, ", \"direction\": ");
-    jstr(b, direction_name(e->dir));
+    jstr(b, eval_direction_name(e->dir));
     buf_puts(b, ", \"baseline\": ");
-    jvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    eval_json_value_period(b, e->has_baseline, e->baseline, e->baseline_per);
     buf_puts(b, ", \"target\": ");
-    jvalue_period(b, e->has_target, e->target, e->target_per);
+    eval_json_value_period(b, e->has_target, e->target, e->target_per);
     buf_puts(b, ", \"latest\": ");
     if (e->has_latest) {
       bool withheld = disclose_withheld(e->latest_state);
       buf_puts(b, "{\"value\": ");
-      num(b, withheld ? NAN : e->latest);
+      eval_json_num(b, withheld ? NAN : e->latest);
       buf_puts(b, ", \"period\": ");
       jstr(b, e->latest_period);
       buf_puts(b, ", \"flags\": ");
-      jflags(b, e->latest_flags);
+      eval_json_flags(b, e->latest_flags);
       buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
       jstr(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
       buf_putc(b, '}');
@@ -482,17 +338,17 @@ static void jevaluation(Buf *b, const EvalResult *r) {
     jstr(b, e->withheld);
     bool hide = disclose_withheld(e->latest_state);
     buf_puts(b, ", \"progress\": ");
-    num(b, hide ? NAN : e->progress);
+    eval_json_num(b, hide ? NAN : e->progress);
     buf_puts(b, ", \"variance\": ");
-    num(b, hide ? NAN : e->variance);
+    eval_json_num(b, hide ? NAN : e->variance);
     buf_puts(b, ", \"status\": ");
     jstr(b, eval_status_name(e->status));
     buf_puts(b, ", \"stale\": ");
-    jtri(b, e->stale);
+    eval_json_tri(b, e->stale);
     buf_puts(b, ", \"projected\": ");
-    num(b, e->projected);
+    eval_json_num(b, e->projected);
     buf_printf(b, ", \"projected_clamped\": %s, \"projected_met\": ", e->projected_clamped ? "true" : "false");
-    jtri(b, e->projected_met);
+    eval_json_tri(b, e->projected_met);
     buf_puts(b, ", \"trend\": ");
     jstr(b, eval_trend_name(e->trend));
     buf_puts(b, ", \"break\": ");
@@ -737,7 +593,7 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
       words(&t, d, AT_ACTIVITY_STATUS), kfield(b, "Status", buf_str(&t));
       if (v->has_budget) {
         t.len = 0;
-        num_text(&t, v->budget);
+        eval_num_text(&t, v->budget);
         buf_printf(&t, " %s", v->currency ? v->currency : "");
         kfield(b, "Budget", buf_str(&t));
       }
@@ -747,17 +603,17 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
       const IndicatorView *v = indicator_view(d);
       char pt[16];
       kfield(b, "Unit", v->unit);
-      kfield(b, "Direction", direction_name(v->dir));
+      kfield(b, "Direction", eval_direction_name(v->dir));
       if (v->has_baseline) {
         t.len = 0;
-        num_text(&t, v->baseline);
+        eval_num_text(&t, v->baseline);
         period_text(v->baseline_per, pt);
         buf_printf(&t, " in %s", pt);
         kfield(b, "Baseline", buf_str(&t));
       }
       if (v->has_target) {
         t.len = 0;
-        num_text(&t, v->target);
+        eval_num_text(&t, v->target);
         period_text(v->target_by, pt);
         buf_printf(&t, " by %s", pt);
         kfield(b, "Target", buf_str(&t));
@@ -769,7 +625,7 @@ void export_kumu(Program *p, const EvalResult *ev, Buf *b) {
         kfield(b, "Trend", eval_trend_name(e->trend));
         if (e->has_latest && !disclose_withheld(e->latest_state)) {
           t.len = 0;
-          num_text(&t, e->latest);
+          eval_num_text(&t, e->latest);
           buf_printf(&t, " in %s", e->latest_period ? e->latest_period : "");
           kfield(b, "Latest", buf_str(&t));
         } else if (e->has_latest) {
@@ -850,7 +706,7 @@ static void value_text(Buf *t, const AttrSpec *s, const Value *v) {
     break;
   case F_NUM_IN:
   case F_NUM_BY:
-    num_text(t, v->num);
+    eval_num_text(t, v->num);
     period_text(v->per, a);
     buf_printf(t, " %s %s", s->form == F_NUM_IN ? "in" : "by", a);
     break;
@@ -858,36 +714,30 @@ static void value_text(Buf *t, const AttrSpec *s, const Value *v) {
     period_text(v->per, a);
     buf_printf(t, "%s ", v->ref ? v->ref->id : "");
     if (v->form == EQ_GROUP) buf_printf(t, "\"%s\" ", v->str ? v->str : "");
-    else buf_printf(t, "%s ", form_name(v->form));
-    num_text(t, v->num);
+    else buf_printf(t, "%s ", eval_form_name(v->form));
+    eval_num_text(t, v->num);
     if (v->form != EQ_GROUP && v->reference) buf_printf(t, " to \"%s\"", v->reference);
     buf_printf(t, " by %s", a);
     break;
   case F_BUDGET:
-    num_text(t, v->num);
+    eval_num_text(t, v->num);
     buf_printf(t, " %s", v->str ? v->str : "");
     break;
   case F_MONTH: buf_printf(t, "%d", (int)v->num); break;
   case F_WAIVE: buf_printf(t, "%s \"%s\"", v->str ? v->str : "", v->reason ? v->reason : ""); break;
   case F_EXPR: break;
   case F_NUMBER:
-  case F_SCALE: num_text(t, v->num); break;
+  case F_SCALE: eval_num_text(t, v->num); break;
   case F_BOUNDS:
-    num_text(t, v->num);
+    eval_num_text(t, v->num);
     buf_puts(t, " to ");
-    num_text(t, v->hi);
+    eval_num_text(t, v->hi);
     break;
   case F_COMPARE:
-    num_text(t, v->num);
+    eval_num_text(t, v->num);
     buf_printf(t, " \"%s\"", v->str ? v->str : "");
     break;
   }
-}
-
-static void cstr(Buf *b, const char *s) { esc_csv_text(b, s); }
-
-static void cnum(Buf *b, double v) {
-  if (isfinite(v)) num_text(b, v);
 }
 
 static ExportTable *table_add(ExportTables *out, const char *name) {
@@ -903,7 +753,7 @@ static void cloc(Buf *b, Program *p, Loc loc) {
   Src *s = src_get(&p->srcs, loc.file);
   int line = 0, col = 0;
   if (s) src_linecol(s, loc.start, &line, &col);
-  cstr(b, s ? s->path : "");
+  eval_csv_str(b, s ? s->path : "");
   buf_printf(b, ",%d,%d", line, col);
 }
 
@@ -931,15 +781,15 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
     }
     Buf *b = &tab->data;
     if (kind != D_CHARTER) {
-      cstr(b, d->id);
+      eval_csv_str(b, d->id);
       buf_putc(b, ',');
     }
-    cstr(b, d->title);
+    eval_csv_str(b, d->title);
     buf_putc(b, ',');
     cloc(b, p, d->id_loc);
     const Src *s = src_get(&p->srcs, d->loc.file);
     buf_putc(b, ',');
-    cstr(b, s ? s->module : NULL);
+    eval_csv_str(b, s ? s->module : NULL);
     for (int k = 0; k < ns; k++) {
       buf_putc(b, ',');
       const AttrVals *av = d->vals ? &d->vals[k] : &attr_absent;
@@ -954,7 +804,7 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
           value_text(&t, &specs[k], &av->vals[j]);
         }
       }
-      cstr(b, buf_str(&t));
+      eval_csv_str(b, buf_str(&t));
     }
     if (kind == D_CHARTER) {
       buf_putc(b, ',');
@@ -962,13 +812,13 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
       t.len = 0;
       if (t.data) t.data[0] = '\0';
       if (dp->present) {
-        if (dp->suppress_below > 0) buf_puts(&t, "suppress below "), num_text(&t, dp->suppress_below);
+        if (dp->suppress_below > 0) buf_puts(&t, "suppress below "), eval_num_text(&t, dp->suppress_below);
         if (dp->unstable_below > 0)
-          buf_puts(&t, t.len ? "; unstable below " : "unstable below "), num_text(&t, dp->unstable_below);
+          buf_puts(&t, t.len ? "; unstable below " : "unstable below "), eval_num_text(&t, dp->unstable_below);
         if (dp->complementary) buf_puts(&t, t.len ? "; complementary" : "complementary");
         buf_printf(&t, "%sunknown counts %s", t.len ? "; " : "", dp->unknown_counts_shown ? "shown" : "withheld");
       }
-      cstr(b, buf_str(&t));
+      eval_csv_str(b, buf_str(&t));
     }
     buf_puts(b, "\r\n");
   }
@@ -988,7 +838,7 @@ static void kind_table(Program *p, DeclKind kind, ExportTables *out) {
 static void eval_tables(const EvalResult *r, ExportTables *out) {
   ExportTable *tab = table_add(out, "evaluation.csv");
   Buf *b = &tab->data;
-  char day[11], pt[16];
+  char day[11];
   present_day_text(r->as_of, day);
   const char *mark = r->disclosure_off ? EXPORT_NOT_FOR_PUBLICATION : "";
   buf_puts(b, EVALUATION_HEADER);
@@ -997,29 +847,27 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
     const IndicatorView *v = indicator_view(e->decl);
     bool withheld = e->has_latest && disclose_withheld(e->latest_state);
     buf_printf(b, "%s,", mark);
-    cstr(b, e->decl->id);
+    eval_csv_str(b, e->decl->id);
     buf_putc(b, ',');
-    cstr(b, e->decl->title);
+    eval_csv_str(b, e->decl->title);
     buf_putc(b, ',');
-    cstr(b, v ? v->unit : NULL);
+    eval_csv_str(b, v ? v->unit : NULL);
     buf_printf(b, ",%s,%s,", day, eval_status_name(e->status));
-    if (e->has_latest && !withheld) cnum(b, e->latest);
+    if (e->has_latest && !withheld) eval_csv_num(b, e->latest);
     buf_putc(b, ',');
-    cstr(b, e->has_latest ? e->latest_period : NULL);
+    eval_csv_str(b, e->has_latest ? e->latest_period : NULL);
     buf_printf(b, ",%s,", !e->has_latest ? "" : withheld ? "withheld" : "shown");
-    cstr(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
+    eval_csv_str(b, withheld ? disclose_public_reason(e->latest_state) : NULL);
     buf_putc(b, ',');
-    if (e->has_baseline) cnum(b, e->baseline), period_text(e->baseline_per, pt);
-    buf_printf(b, ",%s,", e->has_baseline ? pt : "");
-    if (e->has_target) cnum(b, e->target), period_text(e->target_per, pt);
-    buf_printf(b, ",%s,", e->has_target ? pt : "");
-    if (!withheld) cnum(b, e->progress);
+    eval_csv_value_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    eval_csv_value_period(b, e->has_target, e->target, e->target_per);
+    if (!withheld) eval_csv_num(b, e->progress);
     buf_putc(b, ',');
-    cstr(b, eval_trend_name(e->trend));
+    eval_csv_str(b, eval_trend_name(e->trend));
     buf_putc(b, ',');
-    if (e->stale != TRI_NULL) buf_puts(b, e->stale == TRI_TRUE ? "true" : "false");
+    eval_csv_tri(b, e->stale);
     buf_putc(b, ',');
-    cnum(b, e->projected);
+    eval_csv_num(b, e->projected);
     buf_printf(b, ",%d\r\n", e->nobs);
   }
   bool policy = r->has_policy && !r->disclosure_off;
@@ -1031,30 +879,19 @@ static void eval_tables(const EvalResult *r, ExportTables *out) {
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
       buf_printf(b, "%s,", mark);
-      cstr(b, e->decl->id);
-      buf_putc(b, ',');
-      cstr(b, q->line->ref ? q->line->ref->id : NULL);
-      buf_printf(b, ",%s,", form_name(q->line->form));
-      cstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
-      buf_putc(b, ',');
-      cstr(b, q->reference);
-      buf_putc(b, ',');
-      cnum(b, q->line->num);
-      period_text(q->line->per, pt);
-      buf_printf(b, ",%s,", pt);
-      cstr(b, q->period);
+      eval_csv_equity_line(b, e, q);
       buf_printf(b, ",%s,", eval_status_name(q->status));
-      cnum(b, q->gap);
+      eval_csv_num(b, q->gap);
       buf_putc(b, ',');
-      cnum(b, q->ratio);
+      eval_csv_num(b, q->ratio);
       buf_putc(b, ',');
-      cnum(b, q->value);
+      eval_csv_num(b, q->value);
       buf_putc(b, ',');
-      cstr(b, q->best);
+      eval_csv_str(b, q->best);
       buf_putc(b, ',');
-      cstr(b, q->worst);
+      eval_csv_str(b, q->worst);
       buf_putc(b, ',');
-      cstr(b, policy && q->not_shown ? "small_numbers" : NULL); /* the reason's word, as in the JSON */
+      eval_csv_str(b, policy && q->not_shown ? "small_numbers" : NULL); /* the reason's word, as in the JSON */
       buf_puts(b, "\r\n");
     }
   }
@@ -1068,9 +905,9 @@ void export_csv(Program *p, const EvalResult *ev, ExportTables *out) {
   buf_puts(&tab->data, "rule,reason,file,line,column\r\n");
   for (int i = 0; i < p->waivers.len; i++) {
     const Item *w = p->waivers.items[i];
-    cstr(&tab->data, w->name);
+    eval_csv_str(&tab->data, w->name);
     buf_putc(&tab->data, ',');
-    cstr(&tab->data, w->reason);
+    eval_csv_str(&tab->data, w->reason);
     buf_putc(&tab->data, ',');
     cloc(&tab->data, p, w->loc);
     buf_puts(&tab->data, "\r\n");
@@ -1080,13 +917,13 @@ void export_csv(Program *p, const EvalResult *ev, ExportTables *out) {
   for (int i = 0; i < p->diags.items.len; i++) {
     const Diag *g = p->diags.items.items[i];
     buf_printf(&tab->data, "%s,", sev_name(g->sev));
-    cstr(&tab->data, g->rule);
+    eval_csv_str(&tab->data, g->rule);
     buf_putc(&tab->data, ',');
-    cstr(&tab->data, g->msg);
+    eval_csv_str(&tab->data, g->msg);
     buf_putc(&tab->data, ',');
     cloc(&tab->data, p, g->loc);
     buf_putc(&tab->data, ',');
-    cstr(&tab->data, g->help);
+    eval_csv_str(&tab->data, g->help);
     buf_puts(&tab->data, "\r\n");
   }
   if (ev) eval_tables(ev, out);

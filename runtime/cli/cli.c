@@ -63,6 +63,22 @@ int root_option(const char *command, const char *dir, LoadOptions *lo) {
   return EXIT_OK;
 }
 
+int entry_operand(const char *command, int argc, char **argv, const char **entry) {
+  if (optind >= argc)
+    return usage_error(command, "which program? Give the entry file, as in: charter %s coalition.charter", command);
+  if (argc - optind > 1)
+    return usage_error(command, "%s takes one entry file; imported files are read with it", command);
+  *entry = argv[optind];
+  return EXIT_OK;
+}
+
+const char *output_ext(const char *path) {
+  const char *base = strrchr(path, '/'), *dot;
+  base = base ? base + 1 : path;
+  dot = strrchr(base, '.');
+  return dot && dot != base ? dot + 1 : "";
+}
+
 int parse_as_of(const char *command, const char *text, int32_t *day) {
   *day = eval_today();
   if (!text) return EXIT_OK;

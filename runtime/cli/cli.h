@@ -40,6 +40,13 @@ int option_error(const char *command, int ch, char **argv);
 /* --as-of PERIOD of eval and render into *day (days from 1970-01-01; NULL
  * text: today, UTC); 0, or a usage error's status. */
 int parse_as_of(const char *command, const char *text, int32_t *day);
+/* The entry file, the one operand after the options (usage: charter
+ * COMMAND [OPTION]... FILE); a usage error (2) when there is none or more
+ * than one. */
+int entry_operand(const char *command, int argc, char **argv, const char **entry);
+/* The extension of -o's file name after its last dot, "" when it has none
+ * (a name's leading dot begins no extension). */
+const char *output_ext(const char *path);
 /* --color auto|always|never resolved against stderr, NO_COLOR and TERM. */
 bool color_wanted(const char *mode);
 /* The same for another descriptor (eval's table colours standard output). */

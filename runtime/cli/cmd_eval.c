@@ -12,24 +12,13 @@
 #include "cli.h"
 #include "escape.h"
 #include "eval.h"
+#include "eval_json.h"
 #include "model.h"
 #include "json.h"
 #include "present.h"
 #include "suggest.h"
 
-/* What --no-disclosure prints, on standard error (table, csv) or in json. */
-#define NO_DISCLOSURE_BANNER \
-  "--no-disclosure: every value is shown, small numbers included; this output is not for publication"
-/* json's reason for a measure the disclosure policy withholds. */
-#define NOT_SHOWN_REASON "small numbers"
-
 /* ---- numbers ---- */
-
-static void num_exact(Buf *b, double v) {
-  char s[40];
-  present_num_text(v, s);
-  buf_puts(b, s);
-}
 
 static void num_short(Buf *b, double v) {
   char s[48];
@@ -39,127 +28,16 @@ static void num_short(Buf *b, double v) {
 
 /* ---- json ---- */
 
-static void jtri(Buf *b, Tri t) { buf_puts(b, t == TRI_NULL ? "null" : t == TRI_TRUE ? "true" : "false"); }
-
-static void jvalue_period(Buf *b, bool has, double v, Period per) {
-  if (!has) {
-    buf_puts(b, "null");
-    return;
-  }
-  char pt[16];
-  period_text(per, pt);
-  buf_puts(b, "{\"value\": ");
-  json_number(b, v, present_num_text);
-  buf_puts(b, ", \"period\": ");
-  json_str_or_null(b, pt);
-  buf_putc(b, '}');
-}
-
-static const char *direction_name(int dir) { return dir > 0 ? "up" : dir < 0 ? "down" : NULL; }
-static const char *form_name(int form) { return form == EQ_GAP ? "gap" : form == EQ_RATIO ? "ratio" : "group"; }
-
 static const char *unit_of(const Decl *d) { return indicator_view(d)->unit; }
-
-/* A list of texts as a JSON array, or null when n < 0. */
-static void json_list(Buf *b, const char *const *items, int n) {
-  if (n < 0) {
-    buf_puts(b, "null");
-    return;
-  }
-  buf_putc(b, '[');
-  for (int m = 0; m < n; m++) {
-    if (m) buf_puts(b, ", ");
-    json_str_or_null(b, items[m]);
-  }
-  buf_putc(b, ']');
-}
-
-/* The flags shown with a value, as a JSON array of words. */
-static void json_flags(Buf *b, unsigned flags) {
-  Buf words = {0};
-  present_flags(&words, flags, ",");
-  buf_putc(b, '[');
-  const char *s = buf_str(&words);
-  for (bool first = true; *s; first = false) {
-    size_t n = strcspn(s, ",");
-    buf_printf(b, "%s\"%.*s\"", first ? "" : ", ", (int)n, s);
-    s += n + (s[n] == ',');
-  }
-  buf_putc(b, ']');
-  buf_free(&words);
-}
 
 static const char *reference_change_name(const EvalEquity *q) {
   return q->nimproved < 0 ? NULL : q->reference_change == TREND_NULL ? NULL : eval_trend_name(q->reference_change);
 }
 
-static void json_tri_bool(Buf *b, bool known, bool v) { buf_puts(b, !known ? "null" : v ? "true" : "false"); }
-
 /* One equity line as a JSON object's members and closing brace. */
 static void json_equity(Buf *b, const EvalEquity *q, bool has_policy) {
-  char by[16];
-  period_text(q->line->per, by);
-  buf_puts(b, "\"dimension\": ");
-  json_str_or_null(b, q->line->ref->id);
-  buf_puts(b, ", \"form\": ");
-  json_str_or_null(b, form_name(q->line->form));
-  buf_puts(b, ", \"group\": ");
-  json_str_or_null(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
-  buf_puts(b, ", \"limit\": ");
-  json_number(b, q->line->num, present_num_text);
-  buf_puts(b, ", \"by\": ");
-  json_str_or_null(b, by);
-  buf_puts(b, ", \"period\": ");
-  json_str_or_null(b, q->period);
-  buf_puts(b, ",\n        \"gap\": ");
-  json_number(b, q->gap, present_num_text);
-  buf_puts(b, ", \"ratio\": ");
-  json_number(b, q->ratio, present_num_text);
-  buf_puts(b, ", \"value\": ");
-  json_number(b, q->value, present_num_text);
-  buf_puts(b, ", \"best_group\": ");
-  json_str_or_null(b, q->best);
-  buf_puts(b, ", \"worst_group\": ");
-  json_str_or_null(b, q->worst);
-  buf_puts(b, ", \"missing_groups\": ");
-  json_list(b, q->missing, q->nmissing);
-  buf_puts(b, ", \"withheld_groups\": ");
-  json_list(b, q->withheld, q->nmissing < 0 ? -1 : q->nwithheld);
-  buf_puts(b, ", \"met\": ");
-  jtri(b, q->met);
-  buf_puts(b, ", \"status\": ");
-  json_str_or_null(b, eval_status_name(q->status));
-  buf_puts(b, ",\n        \"reference\": ");
-  json_str_or_null(b, q->reference);
-  buf_puts(b, ", \"previous_period\": ");
-  json_str_or_null(b, q->prev_period);
-  buf_puts(b, ", \"improved_groups\": ");
-  json_list(b, q->improved, q->nimproved);
-  buf_puts(b, ", \"worsened_groups\": ");
-  json_list(b, q->worsened, q->nworsened);
-  buf_puts(b, ", \"reference_change\": ");
-  json_str_or_null(b, reference_change_name(q));
-  buf_puts(b, ", \"change\": ");
-  json_str_or_null(b, eval_change_name(q->change));
-  buf_puts(b, ", \"narrowed_reference_worsened\": ");
-  json_tri_bool(b, q->change != EQC_NULL && q->reference_change != TREND_NULL, q->reference_worsened);
-  if (has_policy) {
-    buf_puts(b, ",\n        \"not_shown\": ");
-    json_str_or_null(b, q->not_shown ? NOT_SHOWN_REASON : NULL);
-    buf_puts(b, ", \"groups\": [");
-    for (int k = 0; k < q->ncells; k++) {
-      const EvalCell *c = &q->cells[k];
-      bool withheld = disclose_withheld(c->state);
-      buf_puts(b, k ? ", {\"group\": " : "{\"group\": ");
-      json_str_or_null(b, c->group);
-      buf_puts(b, ", \"value\": ");
-      json_number(b, c->value, present_num_text);
-      buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
-      json_str_or_null(b, withheld ? disclose_public_reason(c->state) : NULL);
-      buf_printf(b, ", \"unstable\": %s}", c->unstable ? "true" : "false");
-    }
-    buf_putc(b, ']');
-  }
+  eval_json_equity(b, q, ",\n        ");
+  if (has_policy) eval_json_equity_groups(b, q, true, ",\n        ");
   buf_putc(b, '}');
 }
 
@@ -171,14 +49,10 @@ static void json_disclosure(Buf *b, const EvalResult *r) {
              r->disclosure_off ? "false" : "true", r->disclosure_off ? "false" : "true");
   if (r->disclosure_off) {
     buf_puts(b, ", \"notice\": ");
-    json_str_or_null(b, NO_DISCLOSURE_BANNER);
+    json_str_or_null(b, EVAL_NO_DISCLOSURE_NOTICE);
   } else {
-    buf_puts(b, ", \"suppress_below\": ");
-    json_number(b, r->policy.suppress_below > 0 ? r->policy.suppress_below : NAN, present_num_text);
-    buf_puts(b, ", \"unstable_below\": ");
-    json_number(b, r->policy.unstable_below > 0 ? r->policy.unstable_below : NAN, present_num_text);
-    buf_printf(b, ", \"complementary\": %s, \"unknown_counts\": \"%s\"", r->policy.complementary ? "true" : "false",
-               r->policy.unknown_counts_shown ? "shown" : "withheld");
+    buf_puts(b, ", ");
+    eval_json_policy(b, &r->policy);
   }
   buf_puts(b, "},\n");
 }
@@ -199,19 +73,19 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, ", \"unit\": ");
     json_str_or_null(b, unit_of(e->decl));
     buf_puts(b, ", \"direction\": ");
-    json_str_or_null(b, direction_name(e->dir));
+    json_str_or_null(b, eval_direction_name(e->dir));
     buf_puts(b, ",\n     \"baseline\": ");
-    jvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    eval_json_value_period(b, e->has_baseline, e->baseline, e->baseline_per);
     buf_puts(b, ", \"target\": ");
-    jvalue_period(b, e->has_target, e->target, e->target_per);
+    eval_json_value_period(b, e->has_target, e->target, e->target_per);
     buf_puts(b, ", \"latest\": ");
     if (e->has_latest) {
       buf_puts(b, "{\"value\": ");
-      json_number(b, e->latest, present_num_text);
+      eval_json_num(b, e->latest);
       buf_puts(b, ", \"period\": ");
       json_str_or_null(b, e->latest_period);
       buf_puts(b, ", \"flags\": ");
-      json_flags(b, e->latest_flags);
+      eval_json_flags(b, e->latest_flags);
       if (r->has_policy && !r->disclosure_off) {
         bool withheld = disclose_withheld(e->latest_state);
         buf_printf(b, ", \"state\": \"%s\", \"reason\": ", withheld ? "withheld" : "shown");
@@ -223,19 +97,19 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, ", \"withheld\": ");
     json_str_or_null(b, e->withheld);
     buf_puts(b, ",\n     \"progress\": ");
-    json_number(b, e->progress, present_num_text);
+    eval_json_num(b, e->progress);
     buf_puts(b, ", \"variance\": ");
-    json_number(b, e->variance, present_num_text);
+    eval_json_num(b, e->variance);
     buf_puts(b, ", \"status\": ");
     json_str_or_null(b, eval_status_name(e->status));
     buf_puts(b, ", \"stale\": ");
-    jtri(b, e->stale);
+    eval_json_tri(b, e->stale);
     buf_puts(b, ", \"projected\": ");
-    json_number(b, e->projected, present_num_text);
+    eval_json_num(b, e->projected);
     buf_puts(b, ", \"projected_clamped\": ");
     buf_puts(b, e->projected_clamped ? "true" : "false");
     buf_puts(b, ", \"projected_met\": ");
-    jtri(b, e->projected_met);
+    eval_json_tri(b, e->projected_met);
     buf_puts(b, ", \"trend\": ");
     json_str_or_null(b, eval_trend_name(e->trend));
     buf_puts(b, ", \"break\": ");
@@ -244,12 +118,12 @@ static void print_json(Buf *b, const EvalResult *r) {
     buf_puts(b, ",\n     \"benchmarks\": [");
     for (int k = 0; k < v->nbenchmarks; k++) {
       if (k) buf_puts(b, ", ");
-      json_number(b, v->benchmarks[k].num, present_num_text);
+      eval_json_num(b, v->benchmarks[k].num);
     }
     buf_puts(b, "], \"compares\": [");
     for (int k = 0; k < v->ncompares; k++) {
       buf_puts(b, k ? ", {\"value\": " : "{\"value\": ");
-      json_number(b, v->compares[k].num, present_num_text);
+      eval_json_num(b, v->compares[k].num);
       buf_puts(b, ", \"label\": ");
       json_str_or_null(b, v->compares[k].str);
       buf_putc(b, '}');
@@ -268,35 +142,11 @@ static void print_json(Buf *b, const EvalResult *r) {
 
 /* ---- csv ---- */
 
-/* A text cell: neutralised against formula injection (escape.h); numbers
- * are written by cnum and stay numbers, a negative one included. */
-static void cstr(Buf *b, const char *s) { esc_csv_text(b, s); }
-
-static void cnum(Buf *b, double v) {
-  if (isfinite(v)) num_exact(b, v);
-}
-
-static void ctri(Buf *b, Tri t) {
-  if (t != TRI_NULL) buf_puts(b, t == TRI_TRUE ? "true" : "false");
-}
-
-/* "VALUE,PERIOD," or ",," */
-static void cvalue_period(Buf *b, bool has, double v, Period per) {
-  char pt[16] = "";
-  if (has) {
-    cnum(b, v);
-    period_text(per, pt);
-  }
-  buf_putc(b, ',');
-  cstr(b, pt);
-  buf_putc(b, ',');
-}
-
 /* Texts joined by ';' in one cell (nothing when n <= 0). */
 static void clist(Buf *b, const char *const *items, int n) {
   Buf joined = {0};
   for (int m = 0; m < n; m++) buf_printf(&joined, "%s%s", m ? ";" : "", items[m]);
-  cstr(b, buf_str(&joined));
+  eval_csv_str(b, buf_str(&joined));
   buf_free(&joined);
 }
 
@@ -308,7 +158,7 @@ static void cbenchmarks(Buf *b, const IndicatorView *v) {
     present_num_text(v->benchmarks[k].num, num);
     buf_printf(&t, "%s%s", k ? ";" : "", num);
   }
-  cstr(b, buf_str(&t));
+  eval_csv_str(b, buf_str(&t));
   buf_putc(b, ',');
   t.len = 0;
   if (t.data) t.data[0] = '\0';
@@ -316,7 +166,7 @@ static void cbenchmarks(Buf *b, const IndicatorView *v) {
     present_num_text(v->compares[k].num, num);
     buf_printf(&t, "%s%s=%s", k ? ";" : "", v->compares[k].str ? v->compares[k].str : "", num);
   }
-  cstr(b, buf_str(&t));
+  eval_csv_str(b, buf_str(&t));
   buf_free(&t);
 }
 
@@ -329,51 +179,37 @@ static void print_csv_equity(Buf *b, const EvalResult *r) {
     const EvalIndicator *e = &r->inds[i];
     for (int k = 0; k < e->nequity; k++) {
       const EvalEquity *q = &e->equity[k];
-      char by[16];
-      period_text(q->line->per, by);
-      cstr(b, e->decl->id);
-      buf_putc(b, ',');
-      cstr(b, q->line->ref->id);
-      buf_printf(b, ",%s,", form_name(q->line->form));
-      cstr(b, q->line->form == EQ_GROUP ? q->line->str : NULL);
-      buf_putc(b, ',');
-      cstr(b, q->reference);
-      buf_putc(b, ',');
-      cnum(b, q->line->num);
-      buf_putc(b, ',');
-      cstr(b, by);
-      buf_putc(b, ',');
-      cstr(b, q->period);
+      eval_csv_equity_line(b, e, q);
       buf_putc(b, ',');
       /* a measure the policy withholds says so in its own column */
       if (q->not_shown && q->line->form == EQ_GAP) buf_puts(b, DISCLOSE_NOT_SHOWN);
-      else cnum(b, q->gap);
+      else eval_csv_num(b, q->gap);
       buf_putc(b, ',');
       if (q->not_shown && q->line->form == EQ_RATIO) buf_puts(b, DISCLOSE_NOT_SHOWN);
-      else cnum(b, q->ratio);
+      else eval_csv_num(b, q->ratio);
       buf_putc(b, ',');
       if (q->not_shown && q->line->form == EQ_GROUP) buf_puts(b, DISCLOSE_NOT_SHOWN);
-      else cnum(b, q->value);
+      else eval_csv_num(b, q->value);
       buf_putc(b, ',');
-      cstr(b, q->best);
+      eval_csv_str(b, q->best);
       buf_putc(b, ',');
-      cstr(b, q->worst);
+      eval_csv_str(b, q->worst);
       buf_putc(b, ',');
       clist(b, q->missing, q->nmissing);
       buf_putc(b, ',');
       clist(b, q->withheld, q->nwithheld);
       buf_putc(b, ',');
-      ctri(b, q->met);
+      eval_csv_tri(b, q->met);
       buf_printf(b, ",%s,", eval_status_name(q->status));
-      cstr(b, q->prev_period);
+      eval_csv_str(b, q->prev_period);
       buf_putc(b, ',');
       clist(b, q->improved, q->nimproved);
       buf_putc(b, ',');
       clist(b, q->worsened, q->nworsened);
       buf_putc(b, ',');
-      cstr(b, reference_change_name(q));
+      eval_csv_str(b, reference_change_name(q));
       buf_putc(b, ',');
-      cstr(b, eval_change_name(q->change));
+      eval_csv_str(b, eval_change_name(q->change));
       buf_putc(b, ',');
       if (q->change != EQC_NULL && q->reference_change != TREND_NULL) buf_puts(b, q->reference_worsened ? "true" : "false");
       buf_puts(b, "\r\n");
@@ -387,44 +223,44 @@ static void print_csv(Buf *b, const EvalResult *r) {
               "latest_flags,withheld,projected_clamped,break,benchmarks,compares\r\n");
   for (int i = 0; i < r->n; i++) {
     const EvalIndicator *e = &r->inds[i];
-    cstr(b, e->decl->id);
+    eval_csv_str(b, e->decl->id);
     buf_putc(b, ',');
-    cstr(b, e->decl->title);
+    eval_csv_str(b, e->decl->title);
     buf_putc(b, ',');
-    cstr(b, unit_of(e->decl));
+    eval_csv_str(b, unit_of(e->decl));
     buf_putc(b, ',');
-    cstr(b, direction_name(e->dir));
+    eval_csv_str(b, eval_direction_name(e->dir));
     buf_putc(b, ',');
-    cvalue_period(b, e->has_baseline, e->baseline, e->baseline_per);
-    cvalue_period(b, e->has_target, e->target, e->target_per);
+    eval_csv_value_period(b, e->has_baseline, e->baseline, e->baseline_per);
+    eval_csv_value_period(b, e->has_target, e->target, e->target_per);
     if (e->has_latest) {
       if (disclose_withheld(e->latest_state)) buf_puts(b, PRESENT_WITHHELD);
-      else cnum(b, e->latest);
+      else eval_csv_num(b, e->latest);
       buf_putc(b, ',');
-      cstr(b, e->latest_period);
+      eval_csv_str(b, e->latest_period);
     } else
       buf_putc(b, ',');
     buf_putc(b, ',');
-    cnum(b, e->progress);
+    eval_csv_num(b, e->progress);
     buf_putc(b, ',');
-    cnum(b, e->variance);
+    eval_csv_num(b, e->variance);
     buf_printf(b, ",%s,", eval_status_name(e->status));
-    ctri(b, e->stale);
+    eval_csv_tri(b, e->stale);
     buf_putc(b, ',');
-    cnum(b, e->projected);
+    eval_csv_num(b, e->projected);
     buf_putc(b, ',');
-    ctri(b, e->projected_met);
+    eval_csv_tri(b, e->projected_met);
     buf_putc(b, ',');
-    cstr(b, eval_trend_name(e->trend));
+    eval_csv_str(b, eval_trend_name(e->trend));
     buf_putc(b, ',');
     Buf flags = {0};
     present_flags(&flags, e->latest_flags, ";");
-    cstr(b, buf_str(&flags));
+    eval_csv_str(b, buf_str(&flags));
     buf_free(&flags);
     buf_putc(b, ',');
-    cstr(b, e->withheld);
+    eval_csv_str(b, e->withheld);
     buf_puts(b, e->projected_clamped ? ",true," : ",false,");
-    cstr(b, e->break_period);
+    eval_csv_str(b, e->break_period);
     buf_putc(b, ',');
     cbenchmarks(b, indicator_view(e->decl));
     buf_puts(b, "\r\n");
@@ -510,7 +346,7 @@ static void equity_rows(Table *q, const EvalIndicator *e, bool has_policy) {
       buf_printf(&s, "%s \"%s\" ", x->line->ref->id, x->line->str);
       present_num_unit(&s, x->line->num, unit_of(e->decl));
     } else {
-      buf_printf(&s, "%s %s <= ", x->line->ref->id, form_name(x->line->form));
+      buf_printf(&s, "%s %s <= ", x->line->ref->id, eval_form_name(x->line->form));
       num_short(&s, x->line->num);
       if (x->reference) buf_printf(&s, " to \"%s\"", x->reference);
     }
@@ -736,7 +572,7 @@ int cmd_eval(int argc, char **argv) {
     goto cleanup;
   }
   /* table and csv say it on standard error, json in its "disclosure" member */
-  if (no_disclosure && strcmp(format, "json")) fprintf(stderr, "charter: %s\n", NO_DISCLOSURE_BANNER);
+  if (no_disclosure && strcmp(format, "json")) fprintf(stderr, "charter: %s\n", EVAL_NO_DISCLOSURE_NOTICE);
   if (!strcmp(format, "json")) print_json(&out, &r);
   else if (!strcmp(format, "csv")) {
     if (equity) print_csv_equity(&out, &r);

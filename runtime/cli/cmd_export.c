@@ -14,15 +14,13 @@
 #include "cli.h"
 #include "escape.h"
 #include "eval.h"
+#include "eval_json.h"
 #include "export.h"
 #include "interp.h"
 #include "output.h"
 
 /* What to do about -o through a link out of the project. */
 #define EXPORT_LINK_HELP "write the export to a file or folder inside the project"
-/* What --no-disclosure says on standard error (kumu, csv; json says it inside). */
-#define NO_DISCLOSURE_BANNER \
-  "--no-disclosure: every value is shown, small numbers included; this output is not for publication"
 
 typedef enum Format { FMT_JSON, FMT_KUMU, FMT_CSV } Format;
 
@@ -76,10 +74,7 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
                                  "-o DIR, as in mkdir tables && charter export --format csv -o tables coalition.charter");
   if (ea->output && strcmp(ea->output, "-") == 0) ea->output = NULL;
   if (ea->output && ea->format != FMT_CSV) {
-    const char *base = strrchr(ea->output, '/'), *dot;
-    base = base ? base + 1 : ea->output;
-    dot = strrchr(base, '.');
-    if (!dot || dot == base || strcasecmp(dot, ".json") != 0)
+    if (strcasecmp(output_ext(ea->output), "json") != 0)
       return usage_error("export", "cannot write the export to '%s': name it .json, as in -o %s", ea->output,
                          ea->format == FMT_KUMU ? "map.json" : "model.json");
   }
@@ -90,11 +85,7 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
   if (ea->no_disclosure && !ea->dbpath) return usage_error("export", "--no-disclosure goes with --db");
   if (ea->dbpath && !*ea->dbpath) return usage_error("export", "--db needs a file name, as in --db coalition.db");
   if ((bad = parse_as_of("export", ea->as_of_text, &ea->as_of)) != EXIT_OK) return bad;
-  if (optind >= argc)
-    return usage_error("export", "which program? Give the entry file, as in: charter export coalition.charter");
-  if (argc - optind > 1) return usage_error("export", "export takes one entry file; imported files are read with it");
-  ea->entry = argv[optind];
-  return EXIT_OK;
+  return entry_operand("export", argc, argv, &ea->entry);
 }
 
 /* Refuses to write over the program's own files or the store; 0 or 2. */
@@ -259,7 +250,7 @@ int cmd_export(int argc, char **argv) {
       status = ev.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
       goto cleanup;
     }
-    if (ea.no_disclosure && ea.format != FMT_JSON) fprintf(stderr, "charter: %s\n", NO_DISCLOSURE_BANNER);
+    if (ea.no_disclosure && ea.format != FMT_JSON) fprintf(stderr, "charter: %s\n", EVAL_NO_DISCLOSURE_NOTICE); /* json says it inside */
   }
   const EvalResult *evp = ea.dbpath ? &ev : NULL;
   if (ea.format == FMT_CSV) {

@@ -78,10 +78,7 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
   if (ra->output && !*ra->output) return usage_error("report", "-o needs a file name, as in -o report.html");
   if (ra->output && strcmp(ra->output, "-") != 0) {
     /* the extension names the format: a report never lands in a data file */
-    const char *base = strrchr(ra->output, '/'), *dot;
-    base = base ? base + 1 : ra->output;
-    dot = strrchr(base, '.');
-    const char *ext = dot && dot != base ? dot + 1 : "";
+    const char *ext = output_ext(ra->output);
     ReportFormat named = REPORT_HTML;
     if (!strcasecmp(ext, "md") || !strcasecmp(ext, "markdown")) named = REPORT_MD;
     else if (strcasecmp(ext, "html") && strcasecmp(ext, "htm"))
@@ -106,11 +103,7 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
                                  "(a report not for publication)");
   if (ra->no_disclosure && !ra->dbpath) return usage_error("report", "--no-disclosure goes with --db");
   if ((bad = parse_as_of("report", ra->as_of_text, &ra->as_of)) != EXIT_OK) return bad;
-  if (optind >= argc)
-    return usage_error("report", "which program? Give the entry file, as in: charter report coalition.charter");
-  if (argc - optind > 1) return usage_error("report", "report takes one entry file; imported files are read with it");
-  ra->entry = argv[optind];
-  return EXIT_OK;
+  return entry_operand("report", argc, argv, &ra->entry);
 }
 
 
