@@ -45,8 +45,8 @@ LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lm
 # What building and running charter needs (the demo installs only these),
 # and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
 # the report in a browser).
-BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev gettext
-TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm neovim unzip python3-yaml
+BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev libpq-dev gettext
+TEST_PKGS  := libcmocka-dev graphviz sqlite3 postgresql diffutils jq libxml2-utils groff-base chromium nodejs npm neovim unzip python3-yaml
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;
 # leakcheck and fuzz add what they need.
