@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "period.h"
+#include "store_impl.h"
 #include "util.h"
 
 /* How long an import waits for another one to finish, in milliseconds. */
@@ -229,7 +230,7 @@ static const Entry *entry_named(const Entries *es, const char *name) {
 
 /* A name from a hostile file, quoted for a message: printable ASCII kept,
  * other bytes as \xHH, at most 40 characters. */
-static void quote_safe(const char *s, char *out, size_t size) {
+void store_quote_safe(const char *s, char *out, size_t size) {
   size_t k = 0;
   for (size_t i = 0; s[i] && k + 5 < size && i < 40; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -245,7 +246,7 @@ static bool same_schema(const Entries *have, const Entries *want, char *why, siz
   char name[200];
   for (int i = 0; i < have->n; i++) {
     const Entry *h = &have->e[i], *w = entry_named(want, h->name);
-    quote_safe(h->name, name, sizeof name);
+    store_quote_safe(h->name, name, sizeof name);
     if (!w || strcmp(w->type, h->type) != 0) {
       const char *kind = h->type;
       snprintf(why, size, "it has %s %s '%s', which charter never makes", strcmp(kind, "index") == 0 ? "an" : "a",
@@ -633,7 +634,7 @@ static bool ends_on(const char *s, Period p, int32_t *day) {
 
 /* Why the period and its last day cannot be used, or NULL; *day receives
  * that last day. */
-static const char *period_problem(const char *period, const char *end, int32_t *day) {
+const char *store_period_problem(const char *period, const char *end, int32_t *day) {
   Period p;
   char why[PERIOD_WHY_MAX];
   if (!period_parse(period, strlen(period), &p, why)) return "its period is not a period";
@@ -641,7 +642,7 @@ static const char *period_problem(const char *period, const char *end, int32_t *
 }
 
 /* True when s is UTF-8 without control characters. */
-static bool clean_text(const char *s) {
+bool store_clean_text(const char *s) {
   const unsigned char *u = (const unsigned char *)s;
   size_t n = strlen(s);
   for (size_t i = 0; i < n;) {
@@ -660,12 +661,12 @@ static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int
                        const char *then) {
   char period[168], at[368] = ""; /* quote_safe writes at most 161 bytes */
   const unsigned char *ptext = sqlite3_column_text(st, pc);
-  quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
+  store_quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
   if (groups) {
     char dim[168], grp[168];
     const unsigned char *d = sqlite3_column_text(st, 0), *g = sqlite3_column_text(st, 1);
-    quote_safe(d ? (const char *)d : "", dim, sizeof dim);
-    quote_safe(g ? (const char *)g : "", grp, sizeof grp);
+    store_quote_safe(d ? (const char *)d : "", dim, sizeof dim);
+    store_quote_safe(g ? (const char *)g : "", grp, sizeof grp);
     if (*dim || *grp) snprintf(at, sizeof at, ", dimension '%s', group '%s'", dim, grp);
   }
   snprintf(q->err, sizeof q->err,
@@ -688,11 +689,11 @@ static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, i
   if (!why) why = value_problem(st, pc + 2, o->flags, &o->value);
   if (!why) why = count_problem(st, pc + 3, &o->numerator);
   if (!why) why = count_problem(st, pc + 4, &o->denominator);
-  if (!why) why = period_problem(o->period, o->period_end, &o->day);
+  if (!why) why = store_period_problem(o->period, o->period_end, &o->day);
   if (!why && groups) {
     o->dimension = col_text(st, 0), o->group = col_text(st, 1);
     if (!q->dim.s || strcmp(o->dimension, q->dim.s) != 0 || strcmp(o->group, q->grp.s) != 0) {
-      if (!clean_text(o->dimension) || !clean_text(o->group)) why = "its dimension or group is not plain text";
+      if (!store_clean_text(o->dimension) || !store_clean_text(o->group)) why = "its dimension or group is not plain text";
       else hold(&q->dim, (const unsigned char *)o->dimension), hold(&q->grp, (const unsigned char *)o->group);
     }
   }
@@ -984,6 +985,7 @@ static char *sqlite_name(const char *path, bool immutable) {
 }
 
 Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
+  if (store_is_pg(path)) return store_pg_open(path, mode, err, errlen);
   struct stat st;
   if (!check_path(path, mode, &st, err, errlen) || !check_header(path, mode, err, errlen)) return NULL;
   /* A reader opens the file read-only. While no import is under way (no
