@@ -174,10 +174,14 @@ void esc_csv_text(Buf *b, const char *s) {
 
 static bool noncharacter(uint32_t c) { return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE; }
 
-void esc_xml(Buf *b, const char *s, size_t n) {
+/* The neutraliser esc_xml and esc_md share: C0 controls as a space, DEL,
+ * C1 and bidi controls dropped, invalid UTF-8 and noncharacters as U+FFFD;
+ * each ASCII character of special goes to put, the rest as it is. */
+static void esc_text(Buf *b, const char *s, size_t n, const char *special, void (*put)(Buf *b, char c, bool slash),
+                     bool slash) {
   for (size_t i = 0; i < n;) {
     size_t run = i; /* plain printable ASCII goes as it is */
-    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && !strchr("&<>\"'", s[run])) run++;
+    while (run < n && s[run] >= 0x20 && s[run] < 0x7F && !strchr(special, s[run])) run++;
     if (run > i) {
       buf_add(b, s + i, run - i);
       i = run;
@@ -186,21 +190,36 @@ void esc_xml(Buf *b, const char *s, size_t n) {
     uint32_t c;
     int k = utf8_decode((const unsigned char *)s + i, n - i, &c);
     if (k == 0) c = 0xFFFD, k = 1; /* a stray byte */
-    switch (c) {
-    case '&': buf_puts(b, "&amp;"); break;
-    case '<': buf_puts(b, "&lt;"); break;
-    case '>': buf_puts(b, "&gt;"); break;
-    case '"': buf_puts(b, "&quot;"); break;
-    case '\'': buf_puts(b, "&#39;"); break;
-    default:
-      if (c < 0x20) buf_putc(b, ' ');
-      else if (c == 0x7F || esc_is_hidden(c)) {
-        /* dropped */
-      } else if (c == 0xFFFD || noncharacter(c)) buf_puts(b, "\xEF\xBF\xBD");
-      else buf_add(b, s + i, (size_t)k);
-    }
+    if (c >= 0x20 && c < 0x7F) put(b, (char)c, slash); /* one of special */
+    else if (c < 0x20) buf_putc(b, ' ');
+    else if (c == 0x7F || esc_is_hidden(c)) {
+      /* dropped */
+    } else if (c == 0xFFFD || noncharacter(c)) buf_puts(b, "\xEF\xBF\xBD");
+    else buf_add(b, s + i, (size_t)k);
     i += (size_t)k;
   }
+}
+
+static void put_entity(Buf *b, char c, bool slash) {
+  (void)slash;
+  switch (c) {
+  case '&': buf_puts(b, "&amp;"); break;
+  case '<': buf_puts(b, "&lt;"); break;
+  case '>': buf_puts(b, "&gt;"); break;
+  case '"': buf_puts(b, "&quot;"); break;
+  default: buf_puts(b, "&#39;"); break;
+  }
+}
+
+static void put_markup(Buf *b, char c, bool slash) {
+  if (slash) buf_printf(b, "\\%c", c);
+  else buf_printf(b, "&#%d;", c);
+}
+
+void esc_xml(Buf *b, const char *s, size_t n) { esc_text(b, s, n, "&<>\"'", put_entity, false); }
+
+void esc_md(Buf *b, const char *s, const char *markup, bool slash) {
+  if (s) esc_text(b, s, strlen(s), markup, put_markup, slash);
 }
 
 void esc_xml_str(Buf *b, const char *s) {

@@ -54,6 +54,11 @@ void esc_json(Buf *b, const char *s);
 void esc_xml(Buf *b, const char *s, size_t n);
 /* The same for a NUL-terminated string; NULL appends nothing. */
 void esc_xml_str(Buf *b, const char *s);
+/* Markdown text: neutralised as esc_xml (a line end becomes a space, so a
+ * table cell stays one), and each character of markup written as \c
+ * (slash) or as the character reference &#N; (a PR comment, where a
+ * backslash is not enough for @ and :); NULL appends nothing. */
+void esc_md(Buf *b, const char *s, const char *markup, bool slash);
 
 /* A CSV text cell (RFC 4180): controls as esc_term except tab, LF and CRLF;
  * a cell beginning with = + - @ tab or CR gets a leading ' (OWASP's advice

@@ -377,22 +377,24 @@ char *lsp_store_for(const LspServer *s, const Program *p) {
 
 LspNavCache **lsp_nav_cache(LspServer *s) { return &s->nav_cache; }
 
-json_t *lsp_jstr(const char *str) {
-  if (!str) str = "";
-  size_t n = strlen(str);
-  Buf b = {0};
-  const unsigned char *q = (const unsigned char *)str;
+void lsp_put_clean(Buf *b, const char *s, size_t n) {
+  const unsigned char *q = (const unsigned char *)s;
   for (size_t i = 0; i < n;) {
     uint32_t cp;
     int k = utf8_decode(q + i, n - i, &cp);
     if (k == 0 || cp == 0) {
-      buf_puts(&b, "\xEF\xBF\xBD");
+      buf_puts(b, "\xEF\xBF\xBD");
       i++;
       continue;
     }
-    buf_add(&b, str + i, (size_t)k);
+    buf_add(b, s + i, (size_t)k);
     i += (size_t)k;
   }
+}
+
+json_t *lsp_jstr(const char *str) {
+  Buf b = {0};
+  if (str) lsp_put_clean(&b, str, strlen(str));
   json_t *j = json_stringn(b.data ? b.data : "", b.len);
   buf_free(&b);
   return j ? j : json_string("");
@@ -727,12 +729,13 @@ static void check_entry(LspServer *s, Doc *d) {
 
 /* The entry whose current program holds d's file: another document, not
  * one for the same file under another URI; NULL when none does. */
+static bool holds(const Doc *e, const Doc *d) {
+  return d->real && e != d && e->prog && !(e->real && strcmp(e->real, d->real) == 0) && vec_has(&e->files, d->real);
+}
+
 static Doc *holder(LspServer *s, const Doc *d) {
-  if (!d->real) return NULL;
-  for (int i = 0; i < s->docs.len; i++) {
-    Doc *e = s->docs.items[i];
-    if (e != d && e->prog && !(e->real && strcmp(e->real, d->real) == 0) && vec_has(&e->files, d->real)) return e;
-  }
+  for (int i = 0; i < s->docs.len; i++)
+    if (holds(s->docs.items[i], d)) return s->docs.items[i];
   return NULL;
 }
 
@@ -981,13 +984,11 @@ static void retry_hosts(LspServer *s) {
  * else d itself as the entry; then reconciles. */
 static void check_doc(LspServer *s, Doc *d) {
   bool owned = false;
-  for (int i = 0; d->real && i < s->docs.len; i++) {
-    Doc *e = s->docs.items[i];
-    if (e != d && e->prog && !(e->real && strcmp(e->real, d->real) == 0) && vec_has(&e->files, d->real)) {
-      check_entry(s, e);
+  for (int i = 0; i < s->docs.len; i++)
+    if (holds(s->docs.items[i], d)) {
+      check_entry(s, s->docs.items[i]);
       owned = true;
     }
-  }
   if (!owned && (d->prog || d->searched || !d->real)) check_entry(s, d);
   reconcile(s);
 }

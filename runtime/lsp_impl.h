@@ -63,6 +63,8 @@ void lsp_nav_cache_free(LspNavCache *c);
 /* A new reference to s as a JSON string, bytes that are not UTF-8 (and NUL)
  * replaced by U+FFFD: program text and paths may hold them, JSON may not. */
 json_t *lsp_jstr(const char *s);
+/* Appends s[0..n) as valid UTF-8 (what lsp_jstr holds). */
+void lsp_put_clean(Buf *b, const char *s, size_t n);
 /* The address the documentation is linked from (codeDescription, hover),
  * ending without '/', or "" when there is none. */
 const char *lsp_docs_home(const LspServer *s);

@@ -23,38 +23,13 @@
 
 /* ---- text for JSON and markdown ---- */
 
-/* s[0..n) as valid UTF-8: an invalid byte or a NUL becomes U+FFFD. */
-static void put_clean(Buf *b, const char *s, size_t n) {
-  const unsigned char *p = (const unsigned char *)s;
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    int k = utf8_decode(p + i, n - i, &cp);
-    if (k == 0 || cp == 0) {
-      buf_puts(b, "\xEF\xBF\xBD");
-      i++;
-      continue;
-    }
-    buf_add(b, s + i, (size_t)k);
-    i += (size_t)k;
-  }
-}
-
-static json_t *jstr(const char *s) {
-  Buf b = {0};
-  put_clean(&b, s ? s : "", s ? strlen(s) : 0);
-  json_t *j = json_stringn(buf_str(&b), b.len);
-  buf_free(&b);
-  return j;
-}
-
 /* Program text in markdown, read as it is written: a backslash before each
  * character that could start markup (\\ ` * _ [ ] < > # | ~ ! & $), and
  * before - + = that start a line and the . or ) of a number that starts
  * one (a list item); line ends kept. */
 static void put_md(Buf *b, const char *s) {
   Buf c = {0};
-  put_clean(&c, s ? s : "", s ? strlen(s) : 0);
+  lsp_put_clean(&c, s ? s : "", s ? strlen(s) : 0);
   bool line_start = true, digits = false;
   for (const char *q = buf_str(&c); *q; q++) {
     char ch = *q;
@@ -366,7 +341,7 @@ static Decl *renamable(LspAt *a, LspErr *e, Occ *o) {
   Src *s = src_get(&a->p->srcs, d->loc.file);
   if (s->is_module) {
     Buf path = {0};
-    put_clean(&path, s->path, strlen(s->path));
+    lsp_put_clean(&path, s->path, strlen(s->path));
     lsp_fail(e, LSP_REQUEST_FAILED,
              "'%s' is declared in a shared module (%.300s), which other programs read too; rename it there", d->id,
              buf_str(&path));
@@ -471,7 +446,7 @@ json_t *lsp_rename(LspAt *a, LspErr *e) {
   const char *name = json_string_value(nj);
   if (strlen(name) != json_string_length(nj) || !is_id(name)) {
     Buf b = {0};
-    put_clean(&b, name, json_string_length(nj));
+    lsp_put_clean(&b, name, json_string_length(nj));
     lsp_fail(e, LSP_INVALID_PARAMS,
              "'%.200s' is not an id: an id starts with a letter or '_' and holds only ASCII letters, digits and "
              "'_' (as in employment_rate)",
@@ -491,7 +466,7 @@ json_t *lsp_rename(LspAt *a, LspErr *e) {
     int line = 1, col = 1;
     src_linecol(s, other->id_loc.start, &line, &col);
     Buf path = {0};
-    put_clean(&path, s->path, strlen(s->path));
+    lsp_put_clean(&path, s->path, strlen(s->path));
     lsp_fail(e, LSP_REQUEST_FAILED, "'%s' is already declared (%s %s at %s:%d:%d); choose another id", name,
              ast_article(ast_kind_name(other->kind)), ast_kind_name(other->kind), buf_str(&path), line, col);
     buf_free(&path);
@@ -843,7 +818,7 @@ json_t *lsp_hover(LspAt *a, LspErr *e) {
     buf_free(&b);
     return json_null();
   }
-  json_t *r = json_pack("{s:{s:s,s:o},s:o}", "contents", "kind", "markdown", "value", jstr(buf_str(&b)), "range",
+  json_t *r = json_pack("{s:{s:s,s:o},s:o}", "contents", "kind", "markdown", "value", lsp_jstr(buf_str(&b)), "range",
                         lsp_range(a->src, o.loc));
   buf_free(&b);
   return r;
@@ -885,7 +860,7 @@ json_t *lsp_document_symbols(LspAt *a, LspErr *e) {
     if (sel.end > range.end) range.end = sel.end;
     json_t *s = json_object();
     json_object_set_new(s, "name", json_string(symbol_name(d)));
-    if (d->title) json_object_set_new(s, "detail", jstr(d->title));
+    if (d->title) json_object_set_new(s, "detail", lsp_jstr(d->title));
     json_object_set_new(s, "kind", json_integer(symbol_kind(d->kind)));
     json_object_set_new(s, "range", lsp_range(a->src, range));
     json_object_set_new(s, "selectionRange", lsp_range(a->src, sel));
@@ -935,7 +910,7 @@ json_t *lsp_workspace_symbols(LspServer *s, json_t *params, LspErr *e) {
       json_object_set_new(sym, "name", json_string(name));
       json_object_set_new(sym, "kind", json_integer(symbol_kind(d->kind)));
       json_object_set_new(sym, "location", lsp_location(s, p, d->id_loc));
-      if (d->title) json_object_set_new(sym, "containerName", jstr(d->title));
+      if (d->title) json_object_set_new(sym, "containerName", lsp_jstr(d->title));
       json_array_append_new(out, sym);
     }
   }

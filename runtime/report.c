@@ -46,22 +46,7 @@ static void esc(R *r, Buf *b, const char *s) {
     esc_xml_str(b, s);
     return;
   }
-  /* markdown: what esc_xml makes of the text (controls, invalid UTF-8),
-   * then markdown's markup characters escaped */
-  Buf x = {0};
-  esc_xml_str(&x, s);
-  static const struct { const char *ent; char c; } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
-                                                             {"&quot;", '"'}, {"&#39;", '\''}};
-  for (const char *c = buf_str(&x); *c;) {
-    char ch = *c;
-    size_t used = 1;
-    for (size_t k = 0; k < sizeof ents / sizeof *ents; k++)
-      if (strncmp(c, ents[k].ent, strlen(ents[k].ent)) == 0) ch = ents[k].c, used = strlen(ents[k].ent);
-    if (strchr("\\`*_[]<>#|!~&{}", ch)) buf_printf(b, "\\%c", ch);
-    else buf_putc(b, ch);
-    c += used;
-  }
-  buf_free(&x);
+  esc_md(b, s, "\\`*_[]<>#|!~&{}", true);
 }
 
 /* A fragment being built: text appended to it, then kept in the arena. */

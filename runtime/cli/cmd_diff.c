@@ -424,23 +424,7 @@ static void print_text(FILE *out, const Diff *d, const Program *o, const Program
 }
 
 /* Program text for a markdown table cell: no HTML, no markup, no mention. */
-static void md(Buf *b, const char *s) {
-  Buf x = {0};
-  esc_xml_str(&x, s);
-  static const struct { const char *ent; char c; } ents[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'},
-                                                             {"&quot;", '"'}, {"&#39;", '\''}};
-  for (const char *c = buf_str(&x); *c;) {
-    char ch = *c;
-    size_t used = 1;
-    for (size_t k = 0; k < sizeof ents / sizeof *ents; k++)
-      if (strncmp(c, ents[k].ent, strlen(ents[k].ent)) == 0) ch = ents[k].c, used = strlen(ents[k].ent);
-    if (ch == '\n' || ch == '\r') buf_putc(b, ' ');
-    else if (strchr("\\`*_[]<>#|!~&{}@:", ch)) buf_printf(b, "&#%d;", ch);
-    else buf_putc(b, ch);
-    c += used;
-  }
-  buf_free(&x);
-}
+static void md(Buf *b, const char *s) { esc_md(b, s, "\\`*_[]<>#|!~&{}@:", false); }
 
 static void md_where(Buf *b, const Program *p, Loc loc) {
   Buf w = {0};

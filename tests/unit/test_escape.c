@@ -162,12 +162,34 @@ static void test_xml(void **state) {
   assert_int_equal(b.len, 0);
 }
 
+static char *md(const char *s, const char *markup, bool slash) {
+  static char out[512];
+  Buf b = {0};
+  esc_md(&b, s, markup, slash);
+  snprintf(out, sizeof out, "%s", buf_str(&b));
+  buf_free(&b);
+  return out;
+}
+
+/* Markdown: neutralised as XML text, then each markup character escaped
+ * with a backslash or as a character reference; quotes stay. */
+static void test_md(void **state) {
+  (void)state;
+  assert_string_equal(md("*a* [b](c) <i>\"q\" 'x'", "*[]()<>", true), "\\*a\\* \\[b\\]\\(c\\) \\<i\\>\"q\" 'x'");
+  assert_string_equal(md("@team #1: a|b", "@#:|", false), "&#64;team &#35;1&#58; a&#124;b");
+  assert_string_equal(md("a\nb" ESC "c" RLO "d\xff", "*", true), "a b cd\xef\xbf\xbd");
+  Buf b = {0};
+  esc_md(&b, NULL, "*", true);
+  assert_int_equal(b.len, 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_term_plain),        cmocka_unit_test(test_term_controls),
       cmocka_unit_test(test_term_invalid_utf8), cmocka_unit_test(test_term_one_widths),
       cmocka_unit_test(test_github),            cmocka_unit_test(test_json),
       cmocka_unit_test(test_csv),               cmocka_unit_test(test_xml),
+      cmocka_unit_test(test_md),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
