@@ -1678,15 +1678,17 @@ static void check_coalitions(Checker *c, const Decl *d) {
   strmap_free(&seen);
 }
 
-/* "unit \"%\" per 100", "no unit" */
+/* "unit \"%\"", "per 1000", "no unit" */
 static void unit_text(Buf *b, const Decl *d) {
   const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *per = decl_attr(d, AT_INDICATOR_PER);
   if (unit->n) {
     buf_puts(b, "unit ");
     fmt_string(b, unit->vals[0].str);
-  } else
+    if (per->n) buf_printf(b, " per %g", per->vals[0].num);
+  } else if (per->n)
+    buf_printf(b, "per %g", per->vals[0].num);
+  else
     buf_puts(b, "no unit");
-  if (per->n) buf_printf(b, " per %g", per->vals[0].num);
 }
 
 static void check_rolls_up(Checker *c, const Decl *d) {
