@@ -1628,16 +1628,13 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
 /* The network's own coalition key (the store's key of its program's own
  * rows), which coalitions may not list; NULL when it has none. */
 static const char *own_coalition(const Program *p) {
-#ifdef CHARTER_HAS_PROGRAM_COALITION
-  return program_coalition(p);
-#else
-  (void)p;
-  return NULL;
-#endif
+  const char *k = program_coalition(p);
+  return k && *k ? k : NULL;
 }
 
-/* A coalition key: letters, digits, '-' and '_', 1 to 63 bytes. */
-static bool coalition_key_ok(const char *s) {
+/* A coalition key (network_id; a network's coalitions): what a store's
+ * rows carry, and a PostgreSQL role name is built from. */
+bool chk_coalition_key(const char *s) {
   size_t n = strlen(s);
   if (n < 1 || n > 63) return false;
   for (size_t i = 0; i < n; i++) {
@@ -1656,7 +1653,7 @@ static void check_coalitions(Checker *c, const Decl *d) {
   strmap_init(&seen);
   for (int i = 0; i < co->n; i++) {
     const Value *v = &co->vals[i];
-    if (!coalition_key_ok(v->str)) {
+    if (!chk_coalition_key(v->str)) {
       err(c, v->loc, "network",
           "%s is not a coalition key: a key is 1 to 63 letters, digits, '-' or '_', as the member's charter block "
           "gives it (network_id \"east-side\")",
@@ -1750,6 +1747,14 @@ static void check_rolls_up(Checker *c, const Decl *d) {
   }
 }
 
+static void check_network_id(Checker *c, const Decl *d) {
+  const AttrVals *v = decl_attr(d, AT_CHARTER_NETWORK_ID);
+  if (v->n && v->vals[0].str && !chk_coalition_key(v->vals[0].str))
+    err(c, v->vals[0].loc, "attribute",
+        "network_id \"%s\" is not a coalition key: use 1 to 63 letters, digits, '-' or '_', such as network_id \"east-side\"",
+        v->vals[0].str);
+}
+
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
@@ -1787,6 +1792,7 @@ void chk_run(Program *p) {
   }
   /* Attributes and references. */
   for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
+  if (first_charter) check_network_id(&c, first_charter);
   free(c.which);
   /* Kind-specific checks. */
   for (int i = 0; i < p->decls.len; i++) {

@@ -127,6 +127,10 @@ const Calendar *program_calendar(const Program *p);
 /* The member coalitions' keys of a network program (the charter block's
  * `coalitions`), in the order written; n 0 for a coalition's own program. */
 const AttrVals *program_members(const Program *p);
+/* The program's coalition key, which its rows in the store carry
+ * (docs/network.md): the charter block's network_id when given, else ""
+ * (a store's one unnamed coalition, as every store before networks). */
+const char *program_coalition(const Program *p);
 /* The program's disclosure policy (present false without one). */
 const DisclosurePolicy *program_disclosure(const Program *p);
 /* The disclosure block's lines read into *out (the checks have reported
