@@ -587,7 +587,8 @@ int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t err
   for (int step = 0; step < 2; step++) {
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-      const char *msg = r ? PQresultErrorMessage(r) : "";
+      /* the server's own words, without "ERROR:" and the context */
+      const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
       char why[512];
       printable(msg && *msg ? msg : PQerrorMessage(c), why, sizeof why);
       snprintf(err, errlen, "the database '%s' refused the script: %s; nothing was changed", name, why);
