@@ -1618,6 +1618,27 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s', so this waiver has no effect", rule);
 }
 
+/* A coalition key (network_id; a network's coalitions): what a store's
+ * rows carry, and a PostgreSQL role name is built from. */
+bool chk_coalition_key(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 63) return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+      return false;
+  }
+  return true;
+}
+
+static void check_network_id(Checker *c, const Decl *d) {
+  const AttrVals *v = decl_attr(d, AT_CHARTER_NETWORK_ID);
+  if (v->n && v->vals[0].str && !chk_coalition_key(v->vals[0].str))
+    err(c, v->vals[0].loc, "attribute",
+        "network_id \"%s\" is not a coalition key: use 1 to 63 letters, digits, '-' or '_', such as network_id \"east-side\"",
+        v->vals[0].str);
+}
+
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
@@ -1655,6 +1676,7 @@ void chk_run(Program *p) {
   }
   /* Attributes and references. */
   for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
+  if (first_charter) check_network_id(&c, first_charter);
   free(c.which);
   /* Kind-specific checks. */
   for (int i = 0; i < p->decls.len; i++) {

@@ -232,6 +232,13 @@ const Calendar *program_calendar(const Program *p) {
   return &period_default_calendar;
 }
 
+const char *program_coalition(const Program *p) {
+  if (!p->charter) return "";
+  const AttrVals *v = decl_attr(p->charter, AT_CHARTER_NETWORK_ID);
+  if (v->n && v->vals[0].str && chk_coalition_key(v->vals[0].str)) return v->vals[0].str;
+  return ""; /* the store's one unnamed coalition */
+}
+
 void model_build(Program *p) {
   if (p->charter) p->charter->view = charter(&p->arena, p->charter);
   apply_calendar(p, program_calendar(p));

@@ -122,6 +122,10 @@ static inline const PartnerView *partner_view(const Decl *d) { return (const Par
 static inline const OutcomeView *outcome_view(const Decl *d) { return (const OutcomeView *)d->view; }
 /* The program's calendar: its charter block's, or the default without one. */
 const Calendar *program_calendar(const Program *p);
+/* The program's coalition key, which its rows in the store carry
+ * (docs/network.md): the charter block's network_id when given, else ""
+ * (a store's one unnamed coalition, as every store before networks). */
+const char *program_coalition(const Program *p);
 /* The program's disclosure policy (present false without one). */
 const DisclosurePolicy *program_disclosure(const Program *p);
 /* The disclosure block's lines read into *out (the checks have reported

@@ -259,7 +259,7 @@ static const Table *table_of(Ctx *c, const Decl *d) {
     return tb;
   }
   TableFill f = {c, tb, 0, "", ""};
-  fail(c, c->store->m->series(c->store, d->id, false, c->as_of, table_add, &f));
+  fail(c, c->store->m->series(c->store, NULL, d->id, false, c->as_of, table_add, &f));
   return tb;
 }
 
@@ -309,7 +309,7 @@ static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
     return tb->o;
   }
   WholeFill f = {.keep = c->history ? c->arena : NULL};
-  fail(c, c->store->m->series(c->store, d->id, true, c->as_of, whole_add, &f));
+  fail(c, c->store->m->series(c->store, NULL, d->id, true, c->as_of, whole_add, &f));
   *n = f.n;
   Obs *copy = NULL;
   if (*n) {
@@ -358,7 +358,7 @@ static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp
   }
   StoreObs so;
   bool found = false;
-  fail(c, c->store->m->latest(c->store, d->id, dim, grp, c->as_of, &so, &found));
+  fail(c, c->store->m->latest(c->store, NULL, d->id, dim, grp, c->as_of, &so, &found));
   if (!found) return false;
   *out = (Obs){dim, grp, arena_strdup(c->arena, so.period), so.day, so.day, so.value, so.numerator, so.denominator,
                so.flags};
@@ -881,7 +881,7 @@ bool eval_open_and_run_disclosure(const Program *p, const char *db_path, int32_t
 bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of, const EvalOptions *o, EvalResult *r,
                             char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
-  Store *store = store_open(db_path, STORE_READ, err, errlen);
+  Store *store = store_open(db_path, STORE_READ, program_coalition(p), err, errlen);
   if (!store) return false;
   StoreRc rc = eval_run_opts(p, store, as_of, o, r);
   r->corrupt = rc == STORE_CORRUPT;

@@ -1380,7 +1380,7 @@ static StoreRc median_warnings(Import *im, Store *s) {
     const Decl *d = im->p->decls.items[i];
     if (!im->touched[d->index]) continue;
     m.ind = d;
-    rc = s->m->series(s, d->id, false, "9999-12-31", median_obs, &m);
+    rc = s->m->series(s, NULL, d->id, false, "9999-12-31", median_obs, &m);
     median_flush(&m);
     free(m.dim);
     free(m.grp);

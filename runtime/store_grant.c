@@ -199,9 +199,18 @@ static bool reports(const Decl *d, const Decl *partner) {
 
 bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *out, char *err, size_t errlen) {
   const char *why = grant_key_problem(coalition);
+  if (!*coalition) {
+    /* roles belong to the whole server, not to one database: named after
+     * no key, the partners of two stores on one server would share them */
+    snprintf(err, errlen,
+             "%s: the program has no network_id, and the partners' PostgreSQL roles are named after it (roles belong to "
+             "the whole server, so two coalitions must not share them); give the charter block one, as in network_id "
+             "\"east-side\", import again, then grant",
+             entry);
+    return false;
+  }
   if (why) {
-    snprintf(err, errlen, "the program's coalition key '%.80s' cannot name PostgreSQL roles: %s; give the charter block a network_id such as \"east-side\"",
-             coalition, why);
+    snprintf(err, errlen, "the program's coalition key '%.80s' cannot name PostgreSQL roles: %s", coalition, why);
     return false;
   }
   const char **network = NULL;

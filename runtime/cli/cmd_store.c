@@ -17,15 +17,6 @@
 #include "store_grant.h"
 #include "suggest.h"
 
-/* TODO(store: coalition): program_coalition comes with the pg branch's
- * schema 3 (lang/model.h); until it is merged, the charter block's
- * network_id, else "coalition". Removed at the merge. */
-static const char *program_coalition(const Program *p) {
-  int slot = chk_spec_index(D_CHARTER, "network_id");
-  if (slot >= 0 && p->charter && p->charter->vals && p->charter->vals[slot].n) return p->charter->vals[slot].vals[0].str;
-  return "coalition";
-}
-
 /* Prints what --apply did: each role, and what it writes. */
 static void print_applied(const Program *p, const char *coalition) {
   int n = 0;

@@ -1,5 +1,5 @@
 -- charter store grant: PostgreSQL roles and row-level security for the
--- coalition 'coalition' (program 'hostile.charter').
+-- coalition 'hostile-titles' (program 'hostile.charter').
 -- One transaction: all of it or nothing. It can be run again: each run
 -- makes the rights of this coalition's roles what the program says now.
 BEGIN;
@@ -33,19 +33,19 @@ CREATE TABLE IF NOT EXISTS charter_writer (
   indicator text COLLATE "C" NOT NULL,
   PRIMARY KEY (role, coalition, indicator)
 );
-DELETE FROM charter_role WHERE coalition = 'coalition';
+DELETE FROM charter_role WHERE coalition = 'hostile-titles';
 INSERT INTO charter_role (role, coalition, partner) VALUES
-  ('charter:coalition:quote', 'coalition', 'quote'),
-  ('charter:coalition:dollar', 'coalition', 'dollar'),
-  ('charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107', 'coalition', 'a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789');
+  ('charter:hostile-titles:quote', 'hostile-titles', 'quote'),
+  ('charter:hostile-titles:dollar', 'hostile-titles', 'dollar'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles', 'a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789');
 INSERT INTO charter_reader (role, coalition) VALUES
-  ('charter:coalition:quote', 'coalition'),
-  ('charter:coalition:dollar', 'coalition'),
-  ('charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107', 'coalition');
+  ('charter:hostile-titles:quote', 'hostile-titles'),
+  ('charter:hostile-titles:dollar', 'hostile-titles'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles');
 INSERT INTO charter_writer (role, coalition, indicator) VALUES
-  ('charter:coalition:quote', 'coalition', 'q_rate'),
-  ('charter:coalition:dollar', 'coalition', 'q_rate'),
-  ('charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107', 'coalition', 'long_count');
+  ('charter:hostile-titles:quote', 'hostile-titles', 'q_rate'),
+  ('charter:hostile-titles:dollar', 'hostile-titles', 'q_rate'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles', 'long_count');
 
 -- the roles: NOLOGIN (people log in as themselves, and are GRANTed one)
 DO $charter$
@@ -60,17 +60,17 @@ BEGIN
   END LOOP;
 END
 $charter$;
-COMMENT ON ROLE "charter:coalition:quote" IS 'partner quote of coalition coalition: It''s''; DROP TABLE measurement; --';
-COMMENT ON ROLE "charter:coalition:dollar" IS 'partner dollar of coalition coalition: $charter$; DROP TABLE import; $charter$ " \   GRANT ALL ON measurement TO PUBLIC; --';
-COMMENT ON ROLE "charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107" IS 'partner a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789 of coalition coalition: Long';
+COMMENT ON ROLE "charter:hostile-titles:quote" IS 'partner quote of coalition hostile-titles: It''s''; DROP TABLE measurement; --';
+COMMENT ON ROLE "charter:hostile-titles:dollar" IS 'partner dollar of coalition hostile-titles: $charter$; DROP TABLE import; $charter$ " \   GRANT ALL ON measurement TO PUBLIC; --';
+COMMENT ON ROLE "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45" IS 'partner a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789 of coalition hostile-titles: Long';
 
 -- privileges: read the store; add and replace measurements, never delete them
-REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:coalition:quote", "charter:coalition:dollar", "charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107";
-GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:coalition:quote", "charter:coalition:dollar", "charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107";
+REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
 -- UPDATE also lets an import lock the tables against other writers
-GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:coalition:quote", "charter:coalition:dollar", "charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107";
+GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
 -- DELETE: an import that stored nothing leaves no row
-GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:coalition:quote", "charter:coalition:dollar", "charter:coalition:a_partner_id_that_is_long_en~04503eb16b007107";
+GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)
 ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;

@@ -1,5 +1,5 @@
 -- charter store grant: PostgreSQL roles and row-level security for the
--- coalition 'coalition' (program 'none.charter').
+-- coalition 'alone' (program 'none.charter').
 -- One transaction: all of it or nothing. It can be run again: each run
 -- makes the rights of this coalition's roles what the program says now.
 BEGIN;
@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS charter_writer (
   indicator text COLLATE "C" NOT NULL,
   PRIMARY KEY (role, coalition, indicator)
 );
-DELETE FROM charter_role WHERE coalition = 'coalition';
+DELETE FROM charter_role WHERE coalition = 'alone';
 -- the program declares no partner: no role
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)

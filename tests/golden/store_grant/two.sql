@@ -1,5 +1,5 @@
 -- charter store grant: PostgreSQL roles and row-level security for the
--- coalition 'coalition' (program 'two.charter').
+-- coalition 'east-side' (program 'two.charter').
 -- One transaction: all of it or nothing. It can be run again: each run
 -- makes the rights of this coalition's roles what the program says now.
 BEGIN;
@@ -33,16 +33,16 @@ CREATE TABLE IF NOT EXISTS charter_writer (
   indicator text COLLATE "C" NOT NULL,
   PRIMARY KEY (role, coalition, indicator)
 );
-DELETE FROM charter_role WHERE coalition = 'coalition';
+DELETE FROM charter_role WHERE coalition = 'east-side';
 INSERT INTO charter_role (role, coalition, partner) VALUES
-  ('charter:coalition:alpha', 'coalition', 'alpha'),
-  ('charter:coalition:beta', 'coalition', 'beta');
+  ('charter:east-side:alpha', 'east-side', 'alpha'),
+  ('charter:east-side:beta', 'east-side', 'beta');
 INSERT INTO charter_reader (role, coalition) VALUES
-  ('charter:coalition:alpha', 'coalition'),
-  ('charter:coalition:beta', 'coalition');
+  ('charter:east-side:alpha', 'east-side'),
+  ('charter:east-side:beta', 'east-side');
 INSERT INTO charter_writer (role, coalition, indicator) VALUES
-  ('charter:coalition:alpha', 'coalition', 'a_rate'),
-  ('charter:coalition:beta', 'coalition', 'b_rate');
+  ('charter:east-side:alpha', 'east-side', 'a_rate'),
+  ('charter:east-side:beta', 'east-side', 'b_rate');
 
 -- the roles: NOLOGIN (people log in as themselves, and are GRANTed one)
 DO $charter$
@@ -57,16 +57,16 @@ BEGIN
   END LOOP;
 END
 $charter$;
-COMMENT ON ROLE "charter:coalition:alpha" IS 'partner alpha of coalition coalition: Alpha Org';
-COMMENT ON ROLE "charter:coalition:beta" IS 'partner beta of coalition coalition: Beta''s "Org"';
+COMMENT ON ROLE "charter:east-side:alpha" IS 'partner alpha of coalition east-side: Alpha Org';
+COMMENT ON ROLE "charter:east-side:beta" IS 'partner beta of coalition east-side: Beta''s "Org"';
 
 -- privileges: read the store; add and replace measurements, never delete them
-REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:coalition:alpha", "charter:coalition:beta";
-GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:coalition:alpha", "charter:coalition:beta";
+REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:east-side:alpha", "charter:east-side:beta";
+GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:east-side:alpha", "charter:east-side:beta";
 -- UPDATE also lets an import lock the tables against other writers
-GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:coalition:alpha", "charter:coalition:beta";
+GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:east-side:alpha", "charter:east-side:beta";
 -- DELETE: an import that stored nothing leaves no row
-GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:coalition:alpha", "charter:coalition:beta";
+GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:east-side:alpha", "charter:east-side:beta";
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)
 ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
