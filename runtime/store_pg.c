@@ -181,6 +181,7 @@ static StoreRc pg_begin(Store *s, bool write) {
   StoreRc rc = exec(q, "BEGIN");
   /* one writer at a time, readers unhindered (SQLite's BEGIN IMMEDIATE) */
   if (rc == STORE_OK) rc = exec(q, "LOCK TABLE import, measurement IN SHARE ROW EXCLUSIVE MODE");
+  if (rc != STORE_OK) refused(q, NULL); /* grant: a login with no partner's role */
   return rc;
 }
 
@@ -504,6 +505,15 @@ static StoreRc pg_verify(Store *s, const char *path, StoreMode mode, int *versio
     return STORE_FAILED;
   }
   rc = run(q, "SELECT version FROM charter_store", 0, NULL, &r);
+  if (rc != STORE_OK && strcmp(q->state, "42501") == 0) { /* grant: a login with no partner's role */
+    char who[128];
+    store_quote_safe(PQuser(q->c) ? PQuser(q->c) : "", who, sizeof who);
+    snprintf(err, errlen,
+             "this login ('%s') has no rights in the store '%s': ask the backbone to run 'charter store grant --apply' "
+             "and to GRANT your partner's role to this login",
+             who, name);
+    return rc;
+  }
   if (rc != STORE_OK) {
     snprintf(err, errlen, "cannot read the database '%s': %s", name, q->err);
     return rc;

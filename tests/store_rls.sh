@@ -167,6 +167,22 @@ sql "$admin" "CREATE ROLE carol LOGIN" >/dev/null
 carol=$(printf '%s' "$PG_URI" | sed 's#//charter@#//carol@#')
 out=$("$bin" import --db "$carol" two.charter a2.csv 2>&1)
 check "a login without a partner role cannot import" [ $? = 2 ]
+printf '%s\n' "$out" | grep -q "this login ('carol') has no rights in the store .*GRANT your partner's role"
+check "and is told to ask for a partner's role" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+out=$(CHARTER_DB=$admin "$bin" store grant --apply two.charter 2>&1)
+check "--apply takes the store from CHARTER_DB" [ $? = 0 ]
+
+# the grant again after the program changed: a_rate is now beta's
+sed '/^indicator a_rate/,/^}/s/reported_by alpha/reported_by beta/' two.charter >moved.charter
+out=$("$bin" store grant --apply --db "$admin" moved.charter 2>&1)
+check "the grant of a changed program applies" [ $? = 0 ]
+csv a3.csv a_rate 2026 42
+out=$("$bin" import --db "$alice" moved.charter a3.csv 2>&1)
+check "after it, alice may no longer write a_rate" [ $? = 2 ]
+out=$("$bin" import --db "$bob" moved.charter a3.csv 2>&1)
+check "and bob may" [ $? = 0 ]
+check "alpha's role writes nothing now" [ "$(sql "$admin" "SELECT count(*) FROM charter_writer WHERE role = '$ra'")" = 0 ]
 
 # hostile titles: applied, they come back as written, and nothing else ran
 out=$("$bin" store grant --apply --db "$admin" hostile.charter 2>&1)
