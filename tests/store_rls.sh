@@ -48,7 +48,7 @@ done
 actual=$(cd "$gold/usage" && grep -v -e '^#' -e '^$' cmds | while IFS= read -r line; do
   printf '$ charter %s\n' "$line"
   eval "set -- $line"
-  CHARTER_DB= timeout 60 "$bin" "$@" 2>&1
+  CHARTER_DB='' timeout 60 "$bin" "$@" 2>&1
   echo "[exit $?]"
 done)
 check "store grant usage errors" same "$gold/usage.out" "$actual"
