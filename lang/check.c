@@ -1633,7 +1633,10 @@ bool chk_coalition_key(const char *s) {
 
 static void check_network_id(Checker *c, const Decl *d) {
   const AttrVals *v = decl_attr(d, AT_CHARTER_NETWORK_ID);
-  if (v->n && v->vals[0].str && !chk_coalition_key(v->vals[0].str))
+  if (v->n && v->vals[0].str && strlen(v->vals[0].str) > 63)
+    err(c, v->vals[0].loc, "attribute", "network_id is %zu characters long: a coalition key has at most 63; shorten it",
+        strlen(v->vals[0].str));
+  else if (v->n && v->vals[0].str && !chk_coalition_key(v->vals[0].str))
     err(c, v->vals[0].loc, "attribute",
         "network_id \"%s\" is not a coalition key: use 1 to 63 letters, digits, '-' or '_', such as network_id \"east-side\"",
         v->vals[0].str);
