@@ -256,7 +256,7 @@ $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(STORE_LIBS) -lm
 # The report's writers: a program's report (HTML and markdown, no store), or
 # two charts drawn from the bytes; seeded with every program of the tree.
-FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/rollup.c $(STORE_SRC) runtime/export.c runtime/eval_json.c
+FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/rollup.c $(STORE_SRC) runtime/export.c runtime/eval_json.c runtime/store_grant.c
 $(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(STORE_LIBS) -lm
