@@ -194,7 +194,13 @@ for engine in $engines; do
       eval '[ "$(sql "$db" "SELECT file FROM import" | sort | tr "\n" " ")" = "$(printf "%s\n" d1.csv d2.csv d3.csv d4.csv d5.csv d6.csv d7.csv d8.csv $won.csv | sort | tr "\n" " ")" ] &&
             [ "$(orphans "$db")" = 0 ]'
     "$bin" eval --db "$db" --as-of 2400 prog.charter >eval.out 2>eval.err
-    check "$e, round $r: eval reads the store (exit 0, nothing on stderr)" eval '[ $? = 0 ] && [ ! -s eval.err ]'
+    erc=$?
+    check "$e, round $r: eval reads the store (exit 0, nothing on stderr)" eval '[ "$erc" = 0 ] && [ ! -s eval.err ]'
+    if [ "$fail" -gt 0 ]; then # what the store holds, for the log
+      echo "# $e, round $r: $(sql "$db" "SELECT count(*) FROM measurement") rows; imports: $(sql "$db" "SELECT id, file, rows FROM import ORDER BY id" | tr '\n' ' ')"
+      head -n 3 eval.err | sed 's/^/# eval: /'
+      for k in d1 d2 d3 d4 d5 d6 d7 d8 o1 o2; do echo "# $k: exit $(cat "$k.rc"): $(head -n 1 "$k.out") $(head -n 1 "$k.err")"; done
+    fi
     [ "$e" = sqlite ] && check "sqlite, round $r: PRAGMA integrity_check says ok" \
       eval '[ "$(sql "$db" "PRAGMA integrity_check")" = ok ]'
     drop_store "$db"

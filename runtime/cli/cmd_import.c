@@ -124,7 +124,17 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
   buf_free(&db_name);
   buf_free(&why);
   store_close(db);
-  if (!exists && !dry && (rc != STORE_OK || import_diags(im)->nerrors)) { /* a store made for a refused import goes */
+  /* concurrency: a store another import still has open (its -wal or -shm,
+   * which SQLite removes when the last connection closes) is that import's
+   * too, and stays: removing it would lose the rows written into it */
+  bool shared = false;
+  for (int i = 0; i < 2 && !exists; i++) {
+    Buf f = {0};
+    buf_printf(&f, "%s%s", dbpath, i ? "-shm" : "-wal");
+    shared = shared || access(buf_str(&f), F_OK) == 0;
+    buf_free(&f);
+  }
+  if (!exists && !dry && !shared && (rc != STORE_OK || import_diags(im)->nerrors)) { /* a store made for a refused import goes */
     static const char *const side[] = {"-wal", "-shm", "-journal", ""};
     for (int i = 0; i < 4; i++) {
       Buf f = {0};
