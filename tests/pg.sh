@@ -61,6 +61,14 @@ pg_start() {
   PG_DIR=$(mktemp -d "${TMPDIR:-/tmp}/charter-pg.XXXXXX") || return 1
   chmod 700 "$PG_DIR"
   [ "$(id -u)" = 0 ] && chown "$PG_USER" "$PG_DIR"
+  # as root, TMPDIR may lie where the server's user cannot go (a checkout
+  # that only root can enter): then the folder goes in /tmp
+  if [ "$(id -u)" = 0 ] && ! pg_as test -w "$PG_DIR"; then
+    rmdir "$PG_DIR"
+    PG_DIR=$(mktemp -d /tmp/charter-pg.XXXXXX) || return 1
+    chmod 700 "$PG_DIR"
+    chown "$PG_USER" "$PG_DIR"
+  fi
   if ! pg_as "$bindir/initdb" -D "$PG_DIR/data" -U charter --auth=trust -E UTF8 --locale=C.UTF-8 \
     >"$PG_DIR/initdb.log" 2>&1; then
     echo "pg.sh: initdb failed:" >&2
