@@ -20,7 +20,7 @@
 # "N passed, M failed"; exits 1 if a check failed, else 77 when PostgreSQL
 # could not start (the SQLite checks ran). STRESS_ENGINES ("sqlite pg")
 # chooses the engines. Usage: tests/store_stress.sh CHARTER_BINARY
-# shellcheck disable=SC2016,SC2034,SC2317
+# shellcheck disable=SC2016,SC2034,SC2086,SC2317
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=tests/checks.sh
@@ -129,7 +129,7 @@ norm() { sed -e "s#$2#test.db#g" -e 's/by import [0-9]*,/by import N,/' "$1"; }
 # The conflict messages of SQLite, imported one after the other: the
 # reference for both engines, at once and in turn.
 for order in "o1 o2" "o2 o1"; do
-  set -- $order
+  set -- $order # two words
   rm -f ref.db*
   "$bin" import --db ref.db prog.charter "$1.csv" >/dev/null 2>&1
   (cd "$tmp" && "$bin" import --db ref.db prog.charter "$2.csv" >"ref-$2.out" 2>"ref-$2.err")
