@@ -2,7 +2,13 @@
  * STORE_VERSION (docs/measurement.md, "The store"). A Store is a handle
  * whose first member points at its engine's method table, in the manner of
  * SQLite's VFS: eval, import and the status overlay call the methods and
- * know no SQL. SQLite is the one engine (store_sqlite.c). */
+ * know no SQL. Two engines: SQLite, a file (store_sqlite.c), and
+ * PostgreSQL, a server (store_pg.c, a postgresql:// URI).
+ *
+ * Every row carries its coalition (program_coalition: "" for a store's one
+ * unnamed coalition): a handle is opened for one, which put and
+ * record_import write; series and latest read one coalition's rows, the
+ * handle's own unless a network's roll-up names a member. */
 #ifndef CHARTER_STORE_H
 #define CHARTER_STORE_H
 
@@ -10,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 2 /* 1: values; 2: numerator, denominator and flags too */
+#define STORE_VERSION 3 /* 1: values; 2: numerator, denominator and flags too; 3: the coalition of every row */
 
 typedef enum StoreMode {
   STORE_READ,  /* eval, render, report: read-only, never created */
@@ -134,13 +140,14 @@ typedef struct StoreMethods {
    * the first one stays. For an import's duplicate keys, in as little
    * memory as the engine can (SQLite keeps them in a temporary table). */
   StoreRc (*remember)(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first);
-  /* The observations of indicator up to the day as_of (YYYY-MM-DD), in
+  /* The observations of indicator of coalition (NULL: the handle's) up to
+   * the day as_of (YYYY-MM-DD), in
    * (dimension, group, period end) order: of the whole population only
    * when whole, else of every dimension and group. */
-  StoreRc (*series)(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx);
+  StoreRc (*series)(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx);
   /* The latest observation of one group up to as_of into *out; *found
    * false when there is none. */
-  StoreRc (*latest)(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+  StoreRc (*latest)(Store *s, const char *coalition, const char *indicator, const char *dimension, const char *group, const char *as_of,
                     StoreObs *out, bool *found);
   /* Checks that the store is ours and usable in mode; *version receives
    * its schema version. On refusal writes why into err. */
@@ -158,11 +165,24 @@ struct Store {
   const StoreMethods *m; /* the engine */
 };
 
-/* Opens path with the SQLite engine. On failure returns NULL and writes a
- * message (lower-case, saying what is wrong and what to do) into
- * err[0..errlen). A database from a newer schema, or a file that is not
- * one, is refused untouched. */
-Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen);
+/* Opens path for coalition (program_coalition; copied): a postgresql://
+ * URI with the PostgreSQL engine, else a file with SQLite. On failure
+ * returns NULL and writes a message (lower-case, saying what is wrong and
+ * what to do) into err[0..errlen). A database from a newer schema, or a
+ * file that is not one, is refused untouched. */
+Store *store_open(const char *path, StoreMode mode, const char *coalition, char *err, size_t errlen);
+/* The --db a command uses: given, else CHARTER_DB when set and not empty,
+ * else NULL. */
+const char *store_default(const char *given);
+/* True when path names a store that exists (a file; a server's database
+ * is taken to exist), so that a refused import may remove only a store it
+ * made. */
+bool store_exists(const char *path);
+/* True when path is a server's URI (postgresql://, postgres://), not a file. */
+bool store_is_uri(const char *path);
+/* Removes the store file path and its side files (an import made it and
+ * was refused); nothing for a server's database. */
+void store_remove_new(const char *path);
 /* Closes s (NULL is allowed). */
 void store_close(Store *s);
 

@@ -21,6 +21,10 @@ bool store_clean_text(const char *s);
 /* True when path is a PostgreSQL URI (postgresql:// or postgres://). */
 bool store_is_pg(const char *path);
 /* Opens the PostgreSQL database uri (store_pg.c); as store_open. */
-Store *store_pg_open(const char *uri, StoreMode mode, char *err, size_t errlen);
+Store *store_pg_open(const char *uri, StoreMode mode, const char *coalition, char *err, size_t errlen);
+
+/* True when the database uri holds a store's tables (an unreachable one
+ * is taken to: opening it then says why). */
+bool store_pg_exists(const char *uri);
 
 #endif

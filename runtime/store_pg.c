@@ -26,11 +26,13 @@ static const char *const schema_sql =
     ");\n"
     "CREATE TABLE import (\n"
     "  id bigint PRIMARY KEY,\n"
+    "  coalition text COLLATE \"C\" NOT NULL DEFAULT '',\n"
     "  file text NOT NULL,\n"
     "  rows bigint NOT NULL,\n"
     "  at text NOT NULL\n"
     ");\n"
     "CREATE TABLE measurement (\n"
+    "  coalition text COLLATE \"C\" NOT NULL DEFAULT '',\n"
     "  indicator text COLLATE \"C\" NOT NULL,\n"
     "  dimension text COLLATE \"C\" NOT NULL DEFAULT '',\n"
     "  grp text COLLATE \"C\" NOT NULL DEFAULT '',\n"
@@ -43,9 +45,13 @@ static const char *const schema_sql =
     "  source text NOT NULL DEFAULT '',\n"
     "  note text NOT NULL DEFAULT '',\n"
     "  import_id bigint NOT NULL REFERENCES import(id),\n"
-    "  PRIMARY KEY (indicator, dimension, grp, period_end),\n"
+    "  PRIMARY KEY (coalition, indicator, dimension, grp, period_end),\n"
     "  CHECK (value IS NOT NULL OR ';' || flags || ';' LIKE '%;suppressed;%')\n"
-    ");\n";
+    ");\n"
+    /* the next import id over every coalition's imports, which a partner's
+     * role (row-level security: docs/network.md) does not all see */
+    "CREATE FUNCTION charter_next_import() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER\n"
+    "  SET search_path FROM CURRENT AS 'SELECT coalesce(max(id), 0) + 1 FROM import';\n";
 
 /* A text kept by the handle until the next call that uses the same one. */
 typedef struct Held {
@@ -59,6 +65,7 @@ typedef struct PgStore {
   bool keys;                     /* remember's table exists in this transaction */
   Held period, period_end, file; /* the texts latest and put hand back */
   Held dim, grp;                 /* a series row's dimension and group */
+  char *coalition;               /* the coalition it was opened for */
   char err[1024];                /* the message of the last failure */
 } PgStore;
 
@@ -177,14 +184,13 @@ static StoreRc pg_rollback(Store *s) {
 
 static StoreRc pg_record_import(Store *s, const char *file, const char *at, int64_t *id) {
   PgStore *q = (PgStore *)s;
-  const char *p[] = {file, at};
+  const char *p[] = {file, at, q->coalition};
   PGresult *r = NULL;
   /* the next id after the largest, as SQLite numbers them (a sequence
    * would skip the ids of imports rolled back or dropped); safe, since
    * begin(write) let no other writer in */
-  StoreRc rc = run(q,
-                   "INSERT INTO import (id, file, rows, at) SELECT coalesce(max(id), 0) + 1, $1, 0, $2 FROM import RETURNING id",
-                   2, p, &r);
+  StoreRc rc = run(q, "INSERT INTO import (id, file, rows, at, coalition) VALUES (charter_next_import(), $1, 0, $2, $3) RETURNING id",
+                   3, p, &r);
   if (rc != STORE_OK) return rc;
   *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
   PQclear(r);
@@ -288,13 +294,13 @@ static StoreRc pg_put(Store *s, const StoreRow *row, int64_t import_id, bool rep
   snprintf(id, sizeof id, "%lld", (long long)import_id);
   if (row->flags) obs_flags_text(row->flags, flags);
   const char *p[] = {row->indicator, row->dimension, row->group, period, end, num(row->value, v),
-                     source, note, id, num(row->numerator, n), num(row->denominator, d), flags};
+                     source, note, id, num(row->numerator, n), num(row->denominator, d), flags, q->coalition};
   PGresult *r = NULL;
   StoreRc rc = run(q,
                    "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, "
-                   "numerator, denominator, flags) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) "
+                   "numerator, denominator, flags, coalition) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                    "ON CONFLICT DO NOTHING",
-                   12, p, &r);
+                   13, p, &r);
   if (rc != STORE_OK) goto done;
   bool added = strcmp(PQcmdTuples(r), "1") == 0;
   PQclear(r);
@@ -305,12 +311,12 @@ static StoreRc pg_put(Store *s, const StoreRow *row, int64_t import_id, bool rep
   }
   /* the key is stored already: columns period, period_end, value,
    * numerator, denominator, flags, then import_id and file */
-  const char *k[] = {row->indicator, row->dimension, row->group, end};
+  const char *k[] = {row->indicator, row->dimension, row->group, end, q->coalition};
   rc = run(q,
            "SELECT m.period, m.period_end, m.value, m.numerator, m.denominator, m.flags, m.import_id, i.file "
            "FROM measurement m JOIN import i ON i.id = m.import_id "
-           "WHERE m.indicator = $1 AND m.dimension = $2 AND m.grp = $3 AND m.period_end = $4",
-           4, k, &r);
+           "WHERE m.coalition = $5 AND m.indicator = $1 AND m.dimension = $2 AND m.grp = $3 AND m.period_end = $4",
+           5, k, &r);
   if (rc != STORE_OK) goto done;
   if (PQntuples(r) != 1) {
     snprintf(q->err, sizeof q->err, "a stored row of indicator '%s' vanished while it was being compared", row->indicator);
@@ -338,8 +344,9 @@ static StoreRc pg_put(Store *s, const StoreRow *row, int64_t import_id, bool rep
   }
   rc = run(q,
            "UPDATE measurement SET period = $4, value = $6, source = $7, note = $8, import_id = $9, numerator = $10, "
-           "denominator = $11, flags = $12 WHERE indicator = $1 AND dimension = $2 AND grp = $3 AND period_end = $5",
-           12, p, NULL);
+           "denominator = $11, flags = $12 WHERE coalition = $13 AND indicator = $1 AND dimension = $2 AND grp = $3 "
+           "AND period_end = $5",
+           13, p, NULL);
   if (rc == STORE_OK) *put = STORE_REPLACED;
 done:
   PQclear(r);
@@ -349,18 +356,20 @@ done:
 
 /* ---- eval's reads ---- */
 
-static StoreRc pg_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+static StoreRc pg_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of,
+                         StoreEach each, void *ctx) {
   PgStore *q = (PgStore *)s;
   char day[11];
   snprintf(day, sizeof day, "%.10s", as_of);
-  const char *p[] = {indicator, day};
+  const char *p[] = {indicator, day, coalition ? coalition : q->coalition};
   PGresult *r = NULL;
   StoreRc rc = run(q,
                    whole ? "SELECT '', '', period, period_end, value, numerator, denominator, flags FROM measurement "
-                           "WHERE indicator = $1 AND dimension = '' AND grp = '' AND period_end <= $2 ORDER BY period_end"
+                           "WHERE coalition = $3 AND indicator = $1 AND dimension = '' AND grp = '' AND period_end <= $2 "
+                           "ORDER BY period_end"
                          : "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement "
-                           "WHERE indicator = $1 AND period_end <= $2 ORDER BY dimension, grp, period_end",
-                   2, p, &r);
+                           "WHERE coalition = $3 AND indicator = $1 AND period_end <= $2 ORDER BY dimension, grp, period_end",
+                   3, p, &r);
   if (rc != STORE_OK) return rc;
   int n = PQntuples(r);
   for (int i = 0; i < n && rc == STORE_OK; i++) {
@@ -376,18 +385,19 @@ static StoreRc pg_series(Store *s, const char *indicator, bool whole, const char
   return rc;
 }
 
-static StoreRc pg_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
-                         StoreObs *out, bool *found) {
+static StoreRc pg_latest(Store *s, const char *coalition, const char *indicator, const char *dimension,
+                         const char *group, const char *as_of, StoreObs *out, bool *found) {
   PgStore *q = (PgStore *)s;
   char day[11];
   snprintf(day, sizeof day, "%.10s", as_of);
-  const char *p[] = {indicator, dimension, group, day};
+  const char *p[] = {indicator, dimension, group, day, coalition ? coalition : q->coalition};
   PGresult *r = NULL;
   *found = false;
   StoreRc rc = run(q,
                    "SELECT period, period_end, value, numerator, denominator, flags FROM measurement "
-                   "WHERE indicator = $1 AND dimension = $2 AND grp = $3 AND period_end <= $4 ORDER BY period_end DESC LIMIT 1",
-                   4, p, &r);
+                   "WHERE coalition = $5 AND indicator = $1 AND dimension = $2 AND grp = $3 AND period_end <= $4 "
+                   "ORDER BY period_end DESC LIMIT 1",
+                   5, p, &r);
   if (rc != STORE_OK) return rc;
   if (PQntuples(r) == 1) {
     StoreObs o;
@@ -507,6 +517,7 @@ static void pg_close(Store *s) {
   PgStore *q = (PgStore *)s;
   PQfinish(q->c);
   free(q->period.s), free(q->period_end.s), free(q->file.s), free(q->dim.s), free(q->grp.s);
+  free(q->coalition);
   free(q);
 }
 
@@ -531,7 +542,7 @@ static const StoreMethods pg_methods = {
 
 static void quiet(void *arg, const char *message) { (void)arg, (void)message; }
 
-Store *store_pg_open(const char *uri, StoreMode mode, char *err, size_t errlen) {
+Store *store_pg_open(const char *uri, StoreMode mode, const char *coalition, char *err, size_t errlen) {
   char name[200];
   shown(uri, name, sizeof name);
   PGconn *c = PQconnectdb(uri);
@@ -547,6 +558,7 @@ Store *store_pg_open(const char *uri, StoreMode mode, char *err, size_t errlen) 
   PgStore *q = xcalloc(1, sizeof *q);
   q->base.m = &pg_methods;
   q->c = c;
+  q->coalition = xstrdup(coalition ? coalition : "");
   int version = 0;
   /* texts in UTF-8, as charter writes them */
   StoreRc rc = exec(q, "SET client_encoding = 'UTF8'");
@@ -558,4 +570,16 @@ Store *store_pg_open(const char *uri, StoreMode mode, char *err, size_t errlen) 
     return NULL;
   }
   return &q->base;
+}
+
+bool store_pg_exists(const char *uri) {
+  PGconn *c = PQconnectdb(uri);
+  bool there = true;
+  if (c && PQstatus(c) == CONNECTION_OK) {
+    PGresult *r = PQexec(c, "SELECT to_regclass('charter_store') IS NOT NULL");
+    if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1) there = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+  }
+  PQfinish(c);
+  return there;
 }

@@ -64,6 +64,30 @@ static const char *const migrations[STORE_VERSION] = {
     "  SELECT indicator, dimension, grp, period, period_end, value, source, note, import_id FROM measurement;\n"
     "DROP TABLE measurement;\n"
     "ALTER TABLE measurement_v2 RENAME TO measurement;\n",
+    /* 2 -> 3: the coalition of every row (docs/network.md), first in the
+     * key; the rows there before are the unnamed coalition's (''). */
+    "ALTER TABLE import ADD COLUMN coalition TEXT NOT NULL DEFAULT '';\n"
+    "CREATE TABLE measurement_v3 (\n"
+    "  coalition TEXT NOT NULL DEFAULT '',\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  numerator REAL,\n"
+    "  denominator REAL,\n"
+    "  flags TEXT NOT NULL DEFAULT '',\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (coalition, indicator, dimension, grp, period_end),\n"
+    "  CHECK (value IS NOT NULL OR ';' || flags || ';' LIKE '%;suppressed;%')\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "INSERT INTO measurement_v3 (coalition, indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id)\n"
+    "  SELECT '', indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id FROM measurement;\n"
+    "DROP TABLE measurement;\n"
+    "ALTER TABLE measurement_v3 RENAME TO measurement;\n",
 };
 
 /* The first integer column of sql's first row into *out; an SQLite code. */
@@ -384,6 +408,7 @@ typedef struct SqlStore {
   char err[1024];                             /* the message of the last failure */
   char *path;                                 /* an immutable reader's file (else NULL) */
   int version;                                /* the schema version it was opened at */
+  char *coalition;                            /* the coalition it was opened for */
   struct stat seen;                           /* that file when it was opened */
 } SqlStore;
 
@@ -425,49 +450,52 @@ static int prepare(SqlStore *q, sqlite3_stmt **st, const char *sql) {
   return *st ? SQLITE_OK : sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
 }
 
-/* The reads, at schema 2 or (a store that no import has brought up to
- * date yet) at schema 1, whose rows have no counts and no flags. */
+/* The reads, at schema 3, or (a store that no import has brought up to
+ * date yet) at schema 2, whose rows are all the unnamed coalition's, or at
+ * schema 1, whose rows have no counts and no flags either. ?9 is the
+ * coalition. */
 static int prepare_reads(SqlStore *q) {
-  bool v1 = q->version < 2;
-  int rc = prepare(q, &q->whole,
-                   v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end"
-                      : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
-  if (rc == SQLITE_OK)
-    rc = prepare(q, &q->glatest,
-                 v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1"
-                    : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
-  if (rc == SQLITE_OK)
-    rc = prepare(q, &q->all,
-                 v1 ? "SELECT dimension, grp, period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 "
-                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end"
-                    : "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 "
-                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
+  const char *cols = q->version < 2 ? "value, NULL, NULL, ''" : "value, numerator, denominator, flags";
+  const char *coal = q->version < 3 ? "?9 = ''" : "coalition = ?9";
+  char sql[3][400];
+  snprintf(sql[0], sizeof sql[0],
+           "SELECT period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 AND dimension = '' "
+           "AND grp = '' AND period_end <= ?2 ORDER BY period_end",
+           cols, coal);
+  snprintf(sql[1], sizeof sql[1],
+           "SELECT period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 AND dimension = ?2 "
+           "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1",
+           cols, coal);
+  snprintf(sql[2], sizeof sql[2],
+           "SELECT dimension, grp, period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 "
+           "AND period_end <= ?2 ORDER BY dimension, grp, period_end",
+           cols, coal);
+  int rc = prepare(q, &q->whole, sql[0]);
+  if (rc == SQLITE_OK) rc = prepare(q, &q->glatest, sql[1]);
+  if (rc == SQLITE_OK) rc = prepare(q, &q->all, sql[2]);
   return rc;
 }
 
 static int prepare_writes(SqlStore *q) {
   int rc = prepare(q, &q->insert,
                    "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, "
-                   "numerator, denominator, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING");
+                   "numerator, denominator, flags, coalition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                   "ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->insert_plain,
-                 "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
+                 "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, coalition) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?13) ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->find,
                  "SELECT m.value, m.import_id, i.file, m.period, m.numerator, m.denominator, m.flags FROM measurement m "
                  "JOIN import i ON i.id = m.import_id "
-                 "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
+                 "WHERE m.coalition = ?5 AND m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->update,
                  "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9, numerator = ?10, "
                  "denominator = ?11, flags = ?12 "
-                 "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
-  if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)");
+                 "WHERE coalition = ?13 AND indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
+  if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at, coalition) VALUES (?1, 0, ?2, ?3)");
   if (rc == SQLITE_OK) rc = prepare(q, &q->set_rows, "UPDATE import SET rows = ?2 WHERE id = ?1");
   if (rc == SQLITE_OK) rc = prepare(q, &q->drop_import, "DELETE FROM import WHERE id = ?1");
   return rc;
@@ -550,6 +578,7 @@ static StoreRc sqlite_record_import(Store *s, const char *file, const char *at, 
   SqlStore *q = (SqlStore *)s;
   sqlite3_bind_text(q->new_import, 1, file, -1, SQLITE_STATIC);
   sqlite3_bind_text(q->new_import, 2, at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q->new_import, 3, q->coalition, -1, SQLITE_STATIC);
   int rc = step_done(q->new_import);
   *id = sqlite3_last_insert_rowid(q->db);
   return result(q, rc);
@@ -712,7 +741,7 @@ static bool plain(const StoreRow *r) { return !r->flags && isnan(r->numerator) &
 
 /* Binds a row's columns to an insert or update (?1..?12 as prepared; ?1..?9
  * for insert_plain). */
-static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id, bool all) {
+static void bind_row(sqlite3_stmt *st, const StoreRow *r, const char *coalition, int64_t import_id, bool all) {
   sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
@@ -722,6 +751,7 @@ static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id, boo
   sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, import_id);
+  sqlite3_bind_text(st, 13, coalition, -1, SQLITE_STATIC);
   if (!all) return;
   char flags[64] = "";
   if (r->flags) obs_flags_text(r->flags, flags);
@@ -737,7 +767,7 @@ static bool same_num(double a, double b) { return a == b || (isnan(a) && isnan(b
 static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool replace, StorePut *put, StoreStored *old) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *ins = plain(r) ? q->insert_plain : q->insert;
-  bind_row(ins, r, import_id, ins == q->insert);
+  bind_row(ins, r, q->coalition, import_id, ins == q->insert);
   int rc = step_done(ins);
   if (rc != SQLITE_OK) return result(q, rc);
   if (sqlite3_changes(q->db) == 1) {
@@ -750,6 +780,7 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   sqlite3_bind_text(f, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(f, 3, r->group, -1, SQLITE_STATIC);
   sqlite3_bind_text(f, 4, r->period_end, 10, SQLITE_STATIC);
+  sqlite3_bind_text(f, 5, q->coalition, -1, SQLITE_STATIC);
   rc = sqlite3_step(f);
   if (rc != SQLITE_ROW) {
     sqlite3_reset(f);
@@ -785,16 +816,18 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
     *put = STORE_CONFLICT;
     return STORE_OK;
   }
-  bind_row(q->update, r, import_id, true);
+  bind_row(q->update, r, q->coalition, import_id, true);
   rc = step_done(q->update);
   if (rc == SQLITE_OK) *put = STORE_REPLACED;
   return result(q, rc);
 }
 
-static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+static StoreRc sqlite_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of,
+                             StoreEach each, void *ctx) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = whole ? q->whole : q->all;
   sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 9, coalition ? coalition : q->coalition, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, as_of, 10, SQLITE_STATIC);
   int rc, c = whole ? 0 : 2; /* the column of period */
   StoreRc bad = STORE_OK;
@@ -808,10 +841,11 @@ static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const 
   return out;
 }
 
-static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
-                             StoreObs *out, bool *found) {
+static StoreRc sqlite_latest(Store *s, const char *coalition, const char *indicator, const char *dimension,
+                             const char *group, const char *as_of, StoreObs *out, bool *found) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = q->glatest;
+  sqlite3_bind_text(st, 9, coalition ? coalition : q->coalition, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
@@ -853,6 +887,7 @@ static void sqlite_close(Store *s) {
   free(q->dim.s);
   free(q->grp.s);
   free(q->path);
+  free(q->coalition);
   free(q);
 }
 
@@ -984,8 +1019,39 @@ static char *sqlite_name(const char *path, bool immutable) {
   return uri;
 }
 
-Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
-  if (store_is_pg(path)) return store_pg_open(path, mode, err, errlen);
+const char *store_default(const char *given) {
+  const char *env = getenv("CHARTER_DB");
+  return given ? given : env && *env ? env : NULL;
+}
+
+bool store_is_uri(const char *path) { return store_is_pg(path); }
+
+bool store_exists(const char *path) {
+  struct stat st;
+  return store_is_pg(path) ? store_pg_exists(path) : stat(path, &st) == 0;
+}
+
+void store_remove_new(const char *path) {
+  if (store_is_pg(path)) return;
+  /* concurrency: a store another import still has open (its -wal or -shm,
+   * which SQLite removes when the last connection closes) is that import's
+   * too, and stays: removing it would lose the rows written into it */
+  for (int i = 0; i < 2; i++) {
+    char *f = sqlite3_mprintf("%s%s", path, i ? "-shm" : "-wal");
+    bool open_elsewhere = f && access(f, F_OK) == 0;
+    sqlite3_free(f);
+    if (open_elsewhere) return;
+  }
+  static const char *const side[] = {"-wal", "-shm", "-journal", ""};
+  for (int i = 0; i < 4; i++) {
+    char *f = sqlite3_mprintf("%s%s", path, side[i]);
+    if (f) unlink(f);
+    sqlite3_free(f);
+  }
+}
+
+Store *store_open(const char *path, StoreMode mode, const char *coalition, char *err, size_t errlen) {
+  if (store_is_pg(path)) return store_pg_open(path, mode, coalition, err, errlen);
   struct stat st;
   if (!check_path(path, mode, &st, err, errlen) || !check_header(path, mode, err, errlen)) return NULL;
   /* A reader opens the file read-only. While no import is under way (no
@@ -1017,6 +1083,7 @@ Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
   SqlStore *q = xcalloc(1, sizeof *q);
   q->base.m = &sqlite_methods;
   q->db = db;
+  q->coalition = xstrdup(coalition ? coalition : "");
   if (immutable) {
     q->path = xstrdup(path);
     q->seen = st;

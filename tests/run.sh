@@ -41,7 +41,7 @@ expect_output() {
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
-unset NO_COLOR CHARTER_PATH
+unset NO_COLOR CHARTER_PATH CHARTER_DB
 export TERM=dumb
 
 run_unit() { # BUILD

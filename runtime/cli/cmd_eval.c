@@ -550,6 +550,7 @@ int cmd_eval(int argc, char **argv) {
     return usage_error("eval", "unknown format '%s': use table, json or csv", format);
   if (equity && strcmp(format, "csv"))
     return usage_error("eval", "--equity is for --format csv (table and json have the equity lines already): add --format csv");
+  dbpath = store_default(dbpath);
   if (!dbpath) return usage_error("eval", "eval needs --db, the database charter import filled, as in --db coalition.db");
   int32_t as_of;
   int bad = parse_as_of("eval", as_of_text, &as_of);

@@ -49,7 +49,7 @@ static int setup(void **state) {
     return -1;
   }
   char err[1024];
-  f->store = store_open(scratch_path(&f->s, "m.db"), STORE_WRITE, err, sizeof err);
+  f->store = store_open(scratch_path(&f->s, "m.db"), STORE_WRITE, "", err, sizeof err);
   if (!f->store) return -1;
   *state = f;
   return 0;
@@ -111,7 +111,7 @@ static const char *stored(Fix *f, const char *indicator, Seen *seen) {
   seen->text[0] = '\0';
   Store *s = f->store;
   assert_int_equal(s->m->begin(s, false), STORE_OK);
-  assert_int_equal(s->m->series(s, indicator, false, "9999-12-31", seen_add, seen), STORE_OK);
+  assert_int_equal(s->m->series(s, NULL, indicator, false, "9999-12-31", seen_add, seen), STORE_OK);
   assert_int_equal(s->m->commit(s), STORE_OK);
   return seen->text;
 }
