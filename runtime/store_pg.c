@@ -66,6 +66,10 @@ typedef struct PgStore {
   Held period, period_end, file; /* the texts latest and put hand back */
   Held dim, grp;                 /* a series row's dimension and group */
   char *coalition;               /* the coalition it was opened for */
+  bool copying;                  /* a COPY into charter_stage is open */
+  long staged;                   /* rows staged since the last merge */
+  char *cb;                      /* COPY data not yet sent */
+  size_t cn, ccap;
   char err[1024];                /* the message of the last failure */
 } PgStore;
 
@@ -168,6 +172,13 @@ static StoreRc pg_rollback(Store *s) {
   q->keys = false;
   char keep[sizeof q->err];
   memcpy(keep, q->err, sizeof keep);
+  if (q->copying) { /* a COPY left open by a failure: abandoned */
+    q->copying = false;
+    PQputCopyEnd(q->c, "rolled back");
+    PGresult *c;
+    while ((c = PQgetResult(q->c))) PQclear(c);
+  }
+  q->staged = 0;
   PGresult *r = PQexec(q->c, "ROLLBACK");
   bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);
@@ -349,6 +360,208 @@ done:
   return rc;
 }
 
+/* ---- the bulk path: COPY into a staging table, one INSERT per file ---- */
+
+/* Where the rows of one file wait until merge: temporary, dropped when
+ * the import's transaction ends. */
+static const char *const stage_sql =
+    "CREATE TEMP TABLE IF NOT EXISTS charter_stage (at bigint NOT NULL, indicator text COLLATE \"C\" NOT NULL, "
+    "dimension text COLLATE \"C\" NOT NULL, grp text COLLATE \"C\" NOT NULL, period text NOT NULL, "
+    "period_end text COLLATE \"C\" NOT NULL, value double precision, numerator double precision, "
+    "denominator double precision, flags text NOT NULL, source text NOT NULL, note text NOT NULL) ON COMMIT DROP";
+
+static void cput(PgStore *q, const char *s, size_t n) {
+  if (q->cn + n > q->ccap) q->cb = xrealloc(q->cb, q->ccap = (q->cn + n) * 2 + 4096);
+  memcpy(q->cb + q->cn, s, n);
+  q->cn += n;
+}
+
+/* A text in COPY's text format: \, tab, line ends escaped; up to its first
+ * NUL byte (as a parameter would be). */
+static void ctext(PgStore *q, const char *s, size_t n) {
+  if (q->cn + 2 * n + 2 > q->ccap) q->cb = xrealloc(q->cb, q->ccap = (q->cn + 2 * n) * 2 + 4096);
+  char *o = q->cb + q->cn;
+  for (size_t i = 0; i < n && s[i]; i++) {
+    char c = s[i];
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+      *o++ = '\\';
+      c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+    }
+    *o++ = c;
+  }
+  *o++ = '\t';
+  q->cn = (size_t)(o - q->cb);
+}
+
+/* A number in COPY's text format: \N for NAN; %.17g reads back exactly. */
+static void cnum(PgStore *q, double v) {
+  char b[40];
+  int n;
+  if (isnan(v)) n = snprintf(b, sizeof b, "\\N");
+  else if (fabs(v) < 9e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) n = snprintf(b, sizeof b, "%lld", (long long)v);
+  else n = snprintf(b, sizeof b, "%.17g", v);
+  b[n++] = '\t';
+  cput(q, b, (size_t)n);
+}
+
+static StoreRc copy_failed(PgStore *q) {
+  printable(PQerrorMessage(q->c), q->err, sizeof q->err);
+  return STORE_FAILED;
+}
+
+static StoreRc copy_flush(PgStore *q) {
+  if (q->cn && PQputCopyData(q->c, q->cb, (int)q->cn) != 1) return copy_failed(q);
+  q->cn = 0;
+  return STORE_OK;
+}
+
+/* Ends the open COPY, if any. */
+static StoreRc copy_end(PgStore *q) {
+  if (!q->copying) return STORE_OK;
+  q->copying = false;
+  StoreRc rc = copy_flush(q);
+  if (PQputCopyEnd(q->c, rc == STORE_OK ? NULL : "charter stopped") != 1 && rc == STORE_OK) rc = copy_failed(q);
+  PGresult *r;
+  while ((r = PQgetResult(q->c))) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == STORE_OK) rc = failure(q, r);
+    else PQclear(r);
+  }
+  return rc;
+}
+
+static StoreRc pg_stage(Store *s, const StoreRow *row, int64_t import_id, int64_t at) {
+  PgStore *q = (PgStore *)s;
+  (void)import_id;
+  if (!q->copying) {
+    StoreRc rc = exec(q, stage_sql);
+    if (rc != STORE_OK) return rc;
+    PGresult *r = PQexec(q->c, "COPY charter_stage FROM STDIN");
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) return failure(q, r);
+    PQclear(r);
+    q->copying = true;
+    q->cn = 0;
+  }
+  char b[32];
+  int n = snprintf(b, sizeof b, "%lld\t", (long long)at);
+  cput(q, b, (size_t)n);
+  ctext(q, row->indicator, strlen(row->indicator));
+  ctext(q, row->dimension, strlen(row->dimension));
+  ctext(q, row->group, strlen(row->group));
+  ctext(q, row->period, row->period_len);
+  ctext(q, row->period_end, 10);
+  cnum(q, row->value);
+  cnum(q, row->numerator);
+  cnum(q, row->denominator);
+  char flags[64] = "";
+  if (row->flags) obs_flags_text(row->flags, flags);
+  ctext(q, flags, strlen(flags));
+  ctext(q, row->source, row->source_len);
+  ctext(q, row->note, row->note_len);
+  q->cb[q->cn - 1] = '\n';
+  q->staged++;
+  return q->cn >= (1u << 18) ? copy_flush(q) : STORE_OK;
+}
+
+/* A number cell, NAN for NULL or what is not one. */
+static double cell_num(const PGresult *r, int row, int col) {
+  const char *t = cell(r, row, col);
+  double v = NAN;
+  if (t && !parse_num(t, &v)) v = NAN;
+  return v;
+}
+
+/* The staged rows the INSERT did not add, in at order: columns at, rn
+ * (the row's place among the staged rows of its key), the stored row's
+ * period, period_end, value, numerator, denominator, flags, import_id and
+ * file, the staged row's value, numerator, denominator, flags, and its
+ * indicator. A stored row not of this import is the key's before the
+ * file; one of this import was added by the INSERT, from the key's first
+ * staged row. */
+static const char *const unadded_sql =
+    "SELECT st.at, st.rn, m.period, m.period_end, m.value, m.numerator, m.denominator, m.flags, m.import_id, "
+    "coalesce(i.file, '?'), st.value, st.numerator, st.denominator, st.flags, st.indicator "
+    "FROM (SELECT *, row_number() OVER (PARTITION BY indicator, dimension, grp, period_end ORDER BY at) AS rn "
+    "      FROM charter_stage) st "
+    "JOIN measurement m ON m.coalition = $1 AND m.indicator = st.indicator AND m.dimension = st.dimension "
+    "AND m.grp = st.grp AND m.period_end = st.period_end "
+    "LEFT JOIN import i ON i.id = m.import_id "
+    "WHERE st.rn > 1 OR m.import_id <> $2 ORDER BY st.at";
+
+static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged each, void *ctx) {
+  PgStore *q = (PgStore *)s;
+  StoreRc rc = copy_end(q);
+  long staged = q->staged;
+  q->staged = 0;
+  if (rc != STORE_OK || staged == 0) return rc;
+  char id[32];
+  snprintf(id, sizeof id, "%lld", (long long)import_id);
+  const char *p[] = {q->coalition, id, NULL};
+  PGresult *r = NULL;
+  /* every staged row whose key is new, in one statement */
+  rc = run(q,
+           "INSERT INTO measurement (coalition, indicator, dimension, grp, period, period_end, value, numerator, "
+           "denominator, flags, source, note, import_id) SELECT $1, indicator, dimension, grp, period, period_end, value, "
+           "numerator, denominator, flags, source, note, $2 FROM charter_stage ON CONFLICT DO NOTHING",
+           2, p, &r);
+  if (rc != STORE_OK) return rc;
+  long added = atol(PQcmdTuples(r));
+  PQclear(r);
+  if (added == staged) return exec(q, "TRUNCATE charter_stage");
+  /* the others, compared here as put compares them */
+  if (!PQsendQueryParams(q->c, unadded_sql, 2, NULL, p, NULL, NULL, 0) || !PQsetSingleRowMode(q->c)) return copy_failed(q);
+  Buf replaced = {0};
+  buf_puts(&replaced, "{");
+  while ((r = PQgetResult(q->c))) {
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_TUPLES_OK || rc != STORE_OK) {
+      PQclear(r);
+      continue;
+    }
+    if (st != PGRES_SINGLE_TUPLE) {
+      rc = failure(q, r);
+      continue;
+    }
+    int64_t at = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    bool again = strcmp(PQgetvalue(r, 0, 1), "1") != 0;
+    StoreObs o;
+    const char *why = row_problem(r, 0, 2, &o);
+    StoreStored old = {o.value, o.numerator, o.denominator, o.flags, strtoll(PQgetvalue(r, 0, 8), NULL, 10),
+                       hold(&q->file, PQgetvalue(r, 0, 9)), hold(&q->period, o.period)};
+    StorePut put = STORE_UNCHANGED;
+    if (again) old.import_id = import_id; /* the key's first staged row was put before it */
+    else {
+      if (why && !replace) {
+        rc = corrupt(q, PQgetvalue(r, 0, 14), o.period, NULL, NULL, why, "nothing was imported");
+        PQclear(r);
+        continue;
+      }
+      const char *f = PQgetvalue(r, 0, 13);
+      unsigned flags = 0;
+      const char *bad;
+      size_t badlen;
+      if (*f) obs_flags_parse(f, strlen(f), &flags, &bad, &badlen);
+      if (why || !same_num(o.value, cell_num(r, 0, 10)) || !same_num(o.numerator, cell_num(r, 0, 11)) ||
+          !same_num(o.denominator, cell_num(r, 0, 12)) || o.flags != flags)
+        put = replace ? STORE_REPLACED : STORE_CONFLICT;
+      if (put == STORE_REPLACED) buf_printf(&replaced, "%s%lld", replaced.len > 1 ? "," : "", (long long)at);
+    }
+    each(ctx, at, put, &old);
+    PQclear(r);
+  }
+  buf_puts(&replaced, "}");
+  p[2] = buf_str(&replaced);
+  if (rc == STORE_OK && replaced.len > 2)
+    rc = run(q,
+             "UPDATE measurement m SET period = st.period, value = st.value, numerator = st.numerator, "
+             "denominator = st.denominator, flags = st.flags, source = st.source, note = st.note, import_id = $2 "
+             "FROM charter_stage st WHERE st.at = ANY($3::bigint[]) AND m.coalition = $1 AND m.indicator = st.indicator "
+             "AND m.dimension = st.dimension AND m.grp = st.grp AND m.period_end = st.period_end",
+             3, p, NULL);
+  buf_free(&replaced);
+  if (rc == STORE_OK) rc = exec(q, "TRUNCATE charter_stage");
+  return rc;
+}
+
 /* ---- eval's reads ---- */
 
 static StoreRc pg_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of,
@@ -513,6 +726,7 @@ static void pg_close(Store *s) {
   PQfinish(q->c);
   free(q->period.s), free(q->period_end.s), free(q->file.s), free(q->dim.s), free(q->grp.s);
   free(q->coalition);
+  free(q->cb);
   free(q);
 }
 
@@ -527,6 +741,8 @@ static const StoreMethods pg_methods = {
     .record_import = pg_record_import,
     .finish_import = pg_finish_import,
     .put = pg_put,
+    .stage = pg_stage,
+    .merge = pg_merge,
     .series = pg_series,
     .latest = pg_latest,
     .verify = pg_verify,
