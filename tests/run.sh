@@ -361,6 +361,7 @@ for build in "$@"; do
   run_structural "$b/charter" migrate.sh
   run_structural "$b/charter" pg.sh
   run_structural "$b/charter" store_pg.sh
+  run_structural "$b/charter" store_bulk.sh
   run_structural "$b/charter" editors.sh
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
