@@ -10,11 +10,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store_impl.h"
 #include "util.h"
@@ -66,10 +68,13 @@ typedef struct PgStore {
   Held period, period_end, file; /* the texts latest and put hand back */
   Held dim, grp;                 /* a series row's dimension and group */
   char *coalition;               /* the coalition it was opened for */
-  bool copying;                  /* a COPY into charter_stage is open */
+  bool copying;                  /* a COPY of staged rows into measurement is open */
+  bool copy_stopped;             /* the server refused the open COPY's data */
+  bool no_direct;                /* it failed as the table refuses COPY (row-level security) */
   long staged;                   /* rows staged since the last merge */
   char *cb;                      /* COPY data not yet sent */
   size_t cn, ccap;
+  FILE *spool;                   /* the rows staged since the last merge, each with its at */
   char err[1024];                /* the message of the last failure */
 } PgStore;
 
@@ -178,6 +183,7 @@ static StoreRc pg_rollback(Store *s) {
     PGresult *c;
     while ((c = PQgetResult(q->c))) PQclear(c);
   }
+  q->cn = 0;
   q->staged = 0;
   PGresult *r = PQexec(q->c, "ROLLBACK");
   bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -365,10 +371,16 @@ done:
 /* Where the rows of one file wait until merge: temporary, dropped when
  * the import's transaction ends. */
 static const char *const stage_sql =
-    "CREATE TEMP TABLE IF NOT EXISTS charter_stage (at bigint NOT NULL, indicator text COLLATE \"C\" NOT NULL, "
-    "dimension text COLLATE \"C\" NOT NULL, grp text COLLATE \"C\" NOT NULL, period text NOT NULL, "
-    "period_end text COLLATE \"C\" NOT NULL, value double precision, numerator double precision, "
-    "denominator double precision, flags text NOT NULL, source text NOT NULL, note text NOT NULL) ON COMMIT DROP";
+    "CREATE TEMP TABLE IF NOT EXISTS charter_stage (coalition text COLLATE \"C\" NOT NULL, "
+    "indicator text COLLATE \"C\" NOT NULL, dimension text COLLATE \"C\" NOT NULL, grp text COLLATE \"C\" NOT NULL, "
+    "period text NOT NULL, period_end text COLLATE \"C\" NOT NULL, value double precision, numerator double precision, "
+    "denominator double precision, flags text NOT NULL, source text NOT NULL, note text NOT NULL, import_id bigint NOT NULL, "
+    "at bigint NOT NULL) ON COMMIT DROP";
+
+/* The columns of a staged row, as COPY sends them (then, into
+ * charter_stage, its at). */
+#define STAGED_COLUMNS \
+  "(coalition, indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id)"
 
 static void cput(PgStore *q, const char *s, size_t n) {
   if (q->cn + n > q->ccap) q->cb = xrealloc(q->cb, q->ccap = (q->cn + n) * 2 + 4096);
@@ -409,41 +421,77 @@ static StoreRc copy_failed(PgStore *q) {
   return STORE_FAILED;
 }
 
+/* Sends the buffered COPY data. A COPY the server has stopped (a key
+ * stored already) takes no more: the rest is dropped, and copy_end gets
+ * the server's reason. */
 static StoreRc copy_flush(PgStore *q) {
-  if (q->cn && PQputCopyData(q->c, q->cb, (int)q->cn) != 1) return copy_failed(q);
+  if (q->cn && !q->copy_stopped && PQputCopyData(q->c, q->cb, (int)q->cn) != 1) q->copy_stopped = true;
   q->cn = 0;
   return STORE_OK;
 }
 
-/* Ends the open COPY, if any. */
-static StoreRc copy_end(PgStore *q) {
+/* Starts COPY into table (STAGED_COLUMNS, or all of charter_stage's). */
+static StoreRc copy_start(PgStore *q, const char *sql) {
+  PGresult *r = PQexec(q->c, sql);
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) return failure(q, r);
+  PQclear(r);
+  q->copying = true;
+  q->copy_stopped = false;
+  q->cn = 0;
+  return STORE_OK;
+}
+
+/* Ends the open COPY, if any; *state receives the SQLSTATE of its
+ * failure ("" when none). */
+static StoreRc copy_end(PgStore *q, char state[6]) {
+  state[0] = '\0';
   if (!q->copying) return STORE_OK;
   q->copying = false;
-  StoreRc rc = copy_flush(q);
-  if (PQputCopyEnd(q->c, rc == STORE_OK ? NULL : "charter stopped") != 1 && rc == STORE_OK) rc = copy_failed(q);
+  copy_flush(q);
+  StoreRc rc = STORE_OK;
+  if (!q->copy_stopped && PQputCopyEnd(q->c, NULL) != 1) q->copy_stopped = true;
   PGresult *r;
   while ((r = PQgetResult(q->c))) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == STORE_OK) rc = failure(q, r);
-    else PQclear(r);
+    if (PQresultStatus(r) == PGRES_COPY_IN) { /* still copying: a broken connection */
+      PQclear(r);
+      if (PQputCopyEnd(q->c, "charter stopped") != 1) break;
+      continue;
+    }
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == STORE_OK) {
+      const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      snprintf(state, 6, "%s", st ? st : "");
+      rc = failure(q, r);
+    } else PQclear(r);
   }
+  if (q->copy_stopped && rc == STORE_OK) rc = copy_failed(q);
+  q->copy_stopped = false;
   return rc;
 }
 
+/* Rows go straight into measurement by COPY (as fast as PostgreSQL
+ * stores rows), under a savepoint; each line also goes to the spool, with
+ * its at. When a key was stored already (or the table takes no COPY),
+ * merge undoes that COPY and copies the spool into charter_stage instead. */
 static StoreRc pg_stage(Store *s, const StoreRow *row, int64_t import_id, int64_t at) {
   PgStore *q = (PgStore *)s;
-  (void)import_id;
   if (!q->copying) {
-    StoreRc rc = exec(q, stage_sql);
+    if (!q->spool) q->spool = tmpfile();
+    if (!q->spool) {
+      snprintf(q->err, sizeof q->err, "cannot make a temporary file for the rows of a file: %s", strerror(errno));
+      return STORE_FAILED;
+    }
+    rewind(q->spool);
+    if (ftruncate(fileno(q->spool), 0) != 0) {
+      snprintf(q->err, sizeof q->err, "cannot empty the temporary file of rows: %s", strerror(errno));
+      return STORE_FAILED;
+    }
+    StoreRc rc = q->no_direct ? exec(q, stage_sql) : exec(q, "SAVEPOINT charter_file");
+    if (rc == STORE_OK)
+      rc = copy_start(q, q->no_direct ? "COPY charter_stage FROM STDIN" : "COPY measurement " STAGED_COLUMNS " FROM STDIN");
     if (rc != STORE_OK) return rc;
-    PGresult *r = PQexec(q->c, "COPY charter_stage FROM STDIN");
-    if (!r || PQresultStatus(r) != PGRES_COPY_IN) return failure(q, r);
-    PQclear(r);
-    q->copying = true;
-    q->cn = 0;
   }
-  char b[32];
-  int n = snprintf(b, sizeof b, "%lld\t", (long long)at);
-  cput(q, b, (size_t)n);
+  size_t start = q->cn;
+  ctext(q, q->coalition, strlen(q->coalition));
   ctext(q, row->indicator, strlen(row->indicator));
   ctext(q, row->dimension, strlen(row->dimension));
   ctext(q, row->group, strlen(row->group));
@@ -457,9 +505,40 @@ static StoreRc pg_stage(Store *s, const StoreRow *row, int64_t import_id, int64_
   ctext(q, flags, strlen(flags));
   ctext(q, row->source, row->source_len);
   ctext(q, row->note, row->note_len);
-  q->cb[q->cn - 1] = '\n';
+  char b[48];
+  int n = snprintf(b, sizeof b, "%lld\t%lld\n", (long long)import_id, (long long)at);
+  size_t line = q->cn - start;
+  if (fwrite(q->cb + start, 1, line, q->spool) != line || fwrite(b, 1, (size_t)n, q->spool) != (size_t)n) {
+    snprintf(q->err, sizeof q->err, "cannot write the temporary file of rows: %s", strerror(errno));
+    return STORE_FAILED;
+  }
+  if (q->no_direct) cput(q, b, (size_t)n);
+  else { /* measurement has no at */
+    char *tab = strchr(b, '\t');
+    *tab = '\n';
+    cput(q, b, (size_t)(tab - b + 1));
+  }
   q->staged++;
   return q->cn >= (1u << 18) ? copy_flush(q) : STORE_OK;
+}
+
+/* Copies the spool into charter_stage. */
+static StoreRc restage(PgStore *q) {
+  StoreRc rc = exec(q, stage_sql);
+  if (rc == STORE_OK) rc = copy_start(q, "COPY charter_stage FROM STDIN");
+  if (rc != STORE_OK) return rc;
+  if (fflush(q->spool) != 0) {
+    snprintf(q->err, sizeof q->err, "cannot write the temporary file of rows: %s", strerror(errno));
+    rc = STORE_FAILED;
+  }
+  rewind(q->spool);
+  char buf[1 << 16];
+  size_t n;
+  while (rc == STORE_OK && !q->copy_stopped && (n = fread(buf, 1, sizeof buf, q->spool)) > 0)
+    if (PQputCopyData(q->c, buf, (int)n) != 1) q->copy_stopped = true;
+  char state[6];
+  StoreRc end = copy_end(q, state);
+  return rc != STORE_OK ? rc : end;
 }
 
 /* A number cell, NAN for NULL or what is not one. */
@@ -489,9 +568,21 @@ static const char *const unadded_sql =
 
 static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged each, void *ctx) {
   PgStore *q = (PgStore *)s;
-  StoreRc rc = copy_end(q);
+  char state[6];
+  bool direct = q->copying && !q->no_direct;
+  StoreRc rc = copy_end(q, state);
   long staged = q->staged;
   q->staged = 0;
+  if (direct) {
+    if (rc == STORE_OK) return exec(q, "RELEASE SAVEPOINT charter_file"); /* every key was new */
+    /* a key stored already (unique_violation), or a table that takes no
+     * COPY (row-level security): the rows go through charter_stage */
+    if (strcmp(state, "23505") != 0 && strcmp(state, "0A000") != 0) return rc;
+    if (strcmp(state, "0A000") == 0) q->no_direct = true;
+    rc = exec(q, "ROLLBACK TO SAVEPOINT charter_file");
+    if (rc == STORE_OK) rc = exec(q, "RELEASE SAVEPOINT charter_file");
+    if (rc == STORE_OK) rc = restage(q);
+  }
   if (rc != STORE_OK || staged == 0) return rc;
   char id[32];
   snprintf(id, sizeof id, "%lld", (long long)import_id);
@@ -499,8 +590,7 @@ static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged e
   PGresult *r = NULL;
   /* every staged row whose key is new, in one statement */
   rc = run(q,
-           "INSERT INTO measurement (coalition, indicator, dimension, grp, period, period_end, value, numerator, "
-           "denominator, flags, source, note, import_id) SELECT $1, indicator, dimension, grp, period, period_end, value, "
+           "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, value, "
            "numerator, denominator, flags, source, note, $2 FROM charter_stage ON CONFLICT DO NOTHING",
            2, p, &r);
   if (rc != STORE_OK) return rc;
@@ -727,6 +817,7 @@ static void pg_close(Store *s) {
   free(q->period.s), free(q->period_end.s), free(q->file.s), free(q->dim.s), free(q->grp.s);
   free(q->coalition);
   free(q->cb);
+  if (q->spool) fclose(q->spool);
   free(q);
 }
 
