@@ -705,6 +705,10 @@ pg_peer_table="CREATE TABLE measurement (
   numerator double precision, denominator double precision, flags text NOT NULL DEFAULT '',
   source text NOT NULL DEFAULT '', note text NOT NULL DEFAULT '', import_id bigint NOT NULL DEFAULT 1,
   PRIMARY KEY (coalition, indicator, dimension, grp, period_end))"
+# For context: the same table with the store's foreign key (import_id
+# REFERENCES import(id), checked row by row), which charter's table has.
+pg_fk_table="CREATE TABLE import (id bigint PRIMARY KEY); INSERT INTO import VALUES (1);
+${pg_peer_table%)}, FOREIGN KEY (import_id) REFERENCES import(id))"
 pg_query="SELECT l.indicator, l.dimension, l.grp, l.period, l.value, b.period, b.value
 FROM (SELECT DISTINCT ON (indicator, dimension, grp) indicator, dimension, grp, period, value FROM measurement
       WHERE coalition = '' AND period_end <= '$as_of' ORDER BY indicator, dimension, grp, period_end DESC) l
@@ -712,7 +716,7 @@ JOIN (SELECT DISTINCT ON (indicator, dimension, grp) indicator, dimension, grp, 
       WHERE coalition = '' ORDER BY indicator, dimension, grp, period_end) b USING (indicator, dimension, grp)"
 
 pg_bench() {
-	local n=$pg_rows dir uri peer psql im_t im_m im_c cp_t cp_c ev_t ev_m ev_c q_t q_c got
+	local n=$pg_rows dir uri peer peer_fk psql im_t im_m im_c cp_t cp_c fk_t ev_t ev_m ev_c q_t q_c got
 	echo
 	case $n in
 	'' | *[!0-9]* | 0)
@@ -737,9 +741,11 @@ pg_bench() {
 		"$gen" --csv "$n" "$import_decls" "$dir" >/dev/null ||
 			{ echo "bench.sh: gen --csv $n $import_decls failed" >&2; exit 2; }
 	fi
-	"$psql" -X -q -d "$PG_URI" -c "CREATE DATABASE bench_charter" -c "CREATE DATABASE bench_peer" >/dev/null
+	"$psql" -X -q -d "$PG_URI" -c "CREATE DATABASE bench_charter" -c "CREATE DATABASE bench_peer" \
+		-c "CREATE DATABASE bench_peer_fk" >/dev/null
 	uri=${PG_URI%/charter}/bench_charter
 	peer=${PG_URI%/charter}/bench_peer
+	peer_fk=${PG_URI%/charter}/bench_peer_fk
 	read -r im_t im_m im_c < <(runs=1 best "$dir" "$dir/pg-import.log" \
 		"$charter" import --db "$uri" main.charter data.csv)
 	got=$("$psql" -X -At -d "$uri" -c "SELECT count(*) FROM measurement" 2>&1)
@@ -752,6 +758,9 @@ pg_bench() {
 		-c "\\copy measurement (indicator, dimension, grp, period, period_end, value, source, note) FROM 'peer.csv' CSV")
 	got=$("$psql" -X -At -d "$peer" -c "SELECT count(*) FROM measurement" 2>&1)
 	[ "$got" = "$n" ] || echo "note: psql \\copy stored $got rows of $n; see $dir/pg-copy.log"
+	"$psql" -X -q -d "$peer_fk" -c "$pg_fk_table" >/dev/null
+	read -r fk_t _ _ < <(runs=1 best "$dir" "$dir/pg-copy-fk.log" "$psql" -X -q -d "$peer_fk" \
+		-c "\\copy measurement (indicator, dimension, grp, period, period_end, value, source, note) FROM 'peer.csv' CSV")
 	"$psql" -X -q -d "$uri" -c "VACUUM ANALYZE" >/dev/null 2>&1
 	read -r ev_t ev_m ev_c < <(best "$dir" "$dir/pg-eval.log" \
 		"$charter" eval --db "$uri" --as-of "$as_of" --format json main.charter)
@@ -763,15 +772,16 @@ pg_bench() {
 	[ "$ev_c" = 0 ] || re=-
 	goal_i=$(awk -v r="$ri" 'BEGIN { print r == "-" ? "-" : (r <= 1.2 ? "met" : "MISSED") }')
 	goal_e=$(awk -v r="$re" 'BEGIN { print r == "-" ? "-" : (r <= 1.5 ? "met" : "MISSED") }')
-	row_p() { printf '%-9s %8s %6s %5s %8s %8s %7s\n' "$@"; }
+	row_p() { printf '%-9s %8s %6s %5s %8s %8s %11s %9s %7s\n' "$@"; }
 	echo "postgresql: $n rows, a fresh database each (PostgreSQL $("$psql" -X -At -d "$uri" -c 'SHOW server_version' 2>/dev/null), fsync off)"
-	row_p "" "charter s" MB exit "psql s" ratio "<= goal"
-	row_p "" --------- -- ---- ------ ----- -------
-	row_p import "$im_t" "$im_m" "$im_c" "$cp_t" "$ri" "1.2 $goal_i"
-	row_p eval "$ev_t" "$ev_m" "$ev_c" "$q_t" "$re" "1.5 $goal_e"
+	row_p "" "charter s" MB exit "psql s" ratio "<= goal" "psql+fk s" "/+fk"
+	row_p "" --------- -- ---- ------ ----- ------- --------- ----
+	row_p import "$im_t" "$im_m" "$im_c" "$cp_t" "$ri" "1.2 $goal_i" "${fk_t:--}" "$(ratio "$im_t" "${fk_t:--}")"
+	row_p eval "$ev_t" "$ev_m" "$ev_c" "$q_t" "$re" "1.5 $goal_e" - -
 	echo "(import: charter import --db postgresql://... main.charter data.csv, once; psql: \\copy of the same rows into the store's"
 	echo " columns and key, once; eval: charter eval --as-of $as_of --format json, best of $runs; psql: one query for the latest"
-	echo " value of every indicator and group with its first row, best of $runs)"
+	echo " value of every indicator and group with its first row, best of $runs; psql+fk: the \\copy into the same table with"
+	echo " the store's foreign key import_id -> import(id), checked row by row, as charter's table has it)"
 	for f in pg-import pg-eval; do
 		case $f in pg-import) c=$im_c ;; *) c=$ev_c ;; esac
 		case $c in
