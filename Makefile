@@ -250,13 +250,13 @@ $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
 # The import engine, the store and eval on what it stored, one CSV file per
 # input, seeded with every CSV of the tree.
-FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c $(STORE_SRC) runtime/obsflags.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/i18n.c $(GEN_SRC)
+FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c $(STORE_SRC) runtime/obsflags.c runtime/eval.c runtime/rollup.c runtime/present.c runtime/disclose.c runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(STORE_LIBS) -lm
 # The report's writers: a program's report (HTML and markdown, no store), or
 # two charts drawn from the bytes; seeded with every program of the tree.
-FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c $(STORE_SRC) runtime/export.c runtime/eval_json.c
+FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/rollup.c $(STORE_SRC) runtime/export.c runtime/eval_json.c runtime/store_grant.c
 $(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(STORE_LIBS) -lm
@@ -267,7 +267,7 @@ $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 # The language server: its message reader and dispatcher over a byte stream
 # (whole and in pieces), seeded with the protocol tests' message scripts.
-FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/obsflags.c $(STORE_SRC) runtime/i18n.c $(GEN_SRC)
+FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c runtime/eval.c runtime/rollup.c runtime/present.c runtime/disclose.c runtime/obsflags.c $(STORE_SRC) runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_lsp: tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC)
 	@mkdir -p $(@D)
 	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) $(STORE_LIBS) -lm

@@ -8,6 +8,7 @@
 #include "eval.h"
 #include "model.h"
 #include "present.h"
+#include "rollup.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -103,6 +104,8 @@ static void fail(Ctx *c, StoreRc rc) {
 }
 
 static bool is_formula(const Decl *d) { return indicator_view(d)->formula != NULL; }
+/* Computed rather than read from its own rows: a formula or a roll-up. */
+static bool is_computed(const Decl *d) { return is_formula(d) || indicator_view(d)->rolls_up != NULL; }
 
 static const Table *table_of(Ctx *c, const Decl *d);
 
@@ -249,6 +252,54 @@ static void table_add(void *ctx, const StoreObs *so) {
                          so->numerator, so->denominator, so->flags};
 }
 
+/* ---- network roll-ups (docs/measurement.md, "Networks") ---- */
+
+/* The series of indicator id of one member coalition. */
+static StoreRc member_series(Ctx *c, const char *coalition, const char *id, StoreEach each, void *ctx) {
+  return c->store->m->series(c->store, coalition, id, false, c->as_of, each, ctx);
+}
+
+static int period_kind(const char *text) {
+  Period p;
+  char why[PERIOD_WHY_MAX];
+  return period_parse(text, strlen(text), &p, why) ? p.kind : -1;
+}
+
+/* A rolls_up indicator's table: its target's series read for each member
+ * coalition, combined at each (dimension, group, period end) that every
+ * member has (rollup_combine); the combined counts go through the
+ * evaluation as the network's own, so the disclosure policy applies to
+ * the sums. A key some member lacks, or where the periods' kinds differ
+ * or a rate comes without counts, is not rolled up. */
+static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
+  const AttrVals *members = program_members(c->p);
+  const Decl *target = indicator_view(d)->rolls_up;
+  int n = members->n;
+  if (n == 0) return;
+  Table *mt = xcalloc((size_t)n, sizeof *mt);
+  RollupObs *in = xmalloc((size_t)n * sizeof *in);
+  for (int i = 0; i < n; i++) {
+    TableFill f = {c, &mt[i], 0, "", ""};
+    fail(c, member_series(c, members->vals[i].str, target->id, table_add, &f));
+  }
+  const IndicatorView *v = indicator_view(d);
+  out->o = mt[0].n ? arena_alloc(c->arena, mt[0].n * sizeof *out->o) : NULL;
+  for (size_t k = 0; k < mt[0].n; k++) {
+    const Obs *o = &mt[0].o[k];
+    for (int i = 0; i < n; i++) {
+      const Obs *q = i ? table_find(&mt[i], o->dim, o->grp, o->t) : o;
+      in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+    }
+    RollupObs r;
+    int who;
+    RollupRc rc = rollup_combine(in, n, v->has_scale, scale_of(d), &r, &who);
+    if (rc != ROLLUP_OK && rc != ROLLUP_WITHHELD) continue;
+    out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, o->tt, r.value, r.numerator, r.denominator, r.flags};
+  }
+  free(in);
+  free(mt);
+}
+
 /* Every observation of d up to the as-of day, read or computed once. */
 static const Table *table_of(Ctx *c, const Decl *d) {
   Table *tb = &c->tables[d->index];
@@ -256,6 +307,10 @@ static const Table *table_of(Ctx *c, const Decl *d) {
   tb->done = true;
   if (is_formula(d)) {
     compute_formula(c, d, tb);
+    return tb;
+  }
+  if (indicator_view(d)->rolls_up) {
+    compute_rollup(c, d, tb);
     return tb;
   }
   TableFill f = {c, tb, 0, "", ""};
@@ -301,7 +356,7 @@ static void whole_add(void *ctx, const StoreObs *so) {
 /* The whole-population observations of d, oldest first. */
 static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
   *n = 0;
-  if (is_formula(d)) {
+  if (is_computed(d)) {
     const Table *tb = table_of(c, d);
     size_t k = 0;
     while (k < tb->n && !*tb->o[k].dim && !*tb->o[k].grp) k++;
@@ -348,7 +403,7 @@ static void table_group(const Table *tb, const char *dim, const char *grp, size_
  * From the table when d has one (a formula, or an indicator whose equity
  * lines compare with a reference group), else by the store's key. */
 static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp, bool whole_table, Obs *out) {
-  if (is_formula(d) || whole_table) {
+  if (is_computed(d) || whole_table) {
     const Table *tb = table_of(c, d);
     size_t b, e;
     table_group(tb, dim, grp, &b, &e);

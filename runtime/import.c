@@ -377,6 +377,13 @@ static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
              "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", shown(im, f));
     return NULL;
   }
+  if (indicator_view(d)->rolls_up) {
+    diag_add(&im->diags, SEV_ERROR, loc, NULL,
+             "'%s' rolls up '%s' of the member coalitions, so it takes no data: import each member's rows for '%s' "
+             "with that member's own program",
+             shown(im, f), indicator_view(d)->rolls_up->id, indicator_view(d)->rolls_up->id);
+    return NULL;
+  }
   return d;
 }
 
@@ -1637,7 +1644,7 @@ Import *import_new(const Program *p) {
   im->inds = xmalloc(((size_t)p->decls.len + 1) * sizeof *im->inds);
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
-    if (d->kind == D_INDICATOR && !indicator_view(d)->formula) im->inds[im->ninds++] = d->id;
+    if (d->kind == D_INDICATOR && !indicator_view(d)->formula && !indicator_view(d)->rolls_up) im->inds[im->ninds++] = d->id;
   }
   im->touched = xcalloc((size_t)p->decls.len + 1, sizeof *im->touched);
   make_ranks(im);

@@ -201,6 +201,11 @@ void store_remove_new(const char *path);
 /* Closes s (NULL is allowed). */
 void store_close(Store *s);
 
+/* charter store grant: runs sql, a script of several statements with its
+ * own BEGIN and COMMIT, on the PostgreSQL database uri (no store handle);
+ * 0, or -1 with why in err (nothing changed). */
+int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t errlen);
+
 /* The SQLite engine's own connection, for tests that craft databases. */
 struct sqlite3 *store_sqlite_db(Store *s);
 

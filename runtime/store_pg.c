@@ -76,6 +76,7 @@ typedef struct PgStore {
   size_t cn, ccap;
   FILE *spool;                   /* the rows staged since the last merge, each with its at */
   char err[1024];                /* the message of the last failure */
+  char state[6];                 /* grant: its SQLSTATE ("" when none) */
 } PgStore;
 
 bool store_is_pg(const char *path) {
@@ -106,11 +107,37 @@ static void set_error(PgStore *q, const PGresult *r) {
 static StoreRc failure(PgStore *q, PGresult *r) {
   set_error(q, r);
   const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+  snprintf(q->state, sizeof q->state, "%s", state ? state : ""); /* grant */
   StoreRc rc = state && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
                    ? STORE_BUSY
                    : STORE_FAILED;
   PQclear(r);
   return rc;
+}
+
+/* grant: a write the store's rights refused (charter store grant: SQLSTATE
+ * 42501, a row-level security policy or a missing privilege), said
+ * plainly in q->err: what this login may not write, and who can change
+ * that. True when it was one. */
+static bool refused(PgStore *q, const char *indicator) {
+  if (strcmp(q->state, "42501") != 0) return false;
+  char ind[168], who[128] = "";
+  store_quote_safe(indicator ? indicator : "", ind, sizeof ind);
+  store_quote_safe(PQuser(q->c) ? PQuser(q->c) : "", who, sizeof who);
+  char coal[168];
+  store_quote_safe(q->coalition ? q->coalition : "", coal, sizeof coal);
+  if (indicator)
+    snprintf(q->err, sizeof q->err,
+             "this login ('%s') may not write indicator '%s' of coalition '%s': the database gives that right only to "
+             "the partners its reported_by names; ask the backbone to run 'charter store grant --apply' and to GRANT "
+             "that partner's role to this login, or import only your own indicators",
+             who, ind, coal);
+  else
+    snprintf(q->err, sizeof q->err,
+             "this login ('%s') may not write imports of coalition '%s' into this store: ask the backbone to run "
+             "'charter store grant --apply' and to GRANT your partner's role to this login",
+             who, coal);
+  return true;
 }
 
 /* Runs sql with n text parameters (NULL for SQL NULL); *out receives the
@@ -163,6 +190,7 @@ static StoreRc pg_begin(Store *s, bool write) {
   StoreRc rc = exec(q, "BEGIN");
   /* one writer at a time, readers unhindered (SQLite's BEGIN IMMEDIATE) */
   if (rc == STORE_OK) rc = exec(q, "LOCK TABLE import, measurement IN SHARE ROW EXCLUSIVE MODE");
+  if (rc != STORE_OK) refused(q, NULL); /* grant: a login with no partner's role */
   return rc;
 }
 
@@ -203,7 +231,10 @@ static StoreRc pg_record_import(Store *s, const char *file, const char *at, int6
    * begin(write) let no other writer in */
   StoreRc rc = run(q, "INSERT INTO import (id, file, rows, at, coalition) VALUES (charter_next_import(), $1, 0, $2, $3) RETURNING id",
                    3, p, &r);
-  if (rc != STORE_OK) return rc;
+  if (rc != STORE_OK) {
+    refused(q, NULL); /* grant */
+    return rc;
+  }
   *id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
   PQclear(r);
   return STORE_OK;
@@ -313,7 +344,10 @@ static StoreRc pg_put(Store *s, const StoreRow *row, int64_t import_id, bool rep
                    "numerator, denominator, flags, coalition) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) "
                    "ON CONFLICT DO NOTHING",
                    13, p, &r);
-  if (rc != STORE_OK) goto done;
+  if (rc != STORE_OK) {
+    refused(q, row->indicator); /* grant */
+    goto done;
+  }
   bool added = strcmp(PQcmdTuples(r), "1") == 0;
   PQclear(r);
   r = NULL;
@@ -354,11 +388,20 @@ static StoreRc pg_put(Store *s, const StoreRow *row, int64_t import_id, bool rep
     *put = STORE_CONFLICT;
     goto done;
   }
+  PQclear(r);
+  r = NULL;
   rc = run(q,
            "UPDATE measurement SET period = $4, value = $6, source = $7, note = $8, import_id = $9, numerator = $10, "
            "denominator = $11, flags = $12 WHERE coalition = $13 AND indicator = $1 AND dimension = $2 AND grp = $3 "
            "AND period_end = $5",
-           13, p, NULL);
+           13, p, &r);
+  /* grant: a row this login may read but not write is left as it was
+   * (0 rows updated): refused, as an INSERT would be */
+  if (rc == STORE_OK && strcmp(PQcmdTuples(r), "1") != 0) {
+    snprintf(q->state, sizeof q->state, "42501");
+    rc = STORE_FAILED;
+  }
+  if (rc != STORE_OK) refused(q, row->indicator);
   if (rc == STORE_OK) *put = STORE_REPLACED;
 done:
   PQclear(r);
@@ -765,6 +808,15 @@ static StoreRc pg_verify(Store *s, const char *path, StoreMode mode, int *versio
     return STORE_FAILED;
   }
   rc = run(q, "SELECT version FROM charter_store", 0, NULL, &r);
+  if (rc != STORE_OK && strcmp(q->state, "42501") == 0) { /* grant: a login with no partner's role */
+    char who[128];
+    store_quote_safe(PQuser(q->c) ? PQuser(q->c) : "", who, sizeof who);
+    snprintf(err, errlen,
+             "this login ('%s') has no rights in the store '%s': ask the backbone to run 'charter store grant --apply' "
+             "and to GRANT your partner's role to this login",
+             who, name);
+    return rc;
+  }
   if (rc != STORE_OK) {
     snprintf(err, errlen, "cannot read the database '%s': %s", name, q->err);
     return rc;
@@ -843,6 +895,41 @@ static const StoreMethods pg_methods = {
 };
 
 static void quiet(void *arg, const char *message) { (void)arg, (void)message; }
+
+/* grant: runs script (several statements, its own BEGIN and COMMIT) on the
+ * database uri, outside any store handle. */
+int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t errlen) {
+  char name[200];
+  shown(uri, name, sizeof name);
+  PGconn *c = PQconnectdb(uri);
+  if (!c || PQstatus(c) != CONNECTION_OK) {
+    char why[512];
+    printable(c ? PQerrorMessage(c) : "out of memory", why, sizeof why);
+    snprintf(err, errlen, "cannot connect to the PostgreSQL database '%s': %s; check the URI given to --db and that the server runs",
+             name, why);
+    PQfinish(c);
+    return -1;
+  }
+  PQsetNoticeProcessor(c, quiet, NULL);
+  int rc = 0;
+  PGresult *r = PQexec(c, "SET client_encoding = 'UTF8'");
+  for (int step = 0; step < 2; step++) {
+    ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+      /* the server's own words, without "ERROR:" and the context */
+      const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+      char why[512];
+      printable(msg && *msg ? msg : PQerrorMessage(c), why, sizeof why);
+      snprintf(err, errlen, "the database '%s' refused the script: %s; nothing was changed", name, why);
+      rc = -1;
+      break;
+    }
+    if (step == 0) PQclear(r), r = PQexec(c, sql);
+  }
+  PQclear(r);
+  PQfinish(c); /* a transaction the error left open is rolled back */
+  return rc;
+}
 
 Store *store_pg_open(const char *uri, StoreMode mode, const char *coalition, char *err, size_t errlen) {
   char name[200];

@@ -555,6 +555,18 @@ static StoreRc sqlite_remember(Store *s, uint64_t key, int64_t at, bool *seen, i
 
 static StoreRc sqlite_commit(Store *s) {
   SqlStore *q = (SqlStore *)s;
+  /* A store another import made and, refused, removed (store_remove_new)
+   * while this one had it open: committing would write into a file no
+   * longer there, and the rows would be lost while import said stored. */
+  int moved = 0;
+  if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+    sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    forget_keys(q);
+    snprintf(q->err, sizeof q->err,
+             "the store's file was removed while this import was writing it (another import that had just made it "
+             "was refused at the same moment); run the import again");
+    return STORE_FAILED;
+  }
   StoreRc rc = result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
   forget_keys(q);
   /* what an immutable reader read is one snapshot only if nothing wrote the file meanwhile */

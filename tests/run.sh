@@ -362,6 +362,7 @@ for build in "$@"; do
   run_structural "$b/charter" pg.sh
   run_structural "$b/charter" store_pg.sh
   run_structural "$b/charter" store_bulk.sh
+  run_structural "$b/charter" store_rls.sh
   run_structural "$b/charter" editors.sh
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh

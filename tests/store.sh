@@ -513,4 +513,16 @@ else
   ok "eval on a terminal colours status words # skip: no script(1)"
 fi
 
+# CHARTER_DB: --db's default; --db wins over it; an empty one is unset
+"$bin" import --db envref.db prog.charter s1.csv >/dev/null 2>&1
+"$bin" eval --db envref.db --as-of 2100 prog.charter >envref.out 2>&1
+CHARTER_DB=envdb.db run env1 import prog.charter s1.csv
+check "CHARTER_DB: import stores into it without --db" eval 'clean env1 && [ -s envdb.db ]'
+CHARTER_DB=envdb.db run env2 eval --as-of 2100 prog.charter
+check "CHARTER_DB: eval reads it without --db, as --db would" eval 'clean env2 && cmp -s env2.out envref.out'
+CHARTER_DB=nosuch.db run env3 eval --db envdb.db --as-of 2100 prog.charter
+check "CHARTER_DB: --db wins over it" eval 'clean env3 && cmp -s env3.out envref.out && absent nosuch.db'
+CHARTER_DB= run env4 eval --as-of 2100 prog.charter
+check "CHARTER_DB empty: eval still asks for --db (exit 2)" eval 'rc_is env4 2 && grep -q "eval needs --db" env4.err'
+
 finish

@@ -20,6 +20,7 @@ static const char overview[] =
     "  new      write a starter coalition: a charter, its data, a README, a CI workflow\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "  report   write the coalition's plan and results as a web page or markdown\n"
+    "  store    store grant: PostgreSQL roles and rights for each partner\n"
     "\n"
     "Options:\n"
     "  -h, --help     display this help and exit\n"
@@ -32,7 +33,8 @@ static const char overview[] =
     "error, unreadable file, database failure or internal error.\n"
     "\n"
     "Environment: CHARTER_PATH, a colon-separated list of directories searched for\n"
-    "the modules named by `use` before the standard library; NO_COLOR and TERM=dumb\n"
+    "the modules named by `use` before the standard library; CHARTER_DB, the store\n"
+    "(a file or a postgresql:// URI) when --db is not given; NO_COLOR and TERM=dumb\n"
     "turn colour off.\n"
     "\n"
     "Imports read only .charter files in the entry file's folder and below (or in\n"
@@ -347,6 +349,34 @@ static const char export_help[] =
     "error, unreadable file, database failure or an output refused.\n";
 /* ---- end of charter export ---- */
 
+/* ---- charter store (runtime/cli/cmd_store.c) ---- */
+static const char store_help[] =
+    "Usage: charter store grant [--apply [--db URI]] [--root DIR] FILE\n"
+    "Print the SQL that gives each partner of the program whose entry file is FILE\n"
+    "a PostgreSQL role, and row-level security on the store's tables: a partner's\n"
+    "role may add and replace the measurements of the indicators whose reported_by\n"
+    "names that partner, and read its coalition's rows (a network program's, those\n"
+    "of the coalitions it lists too); it may delete nothing. The program must have\n"
+    "no errors and a network_id: roles are named charter:NETWORK_ID:PARTNER (cut\n"
+    "to 63 bytes with a hash when longer). One transaction; it can be run again.\n"
+    "\n"
+    "Options:\n"
+    "      --apply      run the SQL on the PostgreSQL store instead of printing\n"
+    "                   it (as the owner of its tables; the store must exist:\n"
+    "                   charter import makes it)\n"
+    "      --db=URI     with --apply: the store, a postgresql:// URI (default:\n"
+    "                   CHARTER_DB)\n"
+    "      --root=DIR   let imports read files in DIR too\n"
+    "  -h, --help       display this help and exit\n"
+    "\n"
+    "Then give each person's login their partner's role, as the owner:\n"
+    "  GRANT \"charter:east-side:lantern\" TO alice;\n"
+    "\n"
+    "Exit status: 0 printed or applied; 1 errors in the program, or no network_id;\n"
+    "2 usage error, unreadable file, or a database that refused the script\n"
+    "(nothing changed then).\n";
+/* ---- end of charter store ---- */
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -364,6 +394,7 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "lsp") == 0) text = lsp_help;
   else if (strcmp(command, "diff") == 0) text = diff_help;
   else if (strcmp(command, "export") == 0) text = export_help;
+  else if (strcmp(command, "store") == 0) text = store_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

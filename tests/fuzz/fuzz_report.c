@@ -5,7 +5,10 @@
  *         and its report is written as HTML and as markdown (no store), and
  *         no text of the program may open a tag on the page; then it is
  *         exported as JSON, Kumu and CSV, and no JSON may hold a raw
- *         control character but its own line ends;
+ *         control character but its own line ends; and its SQL for
+ *         `charter store grant` is written, with no control character
+ *         but line ends and an even number of quotes on every line (a
+ *         text of the program never ends a literal);
  *   odd:  the rest is read as the data of a turn-the-curve chart and an
  *         equity chart (values, flags, bounds, marks and texts taken from
  *         the bytes), which are drawn; the charts must balance their tags
@@ -19,9 +22,11 @@
 #include "chart.h"
 #include "export.h"
 #include "interp.h"
+#include "model.h"
 #include "program.h"
 #include "report.h"
 #include "store.h"
+#include "store_grant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,6 +70,20 @@ static void report_program(const uint8_t *data, size_t size) {
     ExportTables t;
     export_csv(p, NULL, &t);
     export_tables_free(&t);
+    Buf g = {0};
+    char why[256];
+    const char *key = program_coalition(p);
+    if (grant_sql(p, *key ? key : "fuzz", "fuzz.charter", &g, why, sizeof why)) {
+      int quotes = 0;
+      for (size_t i = 0; i < g.len; i++) {
+        unsigned char c = (unsigned char)g.data[i];
+        if (c < 0x20 && c != '\n') abort();
+        if (c == '\'') quotes++;
+        if (c == '\n' && quotes % 2) abort();
+        if (c == '\n') quotes = 0;
+      }
+    }
+    buf_free(&g);
   }
   program_free(p);
 }

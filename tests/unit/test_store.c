@@ -1201,6 +1201,25 @@ static void test_dangling_link_refused(void **state) {
   assert_int_not_equal(lstat(target, &st), 0);
 }
 
+/* A store removed under a writer (another import made it, was refused and
+ * removed it while this one had it open): the commit is refused, never
+ * written into a file no longer there. */
+static void test_commit_refused_when_removed(void **state) {
+  Scratch *s = *state;
+  char err[512] = "", path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "gone.db"));
+  Store *st = store_open(path, STORE_WRITE, "", err, sizeof err);
+  if (!st) fail_msg("store_open: %s", err);
+  int64_t id = 0;
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(st->m->commit(st), STORE_FAILED);
+  if (!strstr(st->m->last_error(st), "was removed while this import was writing it"))
+    fail_msg("message: %s", st->m->last_error(st));
+  store_close(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_write_creates_schema_3, setup, teardown),
@@ -1232,6 +1251,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_rows_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(test_corrupt_latest_and_put, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dangling_link_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_commit_refused_when_removed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,103 @@
+-- charter store grant: PostgreSQL roles and row-level security for the
+-- coalition 'hostile-titles' (program 'hostile.charter').
+-- One transaction: all of it or nothing. It can be run again: each run
+-- makes the rights of this coalition's roles what the program says now.
+BEGIN;
+SET LOCAL standard_conforming_strings = on;
+-- the store must exist: charter import makes it
+DO $charter$
+BEGIN
+  IF to_regclass('charter_store') IS NULL OR to_regclass('measurement') IS NULL
+     OR to_regclass('import') IS NULL THEN
+    RAISE EXCEPTION 'this database holds no Charter measurement store yet: run charter import into it first';
+  END IF;
+END
+$charter$;
+
+-- who may do what: one role per partner, the coalitions it reads, the
+-- indicators it writes
+CREATE TABLE IF NOT EXISTS charter_role (
+  role text COLLATE "C" PRIMARY KEY,
+  coalition text COLLATE "C" NOT NULL,
+  partner text COLLATE "C" NOT NULL,
+  UNIQUE (coalition, partner)
+);
+CREATE TABLE IF NOT EXISTS charter_reader (
+  role text COLLATE "C" NOT NULL REFERENCES charter_role (role) ON DELETE CASCADE,
+  coalition text COLLATE "C" NOT NULL,
+  PRIMARY KEY (role, coalition)
+);
+CREATE TABLE IF NOT EXISTS charter_writer (
+  role text COLLATE "C" NOT NULL REFERENCES charter_role (role) ON DELETE CASCADE,
+  coalition text COLLATE "C" NOT NULL,
+  indicator text COLLATE "C" NOT NULL,
+  PRIMARY KEY (role, coalition, indicator)
+);
+DELETE FROM charter_role WHERE coalition = 'hostile-titles';
+INSERT INTO charter_role (role, coalition, partner) VALUES
+  ('charter:hostile-titles:quote', 'hostile-titles', 'quote'),
+  ('charter:hostile-titles:dollar', 'hostile-titles', 'dollar'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles', 'a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789');
+INSERT INTO charter_reader (role, coalition) VALUES
+  ('charter:hostile-titles:quote', 'hostile-titles'),
+  ('charter:hostile-titles:dollar', 'hostile-titles'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles');
+INSERT INTO charter_writer (role, coalition, indicator) VALUES
+  ('charter:hostile-titles:quote', 'hostile-titles', 'q_rate'),
+  ('charter:hostile-titles:dollar', 'hostile-titles', 'q_rate'),
+  ('charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45', 'hostile-titles', 'long_count');
+
+-- the roles: NOLOGIN (people log in as themselves, and are GRANTed one)
+DO $charter$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT role FROM charter_role ORDER BY role LOOP
+    IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r.role) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN', r.role);
+    END IF;
+    EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', current_schema(), r.role);
+  END LOOP;
+END
+$charter$;
+COMMENT ON ROLE "charter:hostile-titles:quote" IS 'partner quote of coalition hostile-titles: It''s''; DROP TABLE measurement; --';
+COMMENT ON ROLE "charter:hostile-titles:dollar" IS 'partner dollar of coalition hostile-titles: $charter$; DROP TABLE import; $charter$ " \   GRANT ALL ON measurement TO PUBLIC; --';
+COMMENT ON ROLE "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45" IS 'partner a_partner_id_that_is_long_enough_to_need_a_hash_in_its_role_name_0123456789 of coalition hostile-titles: Long';
+
+-- privileges: read the store; add and replace measurements, never delete them
+REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+-- UPDATE also lets an import lock the tables against other writers
+GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+-- DELETE: an import that stored nothing leaves no row
+GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+
+-- row-level security: the owner of the tables is not bound by it (not FORCEd)
+ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE import ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS charter_read ON measurement;
+CREATE POLICY charter_read ON measurement FOR SELECT
+  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = measurement.coalition
+          AND pg_has_role(current_user, r.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_insert ON measurement;
+CREATE POLICY charter_insert ON measurement FOR INSERT
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_update ON measurement;
+CREATE POLICY charter_update ON measurement FOR UPDATE
+  USING (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')))
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_read ON import;
+CREATE POLICY charter_read ON import FOR SELECT
+  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = import.coalition
+          AND pg_has_role(current_user, r.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_write ON import;
+CREATE POLICY charter_write ON import FOR ALL
+  USING (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')))
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+COMMIT;
+[exit 0]

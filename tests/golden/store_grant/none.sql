@@ -1,0 +1,67 @@
+-- charter store grant: PostgreSQL roles and row-level security for the
+-- coalition 'alone' (program 'none.charter').
+-- One transaction: all of it or nothing. It can be run again: each run
+-- makes the rights of this coalition's roles what the program says now.
+BEGIN;
+SET LOCAL standard_conforming_strings = on;
+-- the store must exist: charter import makes it
+DO $charter$
+BEGIN
+  IF to_regclass('charter_store') IS NULL OR to_regclass('measurement') IS NULL
+     OR to_regclass('import') IS NULL THEN
+    RAISE EXCEPTION 'this database holds no Charter measurement store yet: run charter import into it first';
+  END IF;
+END
+$charter$;
+
+-- who may do what: one role per partner, the coalitions it reads, the
+-- indicators it writes
+CREATE TABLE IF NOT EXISTS charter_role (
+  role text COLLATE "C" PRIMARY KEY,
+  coalition text COLLATE "C" NOT NULL,
+  partner text COLLATE "C" NOT NULL,
+  UNIQUE (coalition, partner)
+);
+CREATE TABLE IF NOT EXISTS charter_reader (
+  role text COLLATE "C" NOT NULL REFERENCES charter_role (role) ON DELETE CASCADE,
+  coalition text COLLATE "C" NOT NULL,
+  PRIMARY KEY (role, coalition)
+);
+CREATE TABLE IF NOT EXISTS charter_writer (
+  role text COLLATE "C" NOT NULL REFERENCES charter_role (role) ON DELETE CASCADE,
+  coalition text COLLATE "C" NOT NULL,
+  indicator text COLLATE "C" NOT NULL,
+  PRIMARY KEY (role, coalition, indicator)
+);
+DELETE FROM charter_role WHERE coalition = 'alone';
+-- the program declares no partner: no role
+
+-- row-level security: the owner of the tables is not bound by it (not FORCEd)
+ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
+ALTER TABLE import ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS charter_read ON measurement;
+CREATE POLICY charter_read ON measurement FOR SELECT
+  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = measurement.coalition
+          AND pg_has_role(current_user, r.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_insert ON measurement;
+CREATE POLICY charter_insert ON measurement FOR INSERT
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_update ON measurement;
+CREATE POLICY charter_update ON measurement FOR UPDATE
+  USING (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')))
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_read ON import;
+CREATE POLICY charter_read ON import FOR SELECT
+  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = import.coalition
+          AND pg_has_role(current_user, r.role, 'MEMBER')));
+DROP POLICY IF EXISTS charter_write ON import;
+CREATE POLICY charter_write ON import FOR ALL
+  USING (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')))
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+COMMIT;
+[exit 0]

@@ -1,0 +1,211 @@
+#!/bin/sh
+# charter store grant: the printed SQL and the rights it makes.
+#
+# 1. Goldens, no database needed: tests/golden/store_grant/NAME.charter
+#    -> NAME.sql (what `charter store grant NAME.charter` prints), and
+#    tests/golden/store_grant/usage/cmds -> usage.out (usage errors).
+# 2. Against a throwaway PostgreSQL (tests/pg.sh): the server's superuser
+#    (the admin) imports a two-partner program once and applies the grant
+#    (twice: it can be run again); login roles alice (partner alpha) and
+#    bob (partner beta) are made and GRANTed their partner's role; alice
+#    imports alpha's indicator, is refused beta's with charter's message,
+#    and every hand-written SQL attempt to write beta's rows, to lift the
+#    policies or to read another coalition fails or changes nothing,
+#    counted by the admin after. Hostile titles are applied and come back
+#    as written.
+# Prints "ok - ..." / "not ok - ..." per check, then "N passed, M failed";
+# exits 1 if a check failed, 77 when PostgreSQL cannot start (after the
+# goldens).
+# Usage: tests/store_rls.sh CHARTER_BINARY   (VERBOSE=1 shows diffs)
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+gold=$here/golden/store_grant
+passed=0 failed=0
+check() { # NAME COMMAND...
+  name=$1
+  shift
+  if "$@"; then
+    echo "ok - $name"
+    passed=$((passed + 1))
+  else
+    echo "not ok - $name"
+    failed=$((failed + 1))
+  fi
+}
+same() { # EXPECTED_FILE ACTUAL_TEXT
+  if [ "$2" = "$(cat "$1")" ]; then return 0; fi
+  [ -n "${VERBOSE:-}" ] && printf '%s\n' "$2" | diff "$1" - | head -30
+  return 1
+}
+
+# ---- 1. goldens ----
+for f in "$gold"/*.charter; do
+  name=$(basename "$f" .charter)
+  actual=$(cd "$gold" && "$bin" store grant "$name.charter" 2>&1; echo "[exit $?]")
+  check "store grant golden $name" same "$gold/$name.sql" "$actual"
+done
+actual=$(cd "$gold/usage" && grep -v -e '^#' -e '^$' cmds | while IFS= read -r line; do
+  printf '$ charter %s\n' "$line"
+  eval "set -- $line"
+  CHARTER_DB='' timeout 60 "$bin" "$@" 2>&1
+  echo "[exit $?]"
+done)
+check "store grant usage errors" same "$gold/usage.out" "$actual"
+
+# ---- 2. the rights, in PostgreSQL ----
+# shellcheck source=tests/pg.sh
+. "$here/pg.sh"
+trap 'pg_stop; rm -rf "${work:-}"' EXIT
+trap 'exit 2' HUP INT TERM
+if ! pg_start; then
+  echo "not ok - SKIPPED: PostgreSQL could not start; the rights were not tested"
+  echo "$passed passed, $failed failed"
+  exit 77
+fi
+work=$(mktemp -d "${TMPDIR:-/tmp}/charter-rls.XXXXXX")
+chmod 755 "$work"
+cp "$gold/two.charter" "$gold/hostile.charter" "$work"/
+cd "$work" || exit 2
+admin=$PG_URI
+alice=$(printf '%s' "$PG_URI" | sed 's#//charter@#//alice@#')
+bob=$(printf '%s' "$PG_URI" | sed 's#//charter@#//bob@#')
+sql() { # URI SQL: psql's answer, unaligned, errors included
+  "$PG_BINDIR/psql" -X -q -A -t -v ON_ERROR_STOP=1 -d "$1" -c "$2" 2>&1
+}
+csv() { # FILE INDICATOR PERIOD VALUE
+  printf 'indicator,period,value\n%s,%s,%s\n' "$2" "$3" "$4" >"$1"
+}
+csv a1.csv a_rate 2024 40
+csv b1.csv b_rate 2024 50
+out=$("$bin" import --db "$admin" two.charter a1.csv b1.csv 2>&1)
+check "the admin imports both partners' indicators" [ $? = 0 ]
+out=$("$bin" store grant --apply --db "$admin" two.charter 2>&1)
+check "the admin applies the grant" [ $? = 0 ]
+printf '%s\n' "$out" | grep -q '(partner alpha) writes: a_rate$'
+check "--apply says what each role writes" [ $? = 0 ]
+out=$("$bin" store grant --apply --db "$admin" two.charter 2>&1)
+check "the grant applied again changes nothing and succeeds" [ $? = 0 ]
+coal=$(sql "$admin" "SELECT coalition FROM charter_role WHERE partner = 'alpha'")
+ra=$(sql "$admin" "SELECT role FROM charter_role WHERE partner = 'alpha'")
+rb=$(sql "$admin" "SELECT role FROM charter_role WHERE partner = 'beta'")
+check "one role per partner, named charter:COALITION:PARTNER" [ "$coal" = east-side ] && [ "$ra" = "charter:$coal:alpha" ] && [ "$rb" = "charter:$coal:beta" ]
+login=$(sql "$admin" "SELECT count(*) FROM pg_roles WHERE rolname IN ('$ra', '$rb') AND NOT rolcanlogin")
+check "the partner roles cannot log in" [ "$login" = 2 ]
+sql "$admin" "CREATE ROLE alice LOGIN; GRANT \"$ra\" TO alice; CREATE ROLE bob LOGIN; GRANT \"$rb\" TO bob" >/dev/null
+# another coalition's rows in the same database, which no partner here reads
+sql "$admin" "INSERT INTO import (id, file, rows, at, coalition) VALUES (90, 'other.csv', 1, '2026-01-01T00:00:00Z', 'other');
+  INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id)
+  VALUES ('other', 'a_rate', '2024', '2024-12-31', 7, 90)" >/dev/null
+check "the admin stores a row of another coalition" [ $? = 0 ]
+count() { sql "$admin" "SELECT count(*) FROM measurement WHERE $1"; }
+
+csv a2.csv a_rate 2025 41
+out=$("$bin" import --db "$alice" two.charter a2.csv 2>&1)
+check "alice imports alpha's indicator" [ $? = 0 ] && [ "$(count "indicator = 'a_rate' AND period = '2025'")" = 1 ]
+csv b2.csv b_rate 2025 51
+out=$("$bin" import --db "$alice" two.charter b2.csv 2>&1)
+rc=$?
+check "alice's import of beta's indicator is refused (exit 2)" [ $rc = 2 ]
+printf '%s\n' "$out" | grep -q "this login ('alice') may not write indicator 'b_rate' of coalition 'east-side'.*charter store grant"
+check "the refusal says plainly which indicator this login may not write" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "nothing of the refused import is stored" [ "$(count "indicator = 'b_rate'")" = 1 ]
+csv b3.csv b_rate 2024 52
+out=$("$bin" import --replace --db "$alice" two.charter b3.csv 2>&1)
+check "alice's --replace of beta's stored value is refused" [ $? = 2 ]
+printf '%s\n' "$out" | grep -q "may not write indicator 'b_rate'"
+check "the refused replace says why" [ $? = 0 ]
+check "beta's value is as the admin stored it" [ "$(count "indicator = 'b_rate' AND value = 50")" = 1 ]
+csv b4.csv b_rate 2025 53
+out=$("$bin" import --db "$bob" two.charter b4.csv 2>&1)
+check "bob imports beta's indicator" [ $? = 0 ] && [ "$(count "indicator = 'b_rate' AND period = '2025'")" = 1 ]
+out=$("$bin" eval --db "$alice" --as-of 2025 --format csv two.charter 2>&1)
+check "alice reads the coalition's rows (beta's too)" [ $? = 0 ]
+printf '%s\n' "$out" | grep -q '^b_rate,.*53'
+check "alice's eval shows bob's value" [ $? = 0 ]
+
+before=$(sql "$admin" "SELECT md5(string_agg(m::text, '|' ORDER BY m::text)) FROM measurement m")
+attempt() { # NAME SQL: as alice, expect an error or no row changed
+  got=$(sql "$alice" "$2")
+  case $got in
+  *ERROR*) ok=0 ;;
+  *) ok=1 ;;
+  esac
+  after=$(sql "$admin" "SELECT md5(string_agg(m::text, '|' ORDER BY m::text)) FROM measurement m")
+  [ "$after" = "$before" ] || ok=1
+  [ -n "${VERBOSE:-}" ] && echo "# $1: $got"
+  check "alice cannot: $1" [ "$ok" = 0 ]
+}
+attempt "INSERT a row of beta's indicator" \
+  "INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id) VALUES ('$coal', 'b_rate', '2023', '2023-12-31', 1, 1)"
+got=$(sql "$alice" "UPDATE measurement SET value = 0 WHERE indicator = 'b_rate'")
+check "alice's UPDATE of beta's rows changes no row" [ "$(count "indicator = 'b_rate' AND value = 0")" = 0 ]
+attempt "DELETE rows" "DELETE FROM measurement WHERE indicator = 'a_rate'"
+attempt "TRUNCATE" "TRUNCATE measurement"
+attempt "DISABLE ROW LEVEL SECURITY" "ALTER TABLE measurement DISABLE ROW LEVEL SECURITY"
+attempt "DROP POLICY" "DROP POLICY charter_update ON measurement"
+attempt "SET ROLE to beta's role" "SET ROLE \"$rb\"; INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id) VALUES ('$coal', 'b_rate', '2022', '2022-12-31', 1, 1)"
+attempt "change her own row's indicator to beta's" "UPDATE measurement SET indicator = 'b_rate' WHERE indicator = 'a_rate' AND period = '2025'"
+attempt "move her own row to another coalition" "UPDATE measurement SET coalition = 'other' WHERE indicator = 'a_rate' AND period = '2025'"
+attempt "INSERT into charter_writer" "INSERT INTO charter_writer VALUES ('$ra', '$coal', 'b_rate')"
+attempt "INSERT into charter_reader" "INSERT INTO charter_reader VALUES ('$ra', 'other')"
+attempt "GRANT herself beta's role" "GRANT \"$rb\" TO alice"
+attempt "INSERT an import row of another coalition" "INSERT INTO import (id, file, rows, at, coalition) VALUES (91, 'x', 1, 'x', 'other')"
+seen=$(sql "$alice" "SELECT count(*) FROM measurement WHERE coalition = 'other'")
+check "alice sees none of another coalition's rows" [ "$seen" = 0 ]
+seen=$(sql "$alice" "SELECT count(*) FROM import WHERE coalition = 'other'")
+check "alice sees none of another coalition's imports" [ "$seen" = 0 ]
+n=$(count "true")
+[ -n "${VERBOSE:-}" ] && echo "# rows: $n" && sql "$admin" "SELECT coalition, indicator, period, value FROM measurement ORDER BY 1, 2, 3"
+check "the admin counts the rows as before the attempts" [ "$n" = 5 ]
+check "writer rights are as the grant made them" \
+  [ "$(sql "$admin" "SELECT count(*) FROM charter_writer")" = 2 ] && [ "$(sql "$admin" "SELECT count(*) FROM charter_reader")" = 2 ]
+
+# a login with no partner role reads and writes nothing
+sql "$admin" "CREATE ROLE carol LOGIN" >/dev/null
+carol=$(printf '%s' "$PG_URI" | sed 's#//charter@#//carol@#')
+out=$("$bin" import --db "$carol" two.charter a2.csv 2>&1)
+check "a login without a partner role cannot import" [ $? = 2 ]
+printf '%s\n' "$out" | grep -q "this login ('carol') has no rights in the store .*GRANT your partner's role"
+check "and is told to ask for a partner's role" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+out=$(CHARTER_DB=$admin "$bin" store grant --apply two.charter 2>&1)
+check "--apply takes the store from CHARTER_DB" [ $? = 0 ]
+
+# the grant again after the program changed: a_rate is now beta's
+sed '/^indicator a_rate/,/^}/s/reported_by alpha/reported_by beta/' two.charter >moved.charter
+out=$("$bin" store grant --apply --db "$admin" moved.charter 2>&1)
+check "the grant of a changed program applies" [ $? = 0 ]
+csv a3.csv a_rate 2026 42
+out=$("$bin" import --db "$alice" moved.charter a3.csv 2>&1)
+check "after it, alice may no longer write a_rate" [ $? = 2 ]
+out=$("$bin" import --db "$bob" moved.charter a3.csv 2>&1)
+check "and bob may" [ $? = 0 ]
+check "alpha's role writes nothing now" [ "$(sql "$admin" "SELECT count(*) FROM charter_writer WHERE role = '$ra'")" = 0 ]
+
+# hostile titles: applied, they come back as written, and nothing else ran
+out=$("$bin" store grant --apply --db "$admin" hostile.charter 2>&1)
+check "the grant of hostile titles applies" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+comment=$(sql "$admin" "SELECT shobj_description(oid, 'pg_authid') FROM pg_roles WHERE rolname = 'charter:hostile-titles:quote'")
+check "a title with quotes is stored as its text" [ "$comment" = "partner quote of coalition hostile-titles: It's'; DROP TABLE measurement; --" ]
+tables=$(sql "$admin" "SELECT count(*) FROM pg_tables WHERE tablename IN ('measurement', 'import')")
+check "no statement hidden in a title ran (the tables are there)" [ "$tables" = 2 ]
+pub=$(sql "$admin" "SELECT count(*) FROM information_schema.role_table_grants WHERE grantee = 'PUBLIC' AND table_name = 'measurement'")
+check "no statement hidden in a title ran (PUBLIC has no right)" [ "$pub" = 0 ]
+long=$(sql "$admin" "SELECT role FROM charter_role WHERE partner LIKE 'a_partner_id%'")
+check "a role name over 63 bytes is cut with a hash" [ ${#long} = 63 ] && [ "$(sql "$admin" "SELECT count(*) FROM pg_roles WHERE rolname = '$long'")" = 1 ]
+
+# --apply on a database without the store's tables
+sql "$admin" "CREATE DATABASE empty" >/dev/null
+empty=$(printf '%s' "$PG_URI" | sed 's#/charter$#/empty#')
+out=$("$bin" store grant --apply --db "$empty" two.charter 2>&1)
+rc=$?
+check "--apply on a database without a store is refused (exit 2)" [ $rc = 2 ]
+printf '%s\n' "$out" | grep -q 'holds no Charter measurement store yet: run charter import into it first; nothing was changed'
+check "the refusal says to import first" [ $? = 0 ]
+check "and nothing was made there" [ "$(sql "$empty" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ]
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
