@@ -528,9 +528,19 @@ static StoreRc pg_stage(Store *s, const StoreRow *row, int64_t import_id, int64_
       snprintf(q->err, sizeof q->err, "cannot empty the temporary file of rows: %s", strerror(errno));
       return STORE_FAILED;
     }
-    StoreRc rc = q->no_direct ? exec(q, stage_sql) : exec(q, "SAVEPOINT charter_file");
-    if (rc == STORE_OK)
-      rc = copy_start(q, q->no_direct ? "COPY charter_stage FROM STDIN" : "COPY measurement " STAGED_COLUMNS " FROM STDIN");
+    StoreRc rc = STORE_OK;
+    if (!q->no_direct) {
+      rc = exec(q, "SAVEPOINT charter_file");
+      if (rc == STORE_OK) rc = copy_start(q, "COPY measurement " STAGED_COLUMNS " FROM STDIN");
+      if (rc != STORE_OK && strcmp(q->state, "0A000") == 0) { /* row-level security: no COPY into the table */
+        q->no_direct = true;
+        rc = exec(q, "ROLLBACK TO SAVEPOINT charter_file");
+        if (rc == STORE_OK) rc = exec(q, "RELEASE SAVEPOINT charter_file");
+      } else if (rc != STORE_OK)
+        return rc;
+    }
+    if (rc == STORE_OK && q->no_direct) rc = exec(q, stage_sql);
+    if (rc == STORE_OK && q->no_direct) rc = copy_start(q, "COPY charter_stage FROM STDIN");
     if (rc != STORE_OK) return rc;
   }
   size_t start = q->cn;
@@ -632,13 +642,37 @@ static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged e
   const char *p[] = {q->coalition, id, NULL};
   PGresult *r = NULL;
   /* every staged row whose key is new, in one statement */
-  rc = run(q,
-           "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, value, "
-           "numerator, denominator, flags, source, note, $2 FROM charter_stage ON CONFLICT DO NOTHING",
-           2, p, &r);
+  long added = 0;
+  rc = exec(q, "SAVEPOINT charter_insert");
+  if (rc == STORE_OK)
+    rc = run(q,
+             "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, value, "
+             "numerator, denominator, flags, source, note, $2 FROM charter_stage ON CONFLICT DO NOTHING",
+             2, p, &r);
+  if (rc == STORE_OK) {
+    added = atol(PQcmdTuples(r));
+    PQclear(r);
+    rc = exec(q, "RELEASE SAVEPOINT charter_insert");
+  } else if (strcmp(q->state, "42501") == 0) {
+    /* grant: an indicator this login may not write; named as one row at a
+     * time would name it, the first in the file */
+    rc = exec(q, "ROLLBACK TO SAVEPOINT charter_insert");
+    if (rc == STORE_OK) rc = run(q, "SELECT indicator FROM charter_stage GROUP BY indicator ORDER BY min(at)", 0, NULL, &r);
+    PGresult *inds = rc == STORE_OK ? r : NULL;
+    for (int i = 0; inds && i < PQntuples(inds) && rc == STORE_OK; i++) {
+      p[2] = PQgetvalue(inds, i, 0);
+      rc = run(q,
+               "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, "
+               "value, numerator, denominator, flags, source, note, $2 FROM charter_stage WHERE indicator = $3 "
+               "ON CONFLICT DO NOTHING",
+               3, p, &r);
+      if (rc == STORE_OK) added += atol(PQcmdTuples(r)), PQclear(r);
+      else refused(q, p[2]);
+    }
+    PQclear(inds);
+    p[2] = NULL;
+  }
   if (rc != STORE_OK) return rc;
-  long added = atol(PQcmdTuples(r));
-  PQclear(r);
   if (added == staged) return exec(q, "TRUNCATE charter_stage");
   /* the others, compared here as put compares them */
   if (!PQsendQueryParams(q->c, unadded_sql, 2, NULL, p, NULL, NULL, 0) || !PQsetSingleRowMode(q->c)) return copy_failed(q);
@@ -683,13 +717,29 @@ static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged e
   }
   buf_puts(&replaced, "}");
   p[2] = buf_str(&replaced);
-  if (rc == STORE_OK && replaced.len > 2)
+  if (rc == STORE_OK && replaced.len > 2) {
     rc = run(q,
              "UPDATE measurement m SET period = st.period, value = st.value, numerator = st.numerator, "
              "denominator = st.denominator, flags = st.flags, source = st.source, note = st.note, import_id = $2 "
              "FROM charter_stage st WHERE st.at = ANY($3::bigint[]) AND m.coalition = $1 AND m.indicator = st.indicator "
              "AND m.dimension = st.dimension AND m.grp = st.grp AND m.period_end = st.period_end",
              3, p, NULL);
+    /* grant: a row this login may read but not write is left as it was:
+     * refused, naming the first such row's indicator */
+    r = NULL;
+    if (rc == STORE_OK) rc = run(q,
+                                 "SELECT st.indicator FROM charter_stage st JOIN measurement m ON m.coalition = $1 "
+                                 "AND m.indicator = st.indicator AND m.dimension = st.dimension AND m.grp = st.grp "
+                                 "AND m.period_end = st.period_end WHERE st.at = ANY($3::bigint[]) AND m.import_id <> $2 "
+                                 "ORDER BY st.at LIMIT 1",
+                                 3, p, &r);
+    if (rc == STORE_OK && PQntuples(r) == 1) {
+      snprintf(q->state, sizeof q->state, "42501");
+      refused(q, PQgetvalue(r, 0, 0));
+      rc = STORE_FAILED;
+    }
+    PQclear(r);
+  }
   buf_free(&replaced);
   if (rc == STORE_OK) rc = exec(q, "TRUNCATE charter_stage");
   return rc;
