@@ -69,6 +69,8 @@ typedef struct Ctx {
   StoreRc rc;                  /* the first failure */
   const DisclosurePolicy *policy; /* the disclosure policy applied (present false: none) */
   bool history;                /* keep each indicator's history */
+  bool *member_seen;           /* by place in `coalitions`: a row of a rolled-up indicator read */
+  bool rolled;                 /* a roll-up was computed (from rows or none) */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
@@ -281,7 +283,9 @@ static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
   for (int i = 0; i < n; i++) {
     TableFill f = {c, &mt[i], 0, "", ""};
     fail(c, member_series(c, members->vals[i].str, target->id, table_add, &f));
+    if (mt[i].n && c->member_seen) c->member_seen[i] = true;
   }
+  c->rolled = true;
   const IndicatorView *v = indicator_view(d);
   out->o = mt[0].n ? arena_alloc(c->arena, mt[0].n * sizeof *out->o) : NULL;
   for (size_t k = 0; k < mt[0].n; k++) {
@@ -910,6 +914,8 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
   for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_INDICATOR;
   r->inds = arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->inds);
   c.tables = xcalloc((size_t)p->decls.len + 1, sizeof *c.tables);
+  const AttrVals *members = program_members(p);
+  c.member_seen = xcalloc((size_t)members->n + 1, sizeof *c.member_seen);
   for (int i = 0; i < p->decls.len && c.rc == STORE_OK; i++) {
     const Decl *d = p->decls.items[i];
     if (d->kind != D_INDICATOR) continue;
@@ -918,6 +924,17 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
     r->counts[e->status]++;
   }
   free(c.tables);
+  /* members of which no rolled-up row was read: every roll-up leaves them
+   * out, so none is computed; eval and report say which */
+  if (c.rolled)
+    for (int i = 0; i < members->n; i++)
+      if (!c.member_seen[i]) {
+        const char **grown = arena_alloc(&r->arena, ((size_t)r->nsilent + 1) * sizeof *grown);
+        if (r->nsilent) memcpy(grown, r->silent, (size_t)r->nsilent * sizeof *grown);
+        grown[r->nsilent++] = members->vals[i].str;
+        r->silent = grown;
+      }
+  free(c.member_seen);
   /* the commit says whether what was read was one snapshot */
   StoreRc done = store->m->commit(store);
   return c.rc != STORE_OK ? c.rc : done;
@@ -944,6 +961,15 @@ bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of
   if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));
   store_close(store);
   return ok;
+}
+
+void eval_warn_silent(FILE *out, const EvalResult *r) {
+  for (int i = 0; i < r->nsilent; i++)
+    fprintf(out,
+            "charter: warning: coalition '%s' (listed in the charter block's coalitions) has no rows of the rolled-up "
+            "indicators in this store up to the as-of day, or this login may not read them: no roll-up can be made "
+            "without it; check its key and that it has imported\n",
+            r->silent[i]);
 }
 
 void eval_free(EvalResult *r) {

@@ -188,6 +188,11 @@ static StoreRc pg_begin(Store *s, bool write) {
   PgStore *q = (PgStore *)s;
   if (!write) return exec(q, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   StoreRc rc = exec(q, "BEGIN");
+  /* concurrency: wait for another writer at most a minute, as SQLite's busy
+   * timeout does, then STORE_BUSY (lock_not_available); a lock_timeout the
+   * session sets (PGOPTIONS, the role's settings) is kept */
+  if (rc == STORE_OK)
+    rc = exec(q, "SELECT set_config('lock_timeout', '60s', true) WHERE current_setting('lock_timeout') IN ('0', '0ms')");
   /* one writer at a time, readers unhindered (SQLite's BEGIN IMMEDIATE) */
   if (rc == STORE_OK) rc = exec(q, "LOCK TABLE import, measurement IN SHARE ROW EXCLUSIVE MODE");
   if (rc != STORE_OK) refused(q, NULL); /* grant: a login with no partner's role */

@@ -1045,6 +1045,15 @@ bool store_exists(const char *path) {
 
 void store_remove_new(const char *path) {
   if (store_is_pg(path)) return;
+  /* concurrency: a store another import still has open (its -wal or -shm,
+   * which SQLite removes when the last connection closes) is that import's
+   * too, and stays: removing it would lose the rows written into it */
+  for (int i = 0; i < 2; i++) {
+    char *f = sqlite3_mprintf("%s%s", path, i ? "-shm" : "-wal");
+    bool open_elsewhere = f && access(f, F_OK) == 0;
+    sqlite3_free(f);
+    if (open_elsewhere) return;
+  }
   static const char *const side[] = {"-wal", "-shm", "-journal", ""};
   for (int i = 0; i < 4; i++) {
     char *f = sqlite3_mprintf("%s%s", path, side[i]);

@@ -15,7 +15,7 @@ bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 trap 'pg_stop' EXIT
 trap 'exit 2' HUP INT TERM
 if ! pg_start; then
-  echo "not ok - SKIPPED: PostgreSQL could not start; the store suite ran against SQLite only"
+  echo "# PostgreSQL could not start: the store goldens ran against SQLite only" >&2
   exit 77
 fi
 passed=0 failed=0 skipped=
