@@ -129,9 +129,12 @@ TZ=UTC "$bin" eval --db "$admin" --as-of 2025-12 --format json network.charter >
 TZ=UTC "$bin" eval --db "$(as eval_user)" --as-of 2025-12 --format json network.charter >evaluator-eval.json 2>&1
 check "rights: the evaluator's roll-up is the owner's (57.35%)" \
   sh -c 'cmp -s owner-eval.json evaluator-eval.json && grep -q 57.35 evaluator-eval.json'
-TZ=UTC "$bin" eval --db "$(as east_user)" --as-of 2025-12 --format json network.charter >east-network.json 2>&1
+TZ=UTC "$bin" eval --db "$(as east_user)" --as-of 2025-12 --format json network.charter >east-network.json 2>east-network.err
 check "rights: east-side's login evaluating the network program sees no roll-up (it reads only east-side)" \
   sh -c '[ "$(jq -c "[.indicators[] | select(.id | startswith(\"network_\")) | .latest]" east-network.json)" = "[null,null]" ]'
+check "rights: and eval says which members it could not read" \
+  sh -c 'grep -q "coalition .riverside. .*or this login may not read them" east-network.err &&
+    grep -q "coalition .north-hills. " east-network.err && ! grep -q "coalition .east-side. " east-network.err'
 n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as east_user)" -c "SELECT count(*) FROM measurement WHERE coalition <> 'east-side'" 2>&1)
 check "rights: east-side's login reads no other coalition's rows by hand" [ "$n" = 0 ]
 
