@@ -94,9 +94,9 @@ login=$(sql "$admin" "SELECT count(*) FROM pg_roles WHERE rolname IN ('$ra', '$r
 check "the partner roles cannot log in" [ "$login" = 2 ]
 sql "$admin" "CREATE ROLE alice LOGIN; GRANT \"$ra\" TO alice; CREATE ROLE bob LOGIN; GRANT \"$rb\" TO bob" >/dev/null
 # another coalition's rows in the same database, which no partner here reads
-sql "$admin" "INSERT INTO import (id, file, rows, at, coalition) VALUES (90, 'other.csv', 1, '2026-01-01T00:00:00Z', 'other');
+sql "$admin" "WITH i AS (INSERT INTO import (file, rows, at, coalition) VALUES ('other.csv', 1, '2026-01-01T00:00:00Z', 'other') RETURNING id)
   INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id)
-  VALUES ('other', 'a_rate', '2024', '2024-12-31', 7, 90)" >/dev/null
+  SELECT 'other', 'a_rate', '2024', '2024-12-31', 7, id FROM i" >/dev/null
 check "the admin stores a row of another coalition" [ $? = 0 ]
 count() { sql "$admin" "SELECT count(*) FROM measurement WHERE $1"; }
 
@@ -161,6 +161,51 @@ n=$(count "true")
 check "the admin counts the rows as before the attempts" [ "$n" = 5 ]
 check "writer rights are as the grant made them" \
   [ "$(sql "$admin" "SELECT count(*) FROM charter_writer")" = 2 ] && [ "$(sql "$admin" "SELECT count(*) FROM charter_reader")" = 2 ]
+
+# an import's record: its id is the store's, its file, time and coalition
+# are fixed; a measurement names an import of its own coalition
+iattempt() { # NAME SQL: as alice, no import record changes
+  ibefore=$(sql "$admin" "SELECT md5(string_agg(i::text, '|' ORDER BY i::text)) FROM import i")
+  got=$(sql "$alice" "$2")
+  [ -n "${VERBOSE:-}" ] && echo "# $1: $got"
+  check "alice cannot: $1" [ "$(sql "$admin" "SELECT md5(string_agg(i::text, '|' ORDER BY i::text)) FROM import i")" = "$ibefore" ]
+}
+iattempt "change an import's id" "UPDATE import SET id = 9223372036854775807 WHERE coalition = '$coal'"
+iattempt "rewrite an import's file" "UPDATE import SET file = 'forged.csv' WHERE coalition = '$coal'"
+iattempt "rewrite an import's time" "UPDATE import SET at = '1999-01-01T00:00:00Z' WHERE coalition = '$coal'"
+iattempt "move an import to another coalition" "UPDATE import SET coalition = 'other' WHERE coalition = '$coal'"
+iattempt "delete an import that stored rows" "DELETE FROM import WHERE coalition = '$coal'"
+other=$(sql "$admin" "SELECT id FROM import WHERE coalition = 'other'")
+attempt "point her row at another coalition's import" \
+  "INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id) VALUES ('$coal', 'a_rate', '2019', '2019-12-31', 1, $other)"
+sql "$alice" "INSERT INTO import (id, file, rows, at, coalition) VALUES (9223372036854775807, 'x.csv', 0, 'x', '$coal')" >/dev/null
+check "an import row given the largest bigint id gets the next id instead" \
+  [ "$(sql "$admin" "SELECT count(*) FROM import WHERE id > 1000")" = 0 ]
+csv b6.csv b_rate 2019 19
+out=$("$bin" import --db "$bob" two.charter b6.csv 2>&1)
+check "and the next import still works" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+sql "$admin" "DELETE FROM measurement WHERE period = '2019'" >/dev/null
+conf=$(sql "$admin" "SELECT p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p WHERE p.proname = 'charter_import_id'")
+check "the trigger's function runs as the owner with search_path pg_catalog, the schema, pg_temp" \
+  [ "$conf" = "t|search_path=pg_catalog, public, pg_temp" ]
+
+# no partner can lock the store against everyone
+got=$(sql "$alice" "BEGIN; LOCK TABLE measurement IN ACCESS EXCLUSIVE MODE; COMMIT")
+case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
+check "alice cannot: LOCK TABLE measurement IN ACCESS EXCLUSIVE MODE" [ "$ok" = 0 ]
+check "no partner role holds UPDATE, DELETE or TRUNCATE on measurement as a whole" \
+  [ "$(sql "$admin" "SELECT count(*) FROM charter_role WHERE has_table_privilege(role, 'measurement', 'UPDATE, DELETE, TRUNCATE')")" = 0 ]
+"$PG_BINDIR/psql" -X -q -d "$admin" -c "BEGIN; SELECT pg_advisory_xact_lock(7238135690214532400); SELECT pg_sleep(4); COMMIT" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+csv b7.csv b_rate 2018 18
+out=$(PGOPTIONS='-c lock_timeout=500' "$bin" import --db "$bob" two.charter b7.csv 2>&1)
+rc=$?
+wait "$holder"
+check "an import waits for another writer's lock, then says busy (exit 2)" \
+  sh -c '[ "$0" = 2 ] && printf "%s\n" "$1" | grep -q "is busy"' "$rc" "$out"
+sql "$admin" "DELETE FROM measurement WHERE period = '2018'" >/dev/null
 
 # a login with no partner role reads and writes nothing
 sql "$admin" "CREATE ROLE carol LOGIN" >/dev/null
