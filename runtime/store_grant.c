@@ -65,6 +65,16 @@ int grant_network_coalitions(const Program *p, const char ***keys) {
   return n;
 }
 
+void grant_reads(Buf *b, const char *coalition, const char **network, int nnet) {
+  buf_puts(b, coalition);
+  int k = 0;
+  for (int j = 0; j < nnet; j++) {
+    if (strcmp(network[j], coalition) == 0) continue;
+    buf_printf(b, "%s%s", k++ ? ", " : ", and ", network[j]);
+  }
+  if (k) buf_printf(b, " where each shares with %s", coalition);
+}
+
 /* ---- quoting ---- */
 
 /* s as a quoted identifier (PostgreSQL's quote_ident, always quoted). */
@@ -360,9 +370,7 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
       buf_puts(b, "--   ");
       buf_puts(b, roles[i].name);
       buf_puts(b, " reads: ");
-      buf_puts(b, coalition);
-      for (int j = 0; j < nnet; j++)
-        if (strcmp(network[j], coalition) != 0) buf_printf(b, ", %s", network[j]);
+      grant_reads(b, coalition, network, nnet);
       buf_puts(b, "\n");
     }
     buf_puts(b, "\n-- privileges: read the store; add and replace measurements, never delete them;\n"
