@@ -649,7 +649,7 @@ int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t err
         snprintf(err, errlen,
                  "the database '%s' refused the script: %s; nothing was changed. Only the store's owner (the login "
                  "that made it with charter import), with the CREATEROLE attribute, can apply the grant: run it as that "
-                 "login, which a superuser gives CREATEROLE with ALTER ROLE owner CREATEROLE (docs/network.md, \"Roles "
+                 "login, after a superuser gives it that attribute with ALTER ROLE LOGIN_NAME CREATEROLE (docs/network.md, \"Roles "
                  "and rights\")",
                  name, why);
       else

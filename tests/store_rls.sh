@@ -229,6 +229,43 @@ out=$("$bin" import --db "$bob" moved.charter a3.csv 2>&1)
 check "and bob may" [ $? = 0 ]
 check "alpha's role writes nothing now" [ "$(sql "$admin" "SELECT count(*) FROM charter_writer WHERE role = '$ra'")" = 0 ]
 
+# a partner the program no longer declares keeps no right
+awk '/^partner beta /,/^}/ { next } /^indicator b_rate /,/^}/ { next } { print }' two.charter >one.charter
+out=$("$bin" store grant --apply --db "$admin" one.charter 2>&1)
+check "the grant of a program without beta applies" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "beta's role keeps no right on the store's tables" \
+  [ "$(sql "$admin" "SELECT has_table_privilege('$rb', 'measurement', 'SELECT') OR has_table_privilege('$rb', 'import', 'INSERT') OR has_column_privilege('$rb', 'measurement', 'value', 'UPDATE')")" = f ]
+got=$(sql "$bob" "SELECT count(*) FROM measurement")
+case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
+check "bob (beta's login) reads nothing after it" [ "$ok" = 0 ]
+out=$("$bin" store grant --apply --db "$admin" two.charter 2>&1)
+check "the grant of both partners applies again" [ $? = 0 ] && [ "$(sql "$bob" "SELECT count(*) > 0 FROM measurement")" = t ]
+
+# only the store's owner, with CREATEROLE, can apply the grant
+out=$("$bin" store grant --apply --db "$alice" two.charter 2>&1)
+rc=$?
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "a partner's login cannot apply the grant (exit 2)" [ $rc = 2 ]
+printf '%s\n' "$out" | grep -q "Only the store's owner (the login that made it with charter import), with the CREATEROLE attribute, can apply the grant"
+check "and is told that only the store's owner with CREATEROLE can" [ $? = 0 ]
+sql "$admin" "CREATE ROLE owner2 LOGIN" >/dev/null
+sql "$admin" "CREATE DATABASE own2 OWNER owner2" >/dev/null
+own2=$(printf '%s' "$PG_URI" | sed 's#//charter@#//owner2@#; s#/charter$#/own2#')
+sed 's/network_id "east-side"/network_id "own2-side"/' two.charter >own2.charter
+out=$("$bin" import --db "$own2" own2.charter a1.csv 2>&1)
+check "a login without CREATEROLE makes a store in its own database" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf "%s\n" "$out"
+out=$("$bin" store grant --apply --db "$own2" own2.charter 2>&1)
+rc=$?
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "the store's owner without CREATEROLE cannot apply the grant (exit 2), and is told why" \
+  sh -c '[ "$0" = 2 ] && printf "%s\n" "$1" | grep -q "permission denied to create role.*with the CREATEROLE attribute"' "$rc" "$out"
+sql "$admin" "ALTER ROLE owner2 CREATEROLE" >/dev/null
+out=$("$bin" store grant --apply --db "$own2" own2.charter 2>&1)
+check "with CREATEROLE the owner applies it" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+
 # hostile titles: applied, they come back as written, and nothing else ran
 out=$("$bin" store grant --apply --db "$admin" hostile.charter 2>&1)
 check "the grant of hostile titles applies" [ $? = 0 ]
