@@ -71,6 +71,7 @@ typedef struct Ctx {
   bool history;                /* keep each indicator's history */
   bool *member_seen;           /* by place in `coalitions`: a row of a rolled-up indicator read */
   bool rolled;                 /* a roll-up was computed (from rows or none) */
+  EvalResult *r;               /* the result, for its notes */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
@@ -256,6 +257,44 @@ static void table_add(void *ctx, const StoreObs *so) {
 
 /* ---- network roll-ups (docs/measurement.md, "Networks") ---- */
 
+/* An Obs flag of eval's own, never stored nor written out: a roll-up from
+ * which a reader could work out a member's small count (member_small). */
+#define OBS_MEMBER_SMALL (1u << 16)
+
+/* A member's counts at a key as the disclosure policy sees them: its
+ * numerator, or for a count of people (disc_cell's rule) its value. */
+static bool member_is_small(const Decl *d, const DisclosurePolicy *pol, const RollupObs *m, double *num, double *den) {
+  const IndicatorView *iv = indicator_view(d);
+  bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
+  *num = m->numerator, *den = m->denominator;
+  if (isnan(*num) && isnan(*den) && people && isfinite(m->value) && m->value >= 0 && m->value == floor(m->value))
+    *num = m->value;
+  double below = pol->suppress_below;
+  return (!isnan(*num) && *num != 0 && *num < below) || (!isnan(*den) && *den != 0 && *den < below);
+}
+
+/* Whether the network's cell would let a reader work out a member's small
+ * count: the members the policy would withhold on their own (0 < count <
+ * suppress_below, the network's policy standing for theirs) hide counts
+ * that add up to a small number too, and every other member's value may
+ * be public, so the network's total minus theirs gives it away (8 of X
+ * beside 30 of Y: 38 - 30 = 8). Hidden counts adding up to at least the
+ * threshold (8 + 9 + 7 = 24) reveal no member's. */
+static bool reveals_member(const Decl *d, const DisclosurePolicy *pol, const RollupObs *in, int n) {
+  if (!pol || !pol->present || pol->suppress_below <= 0) return false;
+  double hn = 0, hd = 0;
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    double num, den;
+    if (!member_is_small(d, pol, &in[i], &num, &den)) continue;
+    any = true;
+    if (!isnan(num)) hn += num;
+    if (!isnan(den)) hd += den;
+  }
+  double below = pol->suppress_below;
+  return any && ((hn > 0 && hn < below) || (hd > 0 && hd < below));
+}
+
 /* The series of indicator id of one member coalition. */
 static StoreRc member_series(Ctx *c, const char *coalition, const char *id, StoreEach each, void *ctx) {
   return c->store->m->series(c->store, coalition, id, false, c->as_of, each, ctx);
@@ -273,6 +312,47 @@ static int period_kind(const char *text) {
  * evaluation as the network's own, so the disclosure policy applies to
  * the sums. A key some member lacks, or where the periods' kinds differ
  * or a rate comes without counts, is not rolled up. */
+/* Adds a note to the result. */
+static void add_note(Ctx *c, const char *text) {
+  EvalResult *r = c->r;
+  const char **grown = arena_alloc(&r->arena, ((size_t)r->nnotes + 1) * sizeof *grown);
+  if (r->nnotes) memcpy(grown, r->notes, (size_t)r->nnotes * sizeof *grown);
+  grown[r->nnotes++] = arena_strdup(&r->arena, text);
+  r->notes = grown;
+}
+
+/* When a member has a whole-population value later than the network's
+ * latest roll-up, says why that period was not rolled up: the network's
+ * latest value is then older than some members', and a reader must know. */
+static void note_unrolled(Ctx *c, const Decl *d, const Table *mt, int n, const Table *out) {
+  const Obs *last = NULL;
+  for (int i = 0; i < n; i++)
+    for (size_t k = 0; k < mt[i].n; k++)
+      if (!*mt[i].o[k].dim && (!last || mt[i].o[k].t > last->t)) last = &mt[i].o[k];
+  int32_t done = INT32_MIN;
+  for (size_t k = 0; k < out->n; k++)
+    if (!*out->o[k].dim && out->o[k].t > done) done = out->o[k].t;
+  if (!last || last->t <= done) return;
+  const AttrVals *members = program_members(c->p);
+  RollupObs *in = xmalloc((size_t)n * sizeof *in);
+  for (int i = 0; i < n; i++) {
+    const Obs *q = table_find(&mt[i], "", "", last->t);
+    in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+  }
+  RollupObs r;
+  int who = -1;
+  RollupRc rc = rollup_combine(in, n, indicator_view(d)->has_scale, scale_of(d), &r, &who);
+  free(in);
+  const char *why = rollup_reason(rc);
+  if (!why) return;
+  Buf b = {0};
+  buf_printf(&b, "%s: %s is not rolled up: %s", d->id, last->period, why);
+  if (who >= 0 && who < members->n) buf_printf(&b, " ('%s')", members->vals[who].str);
+  buf_puts(&b, done == INT32_MIN ? "; no period is rolled up yet" : "; the network's latest value is older");
+  add_note(c, buf_str(&b));
+  buf_free(&b);
+}
+
 static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
   const AttrVals *members = program_members(c->p);
   const Decl *target = indicator_view(d)->rolls_up;
@@ -298,8 +378,10 @@ static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
     int who;
     RollupRc rc = rollup_combine(in, n, v->has_scale, scale_of(d), &r, &who);
     if (rc != ROLLUP_OK && rc != ROLLUP_WITHHELD) continue;
-    out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, o->tt, r.value, r.numerator, r.denominator, r.flags};
+    unsigned flags = r.flags | (reveals_member(target, c->policy, in, n) ? OBS_MEMBER_SMALL : 0);
+    out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, o->tt, r.value, r.numerator, r.denominator, flags};
   }
+  note_unrolled(c, d, mt, n, out);
   free(in);
   free(mt);
 }
@@ -627,7 +709,8 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
  * it is a whole number; anything else without counts has unknown counts. */
 static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
   DisclosureCell cell = {.value = v, .numerator = o->num, .denominator = o->den,
-                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0};
+                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0,
+                         .member_small = (o->flags & OBS_MEMBER_SMALL) != 0};
   const IndicatorView *iv = indicator_view(d);
   bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
   if (isnan(cell.numerator) && isnan(cell.denominator) && people && isfinite(v) && v >= 0 && v == floor(v))
@@ -887,7 +970,15 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
     for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of, o, n);
   }
   if (c->history) keep_history(c, d, e, o, n);
-  if (disclose_withheld(e->latest_state)) e->latest = e->progress = e->variance = NAN;
+  if (disclose_withheld(e->latest_state)) {
+    e->latest = e->progress = e->variance = NAN;
+    /* which way a withheld value moved, and where its line points, would
+     * narrow it down (10 then a withheld 8: "improving" says below 10) */
+    e->trend = TREND_NULL;
+    e->projected = NAN;
+    e->projected_met = TRI_NULL;
+    e->projected_clamped = false;
+  }
 }
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
   return eval_run_disclosure(p, store, as_of, false, r);
@@ -906,7 +997,7 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
   r->has_policy = program_disclosure(p)->present;
   r->disclosure_off = off;
   if (!off) r->policy = *program_disclosure(p);
-  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy, .history = opts->history};
+  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy, .history = opts->history, .r = r};
   present_day_text(as_of, c.as_of);
   StoreRc rc = store->m->begin(store, false); /* one snapshot for every read */
   if (rc != STORE_OK) return rc;
@@ -963,13 +1054,14 @@ bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of
   return ok;
 }
 
-void eval_warn_silent(FILE *out, const EvalResult *r) {
+void eval_warn_network(FILE *out, const EvalResult *r) {
   for (int i = 0; i < r->nsilent; i++)
     fprintf(out,
             "charter: warning: coalition '%s' (listed in the charter block's coalitions) has no rows of the rolled-up "
             "indicators in this store up to the as-of day, or this login may not read them: no roll-up can be made "
             "without it; check its key and that it has imported\n",
             r->silent[i]);
+  for (int i = 0; i < r->nnotes; i++) fprintf(out, "charter: warning: %s\n", r->notes[i]);
 }
 
 void eval_free(EvalResult *r) {

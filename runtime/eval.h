@@ -134,10 +134,14 @@ typedef struct EvalResult {
                               * `coalitions`) of which no row of any rolled-up
                               * indicator was read up to the as-of day */
   int nsilent;               /* how many */
+  const char **notes;        /* what a network's roll-ups left out that a
+                              * reader must know ("X: SY2025-26 is not rolled
+                              * up: ..."), in declaration order */
+  int nnotes;                /* how many */
 } EvalResult;
-/* Writes to out a warning for each of r's silent members (nothing when
- * none), each line starting "charter: warning: ". */
-void eval_warn_silent(FILE *out, const EvalResult *r);
+/* Writes to out a warning for each of r's silent members and notes
+ * (nothing when none), each line starting "charter: warning: ". */
+void eval_warn_network(FILE *out, const EvalResult *r);
 
 /* Evaluates every indicator of p against store, in one read transaction.
  * Returns STORE_OK, or the first failure (store's last_error says why);

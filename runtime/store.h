@@ -114,6 +114,9 @@ typedef void (*StoreEach)(void *ctx, const StoreObs *obs);
 
 typedef struct Store Store;
 
+/* Called by merge for a staged row it did not add (at: as it was staged). */
+typedef void (*StoreMerged)(void *ctx, int64_t at, StorePut put, const StoreStored *old);
+
 /* An engine's methods. Every method but name, close and last_error
  * returns a StoreRc. */
 typedef struct StoreMethods {
@@ -140,6 +143,18 @@ typedef struct StoreMethods {
    * the first one stays. For an import's duplicate keys, in as little
    * memory as the engine can (SQLite keeps them in a temporary table). */
   StoreRc (*remember)(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first);
+  /* The bulk path, optional (NULL in an engine without it: import then
+   * puts row by row). stage queues a checked row of import import_id,
+   * with at (the caller's: where it came from, increasing within a file);
+   * merge then stores the rows staged since the last merge as put would
+   * have, one by one in at order, and calls each for every row it did not
+   * add: *old as put gives it, or, for a row whose key an earlier staged
+   * row has, the stored row with import_id import_id (as if that row had
+   * been put first). A stored row that is corrupt stops merge with
+   * STORE_CORRUPT unless replace, as put does. Nothing else may be called
+   * between the first stage and merge. */
+  StoreRc (*stage)(Store *s, const StoreRow *row, int64_t import_id, int64_t at);
+  StoreRc (*merge)(Store *s, int64_t import_id, bool replace, StoreMerged each, void *ctx);
   /* The observations of indicator of coalition (NULL: the handle's) up to
    * the day as_of (YYYY-MM-DD), in
    * (dimension, group, period end) order: of the whole population only

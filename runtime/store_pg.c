@@ -10,11 +10,13 @@
 #define _POSIX_C_SOURCE 200809L
 #include "store.h"
 
+#include <errno.h>
 #include <libpq-fe.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store_impl.h"
 #include "util.h"
@@ -89,6 +91,13 @@ typedef struct PgStore {
   Held period, period_end, file; /* the texts latest and put hand back */
   Held dim, grp;                 /* a series row's dimension and group */
   char *coalition;               /* the coalition it was opened for */
+  bool copying;                  /* a COPY of staged rows into measurement is open */
+  bool copy_stopped;             /* the server refused the open COPY's data */
+  bool no_direct;                /* it failed as the table refuses COPY (row-level security) */
+  long staged;                   /* rows staged since the last merge */
+  char *cb;                      /* COPY data not yet sent */
+  size_t cn, ccap;
+  FILE *spool;                   /* the rows staged since the last merge, each with its at */
   char err[1024];                /* the message of the last failure */
   char state[6];                 /* grant: its SQLSTATE ("" when none) */
 } PgStore;
@@ -227,6 +236,14 @@ static StoreRc pg_rollback(Store *s) {
   q->keys = false;
   char keep[sizeof q->err];
   memcpy(keep, q->err, sizeof keep);
+  if (q->copying) { /* a COPY left open by a failure: abandoned */
+    q->copying = false;
+    PQputCopyEnd(q->c, "rolled back");
+    PGresult *c;
+    while ((c = PQgetResult(q->c))) PQclear(c);
+  }
+  q->cn = 0;
+  q->staged = 0;
   PGresult *r = PQexec(q->c, "ROLLBACK");
   bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
   PQclear(r);
@@ -422,6 +439,342 @@ done:
   return rc;
 }
 
+/* ---- the bulk path: COPY into a staging table, one INSERT per file ---- */
+
+/* Where the rows of one file wait until merge: temporary, dropped when
+ * the import's transaction ends. */
+static const char *const stage_sql =
+    "CREATE TEMP TABLE IF NOT EXISTS charter_stage (coalition text COLLATE \"C\" NOT NULL, "
+    "indicator text COLLATE \"C\" NOT NULL, dimension text COLLATE \"C\" NOT NULL, grp text COLLATE \"C\" NOT NULL, "
+    "period text NOT NULL, period_end text COLLATE \"C\" NOT NULL, value double precision, numerator double precision, "
+    "denominator double precision, flags text NOT NULL, source text NOT NULL, note text NOT NULL, import_id bigint NOT NULL, "
+    "at bigint NOT NULL) ON COMMIT DROP";
+
+/* The columns of a staged row, as COPY sends them (then, into
+ * charter_stage, its at). */
+#define STAGED_COLUMNS \
+  "(coalition, indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id)"
+
+static void cput(PgStore *q, const char *s, size_t n) {
+  if (q->cn + n > q->ccap) q->cb = xrealloc(q->cb, q->ccap = (q->cn + n) * 2 + 4096);
+  memcpy(q->cb + q->cn, s, n);
+  q->cn += n;
+}
+
+/* A text in COPY's text format: \, tab, line ends escaped; up to its first
+ * NUL byte (as a parameter would be). */
+static void ctext(PgStore *q, const char *s, size_t n) {
+  if (q->cn + 2 * n + 2 > q->ccap) q->cb = xrealloc(q->cb, q->ccap = (q->cn + 2 * n) * 2 + 4096);
+  char *o = q->cb + q->cn;
+  for (size_t i = 0; i < n && s[i]; i++) {
+    char c = s[i];
+    if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+      *o++ = '\\';
+      c = c == '\t' ? 't' : c == '\n' ? 'n' : c == '\r' ? 'r' : '\\';
+    }
+    *o++ = c;
+  }
+  *o++ = '\t';
+  q->cn = (size_t)(o - q->cb);
+}
+
+/* A number in COPY's text format: \N for NAN; %.17g reads back exactly. */
+static void cnum(PgStore *q, double v) {
+  char b[40];
+  int n;
+  if (isnan(v)) n = snprintf(b, sizeof b, "\\N");
+  else if (fabs(v) < 9e15 && v == (double)(int64_t)v && !(v == 0 && signbit(v))) n = snprintf(b, sizeof b, "%lld", (long long)v);
+  else n = snprintf(b, sizeof b, "%.17g", v);
+  b[n++] = '\t';
+  cput(q, b, (size_t)n);
+}
+
+static StoreRc copy_failed(PgStore *q) {
+  printable(PQerrorMessage(q->c), q->err, sizeof q->err);
+  return STORE_FAILED;
+}
+
+/* Sends the buffered COPY data. A COPY the server has stopped (a key
+ * stored already) takes no more: the rest is dropped, and copy_end gets
+ * the server's reason. */
+static StoreRc copy_flush(PgStore *q) {
+  if (q->cn && !q->copy_stopped && PQputCopyData(q->c, q->cb, (int)q->cn) != 1) q->copy_stopped = true;
+  q->cn = 0;
+  return STORE_OK;
+}
+
+/* Starts COPY into table (STAGED_COLUMNS, or all of charter_stage's). */
+static StoreRc copy_start(PgStore *q, const char *sql) {
+  PGresult *r = PQexec(q->c, sql);
+  if (!r || PQresultStatus(r) != PGRES_COPY_IN) return failure(q, r);
+  PQclear(r);
+  q->copying = true;
+  q->copy_stopped = false;
+  q->cn = 0;
+  return STORE_OK;
+}
+
+/* Ends the open COPY, if any; *state receives the SQLSTATE of its
+ * failure ("" when none). */
+static StoreRc copy_end(PgStore *q, char state[6]) {
+  state[0] = '\0';
+  if (!q->copying) return STORE_OK;
+  q->copying = false;
+  copy_flush(q);
+  StoreRc rc = STORE_OK;
+  if (!q->copy_stopped && PQputCopyEnd(q->c, NULL) != 1) q->copy_stopped = true;
+  PGresult *r;
+  while ((r = PQgetResult(q->c))) {
+    if (PQresultStatus(r) == PGRES_COPY_IN) { /* still copying: a broken connection */
+      PQclear(r);
+      if (PQputCopyEnd(q->c, "charter stopped") != 1) break;
+      continue;
+    }
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && rc == STORE_OK) {
+      const char *st = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+      snprintf(state, 6, "%s", st ? st : "");
+      rc = failure(q, r);
+    } else PQclear(r);
+  }
+  if (q->copy_stopped && rc == STORE_OK) rc = copy_failed(q);
+  q->copy_stopped = false;
+  return rc;
+}
+
+/* Rows go straight into measurement by COPY (as fast as PostgreSQL
+ * stores rows), under a savepoint; each line also goes to the spool, with
+ * its at. When a key was stored already (or the table takes no COPY),
+ * merge undoes that COPY and copies the spool into charter_stage instead. */
+static StoreRc pg_stage(Store *s, const StoreRow *row, int64_t import_id, int64_t at) {
+  PgStore *q = (PgStore *)s;
+  if (!q->copying) {
+    if (!q->spool) q->spool = tmpfile();
+    if (!q->spool) {
+      snprintf(q->err, sizeof q->err, "cannot make a temporary file for the rows of a file: %s", strerror(errno));
+      return STORE_FAILED;
+    }
+    rewind(q->spool);
+    if (ftruncate(fileno(q->spool), 0) != 0) {
+      snprintf(q->err, sizeof q->err, "cannot empty the temporary file of rows: %s", strerror(errno));
+      return STORE_FAILED;
+    }
+    StoreRc rc = STORE_OK;
+    if (!q->no_direct) {
+      rc = exec(q, "SAVEPOINT charter_file");
+      if (rc == STORE_OK) rc = copy_start(q, "COPY measurement " STAGED_COLUMNS " FROM STDIN");
+      if (rc != STORE_OK && strcmp(q->state, "0A000") == 0) { /* row-level security: no COPY into the table */
+        q->no_direct = true;
+        rc = exec(q, "ROLLBACK TO SAVEPOINT charter_file");
+        if (rc == STORE_OK) rc = exec(q, "RELEASE SAVEPOINT charter_file");
+      } else if (rc != STORE_OK)
+        return rc;
+    }
+    if (rc == STORE_OK && q->no_direct) rc = exec(q, stage_sql);
+    if (rc == STORE_OK && q->no_direct) rc = copy_start(q, "COPY charter_stage FROM STDIN");
+    if (rc != STORE_OK) return rc;
+  }
+  size_t start = q->cn;
+  ctext(q, q->coalition, strlen(q->coalition));
+  ctext(q, row->indicator, strlen(row->indicator));
+  ctext(q, row->dimension, strlen(row->dimension));
+  ctext(q, row->group, strlen(row->group));
+  ctext(q, row->period, row->period_len);
+  ctext(q, row->period_end, 10);
+  cnum(q, row->value);
+  cnum(q, row->numerator);
+  cnum(q, row->denominator);
+  char flags[64] = "";
+  if (row->flags) obs_flags_text(row->flags, flags);
+  ctext(q, flags, strlen(flags));
+  ctext(q, row->source, row->source_len);
+  ctext(q, row->note, row->note_len);
+  char b[48];
+  int n = snprintf(b, sizeof b, "%lld\t%lld\n", (long long)import_id, (long long)at);
+  size_t line = q->cn - start;
+  if (fwrite(q->cb + start, 1, line, q->spool) != line || fwrite(b, 1, (size_t)n, q->spool) != (size_t)n) {
+    snprintf(q->err, sizeof q->err, "cannot write the temporary file of rows: %s", strerror(errno));
+    return STORE_FAILED;
+  }
+  if (q->no_direct) cput(q, b, (size_t)n);
+  else { /* measurement has no at */
+    char *tab = strchr(b, '\t');
+    *tab = '\n';
+    cput(q, b, (size_t)(tab - b + 1));
+  }
+  q->staged++;
+  return q->cn >= (1u << 18) ? copy_flush(q) : STORE_OK;
+}
+
+/* Copies the spool into charter_stage. */
+static StoreRc restage(PgStore *q) {
+  StoreRc rc = exec(q, stage_sql);
+  if (rc == STORE_OK) rc = copy_start(q, "COPY charter_stage FROM STDIN");
+  if (rc != STORE_OK) return rc;
+  if (fflush(q->spool) != 0) {
+    snprintf(q->err, sizeof q->err, "cannot write the temporary file of rows: %s", strerror(errno));
+    rc = STORE_FAILED;
+  }
+  rewind(q->spool);
+  char buf[1 << 16];
+  size_t n;
+  while (rc == STORE_OK && !q->copy_stopped && (n = fread(buf, 1, sizeof buf, q->spool)) > 0)
+    if (PQputCopyData(q->c, buf, (int)n) != 1) q->copy_stopped = true;
+  char state[6];
+  StoreRc end = copy_end(q, state);
+  return rc != STORE_OK ? rc : end;
+}
+
+/* A number cell, NAN for NULL or what is not one. */
+static double cell_num(const PGresult *r, int row, int col) {
+  const char *t = cell(r, row, col);
+  double v = NAN;
+  if (t && !parse_num(t, &v)) v = NAN;
+  return v;
+}
+
+/* The staged rows the INSERT did not add, in at order: columns at, rn
+ * (the row's place among the staged rows of its key), the stored row's
+ * period, period_end, value, numerator, denominator, flags, import_id and
+ * file, the staged row's value, numerator, denominator, flags, and its
+ * indicator. A stored row not of this import is the key's before the
+ * file; one of this import was added by the INSERT, from the key's first
+ * staged row. */
+static const char *const unadded_sql =
+    "SELECT st.at, st.rn, m.period, m.period_end, m.value, m.numerator, m.denominator, m.flags, m.import_id, "
+    "coalesce(i.file, '?'), st.value, st.numerator, st.denominator, st.flags, st.indicator "
+    "FROM (SELECT *, row_number() OVER (PARTITION BY indicator, dimension, grp, period_end ORDER BY at) AS rn "
+    "      FROM charter_stage) st "
+    "JOIN measurement m ON m.coalition = $1 AND m.indicator = st.indicator AND m.dimension = st.dimension "
+    "AND m.grp = st.grp AND m.period_end = st.period_end "
+    "LEFT JOIN import i ON i.id = m.import_id "
+    "WHERE st.rn > 1 OR m.import_id <> $2 ORDER BY st.at";
+
+static StoreRc pg_merge(Store *s, int64_t import_id, bool replace, StoreMerged each, void *ctx) {
+  PgStore *q = (PgStore *)s;
+  char state[6];
+  bool direct = q->copying && !q->no_direct;
+  StoreRc rc = copy_end(q, state);
+  long staged = q->staged;
+  q->staged = 0;
+  if (direct) {
+    if (rc == STORE_OK) return exec(q, "RELEASE SAVEPOINT charter_file"); /* every key was new */
+    /* a key stored already (unique_violation), or a table that takes no
+     * COPY (row-level security): the rows go through charter_stage */
+    if (strcmp(state, "23505") != 0 && strcmp(state, "0A000") != 0) return rc;
+    if (strcmp(state, "0A000") == 0) q->no_direct = true;
+    rc = exec(q, "ROLLBACK TO SAVEPOINT charter_file");
+    if (rc == STORE_OK) rc = exec(q, "RELEASE SAVEPOINT charter_file");
+    if (rc == STORE_OK) rc = restage(q);
+  }
+  if (rc != STORE_OK || staged == 0) return rc;
+  char id[32];
+  snprintf(id, sizeof id, "%lld", (long long)import_id);
+  const char *p[] = {q->coalition, id, NULL};
+  PGresult *r = NULL;
+  /* every staged row whose key is new, in one statement */
+  long added = 0;
+  rc = exec(q, "SAVEPOINT charter_insert");
+  if (rc == STORE_OK)
+    rc = run(q,
+             "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, value, "
+             "numerator, denominator, flags, source, note, $2 FROM charter_stage ON CONFLICT DO NOTHING",
+             2, p, &r);
+  if (rc == STORE_OK) {
+    added = atol(PQcmdTuples(r));
+    PQclear(r);
+    rc = exec(q, "RELEASE SAVEPOINT charter_insert");
+  } else if (strcmp(q->state, "42501") == 0) {
+    /* grant: an indicator this login may not write; named as one row at a
+     * time would name it, the first in the file */
+    rc = exec(q, "ROLLBACK TO SAVEPOINT charter_insert");
+    if (rc == STORE_OK) rc = run(q, "SELECT indicator FROM charter_stage GROUP BY indicator ORDER BY min(at)", 0, NULL, &r);
+    PGresult *inds = rc == STORE_OK ? r : NULL;
+    for (int i = 0; inds && i < PQntuples(inds) && rc == STORE_OK; i++) {
+      p[2] = PQgetvalue(inds, i, 0);
+      rc = run(q,
+               "INSERT INTO measurement " STAGED_COLUMNS " SELECT $1, indicator, dimension, grp, period, period_end, "
+               "value, numerator, denominator, flags, source, note, $2 FROM charter_stage WHERE indicator = $3 "
+               "ON CONFLICT DO NOTHING",
+               3, p, &r);
+      if (rc == STORE_OK) added += atol(PQcmdTuples(r)), PQclear(r);
+      else refused(q, p[2]);
+    }
+    PQclear(inds);
+    p[2] = NULL;
+  }
+  if (rc != STORE_OK) return rc;
+  if (added == staged) return exec(q, "TRUNCATE charter_stage");
+  /* the others, compared here as put compares them */
+  if (!PQsendQueryParams(q->c, unadded_sql, 2, NULL, p, NULL, NULL, 0) || !PQsetSingleRowMode(q->c)) return copy_failed(q);
+  Buf replaced = {0};
+  buf_puts(&replaced, "{");
+  while ((r = PQgetResult(q->c))) {
+    ExecStatusType st = PQresultStatus(r);
+    if (st == PGRES_TUPLES_OK || rc != STORE_OK) {
+      PQclear(r);
+      continue;
+    }
+    if (st != PGRES_SINGLE_TUPLE) {
+      rc = failure(q, r);
+      continue;
+    }
+    int64_t at = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+    bool again = strcmp(PQgetvalue(r, 0, 1), "1") != 0;
+    StoreObs o;
+    const char *why = row_problem(r, 0, 2, &o);
+    StoreStored old = {o.value, o.numerator, o.denominator, o.flags, strtoll(PQgetvalue(r, 0, 8), NULL, 10),
+                       hold(&q->file, PQgetvalue(r, 0, 9)), hold(&q->period, o.period)};
+    StorePut put = STORE_UNCHANGED;
+    if (again) old.import_id = import_id; /* the key's first staged row was put before it */
+    else {
+      if (why && !replace) {
+        rc = corrupt(q, PQgetvalue(r, 0, 14), o.period, NULL, NULL, why, "nothing was imported");
+        PQclear(r);
+        continue;
+      }
+      const char *f = PQgetvalue(r, 0, 13);
+      unsigned flags = 0;
+      const char *bad;
+      size_t badlen;
+      if (*f) obs_flags_parse(f, strlen(f), &flags, &bad, &badlen);
+      if (why || !same_num(o.value, cell_num(r, 0, 10)) || !same_num(o.numerator, cell_num(r, 0, 11)) ||
+          !same_num(o.denominator, cell_num(r, 0, 12)) || o.flags != flags)
+        put = replace ? STORE_REPLACED : STORE_CONFLICT;
+      if (put == STORE_REPLACED) buf_printf(&replaced, "%s%lld", replaced.len > 1 ? "," : "", (long long)at);
+    }
+    each(ctx, at, put, &old);
+    PQclear(r);
+  }
+  buf_puts(&replaced, "}");
+  p[2] = buf_str(&replaced);
+  if (rc == STORE_OK && replaced.len > 2) {
+    rc = run(q,
+             "UPDATE measurement m SET period = st.period, value = st.value, numerator = st.numerator, "
+             "denominator = st.denominator, flags = st.flags, source = st.source, note = st.note, import_id = $2 "
+             "FROM charter_stage st WHERE st.at = ANY($3::bigint[]) AND m.coalition = $1 AND m.indicator = st.indicator "
+             "AND m.dimension = st.dimension AND m.grp = st.grp AND m.period_end = st.period_end",
+             3, p, NULL);
+    /* grant: a row this login may read but not write is left as it was:
+     * refused, naming the first such row's indicator */
+    r = NULL;
+    if (rc == STORE_OK) rc = run(q,
+                                 "SELECT st.indicator FROM charter_stage st JOIN measurement m ON m.coalition = $1 "
+                                 "AND m.indicator = st.indicator AND m.dimension = st.dimension AND m.grp = st.grp "
+                                 "AND m.period_end = st.period_end WHERE st.at = ANY($3::bigint[]) AND m.import_id <> $2 "
+                                 "ORDER BY st.at LIMIT 1",
+                                 3, p, &r);
+    if (rc == STORE_OK && PQntuples(r) == 1) {
+      snprintf(q->state, sizeof q->state, "42501");
+      refused(q, PQgetvalue(r, 0, 0));
+      rc = STORE_FAILED;
+    }
+    PQclear(r);
+  }
+  buf_free(&replaced);
+  if (rc == STORE_OK) rc = exec(q, "TRUNCATE charter_stage");
+  return rc;
+}
+
 /* ---- eval's reads ---- */
 
 static StoreRc pg_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of,
@@ -595,6 +948,8 @@ static void pg_close(Store *s) {
   PQfinish(q->c);
   free(q->period.s), free(q->period_end.s), free(q->file.s), free(q->dim.s), free(q->grp.s);
   free(q->coalition);
+  free(q->cb);
+  if (q->spool) fclose(q->spool);
   free(q);
 }
 
@@ -609,6 +964,8 @@ static const StoreMethods pg_methods = {
     .record_import = pg_record_import,
     .finish_import = pg_finish_import,
     .put = pg_put,
+    .stage = pg_stage,
+    .merge = pg_merge,
     .series = pg_series,
     .latest = pg_latest,
     .verify = pg_verify,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -975,6 +976,17 @@ static bool check_path(const char *path, StoreMode mode, struct stat *st, char *
     snprintf(err, errlen, "--db needs a file name");
     return false;
   }
+  /* "postgresql:net", "POSTGRESQL://…", "pgsql://…": meant as a server,
+   * never a new file of that name */
+  size_t scheme = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+  if (scheme > 0 && path[scheme] == ':' && (strncmp(path + scheme, "://", 3) == 0 || strncasecmp(path, "postgres", 8) == 0 ||
+                                            strncasecmp(path, "pgsql", 5) == 0)) {
+    snprintf(err, errlen,
+             "'%s' looks like a server's address, not a file: a PostgreSQL store is named postgresql://USER@HOST/DATABASE "
+             "(in lower case, with two slashes); an SQLite store is a file path (write ./%s for a file of that name)",
+             path, path);
+    return false;
+  }
   if (stat(path, st) == 0) {
     if (S_ISREG(st->st_mode)) return true;
     snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
@@ -1054,6 +1066,29 @@ void store_remove_new(const char *path) {
     sqlite3_free(f);
     if (open_elsewhere) return;
   }
+  /* and one that holds an import (another import made it too, committed
+   * and closed between this one's making it and now) stays: looked at
+   * under an exclusive lock, so no import is half-way through. An import
+   * that opened it meanwhile and commits after it is gone is refused at
+   * its commit (sqlite_commit), never lost in silence. */
+  sqlite3 *db = NULL;
+  char *name = sqlite_name(path, false);
+  int imports = -1;
+  if (name && sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 2000);
+    if (sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
+      bool there = false;
+      sqlite3_stmt *st = NULL;
+      if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name = 'import'", -1, &st, NULL) == SQLITE_OK)
+        there = sqlite3_step(st) == SQLITE_ROW;
+      sqlite3_finalize(st);
+      if (!there || query_int(db, "SELECT count(*) FROM import", &imports) != SQLITE_OK) imports = there ? -1 : 0;
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  }
+  sqlite3_close(db);
+  sqlite3_free(name);
+  if (imports != 0) return;
   static const char *const side[] = {"-wal", "-shm", "-journal", ""};
   for (int i = 0; i < 4; i++) {
     char *f = sqlite3_mprintf("%s%s", path, side[i]);

@@ -386,6 +386,7 @@ for build in "$@"; do
   run_structural "$b/charter" migrate.sh
   run_pg_suite "$b/charter" pg.sh
   run_pg_suite "$b/charter" store_pg.sh
+  run_pg_suite "$b/charter" store_bulk.sh
   run_pg_suite "$b/charter" store_rls.sh
   run_pg_suite "$b/charter" network.sh
   # once, with the first build: its kills are timed, and the sanitized

@@ -572,6 +572,7 @@ int cmd_eval(int argc, char **argv) {
     status = r.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
     goto cleanup;
   }
+  eval_warn_network(stderr, &r);
   /* table and csv say it on standard error, json in its "disclosure" member */
   if (no_disclosure && strcmp(format, "json")) fprintf(stderr, "charter: %s\n", EVAL_NO_DISCLOSURE_NOTICE);
   if (!strcmp(format, "json")) print_json(&out, &r);

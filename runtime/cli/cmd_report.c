@@ -190,7 +190,8 @@ int cmd_report(int argc, char **argv) {
   if (ra.dbpath) {
     int measured = 0;
     for (int i = 0; i < ev.n; i++) measured += ev.inds[i].nobs > 0;
-    if (ev.n && !measured)
+    eval_warn_network(stderr, &ev);
+    if (ev.n && !measured && !ev.nsilent)
       fprintf(stderr,
               "charter: warning: the store '%s' holds no measurement of this program's indicators up to the as-of "
               "day\n  help: check that it is this program's store, and --as-of; charter import fills it\n",

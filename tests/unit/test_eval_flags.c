@@ -76,6 +76,7 @@ static StoreObs obs_of(const FakeRow *r) {
 
 static StoreRc fake_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
   FakeStore *f = (FakeStore *)s;
+  (void)coalition;
   const FakeRow *sel[64];
   int n = 0;
   for (int i = 0; i < f->n; i++) {
@@ -95,6 +96,7 @@ static StoreRc fake_series(Store *s, const char *coalition, const char *indicato
 static StoreRc fake_latest(Store *s, const char *coalition, const char *indicator, const char *dimension, const char *group, const char *as_of,
                            StoreObs *out, bool *found) {
   FakeStore *f = (FakeStore *)s;
+  (void)coalition;
   const FakeRow *best = NULL;
   for (int i = 0; i < f->n; i++) {
     const FakeRow *r = &f->rows[i];
