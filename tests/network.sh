@@ -153,6 +153,9 @@ check "rights: nor its imports" [ "$n" = 0 ]
 n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as north_user)" -c "SELECT count(*) FROM measurement WHERE coalition = 'north-hills'" 2>&1)
 check "rights: north-hills' own login still reads its rows" [ "$n" -gt 0 ] 2>/dev/null
 TZ=UTC "$bin" eval --db "$(as eval_user)" --as-of 2025-12 --format json network.charter >evaluator-private.json 2>evaluator-private.err
+check "rights: the evaluator's eval warns that north-hills cannot be read" \
+  grep -q "coalition 'north-hills' (listed in the charter block's coalitions) has no rows .*or this login may not read them" \
+  evaluator-private.err
 check "rights: the evaluator's eval makes no roll-up without north-hills' rows" \
   sh -c '[ "$(jq -c "[.indicators[] | select(.id | startswith(\"network_\")) | .latest]" "$0")" = "[null,null]" ]' \
   evaluator-private.json
