@@ -1758,6 +1758,40 @@ static void check_network_id(Checker *c, const Decl *d) {
         v->vals[0].str);
 }
 
+/* shared_with: the networks (their coalition keys) whose roles may read
+ * this coalition's rows in a shared PostgreSQL store (docs/network.md) */
+static void check_shared_with(Checker *c, const Decl *d) {
+  const AttrVals *sw = decl_attr(d, AT_CHARTER_SHARED_WITH);
+  if (!sw->n) return;
+  const char *own = own_coalition(c->p);
+  StrMap seen;
+  strmap_init(&seen);
+  for (int i = 0; i < sw->n; i++) {
+    const Value *v = &sw->vals[i];
+    if (!v->str) continue;
+    if (!chk_coalition_key(v->str)) {
+      err(c, v->loc, "network",
+          "shared_with %s is not a coalition key: a key is 1 to 63 letters, digits, '-' or '_', as the network's "
+          "charter block gives it (network_id \"tri-county\")",
+          quoted(c, v->str));
+      continue;
+    }
+    const Value *first = strmap_get(&seen, v->str);
+    if (first) {
+      Diag *g = err(c, v->loc, "network", "shared_with lists %s twice; remove this one", quoted(c, v->str));
+      diag_note(c->d, g, first->loc, "first listed here");
+      continue;
+    }
+    strmap_put(&seen, v->str, (void *)v);
+    if (own && strcmp(own, v->str) == 0)
+      err(c, v->loc, "network",
+          "shared_with %s is this coalition's own key; its own partners always read its rows: list the networks "
+          "that may read them, such as shared_with \"tri-county\"",
+          quoted(c, v->str));
+  }
+  strmap_free(&seen);
+}
+
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
@@ -1795,7 +1829,7 @@ void chk_run(Program *p) {
   }
   /* Attributes and references. */
   for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
-  if (first_charter) check_network_id(&c, first_charter);
+  if (first_charter) check_network_id(&c, first_charter), check_shared_with(&c, first_charter);
   free(c.which);
   /* Kind-specific checks. */
   for (int i = 0; i < p->decls.len; i++) {

@@ -65,6 +65,16 @@ int grant_network_coalitions(const Program *p, const char ***keys) {
   return n;
 }
 
+void grant_reads(Buf *b, const char *coalition, const char **network, int nnet) {
+  buf_puts(b, coalition);
+  int k = 0;
+  for (int j = 0; j < nnet; j++) {
+    if (strcmp(network[j], coalition) == 0) continue;
+    buf_printf(b, "%s%s", k++ ? ", " : ", and ", network[j]);
+  }
+  if (k) buf_printf(b, " where each shares with %s", coalition);
+}
+
 /* ---- quoting ---- */
 
 /* s as a quoted identifier (PostgreSQL's quote_ident, always quoted). */
@@ -94,11 +104,15 @@ static void lit(Buf *b, const char *s) {
 /* ---- the script ---- */
 
 /* The policies' tests: the current login is a member of a role that may
- * read the row's coalition, write its (coalition, indicator), or write
- * the coalition's imports. */
+ * read the row's coalition (its own; or one its network program lists in
+ * `coalitions` and which shares with the role's coalition: the member's
+ * consent, charter_share), write its (coalition, indicator), or write the
+ * coalition's imports. */
 #define MAY_READ(T)                                                                                                    \
-  "EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = " T ".coalition\n"                                        \
-  "          AND pg_has_role(current_user, r.role, 'MEMBER'))"
+  "EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role\n"                                    \
+  "          WHERE r.coalition = " T ".coalition AND pg_has_role(current_user, r.role, 'MEMBER')\n"                    \
+  "          AND (o.coalition = r.coalition OR EXISTS (SELECT 1 FROM charter_share s\n"                                  \
+  "            WHERE s.coalition = r.coalition AND s.network = o.coalition)))"
 #define MAY_WRITE                                                                                                      \
   "EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition\n"                                 \
   "          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))"
@@ -136,6 +150,12 @@ static const char helper_tables[] =
     "  coalition text COLLATE \"C\" NOT NULL,\n"
     "  indicator text COLLATE \"C\" NOT NULL,\n"
     "  PRIMARY KEY (role, coalition, indicator)\n"
+    ");\n"
+    "-- a member's consent: the networks whose roles may read its rows\n"
+    "CREATE TABLE IF NOT EXISTS charter_share (\n"
+    "  coalition text COLLATE \"C\" NOT NULL,\n"
+    "  network text COLLATE \"C\" NOT NULL,\n"
+    "  PRIMARY KEY (coalition, network)\n"
     ");\n";
 
 static const char make_roles[] =
@@ -171,9 +191,39 @@ static const char policies[] =
     "CREATE POLICY charter_read ON import FOR SELECT\n"
     "  USING (" MAY_READ("import") ");\n"
     "DROP POLICY IF EXISTS charter_write ON import;\n"
-    "CREATE POLICY charter_write ON import FOR ALL\n"
+    "DROP POLICY IF EXISTS charter_insert ON import;\n"
+    "CREATE POLICY charter_insert ON import FOR INSERT\n"
+    "  WITH CHECK (" MAY_IMPORT ");\n"
+    "-- UPDATE: of the column rows only (its privilege above)\n"
+    "DROP POLICY IF EXISTS charter_update ON import;\n"
+    "CREATE POLICY charter_update ON import FOR UPDATE\n"
     "  USING (" MAY_IMPORT ")\n"
-    "  WITH CHECK (" MAY_IMPORT ");\n";
+    "  WITH CHECK (" MAY_IMPORT ");\n"
+    "-- DELETE: only an import that stored nothing\n"
+    "DROP POLICY IF EXISTS charter_delete ON import;\n"
+    "CREATE POLICY charter_delete ON import FOR DELETE\n"
+    "  USING (import.rows = 0 AND " MAY_IMPORT ");\n";
+
+/* Takes every right on the store from every role this coalition had,
+ * whether or not the program still names its partner (the grant below
+ * gives back what the program says). */
+#define REVOKE_OLD                                                                                                     \
+  "\n-- every right of the roles this coalition had, taken back (also of\n"                                          \
+  "-- partners the program no longer declares); given again below\n"                                                  \
+  "DO $charter$\n"                                                                                                    \
+  "DECLARE\n"                                                                                                         \
+  "  r record;\n"                                                                                                     \
+  "BEGIN\n"                                                                                                           \
+  "  FOR r IN SELECT o.role FROM charter_role o JOIN pg_roles g ON g.rolname = o.role\n"                              \
+  "           WHERE o.coalition = "
+#define REVOKE_OLD_END                                                                                                 \
+  " ORDER BY o.role LOOP\n"                                                                                           \
+  "    EXECUTE format('REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, '\n"           \
+  "      'charter_writer, charter_share FROM %I', r.role);\n"                                                         \
+  "    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), r.role);\n"                              \
+  "  END LOOP;\n"                                                                                                     \
+  "END\n"                                                                                                             \
+  "$charter$;\n"
 
 /* The role names of p's partners, in declaration order. */
 typedef struct GrantRole {
@@ -221,6 +271,15 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
       free(network);
       return false;
     }
+  const AttrVals *share = p->charter ? decl_attr(p->charter, AT_CHARTER_SHARED_WITH) : NULL;
+  int nshare = share ? share->n : 0;
+  for (int i = 0; i < nshare; i++)
+    if (!share->vals[i].str || (why = grant_key_problem(share->vals[i].str))) {
+      snprintf(err, errlen, "the charter block's shared_with lists '%.80s', which is not a coalition key: %s",
+               share->vals[i].str ? share->vals[i].str : "", why ? why : "it is not a string");
+      free(network);
+      return false;
+    }
   GrantRole *roles = xcalloc((size_t)p->decls.len + 1, sizeof *roles);
   int nroles = 0;
   for (int i = 0; i < p->decls.len; i++) {
@@ -242,7 +301,21 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
               "SET LOCAL standard_conforming_strings = on;\n");
   buf_puts(b, store_check);
   buf_puts(b, helper_tables);
-  buf_puts(b, "DELETE FROM charter_role WHERE coalition = ");
+  buf_puts(b, REVOKE_OLD);
+  lit(b, coalition);
+  buf_puts(b, REVOKE_OLD_END);
+  buf_puts(b, "\n-- the networks this coalition lets read its rows (shared_with)\n"
+              "DELETE FROM charter_share WHERE coalition = ");
+  lit(b, coalition);
+  buf_puts(b, ";\n");
+  for (int i = 0; i < nshare; i++) {
+    buf_puts(b, i ? ",\n  (" : "INSERT INTO charter_share (coalition, network) VALUES\n  (");
+    lit(b, coalition), buf_puts(b, ", "), lit(b, share->vals[i].str);
+    buf_putc(b, ')');
+  }
+  if (nshare) buf_puts(b, ";\n");
+  buf_puts(b, "\n-- this coalition's roles\n"
+              "DELETE FROM charter_role WHERE coalition = ");
   lit(b, coalition);
   buf_puts(b, ";\n");
   if (nroles) {
@@ -289,16 +362,32 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
       buf_free(&c);
       buf_puts(b, ";\n");
     }
-    buf_puts(b, "\n-- privileges: read the store; add and replace measurements, never delete them\n"
-                "REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM ");
+    buf_puts(b, "\n-- what each role reads: its own coalition's rows");
+    if (nnet)
+      buf_puts(b, ", and those of each coalition\n-- listed here that shares with this one (its shared_with names it)");
+    buf_puts(b, "\n");
+    for (int i = 0; i < nroles; i++) {
+      buf_puts(b, "--   ");
+      buf_puts(b, roles[i].name);
+      buf_puts(b, " reads: ");
+      grant_reads(b, coalition, network, nnet);
+      buf_puts(b, "\n");
+    }
+    buf_puts(b, "\n-- privileges: read the store; add and replace measurements, never delete them;\n"
+                "-- no right to UPDATE, DELETE or TRUNCATE a table as a whole, which would let a\n"
+                "-- role LOCK it against every other\n"
+                "GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer, charter_share TO ");
     role_list(b, roles, nroles);
-    buf_puts(b, ";\nGRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO ");
+    buf_puts(b, ";\nGRANT SELECT, INSERT ON measurement TO ");
     role_list(b, roles, nroles);
-    buf_puts(b, ";\n-- UPDATE also lets an import lock the tables against other writers\n"
-                "GRANT SELECT, INSERT, UPDATE ON measurement TO ");
+    buf_puts(b, ";\n-- replace: the columns that are not the key\n"
+                "GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO ");
     role_list(b, roles, nroles);
-    buf_puts(b, ";\n-- DELETE: an import that stored nothing leaves no row\n"
-                "GRANT SELECT, INSERT, UPDATE, DELETE ON import TO ");
+    buf_puts(b, ";\n-- an import's record: its id is the store's (a trigger numbers it); it is\n"
+                "-- finished with its count of rows, or removed when it stored nothing\n"
+                "GRANT SELECT, INSERT, DELETE ON import TO ");
+    role_list(b, roles, nroles);
+    buf_puts(b, ";\nGRANT UPDATE (rows) ON import TO ");
     role_list(b, roles, nroles);
     buf_puts(b, ";\n");
   } else {

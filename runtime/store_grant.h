@@ -31,6 +31,11 @@ const char *grant_key_problem(const char *key);
  * `coalitions` attribute. */
 int grant_network_coalitions(const Program *p, const char ***keys);
 
+/* What a role of coalition reads, appended to b: "C", or, for a network
+ * whose `coalitions` are network[0..nnet), "C, and A, B where each shares
+ * with C" (a member's consent: its shared_with). */
+void grant_reads(Buf *b, const char *coalition, const char **network, int nnet);
+
 /* Appends to out the whole script for p, whose coalition key is coalition:
  * one transaction (BEGIN ... COMMIT) that can be run again. entry names the
  * program in the script's first comment. false, with why in err, when the

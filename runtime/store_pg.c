@@ -21,6 +21,10 @@
 #include "store_impl.h"
 #include "util.h"
 
+/* rights: the key of the advisory lock that lets one import write at a
+ * time (pg_begin); any fixed number no other program uses. */
+#define WRITE_LOCK "7238135690214532400"
+
 /* The schema at STORE_VERSION, made in one transaction by migrate. */
 static const char *const schema_sql =
     "CREATE TABLE charter_store (\n"
@@ -31,7 +35,9 @@ static const char *const schema_sql =
     "  coalition text COLLATE \"C\" NOT NULL DEFAULT '',\n"
     "  file text NOT NULL,\n"
     "  rows bigint NOT NULL,\n"
-    "  at text NOT NULL\n"
+    "  at text NOT NULL,\n"
+    /* rights: a measurement names an import of its own coalition */
+    "  UNIQUE (coalition, id)\n"
     ");\n"
     "CREATE TABLE measurement (\n"
     "  coalition text COLLATE \"C\" NOT NULL DEFAULT '',\n"
@@ -46,14 +52,31 @@ static const char *const schema_sql =
     "  flags text NOT NULL DEFAULT '',\n"
     "  source text NOT NULL DEFAULT '',\n"
     "  note text NOT NULL DEFAULT '',\n"
-    "  import_id bigint NOT NULL REFERENCES import(id),\n"
+    "  import_id bigint NOT NULL,\n"
     "  PRIMARY KEY (coalition, indicator, dimension, grp, period_end),\n"
+    "  FOREIGN KEY (coalition, import_id) REFERENCES import (coalition, id),\n"
     "  CHECK (value IS NOT NULL OR ';' || flags || ';' LIKE '%;suppressed;%')\n"
     ");\n"
-    /* the next import id over every coalition's imports, which a partner's
-     * role (row-level security: docs/network.md) does not all see */
-    "CREATE FUNCTION charter_next_import() RETURNS bigint LANGUAGE sql STABLE SECURITY DEFINER\n"
-    "  SET search_path FROM CURRENT AS 'SELECT coalesce(max(id), 0) + 1 FROM import';\n";
+    /* rights: an import's id is always the next after the largest over
+     * every coalition's imports (which a partner's role, under row-level
+     * security, does not all see), whatever id the INSERT gave: a partner
+     * cannot take the largest bigint and stop the others' imports. The
+     * function runs as the store's owner, with the names in its body
+     * qualified by the store's schema and its search_path pg_catalog, that
+     * schema, pg_temp last; it takes the writers' lock (pg_begin), so
+     * that an INSERT by hand waits for an import as an import does. */
+    "DO $charter$\n"
+    "BEGIN\n"
+    "  EXECUTE format('CREATE FUNCTION %I.charter_import_id() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER AS %L',\n"
+    "    current_schema(), format('BEGIN PERFORM pg_catalog.pg_advisory_xact_lock(7238135690214532400); '\n"
+    "      'NEW.id := (SELECT coalesce(max(i.id), 0) + 1 FROM %I.import i); RETURN NEW; END', current_schema()));\n"
+    "  EXECUTE format('ALTER FUNCTION %I.charter_import_id() SET search_path = pg_catalog, %I, pg_temp',\n"
+    "    current_schema(), current_schema());\n"
+    "  EXECUTE format('REVOKE ALL ON FUNCTION %I.charter_import_id() FROM PUBLIC', current_schema());\n"
+    "  EXECUTE format('CREATE TRIGGER charter_import_id BEFORE INSERT ON %I.import '\n"
+    "    'FOR EACH ROW EXECUTE FUNCTION %I.charter_import_id()', current_schema(), current_schema());\n"
+    "END\n"
+    "$charter$;\n";
 
 /* A text kept by the handle until the next call that uses the same one. */
 typedef struct Held {
@@ -193,8 +216,11 @@ static StoreRc pg_begin(Store *s, bool write) {
    * session sets (PGOPTIONS, the role's settings) is kept */
   if (rc == STORE_OK)
     rc = exec(q, "SELECT set_config('lock_timeout', '60s', true) WHERE current_setting('lock_timeout') IN ('0', '0ms')");
-  /* one writer at a time, readers unhindered (SQLite's BEGIN IMMEDIATE) */
-  if (rc == STORE_OK) rc = exec(q, "LOCK TABLE import, measurement IN SHARE ROW EXCLUSIVE MODE");
+  /* rights: one writer at a time, readers unhindered (SQLite's BEGIN
+   * IMMEDIATE), by an advisory lock, which obeys lock_timeout: a LOCK TABLE
+   * would need UPDATE on the tables, which would let any partner lock out
+   * every reader too (ACCESS EXCLUSIVE) */
+  if (rc == STORE_OK) rc = exec(q, "SELECT pg_advisory_xact_lock(" WRITE_LOCK ")");
   if (rc != STORE_OK) refused(q, NULL); /* grant: a login with no partner's role */
   return rc;
 }
@@ -231,11 +257,10 @@ static StoreRc pg_record_import(Store *s, const char *file, const char *at, int6
   PgStore *q = (PgStore *)s;
   const char *p[] = {file, at, q->coalition};
   PGresult *r = NULL;
-  /* the next id after the largest, as SQLite numbers them (a sequence
-   * would skip the ids of imports rolled back or dropped); safe, since
-   * begin(write) let no other writer in */
-  StoreRc rc = run(q, "INSERT INTO import (id, file, rows, at, coalition) VALUES (charter_next_import(), $1, 0, $2, $3) RETURNING id",
-                   3, p, &r);
+  /* rights: the trigger charter_import_id numbers it, the next id after
+   * the largest, as SQLite numbers them (a sequence would skip the ids of
+   * imports rolled back or dropped) */
+  StoreRc rc = run(q, "INSERT INTO import (file, rows, at, coalition) VALUES ($1, 0, $2, $3) RETURNING id", 3, p, &r);
   if (rc != STORE_OK) {
     refused(q, NULL); /* grant */
     return rc;
@@ -975,7 +1000,17 @@ int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t err
       const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
       char why[512];
       printable(msg && *msg ? msg : PQerrorMessage(c), why, sizeof why);
-      snprintf(err, errlen, "the database '%s' refused the script: %s; nothing was changed", name, why);
+      /* rights: a login that may not make roles or change the tables */
+      const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+      if (state && strcmp(state, "42501") == 0)
+        snprintf(err, errlen,
+                 "the database '%s' refused the script: %s; nothing was changed. Only the store's owner (the login "
+                 "that made it with charter import), with the CREATEROLE attribute, can apply the grant: run it as that "
+                 "login, after a superuser gives it that attribute with ALTER ROLE LOGIN_NAME CREATEROLE (docs/network.md, \"Roles "
+                 "and rights\")",
+                 name, why);
+      else
+        snprintf(err, errlen, "the database '%s' refused the script: %s; nothing was changed", name, why);
       rc = -1;
       break;
     }

@@ -138,5 +138,30 @@ check "rights: and eval says which members it could not read" \
 n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as east_user)" -c "SELECT count(*) FROM measurement WHERE coalition <> 'east-side'" 2>&1)
 check "rights: east-side's login reads no other coalition's rows by hand" [ "$n" = 0 ]
 
+# consent: a member's rows are read by a network's roles only when its
+# charter block says shared_with that network
+n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as eval_user)" -c "SELECT count(*) FROM measurement WHERE coalition = 'north-hills'" 2>&1)
+check "rights: with north-hills' consent (shared_with \"tri-county\") the evaluator reads its rows" [ "$n" -gt 0 ] 2>/dev/null
+grep -q 'reads: tri-county, and east-side, riverside, north-hills where each shares with tri-county' grant-network.out
+check "rights: --apply says what each of the network's roles reads" [ $? = 0 ]
+grep -q 'shares its rows with the roles of: tri-county' grant-north-hills.out
+check "rights: --apply says with which networks a member shares its rows" [ $? = 0 ]
+sed '/^  shared_with "tri-county"$/d' north-hills.charter >north-private.charter
+"$bin" store grant --apply --db "$admin" north-private.charter >grant-private.out 2>&1
+check "rights: north-hills' grant without shared_with applies" [ $? = 0 ]
+n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as eval_user)" -c "SELECT count(*) FROM measurement WHERE coalition = 'north-hills'" 2>&1)
+check "rights: without its consent the evaluator reads none of north-hills' rows" [ "$n" = 0 ]
+n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as eval_user)" -c "SELECT count(*) FROM import WHERE coalition = 'north-hills'" 2>&1)
+check "rights: nor its imports" [ "$n" = 0 ]
+n=$("$PG_BINDIR/psql" -X -q -A -t -d "$(as north_user)" -c "SELECT count(*) FROM measurement WHERE coalition = 'north-hills'" 2>&1)
+check "rights: north-hills' own login still reads its rows" [ "$n" -gt 0 ] 2>/dev/null
+TZ=UTC "$bin" eval --db "$(as eval_user)" --as-of 2025-12 --format json network.charter >evaluator-private.json 2>evaluator-private.err
+check "rights: the evaluator's eval warns that north-hills cannot be read" \
+  grep -q "coalition 'north-hills' (listed in the charter block's coalitions) has no rows .*or this login may not read them" \
+  evaluator-private.err
+check "rights: the evaluator's eval makes no roll-up without north-hills' rows" \
+  sh -c '[ "$(jq -c "[.indicators[] | select(.id | startswith(\"network_\")) | .latest]" "$0")" = "[null,null]" ]' \
+  evaluator-private.json
+
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

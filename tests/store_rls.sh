@@ -94,9 +94,9 @@ login=$(sql "$admin" "SELECT count(*) FROM pg_roles WHERE rolname IN ('$ra', '$r
 check "the partner roles cannot log in" [ "$login" = 2 ]
 sql "$admin" "CREATE ROLE alice LOGIN; GRANT \"$ra\" TO alice; CREATE ROLE bob LOGIN; GRANT \"$rb\" TO bob" >/dev/null
 # another coalition's rows in the same database, which no partner here reads
-sql "$admin" "INSERT INTO import (id, file, rows, at, coalition) VALUES (90, 'other.csv', 1, '2026-01-01T00:00:00Z', 'other');
+sql "$admin" "WITH i AS (INSERT INTO import (file, rows, at, coalition) VALUES ('other.csv', 1, '2026-01-01T00:00:00Z', 'other') RETURNING id)
   INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id)
-  VALUES ('other', 'a_rate', '2024', '2024-12-31', 7, 90)" >/dev/null
+  SELECT 'other', 'a_rate', '2024', '2024-12-31', 7, id FROM i" >/dev/null
 check "the admin stores a row of another coalition" [ $? = 0 ]
 count() { sql "$admin" "SELECT count(*) FROM measurement WHERE $1"; }
 
@@ -162,6 +162,51 @@ check "the admin counts the rows as before the attempts" [ "$n" = 5 ]
 check "writer rights are as the grant made them" \
   [ "$(sql "$admin" "SELECT count(*) FROM charter_writer")" = 2 ] && [ "$(sql "$admin" "SELECT count(*) FROM charter_reader")" = 2 ]
 
+# an import's record: its id is the store's, its file, time and coalition
+# are fixed; a measurement names an import of its own coalition
+iattempt() { # NAME SQL: as alice, no import record changes
+  ibefore=$(sql "$admin" "SELECT md5(string_agg(i::text, '|' ORDER BY i::text)) FROM import i")
+  got=$(sql "$alice" "$2")
+  [ -n "${VERBOSE:-}" ] && echo "# $1: $got"
+  check "alice cannot: $1" [ "$(sql "$admin" "SELECT md5(string_agg(i::text, '|' ORDER BY i::text)) FROM import i")" = "$ibefore" ]
+}
+iattempt "change an import's id" "UPDATE import SET id = 9223372036854775807 WHERE coalition = '$coal'"
+iattempt "rewrite an import's file" "UPDATE import SET file = 'forged.csv' WHERE coalition = '$coal'"
+iattempt "rewrite an import's time" "UPDATE import SET at = '1999-01-01T00:00:00Z' WHERE coalition = '$coal'"
+iattempt "move an import to another coalition" "UPDATE import SET coalition = 'other' WHERE coalition = '$coal'"
+iattempt "delete an import that stored rows" "DELETE FROM import WHERE coalition = '$coal'"
+other=$(sql "$admin" "SELECT id FROM import WHERE coalition = 'other'")
+attempt "point her row at another coalition's import" \
+  "INSERT INTO measurement (coalition, indicator, period, period_end, value, import_id) VALUES ('$coal', 'a_rate', '2019', '2019-12-31', 1, $other)"
+sql "$alice" "INSERT INTO import (id, file, rows, at, coalition) VALUES (9223372036854775807, 'x.csv', 0, 'x', '$coal')" >/dev/null
+check "an import row given the largest bigint id gets the next id instead" \
+  [ "$(sql "$admin" "SELECT count(*) FROM import WHERE id > 1000")" = 0 ]
+csv b6.csv b_rate 2019 19
+out=$("$bin" import --db "$bob" two.charter b6.csv 2>&1)
+check "and the next import still works" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+sql "$admin" "DELETE FROM measurement WHERE period = '2019'" >/dev/null
+conf=$(sql "$admin" "SELECT p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p WHERE p.proname = 'charter_import_id'")
+check "the trigger's function runs as the owner with search_path pg_catalog, the schema, pg_temp" \
+  [ "$conf" = "t|search_path=pg_catalog, public, pg_temp" ]
+
+# no partner can lock the store against everyone
+got=$(sql "$alice" "BEGIN; LOCK TABLE measurement IN ACCESS EXCLUSIVE MODE; COMMIT")
+case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
+check "alice cannot: LOCK TABLE measurement IN ACCESS EXCLUSIVE MODE" [ "$ok" = 0 ]
+check "no partner role holds UPDATE, DELETE or TRUNCATE on measurement as a whole" \
+  [ "$(sql "$admin" "SELECT count(*) FROM charter_role WHERE has_table_privilege(role, 'measurement', 'UPDATE, DELETE, TRUNCATE')")" = 0 ]
+"$PG_BINDIR/psql" -X -q -d "$admin" -c "BEGIN; SELECT pg_advisory_xact_lock(7238135690214532400); SELECT pg_sleep(4); COMMIT" >/dev/null 2>&1 &
+holder=$!
+sleep 1
+csv b7.csv b_rate 2018 18
+out=$(PGOPTIONS='-c lock_timeout=500' "$bin" import --db "$bob" two.charter b7.csv 2>&1)
+rc=$?
+wait "$holder"
+check "an import waits for another writer's lock, then says busy (exit 2)" \
+  sh -c '[ "$0" = 2 ] && printf "%s\n" "$1" | grep -q "is busy"' "$rc" "$out"
+sql "$admin" "DELETE FROM measurement WHERE period = '2018'" >/dev/null
+
 # a login with no partner role reads and writes nothing
 sql "$admin" "CREATE ROLE carol LOGIN" >/dev/null
 carol=$(printf '%s' "$PG_URI" | sed 's#//charter@#//carol@#')
@@ -183,6 +228,43 @@ check "after it, alice may no longer write a_rate" [ $? = 2 ]
 out=$("$bin" import --db "$bob" moved.charter a3.csv 2>&1)
 check "and bob may" [ $? = 0 ]
 check "alpha's role writes nothing now" [ "$(sql "$admin" "SELECT count(*) FROM charter_writer WHERE role = '$ra'")" = 0 ]
+
+# a partner the program no longer declares keeps no right
+awk '/^partner beta /,/^}/ { next } /^indicator b_rate /,/^}/ { next } { print }' two.charter >one.charter
+out=$("$bin" store grant --apply --db "$admin" one.charter 2>&1)
+check "the grant of a program without beta applies" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "beta's role keeps no right on the store's tables" \
+  [ "$(sql "$admin" "SELECT has_table_privilege('$rb', 'measurement', 'SELECT') OR has_table_privilege('$rb', 'import', 'INSERT') OR has_column_privilege('$rb', 'measurement', 'value', 'UPDATE')")" = f ]
+got=$(sql "$bob" "SELECT count(*) FROM measurement")
+case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
+check "bob (beta's login) reads nothing after it" [ "$ok" = 0 ]
+out=$("$bin" store grant --apply --db "$admin" two.charter 2>&1)
+check "the grant of both partners applies again" [ $? = 0 ] && [ "$(sql "$bob" "SELECT count(*) > 0 FROM measurement")" = t ]
+
+# only the store's owner, with CREATEROLE, can apply the grant
+out=$("$bin" store grant --apply --db "$alice" two.charter 2>&1)
+rc=$?
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "a partner's login cannot apply the grant (exit 2)" [ $rc = 2 ]
+printf '%s\n' "$out" | grep -q "Only the store's owner (the login that made it with charter import), with the CREATEROLE attribute, can apply the grant"
+check "and is told that only the store's owner with CREATEROLE can" [ $? = 0 ]
+sql "$admin" "CREATE ROLE owner2 LOGIN" >/dev/null
+sql "$admin" "CREATE DATABASE own2 OWNER owner2" >/dev/null
+own2=$(printf '%s' "$PG_URI" | sed 's#//charter@#//owner2@#; s#/charter$#/own2#')
+sed 's/network_id "east-side"/network_id "own2-side"/' two.charter >own2.charter
+out=$("$bin" import --db "$own2" own2.charter a1.csv 2>&1)
+check "a login without CREATEROLE makes a store in its own database" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf "%s\n" "$out"
+out=$("$bin" store grant --apply --db "$own2" own2.charter 2>&1)
+rc=$?
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
+check "the store's owner without CREATEROLE cannot apply the grant (exit 2), and is told why" \
+  sh -c '[ "$0" = 2 ] && printf "%s\n" "$1" | grep -q "permission denied to create role.*with the CREATEROLE attribute"' "$rc" "$out"
+sql "$admin" "ALTER ROLE owner2 CREATEROLE" >/dev/null
+out=$("$bin" store grant --apply --db "$own2" own2.charter 2>&1)
+check "with CREATEROLE the owner applies it" [ $? = 0 ]
+[ -n "${VERBOSE:-}" ] && printf '%s\n' "$out"
 
 # hostile titles: applied, they come back as written, and nothing else ran
 out=$("$bin" store grant --apply --db "$admin" hostile.charter 2>&1)

@@ -17,11 +17,16 @@
 #include "store_grant.h"
 #include "suggest.h"
 
-/* Prints what --apply did: each role, and what it writes. */
+/* Prints what --apply did: each role, what it writes and what it reads,
+ * and the networks the coalition shares its rows with. */
 static void print_applied(const Program *p, const char *coalition) {
   int n = 0;
   for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_PARTNER;
   printf("coalition '%s': %d partner role%s and their rights are in place\n", coalition, n, n == 1 ? "" : "s");
+  const char **network = NULL;
+  int nnet = grant_network_coalitions(p, &network);
+  Buf reads = {0};
+  grant_reads(&reads, coalition, network, nnet);
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
     if (d->kind != D_PARTNER || !d->id) continue;
@@ -39,6 +44,19 @@ static void print_applied(const Program *p, const char *coalition) {
         }
     }
     printf("%s\n", k ? "" : " nothing (no indicator names it in reported_by)");
+    printf("    reads: %s\n", buf_str(&reads));
+  }
+  buf_free(&reads);
+  free(network);
+  const AttrVals *share = p->charter ? decl_attr(p->charter, AT_CHARTER_SHARED_WITH) : NULL;
+  if (share && share->n) {
+    printf("coalition '%s' shares its rows with the roles of:", coalition);
+    for (int i = 0; i < share->n; i++) printf("%s %s", i ? "," : "", share->vals[i].str ? share->vals[i].str : "");
+    printf(" (of each network whose program lists '%s' in coalitions)\n", coalition);
+  } else {
+    printf("coalition '%s' shares its rows with no network (a network's roles read them only if its charter block "
+           "says shared_with \"NETWORK\")\n",
+           coalition);
   }
   printf("Give a person's login a partner's rights with: GRANT \"ROLE\" TO login;\n");
 }

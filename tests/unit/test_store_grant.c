@@ -84,8 +84,12 @@ static void test_script(void **state) {
   assert_null(strstr(s, "'unreported')"));
   /* the title only as a literal: its quote doubled, its line break a space */
   assert_non_null(strstr(s, "IS 'partner alpha of coalition east-side: It''s \"Alpha\" ; DROP ROLE x; --';\n"));
-  /* no DELETE on measurement, no FORCE */
+  /* no DELETE on measurement, no FORCE; UPDATE of columns only */
   assert_null(strstr(s, "DELETE ON measurement"));
+  assert_null(strstr(s, "UPDATE ON measurement"));
+  assert_null(strstr(s, "UPDATE, DELETE ON import"));
+  assert_non_null(strstr(s, "GRANT UPDATE (rows) ON import TO "));
+  assert_null(strstr(s, "LOCK TABLE"));
   assert_null(strstr(s, "FORCE ROW LEVEL"));
   buf_free(&b);
   /* no key: refused, nothing written */
@@ -97,11 +101,34 @@ static void test_script(void **state) {
   program_free(p);
 }
 
+static void test_share_and_reads(void **state) {
+  (void)state;
+  Program *p = load("charter \"M\" {\n  network_id \"east-side\"\n  shared_with \"tri-county\", \"state\"\n}\n\n"
+                    "partner district \"D\" {\n  sector education\n}\n");
+  Buf b = {0};
+  char err[512] = "";
+  assert_true(grant_sql(p, "east-side", "m.charter", &b, err, sizeof err));
+  assert_non_null(strstr(buf_str(&b), "DELETE FROM charter_share WHERE coalition = 'east-side';\n"
+                                      "INSERT INTO charter_share (coalition, network) VALUES\n"
+                                      "  ('east-side', 'tri-county'),\n  ('east-side', 'state');\n"));
+  assert_non_null(strstr(buf_str(&b), "--   charter:east-side:district reads: east-side\n"));
+  buf_free(&b);
+  program_free(p);
+  const char *net[] = {"east-side", "tri-county", "riverside"};
+  grant_reads(&b, "tri-county", net, 3);
+  assert_string_equal(buf_str(&b), "tri-county, and east-side, riverside where each shares with tri-county");
+  buf_free(&b);
+  grant_reads(&b, "east-side", NULL, 0);
+  assert_string_equal(buf_str(&b), "east-side");
+  buf_free(&b);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_role_names),
       cmocka_unit_test(test_keys),
       cmocka_unit_test(test_script),
+      cmocka_unit_test(test_share_and_reads),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

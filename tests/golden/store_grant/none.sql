@@ -33,6 +33,32 @@ CREATE TABLE IF NOT EXISTS charter_writer (
   indicator text COLLATE "C" NOT NULL,
   PRIMARY KEY (role, coalition, indicator)
 );
+-- a member's consent: the networks whose roles may read its rows
+CREATE TABLE IF NOT EXISTS charter_share (
+  coalition text COLLATE "C" NOT NULL,
+  network text COLLATE "C" NOT NULL,
+  PRIMARY KEY (coalition, network)
+);
+
+-- every right of the roles this coalition had, taken back (also of
+-- partners the program no longer declares); given again below
+DO $charter$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT o.role FROM charter_role o JOIN pg_roles g ON g.rolname = o.role
+           WHERE o.coalition = 'alone' ORDER BY o.role LOOP
+    EXECUTE format('REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, '
+      'charter_writer, charter_share FROM %I', r.role);
+    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), r.role);
+  END LOOP;
+END
+$charter$;
+
+-- the networks this coalition lets read its rows (shared_with)
+DELETE FROM charter_share WHERE coalition = 'alone';
+
+-- this coalition's roles
 DELETE FROM charter_role WHERE coalition = 'alone';
 -- the program declares no partner: no role
 
@@ -41,8 +67,10 @@ ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
 ALTER TABLE import ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS charter_read ON measurement;
 CREATE POLICY charter_read ON measurement FOR SELECT
-  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = measurement.coalition
-          AND pg_has_role(current_user, r.role, 'MEMBER')));
+  USING (EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role
+          WHERE r.coalition = measurement.coalition AND pg_has_role(current_user, r.role, 'MEMBER')
+          AND (o.coalition = r.coalition OR EXISTS (SELECT 1 FROM charter_share s
+            WHERE s.coalition = r.coalition AND s.network = o.coalition))));
 DROP POLICY IF EXISTS charter_insert ON measurement;
 CREATE POLICY charter_insert ON measurement FOR INSERT
   WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
@@ -55,13 +83,26 @@ CREATE POLICY charter_update ON measurement FOR UPDATE
           AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
 DROP POLICY IF EXISTS charter_read ON import;
 CREATE POLICY charter_read ON import FOR SELECT
-  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = import.coalition
-          AND pg_has_role(current_user, r.role, 'MEMBER')));
+  USING (EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role
+          WHERE r.coalition = import.coalition AND pg_has_role(current_user, r.role, 'MEMBER')
+          AND (o.coalition = r.coalition OR EXISTS (SELECT 1 FROM charter_share s
+            WHERE s.coalition = r.coalition AND s.network = o.coalition))));
 DROP POLICY IF EXISTS charter_write ON import;
-CREATE POLICY charter_write ON import FOR ALL
+DROP POLICY IF EXISTS charter_insert ON import;
+CREATE POLICY charter_insert ON import FOR INSERT
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+-- UPDATE: of the column rows only (its privilege above)
+DROP POLICY IF EXISTS charter_update ON import;
+CREATE POLICY charter_update ON import FOR UPDATE
   USING (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')))
   WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+-- DELETE: only an import that stored nothing
+DROP POLICY IF EXISTS charter_delete ON import;
+CREATE POLICY charter_delete ON import FOR DELETE
+  USING (import.rows = 0 AND EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')));
 COMMIT;
 [exit 0]

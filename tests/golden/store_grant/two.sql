@@ -33,6 +33,32 @@ CREATE TABLE IF NOT EXISTS charter_writer (
   indicator text COLLATE "C" NOT NULL,
   PRIMARY KEY (role, coalition, indicator)
 );
+-- a member's consent: the networks whose roles may read its rows
+CREATE TABLE IF NOT EXISTS charter_share (
+  coalition text COLLATE "C" NOT NULL,
+  network text COLLATE "C" NOT NULL,
+  PRIMARY KEY (coalition, network)
+);
+
+-- every right of the roles this coalition had, taken back (also of
+-- partners the program no longer declares); given again below
+DO $charter$
+DECLARE
+  r record;
+BEGIN
+  FOR r IN SELECT o.role FROM charter_role o JOIN pg_roles g ON g.rolname = o.role
+           WHERE o.coalition = 'east-side' ORDER BY o.role LOOP
+    EXECUTE format('REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, '
+      'charter_writer, charter_share FROM %I', r.role);
+    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), r.role);
+  END LOOP;
+END
+$charter$;
+
+-- the networks this coalition lets read its rows (shared_with)
+DELETE FROM charter_share WHERE coalition = 'east-side';
+
+-- this coalition's roles
 DELETE FROM charter_role WHERE coalition = 'east-side';
 INSERT INTO charter_role (role, coalition, partner) VALUES
   ('charter:east-side:alpha', 'east-side', 'alpha'),
@@ -60,21 +86,31 @@ $charter$;
 COMMENT ON ROLE "charter:east-side:alpha" IS 'partner alpha of coalition east-side: Alpha Org';
 COMMENT ON ROLE "charter:east-side:beta" IS 'partner beta of coalition east-side: Beta''s "Org"';
 
--- privileges: read the store; add and replace measurements, never delete them
-REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, charter_writer FROM "charter:east-side:alpha", "charter:east-side:beta";
-GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer TO "charter:east-side:alpha", "charter:east-side:beta";
--- UPDATE also lets an import lock the tables against other writers
-GRANT SELECT, INSERT, UPDATE ON measurement TO "charter:east-side:alpha", "charter:east-side:beta";
--- DELETE: an import that stored nothing leaves no row
-GRANT SELECT, INSERT, UPDATE, DELETE ON import TO "charter:east-side:alpha", "charter:east-side:beta";
+-- what each role reads: its own coalition's rows
+--   charter:east-side:alpha reads: east-side
+--   charter:east-side:beta reads: east-side
+
+-- privileges: read the store; add and replace measurements, never delete them;
+-- no right to UPDATE, DELETE or TRUNCATE a table as a whole, which would let a
+-- role LOCK it against every other
+GRANT SELECT ON charter_store, charter_role, charter_reader, charter_writer, charter_share TO "charter:east-side:alpha", "charter:east-side:beta";
+GRANT SELECT, INSERT ON measurement TO "charter:east-side:alpha", "charter:east-side:beta";
+-- replace: the columns that are not the key
+GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO "charter:east-side:alpha", "charter:east-side:beta";
+-- an import's record: its id is the store's (a trigger numbers it); it is
+-- finished with its count of rows, or removed when it stored nothing
+GRANT SELECT, INSERT, DELETE ON import TO "charter:east-side:alpha", "charter:east-side:beta";
+GRANT UPDATE (rows) ON import TO "charter:east-side:alpha", "charter:east-side:beta";
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)
 ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
 ALTER TABLE import ENABLE ROW LEVEL SECURITY;
 DROP POLICY IF EXISTS charter_read ON measurement;
 CREATE POLICY charter_read ON measurement FOR SELECT
-  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = measurement.coalition
-          AND pg_has_role(current_user, r.role, 'MEMBER')));
+  USING (EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role
+          WHERE r.coalition = measurement.coalition AND pg_has_role(current_user, r.role, 'MEMBER')
+          AND (o.coalition = r.coalition OR EXISTS (SELECT 1 FROM charter_share s
+            WHERE s.coalition = r.coalition AND s.network = o.coalition))));
 DROP POLICY IF EXISTS charter_insert ON measurement;
 CREATE POLICY charter_insert ON measurement FOR INSERT
   WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
@@ -87,13 +123,26 @@ CREATE POLICY charter_update ON measurement FOR UPDATE
           AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
 DROP POLICY IF EXISTS charter_read ON import;
 CREATE POLICY charter_read ON import FOR SELECT
-  USING (EXISTS (SELECT 1 FROM charter_reader r WHERE r.coalition = import.coalition
-          AND pg_has_role(current_user, r.role, 'MEMBER')));
+  USING (EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role
+          WHERE r.coalition = import.coalition AND pg_has_role(current_user, r.role, 'MEMBER')
+          AND (o.coalition = r.coalition OR EXISTS (SELECT 1 FROM charter_share s
+            WHERE s.coalition = r.coalition AND s.network = o.coalition))));
 DROP POLICY IF EXISTS charter_write ON import;
-CREATE POLICY charter_write ON import FOR ALL
+DROP POLICY IF EXISTS charter_insert ON import;
+CREATE POLICY charter_insert ON import FOR INSERT
+  WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+-- UPDATE: of the column rows only (its privilege above)
+DROP POLICY IF EXISTS charter_update ON import;
+CREATE POLICY charter_update ON import FOR UPDATE
   USING (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')))
   WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
+          AND pg_has_role(current_user, o.role, 'MEMBER')));
+-- DELETE: only an import that stored nothing
+DROP POLICY IF EXISTS charter_delete ON import;
+CREATE POLICY charter_delete ON import FOR DELETE
+  USING (import.rows = 0 AND EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')));
 COMMIT;
 [exit 0]
