@@ -199,10 +199,9 @@ static const char policies[] =
     "CREATE POLICY charter_update ON import FOR UPDATE\n"
     "  USING (" MAY_IMPORT ")\n"
     "  WITH CHECK (" MAY_IMPORT ");\n"
-    "-- DELETE: only an import that stored nothing\n"
-    "DROP POLICY IF EXISTS charter_delete ON import;\n"
-    "CREATE POLICY charter_delete ON import FOR DELETE\n"
-    "  USING (import.rows = 0 AND " MAY_IMPORT ");\n";
+    "-- DELETE: none (an import that stored nothing is removed by the store's\n"
+    "-- function charter_drop_import)\n"
+    "DROP POLICY IF EXISTS charter_delete ON import;\n";
 
 /* Takes every right on the store from every role this coalition had,
  * whether or not the program still names its partner (the grant below
@@ -384,8 +383,9 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
                 "GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO ");
     role_list(b, roles, nroles);
     buf_puts(b, ";\n-- an import's record: its id is the store's (a trigger numbers it); it is\n"
-                "-- finished with its count of rows, or removed when it stored nothing\n"
-                "GRANT SELECT, INSERT, DELETE ON import TO ");
+                "-- finished with its count of rows, or removed when it stored nothing (by\n"
+                "-- the function charter_drop_import, not by DELETE)\n"
+                "GRANT SELECT, INSERT ON import TO ");
     role_list(b, roles, nroles);
     buf_puts(b, ";\nGRANT UPDATE (rows) ON import TO ");
     role_list(b, roles, nroles);

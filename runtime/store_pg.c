@@ -75,6 +75,16 @@ static const char *const schema_sql =
     "  EXECUTE format('REVOKE ALL ON FUNCTION %I.charter_import_id() FROM PUBLIC', current_schema());\n"
     "  EXECUTE format('CREATE TRIGGER charter_import_id BEFORE INSERT ON %I.import '\n"
     "    'FOR EACH ROW EXECUTE FUNCTION %I.charter_import_id()', current_schema(), current_schema());\n"
+    /* rights: an import that stored nothing is removed through this
+     * function, so that no partner needs DELETE on import (which would let
+     * it LOCK the table against every other). Only a record with rows 0
+     * goes: one that its own import has not finished yet (a finished
+     * import's record holds its rows; others' unfinished ones are not
+     * visible to it). */
+    "  EXECUTE format('CREATE FUNCTION %I.charter_drop_import(bigint) RETURNS void LANGUAGE sql SECURITY DEFINER AS %L',\n"
+    "    current_schema(), format('DELETE FROM %I.import WHERE id = $1 AND rows = 0', current_schema()));\n"
+    "  EXECUTE format('ALTER FUNCTION %I.charter_drop_import(bigint) SET search_path = pg_catalog, %I, pg_temp',\n"
+    "    current_schema(), current_schema());\n"
     "END\n"
     "$charter$;\n";
 
@@ -277,7 +287,7 @@ static StoreRc pg_finish_import(Store *s, int64_t id, long rows) {
   snprintf(n, sizeof n, "%ld", rows);
   const char *p[] = {ids, n};
   return rows ? run(q, "UPDATE import SET rows = $2 WHERE id = $1", 2, p, NULL)
-              : run(q, "DELETE FROM import WHERE id = $1", 1, p, NULL);
+              : run(q, "SELECT charter_drop_import($1)", 1, p, NULL);
 }
 
 static StoreRc pg_remember(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first) {

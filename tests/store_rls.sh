@@ -196,6 +196,18 @@ case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
 check "alice cannot: LOCK TABLE measurement IN ACCESS EXCLUSIVE MODE" [ "$ok" = 0 ]
 check "no partner role holds UPDATE, DELETE or TRUNCATE on measurement as a whole" \
   [ "$(sql "$admin" "SELECT count(*) FROM charter_role WHERE has_table_privilege(role, 'measurement', 'UPDATE, DELETE, TRUNCATE')")" = 0 ]
+got=$(sql "$alice" "BEGIN; LOCK TABLE import IN ACCESS EXCLUSIVE MODE; COMMIT")
+case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
+check "alice cannot: LOCK TABLE import IN ACCESS EXCLUSIVE MODE" [ "$ok" = 0 ]
+check "no partner role holds UPDATE, DELETE or TRUNCATE on import as a whole" \
+  [ "$(sql "$admin" "SELECT count(*) FROM charter_role WHERE has_table_privilege(role, 'import', 'UPDATE, DELETE, TRUNCATE')")" = 0 ]
+conf=$(sql "$admin" "SELECT p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p WHERE p.proname = 'charter_drop_import'")
+check "charter_drop_import runs as the owner with search_path pg_catalog, the schema, pg_temp" \
+  [ "$conf" = "t|search_path=pg_catalog, public, pg_temp" ]
+before=$(sql "$admin" "SELECT count(*) FROM import WHERE rows > 0")
+sql "$alice" "SELECT charter_drop_import(id) FROM import" >/dev/null 2>&1
+check "charter_drop_import removes no import that stored rows, even called on every one" \
+  [ "$(sql "$admin" "SELECT count(*) FROM import WHERE rows > 0")" = "$before" ]
 "$PG_BINDIR/psql" -X -q -d "$admin" -c "BEGIN; SELECT pg_advisory_xact_lock(7238135690214532400); SELECT pg_sleep(4); COMMIT" >/dev/null 2>&1 &
 holder=$!
 sleep 1

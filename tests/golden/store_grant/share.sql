@@ -96,8 +96,9 @@ GRANT SELECT, INSERT ON measurement TO "charter:east-side:district";
 -- replace: the columns that are not the key
 GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO "charter:east-side:district";
 -- an import's record: its id is the store's (a trigger numbers it); it is
--- finished with its count of rows, or removed when it stored nothing
-GRANT SELECT, INSERT, DELETE ON import TO "charter:east-side:district";
+-- finished with its count of rows, or removed when it stored nothing (by
+-- the function charter_drop_import, not by DELETE)
+GRANT SELECT, INSERT ON import TO "charter:east-side:district";
 GRANT UPDATE (rows) ON import TO "charter:east-side:district";
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)
@@ -137,10 +138,8 @@ CREATE POLICY charter_update ON import FOR UPDATE
           AND pg_has_role(current_user, o.role, 'MEMBER')))
   WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')));
--- DELETE: only an import that stored nothing
+-- DELETE: none (an import that stored nothing is removed by the store's
+-- function charter_drop_import)
 DROP POLICY IF EXISTS charter_delete ON import;
-CREATE POLICY charter_delete ON import FOR DELETE
-  USING (import.rows = 0 AND EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
-          AND pg_has_role(current_user, o.role, 'MEMBER')));
 COMMIT;
 [exit 0]
