@@ -115,7 +115,9 @@ static void lit(Buf *b, const char *s) {
   "            WHERE s.coalition = r.coalition AND s.network = o.coalition)))"
 #define MAY_WRITE                                                                                                      \
   "EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition\n"                                 \
-  "          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))"
+  "          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))\n"                 \
+  "  AND EXISTS (SELECT 1 FROM import i WHERE i.id = measurement.import_id\n"                                          \
+  "          AND i.coalition = measurement.coalition)"
 #define MAY_IMPORT                                                                                                     \
   "EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition\n"                                        \
   "          AND pg_has_role(current_user, o.role, 'MEMBER'))"

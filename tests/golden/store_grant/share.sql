@@ -113,13 +113,19 @@ CREATE POLICY charter_read ON measurement FOR SELECT
 DROP POLICY IF EXISTS charter_insert ON measurement;
 CREATE POLICY charter_insert ON measurement FOR INSERT
   WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
-          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))
+  AND EXISTS (SELECT 1 FROM import i WHERE i.id = measurement.import_id
+          AND i.coalition = measurement.coalition));
 DROP POLICY IF EXISTS charter_update ON measurement;
 CREATE POLICY charter_update ON measurement FOR UPDATE
   USING (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
-          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')))
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))
+  AND EXISTS (SELECT 1 FROM import i WHERE i.id = measurement.import_id
+          AND i.coalition = measurement.coalition))
   WITH CHECK (EXISTS (SELECT 1 FROM charter_writer w WHERE w.coalition = measurement.coalition
-          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER')));
+          AND w.indicator = measurement.indicator AND pg_has_role(current_user, w.role, 'MEMBER'))
+  AND EXISTS (SELECT 1 FROM import i WHERE i.id = measurement.import_id
+          AND i.coalition = measurement.coalition));
 DROP POLICY IF EXISTS charter_read ON import;
 CREATE POLICY charter_read ON import FOR SELECT
   USING (EXISTS (SELECT 1 FROM charter_reader r JOIN charter_role o ON o.role = r.role
