@@ -990,11 +990,9 @@ static const StoreMethods pg_methods = {
 
 static void quiet(void *arg, const char *message) { (void)arg, (void)message; }
 
-/* grant: runs script (several statements, its own BEGIN and COMMIT) on the
- * database uri, outside any store handle. */
-int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t errlen) {
-  char name[200];
-  shown(uri, name, sizeof name);
+/* A connection to uri (name: as messages show it), the server's notices
+ * kept quiet; NULL with why in err when it cannot be made. */
+static PGconn *connect_uri(const char *uri, const char *name, char *err, size_t errlen) {
   PGconn *c = PQconnectdb(uri);
   if (!c || PQstatus(c) != CONNECTION_OK) {
     char why[512];
@@ -1002,9 +1000,19 @@ int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t err
     snprintf(err, errlen, "cannot connect to the PostgreSQL database '%s': %s; check the URI given to --db and that the server runs",
              name, why);
     PQfinish(c);
-    return -1;
+    return NULL;
   }
   PQsetNoticeProcessor(c, quiet, NULL);
+  return c;
+}
+
+/* grant: runs script (several statements, its own BEGIN and COMMIT) on the
+ * database uri, outside any store handle. */
+int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t errlen) {
+  char name[200];
+  shown(uri, name, sizeof name);
+  PGconn *c = connect_uri(uri, name, err, errlen);
+  if (!c) return -1;
   int rc = 0;
   PGresult *r = PQexec(c, "SET client_encoding = 'UTF8'");
   for (int step = 0; step < 2; step++) {
@@ -1038,16 +1046,8 @@ int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t err
 Store *store_pg_open(const char *uri, StoreMode mode, const char *coalition, char *err, size_t errlen) {
   char name[200];
   shown(uri, name, sizeof name);
-  PGconn *c = PQconnectdb(uri);
-  if (!c || PQstatus(c) != CONNECTION_OK) {
-    char why[512];
-    printable(c ? PQerrorMessage(c) : "out of memory", why, sizeof why);
-    snprintf(err, errlen, "cannot connect to the PostgreSQL database '%s': %s; check the URI given to --db and that the server runs",
-             name, why);
-    PQfinish(c);
-    return NULL;
-  }
-  PQsetNoticeProcessor(c, quiet, NULL);
+  PGconn *c = connect_uri(uri, name, err, errlen);
+  if (!c) return NULL;
   PgStore *q = xcalloc(1, sizeof *q);
   q->base.m = &pg_methods;
   q->c = c;
