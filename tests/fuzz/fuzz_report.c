@@ -7,8 +7,8 @@
  *         exported as JSON, Kumu and CSV, and no JSON may hold a raw
  *         control character but its own line ends; and its SQL for
  *         `charter store grant` is written, with no control character
- *         but line ends and an even number of quotes on every line (a
- *         text of the program never ends a literal);
+ *         but line ends and every literal closed (a quote in a text of
+ *         the program is doubled);
  *   odd:  the rest is read as the data of a turn-the-curve chart and an
  *         equity chart (values, flags, bounds, marks and texts taken from
  *         the bytes), which are drawn; the charts must balance their tags
@@ -74,14 +74,17 @@ static void report_program(const uint8_t *data, size_t size) {
     char why[256];
     const char *key = program_coalition(p);
     if (grant_sql(p, *key ? key : "fuzz", "fuzz.charter", &g, why, sizeof why)) {
-      int quotes = 0;
+      /* outside literals a "--" comment runs to the line's end; every
+       * literal ends ('' inside one is a quote, and toggles twice) */
+      bool lit = false, comment = false;
       for (size_t i = 0; i < g.len; i++) {
         unsigned char c = (unsigned char)g.data[i];
         if (c < 0x20 && c != '\n') abort();
-        if (c == '\'') quotes++;
-        if (c == '\n' && quotes % 2) abort();
-        if (c == '\n') quotes = 0;
+        if (comment) comment = c != '\n';
+        else if (c == '\'') lit = !lit;
+        else if (!lit && c == '-' && i + 1 < g.len && g.data[i + 1] == '-') comment = true;
       }
+      if (lit) abort();
     }
     buf_free(&g);
   }
