@@ -196,13 +196,9 @@ static const char policies[] =
     "DROP POLICY IF EXISTS charter_insert ON import;\n"
     "CREATE POLICY charter_insert ON import FOR INSERT\n"
     "  WITH CHECK (" MAY_IMPORT ");\n"
-    "-- UPDATE: of the column rows only (its privilege above)\n"
+    "-- UPDATE, DELETE: none (an import finishes its own record, its count of\n"
+    "-- rows or its removal, through the store's function charter_finish_import)\n"
     "DROP POLICY IF EXISTS charter_update ON import;\n"
-    "CREATE POLICY charter_update ON import FOR UPDATE\n"
-    "  USING (" MAY_IMPORT ")\n"
-    "  WITH CHECK (" MAY_IMPORT ");\n"
-    "-- DELETE: none (an import that stored nothing is removed by the store's\n"
-    "-- function charter_drop_import)\n"
     "DROP POLICY IF EXISTS charter_delete ON import;\n";
 
 /* Takes every right on the store from every role this coalition had,
@@ -221,6 +217,7 @@ static const char policies[] =
   " ORDER BY o.role LOOP\n"                                                                                           \
   "    EXECUTE format('REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, '\n"           \
   "      'charter_writer, charter_share FROM %I', r.role);\n"                                                         \
+  "    EXECUTE format('REVOKE ALL ON FUNCTION charter_finish_import(bigint, bigint) FROM %I', r.role);\n"            \
   "    EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), r.role);\n"                              \
   "  END LOOP;\n"                                                                                                     \
   "END\n"                                                                                                             \
@@ -385,11 +382,11 @@ bool grant_sql(const Program *p, const char *coalition, const char *entry, Buf *
                 "GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO ");
     role_list(b, roles, nroles);
     buf_puts(b, ";\n-- an import's record: its id is the store's (a trigger numbers it); it is\n"
-                "-- finished with its count of rows, or removed when it stored nothing (by\n"
-                "-- the function charter_drop_import, not by DELETE)\n"
+                "-- finished with its count of rows, or removed when it stored nothing, by\n"
+                "-- the store's function charter_finish_import (its own record only)\n"
                 "GRANT SELECT, INSERT ON import TO ");
     role_list(b, roles, nroles);
-    buf_puts(b, ";\nGRANT UPDATE (rows) ON import TO ");
+    buf_puts(b, ";\nGRANT EXECUTE ON FUNCTION charter_finish_import(bigint, bigint) TO ");
     role_list(b, roles, nroles);
     buf_puts(b, ";\n");
   } else {

@@ -79,16 +79,21 @@ static const char *const schema_sql =
     "  EXECUTE format('REVOKE ALL ON FUNCTION %I.charter_import_id() FROM PUBLIC', current_schema());\n"
     "  EXECUTE format('CREATE TRIGGER charter_import_id BEFORE INSERT ON %I.import '\n"
     "    'FOR EACH ROW EXECUTE FUNCTION %I.charter_import_id()', current_schema(), current_schema());\n"
-    /* rights: an import that stored nothing is removed through this
-     * function, so that no partner needs DELETE on import (which would let
-     * it LOCK the table against every other). Only a record with rows 0
-     * goes: one that its own import has not finished yet (a finished
-     * import's record holds its rows; others' unfinished ones are not
-     * visible to it). */
-    "  EXECUTE format('CREATE FUNCTION %I.charter_drop_import(bigint) RETURNS void LANGUAGE sql SECURITY DEFINER AS %L',\n"
-    "    current_schema(), format('DELETE FROM %I.import WHERE id = $1 AND rows = 0', current_schema()));\n"
-    "  EXECUTE format('ALTER FUNCTION %I.charter_drop_import(bigint) SET search_path = pg_catalog, %I, pg_temp',\n"
+    /* rights: an import finishes its record through this function (its
+     * count of rows, or its removal when it stored nothing), so that no
+     * partner needs UPDATE or DELETE on import (which would let it LOCK
+     * the table, or zero and remove another partner's record). It changes
+     * only a record the calling transaction made (its xmin) and has not
+     * finished (rows 0); EXECUTE only for the owner and the partners'
+     * roles (charter store grant). */
+    "  EXECUTE format('CREATE FUNCTION %I.charter_finish_import(bigint, bigint) RETURNS void LANGUAGE sql SECURITY DEFINER AS %L',\n"
+    "    current_schema(), format('UPDATE %I.import SET rows = $2 WHERE $2 > 0 AND id = $1 AND rows = 0 '\n"
+    "      'AND xmin::text = (txid_current() %% 4294967296)::text; '\n"
+    "      'DELETE FROM %I.import WHERE $2 = 0 AND id = $1 AND rows = 0 '\n"
+    "      'AND xmin::text = (txid_current() %% 4294967296)::text', current_schema(), current_schema()));\n"
+    "  EXECUTE format('ALTER FUNCTION %I.charter_finish_import(bigint, bigint) SET search_path = pg_catalog, %I, pg_temp',\n"
     "    current_schema(), current_schema());\n"
+    "  EXECUTE format('REVOKE ALL ON FUNCTION %I.charter_finish_import(bigint, bigint) FROM PUBLIC', current_schema());\n"
     "END\n"
     "$charter$;\n";
 
@@ -105,6 +110,7 @@ typedef struct PgStore {
   Held period, period_end, file; /* the texts latest and put hand back */
   Held dim, grp;                 /* a series row's dimension and group */
   char *coalition;               /* the coalition it was opened for */
+  char *schema;                  /* rights: the store's schema, quoted as an identifier */
   bool copying;                  /* a COPY of staged rows into measurement is open */
   bool copy_stopped;             /* the server refused the open COPY's data */
   bool no_direct;                /* it failed as the table refuses COPY (row-level security) */
@@ -290,8 +296,13 @@ static StoreRc pg_finish_import(Store *s, int64_t id, long rows) {
   snprintf(ids, sizeof ids, "%lld", (long long)id);
   snprintf(n, sizeof n, "%ld", rows);
   const char *p[] = {ids, n};
-  return rows ? run(q, "UPDATE import SET rows = $2 WHERE id = $1", 2, p, NULL)
-              : run(q, "SELECT charter_drop_import($1)", 1, p, NULL);
+  /* rights: the store's own function, named with its schema (a function
+   * of that name elsewhere on the search_path is never called) */
+  Buf sql = {0};
+  buf_printf(&sql, "SELECT %s.charter_finish_import($1::bigint, $2::bigint)", q->schema);
+  StoreRc rc = run(q, buf_str(&sql), 2, p, NULL);
+  buf_free(&sql);
+  return rc;
 }
 
 static StoreRc pg_remember(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first) {
@@ -962,6 +973,7 @@ static void pg_close(Store *s) {
   PQfinish(q->c);
   free(q->period.s), free(q->period_end.s), free(q->file.s), free(q->dim.s), free(q->grp.s);
   free(q->coalition);
+  free(q->schema);
   free(q->cb);
   if (q->spool) fclose(q->spool);
   free(q);
@@ -1058,6 +1070,19 @@ Store *store_pg_open(const char *uri, StoreMode mode, const char *coalition, cha
   if (rc != STORE_OK) snprintf(err, errlen, "cannot use the database '%s': %s", name, q->err);
   if (rc == STORE_OK) rc = pg_verify(&q->base, uri, mode, &version, err, errlen);
   if (rc == STORE_OK && mode == STORE_WRITE && version < STORE_VERSION) rc = pg_migrate(&q->base, uri, err, errlen);
+  if (rc == STORE_OK) { /* rights: the schema the store's functions are called in */
+    PGresult *r = NULL;
+    rc = run(q, "SELECT current_schema()", 0, NULL, &r);
+    const char *schema = rc == STORE_OK && PQntuples(r) == 1 && !PQgetisnull(r, 0, 0) ? PQgetvalue(r, 0, 0) : NULL;
+    char *quoted = schema ? PQescapeIdentifier(c, schema, strlen(schema)) : NULL;
+    if (quoted) q->schema = xstrdup(quoted);
+    PQfreemem(quoted);
+    PQclear(r);
+    if (!q->schema) {
+      snprintf(err, errlen, "cannot use the database '%s': it has no schema to use (search_path)", name);
+      rc = STORE_FAILED;
+    }
+  }
   if (rc != STORE_OK) {
     pg_close(&q->base);
     return NULL;

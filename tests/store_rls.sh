@@ -201,13 +201,32 @@ case $got in *ERROR*) ok=0 ;; *) ok=1 ;; esac
 check "alice cannot: LOCK TABLE import IN ACCESS EXCLUSIVE MODE" [ "$ok" = 0 ]
 check "no partner role holds UPDATE, DELETE or TRUNCATE on import as a whole" \
   [ "$(sql "$admin" "SELECT count(*) FROM charter_role WHERE has_table_privilege(role, 'import', 'UPDATE, DELETE, TRUNCATE')")" = 0 ]
-conf=$(sql "$admin" "SELECT p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p WHERE p.proname = 'charter_drop_import'")
-check "charter_drop_import runs as the owner with search_path pg_catalog, the schema, pg_temp" \
+conf=$(sql "$admin" "SELECT p.prosecdef, array_to_string(p.proconfig, ';') FROM pg_proc p WHERE p.proname = 'charter_finish_import'")
+check "charter_finish_import runs as the owner with search_path pg_catalog, the schema, pg_temp" \
   [ "$conf" = "t|search_path=pg_catalog, public, pg_temp" ]
-before=$(sql "$admin" "SELECT count(*) FROM import WHERE rows > 0")
-sql "$alice" "SELECT charter_drop_import(id) FROM import" >/dev/null 2>&1
-check "charter_drop_import removes no import that stored rows, even called on every one" \
-  [ "$(sql "$admin" "SELECT count(*) FROM import WHERE rows > 0")" = "$before" ]
+# a partner may not zero or remove another's import record (it would
+# then count as the next import's own, and hide a conflict)
+bobs=$(sql "$admin" "SELECT id FROM import WHERE file = 'b4.csv'")
+before=$(sql "$admin" "SELECT id || ' ' || rows FROM import ORDER BY id")
+sql "$alice" "UPDATE import SET rows = 0 WHERE id = $bobs" >/dev/null 2>&1
+sql "$alice" "SELECT charter_finish_import(id, 0) FROM import" >/dev/null 2>&1
+sql "$alice" "SELECT charter_finish_import(id, 7) FROM import" >/dev/null 2>&1
+check "alice cannot zero, remove or recount any import record, bob's ($bobs) included" \
+  [ "$(sql "$admin" "SELECT id || ' ' || rows FROM import ORDER BY id")" = "$before" ]
+sql "$admin" "CREATE ROLE mallory LOGIN" >/dev/null
+mallory=$(printf '%s' "$admin" | sed 's#//charter@#//mallory@#')
+got=$(sql "$mallory" "SELECT charter_finish_import(1, 0)")
+case $got in *"permission denied"*) ok=0 ;; *) ok=1 ;; esac
+check "a login with no partner role may not call charter_finish_import" [ "$ok" = 0 ]
+# a look-alike function (where logins may create them, as before
+# PostgreSQL 15) is never the one an import calls
+sql "$admin" "GRANT CREATE ON SCHEMA public TO mallory" >/dev/null
+sql "$mallory" "CREATE FUNCTION public.charter_finish_import(text, text) RETURNS void LANGUAGE sql AS 'CREATE TABLE public.pwned (x int)'" >/dev/null 2>&1
+csv a9.csv a_rate 2017 17
+"$bin" import --db "$admin" two.charter a9.csv >/dev/null 2>&1
+check "an import calls the store's charter_finish_import, not a look-alike (text, text)" \
+  [ "$(sql "$admin" "SELECT to_regclass('public.pwned') IS NULL")" = t ]
+sql "$admin" "DROP FUNCTION IF EXISTS public.charter_finish_import(text, text); REVOKE CREATE ON SCHEMA public FROM mallory" >/dev/null 2>&1
 "$PG_BINDIR/psql" -X -q -d "$admin" -c "BEGIN; SELECT pg_advisory_xact_lock(7238135690214532400); SELECT pg_sleep(4); COMMIT" >/dev/null 2>&1 &
 holder=$!
 sleep 1

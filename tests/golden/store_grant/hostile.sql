@@ -50,6 +50,7 @@ BEGIN
            WHERE o.coalition = 'hostile-titles' ORDER BY o.role LOOP
     EXECUTE format('REVOKE ALL ON charter_store, import, measurement, charter_role, charter_reader, '
       'charter_writer, charter_share FROM %I', r.role);
+    EXECUTE format('REVOKE ALL ON FUNCTION charter_finish_import(bigint, bigint) FROM %I', r.role);
     EXECUTE format('REVOKE USAGE ON SCHEMA %I FROM %I', current_schema(), r.role);
   END LOOP;
 END
@@ -103,10 +104,10 @@ GRANT SELECT, INSERT ON measurement TO "charter:hostile-titles:quote", "charter:
 -- replace: the columns that are not the key
 GRANT UPDATE (period, value, numerator, denominator, flags, source, note, import_id) ON measurement TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
 -- an import's record: its id is the store's (a trigger numbers it); it is
--- finished with its count of rows, or removed when it stored nothing (by
--- the function charter_drop_import, not by DELETE)
+-- finished with its count of rows, or removed when it stored nothing, by
+-- the store's function charter_finish_import (its own record only)
 GRANT SELECT, INSERT ON import TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
-GRANT UPDATE (rows) ON import TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
+GRANT EXECUTE ON FUNCTION charter_finish_import(bigint, bigint) TO "charter:hostile-titles:quote", "charter:hostile-titles:dollar", "charter:hostile-titles:a_partner_id_that_is_lo~07894186d91a3d45";
 
 -- row-level security: the owner of the tables is not bound by it (not FORCEd)
 ALTER TABLE measurement ENABLE ROW LEVEL SECURITY;
@@ -144,15 +145,9 @@ DROP POLICY IF EXISTS charter_insert ON import;
 CREATE POLICY charter_insert ON import FOR INSERT
   WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
           AND pg_has_role(current_user, o.role, 'MEMBER')));
--- UPDATE: of the column rows only (its privilege above)
+-- UPDATE, DELETE: none (an import finishes its own record, its count of
+-- rows or its removal, through the store's function charter_finish_import)
 DROP POLICY IF EXISTS charter_update ON import;
-CREATE POLICY charter_update ON import FOR UPDATE
-  USING (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
-          AND pg_has_role(current_user, o.role, 'MEMBER')))
-  WITH CHECK (EXISTS (SELECT 1 FROM charter_role o WHERE o.coalition = import.coalition
-          AND pg_has_role(current_user, o.role, 'MEMBER')));
--- DELETE: none (an import that stored nothing is removed by the store's
--- function charter_drop_import)
 DROP POLICY IF EXISTS charter_delete ON import;
 COMMIT;
 [exit 0]
