@@ -274,15 +274,20 @@ static bool member_is_small(const Decl *d, const DisclosurePolicy *pol, const Ro
 }
 
 /* Whether the network's cell would let a reader work out a member's small
- * count: the members the policy would withhold on their own (0 < count <
- * suppress_below, the network's policy standing for theirs) hide counts
- * that add up to a small number too, and every other member's value may
- * be public, so the network's total minus theirs gives it away (8 of X
- * beside 30 of Y: 38 - 30 = 8). Hidden counts adding up to at least the
- * threshold (8 + 9 + 7 = 24) reveal no member's. */
+ * count. The members the policy would withhold on their own (0 < count <
+ * suppress_below, the network's policy standing for theirs) hide counts;
+ * every other member's value may be public, so the network's total minus
+ * them gives the hidden sum away: small, it is one member's or a few
+ * members' small count (8 of X beside 30 of Y: 38 - 30 = 8). And a hidden
+ * member knows its own count: the hidden sum minus it gives the others'
+ * away (6 and 7 hidden: 13 - 6 = 7). So the cell is withheld when the
+ * hidden sum, or the hidden sum less any one hidden member's, is above 0
+ * and below the threshold, for the events or for the population alike.
+ * Hidden counts of 8, 9 and 7 (24; less one member's, 15 to 17) reveal
+ * none. */
 static bool reveals_member(const Decl *d, const DisclosurePolicy *pol, const RollupObs *in, int n) {
   if (!pol || !pol->present || pol->suppress_below <= 0) return false;
-  double hn = 0, hd = 0;
+  double below = pol->suppress_below, hn = 0, hd = 0;
   bool any = false;
   for (int i = 0; i < n; i++) {
     double num, den;
@@ -291,8 +296,15 @@ static bool reveals_member(const Decl *d, const DisclosurePolicy *pol, const Rol
     if (!isnan(num)) hn += num;
     if (!isnan(den)) hd += den;
   }
-  double below = pol->suppress_below;
-  return any && ((hn > 0 && hn < below) || (hd > 0 && hd < below));
+  if (!any) return false;
+  if ((hn > 0 && hn < below) || (hd > 0 && hd < below)) return true;
+  for (int i = 0; i < n; i++) {
+    double num, den;
+    if (!member_is_small(d, pol, &in[i], &num, &den)) continue;
+    double rn = hn - (isnan(num) ? 0 : num), rd = hd - (isnan(den) ? 0 : den);
+    if ((rn > 0 && rn < below) || (rd > 0 && rd < below)) return true;
+  }
+  return false;
 }
 
 /* The series of indicator id of one member coalition. */
@@ -948,22 +960,37 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   int from = n;
   while (from > 0 && !(o[from - 1].flags & OBS_BREAK)) from--;
   if (from > 0) e->break_period = o[--from].period;
+  /* and never a value the policy withholds: which way the line goes,
+   * and where it points, would narrow it down (10, then a withheld 8:
+   * "improving" says below 10; a fitted line can be solved for it) */
+  Obs *seen = o;
+  if (c->policy->present && n > 0) {
+    seen = xmalloc((size_t)n * sizeof *seen);
+    memcpy(seen, o, (size_t)n * sizeof *seen);
+    for (int i = from; i < n; i++) {
+      if (isnan(seen[i].v)) continue;
+      DisclosureCell wc = disc_cell(d, &seen[i], seen[i].v);
+      disclose_table(c->policy, &wc, NULL, 0);
+      if (disclose_withheld(wc.state)) seen[i].v = NAN;
+    }
+  }
   int last = -1, prev = -1;
   for (int i = from; i < n; i++)
-    if (!isnan(o[i].v)) e->nvalues++, prev = last, last = i;
+    if (!isnan(seen[i].v)) e->nvalues++, prev = last, last = i;
   if (e->nvalues >= 3 && e->has_target) {
     /* to where the target stands on the trend axis: a span's midpoint */
-    e->projected = projection(o + from, n - from, period_trend_day(e->target_per));
+    e->projected = projection(seen + from, n - from, period_trend_day(e->target_per));
     if (!isfinite(e->projected)) e->projected = NAN;
     if (e->projected < v->lo) e->projected = v->lo, e->projected_clamped = true;
     if (e->projected > v->hi) e->projected = v->hi, e->projected_clamped = true;
     if (!isnan(e->projected)) e->projected_met = meets(e->projected, e->target, e->dir) ? TRI_TRUE : TRI_FALSE;
   }
   if (e->nvalues >= 2) {
-    double lastv = o[last].v, prevv = o[prev].v;
+    double lastv = seen[last].v, prevv = seen[prev].v;
     if (lastv == prevv) e->trend = TREND_FLAT;
     else if (e->dir) e->trend = (lastv - prevv) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
   }
+  if (seen != o) free(seen);
   if (v->nequity) {
     e->equity = arena_alloc(c->arena, (size_t)v->nequity * sizeof *e->equity);
     e->nequity = v->nequity;

@@ -979,12 +979,17 @@ static bool check_path(const char *path, StoreMode mode, struct stat *st, char *
   /* "postgresql:net", "POSTGRESQL://…", "pgsql://…": meant as a server,
    * never a new file of that name */
   size_t scheme = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
-  if (scheme > 0 && path[scheme] == ':' && (strncmp(path + scheme, "://", 3) == 0 || strncasecmp(path, "postgres", 8) == 0 ||
-                                            strncasecmp(path, "pgsql", 5) == 0)) {
+  bool uri = scheme > 0 && path[scheme] == ':' &&
+             (strncmp(path + scheme, "://", 3) == 0 || strncasecmp(path, "postgres", 8) == 0 || strncasecmp(path, "pgsql", 5) == 0);
+  /* libpq's other form, "dbname=network host=db.example.org" */
+  static const char *const keys[] = {"dbname=", "host=", "hostaddr=", "user=", "service=", "port="};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys && !uri; k++)
+    uri = strncmp(path, keys[k], strlen(keys[k])) == 0 || (strstr(path, keys[k]) && strchr(path, ' '));
+  if (uri) {
     snprintf(err, errlen,
              "'%s' looks like a server's address, not a file: a PostgreSQL store is named postgresql://USER@HOST/DATABASE "
-             "(in lower case, with two slashes); an SQLite store is a file path (write ./%s for a file of that name)",
-             path, path);
+             "(in lower case, with two slashes); an SQLite store is a file path%s",
+             path, strchr(path, '/') ? "" : " (write ./NAME for a file whose name looks like this)");
     return false;
   }
   if (stat(path, st) == 0) {
@@ -1083,14 +1088,21 @@ void store_remove_new(const char *path) {
         there = sqlite3_step(st) == SQLITE_ROW;
       sqlite3_finalize(st);
       if (!there || query_int(db, "SELECT count(*) FROM import", &imports) != SQLITE_OK) imports = there ? -1 : 0;
+      /* removed while the lock is held: an import waiting for it finds
+       * the file moved when it commits */
+      if (imports == 0) unlink(path);
       sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
     }
   }
   sqlite3_close(db);
   sqlite3_free(name);
   if (imports != 0) return;
-  static const char *const side[] = {"-wal", "-shm", "-journal", ""};
-  for (int i = 0; i < 4; i++) {
+  /* the side files, unless a new store was made at path meanwhile (they
+   * would then be its own) */
+  struct stat st;
+  if (stat(path, &st) == 0) return;
+  static const char *const side[] = {"-wal", "-shm", "-journal"};
+  for (int i = 0; i < 3; i++) {
     char *f = sqlite3_mprintf("%s%s", path, side[i]);
     if (f) unlink(f);
     sqlite3_free(f);

@@ -525,4 +525,11 @@ check "CHARTER_DB: --db wins over it" eval 'clean env3 && cmp -s env3.out envref
 CHARTER_DB= run env4 eval --as-of 2100 prog.charter
 check "CHARTER_DB empty: eval still asks for --db (exit 2)" eval 'rc_is env4 2 && grep -q "eval needs --db" env4.err'
 
+# --db names that mean a server, never made into files
+for d in "dbname=network host=db.example.org" "PostgreSQL://charter@db/network" "postgresql:network" "pgsql://db/network"; do
+  run uri import --db "$d" prog.charter s1.csv
+  check "--db '$d': refused as a server's address (exit 2), no file made" \
+    eval 'refused uri "looks like a server.s address, not a file" && [ ! -e "$d" ]'
+done
+
 finish
