@@ -1199,9 +1199,18 @@ static void conflict(Import *im, const Row *r, const StoreStored *old) {
                      now);
   if (old->period && strcmp(old->period, pt) != 0)
     diag_note_noloc(&im->diags, g, "it is stored for period %s, which ends on the same day", old->period);
-  diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)old->import_id,
-                  old->file ? old->file : "?");
-  diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
+  const char *coal = program_coalition(im->p);
+  if (*coal)
+    diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s', for coalition '%s' (this program's network_id)",
+                    (long long)old->import_id, old->file ? old->file : "?", coal);
+  else
+    diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)old->import_id,
+                    old->file ? old->file : "?");
+  diag_note_noloc(&im->diags, g,
+                  "to overwrite stored values with this file's, import again with --replace%s",
+                  *coal ? " (only if this program is that coalition's: another program with the same network_id "
+                          "shares its rows)"
+                        : "");
 }
 
 /* ---- far from the series' median ---- */

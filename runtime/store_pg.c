@@ -177,7 +177,8 @@ static bool refused(PgStore *q, const char *indicator) {
              who, ind, coal);
   else
     snprintf(q->err, sizeof q->err,
-             "this login ('%s') may not write imports of coalition '%s' into this store: ask the backbone to run "
+             "this login ('%s') may not write imports of coalition '%s' (the program's network_id) into this store: "
+             "check that the program is your coalition's; else ask the backbone to run "
              "'charter store grant --apply' and to GRANT your partner's role to this login",
              who, coal);
   return true;
