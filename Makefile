@@ -28,8 +28,8 @@ GVC_LIBS   = $(shell pkg-config --libs libgvc 2>/dev/null) -L$(GVC_PLUG) -lgvplu
 # lang/ the front end and the model, runtime/ the engine, runtime/cli/ the
 # command line. tests/layers.sh checks the same of the #include lines.
 LANG_INC  = -Ilang -I$(B)/gen
-RT_INC    = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
-CLI_INC   = -Ilang -Iruntime -Iruntime/cli -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(JANSSON_CFLAGS)
+RT_INC    = -Ilang -Iruntime -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JANSSON_CFLAGS)
+CLI_INC   = -Ilang -Iruntime -Iruntime/cli -I$(B)/gen $(GVC_CFLAGS) $(SQLITE_CFLAGS) $(PQ_CFLAGS) $(JANSSON_CFLAGS)
 INC       = $(CLI_INC)
 # The include path of one source file, by its layer.
 inc_for   = $(if $(filter lang/% $(B)/gen/parser.c $(B)/gen/lexer.c $(B)/gen/stdlib.c,$1),$(LANG_INC),$(if $(filter runtime/cli/% $(B)/gen/new_files.c,$1),$(CLI_INC),$(RT_INC)))
@@ -40,13 +40,19 @@ SQLITE_LIBS   = $(shell pkg-config --libs sqlite3 2>/dev/null || echo -lsqlite3)
 # jansson reads the language server's JSON (runtime/lsp.c).
 JANSSON_CFLAGS = $(shell pkg-config --cflags jansson 2>/dev/null)
 JANSSON_LIBS   = $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-LIBS      = $(GVC_LIBS) $(SQLITE_LIBS) $(JANSSON_LIBS) -lm
+# libpq: the PostgreSQL engine of the store (runtime/store_pg.c).
+PQ_CFLAGS = $(shell pkg-config --cflags libpq 2>/dev/null)
+PQ_LIBS   = $(shell pkg-config --libs libpq 2>/dev/null || echo -lpq)
+# The store's engines and what they link.
+STORE_SRC  := runtime/store_sqlite.c runtime/store_pg.c
+STORE_LIBS  = $(SQLITE_LIBS) $(PQ_LIBS)
+LIBS      = $(GVC_LIBS) $(STORE_LIBS) $(JANSSON_LIBS) -lm
 
 # What building and running charter needs (the demo installs only these),
 # and what the tests add (unit tests, golden diffs, JSON/SVG/man page checks,
 # the report in a browser).
-BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev gettext
-TEST_PKGS  := libcmocka-dev graphviz sqlite3 diffutils jq libxml2-utils groff-base chromium nodejs npm neovim unzip python3-yaml
+BUILD_PKGS := gcc make flex bison pkg-config libgraphviz-dev libsqlite3-dev libjansson-dev libpq-dev gettext
+TEST_PKGS  := libcmocka-dev graphviz sqlite3 postgresql diffutils jq libxml2-utils groff-base chromium nodejs npm neovim unzip python3-yaml
 DEB_PKGS   := $(BUILD_PKGS) $(TEST_PKGS)
 # make deps installs DEPS_PKGS; deps-build and deps-test install one half;
 # leakcheck and fuzz add what they need.
@@ -244,16 +250,16 @@ $(B)/fuzz/fuzz_csv: tests/fuzz/fuzz_csv.c runtime/csv.c runtime/csv.h lang/util.
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_csv.c runtime/csv.c lang/util.c
 # The import engine, the store and eval on what it stored, one CSV file per
 # input, seeded with every CSV of the tree.
-FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c runtime/store_sqlite.c runtime/obsflags.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/i18n.c $(GEN_SRC)
+FUZZ_IMPORT_SRC := $(LANG_SRC) runtime/import.c runtime/csv.c $(STORE_SRC) runtime/obsflags.c runtime/eval.c runtime/rollup.c runtime/present.c runtime/disclose.c runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_import: tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(SQLITE_LIBS) -lm
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_import.c $(FUZZ_IMPORT_SRC) $(STORE_LIBS) -lm
 # The report's writers: a program's report (HTML and markdown, no store), or
 # two charts drawn from the bytes; seeded with every program of the tree.
-FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/store_sqlite.c runtime/export.c runtime/eval_json.c
+FUZZ_REPORT_SRC := $(FUZZ_SRC) runtime/report.c runtime/chart.c runtime/draw.c runtime/eval.c runtime/rollup.c $(STORE_SRC) runtime/export.c runtime/eval_json.c runtime/store_grant.c
 $(B)/fuzz/fuzz_report: tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(SQLITE_LIBS) -lm
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_report.c $(FUZZ_REPORT_SRC) $(GVC_LIBS) $(STORE_LIBS) -lm
 # Rule evaluation with a small step budget, seeded with the programs that
 # have rules or use a standard module.
 $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC)
@@ -261,10 +267,10 @@ $(B)/fuzz/fuzz_rules: tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN
 	clang $(FUZZ_FLAGS) -o $@ tests/fuzz/fuzz_rules.c $(LANG_SRC) runtime/interp.c $(GEN_SRC) -lm
 # The language server: its message reader and dispatcher over a byte stream
 # (whole and in pieces), seeded with the protocol tests' message scripts.
-FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c runtime/eval.c runtime/present.c runtime/disclose.c runtime/obsflags.c runtime/store_sqlite.c runtime/i18n.c $(GEN_SRC)
+FUZZ_LSP_SRC := $(LANG_SRC) runtime/lsp.c runtime/lsp_nav.c runtime/lsp_edit.c runtime/interp.c runtime/eval.c runtime/rollup.c runtime/present.c runtime/disclose.c runtime/obsflags.c $(STORE_SRC) runtime/i18n.c $(GEN_SRC)
 $(B)/fuzz/fuzz_lsp: tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC)
 	@mkdir -p $(@D)
-	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) $(SQLITE_LIBS) -lm
+	clang $(FUZZ_FLAGS) -Wno-unused-function -o $@ tests/fuzz/fuzz_lsp.c $(FUZZ_LSP_SRC) $(JANSSON_LIBS) $(STORE_LIBS) -lm
 fuzz: deps
 	@$(MAKE) --no-print-directory deps DEPS_PKGS=clang
 	@$(MAKE) --no-print-directory $(B)/fuzz/fuzz_frontend $(B)/fuzz/fuzz_csv $(B)/fuzz/fuzz_import $(B)/fuzz/fuzz_rules $(B)/fuzz/fuzz_report $(B)/fuzz/fuzz_lsp

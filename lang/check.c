@@ -114,6 +114,11 @@ const RuleInfo chk_builtin_rules[] = {
      "A Spanish text (title_es, note_es, vision_es, problem_es) translates the English text the declaration gives, "
      "and is not empty; a dimension's groups_es names each of its groups once, in the order of groups.",
      "Give the English text too, or remove the translation; list one Spanish name for each group."},
+    {"network", "Network programs are well formed",
+     "A network program's coalitions are coalition keys, each once, not its own; an indicator that rolls_up another "
+     "is in a network program and names a measured indicator of the same unit and rate scale, not itself, nor a formula or "
+     "another roll-up.",
+     "Correct the key or the indicator named, or add the charter block's coalitions line as the message shows."},
     {"type", "Expressions are well typed", "Rule expressions and indicator formulas must use known names, fields and functions with values of the right types.",
      "Correct the expression as the message shows."},
     {"waiver", "Waivers name rules", "A waiver must name a rule written in Charter; built-in checks cannot be waived.",
@@ -1618,6 +1623,175 @@ static void check_waiver(Checker *c, const char *rule, Loc loc) {
     diag_add(c->d, SEV_WARNING, loc, "waiver", "no rule is named '%s', so this waiver has no effect", rule);
 }
 
+/* ---- network programs ---- */
+
+/* The network's own coalition key (the store's key of its program's own
+ * rows), which coalitions may not list; NULL when it has none. */
+static const char *own_coalition(const Program *p) {
+  const char *k = program_coalition(p);
+  return k && *k ? k : NULL;
+}
+
+/* A coalition key (network_id; a network's coalitions): what a store's
+ * rows carry, and a PostgreSQL role name is built from. */
+bool chk_coalition_key(const char *s) {
+  size_t n = strlen(s);
+  if (n < 1 || n > 63) return false;
+  for (size_t i = 0; i < n; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_'))
+      return false;
+  }
+  return true;
+}
+
+static void check_coalitions(Checker *c, const Decl *d) {
+  const AttrVals *co = decl_attr(d, AT_CHARTER_COALITIONS);
+  if (!co->n) return;
+  const char *own = own_coalition(c->p);
+  StrMap seen;
+  strmap_init(&seen);
+  for (int i = 0; i < co->n; i++) {
+    const Value *v = &co->vals[i];
+    if (!chk_coalition_key(v->str)) {
+      err(c, v->loc, "network",
+          "%s is not a coalition key: a key is 1 to 63 letters, digits, '-' or '_', as the member's charter block "
+          "gives it (network_id \"east-side\")",
+          quoted(c, v->str));
+      continue;
+    }
+    const Value *first = strmap_get(&seen, v->str);
+    if (first) {
+      Diag *g = err(c, v->loc, "network", "coalition %s is listed twice; remove this one", quoted(c, v->str));
+      diag_note(c->d, g, first->loc, "first listed here");
+      continue;
+    }
+    strmap_put(&seen, v->str, (void *)v);
+    if (own && strcmp(own, v->str) == 0)
+      err(c, v->loc, "network",
+          "%s is this network's own coalition key; coalitions lists the member coalitions, not the network itself",
+          quoted(c, v->str));
+  }
+  strmap_free(&seen);
+}
+
+/* "unit \"%\"", "per 1000", "no unit" */
+static void unit_text(Buf *b, const Decl *d) {
+  const AttrVals *unit = decl_attr(d, AT_INDICATOR_UNIT), *per = decl_attr(d, AT_INDICATOR_PER);
+  if (unit->n) {
+    buf_puts(b, "unit ");
+    fmt_string(b, unit->vals[0].str);
+    if (per->n) buf_printf(b, " per %g", per->vals[0].num);
+  } else if (per->n)
+    buf_printf(b, "per %g", per->vals[0].num);
+  else
+    buf_puts(b, "no unit");
+}
+
+static void check_rolls_up(Checker *c, const Decl *d) {
+  const AttrVals *ru = decl_attr(d, AT_INDICATOR_ROLLS_UP);
+  if (!ru->n) return;
+  const Value *v = &ru->vals[0];
+  const Decl *t = v->ref;
+  if (!program_members(c->p)->n && c->p->charter) {
+    err(c, v->loc, "network",
+        "rolls_up is only for a network program: add a line such as coalitions \"east-side\", \"riverside\" to the "
+        "charter block, listing the member coalitions whose indicator this rolls up");
+    return;
+  }
+  if (!t || t->kind != D_INDICATOR) return; /* unresolved or kind: reported */
+  if (decl_attr(d, AT_INDICATOR_FORMULA)->first) {
+    err(c, v->loc, "network",
+        "indicator '%s' has both a formula and rolls_up; keep one: a roll-up reads its members' data, a formula "
+        "computes from other indicators",
+        d->id);
+    return;
+  }
+  if (t == d) {
+    err(c, v->loc, "network",
+        "indicator '%s' rolls up itself; name the indicator the member coalitions measure, as in: rolls_up "
+        "kindergarten_ready",
+        d->id);
+    return;
+  }
+  if (decl_attr(t, AT_INDICATOR_FORMULA)->first) {
+    Diag *g = err(c, v->loc, "network",
+                  "'%s' is computed by a formula, so its members store no data to roll up; roll up the indicators "
+                  "its formula names, and compute from those roll-ups",
+                  t->id);
+    diag_note(c->d, g, t->id_loc, "'%s' is declared here", t->id);
+    return;
+  }
+  if (decl_attr(t, AT_INDICATOR_ROLLS_UP)->n) {
+    Diag *g = err(c, v->loc, "network",
+                  "'%s' is itself a roll-up; name the member coalitions' indicator it rolls up", t->id);
+    diag_note(c->d, g, t->id_loc, "'%s' is declared here", t->id);
+    return;
+  }
+  IndicatorView a = {0}, b = {0};
+  model_indicator_bounds(d, &a);
+  model_indicator_bounds(t, &b);
+  const AttrVals *ua = decl_attr(d, AT_INDICATOR_UNIT), *ub = decl_attr(t, AT_INDICATOR_UNIT);
+  bool same_unit = ua->n == ub->n && (!ua->n || strcmp(ua->vals[0].str, ub->vals[0].str) == 0);
+  if (!same_unit || a.scale != b.scale || a.has_scale != b.has_scale) {
+    Buf x = {0}, y = {0};
+    unit_text(&x, d);
+    unit_text(&y, t);
+    Diag *g = err(c, v->loc, "network",
+                  "indicator '%s' has %s, but '%s', which it rolls up, has %s; give '%s' the same unit and rate "
+                  "scale (a roll-up sums counts and recomputes rates; it converts nothing)",
+                  d->id, buf_str(&x), t->id, buf_str(&y), d->id);
+    diag_note(c->d, g, t->id_loc, "'%s' is declared here", t->id);
+    buf_free(&x);
+    buf_free(&y);
+  }
+}
+
+static void check_network_id(Checker *c, const Decl *d) {
+  const AttrVals *v = decl_attr(d, AT_CHARTER_NETWORK_ID);
+  if (v->n && v->vals[0].str && strlen(v->vals[0].str) > 63)
+    err(c, v->vals[0].loc, "attribute", "network_id is %zu characters long: a coalition key has at most 63; shorten it",
+        strlen(v->vals[0].str));
+  else if (v->n && v->vals[0].str && !chk_coalition_key(v->vals[0].str))
+    err(c, v->vals[0].loc, "attribute",
+        "network_id \"%s\" is not a coalition key: use 1 to 63 letters, digits, '-' or '_', such as network_id \"east-side\"",
+        v->vals[0].str);
+}
+
+/* shared_with: the networks (their coalition keys) whose roles may read
+ * this coalition's rows in a shared PostgreSQL store (docs/network.md) */
+static void check_shared_with(Checker *c, const Decl *d) {
+  const AttrVals *sw = decl_attr(d, AT_CHARTER_SHARED_WITH);
+  if (!sw->n) return;
+  const char *own = own_coalition(c->p);
+  StrMap seen;
+  strmap_init(&seen);
+  for (int i = 0; i < sw->n; i++) {
+    const Value *v = &sw->vals[i];
+    if (!v->str) continue;
+    if (!chk_coalition_key(v->str)) {
+      err(c, v->loc, "network",
+          "shared_with %s is not a coalition key: a key is 1 to 63 letters, digits, '-' or '_', as the network's "
+          "charter block gives it (network_id \"tri-county\")",
+          quoted(c, v->str));
+      continue;
+    }
+    const Value *first = strmap_get(&seen, v->str);
+    if (first) {
+      Diag *g = err(c, v->loc, "network", "shared_with lists %s twice; remove this one", quoted(c, v->str));
+      diag_note(c->d, g, first->loc, "first listed here");
+      continue;
+    }
+    strmap_put(&seen, v->str, (void *)v);
+    if (own && strcmp(own, v->str) == 0)
+      err(c, v->loc, "network",
+          "shared_with %s is this coalition's own key; its own partners always read its rows: list the networks "
+          "that may read them, such as shared_with \"tri-county\"",
+          quoted(c, v->str));
+  }
+  strmap_free(&seen);
+}
+
 /* ---- the whole program ---- */
 
 void chk_run(Program *p) {
@@ -1655,15 +1829,18 @@ void chk_run(Program *p) {
   }
   /* Attributes and references. */
   for (int i = 0; i < p->decls.len; i++) check_attrs(&c, p->decls.items[i]);
+  if (first_charter) check_network_id(&c, first_charter), check_shared_with(&c, first_charter);
   free(c.which);
   /* Kind-specific checks. */
   for (int i = 0; i < p->decls.len; i++) {
     Decl *d = p->decls.items[i];
     switch (d->kind) {
+    case D_CHARTER: check_coalitions(&c, d); break;
     case D_COUNCIL: check_council(&c, d); break;
     case D_DIMENSION: check_dimension(&c, d); break;
     case D_INDICATOR: {
       check_indicator(&c, d);
+      check_rolls_up(&c, d);
       const AttrVals *f = decl_attr(d, AT_INDICATOR_FORMULA);
       if (f->first) check_formula_expr(&c, f->first->expr);
       break;

@@ -42,6 +42,8 @@ static IndicatorView *indicator(Arena *a, const Decl *d) {
   v->nequity = eq->n;
   v->disaggregate = decl_attr(d, AT_INDICATOR_DISAGGREGATE);
   v->formula = formula->first ? formula->first->expr : NULL;
+  const AttrVals *ru = decl_attr(d, AT_INDICATOR_ROLLS_UP);
+  v->rolls_up = ru->n ? ru->vals[0].ref : NULL;
   model_indicator_bounds(d, v);
   const AttrVals *bench = decl_attr(d, AT_INDICATOR_BENCHMARK), *cmp = decl_attr(d, AT_INDICATOR_COMPARE);
   v->benchmarks = bench->vals;
@@ -121,6 +123,10 @@ void model_disclosure(const Attr *block, DisclosurePolicy *out) {
     else if (strcmp(a->name, "unknown") == 0 && a->nphrases == 1 && a->phrases[0].n == 2 && word_at(a, 0, "counts"))
       out->unknown_counts_shown = word_at(a, 1, "shown");
   }
+}
+
+const AttrVals *program_members(const Program *p) {
+  return p->charter ? decl_attr(p->charter, AT_CHARTER_COALITIONS) : &attr_absent;
 }
 
 const DisclosurePolicy *program_disclosure(const Program *p) {
@@ -230,6 +236,13 @@ static void apply_calendar(Program *p, const Calendar *cal) {
 const Calendar *program_calendar(const Program *p) {
   if (p->charter && p->charter->view) return &((const CharterView *)p->charter->view)->calendar;
   return &period_default_calendar;
+}
+
+const char *program_coalition(const Program *p) {
+  if (!p->charter) return "";
+  const AttrVals *v = decl_attr(p->charter, AT_CHARTER_NETWORK_ID);
+  if (v->n && v->vals[0].str && chk_coalition_key(v->vals[0].str)) return v->vals[0].str;
+  return ""; /* the store's one unnamed coalition */
 }
 
 void model_build(Program *p) {

@@ -26,6 +26,8 @@ typedef struct IndicatorView {
   int nequity;
   const AttrVals *disaggregate;    /* the dimensions (refs) */
   const Expr *formula;             /* computed from others; NULL: measured */
+  const Decl *rolls_up;            /* a network program's roll-up of this indicator
+                                    * of its member coalitions; NULL: none */
   /* Scale and bounds (docs/measurement.md, "Values"): */
   double scale;                    /* a rate per how many: 100 for unit "%", N for
                                     * `per N`, else 1 (value = numerator /
@@ -122,6 +124,13 @@ static inline const PartnerView *partner_view(const Decl *d) { return (const Par
 static inline const OutcomeView *outcome_view(const Decl *d) { return (const OutcomeView *)d->view; }
 /* The program's calendar: its charter block's, or the default without one. */
 const Calendar *program_calendar(const Program *p);
+/* The member coalitions' keys of a network program (the charter block's
+ * `coalitions`), in the order written; n 0 for a coalition's own program. */
+const AttrVals *program_members(const Program *p);
+/* The program's coalition key, which its rows in the store carry
+ * (docs/network.md): the charter block's network_id when given, else ""
+ * (a store's one unnamed coalition, as every store before networks). */
+const char *program_coalition(const Program *p);
 /* The program's disclosure policy (present false without one). */
 const DisclosurePolicy *program_disclosure(const Program *p);
 /* The disclosure block's lines read into *out (the checks have reported

@@ -149,6 +149,8 @@ int chk_spec_index(DeclKind kind, const char *name);
 extern const RuleInfo chk_builtin_rules[];
 extern const int chk_builtin_count;
 bool chk_is_builtin(const char *id);
+/* True when s can be a coalition key (1 to 63 letters, digits, '-', '_'). */
+bool chk_coalition_key(const char *s);
 
 /* Internal: the built-in checks, run by program_load after loading and
  * before rules_check (lang/modules.h has the module look-ups they use). */

@@ -30,6 +30,7 @@ static bool small_count(double c, double below) { return !isnan(c) && c != 0 && 
 
 static DisclosureState primary(const DisclosurePolicy *p, const DisclosureCell *c, bool is_group) {
   if (c->suppressed_at_source || isnan(c->value)) return DISC_WITHHELD_SOURCE;
+  if (c->member_small) return DISC_WITHHELD_SMALL;
   if (p->suppress_below > 0 && (small_count(c->numerator, p->suppress_below) ||
                                 small_count(c->denominator, p->suppress_below)))
     return DISC_WITHHELD_SMALL;

@@ -36,6 +36,9 @@ typedef struct DisclosureCell {
                        * indicator whose value is itself a count, the value */
   double denominator; /* the count at risk, NAN when unknown */
   bool suppressed_at_source;
+  bool member_small;  /* a network's roll-up from which a reader could work
+                       * out a member's small count (runtime/eval.c): withheld
+                       * as small */
   /* out */
   DisclosureState state;
   bool unstable; /* a shown rate (both counts known), numerator below unstable_below */

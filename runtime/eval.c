@@ -8,6 +8,7 @@
 #include "eval.h"
 #include "model.h"
 #include "present.h"
+#include "rollup.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -68,6 +69,9 @@ typedef struct Ctx {
   StoreRc rc;                  /* the first failure */
   const DisclosurePolicy *policy; /* the disclosure policy applied (present false: none) */
   bool history;                /* keep each indicator's history */
+  bool *member_seen;           /* by place in `coalitions`: a row of a rolled-up indicator read */
+  bool rolled;                 /* a roll-up was computed (from rows or none) */
+  EvalResult *r;               /* the result, for its notes */
 } Ctx;
 
 static const char *const status_names[EV_STATUS_COUNT] = {"no_target", "no_data",   "met",         "missed",
@@ -103,6 +107,8 @@ static void fail(Ctx *c, StoreRc rc) {
 }
 
 static bool is_formula(const Decl *d) { return indicator_view(d)->formula != NULL; }
+/* Computed rather than read from its own rows: a formula or a roll-up. */
+static bool is_computed(const Decl *d) { return is_formula(d) || indicator_view(d)->rolls_up != NULL; }
 
 static const Table *table_of(Ctx *c, const Decl *d);
 
@@ -249,6 +255,149 @@ static void table_add(void *ctx, const StoreObs *so) {
                          so->numerator, so->denominator, so->flags};
 }
 
+/* ---- network roll-ups (docs/measurement.md, "Networks") ---- */
+
+/* An Obs flag of eval's own, never stored nor written out: a roll-up from
+ * which a reader could work out a member's small count (member_small). */
+#define OBS_MEMBER_SMALL (1u << 16)
+
+/* A member's counts at a key as the disclosure policy sees them: its
+ * numerator, or for a count of people (disc_cell's rule) its value. */
+static bool member_is_small(const Decl *d, const DisclosurePolicy *pol, const RollupObs *m, double *num, double *den) {
+  const IndicatorView *iv = indicator_view(d);
+  bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
+  *num = m->numerator, *den = m->denominator;
+  if (isnan(*num) && isnan(*den) && people && isfinite(m->value) && m->value >= 0 && m->value == floor(m->value))
+    *num = m->value;
+  double below = pol->suppress_below;
+  return (!isnan(*num) && *num != 0 && *num < below) || (!isnan(*den) && *den != 0 && *den < below);
+}
+
+/* Whether the network's cell would let a reader work out a member's small
+ * count. The members the policy would withhold on their own (0 < count <
+ * suppress_below, the network's policy standing for theirs) hide counts;
+ * every other member's value may be public, so the network's total minus
+ * them gives the hidden sum away: small, it is one member's or a few
+ * members' small count (8 of X beside 30 of Y: 38 - 30 = 8). And a hidden
+ * member knows its own count: the hidden sum minus it gives the others'
+ * away (6 and 7 hidden: 13 - 6 = 7). So the cell is withheld when the
+ * hidden sum, or the hidden sum less any one hidden member's, is above 0
+ * and below the threshold, for the events or for the population alike.
+ * Hidden counts of 8, 9 and 7 (24; less one member's, 15 to 17) reveal
+ * none. */
+static bool reveals_member(const Decl *d, const DisclosurePolicy *pol, const RollupObs *in, int n) {
+  if (!pol || !pol->present || pol->suppress_below <= 0) return false;
+  double below = pol->suppress_below, hn = 0, hd = 0;
+  bool any = false;
+  for (int i = 0; i < n; i++) {
+    double num, den;
+    if (!member_is_small(d, pol, &in[i], &num, &den)) continue;
+    any = true;
+    if (!isnan(num)) hn += num;
+    if (!isnan(den)) hd += den;
+  }
+  if (!any) return false;
+  if ((hn > 0 && hn < below) || (hd > 0 && hd < below)) return true;
+  for (int i = 0; i < n; i++) {
+    double num, den;
+    if (!member_is_small(d, pol, &in[i], &num, &den)) continue;
+    double rn = hn - (isnan(num) ? 0 : num), rd = hd - (isnan(den) ? 0 : den);
+    if ((rn > 0 && rn < below) || (rd > 0 && rd < below)) return true;
+  }
+  return false;
+}
+
+/* The series of indicator id of one member coalition. */
+static StoreRc member_series(Ctx *c, const char *coalition, const char *id, StoreEach each, void *ctx) {
+  return c->store->m->series(c->store, coalition, id, false, c->as_of, each, ctx);
+}
+
+static int period_kind(const char *text) {
+  Period p;
+  char why[PERIOD_WHY_MAX];
+  return period_parse(text, strlen(text), &p, why) ? p.kind : -1;
+}
+
+/* A rolls_up indicator's table: its target's series read for each member
+ * coalition, combined at each (dimension, group, period end) that every
+ * member has (rollup_combine); the combined counts go through the
+ * evaluation as the network's own, so the disclosure policy applies to
+ * the sums. A key some member lacks, or where the periods' kinds differ
+ * or a rate comes without counts, is not rolled up. */
+/* Adds a note to the result. */
+static void add_note(Ctx *c, const char *text) {
+  EvalResult *r = c->r;
+  const char **grown = arena_alloc(&r->arena, ((size_t)r->nnotes + 1) * sizeof *grown);
+  if (r->nnotes) memcpy(grown, r->notes, (size_t)r->nnotes * sizeof *grown);
+  grown[r->nnotes++] = arena_strdup(&r->arena, text);
+  r->notes = grown;
+}
+
+/* When a member has a whole-population value later than the network's
+ * latest roll-up, says why that period was not rolled up: the network's
+ * latest value is then older than some members', and a reader must know. */
+static void note_unrolled(Ctx *c, const Decl *d, const Table *mt, int n, const Table *out) {
+  const Obs *last = NULL;
+  for (int i = 0; i < n; i++)
+    for (size_t k = 0; k < mt[i].n; k++)
+      if (!*mt[i].o[k].dim && (!last || mt[i].o[k].t > last->t)) last = &mt[i].o[k];
+  int32_t done = INT32_MIN;
+  for (size_t k = 0; k < out->n; k++)
+    if (!*out->o[k].dim && out->o[k].t > done) done = out->o[k].t;
+  if (!last || last->t <= done) return;
+  const AttrVals *members = program_members(c->p);
+  RollupObs *in = xmalloc((size_t)n * sizeof *in);
+  for (int i = 0; i < n; i++) {
+    const Obs *q = table_find(&mt[i], "", "", last->t);
+    in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+  }
+  RollupObs r;
+  int who = -1;
+  RollupRc rc = rollup_combine(in, n, indicator_view(d)->has_scale, scale_of(d), &r, &who);
+  free(in);
+  const char *why = rollup_reason(rc);
+  if (!why) return;
+  Buf b = {0};
+  buf_printf(&b, "%s: %s is not rolled up: %s", d->id, last->period, why);
+  if (who >= 0 && who < members->n) buf_printf(&b, " ('%s')", members->vals[who].str);
+  buf_puts(&b, done == INT32_MIN ? "; no period is rolled up yet" : "; the network's latest value is older");
+  add_note(c, buf_str(&b));
+  buf_free(&b);
+}
+
+static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
+  const AttrVals *members = program_members(c->p);
+  const Decl *target = indicator_view(d)->rolls_up;
+  int n = members->n;
+  if (n == 0) return;
+  Table *mt = xcalloc((size_t)n, sizeof *mt);
+  RollupObs *in = xmalloc((size_t)n * sizeof *in);
+  for (int i = 0; i < n; i++) {
+    TableFill f = {c, &mt[i], 0, "", ""};
+    fail(c, member_series(c, members->vals[i].str, target->id, table_add, &f));
+    if (mt[i].n && c->member_seen) c->member_seen[i] = true;
+  }
+  c->rolled = true;
+  const IndicatorView *v = indicator_view(d);
+  out->o = mt[0].n ? arena_alloc(c->arena, mt[0].n * sizeof *out->o) : NULL;
+  for (size_t k = 0; k < mt[0].n; k++) {
+    const Obs *o = &mt[0].o[k];
+    for (int i = 0; i < n; i++) {
+      const Obs *q = i ? table_find(&mt[i], o->dim, o->grp, o->t) : o;
+      in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+    }
+    RollupObs r;
+    int who;
+    RollupRc rc = rollup_combine(in, n, v->has_scale, scale_of(d), &r, &who);
+    if (rc != ROLLUP_OK && rc != ROLLUP_WITHHELD) continue;
+    unsigned flags = r.flags | (reveals_member(target, c->policy, in, n) ? OBS_MEMBER_SMALL : 0);
+    out->o[out->n++] = (Obs){o->dim, o->grp, o->period, o->t, o->tt, r.value, r.numerator, r.denominator, flags};
+  }
+  note_unrolled(c, d, mt, n, out);
+  free(in);
+  free(mt);
+}
+
 /* Every observation of d up to the as-of day, read or computed once. */
 static const Table *table_of(Ctx *c, const Decl *d) {
   Table *tb = &c->tables[d->index];
@@ -258,8 +407,12 @@ static const Table *table_of(Ctx *c, const Decl *d) {
     compute_formula(c, d, tb);
     return tb;
   }
+  if (indicator_view(d)->rolls_up) {
+    compute_rollup(c, d, tb);
+    return tb;
+  }
   TableFill f = {c, tb, 0, "", ""};
-  fail(c, c->store->m->series(c->store, d->id, false, c->as_of, table_add, &f));
+  fail(c, c->store->m->series(c->store, NULL, d->id, false, c->as_of, table_add, &f));
   return tb;
 }
 
@@ -301,7 +454,7 @@ static void whole_add(void *ctx, const StoreObs *so) {
 /* The whole-population observations of d, oldest first. */
 static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
   *n = 0;
-  if (is_formula(d)) {
+  if (is_computed(d)) {
     const Table *tb = table_of(c, d);
     size_t k = 0;
     while (k < tb->n && !*tb->o[k].dim && !*tb->o[k].grp) k++;
@@ -309,7 +462,7 @@ static Obs *whole_population(Ctx *c, const Decl *d, int *n) {
     return tb->o;
   }
   WholeFill f = {.keep = c->history ? c->arena : NULL};
-  fail(c, c->store->m->series(c->store, d->id, true, c->as_of, whole_add, &f));
+  fail(c, c->store->m->series(c->store, NULL, d->id, true, c->as_of, whole_add, &f));
   *n = f.n;
   Obs *copy = NULL;
   if (*n) {
@@ -348,7 +501,7 @@ static void table_group(const Table *tb, const char *dim, const char *grp, size_
  * From the table when d has one (a formula, or an indicator whose equity
  * lines compare with a reference group), else by the store's key. */
 static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp, bool whole_table, Obs *out) {
-  if (is_formula(d) || whole_table) {
+  if (is_computed(d) || whole_table) {
     const Table *tb = table_of(c, d);
     size_t b, e;
     table_group(tb, dim, grp, &b, &e);
@@ -358,7 +511,7 @@ static bool group_latest(Ctx *c, const Decl *d, const char *dim, const char *grp
   }
   StoreObs so;
   bool found = false;
-  fail(c, c->store->m->latest(c->store, d->id, dim, grp, c->as_of, &so, &found));
+  fail(c, c->store->m->latest(c->store, NULL, d->id, dim, grp, c->as_of, &so, &found));
   if (!found) return false;
   *out = (Obs){dim, grp, arena_strdup(c->arena, so.period), so.day, so.day, so.value, so.numerator, so.denominator,
                so.flags};
@@ -568,7 +721,8 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
  * it is a whole number; anything else without counts has unknown counts. */
 static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
   DisclosureCell cell = {.value = v, .numerator = o->num, .denominator = o->den,
-                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0};
+                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0,
+                         .member_small = (o->flags & OBS_MEMBER_SMALL) != 0};
   const IndicatorView *iv = indicator_view(d);
   bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
   if (isnan(cell.numerator) && isnan(cell.denominator) && people && isfinite(v) && v >= 0 && v == floor(v))
@@ -806,29 +960,52 @@ static void eval_indicator(Ctx *c, const Decl *d, EvalIndicator *e, int32_t as_o
   int from = n;
   while (from > 0 && !(o[from - 1].flags & OBS_BREAK)) from--;
   if (from > 0) e->break_period = o[--from].period;
+  /* and never a value the policy withholds: which way the line goes,
+   * and where it points, would narrow it down (10, then a withheld 8:
+   * "improving" says below 10; a fitted line can be solved for it) */
+  Obs *seen = o;
+  if (c->policy->present && n > 0) {
+    seen = xmalloc((size_t)n * sizeof *seen);
+    memcpy(seen, o, (size_t)n * sizeof *seen);
+    for (int i = from; i < n; i++) {
+      if (isnan(seen[i].v)) continue;
+      DisclosureCell wc = disc_cell(d, &seen[i], seen[i].v);
+      disclose_table(c->policy, &wc, NULL, 0);
+      if (disclose_withheld(wc.state)) seen[i].v = NAN;
+    }
+  }
   int last = -1, prev = -1;
   for (int i = from; i < n; i++)
-    if (!isnan(o[i].v)) e->nvalues++, prev = last, last = i;
+    if (!isnan(seen[i].v)) e->nvalues++, prev = last, last = i;
   if (e->nvalues >= 3 && e->has_target) {
     /* to where the target stands on the trend axis: a span's midpoint */
-    e->projected = projection(o + from, n - from, period_trend_day(e->target_per));
+    e->projected = projection(seen + from, n - from, period_trend_day(e->target_per));
     if (!isfinite(e->projected)) e->projected = NAN;
     if (e->projected < v->lo) e->projected = v->lo, e->projected_clamped = true;
     if (e->projected > v->hi) e->projected = v->hi, e->projected_clamped = true;
     if (!isnan(e->projected)) e->projected_met = meets(e->projected, e->target, e->dir) ? TRI_TRUE : TRI_FALSE;
   }
   if (e->nvalues >= 2) {
-    double lastv = o[last].v, prevv = o[prev].v;
+    double lastv = seen[last].v, prevv = seen[prev].v;
     if (lastv == prevv) e->trend = TREND_FLAT;
     else if (e->dir) e->trend = (lastv - prevv) * e->dir > 0 ? TREND_IMPROVING : TREND_WORSENING;
   }
+  if (seen != o) free(seen);
   if (v->nequity) {
     e->equity = arena_alloc(c->arena, (size_t)v->nequity * sizeof *e->equity);
     e->nequity = v->nequity;
     for (int i = 0; i < v->nequity; i++) eval_equity(c, d, e, &v->equity[i], &e->equity[i], as_of, o, n);
   }
   if (c->history) keep_history(c, d, e, o, n);
-  if (disclose_withheld(e->latest_state)) e->latest = e->progress = e->variance = NAN;
+  if (disclose_withheld(e->latest_state)) {
+    e->latest = e->progress = e->variance = NAN;
+    /* which way a withheld value moved, and where its line points, would
+     * narrow it down (10 then a withheld 8: "improving" says below 10) */
+    e->trend = TREND_NULL;
+    e->projected = NAN;
+    e->projected_met = TRI_NULL;
+    e->projected_clamped = false;
+  }
 }
 StoreRc eval_run(const Program *p, Store *store, int32_t as_of, EvalResult *r) {
   return eval_run_disclosure(p, store, as_of, false, r);
@@ -847,7 +1024,7 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
   r->has_policy = program_disclosure(p)->present;
   r->disclosure_off = off;
   if (!off) r->policy = *program_disclosure(p);
-  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy, .history = opts->history};
+  Ctx c = {.p = p, .store = store, .arena = &r->arena, .policy = &r->policy, .history = opts->history, .r = r};
   present_day_text(as_of, c.as_of);
   StoreRc rc = store->m->begin(store, false); /* one snapshot for every read */
   if (rc != STORE_OK) return rc;
@@ -855,6 +1032,8 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
   for (int i = 0; i < p->decls.len; i++) n += ((const Decl *)p->decls.items[i])->kind == D_INDICATOR;
   r->inds = arena_alloc(&r->arena, ((size_t)n + 1) * sizeof *r->inds);
   c.tables = xcalloc((size_t)p->decls.len + 1, sizeof *c.tables);
+  const AttrVals *members = program_members(p);
+  c.member_seen = xcalloc((size_t)members->n + 1, sizeof *c.member_seen);
   for (int i = 0; i < p->decls.len && c.rc == STORE_OK; i++) {
     const Decl *d = p->decls.items[i];
     if (d->kind != D_INDICATOR) continue;
@@ -863,6 +1042,17 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
     r->counts[e->status]++;
   }
   free(c.tables);
+  /* members of which no rolled-up row was read: every roll-up leaves them
+   * out, so none is computed; eval and report say which */
+  if (c.rolled)
+    for (int i = 0; i < members->n; i++)
+      if (!c.member_seen[i]) {
+        const char **grown = arena_alloc(&r->arena, ((size_t)r->nsilent + 1) * sizeof *grown);
+        if (r->nsilent) memcpy(grown, r->silent, (size_t)r->nsilent * sizeof *grown);
+        grown[r->nsilent++] = members->vals[i].str;
+        r->silent = grown;
+      }
+  free(c.member_seen);
   /* the commit says whether what was read was one snapshot */
   StoreRc done = store->m->commit(store);
   return c.rc != STORE_OK ? c.rc : done;
@@ -881,7 +1071,7 @@ bool eval_open_and_run_disclosure(const Program *p, const char *db_path, int32_t
 bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of, const EvalOptions *o, EvalResult *r,
                             char *err, size_t errlen) {
   memset(r, 0, sizeof *r);
-  Store *store = store_open(db_path, STORE_READ, err, errlen);
+  Store *store = store_open(db_path, STORE_READ, program_coalition(p), err, errlen);
   if (!store) return false;
   StoreRc rc = eval_run_opts(p, store, as_of, o, r);
   r->corrupt = rc == STORE_CORRUPT;
@@ -889,6 +1079,16 @@ bool eval_open_and_run_opts(const Program *p, const char *db_path, int32_t as_of
   if (!ok) snprintf(err, errlen, "cannot read '%s': %s", db_path, store->m->last_error(store));
   store_close(store);
   return ok;
+}
+
+void eval_warn_network(FILE *out, const EvalResult *r) {
+  for (int i = 0; i < r->nsilent; i++)
+    fprintf(out,
+            "charter: warning: coalition '%s' (listed in the charter block's coalitions) has no rows of the rolled-up "
+            "indicators in this store up to the as-of day, or this login may not read them: no roll-up can be made "
+            "without it; check its key and that it has imported\n",
+            r->silent[i]);
+  for (int i = 0; i < r->nnotes; i++) fprintf(out, "charter: warning: %s\n", r->notes[i]);
 }
 
 void eval_free(EvalResult *r) {

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "disclose.h"
 #include "program.h"
@@ -129,7 +130,18 @@ typedef struct EvalResult {
   DisclosurePolicy policy;   /* the policy applied (present false: none) */
   bool has_policy;           /* the program has a disclosure block */
   bool disclosure_off;       /* --no-disclosure: nothing withheld, not for publication */
+  const char **silent;       /* a network program's member coalitions (its
+                              * `coalitions`) of which no row of any rolled-up
+                              * indicator was read up to the as-of day */
+  int nsilent;               /* how many */
+  const char **notes;        /* what a network's roll-ups left out that a
+                              * reader must know ("X: SY2025-26 is not rolled
+                              * up: ..."), in declaration order */
+  int nnotes;                /* how many */
 } EvalResult;
+/* Writes to out a warning for each of r's silent members and notes
+ * (nothing when none), each line starting "charter: warning: ". */
+void eval_warn_network(FILE *out, const EvalResult *r);
 
 /* Evaluates every indicator of p against store, in one read transaction.
  * Returns STORE_OK, or the first failure (store's last_error says why);

@@ -58,10 +58,20 @@ typedef struct Row {
  * stored rows of, for the median warning: the extremes of its rows'
  * values on each side of 0 (NAN for none), then the median of the series
  * as stored. */
-/* The readings of the files: the first checks and stores every row; the
- * others read the stored rows again, to find the first row of a
- * duplicate key, and to find the rows far from their series' median. */
-enum { PASS_STORE, PASS_LOCATE, PASS_MEDIAN };
+/* The readings of the files: the first checks and stores every row (or,
+ * with an engine's bulk path, stages it); the others read the stored rows
+ * again: to settle the rows a file's merge did not add, to find the first
+ * row of a duplicate key, and to find the rows far from their series'
+ * median. */
+enum { PASS_STORE, PASS_MERGE, PASS_LOCATE, PASS_MEDIAN };
+
+/* A staged row that merge did not add, as it reported it. */
+typedef struct Merged {
+  int64_t at;        /* file << 32 | rec_off */
+  int64_t import_id; /* the import of the stored row */
+  uint32_t put;      /* StorePut */
+  uint32_t old;      /* for a conflict: its StoreStored in olds */
+} Merged;
 
 /* A duplicate key's error, waiting for its first row's place. */
 typedef struct Pending {
@@ -93,7 +103,13 @@ struct Import {
   bool replace;       /* overwrite a different stored value */
   ImportCounts *per_file;
   StoreRc rc;         /* the store's failure, or STORE_OK */
-  int pass;           /* PASS_STORE, or reading again: PASS_LOCATE, PASS_MEDIAN */
+  int pass;           /* PASS_STORE, or reading again: PASS_MERGE, PASS_LOCATE, PASS_MEDIAN */
+  bool bulk;          /* the engine stages rows and merges each file */
+  long staged;        /* rows of the file being read staged */
+  Merged *merged;     /* what the file's merge reported, in at order */
+  size_t nmerged, capmerged, next;
+  StoreStored *olds;  /* the stored rows of its conflicts */
+  size_t nolds, capolds;
   DiagList *real;     /* then: where its diagnostics go */
   struct Pending *pending; /* duplicates whose first row is yet to be found */
   size_t npending, cappending;
@@ -134,7 +150,8 @@ static double now_seconds(void) {
 static void progress(Import *im) {
   double t = now_seconds();
   if (t - im->started < 1 || t - im->shown_at < 0.25) return;
-  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K", im->pass == PASS_MEDIAN ? "checking medians, " : im->pass == PASS_LOCATE ? "finding first rows, " : "",
+  fprintf(stderr, "\rcharter: import: %s%ld rows (%d%% of the files), %.0f rows/s\033[K",
+          im->pass == PASS_MEDIAN ? "checking medians, " : im->pass == PASS_LOCATE ? "finding first rows, " : im->pass == PASS_MERGE ? "comparing with stored rows, " : "",
           im->rows_read, im->bytes_all ? (int)(100.0 * (double)im->bytes_done / (double)im->bytes_all) : 100,
           (double)im->rows_read / (t - im->started));
   fflush(stderr);
@@ -358,6 +375,13 @@ static const Decl *row_indicator(Import *im, uint32_t file, const CsvField *f) {
   if (indicator_view(d)->formula) {
     diag_add(&im->diags, SEV_ERROR, loc, NULL,
              "'%s' is computed by its formula, so it takes no data: import the indicators its formula names", shown(im, f));
+    return NULL;
+  }
+  if (indicator_view(d)->rolls_up) {
+    diag_add(&im->diags, SEV_ERROR, loc, NULL,
+             "'%s' rolls up '%s' of the member coalitions, so it takes no data: import each member's rows for '%s' "
+             "with that member's own program",
+             shown(im, f), indicator_view(d)->rolls_up->id, indicator_view(d)->rolls_up->id);
     return NULL;
   }
   return d;
@@ -1175,9 +1199,18 @@ static void conflict(Import *im, const Row *r, const StoreStored *old) {
                      now);
   if (old->period && strcmp(old->period, pt) != 0)
     diag_note_noloc(&im->diags, g, "it is stored for period %s, which ends on the same day", old->period);
-  diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)old->import_id,
-                  old->file ? old->file : "?");
-  diag_note_noloc(&im->diags, g, "to overwrite stored values with this file's, import again with --replace");
+  const char *coal = program_coalition(im->p);
+  if (*coal)
+    diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s', for coalition '%s' (this program's network_id)",
+                    (long long)old->import_id, old->file ? old->file : "?", coal);
+  else
+    diag_note_noloc(&im->diags, g, "it was stored by import %lld, of '%s'", (long long)old->import_id,
+                    old->file ? old->file : "?");
+  diag_note_noloc(&im->diags, g,
+                  "to overwrite stored values with this file's, import again with --replace%s",
+                  *coal ? " (only if this program is that coalition's: another program with the same network_id "
+                          "shares its rows)"
+                        : "");
 }
 
 /* ---- far from the series' median ---- */
@@ -1354,19 +1387,24 @@ static void median_check(Import *im, const Row *r) {
 /* Reads every file again in pass (PASS_LOCATE, PASS_MEDIAN): row_done
  * sees the stored rows again; the diagnostics of the reading itself are
  * thrown away, what the pass finds goes to the import's. */
-static void reread(Import *im, int pass) {
+static void reread_files(Import *im, int pass, int first, int last) {
   DiagList real = im->diags;
   diag_init(&im->diags, &im->arena);
   im->real = &real;
   im->pass = pass;
+  long rows = im->rows_read;
+  size_t bytes = im->bytes_done;
   im->rows_read = 0;
   im->bytes_done = 0;
-  for (int f = 0; f < im->nfiles; f++) read_csv(im, (uint32_t)f);
+  for (int f = first; f < last; f++) read_csv(im, (uint32_t)f);
+  if (pass == PASS_MERGE) im->rows_read = rows, im->bytes_done = bytes;
   im->pass = PASS_STORE;
   diag_free(&im->diags);
   im->diags = real;
   im->real = NULL;
 }
+
+static void reread(Import *im, int pass) { reread_files(im, pass, 0, im->nfiles); }
 
 /* The median warnings: the median of every series the import stored rows
  * of, from the store (which holds them now, in the open transaction);
@@ -1380,7 +1418,7 @@ static StoreRc median_warnings(Import *im, Store *s) {
     const Decl *d = im->p->decls.items[i];
     if (!im->touched[d->index]) continue;
     m.ind = d;
-    rc = s->m->series(s, d->id, false, "9999-12-31", median_obs, &m);
+    rc = s->m->series(s, NULL, d->id, false, "9999-12-31", median_obs, &m);
     median_flush(&m);
     free(m.dim);
     free(m.grp);
@@ -1447,6 +1485,53 @@ static bool ours(const Import *im, int64_t id) {
  * reading. A key the store did not hold is new to this import too; a key
  * it held is this import's when the import that stored it is, and
  * otherwise remembered, to meet a later row with it. */
+static void settle(Import *im, const Row *r, StorePut put, const StoreStored *old);
+
+/* PASS_MERGE: a row the file's merge reported is settled as if put had
+ * said so, its diagnostics going to the import's. */
+static void merged_row(Import *im, const Row *r) {
+  int64_t at = (int64_t)r->file << 32 | r->rec_off;
+  while (im->next < im->nmerged && im->merged[im->next].at < at) im->next++;
+  if (im->next == im->nmerged || im->merged[im->next].at != at || im->rc != STORE_OK) return;
+  const Merged *m = &im->merged[im->next++];
+  StoreStored old = m->put == STORE_CONFLICT ? im->olds[m->old] : (StoreStored){.import_id = m->import_id};
+  DiagList reading = im->diags;
+  im->diags = *im->real;
+  settle(im, r, (StorePut)m->put, &old);
+  *im->real = im->diags;
+  im->diags = reading;
+}
+
+/* Called by the engine's merge for each staged row it did not add. */
+static void on_merged(void *ctx, int64_t at, StorePut put, const StoreStored *old) {
+  Import *im = ctx;
+  if (im->nmerged == im->capmerged)
+    im->merged = xrealloc(im->merged, (im->capmerged = im->capmerged ? im->capmerged * 2 : 64) * sizeof *im->merged);
+  Merged *m = &im->merged[im->nmerged++];
+  *m = (Merged){at, old->import_id, (uint32_t)put, 0};
+  if (put != STORE_CONFLICT) return;
+  if (im->nolds == im->capolds)
+    im->olds = xrealloc(im->olds, (im->capolds = im->capolds ? im->capolds * 2 : 16) * sizeof *im->olds);
+  StoreStored *o = &im->olds[im->nolds];
+  *o = *old;
+  o->file = old->file ? arena_strdup(&im->arena, old->file) : NULL;
+  o->period = old->period ? arena_strdup(&im->arena, old->period) : NULL;
+  m->old = (uint32_t)im->nolds++;
+}
+
+/* After a file is read and staged: its merge, then the rows it did not
+ * add settled by reading the file again. */
+static void merge_file(Import *im, uint32_t file) {
+  long staged = im->staged;
+  im->staged = 0;
+  if (im->rc != STORE_OK) return;
+  im->nmerged = im->nolds = im->next = 0;
+  Store *s = im->s;
+  if ((im->rc = s->m->merge(s, im->ids[file], im->replace, on_merged, im)) != STORE_OK) return;
+  im->per_file[file].added += staged - (long)im->nmerged;
+  if (im->nmerged) reread_files(im, PASS_MERGE, (int)file, (int)file + 1);
+}
+
 static void row_done(Import *im, Row *r) {
   if (im->pass == PASS_MEDIAN) {
     median_check(im, r);
@@ -1454,6 +1539,10 @@ static void row_done(Import *im, Row *r) {
   }
   if (im->pass == PASS_LOCATE) {
     locate_first(im, r);
+    return;
+  }
+  if (im->pass == PASS_MERGE) {
+    merged_row(im, r);
     return;
   }
   if (im->rc != STORE_OK) return;
@@ -1466,9 +1555,22 @@ static void row_done(Import *im, Row *r) {
   StorePut put;
   StoreStored old;
   Store *s = im->s;
+  if (im->bulk) { /* settled after the file's merge */
+    if ((im->rc = s->m->stage(s, &row, im->ids[r->file], (int64_t)r->file << 32 | r->rec_off)) != STORE_OK) return;
+    im->staged++;
+    im->touched[r->ind->index] = true;
+    series_note(im, r);
+    return;
+  }
   if ((im->rc = s->m->put(s, &row, im->ids[r->file], im->replace, &put, &old)) != STORE_OK) return;
+  settle(im, r, put, &old);
+}
+
+/* What a put (or a merge) said of a row: counted, or an error. */
+static void settle(Import *im, const Row *r, StorePut put, const StoreStored *old) {
+  Store *s = im->s;
   if (put != STORE_ADDED) {
-    if (ours(im, old.import_id)) {
+    if (ours(im, old->import_id)) {
       duplicate(im, r, false, 0);
       return;
     }
@@ -1485,7 +1587,7 @@ static void row_done(Import *im, Row *r) {
   case STORE_ADDED: c->added++; break;
   case STORE_REPLACED: c->replaced++; break;
   case STORE_UNCHANGED: c->unchanged++; break;
-  case STORE_CONFLICT: conflict(im, r, &old); break;
+  case STORE_CONFLICT: conflict(im, r, old); break;
   }
   im->touched[r->ind->index] = true;
   series_note(im, r);
@@ -1503,7 +1605,11 @@ static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_f
   StoreRc rc = s->m->begin(s, true);
   for (int f = 0; f < nfiles && rc == STORE_OK; f++) rc = s->m->record_import(s, im->files[f], at, &im->ids[f]);
   im->rc = rc;
-  for (int f = 0; f < nfiles && im->rc == STORE_OK; f++) read_csv(im, (uint32_t)f);
+  im->bulk = s->m->stage && s->m->merge;
+  for (int f = 0; f < nfiles && im->rc == STORE_OK; f++) {
+    read_csv(im, (uint32_t)f);
+    if (im->bulk) merge_file(im, (uint32_t)f);
+  }
   rc = im->rc;
   if (rc == STORE_OK && im->npending) { /* duplicates of rows this import added: find their first rows */
     qsort(im->pending, im->npending, sizeof *im->pending, cmp_pending);
@@ -1522,6 +1628,9 @@ static StoreRc store_all(Import *im, Store *s, bool replace, ImportCounts *per_f
   free(im->ids);
   im->ids = NULL;
   im->s = NULL;
+  free(im->merged), free(im->olds);
+  im->merged = NULL, im->olds = NULL;
+  im->nmerged = im->capmerged = im->nolds = im->capolds = 0;
   return rc;
 }
 
@@ -1544,7 +1653,7 @@ Import *import_new(const Program *p) {
   im->inds = xmalloc(((size_t)p->decls.len + 1) * sizeof *im->inds);
   for (int i = 0; i < p->decls.len; i++) {
     const Decl *d = p->decls.items[i];
-    if (d->kind == D_INDICATOR && !indicator_view(d)->formula) im->inds[im->ninds++] = d->id;
+    if (d->kind == D_INDICATOR && !indicator_view(d)->formula && !indicator_view(d)->rolls_up) im->inds[im->ninds++] = d->id;
   }
   im->touched = xcalloc((size_t)p->decls.len + 1, sizeof *im->touched);
   make_ranks(im);

@@ -17,6 +17,7 @@
 
 #include "interp.h"
 #include "lsp_impl.h"
+#include "store.h"
 
 /* ---- the message reader ---- */
 
@@ -338,7 +339,7 @@ void lsp_server_set_store(LspServer *s, const char *db) {
   s->store_absolute = false;
   if (!db || !*db) return;
   char cwd[PATH_MAX];
-  if (db[0] != '/' && getcwd(cwd, sizeof cwd)) {
+  if (db[0] != '/' && !store_is_uri(db) && getcwd(cwd, sizeof cwd)) {
     Buf b = {0};
     buf_printf(&b, "%s/%s", cwd, db);
     s->store = xstrdup(buf_str(&b));
@@ -362,7 +363,7 @@ void lsp_server_set_docs_home(LspServer *s, const char *home) {
 
 char *lsp_store_for(const LspServer *s, const Program *p) {
   if (!s->store) return NULL;
-  if (s->store[0] == '/' || s->store_absolute) return xstrdup(s->store);
+  if (s->store[0] == '/' || s->store_absolute || store_is_uri(s->store)) return xstrdup(s->store);
   const Src *entry = p && p->srcs.len ? src_get(&p->srcs, p->entry) : NULL;
   const char *from = entry ? (entry->real ? entry->real : entry->path) : NULL;
   const char *slash = from ? strrchr(from, '/') : NULL;

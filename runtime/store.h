@@ -2,7 +2,13 @@
  * STORE_VERSION (docs/measurement.md, "The store"). A Store is a handle
  * whose first member points at its engine's method table, in the manner of
  * SQLite's VFS: eval, import and the status overlay call the methods and
- * know no SQL. SQLite is the one engine (store_sqlite.c). */
+ * know no SQL. Two engines: SQLite, a file (store_sqlite.c), and
+ * PostgreSQL, a server (store_pg.c, a postgresql:// URI).
+ *
+ * Every row carries its coalition (program_coalition: "" for a store's one
+ * unnamed coalition): a handle is opened for one, which put and
+ * record_import write; series and latest read one coalition's rows, the
+ * handle's own unless a network's roll-up names a member. */
 #ifndef CHARTER_STORE_H
 #define CHARTER_STORE_H
 
@@ -10,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_VERSION 2 /* 1: values; 2: numerator, denominator and flags too */
+#define STORE_VERSION 3 /* 1: values; 2: numerator, denominator and flags too; 3: the coalition of every row */
 
 typedef enum StoreMode {
   STORE_READ,  /* eval, render, report: read-only, never created */
@@ -108,6 +114,9 @@ typedef void (*StoreEach)(void *ctx, const StoreObs *obs);
 
 typedef struct Store Store;
 
+/* Called by merge for a staged row it did not add (at: as it was staged). */
+typedef void (*StoreMerged)(void *ctx, int64_t at, StorePut put, const StoreStored *old);
+
 /* An engine's methods. Every method but name, close and last_error
  * returns a StoreRc. */
 typedef struct StoreMethods {
@@ -134,13 +143,26 @@ typedef struct StoreMethods {
    * the first one stays. For an import's duplicate keys, in as little
    * memory as the engine can (SQLite keeps them in a temporary table). */
   StoreRc (*remember)(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first);
-  /* The observations of indicator up to the day as_of (YYYY-MM-DD), in
+  /* The bulk path, optional (NULL in an engine without it: import then
+   * puts row by row). stage queues a checked row of import import_id,
+   * with at (the caller's: where it came from, increasing within a file);
+   * merge then stores the rows staged since the last merge as put would
+   * have, one by one in at order, and calls each for every row it did not
+   * add: *old as put gives it, or, for a row whose key an earlier staged
+   * row has, the stored row with import_id import_id (as if that row had
+   * been put first). A stored row that is corrupt stops merge with
+   * STORE_CORRUPT unless replace, as put does. Nothing else may be called
+   * between the first stage and merge. */
+  StoreRc (*stage)(Store *s, const StoreRow *row, int64_t import_id, int64_t at);
+  StoreRc (*merge)(Store *s, int64_t import_id, bool replace, StoreMerged each, void *ctx);
+  /* The observations of indicator of coalition (NULL: the handle's) up to
+   * the day as_of (YYYY-MM-DD), in
    * (dimension, group, period end) order: of the whole population only
    * when whole, else of every dimension and group. */
-  StoreRc (*series)(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx);
+  StoreRc (*series)(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx);
   /* The latest observation of one group up to as_of into *out; *found
    * false when there is none. */
-  StoreRc (*latest)(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+  StoreRc (*latest)(Store *s, const char *coalition, const char *indicator, const char *dimension, const char *group, const char *as_of,
                     StoreObs *out, bool *found);
   /* Checks that the store is ours and usable in mode; *version receives
    * its schema version. On refusal writes why into err. */
@@ -158,13 +180,31 @@ struct Store {
   const StoreMethods *m; /* the engine */
 };
 
-/* Opens path with the SQLite engine. On failure returns NULL and writes a
- * message (lower-case, saying what is wrong and what to do) into
- * err[0..errlen). A database from a newer schema, or a file that is not
- * one, is refused untouched. */
-Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen);
+/* Opens path for coalition (program_coalition; copied): a postgresql://
+ * URI with the PostgreSQL engine, else a file with SQLite. On failure
+ * returns NULL and writes a message (lower-case, saying what is wrong and
+ * what to do) into err[0..errlen). A database from a newer schema, or a
+ * file that is not one, is refused untouched. */
+Store *store_open(const char *path, StoreMode mode, const char *coalition, char *err, size_t errlen);
+/* The --db a command uses: given, else CHARTER_DB when set and not empty,
+ * else NULL. */
+const char *store_default(const char *given);
+/* True when path names a store that exists (a file; a server's database
+ * is taken to exist), so that a refused import may remove only a store it
+ * made. */
+bool store_exists(const char *path);
+/* True when path is a server's URI (postgresql://, postgres://), not a file. */
+bool store_is_uri(const char *path);
+/* Removes the store file path and its side files (an import made it and
+ * was refused); nothing for a server's database. */
+void store_remove_new(const char *path);
 /* Closes s (NULL is allowed). */
 void store_close(Store *s);
+
+/* charter store grant: runs sql, a script of several statements with its
+ * own BEGIN and COMMIT, on the PostgreSQL database uri (no store handle);
+ * 0, or -1 with why in err (nothing changed). */
+int store_pg_exec_script(const char *uri, const char *sql, char *err, size_t errlen);
 
 /* The SQLite engine's own connection, for tests that craft databases. */
 struct sqlite3 *store_sqlite_db(Store *s);

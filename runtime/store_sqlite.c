@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "period.h"
+#include "store_impl.h"
 #include "util.h"
 
 /* How long an import waits for another one to finish, in milliseconds. */
@@ -63,6 +65,30 @@ static const char *const migrations[STORE_VERSION] = {
     "  SELECT indicator, dimension, grp, period, period_end, value, source, note, import_id FROM measurement;\n"
     "DROP TABLE measurement;\n"
     "ALTER TABLE measurement_v2 RENAME TO measurement;\n",
+    /* 2 -> 3: the coalition of every row (docs/network.md), first in the
+     * key; the rows there before are the unnamed coalition's (''). */
+    "ALTER TABLE import ADD COLUMN coalition TEXT NOT NULL DEFAULT '';\n"
+    "CREATE TABLE measurement_v3 (\n"
+    "  coalition TEXT NOT NULL DEFAULT '',\n"
+    "  indicator TEXT NOT NULL,\n"
+    "  dimension TEXT NOT NULL DEFAULT '',\n"
+    "  grp TEXT NOT NULL DEFAULT '',\n"
+    "  period TEXT NOT NULL,\n"
+    "  period_end TEXT NOT NULL,\n"
+    "  value REAL,\n"
+    "  numerator REAL,\n"
+    "  denominator REAL,\n"
+    "  flags TEXT NOT NULL DEFAULT '',\n"
+    "  source TEXT NOT NULL DEFAULT '',\n"
+    "  note TEXT NOT NULL DEFAULT '',\n"
+    "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
+    "  PRIMARY KEY (coalition, indicator, dimension, grp, period_end),\n"
+    "  CHECK (value IS NOT NULL OR ';' || flags || ';' LIKE '%;suppressed;%')\n"
+    ") STRICT, WITHOUT ROWID;\n"
+    "INSERT INTO measurement_v3 (coalition, indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id)\n"
+    "  SELECT '', indicator, dimension, grp, period, period_end, value, numerator, denominator, flags, source, note, import_id FROM measurement;\n"
+    "DROP TABLE measurement;\n"
+    "ALTER TABLE measurement_v3 RENAME TO measurement;\n",
 };
 
 /* The first integer column of sql's first row into *out; an SQLite code. */
@@ -229,7 +255,7 @@ static const Entry *entry_named(const Entries *es, const char *name) {
 
 /* A name from a hostile file, quoted for a message: printable ASCII kept,
  * other bytes as \xHH, at most 40 characters. */
-static void quote_safe(const char *s, char *out, size_t size) {
+void store_quote_safe(const char *s, char *out, size_t size) {
   size_t k = 0;
   for (size_t i = 0; s[i] && k + 5 < size && i < 40; i++) {
     unsigned char c = (unsigned char)s[i];
@@ -245,7 +271,7 @@ static bool same_schema(const Entries *have, const Entries *want, char *why, siz
   char name[200];
   for (int i = 0; i < have->n; i++) {
     const Entry *h = &have->e[i], *w = entry_named(want, h->name);
-    quote_safe(h->name, name, sizeof name);
+    store_quote_safe(h->name, name, sizeof name);
     if (!w || strcmp(w->type, h->type) != 0) {
       const char *kind = h->type;
       snprintf(why, size, "it has %s %s '%s', which charter never makes", strcmp(kind, "index") == 0 ? "an" : "a",
@@ -383,6 +409,7 @@ typedef struct SqlStore {
   char err[1024];                             /* the message of the last failure */
   char *path;                                 /* an immutable reader's file (else NULL) */
   int version;                                /* the schema version it was opened at */
+  char *coalition;                            /* the coalition it was opened for */
   struct stat seen;                           /* that file when it was opened */
 } SqlStore;
 
@@ -424,49 +451,52 @@ static int prepare(SqlStore *q, sqlite3_stmt **st, const char *sql) {
   return *st ? SQLITE_OK : sqlite3_prepare_v2(q->db, sql, -1, st, NULL);
 }
 
-/* The reads, at schema 2 or (a store that no import has brought up to
- * date yet) at schema 1, whose rows have no counts and no flags. */
+/* The reads, at schema 3, or (a store that no import has brought up to
+ * date yet) at schema 2, whose rows are all the unnamed coalition's, or at
+ * schema 1, whose rows have no counts and no flags either. ?9 is the
+ * coalition. */
 static int prepare_reads(SqlStore *q) {
-  bool v1 = q->version < 2;
-  int rc = prepare(q, &q->whole,
-                   v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end"
-                      : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = '' "
-                        "AND grp = '' AND period_end <= ?2 ORDER BY period_end");
-  if (rc == SQLITE_OK)
-    rc = prepare(q, &q->glatest,
-                 v1 ? "SELECT period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1"
-                    : "SELECT period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 AND dimension = ?2 "
-                      "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1");
-  if (rc == SQLITE_OK)
-    rc = prepare(q, &q->all,
-                 v1 ? "SELECT dimension, grp, period, period_end, value, NULL, NULL, '' FROM measurement WHERE indicator = ?1 "
-                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end"
-                    : "SELECT dimension, grp, period, period_end, value, numerator, denominator, flags FROM measurement WHERE indicator = ?1 "
-                      "AND period_end <= ?2 ORDER BY dimension, grp, period_end");
+  const char *cols = q->version < 2 ? "value, NULL, NULL, ''" : "value, numerator, denominator, flags";
+  const char *coal = q->version < 3 ? "?9 = ''" : "coalition = ?9";
+  char sql[3][400];
+  snprintf(sql[0], sizeof sql[0],
+           "SELECT period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 AND dimension = '' "
+           "AND grp = '' AND period_end <= ?2 ORDER BY period_end",
+           cols, coal);
+  snprintf(sql[1], sizeof sql[1],
+           "SELECT period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 AND dimension = ?2 "
+           "AND grp = ?3 AND period_end <= ?4 ORDER BY period_end DESC LIMIT 1",
+           cols, coal);
+  snprintf(sql[2], sizeof sql[2],
+           "SELECT dimension, grp, period, period_end, %s FROM measurement WHERE %s AND indicator = ?1 "
+           "AND period_end <= ?2 ORDER BY dimension, grp, period_end",
+           cols, coal);
+  int rc = prepare(q, &q->whole, sql[0]);
+  if (rc == SQLITE_OK) rc = prepare(q, &q->glatest, sql[1]);
+  if (rc == SQLITE_OK) rc = prepare(q, &q->all, sql[2]);
   return rc;
 }
 
 static int prepare_writes(SqlStore *q) {
   int rc = prepare(q, &q->insert,
                    "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, "
-                   "numerator, denominator, flags) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) ON CONFLICT DO NOTHING");
+                   "numerator, denominator, flags, coalition) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+                   "ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->insert_plain,
-                 "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING");
+                 "INSERT INTO measurement (indicator, dimension, grp, period, period_end, value, source, note, import_id, coalition) "
+                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?13) ON CONFLICT DO NOTHING");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->find,
                  "SELECT m.value, m.import_id, i.file, m.period, m.numerator, m.denominator, m.flags FROM measurement m "
                  "JOIN import i ON i.id = m.import_id "
-                 "WHERE m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
+                 "WHERE m.coalition = ?5 AND m.indicator = ?1 AND m.dimension = ?2 AND m.grp = ?3 AND m.period_end = ?4");
   if (rc == SQLITE_OK)
     rc = prepare(q, &q->update,
                  "UPDATE measurement SET period = ?4, value = ?6, source = ?7, note = ?8, import_id = ?9, numerator = ?10, "
                  "denominator = ?11, flags = ?12 "
-                 "WHERE indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
-  if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at) VALUES (?1, 0, ?2)");
+                 "WHERE coalition = ?13 AND indicator = ?1 AND dimension = ?2 AND grp = ?3 AND period_end = ?5");
+  if (rc == SQLITE_OK) rc = prepare(q, &q->new_import, "INSERT INTO import (file, rows, at, coalition) VALUES (?1, 0, ?2, ?3)");
   if (rc == SQLITE_OK) rc = prepare(q, &q->set_rows, "UPDATE import SET rows = ?2 WHERE id = ?1");
   if (rc == SQLITE_OK) rc = prepare(q, &q->drop_import, "DELETE FROM import WHERE id = ?1");
   return rc;
@@ -526,6 +556,18 @@ static StoreRc sqlite_remember(Store *s, uint64_t key, int64_t at, bool *seen, i
 
 static StoreRc sqlite_commit(Store *s) {
   SqlStore *q = (SqlStore *)s;
+  /* A store another import made and, refused, removed (store_remove_new)
+   * while this one had it open: committing would write into a file no
+   * longer there, and the rows would be lost while import said stored. */
+  int moved = 0;
+  if (sqlite3_file_control(q->db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved) {
+    sqlite3_exec(q->db, "ROLLBACK", NULL, NULL, NULL);
+    forget_keys(q);
+    snprintf(q->err, sizeof q->err,
+             "the store's file was removed while this import was writing it (another import that had just made it "
+             "was refused at the same moment); run the import again");
+    return STORE_FAILED;
+  }
   StoreRc rc = result(q, sqlite3_exec(q->db, "COMMIT", NULL, NULL, NULL));
   forget_keys(q);
   /* what an immutable reader read is one snapshot only if nothing wrote the file meanwhile */
@@ -549,6 +591,7 @@ static StoreRc sqlite_record_import(Store *s, const char *file, const char *at, 
   SqlStore *q = (SqlStore *)s;
   sqlite3_bind_text(q->new_import, 1, file, -1, SQLITE_STATIC);
   sqlite3_bind_text(q->new_import, 2, at, -1, SQLITE_STATIC);
+  sqlite3_bind_text(q->new_import, 3, q->coalition, -1, SQLITE_STATIC);
   int rc = step_done(q->new_import);
   *id = sqlite3_last_insert_rowid(q->db);
   return result(q, rc);
@@ -633,7 +676,7 @@ static bool ends_on(const char *s, Period p, int32_t *day) {
 
 /* Why the period and its last day cannot be used, or NULL; *day receives
  * that last day. */
-static const char *period_problem(const char *period, const char *end, int32_t *day) {
+const char *store_period_problem(const char *period, const char *end, int32_t *day) {
   Period p;
   char why[PERIOD_WHY_MAX];
   if (!period_parse(period, strlen(period), &p, why)) return "its period is not a period";
@@ -641,7 +684,7 @@ static const char *period_problem(const char *period, const char *end, int32_t *
 }
 
 /* True when s is UTF-8 without control characters. */
-static bool clean_text(const char *s) {
+bool store_clean_text(const char *s) {
   const unsigned char *u = (const unsigned char *)s;
   size_t n = strlen(s);
   for (size_t i = 0; i < n;) {
@@ -660,12 +703,12 @@ static StoreRc corrupt(SqlStore *q, sqlite3_stmt *st, const char *indicator, int
                        const char *then) {
   char period[168], at[368] = ""; /* quote_safe writes at most 161 bytes */
   const unsigned char *ptext = sqlite3_column_text(st, pc);
-  quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
+  store_quote_safe(ptext ? (const char *)ptext : "", period, sizeof period);
   if (groups) {
     char dim[168], grp[168];
     const unsigned char *d = sqlite3_column_text(st, 0), *g = sqlite3_column_text(st, 1);
-    quote_safe(d ? (const char *)d : "", dim, sizeof dim);
-    quote_safe(g ? (const char *)g : "", grp, sizeof grp);
+    store_quote_safe(d ? (const char *)d : "", dim, sizeof dim);
+    store_quote_safe(g ? (const char *)g : "", grp, sizeof grp);
     if (*dim || *grp) snprintf(at, sizeof at, ", dimension '%s', group '%s'", dim, grp);
   }
   snprintf(q->err, sizeof q->err,
@@ -688,11 +731,11 @@ static StoreRc check_row(SqlStore *q, sqlite3_stmt *st, const char *indicator, i
   if (!why) why = value_problem(st, pc + 2, o->flags, &o->value);
   if (!why) why = count_problem(st, pc + 3, &o->numerator);
   if (!why) why = count_problem(st, pc + 4, &o->denominator);
-  if (!why) why = period_problem(o->period, o->period_end, &o->day);
+  if (!why) why = store_period_problem(o->period, o->period_end, &o->day);
   if (!why && groups) {
     o->dimension = col_text(st, 0), o->group = col_text(st, 1);
     if (!q->dim.s || strcmp(o->dimension, q->dim.s) != 0 || strcmp(o->group, q->grp.s) != 0) {
-      if (!clean_text(o->dimension) || !clean_text(o->group)) why = "its dimension or group is not plain text";
+      if (!store_clean_text(o->dimension) || !store_clean_text(o->group)) why = "its dimension or group is not plain text";
       else hold(&q->dim, (const unsigned char *)o->dimension), hold(&q->grp, (const unsigned char *)o->group);
     }
   }
@@ -711,7 +754,7 @@ static bool plain(const StoreRow *r) { return !r->flags && isnan(r->numerator) &
 
 /* Binds a row's columns to an insert or update (?1..?12 as prepared; ?1..?9
  * for insert_plain). */
-static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id, bool all) {
+static void bind_row(sqlite3_stmt *st, const StoreRow *r, const char *coalition, int64_t import_id, bool all) {
   sqlite3_bind_text(st, 1, r->indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, r->group, -1, SQLITE_STATIC);
@@ -721,6 +764,7 @@ static void bind_row(sqlite3_stmt *st, const StoreRow *r, int64_t import_id, boo
   sqlite3_bind_text(st, 7, r->source, (int)r->source_len, SQLITE_STATIC);
   sqlite3_bind_text(st, 8, r->note, (int)r->note_len, SQLITE_STATIC);
   sqlite3_bind_int64(st, 9, import_id);
+  sqlite3_bind_text(st, 13, coalition, -1, SQLITE_STATIC);
   if (!all) return;
   char flags[64] = "";
   if (r->flags) obs_flags_text(r->flags, flags);
@@ -736,7 +780,7 @@ static bool same_num(double a, double b) { return a == b || (isnan(a) && isnan(b
 static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool replace, StorePut *put, StoreStored *old) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *ins = plain(r) ? q->insert_plain : q->insert;
-  bind_row(ins, r, import_id, ins == q->insert);
+  bind_row(ins, r, q->coalition, import_id, ins == q->insert);
   int rc = step_done(ins);
   if (rc != SQLITE_OK) return result(q, rc);
   if (sqlite3_changes(q->db) == 1) {
@@ -749,6 +793,7 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
   sqlite3_bind_text(f, 2, r->dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(f, 3, r->group, -1, SQLITE_STATIC);
   sqlite3_bind_text(f, 4, r->period_end, 10, SQLITE_STATIC);
+  sqlite3_bind_text(f, 5, q->coalition, -1, SQLITE_STATIC);
   rc = sqlite3_step(f);
   if (rc != SQLITE_ROW) {
     sqlite3_reset(f);
@@ -784,16 +829,18 @@ static StoreRc sqlite_put(Store *s, const StoreRow *r, int64_t import_id, bool r
     *put = STORE_CONFLICT;
     return STORE_OK;
   }
-  bind_row(q->update, r, import_id, true);
+  bind_row(q->update, r, q->coalition, import_id, true);
   rc = step_done(q->update);
   if (rc == SQLITE_OK) *put = STORE_REPLACED;
   return result(q, rc);
 }
 
-static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+static StoreRc sqlite_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of,
+                             StoreEach each, void *ctx) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = whole ? q->whole : q->all;
   sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
+  sqlite3_bind_text(st, 9, coalition ? coalition : q->coalition, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, as_of, 10, SQLITE_STATIC);
   int rc, c = whole ? 0 : 2; /* the column of period */
   StoreRc bad = STORE_OK;
@@ -807,10 +854,11 @@ static StoreRc sqlite_series(Store *s, const char *indicator, bool whole, const 
   return out;
 }
 
-static StoreRc sqlite_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
-                             StoreObs *out, bool *found) {
+static StoreRc sqlite_latest(Store *s, const char *coalition, const char *indicator, const char *dimension,
+                             const char *group, const char *as_of, StoreObs *out, bool *found) {
   SqlStore *q = (SqlStore *)s;
   sqlite3_stmt *st = q->glatest;
+  sqlite3_bind_text(st, 9, coalition ? coalition : q->coalition, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 1, indicator, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 2, dimension, -1, SQLITE_STATIC);
   sqlite3_bind_text(st, 3, group, -1, SQLITE_STATIC);
@@ -852,6 +900,7 @@ static void sqlite_close(Store *s) {
   free(q->dim.s);
   free(q->grp.s);
   free(q->path);
+  free(q->coalition);
   free(q);
 }
 
@@ -927,6 +976,22 @@ static bool check_path(const char *path, StoreMode mode, struct stat *st, char *
     snprintf(err, errlen, "--db needs a file name");
     return false;
   }
+  /* "postgresql:net", "POSTGRESQL://…", "pgsql://…": meant as a server,
+   * never a new file of that name */
+  size_t scheme = strspn(path, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+  bool uri = scheme > 0 && path[scheme] == ':' &&
+             (strncmp(path + scheme, "://", 3) == 0 || strncasecmp(path, "postgres", 8) == 0 || strncasecmp(path, "pgsql", 5) == 0);
+  /* libpq's other form, "dbname=network host=db.example.org" */
+  static const char *const keys[] = {"dbname=", "host=", "hostaddr=", "user=", "service=", "port="};
+  for (size_t k = 0; k < sizeof keys / sizeof *keys && !uri; k++)
+    uri = strncmp(path, keys[k], strlen(keys[k])) == 0 || (strstr(path, keys[k]) && strchr(path, ' '));
+  if (uri) {
+    snprintf(err, errlen,
+             "'%s' looks like a server's address, not a file: a PostgreSQL store is named postgresql://USER@HOST/DATABASE "
+             "(in lower case, with two slashes); an SQLite store is a file path%s",
+             path, strchr(path, '/') ? "" : " (write ./NAME for a file whose name looks like this)");
+    return false;
+  }
   if (stat(path, st) == 0) {
     if (S_ISREG(st->st_mode)) return true;
     snprintf(err, errlen, "'%s' is not a regular file: --db names an SQLite database file", path);
@@ -983,7 +1048,69 @@ static char *sqlite_name(const char *path, bool immutable) {
   return uri;
 }
 
-Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
+const char *store_default(const char *given) {
+  const char *env = getenv("CHARTER_DB");
+  return given ? given : env && *env ? env : NULL;
+}
+
+bool store_is_uri(const char *path) { return store_is_pg(path); }
+
+bool store_exists(const char *path) {
+  struct stat st;
+  return store_is_pg(path) ? store_pg_exists(path) : stat(path, &st) == 0;
+}
+
+void store_remove_new(const char *path) {
+  if (store_is_pg(path)) return;
+  /* concurrency: a store another import still has open (its -wal or -shm,
+   * which SQLite removes when the last connection closes) is that import's
+   * too, and stays: removing it would lose the rows written into it */
+  for (int i = 0; i < 2; i++) {
+    char *f = sqlite3_mprintf("%s%s", path, i ? "-shm" : "-wal");
+    bool open_elsewhere = f && access(f, F_OK) == 0;
+    sqlite3_free(f);
+    if (open_elsewhere) return;
+  }
+  /* and one that holds an import (another import made it too, committed
+   * and closed between this one's making it and now) stays: looked at
+   * under an exclusive lock, so no import is half-way through. An import
+   * that opened it meanwhile and commits after it is gone is refused at
+   * its commit (sqlite_commit), never lost in silence. */
+  sqlite3 *db = NULL;
+  char *name = sqlite_name(path, false);
+  int imports = -1;
+  if (name && sqlite3_open_v2(name, &db, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK) {
+    sqlite3_busy_timeout(db, 2000);
+    if (sqlite3_exec(db, "BEGIN EXCLUSIVE", NULL, NULL, NULL) == SQLITE_OK) {
+      bool there = false;
+      sqlite3_stmt *st = NULL;
+      if (sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name = 'import'", -1, &st, NULL) == SQLITE_OK)
+        there = sqlite3_step(st) == SQLITE_ROW;
+      sqlite3_finalize(st);
+      if (!there || query_int(db, "SELECT count(*) FROM import", &imports) != SQLITE_OK) imports = there ? -1 : 0;
+      /* removed while the lock is held: an import waiting for it finds
+       * the file moved when it commits */
+      if (imports == 0) unlink(path);
+      sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    }
+  }
+  sqlite3_close(db);
+  sqlite3_free(name);
+  if (imports != 0) return;
+  /* the side files, unless a new store was made at path meanwhile (they
+   * would then be its own) */
+  struct stat st;
+  if (stat(path, &st) == 0) return;
+  static const char *const side[] = {"-wal", "-shm", "-journal"};
+  for (int i = 0; i < 3; i++) {
+    char *f = sqlite3_mprintf("%s%s", path, side[i]);
+    if (f) unlink(f);
+    sqlite3_free(f);
+  }
+}
+
+Store *store_open(const char *path, StoreMode mode, const char *coalition, char *err, size_t errlen) {
+  if (store_is_pg(path)) return store_pg_open(path, mode, coalition, err, errlen);
   struct stat st;
   if (!check_path(path, mode, &st, err, errlen) || !check_header(path, mode, err, errlen)) return NULL;
   /* A reader opens the file read-only. While no import is under way (no
@@ -1015,6 +1142,7 @@ Store *store_open(const char *path, StoreMode mode, char *err, size_t errlen) {
   SqlStore *q = xcalloc(1, sizeof *q);
   q->base.m = &sqlite_methods;
   q->db = db;
+  q->coalition = xstrdup(coalition ? coalition : "");
   if (immutable) {
     q->path = xstrdup(path);
     q->seen = st;

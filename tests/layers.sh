@@ -10,7 +10,7 @@
 #  3. libcharter.a needs no symbol that only a front end provides: every
 #     symbol its objects use and it does not define is defined by none of
 #     BUILD/obj/runtime/cli/*.o, and by the system libraries (libc, libm,
-#     libgcc, sqlite3, jansson, libgvc and its plugins; the sanitizers' own for
+#     libgcc, sqlite3, libpq, jansson, libgvc and its plugins; the sanitizers' own for
 #     build/asan).
 # Prints "ok - ..." or "not ok - ..." (naming the file, symbol and object),
 # then "N passed, M failed"; exits 1 if any check failed.
@@ -40,6 +40,7 @@ trap 'exit 2' HUP INT TERM
 # Which files may include sqlite3.h (the one store engine) and the Graphviz
 # headers (the drawing). The command line may include neither.
 SQLITE_FILES="runtime/store_sqlite.c"
+PQ_FILES="runtime/store_pg.c"
 GRAPHVIZ_FILES="runtime/draw.c"
 GRAPHVIZ_HEADERS="gvc.h gvplugin.h cgraph.h cdt.h"
 
@@ -82,12 +83,17 @@ while read -r file quote name; do
     bad=1
   fi
   # shellcheck disable=SC2086
+  if [ "$name" = libpq-fe.h ] && ! in_list "$file" $PQ_FILES; then
+    not_ok "$file includes <libpq-fe.h>: only the PostgreSQL engine may ($PQ_FILES)"
+    bad=1
+  fi
+  # shellcheck disable=SC2086
   if in_list "$name" $GRAPHVIZ_HEADERS && ! in_list "$file" $GRAPHVIZ_FILES; then
     not_ok "$file includes <$name>: only the drawing may ($GRAPHVIZ_FILES)"
     bad=1
   fi
 done <"$tmp/includes"
-[ "$bad" = 0 ] && ok "each layer includes only its own headers and those below it; sqlite3.h and Graphviz stay in their files"
+[ "$bad" = 0 ] && ok "each layer includes only its own headers and those below it; sqlite3.h, libpq-fe.h and Graphviz stay in their files"
 
 # No exit() and no usage below the command line (comments aside).
 bad=0
@@ -126,7 +132,7 @@ gvdir=$(libdir libgvc)
     p=$(cc -print-file-name="$name" 2>/dev/null)
     [ -f "$p" ] && nm -D --defined-only "$p" 2>/dev/null
   done
-  for p in "$(libdir sqlite3)/libsqlite3.so" "$(libdir jansson)/libjansson.so" "$gvdir/libgvc.so" "$gvdir/libcgraph.so" "$gvdir/libcdt.so" \
+  for p in "$(libdir sqlite3)/libsqlite3.so" "$(libdir libpq)/libpq.so" "$(libdir jansson)/libjansson.so" "$gvdir/libgvc.so" "$gvdir/libcgraph.so" "$gvdir/libcdt.so" \
     "$gvdir/graphviz/libgvplugin_core.so" "$gvdir/graphviz/libgvplugin_dot_layout.so"; do
     [ -f "$p" ] && nm -D --defined-only "$p" 2>/dev/null
   done

@@ -41,7 +41,7 @@ expect_output() {
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99:fast_unwind_on_malloc=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=99
 export LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0"
-unset NO_COLOR CHARTER_PATH
+unset NO_COLOR CHARTER_PATH CHARTER_DB
 export TERM=dumb
 
 run_unit() { # BUILD
@@ -331,6 +331,7 @@ run_roundtrip() { # BUILD
 run_structural() { # CHARTER SCRIPT
   [ -f "$top/tests/$2" ] || return 0
   out=$(sh "$top/tests/$2" "$1" 2>&1)
+  last_rc=$?
   p=$(printf '%s\n' "$out" | grep -c '^ok ')
   f=$(printf '%s\n' "$out" | grep -c '^not ok')
   pass=$((pass + p))
@@ -339,6 +340,30 @@ run_structural() { # CHARTER SCRIPT
     printf '%s\n' "$out" | grep '^not ok' | head -20
     failures="$failures
   $2 ($1)"
+  fi
+}
+
+# The PostgreSQL suites: a script exits 77 when PostgreSQL could not start
+# (not installed, initdb or the server failed), after running what it can
+# against SQLite. That is loud but no failure, unless the environment says
+# CI (CI=true, or CHARTER_REQUIRE_PG=1): CI must start it.
+pg_missing=""
+pg_required() { [ "${CI:-}" = true ] || [ "${CI:-}" = 1 ] || [ "${CHARTER_REQUIRE_PG:-0}" = 1 ]; }
+pg_banner() { # WHY
+  bar='!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!'
+  printf '%s\n!! PostgreSQL could not start: the store suite ran against SQLite only\n!! %s\n%s\n' "$bar" "$1" "$bar" >&2
+}
+run_pg_suite() { # CHARTER SCRIPT
+  last_rc=0
+  run_structural "$1" "$2"
+  [ "$last_rc" = 77 ] || return 0
+  why=$(printf '%s\n' "$out" | grep -m 1 -e 'pg\.sh:' -e 'PostgreSQL could not start' | sed 's/^# //')
+  if pg_required; then
+    note_fail "$2: PostgreSQL could not start, and this environment requires it (CI=true or CHARTER_REQUIRE_PG=1): ${why:-see above}"
+    printf '%s\n' "$out" | grep -v -e '^ok ' | head -20
+  else
+    [ -n "$pg_missing" ] || pg_banner "${why:-(no reason given)}; install it with 'make deps' (package postgresql)"
+    pg_missing=${why:-(no reason given)}
   fi
 }
 
@@ -359,6 +384,14 @@ for build in "$@"; do
   run_structural "$b/charter" chart.sh
   run_structural "$b/charter" store.sh
   run_structural "$b/charter" migrate.sh
+  run_pg_suite "$b/charter" pg.sh
+  run_pg_suite "$b/charter" store_pg.sh
+  run_pg_suite "$b/charter" store_bulk.sh
+  run_pg_suite "$b/charter" store_rls.sh
+  run_pg_suite "$b/charter" network.sh
+  # once, with the first build: its kills are timed, and the sanitized
+  # build runs the same store code through store_pg.sh and store.sh
+  [ "$build" = "$1" ] && run_pg_suite "$b/charter" store_stress.sh
   run_structural "$b/charter" editors.sh
   run_structural "$b/charter" new.sh
   run_structural "$b/charter" docs.sh
@@ -388,6 +421,10 @@ fi
 
 if [ "$fail" -ne 0 ]; then
   echo "failed:$failures"
+fi
+if [ -n "$pg_missing" ]; then
+  pg_banner "$pg_missing"
+  echo "PostgreSQL could not start: the store suite ran against SQLite only ($pg_missing)"
 fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -244,9 +244,9 @@ check "three imports at once creating one new store (8 times): all exit 0 and it
   test -z "$bad"
 
 # ---- (c) a store from a newer charter ------------------------------------------------
-# newer_store DB JOURNAL: a store of schema 3, in journal mode JOURNAL.
+# newer_store DB JOURNAL: a store of schema 4, in journal mode JOURNAL.
 newer_store() {
-  sql "$1" "PRAGMA journal_mode = $2; PRAGMA user_version = 3;
+  sql "$1" "PRAGMA journal_mode = $2; PRAGMA user_version = 4;
             CREATE TABLE measurement (indicator TEXT NOT NULL, value REAL NOT NULL, unit TEXT) STRICT;
             INSERT INTO measurement VALUES ('a', 1, 'people');" >/dev/null
 }
@@ -267,25 +267,25 @@ refused_untouched() {
   check "$what: eval leaves it byte for byte, no -wal, -shm or -journal file" \
     eval 'cmp -s "$db" "$orig" && no_side_files "$db"'
 }
-newer_store v3.orig delete
-cp v3.orig v3.db
-refused_untouched v3 v3.db v3.orig "newer charter.*schema 3" "a store of schema 3 (rollback journal)"
-check "a store of schema 3: the message names the version this charter knows" grep -q "up to 2" v3-import.err
-newer_store v3wal.orig wal
-check "a store of schema 3 in WAL mode: sqlite3 left no file beside it" no_side_files v3wal.orig
-cp v3wal.orig v3wal.db
-refused_untouched v3wal v3wal.db v3wal.orig "newer charter.*schema 3" "a store of schema 3 (WAL)"
+newer_store v4.orig delete
+cp v4.orig v4.db
+refused_untouched v4 v4.db v4.orig "newer charter.*schema 4" "a store of schema 4 (rollback journal)"
+check "a store of schema 4: the message names the version this charter knows" grep -q "up to 3" v4-import.err
+newer_store v4wal.orig wal
+check "a store of schema 4 in WAL mode: sqlite3 left no file beside it" no_side_files v4wal.orig
+cp v4wal.orig v4wal.db
+refused_untouched v4wal v4wal.db v4wal.orig "newer charter.*schema 4" "a store of schema 4 (WAL)"
 # A newer version only in the WAL (a newer charter stopped before a
 # checkpoint): refused, and closing must not checkpoint it into the file.
 "$bin" import --db walonly.db prog.charter s1.csv >/dev/null 2>&1
-sqlite3 walonly.db ".dbconfig no_ckpt_on_close on" "PRAGMA user_version = 3;" >/dev/null
-check "a store whose schema 3 is only in its WAL: the WAL is there" test -s walonly.db-wal
+sqlite3 walonly.db ".dbconfig no_ckpt_on_close on" "PRAGMA user_version = 4;" >/dev/null
+check "a store whose schema 4 is only in its WAL: the WAL is there" test -s walonly.db-wal
 cp walonly.db walonly.orig
 cp walonly.db-wal walonly.orig-wal
 for c in import eval; do
   if [ $c = import ]; then run walonly-$c import --db walonly.db prog.charter s1.csv; else run walonly-$c eval --db walonly.db prog.charter; fi
-  check "a store whose schema 3 is only in its WAL: $c is refused and the file and its WAL are left as they were" \
-    eval 'refused walonly-$c "newer charter.*schema 3" && cmp -s walonly.db walonly.orig && cmp -s walonly.db-wal walonly.orig-wal'
+  check "a store whose schema 4 is only in its WAL: $c is refused and the file and its WAL are left as they were" \
+    eval 'refused walonly-$c "newer charter.*schema 4" && cmp -s walonly.db walonly.orig && cmp -s walonly.db-wal walonly.orig-wal'
 done
 
 # ---- (d) files that are not SQLite databases -------------------------------------------
@@ -392,7 +392,7 @@ sub/o'"'"'brien, \"q\".csv: 20 rows added, 0 replaced, 0 unchanged
 in all: 40 rows added, 0 replaced, 0 unchanged" ]'
 # q SQL: the rows of SQL on schema.db, one a line, joined by spaces.
 q() { sql schema.db "$1" | tr '\n' ' ' | sed 's/ $//'; }
-check "schema: PRAGMA user_version is 2" eval '[ "$(q "PRAGMA user_version")" = 2 ]'
+check "schema: PRAGMA user_version is 3" eval '[ "$(q "PRAGMA user_version")" = 3 ]'
 check "schema: the journal mode is wal" eval '[ "$(q "PRAGMA journal_mode")" = wal ]'
 tables="SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name"
 others="SELECT count(*) FROM sqlite_schema WHERE type != 'table' AND name NOT LIKE 'sqlite_autoindex_%'"
@@ -408,13 +408,15 @@ id|INTEGER|0|-|1
 file|TEXT|1|-|0
 rows|INTEGER|1|-|0
 at|TEXT|1|-|0
+coalition|TEXT|1|''|0
 EOF
 cat >measurement.cols <<'EOF'
-indicator|TEXT|1|-|1
-dimension|TEXT|1|''|2
-grp|TEXT|1|''|3
+coalition|TEXT|1|''|1
+indicator|TEXT|1|-|2
+dimension|TEXT|1|''|3
+grp|TEXT|1|''|4
 period|TEXT|1|-|0
-period_end|TEXT|1|-|4
+period_end|TEXT|1|-|5
 value|REAL|0|-|0
 numerator|REAL|0|-|0
 denominator|REAL|0|-|0
@@ -424,7 +426,7 @@ note|TEXT|1|''|0
 import_id|INTEGER|1|-|0
 EOF
 check "schema: the import table's columns are the documented ones" eval 'cols import | cmp -s - import.cols'
-check "schema: the measurement table's columns are the documented ones, primary key (indicator, dimension, grp, period_end)" \
+check "schema: the measurement table's columns are the documented ones, primary key (coalition, indicator, dimension, grp, period_end)" \
   eval 'cols measurement | cmp -s - measurement.cols'
 fkeys="SELECT \"table\" || ' ' || \"from\" || ' ' || \"to\" FROM pragma_foreign_key_list('measurement')"
 check "schema: measurement.import_id references import(id)" eval '[ "$(q "$fkeys")" = "import import_id id" ]'
@@ -469,7 +471,7 @@ check "--replace: exit 0, 2 rows replaced, 18 unchanged" \
 sql re.db "SELECT * FROM measurement ORDER BY indicator, dimension, grp, period_end" >re4.rows
 check "--replace: only the two changed rows differ" eval '[ "$(diff re1.rows re4.rows | grep -c "^[<>]")" -eq 4 ]'
 check "--replace: they hold the new values and the new import's id" \
-  eval '[ "$(diff re1.rows re4.rows | grep "^>" | cut -d"|" -f6,12 | sort | tr "\n" " ")" = "-3.0|3 777.25|3 " ]'
+  eval '[ "$(diff re1.rows re4.rows | grep "^>" | cut -d"|" -f7,13 | sort | tr "\n" " ")" = "-3.0|3 777.25|3 " ]'
 third="SELECT file || ' ' || rows FROM import WHERE id = 3"
 check "--replace: the new import is recorded with its 2 rows" eval '[ "$(sql re.db "$third")" = "s1r.csv 2" ]'
 run re5 import --db re.db --replace prog.charter s1r.csv
@@ -510,5 +512,24 @@ if command -v script >/dev/null 2>&1 && script -qec true /dev/null </dev/null >/
 else
   ok "eval on a terminal colours status words # skip: no script(1)"
 fi
+
+# CHARTER_DB: --db's default; --db wins over it; an empty one is unset
+"$bin" import --db envref.db prog.charter s1.csv >/dev/null 2>&1
+"$bin" eval --db envref.db --as-of 2100 prog.charter >envref.out 2>&1
+CHARTER_DB=envdb.db run env1 import prog.charter s1.csv
+check "CHARTER_DB: import stores into it without --db" eval 'clean env1 && [ -s envdb.db ]'
+CHARTER_DB=envdb.db run env2 eval --as-of 2100 prog.charter
+check "CHARTER_DB: eval reads it without --db, as --db would" eval 'clean env2 && cmp -s env2.out envref.out'
+CHARTER_DB=nosuch.db run env3 eval --db envdb.db --as-of 2100 prog.charter
+check "CHARTER_DB: --db wins over it" eval 'clean env3 && cmp -s env3.out envref.out && absent nosuch.db'
+CHARTER_DB= run env4 eval --as-of 2100 prog.charter
+check "CHARTER_DB empty: eval still asks for --db (exit 2)" eval 'rc_is env4 2 && grep -q "eval needs --db" env4.err'
+
+# --db names that mean a server, never made into files
+for d in "dbname=network host=db.example.org" "PostgreSQL://charter@db/network" "postgresql:network" "pgsql://db/network"; do
+  run uri import --db "$d" prog.charter s1.csv
+  check "--db '$d': refused as a server's address (exit 2), no file made" \
+    eval 'refused uri "looks like a server.s address, not a file" && [ ! -e "$d" ]'
+done
 
 finish

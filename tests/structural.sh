@@ -301,7 +301,7 @@ check "fmt --check: a canonical CRLF file is not reported" "$bin" fmt --check "$
 # command and option charter has, and no option it lacks.
 top=$(cd "$here/.." && pwd)
 cmds=$("$bin" --help | sed -n 's/^  \([a-z][a-z]*\)  .*/\1/p')
-check "charter --help lists the eleven commands" test "$(echo $cmds)" = "check diff eval export fmt help import lsp new render report"
+check "charter --help lists the twelve commands" test "$(echo $cmds)" = "check diff eval export fmt help import lsp new render report store"
 for c in $cmds; do
   check "docs/commands.md has a section on charter $c" grep -q "^## charter $c" "$top/docs/commands.md"
   check "docs/charter.1 describes charter $c" grep -q "^\.B $c\$" "$top/docs/charter.1"

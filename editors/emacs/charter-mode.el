@@ -57,7 +57,7 @@
     "indicator"
     "horizon" "change" "leads_to" "assumption"
     "unit" "direction" "baseline" "target" "milestone" "source"
-    "reported_by" "frequency" "disaggregate" "between" "equity" "formula" "measures"
+    "reported_by" "frequency" "disaggregate" "between" "equity" "formula" "rolls_up" "coalitions" "network_id" "shared_with" "measures"
     "per" "range" "benchmark" "compare"
     "owner" "community_owner" "contributes_to" "metric" "start" "end"
     "budget" "funded_by" "status" "waive"

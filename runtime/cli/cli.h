@@ -20,6 +20,7 @@ int cmd_report(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_store(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 
 /* A file `charter new` writes: its path in the new directory and its text

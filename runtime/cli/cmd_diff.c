@@ -19,6 +19,7 @@
 #include "diff.h"
 #include "escape.h"
 #include "json.h"
+#include "model.h"
 #include "program.h"
 #include "store.h"
 #include "suggest.h"
@@ -291,11 +292,14 @@ static void saw(void *ctx, const StoreObs *obs) {
   (void)obs;
   *(bool *)ctx = true;
 }
+/* The coalition whose rows baseline_changed looks at: the new program's. */
+static const char *diff_coalition;
+
 static bool has_data(void *ctx, const char *indicator) {
   Store *st = ctx;
   bool found = false;
   if (!indicator) return false;
-  st->m->series(st, indicator, false, "9999-12-31", saw, &found);
+  st->m->series(st, diff_coalition, indicator, false, "9999-12-31", saw, &found);
   return found;
 }
 
@@ -657,9 +661,10 @@ int cmd_diff(int argc, char **argv) {
     return usage_error("diff", "diff takes two programs, the old and the new, as in: charter diff main:coalition.charter coalition.charter");
 
   Store *store = NULL;
+  db = store_default(db);
   if (db) {
     char err[512];
-    store = store_open(db, STORE_READ, err, sizeof err);
+    store = store_open(db, STORE_READ, "", err, sizeof err);
     if (!store) {
       fputs("charter: ", stderr);
       esc_term_put(stderr, err);
@@ -686,6 +691,7 @@ int cmd_diff(int argc, char **argv) {
     status = so > sn ? so : sn;
   }
   if (status == EXIT_OK) {
+    diff_coalition = program_coalition(n.p);
     DiffOptions dopt = {store ? has_data : NULL, store};
     Diff d;
     diff_programs(o.p, n.p, &dopt, &d);

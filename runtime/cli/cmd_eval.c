@@ -550,6 +550,7 @@ int cmd_eval(int argc, char **argv) {
     return usage_error("eval", "unknown format '%s': use table, json or csv", format);
   if (equity && strcmp(format, "csv"))
     return usage_error("eval", "--equity is for --format csv (table and json have the equity lines already): add --format csv");
+  dbpath = store_default(dbpath);
   if (!dbpath) return usage_error("eval", "eval needs --db, the database charter import filled, as in --db coalition.db");
   int32_t as_of;
   int bad = parse_as_of("eval", as_of_text, &as_of);
@@ -571,6 +572,7 @@ int cmd_eval(int argc, char **argv) {
     status = r.corrupt ? EXIT_FINDINGS : EXIT_USAGE;
     goto cleanup;
   }
+  eval_warn_network(stderr, &r);
   /* table and csv say it on standard error, json in its "disclosure" member */
   if (no_disclosure && strcmp(format, "json")) fprintf(stderr, "charter: %s\n", EVAL_NO_DISCLOSURE_NOTICE);
   if (!strcmp(format, "json")) print_json(&out, &r);

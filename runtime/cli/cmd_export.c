@@ -80,6 +80,7 @@ static int export_args(int argc, char **argv, ExportArgs *ea) {
   }
   if (ea->bom && ea->format != FMT_CSV)
     return usage_error("export", "--bom is for --format csv (a byte-order mark for spreadsheets); JSON has none");
+  ea->dbpath = store_default(ea->dbpath);
   if (ea->as_of_text && !ea->dbpath)
     return usage_error("export", "--as-of goes with --db: the results are read from the measurement store");
   if (ea->no_disclosure && !ea->dbpath) return usage_error("export", "--no-disclosure goes with --db");

@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "escape.h"
 #include "import.h"
+#include "model.h"
 #include "output.h"
 #include "program.h"
 #include "store.h"
@@ -61,16 +62,16 @@ static int check_args(const char *dbpath, int argc, char **argv) {
 /* Stores the checked rows into dbpath (a new store never through a link
  * out of entry's directory); EXIT_OK, or after saying why not EXIT_USAGE,
  * or EXIT_FINDINGS for a corrupt stored row. */
-static int store_checked(Import *im, const char *dbpath, const char *entry, bool replace, bool dry, ImportCounts *counts) {
+static int store_checked(Import *im, const char *dbpath, const char *entry, const char *coalition, bool replace, bool dry,
+                         ImportCounts *counts) {
   char err[1024];
   /* A new store is made inside the project unless --db says where outside:
    * never through a link the project holds. A dry run makes none: it
    * checks against an empty store in memory, and an existing store must be
    * of the current schema (migrating it would write). */
-  struct stat st;
-  bool exists = stat(dbpath, &st) == 0;
+  bool exists = store_exists(dbpath);
   if (dry && exists) {
-    Store *r = store_open(dbpath, STORE_READ, err, sizeof err);
+    Store *r = store_open(dbpath, STORE_READ, coalition, err, sizeof err);
     int version = 0;
     if (r && r->m->verify(r, dbpath, STORE_READ, &version, err, sizeof err) != STORE_OK) version = -1;
     store_close(r);
@@ -101,7 +102,7 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
     }
     snprintf(tmpdb, sizeof tmpdb, "%s/dry.db", tmpdir);
   }
-  Store *db = store_open(*tmpdb ? tmpdb : dbpath, STORE_WRITE, err, sizeof err);
+  Store *db = store_open(*tmpdb ? tmpdb : dbpath, STORE_WRITE, coalition, err, sizeof err);
   if (!db) {
     if (*tmpdir) unlink(tmpdb), rmdir(tmpdir);
     fputs("charter: ", stderr);
@@ -124,15 +125,8 @@ static int store_checked(Import *im, const char *dbpath, const char *entry, bool
   buf_free(&db_name);
   buf_free(&why);
   store_close(db);
-  if (!exists && !dry && (rc != STORE_OK || import_diags(im)->nerrors)) { /* a store made for a refused import goes */
-    static const char *const side[] = {"-wal", "-shm", "-journal", ""};
-    for (int i = 0; i < 4; i++) {
-      Buf f = {0};
-      buf_printf(&f, "%s%s", dbpath, side[i]);
-      unlink(buf_str(&f));
-      buf_free(&f);
-    }
-  }
+  if (!exists && !dry && (rc != STORE_OK || import_diags(im)->nerrors)) /* a store made for a refused import goes */
+    store_remove_new(dbpath);
   if (*tmpdb) {
     static const char *const side[] = {"", "-wal", "-shm", "-journal"};
     for (int i = 0; i < 4; i++) {
@@ -186,7 +180,7 @@ static int import_files(const char *dbpath, const char *prog, char **files, int 
   bool color = color_wanted("auto");
   /* the rows are checked as they are stored, in one transaction that any
    * error rolls back */
-  if ((status = store_checked(im, dbpath, prog, replace, dry, counts)) != EXIT_OK) goto cleanup;
+  if ((status = store_checked(im, dbpath, prog, program_coalition(p), replace, dry, counts)) != EXIT_OK) goto cleanup;
   if (diags->nerrors) {
     diag_sort(diags);
     diag_print_text(stderr, diags, import_srcs(im), (DiagStyle){color, 50, "(fix these and import again to see them)"});
@@ -252,6 +246,7 @@ int cmd_import(int argc, char **argv) {
     default: return option_error("import", ch, argv);
     }
   }
+  dbpath = store_default(dbpath);
   if (!dbpath) return usage_error("import", "import needs --db, the database to store into, as in --db coalition.db");
   if (!*dbpath) return usage_error("import", "--db needs a file name, as in --db coalition.db");
   int bad = check_args(dbpath, argc, argv);

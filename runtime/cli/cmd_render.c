@@ -326,6 +326,7 @@ static int render_args(int argc, char **argv, RenderArgs *ra) {
   if (!ra->format) ra->format = "svg";
   if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
   if (!*ra->view) return usage_error("render", "--view needs a view name, as in --view pathway");
+  ra->dbpath = store_default(ra->dbpath);
   if (ra->as_of_text && !ra->dbpath)
     return usage_error("render", "--as-of goes with --db: the status overlay is drawn from the measurement store");
   if (ra->dbpath && !*ra->dbpath) return usage_error("render", "--db needs a file name, as in --db coalition.db");

@@ -95,6 +95,7 @@ static int report_args(int argc, char **argv, ReportArgs *ra) {
     return usage_error("report", "markdown needs a file, not standard output: its charts are written into a "
                                  "folder beside it, as in -o site/report.md");
   if (ra->output && strcmp(ra->output, "-") == 0) ra->output = NULL;
+  ra->dbpath = store_default(ra->dbpath);
   if (ra->as_of_text && !ra->dbpath)
     return usage_error("report", "--as-of goes with --db: the results are read from the measurement store");
   if (ra->dbpath && !*ra->dbpath) return usage_error("report", "--db needs a file name, as in --db coalition.db");
@@ -189,7 +190,8 @@ int cmd_report(int argc, char **argv) {
   if (ra.dbpath) {
     int measured = 0;
     for (int i = 0; i < ev.n; i++) measured += ev.inds[i].nobs > 0;
-    if (ev.n && !measured)
+    eval_warn_network(stderr, &ev);
+    if (ev.n && !measured && !ev.nsilent)
       fprintf(stderr,
               "charter: warning: the store '%s' holds no measurement of this program's indicators up to the as-of "
               "day\n  help: check that it is this program's store, and --as-of; charter import fills it\n",

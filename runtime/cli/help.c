@@ -20,6 +20,7 @@ static const char overview[] =
     "  new      write a starter coalition: a charter, its data, a README, a CI workflow\n"
     "  render   draw a view of a program (logic model, pathway, accountability)\n"
     "  report   write the coalition's plan and results as a web page or markdown\n"
+    "  store    store grant: PostgreSQL roles and rights for each partner\n"
     "\n"
     "Options:\n"
     "  -h, --help     display this help and exit\n"
@@ -32,8 +33,10 @@ static const char overview[] =
     "error, unreadable file, database failure or internal error.\n"
     "\n"
     "Environment: CHARTER_PATH, a colon-separated list of directories searched for\n"
-    "the modules named by `use` before the standard library; NO_COLOR and TERM=dumb\n"
-    "turn colour off.\n"
+    "the modules named by `use` before the standard library; CHARTER_DB, the store\n"
+    "(a file or a postgresql:// URI) when --db is not given (import, eval, render,\n"
+    "report, export, diff, store grant --apply); NO_COLOR and TERM=dumb turn colour\n"
+    "off.\n"
     "\n"
     "Imports read only .charter files in the entry file's folder and below (or in\n"
     "CHARTER_PATH, or --root DIR): a pull request cannot make charter read others.\n";
@@ -137,9 +140,11 @@ static const char render_help[] =
 
 static const char import_help[] =
     "Usage: charter import --db DB [OPTION]... FILE CSV...\n"
-    "Store the measurements of each CSV file in the SQLite database DB (created\n"
-    "when missing), after checking every row against the program whose entry file\n"
-    "is FILE. The program must have no errors.\n"
+    "Store the measurements of each CSV file in the store DB (created when\n"
+    "missing): an SQLite file, or a PostgreSQL database named postgresql://...\n"
+    "(docs/network.md), as the program's coalition's rows (its network_id), after\n"
+    "checking every row against the program whose entry file is FILE. The program\n"
+    "must have no errors.\n"
     "\n"
     "A CSV file's first line names its columns, in any order: indicator, period and\n"
     "value are required (or numerator and denominator instead of value); dimension,\n"
@@ -153,7 +158,8 @@ static const char import_help[] =
     "with a warning; 45% reads as 45 in a % indicator. Warnings never block.\n"
     "\n"
     "Options:\n"
-    "      --db=DB      the database file (required)\n"
+    "      --db=DB      the store: a file or a postgresql:// URI (required, unless\n"
+    "                   CHARTER_DB names it)\n"
     "      --replace    overwrite stored values that this import changes\n"
     "      --dry-run    check and compare with the store, print what would be\n"
     "                   added, replaced or unchanged, and write nothing\n"
@@ -184,7 +190,8 @@ static const char eval_help[] =
     "read-only. The program must have no errors.\n"
     "\n"
     "Options:\n"
-    "      --db=DB               the database charter import filled (required)\n"
+    "      --db=DB               the store charter import filled, a file or a\n"
+    "                            postgresql:// URI (required, unless CHARTER_DB)\n"
     "      --as-of=PERIOD        evaluate as of PERIOD's last day (default: today, UTC)\n"
     "      --format=FORMAT       table (default, for people), json or csv\n"
     "      --equity              with --format csv: the equity lines, one row each,\n"
@@ -347,6 +354,38 @@ static const char export_help[] =
     "error, unreadable file, database failure or an output refused.\n";
 /* ---- end of charter export ---- */
 
+/* ---- charter store (runtime/cli/cmd_store.c) ---- */
+static const char store_help[] =
+    "Usage: charter store grant [--apply [--db URI]] [--root DIR] FILE\n"
+    "Print the SQL that gives each partner of the program whose entry file is FILE\n"
+    "a PostgreSQL role, and row-level security on the store's tables: a partner's\n"
+    "role may add and replace the measurements of the indicators whose reported_by\n"
+    "names that partner, and read its coalition's rows (a network program's, those\n"
+    "of each coalition it lists whose charter block says shared_with the network,\n"
+    "too); it may delete nothing. The program must have no errors and a\n"
+    "network_id: roles are named charter:NETWORK_ID:PARTNER (cut to 63 bytes with\n"
+    "a hash when longer), and belong to the whole server: two databases on one\n"
+    "server must not use the same network_id. One transaction; it can be run\n"
+    "again. Run the printed script with: psql -v ON_ERROR_STOP=1 -1 -f grant.sql\n"
+    "\n"
+    "Options:\n"
+    "      --apply      run the SQL on the PostgreSQL store instead of printing\n"
+    "                   it, and list what each role writes and reads (as the\n"
+    "                   owner of its tables, with CREATEROLE; the store must\n"
+    "                   exist: charter import makes it)\n"
+    "      --db=URI     with --apply: the store, a postgresql:// URI (default:\n"
+    "                   CHARTER_DB)\n"
+    "      --root=DIR   let imports read files in DIR too\n"
+    "  -h, --help       display this help and exit\n"
+    "\n"
+    "Then give each person's login their partner's role, as the owner:\n"
+    "  GRANT \"charter:east-side:lantern\" TO alice;\n"
+    "\n"
+    "Exit status: 0 printed or applied; 1 errors in the program, or no network_id;\n"
+    "2 usage error, unreadable file, or a database that refused the script\n"
+    "(nothing changed then).\n";
+/* ---- end of charter store ---- */
+
 static const char help_help[] =
     "Usage: charter help [COMMAND]\n"
     "Show the help of COMMAND, or the list of commands.\n";
@@ -364,6 +403,7 @@ bool help_print(FILE *out, const char *command) {
   else if (strcmp(command, "lsp") == 0) text = lsp_help;
   else if (strcmp(command, "diff") == 0) text = diff_help;
   else if (strcmp(command, "export") == 0) text = export_help;
+  else if (strcmp(command, "store") == 0) text = store_help;
   else if (strcmp(command, "help") == 0) text = help_help;
   if (!text) return false;
   fputs(text, out);

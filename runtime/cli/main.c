@@ -21,6 +21,7 @@ static const struct {
     {"lsp", cmd_lsp},
     {"diff", cmd_diff},
     {"export", cmd_export},
+    {"store", cmd_store},
     {"help", cmd_help},
 };
 enum { NCOMMANDS = sizeof commands / sizeof *commands };

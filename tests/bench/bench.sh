@@ -14,6 +14,7 @@
 # BENCH_RUNS),
 # BENCH_REPORT=0 (skip the report's),
 # BENCH_WORST=0 (skip the worst cases), BENCH_WORST_SIZES="10000 100000",
+# BENCH_PG=0 (skip PostgreSQL's import and eval), BENCH_PG_ROWS=10000000,
 # BENCH_LSP=0 (skip the language server's), BENCH_LSP_EDITS=1000 (edits
 # timed on the 5,000-declaration program), BENCH_LSP_MEMORY_EDITS=10000
 # (edits of the memory run, on a 1,000-declaration program).
@@ -686,6 +687,115 @@ if [ "${BENCH_LSP:-1}" != 0 ] && [ $have_charter = 1 ] && [ -x "$build/lspbench"
 	lsp_bench
 fi
 
+# ---- PostgreSQL: import and eval against psql on the same rows ----
+# The program and CSV of the import bench (gen --csv), BENCH_PG_ROWS rows
+# (default 10,000,000), on a throwaway server (tests/pg.sh). import:
+# `charter import --db postgresql://...` into a fresh database against
+# psql's \copy of the same rows (with their period_end, as the store keeps
+# it) into a fresh table with the store's columns and primary key
+# (coalition, indicator, dimension, grp, period_end): goal at most 1.2x.
+# eval: `charter eval --format json` against one SQL query answering the
+# same (the latest value of every indicator and group, with its first row
+# as the baseline) through psql: goal at most 1.5x. BENCH_PG=0 skips it.
+pg_rows=${BENCH_PG_ROWS:-10000000}
+pg_peer_table="CREATE TABLE measurement (
+  coalition text COLLATE \"C\" NOT NULL DEFAULT '', indicator text COLLATE \"C\" NOT NULL,
+  dimension text COLLATE \"C\" NOT NULL DEFAULT '', grp text COLLATE \"C\" NOT NULL DEFAULT '',
+  period text NOT NULL, period_end text COLLATE \"C\" NOT NULL, value double precision,
+  numerator double precision, denominator double precision, flags text NOT NULL DEFAULT '',
+  source text NOT NULL DEFAULT '', note text NOT NULL DEFAULT '', import_id bigint NOT NULL DEFAULT 1,
+  PRIMARY KEY (coalition, indicator, dimension, grp, period_end))"
+# For context: the same table with the store's foreign key (import_id
+# REFERENCES import(id), checked row by row), which charter's table has.
+pg_fk_table="CREATE TABLE import (id bigint PRIMARY KEY); INSERT INTO import VALUES (1);
+${pg_peer_table%)}, FOREIGN KEY (import_id) REFERENCES import(id))"
+pg_query="SELECT l.indicator, l.dimension, l.grp, l.period, l.value, b.period, b.value
+FROM (SELECT DISTINCT ON (indicator, dimension, grp) indicator, dimension, grp, period, value FROM measurement
+      WHERE coalition = '' AND period_end <= '$as_of' ORDER BY indicator, dimension, grp, period_end DESC) l
+JOIN (SELECT DISTINCT ON (indicator, dimension, grp) indicator, dimension, grp, period, value FROM measurement
+      WHERE coalition = '' ORDER BY indicator, dimension, grp, period_end) b USING (indicator, dimension, grp)"
+
+pg_bench() {
+	local n=$pg_rows dir uri peer peer_fk psql im_t im_m im_c cp_t cp_c fk_t ev_t ev_m ev_c q_t q_c got
+	echo
+	case $n in
+	'' | *[!0-9]* | 0)
+		echo "bench.sh: BENCH_PG_ROWS must be a positive whole number, not '$n'" >&2
+		exit 2
+		;;
+	esac
+	# shellcheck source=tests/pg.sh
+	. "$srcdir/tests/pg.sh"
+	if ! pg_start 2>"$build/bench-pg-start.log"; then
+		echo "postgresql: skipped (PostgreSQL could not start: $(head -n 1 "$build/bench-pg-start.log"))"
+		return 0
+	fi
+	trap 'pg_stop' EXIT
+	psql=$PG_BINDIR/psql
+	dir=$build/bench/pg-$n
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	if [ -f "$build/bench/import-$n/data.csv" ]; then
+		cp "$build/bench/import-$n/"*.charter "$dir"/ && ln -s "$build/bench/import-$n/data.csv" "$dir/data.csv"
+	else
+		"$gen" --csv "$n" "$import_decls" "$dir" >/dev/null ||
+			{ echo "bench.sh: gen --csv $n $import_decls failed" >&2; exit 2; }
+	fi
+	"$psql" -X -q -d "$PG_URI" -c "CREATE DATABASE bench_charter" -c "CREATE DATABASE bench_peer" \
+		-c "CREATE DATABASE bench_peer_fk" >/dev/null
+	uri=${PG_URI%/charter}/bench_charter
+	peer=${PG_URI%/charter}/bench_peer
+	peer_fk=${PG_URI%/charter}/bench_peer_fk
+	read -r im_t im_m im_c < <(runs=1 best "$dir" "$dir/pg-import.log" \
+		"$charter" import --db "$uri" main.charter data.csv)
+	got=$("$psql" -X -At -d "$uri" -c "SELECT count(*) FROM measurement" 2>&1)
+	[ "$got" = "$n" ] || echo "note: charter import stored $got rows of $n; see $dir/pg-import.log"
+	# the peer's file: the same rows with their period_end, in the CSV's order
+	"$psql" -X -q -d "$uri" -c "\\copy (SELECT indicator, dimension, grp, period, period_end, value, source, note FROM measurement) TO '$dir/peer.csv' CSV" ||
+		echo "note: the rows could not be copied out for psql's \\copy"
+	"$psql" -X -q -d "$peer" -c "$pg_peer_table" >/dev/null
+	read -r cp_t _ cp_c < <(runs=1 best "$dir" "$dir/pg-copy.log" "$psql" -X -q -d "$peer" \
+		-c "\\copy measurement (indicator, dimension, grp, period, period_end, value, source, note) FROM 'peer.csv' CSV")
+	got=$("$psql" -X -At -d "$peer" -c "SELECT count(*) FROM measurement" 2>&1)
+	[ "$got" = "$n" ] || echo "note: psql \\copy stored $got rows of $n; see $dir/pg-copy.log"
+	"$psql" -X -q -d "$peer_fk" -c "$pg_fk_table" >/dev/null
+	read -r fk_t _ _ < <(runs=1 best "$dir" "$dir/pg-copy-fk.log" "$psql" -X -q -d "$peer_fk" \
+		-c "\\copy measurement (indicator, dimension, grp, period, period_end, value, source, note) FROM 'peer.csv' CSV")
+	"$psql" -X -q -d "$uri" -c "VACUUM ANALYZE" >/dev/null 2>&1
+	read -r ev_t ev_m ev_c < <(best "$dir" "$dir/pg-eval.log" \
+		"$charter" eval --db "$uri" --as-of "$as_of" --format json main.charter)
+	read -r q_t _ q_c < <(best "$dir" /dev/null "$psql" -X -q -At -o /dev/null -d "$uri" -c "$pg_query")
+	local goal_i goal_e ri re
+	ri=$(ratio "$im_t" "$cp_t")
+	re=$(ratio "$ev_t" "$q_t")
+	[ "$im_c" = 0 ] || ri=-
+	[ "$ev_c" = 0 ] || re=-
+	goal_i=$(awk -v r="$ri" 'BEGIN { print r == "-" ? "-" : (r <= 1.2 ? "met" : "MISSED") }')
+	goal_e=$(awk -v r="$re" 'BEGIN { print r == "-" ? "-" : (r <= 1.5 ? "met" : "MISSED") }')
+	row_p() { printf '%-9s %8s %6s %5s %8s %8s %11s %9s %7s\n' "$@"; }
+	echo "postgresql: $n rows, a fresh database each (PostgreSQL $("$psql" -X -At -d "$uri" -c 'SHOW server_version' 2>/dev/null), fsync off)"
+	row_p "" "charter s" MB exit "psql s" ratio "<= goal" "psql+fk s" "/+fk"
+	row_p "" --------- -- ---- ------ ----- ------- --------- ----
+	row_p import "$im_t" "$im_m" "$im_c" "$cp_t" "$ri" "1.2 $goal_i" "${fk_t:--}" "$(ratio "$im_t" "${fk_t:--}")"
+	row_p eval "$ev_t" "$ev_m" "$ev_c" "$q_t" "$re" "1.5 $goal_e" - -
+	echo "(import: charter import --db postgresql://... main.charter data.csv, once; psql: \\copy of the same rows into the store's"
+	echo " columns and key, once; eval: charter eval --as-of $as_of --format json, best of $runs; psql: one query for the latest"
+	echo " value of every indicator and group with its first row, best of $runs; psql+fk: the \\copy into the same table with"
+	echo " the store's foreign key import_id -> import(id), checked row by row, as charter's table has it)"
+	for f in pg-import pg-eval; do
+		case $f in pg-import) c=$im_c ;; *) c=$ev_c ;; esac
+		case $c in
+		0 | -) ;;
+		*)
+			echo "charter ${f#pg-} exited $c; $dir/$f.log says:"
+			excerpt "$dir/$f.log"
+			;;
+		esac
+	done
+	pg_stop
+	trap - EXIT
+}
+
 if [ "${BENCH_IMPORT:-1}" = 0 ]; then
 	echo
 	echo "import and eval: skipped (BENCH_IMPORT=0)"
@@ -699,4 +809,9 @@ else
 		report_bench
 	fi
 fi
+if [ "${BENCH_PG:-1}" != 0 ] && [ $have_charter = 1 ]; then
+	srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+	pg_bench
+fi
+
 exit 0

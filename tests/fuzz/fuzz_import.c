@@ -36,7 +36,7 @@ static void setup(void) {
   snprintf(csv, sizeof csv, "%s/in.csv", dir);
   char db[96], err[512];
   snprintf(db, sizeof db, "%s/store.db", dir);
-  store = store_open(db, STORE_WRITE, err, sizeof err);
+  store = store_open(db, STORE_WRITE, "", err, sizeof err);
   if (!store) abort();
 }
 

@@ -5,7 +5,10 @@
  *         and its report is written as HTML and as markdown (no store), and
  *         no text of the program may open a tag on the page; then it is
  *         exported as JSON, Kumu and CSV, and no JSON may hold a raw
- *         control character but its own line ends;
+ *         control character but its own line ends; and its SQL for
+ *         `charter store grant` is written, with no control character
+ *         but line ends and every literal closed (a quote in a text of
+ *         the program is doubled);
  *   odd:  the rest is read as the data of a turn-the-curve chart and an
  *         equity chart (values, flags, bounds, marks and texts taken from
  *         the bytes), which are drawn; the charts must balance their tags
@@ -19,9 +22,11 @@
 #include "chart.h"
 #include "export.h"
 #include "interp.h"
+#include "model.h"
 #include "program.h"
 #include "report.h"
 #include "store.h"
+#include "store_grant.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -65,6 +70,23 @@ static void report_program(const uint8_t *data, size_t size) {
     ExportTables t;
     export_csv(p, NULL, &t);
     export_tables_free(&t);
+    Buf g = {0};
+    char why[256];
+    const char *key = program_coalition(p);
+    if (grant_sql(p, *key ? key : "fuzz", "fuzz.charter", &g, why, sizeof why)) {
+      /* outside literals a "--" comment runs to the line's end; every
+       * literal ends ('' inside one is a quote, and toggles twice) */
+      bool lit = false, comment = false;
+      for (size_t i = 0; i < g.len; i++) {
+        unsigned char c = (unsigned char)g.data[i];
+        if (c < 0x20 && c != '\n') abort();
+        if (comment) comment = c != '\n';
+        else if (c == '\'') lit = !lit;
+        else if (!lit && c == '-' && i + 1 < g.len && g.data[i + 1] == '-') comment = true;
+      }
+      if (lit) abort();
+    }
+    buf_free(&g);
   }
   program_free(p);
 }

@@ -58,7 +58,7 @@ static inline Env *env_new(const char *text) {
   }
   scratch_init(&e->s);
   char err[1024] = "";
-  e->db = store_open(scratch_path(&e->s, "m.db"), STORE_WRITE, err, sizeof err);
+  e->db = store_open(scratch_path(&e->s, "m.db"), STORE_WRITE, program_coalition(e->p), err, sizeof err);
   if (!e->db) fail_msg("store_open: %s", err);
   int64_t id = 0;
   if (e->db->m->begin(e->db, true) != STORE_OK || e->db->m->record_import(e->db, "data.csv", "2025-01-01T00:00:00Z", &id) != STORE_OK)

@@ -757,13 +757,13 @@ static StoreRc failing_end(Store *s) {
   ((FailingStore *)s)->open--;
   return STORE_OK;
 }
-static StoreRc failing_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
-  (void)s, (void)indicator, (void)whole, (void)as_of, (void)each, (void)ctx;
+static StoreRc failing_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+  (void)s, (void)coalition, (void)indicator, (void)whole, (void)as_of, (void)each, (void)ctx;
   return STORE_FAILED;
 }
-static StoreRc failing_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+static StoreRc failing_latest(Store *s, const char *coalition, const char *indicator, const char *dimension, const char *group, const char *as_of,
                               StoreObs *out, bool *found) {
-  (void)s, (void)indicator, (void)dimension, (void)group, (void)as_of, (void)out;
+  (void)s, (void)coalition, (void)indicator, (void)dimension, (void)group, (void)as_of, (void)out;
   *found = false;
   return STORE_FAILED;
 }

@@ -74,8 +74,9 @@ static StoreObs obs_of(const FakeRow *r) {
   return (StoreObs){r->dim, r->grp, r->period, r->end, r->v, r->num, r->den, r->flags, r->day};
 }
 
-static StoreRc fake_series(Store *s, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
+static StoreRc fake_series(Store *s, const char *coalition, const char *indicator, bool whole, const char *as_of, StoreEach each, void *ctx) {
   FakeStore *f = (FakeStore *)s;
+  (void)coalition;
   const FakeRow *sel[64];
   int n = 0;
   for (int i = 0; i < f->n; i++) {
@@ -92,9 +93,10 @@ static StoreRc fake_series(Store *s, const char *indicator, bool whole, const ch
   return STORE_OK;
 }
 
-static StoreRc fake_latest(Store *s, const char *indicator, const char *dimension, const char *group, const char *as_of,
+static StoreRc fake_latest(Store *s, const char *coalition, const char *indicator, const char *dimension, const char *group, const char *as_of,
                            StoreObs *out, bool *found) {
   FakeStore *f = (FakeStore *)s;
+  (void)coalition;
   const FakeRow *best = NULL;
   for (int i = 0; i < f->n; i++) {
     const FakeRow *r = &f->rows[i];

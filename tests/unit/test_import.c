@@ -49,7 +49,7 @@ static int setup(void **state) {
     return -1;
   }
   char err[1024];
-  f->store = store_open(scratch_path(&f->s, "m.db"), STORE_WRITE, err, sizeof err);
+  f->store = store_open(scratch_path(&f->s, "m.db"), STORE_WRITE, "", err, sizeof err);
   if (!f->store) return -1;
   *state = f;
   return 0;
@@ -111,7 +111,7 @@ static const char *stored(Fix *f, const char *indicator, Seen *seen) {
   seen->text[0] = '\0';
   Store *s = f->store;
   assert_int_equal(s->m->begin(s, false), STORE_OK);
-  assert_int_equal(s->m->series(s, indicator, false, "9999-12-31", seen_add, seen), STORE_OK);
+  assert_int_equal(s->m->series(s, NULL, indicator, false, "9999-12-31", seen_add, seen), STORE_OK);
   assert_int_equal(s->m->commit(s), STORE_OK);
   return seen->text;
 }
@@ -484,6 +484,165 @@ static void test_large_file_streamed(void **state) {
   free(text);
 }
 
+
+/* ---- an engine's bulk path (stage, merge), as PostgreSQL has it ---- */
+
+/* A store that stages rows and merges a file at a time over a SQLite
+ * store: merge puts the staged rows in order, reporting those not added,
+ * as the contract says. import must say exactly what it says row by row. */
+typedef struct Staged {
+  StoreRow row;
+  char end[11];
+  int64_t at;
+} Staged;
+typedef struct BulkStore {
+  Store base;
+  Store *in;
+  Staged *rows;
+  size_t n, cap;
+  int merges;
+} BulkStore;
+static Store *inner(Store *s) { return ((BulkStore *)s)->in; }
+static StoreRc b_begin(Store *s, bool w) { return inner(s)->m->begin(inner(s), w); }
+static StoreRc b_commit(Store *s) { return inner(s)->m->commit(inner(s)); }
+static StoreRc b_rollback(Store *s) { return inner(s)->m->rollback(inner(s)); }
+static StoreRc b_record(Store *s, const char *file, const char *at, int64_t *id) {
+  return inner(s)->m->record_import(inner(s), file, at, id);
+}
+static StoreRc b_finish(Store *s, int64_t id, long rows) { return inner(s)->m->finish_import(inner(s), id, rows); }
+static StoreRc b_put(Store *s, const StoreRow *row, int64_t id, bool replace, StorePut *put, StoreStored *old) {
+  (void)s, (void)row, (void)id, (void)replace, (void)put, (void)old;
+  fail_msg("put called on an engine with a bulk path");
+  return STORE_FAILED;
+}
+static StoreRc b_remember(Store *s, uint64_t key, int64_t at, bool *seen, int64_t *first) {
+  return inner(s)->m->remember(inner(s), key, at, seen, first);
+}
+static StoreRc b_series(Store *s, const char *c, const char *ind, bool whole, const char *as_of, StoreEach each, void *ctx) {
+  return inner(s)->m->series(inner(s), c, ind, whole, as_of, each, ctx);
+}
+static const char *b_last_error(const Store *s) { return ((const BulkStore *)s)->in->m->last_error(((const BulkStore *)s)->in); }
+static char *bdup(const char *t, size_t n) {
+  char *c = malloc(n + 1);
+  memcpy(c, t, n);
+  c[n] = '\0';
+  return c;
+}
+static StoreRc b_stage(Store *s, const StoreRow *row, int64_t id, int64_t at) {
+  BulkStore *b = (BulkStore *)s;
+  (void)id;
+  if (b->n == b->cap) b->rows = realloc(b->rows, (b->cap = b->cap ? b->cap * 2 : 16) * sizeof *b->rows);
+  Staged *t = &b->rows[b->n++];
+  t->row = *row;
+  t->row.indicator = bdup(row->indicator, strlen(row->indicator));
+  t->row.dimension = bdup(row->dimension, strlen(row->dimension));
+  t->row.group = bdup(row->group, strlen(row->group));
+  t->row.period = bdup(row->period, row->period_len);
+  t->row.source = bdup(row->source, row->source_len);
+  t->row.note = bdup(row->note, row->note_len);
+  memcpy(t->end, row->period_end, 10), t->end[10] = '\0';
+  t->row.period_end = t->end;
+  t->at = at;
+  return STORE_OK;
+}
+static void staged_free(Staged *t) {
+  free((char *)t->row.indicator), free((char *)t->row.dimension), free((char *)t->row.group);
+  free((char *)t->row.period), free((char *)t->row.source), free((char *)t->row.note);
+}
+static StoreRc b_merge(Store *s, int64_t id, bool replace, StoreMerged each, void *ctx) {
+  BulkStore *b = (BulkStore *)s;
+  StoreRc rc = STORE_OK;
+  b->merges++;
+  for (size_t i = 0; i < b->n; i++) {
+    StorePut put;
+    StoreStored old;
+    if (rc == STORE_OK) rc = b->in->m->put(b->in, &b->rows[i].row, id, replace, &put, &old);
+    if (rc == STORE_OK && put != STORE_ADDED) each(ctx, b->rows[i].at, put, &old);
+    staged_free(&b->rows[i]);
+  }
+  b->n = 0;
+  return rc;
+}
+static void b_close(Store *s) {
+  BulkStore *b = (BulkStore *)s;
+  store_close(b->in);
+  free(b->rows);
+  free(b);
+}
+static const StoreMethods bulk_methods = {.name = "bulk", .begin = b_begin, .commit = b_commit, .rollback = b_rollback,
+                                          .record_import = b_record, .finish_import = b_finish, .put = b_put,
+                                          .remember = b_remember, .series = b_series, .stage = b_stage,
+                                          .merge = b_merge, .close = b_close, .last_error = b_last_error};
+
+/* What an import said: its counts and every diagnostic with its notes,
+ * sorted, as text. */
+static void said(Import *im, const ImportCounts *c, int nfiles, char *out, size_t size) {
+  size_t k = 0;
+  for (int i = 0; i < nfiles; i++)
+    k += (size_t)snprintf(out + k, size - k, "%ld/%ld/%ld ", c[i].added, c[i].replaced, c[i].unchanged);
+  DiagList *d = import_diags(im);
+  diag_sort(d);
+  for (int i = 0; i < d->items.len && k < size; i++) {
+    const Diag *g = d->items.items[i];
+    k += (size_t)snprintf(out + k, size - k, "\n%u:%u %s", g->loc.file, g->loc.start, g->msg);
+    for (const DiagNote *n = g->notes; n && k < size; n = n->next)
+      k += (size_t)snprintf(out + k, size - k, "\n  %u:%u %s", n->loc.file, n->loc.start, n->msg);
+  }
+}
+
+/* The same imports into two stores, one row by row and one through the
+ * bulk path: the same counts, diagnostics and stored rows. */
+static void test_bulk_path_same_as_rows(void **state) {
+  Fix *f = *state;
+  char err[1024];
+  BulkStore *b = calloc(1, sizeof *b);
+  b->base.m = &bulk_methods;
+  b->in = store_open(scratch_path(&f->s, "bulk.db"), STORE_WRITE, "", err, sizeof err);
+  assert_non_null(b->in);
+  Store *bulk = &b->base;
+  char *a = put_file(f, "a.csv", GOOD_A);
+  /* a row unchanged, a conflict, a key twice (the first unchanged), one twice (the first new), a bad row */
+  char *x = put_file(f, "x.csv", "indicator,dimension,group,period,value\n"
+                                 "rate,,,2025-Q1,47.5\n"
+                                 "rate,race,Black,2025-Q1,40\n"
+                                 "rate,,,2025-03,47.5\n"
+                                 "hires,,,2026,3\n"
+                                 "hires,,,2026,4\n"
+                                 "nope,,,2026,1\n"
+                                 "hires,,,2027,5\n");
+  /* a key in two files of one import, and one new row */
+  char *y = put_file(f, "y.csv", "indicator,period,value\nhires,2030,1\nrate,2025-Q1,47.5\n");
+  char *z = put_file(f, "z.csv", "indicator,dimension,group,period,value\nrate,,,2025-Q1,47.5\nhires,,,2030,1\nrate,race,White,2025-Q1,53\n");
+  struct { char *files[2]; int n; bool replace; } steps[] = {
+      {{a}, 1, false}, {{x}, 1, false}, {{x}, 1, true}, {{y, z}, 2, false}, {{z}, 1, true}, {{a}, 1, false}};
+  for (size_t i = 0; i < sizeof steps / sizeof *steps; i++) {
+    char one[4096] = "", two[4096] = "";
+    ImportCounts c1[2], c2[2];
+    Import *im = run(f, steps[i].files, steps[i].n, true, steps[i].replace, c1);
+    said(im, c1, steps[i].n, one, sizeof one);
+    import_free(im);
+    im = import_new(f->p);
+    assert_true(import_check(im, steps[i].files, steps[i].n, err, sizeof err));
+    memset(c2, 0, sizeof c2);
+    assert_int_equal(import_store(im, bulk, steps[i].replace, c2), STORE_OK);
+    said(im, c2, steps[i].n, two, sizeof two);
+    import_free(im);
+    if (strcmp(one, two) != 0) fail_msg("step %zu: row by row:\n%s\nbulk:\n%s", i, one, two);
+  }
+  assert_true(b->merges >= 6);
+  Seen s1, s2;
+  for (int k = 0; k < 2; k++) {
+    const char *ind = k ? "hires" : "rate";
+    stored(f, ind, &s1);
+    Store *keep = f->store;
+    f->store = b->in;
+    stored(f, ind, &s2);
+    f->store = keep;
+    assert_string_equal(s1.text, s2.text);
+  }
+  store_close(bulk);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_good_set_counts, setup, teardown),
@@ -499,6 +658,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_date_order_and_thousands, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dry_run_writes_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(test_large_file_streamed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bulk_path_same_as_rows, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

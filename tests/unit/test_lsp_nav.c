@@ -508,7 +508,7 @@ static void test_hover(void **state) {
  * from counts num of den (NAN: none). */
 static void make_store(const char *path, double value, double num, double den) {
   char err[1024] = "";
-  Store *db = store_open(path, STORE_WRITE, err, sizeof err);
+  Store *db = store_open(path, STORE_WRITE, "", err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
   int64_t id = 0;
   assert_int_equal(db->m->begin(db, true), STORE_OK);

@@ -52,7 +52,7 @@ static Store *opened[8];
 
 /* store_open, giving the store's SQLite connection (NULL when refused). */
 static sqlite3 *open_db(const char *path, StoreMode mode, char *err, size_t errlen) {
-  Store *st = store_open(path, mode, err, errlen);
+  Store *st = store_open(path, mode, "", err, errlen);
   if (!st) return NULL;
   for (size_t i = 0; i < sizeof opened / sizeof *opened; i++)
     if (!opened[i]) {
@@ -177,7 +177,7 @@ static void expect_refused(Scratch *s, const char *path, StoreMode mode, char *e
 
 /* ---- a new store ---- */
 
-static void test_write_creates_schema_2(void **state) {
+static void test_write_creates_schema_3(void **state) {
   Scratch *s = *state;
   const char *path = scratch_path(s, "new.db");
   char err[512] = "";
@@ -186,8 +186,8 @@ static void test_write_creates_schema_2(void **state) {
   struct stat st;
   assert_int_equal(stat(path, &st), 0);
   assert_true(S_ISREG(st.st_mode));
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
-  assert_int_equal(STORE_VERSION, 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
+  assert_int_equal(STORE_VERSION, 3);
   expect_text(db, "PRAGMA journal_mode", "wal");
   assert_int_equal(q_int(db, "PRAGMA foreign_keys"), 1);
   assert_true(q_int(db, "PRAGMA busy_timeout") > 0);
@@ -201,16 +201,16 @@ static void test_write_creates_schema_2(void **state) {
   expect_text(db,
               "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
               "', ') FROM (SELECT * FROM pragma_table_info('import') ORDER BY cid)",
-              "id INTEGER 0 - 1, file TEXT 1 - 0, rows INTEGER 1 - 0, at TEXT 1 - 0");
+              "id INTEGER 0 - 1, file TEXT 1 - 0, rows INTEGER 1 - 0, at TEXT 1 - 0, coalition TEXT 1 '' 0");
   expect_text(db,
               "SELECT group_concat(name || ' ' || type || ' ' || \"notnull\" || ' ' || ifnull(dflt_value, '-') || ' ' || pk, "
               "', ') FROM (SELECT * FROM pragma_table_info('measurement') ORDER BY cid)",
-              "indicator TEXT 1 - 1, dimension TEXT 1 '' 2, grp TEXT 1 '' 3, period TEXT 1 - 0, "
-              "period_end TEXT 1 - 4, value REAL 0 - 0, numerator REAL 0 - 0, denominator REAL 0 - 0, "
+              "coalition TEXT 1 '' 1, indicator TEXT 1 - 2, dimension TEXT 1 '' 3, grp TEXT 1 '' 4, period TEXT 1 - 0, "
+              "period_end TEXT 1 - 5, value REAL 0 - 0, numerator REAL 0 - 0, denominator REAL 0 - 0, "
               "flags TEXT 1 '' 0, source TEXT 1 '' 0, note TEXT 1 '' 0, import_id INTEGER 1 - 0");
   /* WITHOUT ROWID, and a value NULL only when withheld */
   assert_int_equal(q_int(db, "SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = 'measurement'"), 1);
-  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  assert_int_equal(exec_rc(db, "INSERT INTO import (id, file, rows, at) VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
   assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
                                "VALUES ('i', '2025', '2025-12-31', NULL, 1)"),
                    SQLITE_CONSTRAINT_CHECK);
@@ -237,7 +237,7 @@ static void test_write_enforces_keys_and_types(void **state) {
   char err[512] = "";
   sqlite3 *db = open_db(scratch_path(s, "k.db"), STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  assert_int_equal(exec_rc(db, "INSERT INTO import (id, file, rows, at) VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
   assert_int_equal(exec_rc(db, "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
                                "VALUES ('i', '2025', '2025-12-31', 1.5, 1)"),
                    SQLITE_OK);
@@ -267,7 +267,7 @@ static void test_second_open(void **state) {
   char err[512] = "";
   sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z');"
+  assert_int_equal(exec_rc(db, "INSERT INTO import (id, file, rows, at) VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z');"
                                "INSERT INTO measurement (indicator, period, period_end, value, import_id) "
                                "VALUES ('i', '2025', '2025-12-31', 7, 1)"),
                    SQLITE_OK);
@@ -281,7 +281,7 @@ static void test_second_open(void **state) {
   if (!w2) fail_msg("third open: %s", err);
   for (int k = 0; k < 3; k++) {
     sqlite3 *h = k == 0 ? w : k == 1 ? r : w2;
-    assert_int_equal(q_int(h, "PRAGMA user_version"), 2);
+    assert_int_equal(q_int(h, "PRAGMA user_version"), STORE_VERSION);
     assert_int_equal(q_int(h, "SELECT count(*) FROM measurement"), 1);
     assert_int_equal(q_int(h, "SELECT value FROM measurement"), 7);
     assert_int_equal(q_int(h, "PRAGMA foreign_keys"), 1);
@@ -308,7 +308,7 @@ static void test_write_adopts_empty_files(void **state) {
   scratch_write(path, "", 0);
   sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("empty file: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
   assert_int_equal(q_int(db, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'"), 2);
   close_db(db);
 
@@ -316,7 +316,7 @@ static void test_write_adopts_empty_files(void **state) {
   make_db(path, "CREATE TABLE t (a); DROP TABLE t;");
   db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("version-0 database without tables: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
   expect_text(db, "PRAGMA journal_mode", "wal");
   close_db(db);
 }
@@ -376,12 +376,12 @@ static void test_newer_version_refused(void **state) {
       "CREATE TABLE import (id INTEGER PRIMARY KEY, file TEXT NOT NULL, rows INTEGER NOT NULL, at TEXT NOT NULL) STRICT;"
       "CREATE TABLE measurement (indicator TEXT NOT NULL, period_end TEXT NOT NULL, value REAL NOT NULL) STRICT;"
       "INSERT INTO measurement VALUES ('i', '2025-12-31', 3);"
-      "PRAGMA user_version = 3;";
-  snprintf(path, sizeof path, "%s", scratch_path(s, "v3.db"));
+      "PRAGMA user_version = 4;";
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v4.db"));
   make_db(path, schema);
   for (int mode = 0; mode < 2; mode++) {
     expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
-    expect_message(err, path, "newer charter", "store schema 3", "left as it is", NULL);
+    expect_message(err, path, "newer charter", "store schema 4", "left as it is", NULL);
   }
   /* still a rollback-journal database: WAL was not switched on */
   size_t n = 0;
@@ -389,9 +389,9 @@ static void test_newer_version_refused(void **state) {
   assert_int_equal(bytes[18], 1);
   free(bytes);
 
-  /* user_version 3 on a database with no tables at all */
-  snprintf(path, sizeof path, "%s", scratch_path(s, "v3bare.db"));
-  make_db(path, "PRAGMA user_version = 3;");
+  /* user_version 4 on a database with no tables at all */
+  snprintf(path, sizeof path, "%s", scratch_path(s, "v4bare.db"));
+  make_db(path, "PRAGMA user_version = 4;");
   for (int mode = 0; mode < 2; mode++) {
     expect_refused(s, path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
     expect_message(err, path, "newer charter", NULL);
@@ -408,7 +408,8 @@ static void test_newer_version_refused(void **state) {
 }
 
 /* A newer version still only in the WAL (another program has the store
- * open and has not checkpointed): the file's header says 2, SQLite says 3. */
+ * open and has not checkpointed): the file's header says the current
+ * version, SQLite says the next. */
 static void test_newer_version_in_wal_refused(void **state) {
   Scratch *s = *state;
   char err[512] = "";
@@ -419,11 +420,11 @@ static void test_newer_version_in_wal_refused(void **state) {
   close_db(db);
   sqlite3 *holder = NULL;
   assert_int_equal(sqlite3_open(path, &holder), SQLITE_OK);
-  assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 3;"), SQLITE_OK);
+  assert_int_equal(exec_rc(holder, "PRAGMA wal_autocheckpoint = 0; PRAGMA user_version = 4;"), SQLITE_OK);
   size_t n0 = 0, n1 = 0;
   unsigned char *before = scratch_read(path, &n0);
   assert_non_null(before);
-  assert_int_equal(before[63], 2); /* the header still says 2 */
+  assert_int_equal(before[63], STORE_VERSION); /* the header still says the current version */
   for (int mode = 0; mode < 2; mode++) {
     sqlite3 *h = open_db(path, mode ? STORE_WRITE : STORE_READ, err, sizeof err);
     if (h) {
@@ -432,7 +433,7 @@ static void test_newer_version_in_wal_refused(void **state) {
       free(before);
       fail_msg("a store of schema 3 (in the WAL) opened in %s mode", mode ? "write" : "read");
     }
-    expect_message(err, path, "store schema 3", "newer charter", NULL);
+    expect_message(err, path, "store schema 4", "newer charter", NULL);
   }
   unsigned char *after = scratch_read(path, &n1);
   assert_int_equal(n0, n1);
@@ -572,7 +573,7 @@ static void test_reader_leaves_no_files(void **state) {
   snprintf(path, sizeof path, "%s", scratch_path(s, "r.db"));
   sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  assert_int_equal(exec_rc(db, "INSERT INTO import VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
+  assert_int_equal(exec_rc(db, "INSERT INTO import (id, file, rows, at) VALUES (1, 'a.csv', 1, '2025-01-01T00:00:00Z')"), SQLITE_OK);
   close_db(db);
   char *list = scratch_list(s->dir);
   assert_string_equal(list, "r.db");
@@ -583,7 +584,7 @@ static void test_reader_leaves_no_files(void **state) {
     sqlite3 *r = open_db(path, STORE_READ, err, sizeof err);
     if (!r) fail_msg("read open: %s", err);
     assert_int_equal(q_int(r, "SELECT count(*) FROM import"), 1);
-    assert_int_equal(exec_rc(r, "INSERT INTO import VALUES (2, 'b.csv', 1, '2025-01-01T00:00:00Z')") & 0xff,
+    assert_int_equal(exec_rc(r, "INSERT INTO import (id, file, rows, at) VALUES (2, 'b.csv', 1, '2025-01-01T00:00:00Z')") & 0xff,
                      SQLITE_READONLY);
     close_db(r);
   }
@@ -644,7 +645,7 @@ static void test_regression_special_names(void **state) {
 /* A store opened for writing in the scratch directory. */
 static Store *open_store(Scratch *s, const char *name) {
   char err[512] = "";
-  Store *st = store_open(scratch_path(s, name), STORE_WRITE, err, sizeof err);
+  Store *st = store_open(scratch_path(s, name), STORE_WRITE, "", err, sizeof err);
   if (!st) fail_msg("store_open: %s", err);
   assert_string_equal(st->m->name, "sqlite");
   assert_non_null(store_sqlite_db(st));
@@ -666,7 +667,7 @@ static void got_add(void *ctx, const StoreObs *o) {
 static const char *series(Store *st, const char *ind, bool whole, const char *as_of, Got *g) {
   g->text[0] = '\0';
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  assert_int_equal(st->m->series(st, ind, whole, as_of, got_add, g), STORE_OK);
+  assert_int_equal(st->m->series(st, NULL, ind, whole, as_of, got_add, g), STORE_OK);
   assert_int_equal(st->m->commit(st), STORE_OK);
   return g->text;
 }
@@ -739,12 +740,12 @@ static void test_interface_put_and_read(void **state) {
   StoreObs o;
   bool found = false;
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  assert_int_equal(st->m->latest(st, "i", "race", "Black", "2025-12-31", &o, &found), STORE_OK);
+  assert_int_equal(st->m->latest(st, NULL, "i", "race", "Black", "2025-12-31", &o, &found), STORE_OK);
   assert_true(found);
   assert_string_equal(o.period, "2025-Q2");
   assert_string_equal(o.period_end, "2025-06-30");
   assert_true(o.value == 3);
-  assert_int_equal(st->m->latest(st, "i", "race", "White", "2025-12-31", &o, &found), STORE_OK);
+  assert_int_equal(st->m->latest(st, NULL, "i", "race", "White", "2025-12-31", &o, &found), STORE_OK);
   assert_false(found);
   assert_int_equal(st->m->commit(st), STORE_OK);
 
@@ -807,7 +808,7 @@ static void test_interface_counts_and_flags(void **state) {
   StoreObs seen[4];
   int n = 0;
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  assert_int_equal(st->m->series(st, "i", true, "9999-12-31", obs_keep, &(ObsKeep){seen, &n}), STORE_OK);
+  assert_int_equal(st->m->series(st, NULL, "i", true, "9999-12-31", obs_keep, &(ObsKeep){seen, &n}), STORE_OK);
   assert_int_equal(n, 3);
   assert_true(seen[0].value == 6.9 && seen[0].numerator == 812 && seen[0].denominator == 117000);
   assert_int_equal(seen[0].flags, OBS_PROVISIONAL | OBS_BREAK);
@@ -817,10 +818,10 @@ static void test_interface_counts_and_flags(void **state) {
   assert_int_equal(seen[2].flags, 0);
   StoreObs o;
   bool found = false;
-  assert_int_equal(st->m->latest(st, "i", "", "", "2024-12-31", &o, &found), STORE_OK);
+  assert_int_equal(st->m->latest(st, NULL, "i", "", "", "2024-12-31", &o, &found), STORE_OK);
   assert_true(found && isnan(o.value));
   assert_int_equal(o.flags, OBS_SUPPRESSED);
-  assert_int_equal(st->m->latest(st, "i", "", "", "2023-12-31", &o, &found), STORE_OK);
+  assert_int_equal(st->m->latest(st, NULL, "i", "", "", "2023-12-31", &o, &found), STORE_OK);
   assert_true(found && o.value == 6.9 && o.numerator == 812 && o.denominator == 117000);
   assert_int_equal(o.flags, OBS_PROVISIONAL | OBS_BREAK);
   assert_int_equal(st->m->commit(st), STORE_OK);
@@ -889,7 +890,7 @@ static const char v1_schema[] =
     "  import_id INTEGER NOT NULL REFERENCES import(id),\n"
     "  PRIMARY KEY (indicator, dimension, grp, period_end)\n"
     ") STRICT, WITHOUT ROWID;\n"
-    "INSERT INTO import VALUES (1, 'a.csv', 3, '2025-01-01T00:00:00Z');\n"
+    "INSERT INTO import (id, file, rows, at) VALUES (1, 'a.csv', 3, '2025-01-01T00:00:00Z');\n"
     "INSERT INTO measurement VALUES ('i', '', '', '2024', '2024-12-31', 5, 'survey', 'a note', 1);\n"
     "INSERT INTO measurement VALUES ('i', 'race', 'Black', '2024-Q4', '2024-12-31', 4.5, '', '', 1);\n"
     "INSERT INTO measurement VALUES ('j', '', '', '2025-06', '2025-06-30', -2, '', '', 1);\n"
@@ -917,19 +918,19 @@ static void test_migrate_from_1(void **state) {
   char err[512] = "", path[PATH_MAX];
   snprintf(path, sizeof path, "%s", scratch_path(s, "v1.db"));
   make_db(path, v1_schema);
-  Store *reader = store_open(path, STORE_READ, err, sizeof err);
+  Store *reader = store_open(path, STORE_READ, "", err, sizeof err);
   if (!reader) fail_msg("a schema-1 store does not open for reading: %s", err);
   Got g;
   assert_string_equal(series(reader, "i", false, "2030-12-31", &g), "//2024/2024-12-31=5 race/Black/2024-Q4/2024-12-31=4.5");
   int nobs = 0;
   assert_int_equal(reader->m->begin(reader, false), STORE_OK);
-  assert_int_equal(reader->m->series(reader, "j", true, "2030-12-31", v1_obs, &nobs), STORE_OK);
+  assert_int_equal(reader->m->series(reader, NULL, "j", true, "2030-12-31", v1_obs, &nobs), STORE_OK);
   assert_int_equal(reader->m->commit(reader), STORE_OK);
   assert_int_equal(nobs, 1);
   store_close(reader);
   sqlite3 *db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
   expect_text(db, rows_sql, v1_rows);
   assert_int_equal(q_int(db, "SELECT count(*) FROM measurement WHERE numerator IS NULL AND denominator IS NULL AND flags = ''"), 3);
   expect_text(db, "SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_schema ORDER BY name)",
@@ -989,7 +990,7 @@ static void test_migrate_failure_leaves_store(void **state) {
   /* and it migrates once nothing stands in the way */
   db = open_db(path, STORE_WRITE, err, sizeof err);
   if (!db) fail_msg("store_open: %s", err);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
   expect_text(db, rows_sql, v1_rows);
   close_db(db);
 }
@@ -1002,10 +1003,10 @@ static void test_interface_verify_and_migrate(void **state) {
   char err[512] = "";
   int version = -1;
   assert_int_equal(st->m->verify(st, "v.db", STORE_WRITE, &version, err, sizeof err), STORE_OK);
-  assert_int_equal(version, 2);
+  assert_int_equal(version, STORE_VERSION);
   assert_int_equal(st->m->migrate(st, "v.db", err, sizeof err), STORE_OK);
   sqlite3 *db = store_sqlite_db(st);
-  assert_int_equal(q_int(db, "PRAGMA user_version"), 2);
+  assert_int_equal(q_int(db, "PRAGMA user_version"), STORE_VERSION);
   assert_int_equal(exec_rc(db, "PRAGMA foreign_keys = OFF; DROP TABLE measurement"), SQLITE_OK);
   assert_int_equal(st->m->verify(st, "v.db", STORE_READ, &version, err, sizeof err), STORE_FAILED);
   assert_string_equal(err, "'v.db' is an SQLite database but not a Charter measurement store (it has no measurement and "
@@ -1103,7 +1104,7 @@ static StoreRc series_after(Store *st, const char *sql, bool whole, char *err, s
   if (sql) assert_int_equal(exec_rc(store_sqlite_db(st), sql), SQLITE_OK);
   Got g = {""};
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  StoreRc rc = st->m->series(st, "i", whole, "9999-12-31", got_add, &g);
+  StoreRc rc = st->m->series(st, NULL, "i", whole, "9999-12-31", got_add, &g);
   st->m->commit(st);
   snprintf(err, errlen, "%s", rc == STORE_OK ? "" : st->m->last_error(st));
   return rc;
@@ -1162,7 +1163,7 @@ static void test_corrupt_latest_and_put(void **state) {
   StoreObs o;
   bool found = true;
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  assert_int_equal(st->m->latest(st, "i", "race", "Black", "9999-12-31", &o, &found), STORE_CORRUPT);
+  assert_int_equal(st->m->latest(st, NULL, "i", "race", "Black", "9999-12-31", &o, &found), STORE_CORRUPT);
   assert_false(found);
   assert_non_null(strstr(st->m->last_error(st), "indicator 'i' for period '2025-Q2' is corrupt"));
   st->m->commit(st);
@@ -1179,7 +1180,7 @@ static void test_corrupt_latest_and_put(void **state) {
   assert_int_equal(st->m->finish_import(st, id, 1), STORE_OK);
   assert_int_equal(st->m->commit(st), STORE_OK);
   assert_int_equal(st->m->begin(st, false), STORE_OK);
-  assert_int_equal(st->m->latest(st, "i", "race", "Black", "9999-12-31", &o, &found), STORE_OK);
+  assert_int_equal(st->m->latest(st, NULL, "i", "race", "Black", "9999-12-31", &o, &found), STORE_OK);
   assert_true(found && o.value == 4);
   st->m->commit(st);
   store_close(st);
@@ -1200,9 +1201,28 @@ static void test_dangling_link_refused(void **state) {
   assert_int_not_equal(lstat(target, &st), 0);
 }
 
+/* A store removed under a writer (another import made it, was refused and
+ * removed it while this one had it open): the commit is refused, never
+ * written into a file no longer there. */
+static void test_commit_refused_when_removed(void **state) {
+  Scratch *s = *state;
+  char err[512] = "", path[PATH_MAX];
+  snprintf(path, sizeof path, "%s", scratch_path(s, "gone.db"));
+  Store *st = store_open(path, STORE_WRITE, "", err, sizeof err);
+  if (!st) fail_msg("store_open: %s", err);
+  int64_t id = 0;
+  assert_int_equal(st->m->begin(st, true), STORE_OK);
+  assert_int_equal(st->m->record_import(st, "a.csv", "2025-01-01T00:00:00Z", &id), STORE_OK);
+  assert_int_equal(unlink(path), 0);
+  assert_int_equal(st->m->commit(st), STORE_FAILED);
+  if (!strstr(st->m->last_error(st), "was removed while this import was writing it"))
+    fail_msg("message: %s", st->m->last_error(st));
+  store_close(st);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(test_write_creates_schema_2, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_write_creates_schema_3, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_enforces_keys_and_types, setup, teardown),
       cmocka_unit_test_setup_teardown(test_second_open, setup, teardown),
       cmocka_unit_test_setup_teardown(test_write_adopts_empty_files, setup, teardown),
@@ -1231,6 +1251,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_corrupt_rows_reported, setup, teardown),
       cmocka_unit_test_setup_teardown(test_corrupt_latest_and_put, setup, teardown),
       cmocka_unit_test_setup_teardown(test_dangling_link_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_commit_refused_when_removed, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

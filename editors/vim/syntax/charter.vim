@@ -44,7 +44,7 @@ syn keyword charterConstant  none true false
 
 " Attribute names, as the first word of a statement (docs/language.md: each
 " declaration's table of attributes).
-syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|between\|equity\|formula\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
+syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(vision\|problem\|region\|period\|school_year_ends\|fiscal_year_ends\|champion\|urgency\|note\|sector\|role\|backbone_functions\|contact\|website\|members\|chairs\|decides\|meets\|groups\|indicator\|horizon\|change\|leads_to\|assumption\|unit\|direction\|baseline\|target\|milestone\|source\|reported_by\|frequency\|disaggregate\|between\|equity\|formula\|rolls_up\|coalitions\|network_id\|shared_with\|measures\|owner\|community_owner\|contributes_to\|metric\|start\|end\|budget\|funded_by\|status\|waive\|severity\|for\|where\|require\|message\|help\|diagram\|focus\|exclude\)\>/
 " An indicator's scale, bounds and benchmarks.
 syn match   charterAttribute /\%(^\s*\|[{;]\s*\)\@<=\<\%(per\|range\|benchmark\|compare\)\>/
 " The Spanish texts (title_es…) and the internal note.
