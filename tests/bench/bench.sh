@@ -367,11 +367,13 @@ INSERT INTO measurement SELECT indicator, dimension, grp, period,
 # The peers of eval: two ways an analyst asks for each indicator's latest
 # whole-population value as of a date. SQLite documents that a bare column
 # beside max() comes from the row holding the max.
+# (coalition = '': the program's coalition, first in the store's key, as
+# eval reads it)
 q_group="SELECT indicator, value, period, max(period_end) FROM measurement
-  WHERE dimension = '' AND grp = '' AND period_end <= '$as_of' GROUP BY indicator"
+  WHERE coalition = '' AND dimension = '' AND grp = '' AND period_end <= '$as_of' GROUP BY indicator"
 q_latest="SELECT m.indicator, m.value, m.period FROM measurement m
-  WHERE m.dimension = '' AND m.grp = '' AND m.period_end = (SELECT max(period_end)
-    FROM measurement WHERE indicator = m.indicator AND dimension = '' AND grp = ''
+  WHERE m.coalition = '' AND m.dimension = '' AND m.grp = '' AND m.period_end = (SELECT max(period_end)
+    FROM measurement WHERE coalition = '' AND indicator = m.indicator AND dimension = '' AND grp = ''
       AND period_end <= '$as_of')"
 
 # dimension_groups FILE...: "dimension|group" for every group of every
