@@ -783,7 +783,8 @@ pg_bench() {
 	echo "(import: charter import --db postgresql://... main.charter data.csv, once; psql: \\copy of the same rows into the store's"
 	echo " columns and key, once; eval: charter eval --as-of $as_of --format json, best of $runs; psql: one query for the latest"
 	echo " value of every indicator and group with its first row, best of $runs; psql+fk: the \\copy into the same table with"
-	echo " the store's foreign key import_id -> import(id), checked row by row, as charter's table has it)"
+	echo " a foreign key import_id -> import(id), checked row by row, as the SQLite store has it; the PostgreSQL"
+	echo " store checks the import in its row-level security policies instead)"
 	for f in pg-import pg-eval; do
 		case $f in pg-import) c=$im_c ;; *) c=$ev_c ;; esac
 		case $c in
