@@ -263,14 +263,15 @@ static void table_add(void *ctx, const StoreObs *so) {
 
 /* A member's counts at a key as the disclosure policy sees them: its
  * numerator, or for a count of people (disc_cell's rule) its value. */
+static double policy_numerator(const Decl *d, double v, double num, double den);
+
+/* Whether the policy would withhold a member's cell on its own counts
+ * (the policy's own primary rule); *num, *den: those counts. */
 static bool member_is_small(const Decl *d, const DisclosurePolicy *pol, const RollupObs *m, double *num, double *den) {
-  const IndicatorView *iv = indicator_view(d);
-  bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
-  *num = m->numerator, *den = m->denominator;
-  if (isnan(*num) && isnan(*den) && people && isfinite(m->value) && m->value >= 0 && m->value == floor(m->value))
-    *num = m->value;
-  double below = pol->suppress_below;
-  return (!isnan(*num) && *num != 0 && *num < below) || (!isnan(*den) && *den != 0 && *den < below);
+  *num = policy_numerator(d, m->value, m->numerator, m->denominator), *den = m->denominator;
+  DisclosureCell cell = {.value = m->value, .numerator = *num, .denominator = *den};
+  disclose_table(pol, &cell, NULL, 0);
+  return cell.state == DISC_WITHHELD_SMALL;
 }
 
 /* Whether the network's cell would let a reader work out a member's small
@@ -324,13 +325,23 @@ static int period_kind(const char *text) {
  * evaluation as the network's own, so the disclosure policy applies to
  * the sums. A key some member lacks, or where the periods' kinds differ
  * or a rate comes without counts, is not rolled up. */
+/* A member's observation at a key as rollup_combine takes it (q NULL: none). */
+static RollupObs rollup_in(const Obs *q) {
+  return q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+}
+
 /* Adds a note to the result. */
+/* Appends s to the list *list of *n texts in arena a (a few per
+ * evaluation: grown one at a time). */
+static void push_text(Arena *a, const char ***list, int *n, const char *s) {
+  const char **grown = arena_alloc(a, ((size_t)*n + 1) * sizeof *grown);
+  if (*n) memcpy(grown, *list, (size_t)*n * sizeof *grown);
+  grown[(*n)++] = s;
+  *list = grown;
+}
+
 static void add_note(Ctx *c, const char *text) {
-  EvalResult *r = c->r;
-  const char **grown = arena_alloc(&r->arena, ((size_t)r->nnotes + 1) * sizeof *grown);
-  if (r->nnotes) memcpy(grown, r->notes, (size_t)r->nnotes * sizeof *grown);
-  grown[r->nnotes++] = arena_strdup(&r->arena, text);
-  r->notes = grown;
+  push_text(&c->r->arena, &c->r->notes, &c->r->nnotes, arena_strdup(&c->r->arena, text));
 }
 
 /* When a member has a whole-population value later than the network's
@@ -349,7 +360,7 @@ static void note_unrolled(Ctx *c, const Decl *d, const Table *mt, int n, const T
   RollupObs *in = xmalloc((size_t)n * sizeof *in);
   for (int i = 0; i < n; i++) {
     const Obs *q = table_find(&mt[i], "", "", last->t);
-    in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+    in[i] = rollup_in(q);
   }
   RollupObs r;
   int who = -1;
@@ -384,7 +395,7 @@ static void compute_rollup(Ctx *c, const Decl *d, Table *out) {
     const Obs *o = &mt[0].o[k];
     for (int i = 0; i < n; i++) {
       const Obs *q = i ? table_find(&mt[i], o->dim, o->grp, o->t) : o;
-      in[i] = q ? (RollupObs){true, period_kind(q->period), q->v, q->num, q->den, q->flags} : (RollupObs){0};
+      in[i] = rollup_in(q);
     }
     RollupObs r;
     int who;
@@ -719,15 +730,16 @@ static void since_previous(Ctx *c, const Decl *d, const EvalIndicator *e, EvalEq
  * its counts, or, for a count of people (an indicator broken down by group,
  * without "%" or per) whose row has none, its value as the numerator when
  * it is a whole number; anything else without counts has unknown counts. */
-static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
-  DisclosureCell cell = {.value = v, .numerator = o->num, .denominator = o->den,
-                         .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0,
-                         .member_small = (o->flags & OBS_MEMBER_SMALL) != 0};
+static double policy_numerator(const Decl *d, double v, double num, double den) {
   const IndicatorView *iv = indicator_view(d);
   bool people = !iv->has_scale && iv->disaggregate && iv->disaggregate->n > 0;
-  if (isnan(cell.numerator) && isnan(cell.denominator) && people && isfinite(v) && v >= 0 && v == floor(v))
-    cell.numerator = v;
-  return cell;
+  return isnan(num) && isnan(den) && people && isfinite(v) && v >= 0 && v == floor(v) ? v : num;
+}
+
+static DisclosureCell disc_cell(const Decl *d, const Obs *o, double v) {
+  return (DisclosureCell){.value = v, .numerator = policy_numerator(d, v, o->num, o->den), .denominator = o->den,
+                          .suppressed_at_source = (o->flags & OBS_SUPPRESSED) != 0,
+                          .member_small = (o->flags & OBS_MEMBER_SMALL) != 0};
 }
 
 /* Applies the disclosure policy to a snapshot: the cells of the groups with
@@ -1046,12 +1058,7 @@ StoreRc eval_run_opts(const Program *p, Store *store, int32_t as_of, const EvalO
    * out, so none is computed; eval and report say which */
   if (c.rolled)
     for (int i = 0; i < members->n; i++)
-      if (!c.member_seen[i]) {
-        const char **grown = arena_alloc(&r->arena, ((size_t)r->nsilent + 1) * sizeof *grown);
-        if (r->nsilent) memcpy(grown, r->silent, (size_t)r->nsilent * sizeof *grown);
-        grown[r->nsilent++] = members->vals[i].str;
-        r->silent = grown;
-      }
+      if (!c.member_seen[i]) push_text(&r->arena, &r->silent, &r->nsilent, members->vals[i].str);
   free(c.member_seen);
   /* the commit says whether what was read was one snapshot */
   StoreRc done = store->m->commit(store);
